@@ -1,0 +1,57 @@
+/*
+ * fsx: file access for attacker-written stores.
+ *
+ * Contract:
+ *  - Paths inside a store are relative to a store root fd and walked one
+ *    component at a time with openat(O_NOFOLLOW): a symbolic link anywhere on
+ *    the path is refused (EA_E_SYMLINK), never followed; "..", "." (except a
+ *    leading "./"), empty and absolute components are refused (EA_E_BADNAME).
+ *  - Files are opened O_NONBLOCK so a FIFO never blocks the open; anything
+ *    that is not a regular file is refused (EA_E_NOTREG) before one byte is
+ *    read.  The returned fd is a blocking, close-on-exec regular file.
+ *  - Reads are bounded by the caller's limit (EA_E_TOOBIG past it).
+ *  - Nothing here ever writes, except fsx_write_atomic (the report).
+ */
+#ifndef EDGEAUDIT_FSX_H
+#define EDGEAUDIT_FSX_H
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+/* Open a folder given by the user (following links in the user's own path
+ * is allowed: it is the user's choice, not the store's). */
+int fsx_open_root(const char *path, ea_error_t *err);
+
+/* Check that `rel` is a clean relative path (see contract). */
+int fsx_check_relpath(const char *rel, ea_error_t *err);
+
+/* Open the folder `rel` below dirfd without following links. */
+int fsx_open_dir_at(int dirfd, const char *rel, ea_error_t *err);
+
+/* Open the regular file `rel` below dirfd; *st (optional) receives its stat. */
+int fsx_open_file_at(int dirfd, const char *rel, struct stat *st, ea_error_t *err);
+
+/* lstat `rel` below dirfd without following links (parents must not be links). */
+int fsx_lstat_at(int dirfd, const char *rel, struct stat *st, ea_error_t *err);
+
+/* Read the whole regular file `rel` (at most `max` bytes; NUL-terminated). */
+int fsx_read_file_at(int dirfd, const char *rel, size_t max, char **data, size_t *len,
+		     ea_error_t *err);
+
+/* Read all of fd (at most max bytes; NUL-terminated). */
+int fsx_read_fd(int fd, size_t max, char **data, size_t *len, ea_error_t *err);
+
+/* read() until n bytes, EOF or error; returns bytes read or -1. Retries EINTR. */
+ssize_t fsx_read_full(int fd, void *buf, size_t n, ea_error_t *err);
+
+/* Write data to `path` atomically: temp file in the same folder, fsync,
+ * rename over path, fsync of the folder.  A crash at any point leaves the
+ * old file whole or the new one complete. */
+int fsx_write_atomic(const char *path, const void *data, size_t len, ea_error_t *err);
+
+/* Human name of a file type ("fifo", "socket", ...). */
+const char *fsx_type_name(mode_t m);
+
+#endif

@@ -1,0 +1,337 @@
+/* report: see report.h. */
+#include "report.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "fsx.h"
+#include "util.h"
+
+struct report {
+	pthread_mutex_t mu;
+	cJSON *stores, *images, *processes, *findings, *unchecked, *checked;
+	unsigned counts[SEV_COUNT];
+	unsigned stored, dropped;
+	int incomplete;
+};
+
+static const char *const sev_names[SEV_COUNT] = {"info", "low", "medium", "high", "critical"};
+
+const char *severity_name(severity_t s)
+{
+	return (unsigned)s < SEV_COUNT ? sev_names[s] : "unknown";
+}
+
+int severity_parse(const char *s)
+{
+	for (int i = 0; i < SEV_COUNT; i++)
+		if (strcmp(s, sev_names[i]) == 0) return i;
+	return -1;
+}
+
+report_t *report_new(void)
+{
+	report_t *r = xcalloc(1, sizeof *r);
+	pthread_mutex_init(&r->mu, NULL);
+	r->stores = cJSON_CreateArray();
+	r->images = cJSON_CreateArray();
+	r->processes = cJSON_CreateArray();
+	r->findings = cJSON_CreateArray();
+	r->unchecked = cJSON_CreateArray();
+	r->checked = cJSON_CreateArray();
+	if (!r->stores || !r->images || !r->processes || !r->findings || !r->unchecked || !r->checked) {
+		fprintf(stderr, "edgeaudit: out of memory\n");
+		_exit(3);
+	}
+	return r;
+}
+
+void report_free(report_t *r)
+{
+	if (!r) return;
+	cJSON_Delete(r->stores);
+	cJSON_Delete(r->images);
+	cJSON_Delete(r->processes);
+	cJSON_Delete(r->findings);
+	cJSON_Delete(r->unchecked);
+	cJSON_Delete(r->checked);
+	pthread_mutex_destroy(&r->mu);
+	free(r);
+}
+
+void report_lock(report_t *r) { pthread_mutex_lock(&r->mu); }
+void report_unlock(report_t *r) { pthread_mutex_unlock(&r->mu); }
+cJSON *report_stores(report_t *r) { return r->stores; }
+cJSON *report_images(report_t *r) { return r->images; }
+cJSON *report_processes(report_t *r) { return r->processes; }
+
+cJSON *report_finding(report_t *r, const char *id, const char *subject, const char *fmt, ...)
+{
+	const struct finding_kind *k = finding_kind_lookup(id);
+	if (!k) {
+		/* A programming error: fail loudly in tests, never silently. */
+		fprintf(stderr, "edgeaudit: internal error: unknown finding id '%s'\n", id);
+		abort();
+	}
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+
+	cJSON *f = NULL;
+	pthread_mutex_lock(&r->mu);
+	r->counts[k->severity]++;
+	if (k->incomplete) r->incomplete = 1;
+	if (r->stored < REPORT_MAX_FINDINGS) {
+		f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "id", id);
+		cJSON_AddStringToObject(f, "severity", severity_name(k->severity));
+		cJSON_AddStringToObject(f, "subject", subject ? subject : "");
+		cJSON_AddStringToObject(f, "message", msg);
+		cJSON_AddItemToArray(r->findings, f);
+		r->stored++;
+	} else {
+		r->dropped++;
+		r->incomplete = 1;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return f;
+}
+
+void report_unchecked(report_t *r, const char *part, const char *why)
+{
+	pthread_mutex_lock(&r->mu);
+	cJSON *u = cJSON_CreateObject();
+	cJSON_AddStringToObject(u, "part", part);
+	cJSON_AddStringToObject(u, "reason", why);
+	cJSON_AddItemToArray(r->unchecked, u);
+	pthread_mutex_unlock(&r->mu);
+	report_finding(r, "audit.not_implemented", part, "%s: not checked: %s", part, why);
+}
+
+void report_checked(report_t *r, const char *part)
+{
+	pthread_mutex_lock(&r->mu);
+	cJSON_AddItemToArray(r->checked, cJSON_CreateString(part));
+	pthread_mutex_unlock(&r->mu);
+}
+
+unsigned report_count(report_t *r, severity_t s)
+{
+	return (unsigned)s < SEV_COUNT ? r->counts[s] : 0;
+}
+
+const char *report_verdict(report_t *r, severity_t fail_on)
+{
+	/* A tampered store is more actionable than an incomplete check: fail wins. */
+	for (int s = fail_on; s < SEV_COUNT; s++)
+		if (r->counts[s]) return "fail";
+	if (r->incomplete || r->dropped) return "incomplete";
+	return "pass";
+}
+
+int report_exit_code(report_t *r, severity_t fail_on)
+{
+	const char *v = report_verdict(r, fail_on);
+	return !strcmp(v, "fail") ? 1 : !strcmp(v, "incomplete") ? 3 : 0;
+}
+
+static void read_small(const char *path, char *out, size_t n)
+{
+	out[0] = '\0';
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) return;
+	ssize_t r = read(fd, out, n - 1);
+	close(fd);
+	if (r <= 0) { out[0] = '\0'; return; }
+	out[r] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+cJSON *report_host_json(void)
+{
+	cJSON *h = cJSON_CreateObject();
+	struct utsname u;
+	if (uname(&u) == 0) {
+		cJSON_AddStringToObject(h, "hostname", u.nodename);
+		cJSON_AddStringToObject(h, "kernel", u.release);
+		cJSON_AddStringToObject(h, "arch", u.machine);
+	}
+	char boot[64];
+	read_small("/proc/sys/kernel/random/boot_id", boot, sizeof boot);
+	if (boot[0]) cJSON_AddStringToObject(h, "boot_id", boot);
+	else cJSON_AddNullToObject(h, "boot_id");
+	return h;
+}
+
+static void add_ref(cJSON *obj, const char *name, cJSON *item)
+{
+	cJSON_AddItemToObject(obj, name, cJSON_CreateArrayReference(item->child));
+}
+
+char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, int64_t duration_ms)
+{
+	pthread_mutex_lock(&r->mu);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "schema", "edgeaudit/report/v1");
+	cJSON *tool = cJSON_AddObjectToObject(o, "tool");
+	cJSON_AddStringToObject(tool, "name", "edgeaudit");
+	cJSON_AddStringToObject(tool, "version", EDGEAUDIT_VERSION);
+	cJSON_AddItemToObject(o, "host", report_host_json());
+	char ts[32];
+	time_t t = (time_t)started_unix;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(o, "started", ts);
+	cJSON_AddNumberToObject(o, "duration_ms", (double)duration_ms);
+	pthread_mutex_unlock(&r->mu);
+	const char *verdict = report_verdict(r, fail_on);
+	pthread_mutex_lock(&r->mu);
+	cJSON_AddStringToObject(o, "verdict", verdict);
+	cJSON_AddStringToObject(o, "fail_on", severity_name(fail_on));
+	cJSON *sum = cJSON_AddObjectToObject(o, "summary");
+	for (int s = SEV_CRITICAL; s >= 0; s--) cJSON_AddNumberToObject(sum, sev_names[s], r->counts[s]);
+	cJSON_AddNumberToObject(sum, "unlisted", r->dropped);
+	add_ref(o, "checked", r->checked);
+	add_ref(o, "unchecked", r->unchecked);
+	add_ref(o, "stores", r->stores);
+	add_ref(o, "images", r->images);
+	add_ref(o, "processes", r->processes);
+	add_ref(o, "findings", r->findings);
+	char *s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	pthread_mutex_unlock(&r->mu);
+	if (!s) {
+		fprintf(stderr, "edgeaudit: out of memory rendering the report\n");
+		_exit(3);
+	}
+	return s;
+}
+
+/* ---- text: 80 columns, ASCII only ---- */
+
+#define TEXT_COLS 80
+#define TEXT_MAX_FINDING_LINES 16
+
+static void put_ascii(ea_buf_t *b, const char *s, size_t max)
+{
+	for (size_t i = 0; s[i] && i < max; i++) {
+		char c = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+		ea_buf_append(b, &c, 1, NULL);
+	}
+}
+
+/* Append one line, cut to 80 columns ("..." marks the cut). */
+static void line(ea_buf_t *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	size_t n = strlen(tmp);
+	if (n > TEXT_COLS) {
+		put_ascii(b, tmp, TEXT_COLS - 3);
+		ea_buf_append(b, "...", 3, NULL);
+	} else {
+		put_ascii(b, tmp, n);
+	}
+	ea_buf_append(b, "\n", 1, NULL);
+}
+
+/* Shorten a subject for the console: digests to 12 hex characters, long
+ * paths to their tail. */
+static void short_subject(const char *s, char *out, size_t n)
+{
+	const char *colon = strchr(s, ':');
+	if (colon && (size_t)(colon - s) <= 6 && strlen(colon + 1) >= 64) {
+		snprintf(out, n, "%.*s:%.12s", (int)(colon - s), s, colon + 1);
+		return;
+	}
+	size_t len = strlen(s);
+	if (len < n) {
+		snprintf(out, n, "%s", s);
+		return;
+	}
+	snprintf(out, n, "...%s", s + len - (n - 4));
+}
+
+static int finding_listed(cJSON *f, severity_t fail_on)
+{
+	const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(f, "severity"));
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(f, "id"));
+	int s = sev ? severity_parse(sev) : -1;
+	const struct finding_kind *k = id ? finding_kind_lookup(id) : NULL;
+	return s >= (int)fail_on || s >= SEV_HIGH || (k && k->incomplete);
+}
+
+char *report_render_text(report_t *r, severity_t fail_on, int color)
+{
+	ea_buf_t b;
+	ea_buf_init(&b, 1 << 20);
+	const char *verdict = report_verdict(r, fail_on);
+	pthread_mutex_lock(&r->mu);
+	cJSON *h = report_host_json();
+	line(&b, "edgeaudit %s on %s (Linux %s, %s)", EDGEAUDIT_VERSION,
+	     cJSON_GetStringValue(cJSON_GetObjectItem(h, "hostname")) ?: "?",
+	     cJSON_GetStringValue(cJSON_GetObjectItem(h, "kernel")) ?: "?",
+	     cJSON_GetStringValue(cJSON_GetObjectItem(h, "arch")) ?: "?");
+	cJSON_Delete(h);
+	int code = !strcmp(verdict, "fail") ? 1 : !strcmp(verdict, "incomplete") ? 3 : 0;
+	char up[16];
+	size_t i;
+	for (i = 0; verdict[i] && i < sizeof up - 1; i++) up[i] = (char)toupper((unsigned char)verdict[i]);
+	up[i] = '\0';
+	if (color) {
+		const char *c = code == 0 ? "\033[32m" : code == 1 ? "\033[31m" : "\033[33m";
+		char tmp[96];
+		snprintf(tmp, sizeof tmp, "VERDICT: %s%s\033[0m (exit %d)\n", c, up, code);
+		ea_buf_append(&b, tmp, strlen(tmp), NULL);
+	} else {
+		line(&b, "VERDICT: %s (exit %d)", up, code);
+	}
+	line(&b, "findings: %u critical, %u high, %u medium, %u low, %u info", r->counts[SEV_CRITICAL],
+	     r->counts[SEV_HIGH], r->counts[SEV_MEDIUM], r->counts[SEV_LOW], r->counts[SEV_INFO]);
+	char parts[256] = "";
+	cJSON *it;
+	cJSON_ArrayForEach(it, r->checked) {
+		if (parts[0]) strncat(parts, ", ", sizeof parts - strlen(parts) - 1);
+		strncat(parts, it->valuestring, sizeof parts - strlen(parts) - 1);
+	}
+	line(&b, "checked: %s; %d stores, %d images, %d processes", parts[0] ? parts : "nothing",
+	     cJSON_GetArraySize(r->stores), cJSON_GetArraySize(r->images), cJSON_GetArraySize(r->processes));
+	cJSON_ArrayForEach(it, r->unchecked) {
+		line(&b, "not checked: %s: %s", cJSON_GetStringValue(cJSON_GetObjectItem(it, "part")),
+		     cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason")));
+	}
+	/* Most severe first. */
+	unsigned shown = 0, more = 0;
+	for (int s = SEV_CRITICAL; s >= 0; s--) {
+		cJSON_ArrayForEach(it, r->findings) {
+			const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(it, "severity"));
+			if (!sev || severity_parse(sev) != s || !finding_listed(it, fail_on)) continue;
+			const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
+			if (id && !strcmp(id, "audit.not_implemented")) continue; /* shown above */
+			if (shown >= TEXT_MAX_FINDING_LINES) { more++; continue; }
+			char subj[40];
+			short_subject(cJSON_GetStringValue(cJSON_GetObjectItem(it, "subject")) ?: "", subj, sizeof subj);
+			static const char *const tag[] = {"INFO", "LOW ", "MED ", "HIGH", "CRIT"};
+			line(&b, "%s %s %s: %s", tag[s], id ? id : "?", subj,
+			     cJSON_GetStringValue(cJSON_GetObjectItem(it, "message")) ?: "");
+			shown++;
+		}
+	}
+	if (more) line(&b, "... %u more findings listed in the JSON report", more);
+	if (r->dropped) line(&b, "... %u findings over the report's limit were counted only", r->dropped);
+	pthread_mutex_unlock(&r->mu);
+	if (!b.data) b.data = xstrdup("");
+	return b.data;
+}

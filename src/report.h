@@ -1,0 +1,78 @@
+/*
+ * report: the audit's one result, its verdict, and its two renderings.
+ *
+ * Contract:
+ *  - Every problem becomes a finding {id, severity, subject, message, ...}.
+ *    `id` must be one of the catalog in findings.c (stable, documented in the
+ *    README); the severity comes from the catalog.  Kinds marked
+ *    `incomplete` mean "something could not be checked".
+ *  - Verdict: "fail" if a finding is at or above the fail-on severity, else
+ *    "incomplete" if any incomplete kind was reported, else "pass".  Exit
+ *    codes 1, 3, 0 respectively (2 is the command line's).
+ *  - JSON rendering is one compact line following tests/report.schema.json;
+ *    text rendering fits 80 columns, ASCII only.
+ *  - Thread-safe: findings may be added from worker threads.
+ *  - Bounded: past REPORT_MAX_FINDINGS the rest are counted, not stored.
+ */
+#ifndef EDGEAUDIT_REPORT_H
+#define EDGEAUDIT_REPORT_H
+
+#include <cJSON.h>
+#include <stdint.h>
+
+typedef enum { SEV_INFO = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_COUNT } severity_t;
+
+const char *severity_name(severity_t s);
+/* Parse "info".."critical"; -1 if unknown. */
+int severity_parse(const char *s);
+
+struct finding_kind {
+	const char *id;
+	severity_t severity;
+	int incomplete; /* 1: the kind means a check could not be completed */
+	const char *summary;
+};
+extern const struct finding_kind finding_kinds[];
+extern const unsigned finding_kinds_count;
+const struct finding_kind *finding_kind_lookup(const char *id);
+
+#define REPORT_MAX_FINDINGS 20000
+
+typedef struct report report_t;
+
+report_t *report_new(void);
+void report_free(report_t *r);
+
+/* Add a finding; returns its JSON object (to add fields) or NULL when the
+ * finding limit was reached.  The returned object belongs to the report and
+ * must only be modified by the calling thread right after this call. */
+cJSON *report_finding(report_t *r, const char *id, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A part of the audit that was not checked at all (not built yet, left out
+ * by a budget, ...): recorded in "unchecked" and as an incomplete finding. */
+void report_unchecked(report_t *r, const char *part, const char *why);
+
+/* Sections owned by the report; add items under report_lock(). */
+cJSON *report_stores(report_t *r);
+cJSON *report_images(report_t *r);
+cJSON *report_processes(report_t *r);
+void report_lock(report_t *r);
+void report_unlock(report_t *r);
+
+/* Note a part that was checked ("stores", "images", "proc") for the summary. */
+void report_checked(report_t *r, const char *part);
+
+const char *report_verdict(report_t *r, severity_t fail_on);
+int report_exit_code(report_t *r, severity_t fail_on);
+unsigned report_count(report_t *r, severity_t s);
+
+/* Render (caller frees). started_unix: wall clock start; duration_ms. */
+char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, int64_t duration_ms);
+char *report_render_text(report_t *r, severity_t fail_on, int color);
+
+/* Host facts (hostname, kernel, arch, boot_id), read once from uname and
+ * /proc/sys/kernel/random/boot_id. */
+cJSON *report_host_json(void);
+
+#endif

@@ -1,0 +1,36 @@
+# Shared helpers for integration tests (sourced).  Each test prints one TAP
+# line: "ok - NAME", "not ok - NAME" or "ok - NAME # SKIP reason".
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+EA=${EA:-$TOP/out/x86_64/edgeaudit}
+SHARED=${EDGEAUDIT_SHARED_TESTDATA:-$TOP/../shared/testdata}
+PY=/usr/bin/python3
+T=$(mktemp -d "${TMPDIR:-/tmp}/edgeaudit-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+skip() { echo "ok - $1 # SKIP $2"; }
+# check NAME CMD...: pass when CMD exits 0; its output is shown on failure.
+check() {
+	local name=$1; shift
+	local outp; outp=$("$@" 2>&1) && ok "$name" || not_ok "$name" "${outp:0:2000}"
+}
+# run_ea ARGS...: run edgeaudit, leaving stdout in $OUT, stderr in $ERR, code in $RC.
+run_ea() {
+	OUT=$("$EA" "$@" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr")
+}
+# json_get JSON EXPR: evaluate a python expression on the parsed report `r`.
+json_get() { printf '%s' "$1" | $PY -c "import json,sys; r=json.load(sys.stdin); print($2)"; }
+validate_report() { # FILE -> 0 if valid against tests/report.schema.json
+	$PY - "$TOP/tests/report.schema.json" "$1" <<'PYEOF'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.Draft7Validator.check_schema(schema)
+errs = sorted(jsonschema.Draft7Validator(schema).iter_errors(doc), key=str)
+for e in errs[:5]:
+    print("schema:", list(e.absolute_path), e.message[:300])
+sys.exit(1 if errs else 0)
+PYEOF
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tests/run.sh: run every test suite against the built tree and end with
+# "N passed, N failed, N skipped".  Suites print TAP lines; this counts them.
+#   tests/run.sh [FILTER]   only suites whose name contains FILTER
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+filter=${1:-}
+export EDGEAUDIT_TESTS="$top/tests"
+export EDGEAUDIT_SHARED_TESTDATA=${EDGEAUDIT_SHARED_TESTDATA:-$top/../shared/testdata}
+[ -d "$EDGEAUDIT_SHARED_TESTDATA" ] || echo "# note: $EDGEAUDIT_SHARED_TESTDATA is absent: tests that read it will skip"
+log=$(mktemp -d "${TMPDIR:-/tmp}/edgeaudit-run.XXXXXX")
+trap 'rm -rf "$log"' EXIT
+pass=0 fail=0 skipped=0
+
+suite() { # NAME CMD...
+	local name=$1; shift
+	[ -n "$filter" ] && [[ "$name" != *"$filter"* ]] && return 0
+	echo "# suite $name"
+	local start=$SECONDS out="$log/$(echo "$name" | tr -c 'a-zA-Z0-9_\n' _)"
+	"$@" >"$out" 2>&1
+	local rc=$?
+	local p f s
+	p=$(grep -E '^ok ' "$out" | grep -vc '# SKIP')
+	s=$(grep -cE '^ok .*# SKIP' "$out")
+	f=$(grep -cE '^not ok ' "$out")
+	# A suite that died without reporting a failure still fails.
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited $rc without reporting a failure" >>"$out"; f=1
+	fi
+	if [ "$((p + f + s))" -eq 0 ]; then
+		echo "not ok - $name ran no test" >>"$out"; f=1
+	fi
+	grep -E '^(ok|not ok) ' "$out" | sed "s/^/  [$name] /"
+	[ "$f" -gt 0 ] && { echo "  [$name] --- output ---"; grep -vE '^(ok|1\.\.)' "$out" | head -n 60 | sed 's/^/  | /'; }
+	echo "# suite $name: $p passed, $f failed, $s skipped ($((SECONDS - start)) s)"
+	pass=$((pass + p)); fail=$((fail + f)); skipped=$((skipped + s))
+}
+
+qemu_for() { case $1 in aarch64) echo qemu-aarch64-static ;; armv7) echo qemu-arm-static ;; esac; }
+
+suite unit-x86_64 out/x86_64/unit_tests
+suite unit-sanitizers env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 out/san/unit_tests
+for a in aarch64 armv7; do
+	q=$(qemu_for $a)
+	if command -v "$q" >/dev/null && [ -x "out/$a/unit_tests" ]; then
+		suite "unit-$a-qemu" "$q" "out/$a/unit_tests"
+	else
+		[ -z "$filter" ] && { echo "ok - unit-$a-qemu # SKIP $q or out/$a/unit_tests missing"; skipped=$((skipped + 1)); }
+	fi
+done
+for t in tests/integration/test_*.sh; do
+	suite "$(basename "$t" .sh)" bash "$t"
+done
+
+echo "$pass passed, $fail failed, $skipped skipped"
+[ "$fail" -eq 0 ]
