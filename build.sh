@@ -17,6 +17,8 @@ cd "$top"
 CACHE=${EDGEAUDIT_CACHE:-${HOME:-/root}/.cache/edgeaudit}
 JOBS=$(nproc 2>/dev/null || echo 2)
 VERSION=$(cat src/VERSION)
+# Output folder (EDGEAUDIT_OUT lets parallel work trees share one checkout).
+OUT=${EDGEAUDIT_OUT:-out}
 
 say() { printf 'build: %s\n' "$*" >&2; }
 die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
@@ -138,23 +140,23 @@ build_target() {
 	dp=$(build_deps "$t" "$mp")
 	pre=$(cross_prefix "$t"); cc="$mp/bin-cc"
 	cflags="-std=gnu11 -Os -Wall -Wextra -Werror=implicit-function-declaration -ffunction-sections -fdata-sections -fno-plt -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include -Isrc $(target_cflags "$t") $EXTRA_CFLAGS"
-	od="out/$t/obj"
+	od="$OUT/$t/obj"
 	# Flags changed: rebuild everything.
 	if [ "$(cat "$od/.flags" 2>/dev/null)" != "$cflags" ]; then rm -rf "$od"; mkdir -p "$od"; echo "$cflags" >"$od/.flags"; fi
 	compile_tree "$cc" "$cflags" "$od" $(SRCS) || die "compile failed for $t"
 	local libs="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd"
 	local objs; objs=$(ls "$od"/*.o)
 	# shellcheck disable=SC2086
-	$cc -static -Wl,--gc-sections -Wl,-z,noexecstack -o "out/$t/edgeaudit.unstripped" $objs $libs || die "link failed for $t"
-	"${pre}strip" -s -R .comment -o "out/$t/edgeaudit" "out/$t/edgeaudit.unstripped"
-	if readelf -l "out/$t/edgeaudit" | grep -q INTERP; then die "out/$t/edgeaudit has a PT_INTERP: not static"; fi
-	say "out/$t/edgeaudit: $(stat -c %s "out/$t/edgeaudit") bytes (stripped, static)"
+	$cc -static -Wl,--gc-sections -Wl,-z,noexecstack -o "$OUT/$t/edgeaudit.unstripped" $objs $libs || die "link failed for $t"
+	"${pre}strip" -s -R .comment -o "$OUT/$t/edgeaudit" "$OUT/$t/edgeaudit.unstripped"
+	if readelf -l "$OUT/$t/edgeaudit" | grep -q INTERP; then die "$OUT/$t/edgeaudit has a PT_INTERP: not static"; fi
+	say "$OUT/$t/edgeaudit: $(stat -c %s "$OUT/$t/edgeaudit") bytes (stripped, static)"
 	# Unit tests with the same toolchain (run natively or under qemu by tests/run.sh).
 	local tobjs; tobjs=$(ls "$od"/*.o | grep -v '/main\.o$')
-	compile_tree "$cc" "$cflags -Itests/unit" "out/$t/tobj" tests/unit/*.c || die "unit test compile failed for $t"
+	compile_tree "$cc" "$cflags -Itests/unit" "$OUT/$t/tobj" tests/unit/*.c || die "unit test compile failed for $t"
 	# shellcheck disable=SC2086
-	$cc -static -Wl,--gc-sections -o "out/$t/unit_tests" $tobjs out/$t/tobj/*.o $libs || die "unit test link failed for $t"
-	echo "$dp" >"out/$t/.deps"
+	$cc -static -Wl,--gc-sections -o "$OUT/$t/unit_tests" $tobjs $OUT/$t/tobj/*.o $libs || die "unit test link failed for $t"
+	echo "$dp" >"$OUT/$t/.deps"
 }
 
 # The sanitizer build: host gcc + glibc, ASan + UBSan, of our code and the
@@ -172,13 +174,13 @@ build_sanitizer() {
 		touch "$dp/.done"
 	fi
 	cflags="-std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include -Isrc -Itests/unit $(target_cflags x86_64)"
-	od=out/san/obj
-	if [ "$(cat "$od/.flags" 2>/dev/null)" != "$cflags" ]; then rm -rf out/san; mkdir -p "$od"; echo "$cflags" >"$od/.flags"; fi
+	od=$OUT/san/obj
+	if [ "$(cat "$od/.flags" 2>/dev/null)" != "$cflags" ]; then rm -rf $OUT/san; mkdir -p "$od"; echo "$cflags" >"$od/.flags"; fi
 	compile_tree gcc "$cflags" "$od" $(SRCS) tests/unit/*.c || die "sanitizer compile failed"
 	local objs; objs=$(ls "$od"/*.o | grep -v '/main\.o$')
 	# shellcheck disable=SC2086
-	gcc -fsanitize=address,undefined -o out/san/unit_tests $objs -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd || die "sanitizer link failed"
-	gcc -fsanitize=address,undefined -o out/san/edgeaudit $(ls "$od"/*.o | grep -v '/test_[^/]*\.o$\|/unit_main\.o$') -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd || die "sanitizer link failed"
+	gcc -fsanitize=address,undefined -o $OUT/san/unit_tests $objs -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd || die "sanitizer link failed"
+	gcc -fsanitize=address,undefined -o $OUT/san/edgeaudit $(ls "$od"/*.o | grep -v '/test_[^/]*\.o$\|/unit_main\.o$') -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd || die "sanitizer link failed"
 }
 
 # ---------------------------------------------------------------- main

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -172,4 +173,28 @@ int64_t ea_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static volatile sig_atomic_t stop_flag;
+static int64_t budget_deadline;
+
+void ea_budget_set_deadline(int64_t deadline_ms)
+{
+	__atomic_store_n(&budget_deadline, deadline_ms, __ATOMIC_RELAXED);
+}
+
+void ea_stop_request(void)
+{
+	stop_flag = 1;
+}
+
+int ea_stop_requested(void)
+{
+	if (stop_flag) return 1;
+	int64_t d = __atomic_load_n(&budget_deadline, __ATOMIC_RELAXED);
+	if (d && ea_now_ms() >= d) {
+		stop_flag = 1;
+		return 1;
+	}
+	return 0;
 }

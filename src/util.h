@@ -81,4 +81,12 @@ void ea_hex(const unsigned char *in, size_t n, char *out);
 /* Monotonic milliseconds. */
 int64_t ea_now_ms(void);
 
+/* The audit's budget (boot use): long-running work polls ea_stop_requested()
+ * between units of work (a blob, a layer, a process) and, when it is set,
+ * stops starting new work and reports what was left unchecked.  Set by
+ * --budget-ms (a monotonic deadline) or by SIGINT/SIGTERM. Thread-safe. */
+void ea_budget_set_deadline(int64_t deadline_ms); /* 0: none */
+void ea_stop_request(void);                       /* async-signal-safe */
+int ea_stop_requested(void);
+
 #endif

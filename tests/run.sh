@@ -6,6 +6,8 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 filter=${1:-}
+OUT=${EDGEAUDIT_OUT:-out}
+export EDGEAUDIT_OUT="$OUT"
 export EDGEAUDIT_TESTS="$top/tests"
 export EDGEAUDIT_SHARED_TESTDATA=${EDGEAUDIT_SHARED_TESTDATA:-$top/../shared/testdata}
 [ -d "$EDGEAUDIT_SHARED_TESTDATA" ] || echo "# note: $EDGEAUDIT_SHARED_TESTDATA is absent: tests that read it will skip"
@@ -39,14 +41,14 @@ suite() { # NAME CMD...
 
 qemu_for() { case $1 in aarch64) echo qemu-aarch64-static ;; armv7) echo qemu-arm-static ;; esac; }
 
-suite unit-x86_64 out/x86_64/unit_tests
-suite unit-sanitizers env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 out/san/unit_tests
+suite unit-x86_64 $OUT/x86_64/unit_tests
+suite unit-sanitizers env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $OUT/san/unit_tests
 for a in aarch64 armv7; do
 	q=$(qemu_for $a)
-	if command -v "$q" >/dev/null && [ -x "out/$a/unit_tests" ]; then
-		suite "unit-$a-qemu" "$q" "out/$a/unit_tests"
+	if command -v "$q" >/dev/null && [ -x "$OUT/$a/unit_tests" ]; then
+		suite "unit-$a-qemu" "$q" "$OUT/$a/unit_tests"
 	else
-		[ -z "$filter" ] && { echo "ok - unit-$a-qemu # SKIP $q or out/$a/unit_tests missing"; skipped=$((skipped + 1)); }
+		[ -z "$filter" ] && { echo "ok - unit-$a-qemu # SKIP $q or $OUT/$a/unit_tests missing"; skipped=$((skipped + 1)); }
 	fi
 done
 for t in tests/integration/test_*.sh; do

@@ -2,7 +2,8 @@
 # line: "ok - NAME", "not ok - NAME" or "ok - NAME # SKIP reason".
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-EA=${EA:-$TOP/out/x86_64/edgeaudit}
+OUTDIR=$(cd "$TOP" && cd "${EDGEAUDIT_OUT:-out}" 2>/dev/null && pwd || echo "$TOP/out")
+EA=${EA:-$OUTDIR/x86_64/edgeaudit}
 SHARED=${EDGEAUDIT_SHARED_TESTDATA:-$TOP/../shared/testdata}
 PY=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/edgeaudit-test.XXXXXX")
