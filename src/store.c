@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "store_readers.h"
 
 static const char *const type_names[STORE_TYPE_COUNT] = {
 	[STORE_AUTO] = "auto",
@@ -141,12 +142,16 @@ int store_discover(const char *root_prefix, struct store_spec *out, int max)
 }
 
 /* Readers that exist; the others are reported as not built yet. */
-typedef void (*store_reader_fn)(report_t *, const struct store_spec *, const struct audit_limits *);
+typedef void (*store_reader_fn)(report_t *, const struct store_spec *, const struct audit_limits *, cJSON *);
 
 static store_reader_fn reader_for(store_type_t t)
 {
-	(void)t;
-	return NULL;
+	switch (t) {
+	case STORE_OCI: return store_read_oci_dir;
+	case STORE_OCI_ARCHIVE: return store_read_oci_archive;
+	case STORE_DOCKER_ARCHIVE: return store_read_docker_archive;
+	default: return NULL;
+	}
 }
 
 void store_audit(report_t *r, const struct store_spec *spec, const struct audit_limits *lim)
@@ -181,5 +186,5 @@ void store_audit(report_t *r, const struct store_spec *spec, const struct audit_
 		free(part);
 		return;
 	}
-	fn(r, &s, lim);
+	fn(r, &s, lim, js);
 }

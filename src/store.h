@@ -10,6 +10,8 @@
 #ifndef EDGEAUDIT_STORE_H
 #define EDGEAUDIT_STORE_H
 
+#include <cJSON.h>
+
 #include "report.h"
 #include "util.h"
 
@@ -42,7 +44,9 @@ store_type_t store_detect(const char *path);
 int store_discover(const char *root_prefix, struct store_spec *out, int max);
 
 struct audit_limits {
-	int jobs;
+	int jobs;                  /* blobs verified in parallel */
+	unsigned long long max_layer_bytes; /* decompressed layer limit (0: default) */
+	unsigned max_ratio;        /* decompression ratio limit (0: default) */
 };
 
 /* Audit one store into the report. */

@@ -1,0 +1,787 @@
+/* oci: see oci.h. */
+#include "oci.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ media types */
+
+media_kind_t media_kind(const char *mt, comp_t *comp)
+{
+	static const struct { const char *mt; media_kind_t kind; comp_t comp; } table[] = {
+		{"application/vnd.oci.image.index.v1+json", MT_INDEX, COMP_NONE},
+		{"application/vnd.docker.distribution.manifest.list.v2+json", MT_INDEX, COMP_NONE},
+		{"application/vnd.oci.image.manifest.v1+json", MT_MANIFEST, COMP_NONE},
+		{"application/vnd.docker.distribution.manifest.v2+json", MT_MANIFEST, COMP_NONE},
+		{"application/vnd.oci.image.config.v1+json", MT_CONFIG, COMP_NONE},
+		{"application/vnd.docker.container.image.v1+json", MT_CONFIG, COMP_NONE},
+		{"application/vnd.oci.image.layer.v1.tar", MT_LAYER, COMP_NONE},
+		{"application/vnd.oci.image.layer.v1.tar+gzip", MT_LAYER, COMP_GZIP},
+		{"application/vnd.oci.image.layer.v1.tar+zstd", MT_LAYER, COMP_ZSTD},
+		{"application/vnd.oci.image.layer.nondistributable.v1.tar", MT_LAYER, COMP_NONE},
+		{"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", MT_LAYER, COMP_GZIP},
+		{"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", MT_LAYER, COMP_ZSTD},
+		{"application/vnd.docker.image.rootfs.diff.tar", MT_LAYER, COMP_NONE},
+		{"application/vnd.docker.image.rootfs.diff.tar.gzip", MT_LAYER, COMP_GZIP},
+		{"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", MT_LAYER, COMP_GZIP},
+		{"application/vnd.oci.empty.v1+json", MT_OTHER, COMP_NONE},
+		{"application/vnd.dev.cosign.simplesigning.v1+json", MT_OTHER, COMP_NONE},
+		{"application/vnd.dev.sigstore.bundle.v0.3+json", MT_OTHER, COMP_NONE},
+		{"application/vnd.dev.sigstore.bundle+json;version=0.3", MT_OTHER, COMP_NONE},
+		{"application/vnd.cncf.notary.signature", MT_OTHER, COMP_NONE},
+		{"application/jose+json", MT_OTHER, COMP_NONE},
+		{"application/cose", MT_OTHER, COMP_NONE},
+		{"application/vnd.in-toto+json", MT_OTHER, COMP_NONE},
+		{"application/vnd.dsse.envelope.v1+json", MT_OTHER, COMP_NONE},
+	};
+	if (comp) *comp = COMP_NONE;
+	if (!mt) return MT_UNKNOWN;
+	for (unsigned i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (!strcmp(mt, table[i].mt)) {
+			if (comp) *comp = table[i].comp;
+			return table[i].kind;
+		}
+	return MT_UNKNOWN;
+}
+
+/* ------------------------------------------------------------ blob table */
+
+enum { ROLE_LAYER = 1, ROLE_JSON = 2, ROLE_OTHER = 4 };
+
+struct blob {
+	digest_t d;
+	int64_t size;     /* first declared size */
+	int size_conflict;
+	comp_t comp;
+	int want_diff;    /* decompress and compute the diffID */
+	unsigned roles;
+	unsigned nimages; /* images naming it as a layer */
+	int verified;     /* phase 2 ran (or JSON read verified it) */
+	int reported;     /* its findings were emitted */
+	struct blob_result res;
+	struct blob *next;
+};
+
+struct layer_ref {
+	struct blob *b;
+	char *media_type; /* owned: the manifest's JSON is freed after the walk */
+	int64_t size;
+};
+
+struct image {
+	char **names;
+	int nnames;
+	char *platform;
+	digest_t manifest;
+	char *manifest_mt;
+	char *artifact_type;
+	int is_artifact;
+	int have_config;
+	digest_t config;
+	struct layer_ref *layers;
+	int nlayers;
+	digest_t *diff_ids;
+	int ndiff;
+	int diff_ids_bad; /* malformed diff_ids in config */
+	int failed, incomplete; /* from the walk (manifest/config level) */
+	char verdict[16];
+	cJSON *json;
+	struct image *next;
+};
+
+#define NBUCKETS 4096
+
+struct oci_ctx {
+	report_t *r;
+	struct blobsrc *src;
+	struct oci_opts o;
+	struct blob *buckets[NBUCKETS];
+	unsigned nblobs;
+	int too_many;
+	struct image *images, **images_tail;
+	int nimages;
+	/* roots */
+	struct root { cJSON *desc; char **names; int nnames; char *where; } *roots;
+	int nroots, roots_cap;
+	/* phase 2 work list */
+	struct blob **work;
+	unsigned nwork;
+	unsigned next_work; /* atomic */
+};
+
+static unsigned bucket_of(const digest_t *d)
+{
+	return ((unsigned)d->bytes[0] << 8 | d->bytes[1]) % NBUCKETS;
+}
+
+static struct blob *blob_find(oci_ctx_t *c, const digest_t *d)
+{
+	for (struct blob *b = c->buckets[bucket_of(d)]; b; b = b->next)
+		if (digest_equal(&b->d, d)) return b;
+	return NULL;
+}
+
+static struct blob *blob_get(oci_ctx_t *c, const digest_t *d, int64_t size, unsigned role)
+{
+	struct blob *b = blob_find(c, d);
+	if (b) {
+		if (size >= 0 && b->size >= 0 && size != b->size) b->size_conflict = 1;
+		b->roles |= role;
+		return b;
+	}
+	if (c->nblobs >= OCI_MAX_BLOBS) {
+		if (!c->too_many)
+			report_finding(c->r, "audit.findings_truncated", c->src->label,
+				       "more than %d blobs in one store: the rest are not verified", OCI_MAX_BLOBS);
+		c->too_many = 1;
+		return NULL;
+	}
+	b = xcalloc(1, sizeof *b);
+	b->d = *d;
+	b->size = size;
+	b->roles = role;
+	b->next = c->buckets[bucket_of(d)];
+	c->buckets[bucket_of(d)] = b;
+	c->nblobs++;
+	return b;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static char *sanitize(const char *s)
+{
+	/* For subjects taken from hostile JSON: bounded, printable. */
+	size_t n = strnlen(s, 200);
+	char *o = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++) o[i] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+	o[n] = '\0';
+	return o;
+}
+
+/* Parse a descriptor; on error emit the finding and return -1. */
+struct desc {
+	const char *mt;
+	digest_t d;
+	int64_t size;
+	media_kind_t kind;
+	comp_t comp;
+};
+
+static int parse_desc(oci_ctx_t *c, cJSON *j, const char *where, struct desc *out)
+{
+	if (!cJSON_IsObject(j)) {
+		report_finding(c->r, "json.malformed", where, "%s: a descriptor that is not a JSON object", where);
+		return -1;
+	}
+	cJSON *mt = cJSON_GetObjectItemCaseSensitive(j, "mediaType");
+	cJSON *dg = cJSON_GetObjectItemCaseSensitive(j, "digest");
+	cJSON *sz = cJSON_GetObjectItemCaseSensitive(j, "size");
+	out->mt = cJSON_IsString(mt) ? mt->valuestring : NULL;
+	if (!cJSON_IsString(dg)) {
+		report_finding(c->r, "descriptor.bad_digest", where, "%s: descriptor has no digest string", where);
+		return -1;
+	}
+	ea_error_t err = {0};
+	if (digest_parse(dg->valuestring, &out->d, &err) < 0) {
+		cleanup_free char *s = sanitize(dg->valuestring);
+		report_finding(c->r, err.code == EA_E_UNSUPPORTED ? "descriptor.unsupported_digest" : "descriptor.bad_digest",
+			       s, "%s: %s", where, err.msg);
+		return -1;
+	}
+	/* size: an integer in [0, 2^53) (JSON numbers are doubles in cJSON). */
+	if (!cJSON_IsNumber(sz) || sz->valuedouble < 0 || sz->valuedouble > 9007199254740991.0 ||
+	    floor(sz->valuedouble) != sz->valuedouble) {
+		report_finding(c->r, "descriptor.bad_size", out->d.str, "%s: descriptor size is missing, negative or not an integer",
+			       where);
+		out->size = -1;
+	} else {
+		out->size = (int64_t)sz->valuedouble;
+	}
+	out->kind = media_kind(out->mt, &out->comp);
+	return 0;
+}
+
+/* Emit the findings of a blob check once per blob. Returns 0 ok, 1 failed
+ * (integrity), 2 incomplete. */
+static int blob_findings(oci_ctx_t *c, struct blob *b)
+{
+	struct blob_result *res = &b->res;
+	int rc = 0;
+	if (b->reported) goto verdict;
+	b->reported = 1;
+	switch (res->status) {
+	case BLOB_MISSING:
+		report_finding(c->r, "blob.missing", b->d.str, "%s: %s", c->src->label, res->msg);
+		break;
+	case BLOB_BAD_FILE:
+		report_finding(c->r,
+			       res->open_code == EA_E_SYMLINK ? "store.symlink"
+			       : res->open_code == EA_E_BADNAME ? "store.bad_path"
+			       : "store.special_file",
+			       b->d.str, "%s: %s", c->src->label, res->msg);
+		break;
+	case BLOB_UNREADABLE:
+		report_finding(c->r, "store.unreadable", b->d.str, "%s: %s", c->src->label, res->msg);
+		break;
+	default:
+		break;
+	}
+	if (res->status != BLOB_MISSING && res->status != BLOB_BAD_FILE && res->status != BLOB_UNREADABLE) {
+		if (res->digest_mismatch)
+			report_finding(c->r, "blob.digest_mismatch", b->d.str, "%s: content hashes to %s", c->src->label,
+				       res->got.str);
+		if (res->size_mismatch || b->size_conflict)
+			report_finding(c->r, "blob.size_mismatch", b->d.str, "%s: %llu bytes, descriptor says %lld%s",
+				       c->src->label, (unsigned long long)res->size, (long long)b->size,
+				       b->size_conflict ? " (descriptors disagree)" : "");
+		if (res->diff_wanted && res->decomp_error)
+			report_finding(c->r,
+				       res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
+				       b->d.str, "%s: %s layer: %s", c->src->label, comp_name(res->comp), res->decomp_msg);
+	}
+verdict:
+	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE || res->digest_mismatch || res->size_mismatch ||
+	    b->size_conflict)
+		rc = 1;
+	else if (res->status == BLOB_UNREADABLE)
+		rc = 2;
+	if (res->diff_wanted && res->decomp_error) {
+		if (res->bomb) rc = rc ? rc : 2;
+		else rc = 1;
+	}
+	return rc;
+}
+
+/* Read a JSON blob (index, manifest, config) verified against its digest.
+ * Emits findings; returns the parsed document or NULL.  *raw receives the
+ * exact bytes when asked (manifests: signatures sign them). */
+static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, const char *what, char **raw,
+			     size_t *rawlen, int *failed)
+{
+	struct blob *b = blob_get(c, &ds->d, ds->size, ROLE_JSON);
+	if (!b) return NULL;
+	if (ds->size > (int64_t)max) {
+		report_finding(c->r, "json.too_large", ds->d.str, "%s %s declares %lld bytes, over the %zu-byte limit", what,
+			       c->src->label, (long long)ds->size, max);
+		*failed = 2;
+		return NULL;
+	}
+	struct blob_region reg = {.fd = -1};
+	ea_error_t err = {0};
+	if (blobsrc_open(c->src, &ds->d, &reg, &err) < 0) {
+		b->res.status = err.code == EA_E_NOENT ? BLOB_MISSING
+				: (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG || err.code == EA_E_BADNAME) ? BLOB_BAD_FILE
+				: BLOB_UNREADABLE;
+		b->res.open_code = err.code;
+		snprintf(b->res.msg, sizeof b->res.msg, "%s", err.msg);
+		b->verified = 1;
+		*failed = blob_findings(c, b);
+		return NULL;
+	}
+	if (reg.size > max) {
+		report_finding(c->r, "json.too_large", ds->d.str, "%s %s is %llu bytes, over the %zu-byte limit", what,
+			       reg.where, (unsigned long long)reg.size, max);
+		blob_region_close(&reg);
+		*failed = 2;
+		return NULL;
+	}
+	char *buf = xmalloc(reg.size + 1);
+	if (blob_region_pread(&reg, buf, reg.size, 0, &err) < 0) {
+		b->res.status = BLOB_UNREADABLE;
+		snprintf(b->res.msg, sizeof b->res.msg, "%s", err.msg);
+		b->verified = 1;
+		free(buf);
+		blob_region_close(&reg);
+		*failed = blob_findings(c, b);
+		return NULL;
+	}
+	buf[reg.size] = '\0';
+	if (!b->verified) {
+		memset(&b->res, 0, sizeof b->res);
+		b->res.size = reg.size;
+		digest_buffer(ds->d.alg, buf, reg.size, &b->res.got);
+		b->res.digest_mismatch = !digest_equal(&b->res.got, &ds->d);
+		b->res.size_mismatch = b->size >= 0 && (uint64_t)b->size != reg.size;
+		b->res.status = b->res.digest_mismatch ? BLOB_DIGEST_MISMATCH : b->res.size_mismatch ? BLOB_SIZE_MISMATCH : BLOB_OK;
+		b->verified = 1;
+	}
+	blob_region_close(&reg);
+	int bf = blob_findings(c, b);
+	if (bf == 1 && b->res.digest_mismatch) {
+		/* Content that does not match its digest is not trusted further. */
+		free(buf);
+		*failed = 1;
+		return NULL;
+	}
+	if (bf) *failed = bf;
+	cJSON *doc = cJSON_ParseWithLength(buf, reg.size);
+	if (!doc || !cJSON_IsObject(doc)) {
+		report_finding(c->r, "json.malformed", ds->d.str, "%s %s is not a JSON object", what, c->src->label);
+		cJSON_Delete(doc);
+		free(buf);
+		*failed = *failed ? *failed : 2;
+		return NULL;
+	}
+	if (raw) {
+		*raw = buf;
+		*rawlen = reg.size;
+	} else {
+		free(buf);
+	}
+	return doc;
+}
+
+/* ------------------------------------------------------------ the walk */
+
+static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const char *platform, const char *where, int depth);
+
+static char *platform_string(cJSON *desc)
+{
+	cJSON *p = cJSON_GetObjectItemCaseSensitive(desc, "platform");
+	if (!cJSON_IsObject(p)) return NULL;
+	const char *os = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "os"));
+	const char *arch = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "architecture"));
+	const char *var = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "variant"));
+	if (!os || !arch) return NULL;
+	cleanup_free char *s = var ? xasprintf("%s/%s/%s", os, arch, var) : xasprintf("%s/%s", os, arch);
+	return sanitize(s);
+}
+
+static void walk_index(oci_ctx_t *c, const struct desc *ds, char **names, int nnames, int depth)
+{
+	int failed = 0;
+	cJSON *doc = read_json_blob(c, ds, OCI_MAX_INDEX_BYTES, "index", NULL, NULL, &failed);
+	if (!doc) return;
+	cJSON *ms = cJSON_GetObjectItemCaseSensitive(doc, "manifests");
+	if (!cJSON_IsArray(ms)) {
+		report_finding(c->r, "json.malformed", ds->d.str, "index %s has no manifests array", c->src->label);
+		cJSON_Delete(doc);
+		return;
+	}
+	int i = 0;
+	cJSON *m;
+	cJSON_ArrayForEach(m, ms) {
+		char where[128];
+		snprintf(where, sizeof where, "index %.19s manifests[%d]", ds->d.str, i++);
+		cleanup_free char *plat = platform_string(m);
+		walk(c, m, names, nnames, plat, where, depth + 1);
+	}
+	cJSON_Delete(doc);
+}
+
+static void add_layer(oci_ctx_t *c, struct image *img, cJSON *lj, int idx)
+{
+	char where[96];
+	snprintf(where, sizeof where, "manifest %.19s layers[%d]", img->manifest.str, idx);
+	struct desc ds;
+	struct layer_ref *L = &img->layers[img->nlayers];
+	if (parse_desc(c, lj, where, &ds) < 0) {
+		img->failed = 1;
+		L->b = NULL;
+		L->media_type = NULL;
+		img->nlayers++;
+		return;
+	}
+	if (ds.size < 0) img->failed = 1;
+	int is_layer = ds.kind == MT_LAYER;
+	if (!img->is_artifact && !is_layer) {
+		cleanup_free char *mt = sanitize(ds.mt ? ds.mt : "(none)");
+		report_finding(c->r, "mediatype.unknown", ds.d.str, "%s: layer media type '%s' is not one edgeaudit can verify as a layer",
+			       where, mt);
+		img->incomplete = 1;
+	}
+	struct blob *b = blob_get(c, &ds.d, ds.size, is_layer && !img->is_artifact ? ROLE_LAYER : ROLE_OTHER);
+	if (b && is_layer && !img->is_artifact) {
+		if (!b->want_diff) b->comp = ds.comp;
+		b->want_diff = 1;
+		b->nimages++;
+	}
+	L->b = b;
+	L->media_type = ds.mt ? xstrdup(ds.mt) : NULL;
+	L->size = ds.size;
+	img->nlayers++;
+}
+
+static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int nnames, const char *platform)
+{
+	int failed = 0;
+	char *raw = NULL;
+	size_t rawlen = 0;
+	cJSON *doc = read_json_blob(c, ds, OCI_MAX_MANIFEST_BYTES, "manifest", &raw, &rawlen, &failed);
+	struct image *img = xcalloc(1, sizeof *img);
+	img->manifest = ds->d;
+	img->manifest_mt = xstrdup(ds->mt ? ds->mt : "");
+	img->names = xcalloc((size_t)nnames + 1, sizeof *img->names);
+	for (int i = 0; i < nnames; i++) img->names[i] = xstrdup(names[i]);
+	img->nnames = nnames;
+	img->platform = platform ? xstrdup(platform) : NULL;
+	*c->images_tail = img;
+	c->images_tail = &img->next;
+	c->nimages++;
+	if (!doc) {
+		img->failed = failed == 2 ? 0 : 1;
+		img->incomplete = failed == 2;
+		if (!failed) img->failed = 1;
+		free(raw);
+		return;
+	}
+	if (failed == 1) img->failed = 1;
+	if (failed == 2) img->incomplete = 1;
+	free(raw); /* kept for signatures once they are wired (issue 5) */
+
+	cJSON *at = cJSON_GetObjectItemCaseSensitive(doc, "artifactType");
+	if (cJSON_IsString(at)) img->artifact_type = sanitize(at->valuestring);
+	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(doc, "config");
+	struct desc cd;
+	char where[96];
+	snprintf(where, sizeof where, "manifest %.19s config", ds->d.str);
+	if (!cfg) {
+		report_finding(c->r, "json.malformed", ds->d.str, "manifest in %s has no config descriptor", c->src->label);
+		img->failed = 1;
+	} else if (parse_desc(c, cfg, where, &cd) == 0) {
+		img->have_config = 1;
+		img->config = cd.d;
+		if (cd.size < 0) img->failed = 1;
+		if (cd.kind == MT_CONFIG) {
+			int cf = 0;
+			cJSON *conf = read_json_blob(c, &cd, OCI_MAX_CONFIG_BYTES, "config", NULL, NULL, &cf);
+			if (cf == 1) img->failed = 1;
+			if (cf == 2) img->incomplete = 1;
+			if (conf) {
+				cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(conf, "rootfs");
+				cJSON *ids = cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids");
+				if (!cJSON_IsArray(ids)) {
+					report_finding(c->r, "json.malformed", cd.d.str, "config in %s has no rootfs.diff_ids array",
+						       c->src->label);
+					img->failed = 1;
+					img->diff_ids_bad = 1;
+				} else {
+					int n = cJSON_GetArraySize(ids);
+					img->diff_ids = xcalloc((size_t)n + 1, sizeof *img->diff_ids);
+					cJSON *e;
+					cJSON_ArrayForEach(e, ids) {
+						ea_error_t err = {0};
+						if (!cJSON_IsString(e) || digest_parse(e->valuestring, &img->diff_ids[img->ndiff], &err) < 0 ||
+						    img->diff_ids[img->ndiff].alg != DIGEST_SHA256) {
+							report_finding(c->r, "json.malformed", cd.d.str,
+								       "config in %s: diff_ids[%d] is not a sha256 digest",
+								       c->src->label, img->ndiff);
+							img->failed = 1;
+							img->diff_ids_bad = 1;
+							break;
+						}
+						img->ndiff++;
+					}
+				}
+				cJSON_Delete(conf);
+			}
+		} else if (cd.kind == MT_OTHER || img->artifact_type || (cd.mt && strstr(cd.mt, "+json"))) {
+			/* An artifact (signature, attestation, SBOM...): its blobs are
+			 * verified by digest; there is no rootfs to check. */
+			img->is_artifact = 1;
+			struct blob *b = blob_get(c, &cd.d, cd.size, ROLE_OTHER);
+			(void)b;
+		} else {
+			cleanup_free char *mt = sanitize(cd.mt ? cd.mt : "(none)");
+			report_finding(c->r, "mediatype.unknown", cd.d.str, "%s: config media type '%s' is unknown", where, mt);
+			img->incomplete = 1;
+			blob_get(c, &cd.d, cd.size, ROLE_OTHER);
+		}
+	} else {
+		img->failed = 1;
+	}
+	cJSON *layers = cJSON_GetObjectItemCaseSensitive(doc, "layers");
+	if (cJSON_IsArray(layers)) {
+		int n = cJSON_GetArraySize(layers);
+		img->layers = xcalloc((size_t)n + 1, sizeof *img->layers);
+		int i = 0;
+		cJSON *l;
+		cJSON_ArrayForEach(l, layers) add_layer(c, img, l, i++);
+	} else if (!img->is_artifact) {
+		report_finding(c->r, "json.malformed", ds->d.str, "manifest in %s has no layers array", c->src->label);
+		img->failed = 1;
+	}
+	cJSON_Delete(doc);
+}
+
+static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const char *platform, const char *where, int depth)
+{
+	if (ea_stop_requested()) return;
+	struct desc ds;
+	if (parse_desc(c, descj, where, &ds) < 0) return;
+	if (depth > OCI_MAX_DEPTH) {
+		report_finding(c->r, "json.malformed", ds.d.str, "%s: indexes nested deeper than %d", where, OCI_MAX_DEPTH);
+		return;
+	}
+	switch (ds.kind) {
+	case MT_INDEX: walk_index(c, &ds, names, nnames, depth); break;
+	case MT_MANIFEST: walk_manifest(c, &ds, names, nnames, platform); break;
+	default: {
+		/* Not an index or manifest where one belongs: verify the blob and say
+		 * its type is not one we can follow. */
+		cleanup_free char *mt = sanitize(ds.mt ? ds.mt : "(none)");
+		report_finding(c->r, "mediatype.unknown", ds.d.str, "%s: media type '%s' is not an index or manifest", where, mt);
+		blob_get(c, &ds.d, ds.size, ROLE_OTHER);
+	}
+	}
+}
+
+/* ------------------------------------------------------------ phase 2 */
+
+static void *worker(void *arg)
+{
+	oci_ctx_t *c = arg;
+	for (;;) {
+		unsigned i = __atomic_fetch_add(&c->next_work, 1, __ATOMIC_RELAXED);
+		if (i >= c->nwork) break;
+		if (ea_stop_requested()) continue; /* left unverified: reported as such */
+		struct blob *b = c->work[i];
+		blobcheck_run(c->src, &b->d, b->size, b->want_diff, b->comp, &c->o.lim, &b->res);
+		__atomic_store_n(&b->verified, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static void verify_blobs(oci_ctx_t *c)
+{
+	c->work = xcalloc(c->nblobs + 1, sizeof *c->work);
+	for (unsigned k = 0; k < NBUCKETS; k++)
+		for (struct blob *b = c->buckets[k]; b; b = b->next)
+			if (!b->verified) c->work[c->nwork++] = b;
+	int jobs = c->o.jobs < 1 ? 1 : c->o.jobs;
+	if ((unsigned)jobs > c->nwork) jobs = (int)c->nwork;
+	if (jobs <= 1) {
+		worker(c);
+		return;
+	}
+	pthread_t th[64];
+	int started = 0;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	for (int i = 0; i < jobs - 1 && i < 63; i++)
+		if (pthread_create(&th[started], &attr, worker, c) == 0) started++;
+	pthread_attr_destroy(&attr);
+	worker(c);
+	for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+}
+
+/* ------------------------------------------------------------ phase 3 */
+
+static const char *blob_state(const struct blob *b)
+{
+	if (!b) return "invalid";
+	if (!b->verified) return "unchecked";
+	switch (b->res.status) {
+	case BLOB_MISSING: return "missing";
+	case BLOB_BAD_FILE: return "bad_file";
+	case BLOB_UNREADABLE: return "unreadable";
+	case BLOB_DIGEST_MISMATCH: return "digest_mismatch";
+	case BLOB_SIZE_MISMATCH: return "size_mismatch";
+	default: return b->size_conflict ? "size_mismatch" : "ok";
+	}
+}
+
+static void finish_image(oci_ctx_t *c, struct image *img)
+{
+	int failed = img->failed, incomplete = img->incomplete;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "store", c->src->label);
+	cJSON_AddStringToObject(j, "kind", img->is_artifact ? "artifact" : "image");
+	cJSON *names = cJSON_AddArrayToObject(j, "names");
+	for (int i = 0; i < img->nnames; i++) {
+		cleanup_free char *s = sanitize(img->names[i]);
+		cJSON_AddItemToArray(names, cJSON_CreateString(s));
+	}
+	if (img->platform) cJSON_AddStringToObject(j, "platform", img->platform);
+	cJSON_AddStringToObject(j, "manifest_digest", img->manifest.str);
+	if (img->manifest_mt[0]) {
+		cleanup_free char *s = sanitize(img->manifest_mt);
+		cJSON_AddStringToObject(j, "media_type", s);
+	}
+	if (img->artifact_type) cJSON_AddStringToObject(j, "artifact_type", img->artifact_type);
+	if (img->have_config) cJSON_AddStringToObject(j, img->is_artifact ? "config_digest" : "image_id", img->config.str);
+	/* Config and other non-layer blobs of the image. */
+	if (img->have_config) {
+		struct blob *cb = blob_find(c, &img->config);
+		if (cb) {
+			if (!cb->verified) incomplete = 1;
+			else {
+				int bf = blob_findings(c, cb);
+				if (bf == 1) failed = 1;
+				if (bf == 2) incomplete = 1;
+			}
+		}
+	}
+	cJSON *layers = cJSON_AddArrayToObject(j, "layers");
+	int check_diff = !img->is_artifact && !img->diff_ids_bad && img->diff_ids;
+	if (check_diff && img->ndiff != img->nlayers) {
+		report_finding(c->r, "image.diffid_count", img->manifest.str,
+			       "%s: manifest has %d layers, config %s has %d diff_ids", c->src->label, img->nlayers,
+			       img->config.str, img->ndiff);
+		failed = 1;
+	}
+	for (int i = 0; i < img->nlayers; i++) {
+		struct layer_ref *L = &img->layers[i];
+		cJSON *lj = cJSON_CreateObject();
+		cJSON_AddItemToArray(layers, lj);
+		if (!L->b) {
+			cJSON_AddStringToObject(lj, "blob", "invalid");
+			failed = 1;
+			continue;
+		}
+		struct blob *b = L->b;
+		cJSON_AddStringToObject(lj, "digest", b->d.str);
+		if (L->media_type) {
+			cleanup_free char *s = sanitize(L->media_type);
+			cJSON_AddStringToObject(lj, "media_type", s);
+		}
+		if (L->size >= 0) cJSON_AddNumberToObject(lj, "size", (double)L->size);
+		cJSON_AddStringToObject(lj, "blob", blob_state(b));
+		if (!b->verified) {
+			incomplete = 1;
+			continue;
+		}
+		int bf = blob_findings(c, b);
+		if (bf == 1) failed = 1;
+		if (bf == 2) incomplete = 1;
+		if (b->nimages > 1) cJSON_AddNumberToObject(lj, "shared_by", b->nimages);
+		if (img->is_artifact) continue;
+		if (b->res.diff_checked) {
+			cJSON_AddStringToObject(lj, "diff_id", b->res.diffid.str);
+			cJSON_AddNumberToObject(lj, "uncompressed_size", (double)b->res.usize);
+		}
+		const char *dstate = "unchecked";
+		if (check_diff && i < img->ndiff && b->res.diff_checked) {
+			if (digest_equal(&b->res.diffid, &img->diff_ids[i])) {
+				dstate = "ok";
+			} else {
+				dstate = "mismatch";
+				report_finding(c->r, "image.diffid_mismatch", b->d.str,
+					       "%s: layer %d of %s decompresses to %s, config %s says %s", c->src->label, i,
+					       img->manifest.str, b->res.diffid.str, img->config.str, img->diff_ids[i].str);
+				failed = 1;
+			}
+		} else if (check_diff && i < img->ndiff) {
+			incomplete = 1;
+		}
+		cJSON_AddStringToObject(lj, "diff_id_check", dstate);
+	}
+	if (!img->is_artifact && img->diff_ids && img->ndiff > 0) {
+		cJSON *chain = cJSON_AddArrayToObject(j, "chain_ids");
+		digest_t cur = img->diff_ids[0];
+		cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
+		for (int i = 1; i < img->ndiff; i++) {
+			digest_t next;
+			digest_chain(&cur, &img->diff_ids[i], &next);
+			cur = next;
+			cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
+		}
+	}
+	snprintf(img->verdict, sizeof img->verdict, "%s", failed ? "fail" : incomplete ? "incomplete" : "pass");
+	cJSON_AddStringToObject(j, "verdict", img->verdict);
+	img->json = j;
+	report_lock(c->r);
+	cJSON_AddItemToArray(report_images(c->r), j);
+	report_unlock(c->r);
+}
+
+/* ------------------------------------------------------------ API */
+
+oci_ctx_t *oci_new(report_t *r, struct blobsrc *src, const struct oci_opts *o)
+{
+	oci_ctx_t *c = xcalloc(1, sizeof *c);
+	c->r = r;
+	c->src = src;
+	c->o = *o;
+	if (!c->o.lim.max_layer_bytes) c->o.lim.max_layer_bytes = BLOBCHECK_MAX_LAYER_BYTES;
+	if (!c->o.lim.max_ratio) c->o.lim.max_ratio = BLOBCHECK_MAX_RATIO;
+	c->images_tail = &c->images;
+	return c;
+}
+
+void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nnames, const char *where)
+{
+	if (c->nroots == c->roots_cap) {
+		c->roots_cap = c->roots_cap ? c->roots_cap * 2 : 16;
+		c->roots = xrealloc(c->roots, (size_t)c->roots_cap * sizeof *c->roots);
+	}
+	struct root *rt = &c->roots[c->nroots++];
+	rt->desc = desc;
+	rt->names = xcalloc((size_t)nnames + 1, sizeof *rt->names);
+	for (int i = 0; i < nnames; i++) rt->names[i] = xstrdup(names[i]);
+	rt->nnames = nnames;
+	rt->where = xstrdup(where);
+}
+
+int oci_run(oci_ctx_t *c)
+{
+	for (int i = 0; i < c->nroots; i++) {
+		cleanup_free char *plat = platform_string(c->roots[i].desc);
+		walk(c, c->roots[i].desc, c->roots[i].names, c->roots[i].nnames, plat, c->roots[i].where, 0);
+	}
+	verify_blobs(c);
+	int skipped = 0;
+	for (unsigned k = 0; k < c->nwork; k++)
+		if (!c->work[k]->verified) skipped++;
+	for (struct image *img = c->images; img; img = img->next) finish_image(c, img);
+	/* Blobs no image claims (e.g. under an unknown media type) still get their findings. */
+	for (unsigned k = 0; k < NBUCKETS; k++)
+		for (struct blob *b = c->buckets[k]; b; b = b->next)
+			if (b->verified && !b->reported) blob_findings(c, b);
+	if (skipped) {
+		char *part = xasprintf("%d blobs of %s", skipped, c->src->label);
+		report_unchecked(c->r, part, "stopped before they were verified (budget or signal)");
+		free(part);
+	}
+	return c->nimages;
+}
+
+int oci_referenced(oci_ctx_t *c, const digest_t *d)
+{
+	return blob_find(c, d) != NULL;
+}
+
+const char *oci_image_verdict(oci_ctx_t *c, const digest_t *manifest)
+{
+	for (struct image *img = c->images; img; img = img->next)
+		if (digest_equal(&img->manifest, manifest)) return img->verdict;
+	return NULL;
+}
+
+void oci_free(oci_ctx_t *c)
+{
+	if (!c) return;
+	for (unsigned k = 0; k < NBUCKETS; k++) {
+		struct blob *b = c->buckets[k];
+		while (b) {
+			struct blob *n = b->next;
+			free(b);
+			b = n;
+		}
+	}
+	struct image *img = c->images;
+	while (img) {
+		struct image *n = img->next;
+		for (int i = 0; i < img->nnames; i++) free(img->names[i]);
+		free(img->names);
+		free(img->platform);
+		free(img->manifest_mt);
+		free(img->artifact_type);
+		for (int i = 0; i < img->nlayers; i++) free(img->layers[i].media_type);
+		free(img->layers);
+		free(img->diff_ids);
+		free(img);
+		img = n;
+	}
+	for (int i = 0; i < c->nroots; i++) {
+		for (int k = 0; k < c->roots[i].nnames; k++) free(c->roots[i].names[k]);
+		free(c->roots[i].names);
+		free(c->roots[i].where);
+	}
+	free(c->roots);
+	free(c->work);
+	free(c);
+}

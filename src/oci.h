@@ -1,0 +1,66 @@
+/*
+ * oci: the store-independent image verifier.  Given a blob source and the
+ * root descriptors of a store (an OCI index.json, a containerd image list,
+ * ...), it walks index -> manifest -> config and layers and checks, each
+ * failure its own finding:
+ *   - every descriptor: media type known, digest of the spec's form, size an
+ *     integer; every blob's size and digest against every descriptor naming it;
+ *   - config digest = image ID; rootfs.diff_ids against the digests of the
+ *     decompressed layers (count and order); chainIDs computed and reported.
+ * A blob named by several images is read once per run; distinct blobs are
+ * verified by `jobs` threads in parallel, each with fixed buffers.
+ *
+ * Use: oci_new(), oci_add_root() per root descriptor (with its names),
+ * oci_run() once, then oci_referenced() for the store's unreferenced-blob
+ * scan, oci_free().
+ */
+#ifndef EDGEAUDIT_OCI_H
+#define EDGEAUDIT_OCI_H
+
+#include <cJSON.h>
+
+#include "blobcheck.h"
+#include "blobsrc.h"
+#include "report.h"
+
+struct oci_opts {
+	int jobs;
+	struct blobcheck_limits lim;
+};
+
+typedef struct oci_ctx oci_ctx_t;
+
+oci_ctx_t *oci_new(report_t *r, struct blobsrc *src, const struct oci_opts *o);
+/* A root descriptor (JSON object, borrowed for the duration of oci_run) with
+ * the names it is known by (may be NULL/0). `where` names it for findings
+ * ("index.json manifests[2]"). */
+void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nnames, const char *where);
+/* Walk and verify; returns the number of images found. */
+int oci_run(oci_ctx_t *c);
+/* Was this digest named by any descriptor reached? */
+int oci_referenced(oci_ctx_t *c, const digest_t *d);
+/* The verdict of the image with this manifest digest ("pass", "fail",
+ * "incomplete") or NULL if none; valid until oci_free. */
+const char *oci_image_verdict(oci_ctx_t *c, const digest_t *manifest);
+void oci_free(oci_ctx_t *c);
+
+/* Media types */
+typedef enum {
+	MT_UNKNOWN = 0,
+	MT_INDEX,    /* OCI index, Docker manifest list */
+	MT_MANIFEST, /* OCI manifest, Docker schema 2 manifest */
+	MT_CONFIG,   /* OCI image config, Docker container image config */
+	MT_LAYER,    /* a layer tar, maybe compressed */
+	MT_OTHER,    /* known non-image types (artifacts, empty config, signatures) */
+} media_kind_t;
+
+media_kind_t media_kind(const char *mt, comp_t *comp);
+
+/* Limits on JSON documents read from a store. */
+#define OCI_MAX_INDEX_BYTES (4u << 20)
+#define OCI_MAX_MANIFEST_BYTES (4u << 20)
+#define OCI_MAX_CONFIG_BYTES (8u << 20)
+#define OCI_MAX_DEPTH 8
+#define OCI_MAX_BLOBS 100000
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * store_readers: one reader per store type (store_*.c), called by
+ * store_audit() with the store's report object `sj` to add counts to.
+ * Each reader adds its images and findings; nothing it cannot read is
+ * passed over in silence.
+ */
+#ifndef EDGEAUDIT_STORE_READERS_H
+#define EDGEAUDIT_STORE_READERS_H
+
+#include <cJSON.h>
+
+#include "oci.h"
+#include "report.h"
+#include "store.h"
+#include "tar.h"
+
+void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+void store_read_oci_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+void store_read_docker_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+
+/* Shared by the archive readers (store_oci.c). */
+int store_open_archive(report_t *r, const char *path, const char *label, struct tar_index *ix);
+int store_tar_read_member(const struct tar_index *ix, const char *name, size_t max, char **data, size_t *len,
+			  ea_error_t *err);
+oci_ctx_t *store_verify_tar_layout(report_t *r, const struct tar_index *ix, const char *label,
+				   const struct audit_limits *lim, struct blobsrc *src, cJSON *sj, cJSON **idx_out);
+
+#endif
