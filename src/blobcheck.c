@@ -16,7 +16,9 @@ static int hash_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
 void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64_t want_size, int diff,
 		      comp_t comp, const struct blobcheck_limits *lim, struct blob_result *res)
 {
-	static _Thread_local unsigned char buf[CHUNK];
+	/* One buffer per call, not thread-local: musl carves TLS out of each
+	 * thread's small stack. */
+	cleanup_free unsigned char *buf = xmalloc(CHUNK);
 	memset(res, 0, sizeof *res);
 	res->diff_wanted = diff;
 	res->comp = comp;

@@ -123,11 +123,12 @@ void digest_buffer(digest_alg_t alg, const void *data, size_t n, digest_t *out)
 
 int digest_fd(int fd, digest_alg_t alg, digest_t *out, uint64_t *size, ea_error_t *err)
 {
-	static _Thread_local unsigned char buf[128 * 1024];
+	enum { BUFSZ = 128 * 1024 };
+	cleanup_free unsigned char *buf = xmalloc(BUFSZ);
 	hasher_t h;
 	hasher_init(&h, alg);
 	for (;;) {
-		ssize_t r = read(fd, buf, sizeof buf);
+		ssize_t r = read(fd, buf, BUFSZ);
 		if (r < 0) {
 			if (errno == EINTR) continue;
 			hasher_final(&h, out);

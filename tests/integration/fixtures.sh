@@ -43,3 +43,35 @@ fresh() {
 ocimut() { $PY "$TOP/tests/tools/ocimut.py" "$@"; }
 # info_get LAYOUT KEY: manifest | config | layers[0] ...
 info_get() { ocimut "$1" info | $PY -c "import json,sys; i=json.load(sys.stdin); print(i$2)"; }
+
+# start_dockerd NAME DRIVER: a private dockerd (own data root, exec root,
+# socket), as ../shared/notes/real-engines.md describes.  Sets D (the client
+# command), DROOT, DPID.  Returns 1 if it did not come up.
+start_dockerd() {
+	local name=$1 driver=${2:-vfs} i
+	DROOT="$T/$name-root"
+	mkdir -p "$DROOT" "$T/$name-exec"
+	# A short exec root: containerd's socket paths must stay under 108 bytes.
+	DEXEC=$(mktemp -d /tmp/eadx.XXXXXX)
+	dockerd --iptables=false --ip6tables=false --bridge=none --ip-masq=false \
+		--storage-driver="$driver" --data-root "$DROOT" --exec-root "$DEXEC" \
+		-H "unix://$DEXEC/docker.sock" --pidfile "$DEXEC/dockerd.pid" >"$T/$name-dockerd.log" 2>&1 &
+	DPID=$!
+	D="/usr/bin/docker -H unix://$DEXEC/docker.sock"
+	for i in $(seq 1 60); do
+		$D version >/dev/null 2>&1 && return 0
+		kill -0 "$DPID" 2>/dev/null || return 1
+		sleep 0.5
+	done
+	return 1
+}
+stop_dockerd() {
+	[ -n "${DPID:-}" ] || return 0
+	kill "$DPID" 2>/dev/null
+	for _ in $(seq 1 40); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.25; done
+	kill -9 "$DPID" 2>/dev/null
+	# containerd-shim and friends started by this daemon
+	pkill -f "$DEXEC" 2>/dev/null || true
+	rm -rf "$DEXEC"
+	DPID=
+}
