@@ -42,6 +42,16 @@ const struct finding_kind finding_kinds[] = {
 	{"image.config_mismatch", SEV_CRITICAL, 0, "the image ID (config digest) differs from the one recorded"},
 	{"image.no_manifest", SEV_HIGH, 0, "an image entry whose manifest cannot be found"},
 	{"archive.malformed", SEV_HIGH, I, "a tar archive is truncated or has an invalid header"},
+	/* engine stores: layers extracted on disk */
+	{"image.missing", SEV_HIGH, 0, "a name in the store points to an image that is not there"},
+	{"layer.missing", SEV_HIGH, 0, "a layer's metadata entry or extracted folder is missing"},
+	{"layer.metadata_mismatch", SEV_HIGH, 0, "a layer's recorded diffID, parent, cache-id or size disagrees with the image"},
+	{"layer.diffid_mismatch", SEV_CRITICAL, 0, "a layer reassembled from disk does not hash to its diffID"},
+	{"layer.file_modified", SEV_CRITICAL, 0, "a file of an extracted layer differs from the layer's content"},
+	{"layer.file_missing", SEV_HIGH, 0, "a file the layer lists is not on disk"},
+	{"layer.file_added", SEV_HIGH, 0, "a file on disk that the layer does not list"},
+	{"layer.file_attr_mismatch", SEV_HIGH, 0, "a file's type, mode, owner, size or link target differs from its tar header"},
+	{"tarsplit.malformed", SEV_HIGH, I, "a layer's tar-split record is missing, truncated or corrupt"},
 	/* signatures */
 	{"signature.missing", SEV_HIGH, 0, "an image the policy requires to be signed has no valid signature"},
 	/* runtime (/proc) */

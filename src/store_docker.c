@@ -1,0 +1,420 @@
+/*
+ * store_docker: the Docker / Moby / balena-engine store (docker:ROOT), as
+ * dockerd writes it under ROOT/image/<driver>/:
+ *   repositories.json          names -> image IDs
+ *   imagedb/content/sha256/ID  the config; its sha256 is ID
+ *   layerdb/sha256/CHAINID/    diff, parent, cache-id, size, tar-split.json.gz
+ * and the extracted layers (overlay2/<cache-id>/diff, vfs/dir/<cache-id>).
+ *
+ * Every config is re-hashed against its ID, its diff_ids chained to chainIDs
+ * and each chainID's layerdb entry checked for consistency; then each layer
+ * on disk is reassembled from its tar-split record and hashed against the
+ * diffID, file by file (tarsplit.c), going further than Docker's own check.
+ * A layer shared by several images is verified once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsx.h"
+#include "store_readers.h"
+#include "tarsplit.h"
+
+#define DOCKER_MAX_CONFIG (8u << 20)
+#define DOCKER_MAX_REPOS (16u << 20)
+
+struct dlayer {
+	digest_t chain;
+	int done;
+	int verdict; /* 0 ok, 1 failed, 2 incomplete */
+	char state[24];
+	unsigned long files;
+	char path[512];
+	struct dlayer *next;
+};
+
+struct dctx {
+	report_t *r;
+	int root;
+	const char *rootpath;
+	char label[300];
+	char driver[64];
+	char imgdir[128]; /* "image/<driver>" */
+	struct dlayer *layers;
+	unsigned nimages, nlayers;
+	const char *cur_layer_path; /* for tarsplit findings */
+	int cur_failed, cur_incomplete;
+};
+
+static int is_hex64(const char *s)
+{
+	if (strlen(s) != 64) return 0;
+	for (int i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+	return 1;
+}
+
+/* A small text file of the layerdb, trimmed. */
+static int read_small(struct dctx *c, const char *rel, char *out, size_t n, ea_error_t *err)
+{
+	cleanup_free char *data = NULL;
+	size_t len = 0;
+	if (fsx_read_file_at(c->root, rel, n - 1, &data, &len, err) < 0) return -1;
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == ' ')) len--;
+	memcpy(out, data, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static const char *open_err_id(const ea_error_t *err)
+{
+	return err->code == EA_E_NOENT ? "layer.missing"
+	       : err->code == EA_E_SYMLINK ? "store.symlink"
+	       : err->code == EA_E_NOTREG ? "store.special_file"
+	       : err->code == EA_E_BADNAME ? "store.bad_path"
+	       : err->code == EA_E_TOOBIG ? "json.too_large"
+	       : "store.unreadable";
+}
+
+static void ts_finding(void *ctx, const char *id, const char *path, const char *msg)
+{
+	struct dctx *c = ctx;
+	cleanup_free char *subj = xasprintf("%s/%s", c->cur_layer_path, path);
+	report_finding(c->r, id, subj, "%s", msg);
+	if (!strcmp(id, "store.unreadable")) c->cur_incomplete = 1;
+	else c->cur_failed = 1;
+}
+
+/* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
+static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const digest_t *diff, const digest_t *parent)
+{
+	for (struct dlayer *l = c->layers; l; l = l->next)
+		if (digest_equal(&l->chain, chain)) return l;
+	struct dlayer *l = xcalloc(1, sizeof *l);
+	l->chain = *chain;
+	l->next = c->layers;
+	c->layers = l;
+	c->nlayers++;
+	snprintf(l->state, sizeof l->state, "unchecked");
+	if (ea_stop_requested()) {
+		l->verdict = 2;
+		return l;
+	}
+	char base[300], rel[400], val[256];
+	ea_error_t err = {0};
+	snprintf(base, sizeof base, "%s/layerdb/sha256/%s", c->imgdir, digest_hex(chain));
+	struct stat st;
+	if (fsx_lstat_at(c->root, base, &st, &err) < 0 || !S_ISDIR(st.st_mode)) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, base);
+		report_finding(c->r, err.code == EA_E_NOENT || !err.code ? "layer.missing" : open_err_id(&err), chain->str,
+			       "%s: no layerdb entry for chainID %s (%s)", c->label, chain->str, subj);
+		l->verdict = 1;
+		snprintf(l->state, sizeof l->state, "missing");
+		return l;
+	}
+	/* layerdb consistency: diff, parent, cache-id */
+	snprintf(rel, sizeof rel, "%s/diff", base);
+	if (read_small(c, rel, val, sizeof val, &err) < 0 || strcmp(val, diff->str) != 0) {
+		report_finding(c->r, "layer.metadata_mismatch", chain->str, "%s: layerdb %s/diff says '%.80s', the config says %s",
+			       c->label, digest_hex(chain), err.code ? err.msg : val, diff->str);
+		l->verdict = 1;
+	}
+	snprintf(rel, sizeof rel, "%s/parent", base);
+	err.code = EA_OK;
+	int hp = read_small(c, rel, val, sizeof val, &err) == 0;
+	if ((parent && (!hp || strcmp(val, parent->str) != 0)) || (!parent && hp)) {
+		report_finding(c->r, "layer.metadata_mismatch", chain->str, "%s: layerdb %s/parent is '%.80s', expected %s", c->label,
+			       digest_hex(chain), hp ? val : "(none)", parent ? parent->str : "none");
+		l->verdict = 1;
+	}
+	snprintf(rel, sizeof rel, "%s/cache-id", base);
+	err.code = EA_OK;
+	char cache[256];
+	if (read_small(c, rel, cache, sizeof cache, &err) < 0 || !cache[0] || strchr(cache, '/') || !strcmp(cache, "..") ||
+	    !strcmp(cache, ".")) {
+		report_finding(c->r, err.code ? open_err_id(&err) : "layer.metadata_mismatch", chain->str,
+			       "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(chain));
+		l->verdict = 1;
+		snprintf(l->state, sizeof l->state, "bad_metadata");
+		return l;
+	}
+	/* the layer folder */
+	int overlay = !strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay");
+	if (overlay) snprintf(rel, sizeof rel, "%s/%s/diff", c->driver, cache);
+	else if (!strcmp(c->driver, "vfs")) snprintf(rel, sizeof rel, "vfs/dir/%s", cache);
+	else {
+		cleanup_free char *part = xasprintf("layers of %s (driver %s)", c->label, c->driver);
+		report_unchecked(c->r, part, "this storage driver's layer folders are not verified by this version");
+		l->verdict = 2;
+		return l;
+	}
+	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
+	err.code = EA_OK;
+	cleanup_close int lfd = fsx_open_dir_at(c->root, rel, &err);
+	if (lfd < 0) {
+		report_finding(c->r, open_err_id(&err), l->path, "%s: layer folder of %s: %s", c->label, diff->str, err.msg);
+		l->verdict = err.code == EA_E_IO ? 2 : 1;
+		snprintf(l->state, sizeof l->state, "missing");
+		return l;
+	}
+	snprintf(rel, sizeof rel, "%s/tar-split.json.gz", base);
+	err.code = EA_OK;
+	cleanup_close int tsfd = fsx_open_file_at(c->root, rel, NULL, &err);
+	if (tsfd < 0) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		report_finding(c->r, err.code == EA_E_NOENT ? "tarsplit.malformed" : open_err_id(&err), subj,
+			       "%s: cannot verify the layer on disk: %s", c->label, err.msg);
+		l->verdict = 2;
+		return l;
+	}
+	struct tarsplit_opts to = {.overlay = overlay, .check_added = overlay};
+	struct tarsplit_result res;
+	c->cur_layer_path = l->path;
+	c->cur_failed = c->cur_incomplete = 0;
+	err.code = EA_OK;
+	int rc = tarsplit_verify(tsfd, lfd, &to, ts_finding, c, &res, &err);
+	l->files = res.files;
+	if (rc < 0) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		if (err.code == EA_E_INTERRUPTED) {
+			l->verdict = 2;
+			return l;
+		}
+		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);
+		l->verdict = l->verdict ? l->verdict : 2;
+		if (c->cur_failed) l->verdict = 1;
+		snprintf(l->state, sizeof l->state, "tarsplit_error");
+		return l;
+	}
+	if (!digest_equal(&res.diffid, diff)) {
+		report_finding(c->r, "layer.diffid_mismatch", l->path,
+			       "%s: the layer on disk reassembles to %s, its diffID is %s", c->label, res.diffid.str, diff->str);
+		l->verdict = 1;
+		snprintf(l->state, sizeof l->state, "mismatch");
+	} else if (!l->verdict) {
+		snprintf(l->state, sizeof l->state, c->cur_failed ? "files_differ" : "ok");
+	}
+	if (c->cur_failed) l->verdict = 1;
+	else if (c->cur_incomplete && !l->verdict) l->verdict = 2;
+	l->done = 1;
+	return l;
+}
+
+static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
+{
+	char rel[300];
+	snprintf(rel, sizeof rel, "%s/imagedb/content/sha256/%s", c->imgdir, hex);
+	char idstr[80];
+	snprintf(idstr, sizeof idstr, "sha256:%.64s", hex);
+	cJSON *img = cJSON_CreateObject();
+	cJSON_AddStringToObject(img, "store", c->label);
+	cJSON_AddStringToObject(img, "kind", "image");
+	cJSON *names = cJSON_GetObjectItemCaseSensitive(names_by_id, idstr);
+	cJSON_AddItemToObject(img, "names", names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
+	int failed = 0, incomplete = 0;
+	ea_error_t err = {0};
+	cleanup_free char *cfg = NULL;
+	size_t len = 0;
+	digest_t *diffs = NULL;
+	int nd = 0;
+	if (!is_hex64(hex)) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		report_finding(c->r, "store.bad_path", subj, "%s: an imagedb entry whose name is not a sha256 image ID", c->label);
+		failed = 1;
+		goto done;
+	}
+	cJSON_AddStringToObject(img, "image_id", idstr);
+	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, &cfg, &len, &err) < 0) {
+		report_finding(c->r, err.code == EA_E_TOOBIG ? "json.too_large" : open_err_id(&err), idstr, "%s: config: %s",
+			       c->label, err.msg);
+		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) incomplete = 1;
+		else failed = 1;
+		goto done;
+	}
+	digest_t want, got;
+	digest_parse(idstr, &want, NULL);
+	digest_buffer(DIGEST_SHA256, cfg, len, &got);
+	if (!digest_equal(&want, &got)) {
+		report_finding(c->r, "image.config_mismatch", idstr, "%s: imagedb content hashes to %s", c->label, got.str);
+		failed = 1;
+		goto done; /* its diff_ids cannot be trusted */
+	}
+	cJSON *conf = cJSON_ParseWithLength(cfg, len);
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
+	if (!cJSON_IsArray(ids)) {
+		report_finding(c->r, "json.malformed", idstr, "%s: config has no rootfs.diff_ids", c->label);
+		cJSON_Delete(conf);
+		failed = 1;
+		goto done;
+	}
+	diffs = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diffs);
+	cJSON *e;
+	cJSON_ArrayForEach(e, ids) {
+		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &diffs[nd], NULL) < 0 || diffs[nd].alg != DIGEST_SHA256) {
+			report_finding(c->r, "json.malformed", idstr, "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
+			failed = 1;
+			break;
+		}
+		nd++;
+	}
+	cJSON_Delete(conf);
+	cJSON *layers = cJSON_AddArrayToObject(img, "layers");
+	cJSON *chains = cJSON_AddArrayToObject(img, "chain_ids");
+	digest_t chain, prev;
+	for (int i = 0; i < nd; i++) {
+		if (i == 0) chain = diffs[0];
+		else digest_chain(&prev, &diffs[i], &chain);
+		cJSON_AddItemToArray(chains, cJSON_CreateString(chain.str));
+		struct dlayer *l = verify_layer(c, &chain, &diffs[i], i ? &prev : NULL);
+		cJSON *lj = cJSON_CreateObject();
+		cJSON_AddStringToObject(lj, "diff_id", diffs[i].str);
+		cJSON_AddStringToObject(lj, "chain_id", chain.str);
+		if (l->path[0]) cJSON_AddStringToObject(lj, "path", l->path);
+		cJSON_AddStringToObject(lj, "on_disk_check", l->state);
+		cJSON_AddNumberToObject(lj, "files", (double)l->files);
+		cJSON_AddItemToArray(layers, lj);
+		if (l->verdict == 1) failed = 1;
+		if (l->verdict == 2 || !l->done) incomplete = 1;
+		prev = chain;
+	}
+done:
+	free(diffs);
+	cJSON_AddStringToObject(img, "verdict", failed ? "fail" : incomplete ? "incomplete" : "pass");
+	report_lock(c->r);
+	cJSON_AddItemToArray(report_images(c->r), img);
+	report_unlock(c->r);
+	c->nimages++;
+}
+
+/* repositories.json -> {"sha256:<id>": ["name:tag", ...]}; names whose image
+ * is not in imagedb become image.missing findings afterwards. */
+static cJSON *load_names(struct dctx *c)
+{
+	cJSON *by_id = cJSON_CreateObject();
+	char rel[200];
+	snprintf(rel, sizeof rel, "%s/repositories.json", c->imgdir);
+	cleanup_free char *data = NULL;
+	size_t len = 0;
+	ea_error_t err = {0};
+	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_REPOS, &data, &len, &err) < 0) {
+		if (err.code != EA_E_NOENT) {
+			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+			report_finding(c->r, open_err_id(&err), subj, "%s: %s", c->label, err.msg);
+		}
+		return by_id;
+	}
+	cJSON *j = cJSON_ParseWithLength(data, len);
+	cJSON *repos = cJSON_GetObjectItemCaseSensitive(j, "Repositories");
+	if (!cJSON_IsObject(repos)) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		report_finding(c->r, "json.malformed", subj, "%s: repositories.json has no Repositories object", c->label);
+		cJSON_Delete(j);
+		return by_id;
+	}
+	cJSON *repo, *ref;
+	cJSON_ArrayForEach(repo, repos) {
+		cJSON_ArrayForEach(ref, repo) {
+			if (!cJSON_IsString(ref) || !ref->string) continue;
+			cJSON *arr = cJSON_GetObjectItemCaseSensitive(by_id, ref->valuestring);
+			if (!arr) arr = cJSON_AddArrayToObject(by_id, ref->valuestring);
+			cJSON_AddItemToArray(arr, cJSON_CreateString(ref->string));
+		}
+	}
+	cJSON_Delete(j);
+	return by_id;
+}
+
+static void audit_driver(struct dctx *c)
+{
+	cJSON *names = load_names(c);
+	char rel[200];
+	snprintf(rel, sizeof rel, "%s/imagedb/content/sha256", c->imgdir);
+	ea_error_t err = {0};
+	int dfd = fsx_open_dir_at(c->root, rel, &err);
+	if (dfd >= 0) {
+		DIR *d = fdopendir(dfd);
+		struct dirent *e;
+		unsigned long n = 0;
+		while (d && (e = readdir(d)) && n < 100000) {
+			if (e->d_name[0] == '.') continue;
+			n++;
+			if (ea_stop_requested()) {
+				cleanup_free char *part = xasprintf("images of %s", c->label);
+				report_unchecked(c->r, part, "stopped before every image was verified (budget or signal)");
+				break;
+			}
+			struct stat st;
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+				cleanup_free char *subj = xasprintf("%s/%s/%s", c->rootpath, rel, e->d_name);
+				report_finding(c->r, S_ISLNK(st.st_mode) ? "store.symlink" : "store.special_file", subj,
+					       "%s: imagedb entry is a %s", c->label, fsx_type_name(st.st_mode));
+				continue;
+			}
+			audit_image(c, e->d_name, names);
+		}
+		if (d) closedir(d);
+		else close(dfd);
+	} else if (err.code != EA_E_NOENT) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		report_finding(c->r, open_err_id(&err), subj, "%s: %s", c->label, err.msg);
+	}
+	/* names that point at no image */
+	cJSON *ids;
+	cJSON_ArrayForEach(ids, names) {
+		char hex[300];
+		snprintf(hex, sizeof hex, "%s/imagedb/content/sha256/%.64s", c->imgdir, ids->string + (strncmp(ids->string, "sha256:", 7) ? 0 : 7));
+		struct stat st;
+		if (fsx_lstat_at(c->root, hex, &st, NULL) < 0) {
+			cJSON *nm = cJSON_GetArrayItem(ids, 0);
+			report_finding(c->r, "image.missing", ids->string, "%s: %s names image %s, which is not in imagedb", c->label,
+				       nm ? nm->valuestring : "a name", ids->string);
+		}
+	}
+	cJSON_Delete(names);
+}
+
+void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj)
+{
+	(void)lim;
+	struct dctx c = {.r = r, .rootpath = spec->path};
+	snprintf(c.label, sizeof c.label, "docker:%s", spec->path);
+	ea_error_t err = {0};
+	c.root = fsx_open_root(spec->path, &err);
+	if (c.root < 0) {
+		report_finding(r, "store.not_found", spec->path, "%s", err.msg);
+		return;
+	}
+	int idir = fsx_open_dir_at(c.root, "image", &err);
+	if (idir < 0) {
+		report_finding(r, err.code == EA_E_NOENT ? "store.unknown_type" : open_err_id(&err), spec->path,
+			       "%s has no image/ folder: not a Docker data root", spec->path);
+		close(c.root);
+		return;
+	}
+	DIR *d = fdopendir(idir);
+	struct dirent *e;
+	cJSON *drivers = cJSON_AddArrayToObject(sj, "drivers");
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof c.driver) continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) continue;
+		snprintf(c.driver, sizeof c.driver, "%s", e->d_name);
+		snprintf(c.imgdir, sizeof c.imgdir, "image/%s", e->d_name);
+		cJSON_AddItemToArray(drivers, cJSON_CreateString(e->d_name));
+		audit_driver(&c);
+		while (c.layers) { /* layers are per driver */
+			struct dlayer *n = c.layers->next;
+			free(c.layers);
+			c.layers = n;
+		}
+	}
+	if (d) closedir(d);
+	else close(idir);
+	cJSON_AddNumberToObject(sj, "images", c.nimages);
+	cJSON_AddNumberToObject(sj, "layers", c.nlayers);
+	close(c.root);
+}
