@@ -52,6 +52,11 @@ const struct finding_kind finding_kinds[] = {
 	{"layer.file_added", SEV_HIGH, 0, "a file on disk that the layer does not list"},
 	{"layer.file_attr_mismatch", SEV_HIGH, 0, "a file's type, mode, owner, size or link target differs from its tar header"},
 	{"tarsplit.malformed", SEV_HIGH, I, "a layer's tar-split record is missing, truncated or corrupt"},
+	/* containerd (store_containerd.c, bbolt.c) */
+	{"bbolt.corrupt", SEV_HIGH, I, "a bbolt database (containerd's meta.db, a snapshotter's metadata.db) has a bad meta page, a malformed page or pages pointing in a cycle"},
+	{"bbolt.changing", SEV_MEDIUM, I, "a bbolt database changed during every read (its engine was committing): not read"},
+	{"containerd.bad_record", SEV_HIGH, I, "an image record in containerd's meta.db without a target descriptor"},
+	{"snapshot.unverified", SEV_INFO, I, "an extracted layer (containerd snapshot) that cannot be verified against its diffID: no tar-split is kept"},
 	/* signatures */
 	{"signature.missing", SEV_HIGH, 0, "an image the policy requires to be signed has no valid signature"},
 	/* runtime (/proc) */

@@ -150,6 +150,7 @@ static store_reader_fn reader_for(store_type_t t)
 	case STORE_OCI: return store_read_oci_dir;
 	case STORE_OCI_ARCHIVE: return store_read_oci_archive;
 	case STORE_DOCKER_ARCHIVE: return store_read_docker_archive;
+	case STORE_CONTAINERD: return store_read_containerd;
 	case STORE_DOCKER: return store_read_docker;
 	default: return NULL;
 	}

@@ -17,6 +17,7 @@
 void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_oci_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_docker_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+void store_read_containerd(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 
 /* Shared by the archive readers (store_oci.c). */
