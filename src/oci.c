@@ -78,6 +78,8 @@ struct image {
 	char *manifest_mt;
 	char *artifact_type;
 	int is_artifact;
+	char *raw;        /* manifest bytes, kept for signatures */
+	size_t rawlen;
 	int have_config;
 	digest_t config;
 	struct layer_ref *layers;
@@ -105,6 +107,9 @@ struct oci_ctx {
 	/* roots */
 	struct root { cJSON *desc; char **names; int nnames; char *where; } *roots;
 	int nroots, roots_cap;
+	/* signature candidates (strings borrowed from roots and images) */
+	struct sig_candidate *cands;
+	int ncands, cands_cap;
 	/* phase 2 work list */
 	struct blob **work;
 	unsigned nwork;
@@ -429,7 +434,12 @@ static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int
 	}
 	if (failed == 1) img->failed = 1;
 	if (failed == 2) img->incomplete = 1;
-	free(raw); /* kept for signatures once they are wired (issue 5) */
+	if (c->o.pol) {
+		img->raw = raw; /* signatures sign these exact bytes */
+		img->rawlen = rawlen;
+	} else {
+		free(raw);
+	}
 
 	cJSON *at = cJSON_GetObjectItemCaseSensitive(doc, "artifactType");
 	if (cJSON_IsString(at)) img->artifact_type = sanitize(at->valuestring);
@@ -680,6 +690,13 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 			cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
 		}
 	}
+	if (c->o.pol && !img->is_artifact) {
+		struct sig_target t = {c->src->label, (const char *const *)img->names, img->nnames, img->manifest,
+				       img->raw, img->rawlen, j};
+		int rc = sig_verify_image(c->r, c->o.pol, c->src, c->cands, c->ncands, &t);
+		cJSON_AddStringToObject(j, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
+		if (rc < 0) failed = 1;
+	}
 	snprintf(img->verdict, sizeof img->verdict, "%s", failed ? "fail" : incomplete ? "incomplete" : "pass");
 	cJSON_AddStringToObject(j, "verdict", img->verdict);
 	img->json = j;
@@ -716,12 +733,54 @@ void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nname
 	rt->where = xstrdup(where);
 }
 
+static void add_cand(oci_ctx_t *c, const digest_t *d, const char *mt, const char *at, const char *tag)
+{
+	for (int i = 0; i < c->ncands; i++)
+		if (digest_equal(&c->cands[i].digest, d)) {
+			if (!c->cands[i].tag) c->cands[i].tag = tag;
+			return;
+		}
+	if (c->ncands == c->cands_cap) {
+		c->cands_cap = c->cands_cap ? c->cands_cap * 2 : 16;
+		c->cands = xrealloc(c->cands, (size_t)c->cands_cap * sizeof *c->cands);
+	}
+	struct sig_candidate *k = &c->cands[c->ncands++];
+	k->digest = *d;
+	k->media_type = mt;
+	k->artifact_type = at;
+	k->tag = tag;
+}
+
+static int root_named(const struct root *rt, const char *name)
+{
+	for (int i = 0; i < rt->nnames; i++)
+		if (!strcmp(rt->names[i], name)) return 1;
+	return 0;
+}
+
 int oci_run(oci_ctx_t *c)
 {
+	int walked = 0;
 	for (int i = 0; i < c->nroots; i++) {
-		cleanup_free char *plat = platform_string(c->roots[i].desc);
-		walk(c, c->roots[i].desc, c->roots[i].names, c->roots[i].nnames, plat, c->roots[i].where, 0);
+		struct root *rt = &c->roots[i];
+		if (c->o.pol) {
+			digest_t d;
+			const char *dg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rt->desc, "digest"));
+			if (dg && digest_parse(dg, &d, NULL) == 0)
+				add_cand(c, &d, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rt->desc, "mediaType")),
+					 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rt->desc, "artifactType")),
+					 rt->nnames ? rt->names[0] : NULL);
+		}
+		if (c->o.only_image && !root_named(rt, c->o.only_image)) continue;
+		walked++;
+		cleanup_free char *plat = platform_string(rt->desc);
+		walk(c, rt->desc, rt->names, rt->nnames, plat, rt->where, 0);
 	}
+	if (c->o.only_image && !walked)
+		report_finding(c->r, "image.missing", c->o.only_image, "%s: no image named '%s'", c->src->label, c->o.only_image);
+	if (c->o.pol)
+		for (struct image *img = c->images; img; img = img->next)
+			if (img->is_artifact) add_cand(c, &img->manifest, img->manifest_mt, img->artifact_type, NULL);
 	verify_blobs(c);
 	int skipped = 0;
 	for (unsigned k = 0; k < c->nwork; k++)
@@ -770,6 +829,7 @@ void oci_free(oci_ctx_t *c)
 		free(img->platform);
 		free(img->manifest_mt);
 		free(img->artifact_type);
+		free(img->raw);
 		for (int i = 0; i < img->nlayers; i++) free(img->layers[i].media_type);
 		free(img->layers);
 		free(img->diff_ids);
@@ -782,6 +842,7 @@ void oci_free(oci_ctx_t *c)
 		free(c->roots[i].where);
 	}
 	free(c->roots);
+	free(c->cands);
 	free(c->work);
 	free(c);
 }

@@ -10,6 +10,12 @@
  * A blob named by several images is read once per run; distinct blobs are
  * verified by `jobs` threads in parallel, each with fixed buffers.
  *
+ * With a signature policy, each image's signatures are checked (sig.h):
+ * the candidates are every root descriptor and every artifact manifest
+ * reached, and sig.c decides which sign which image.  With only_image,
+ * only roots carrying that name are walked (the others still serve as
+ * signature candidates); no such root is an image.missing finding.
+ *
  * Use: oci_new(), oci_add_root() per root descriptor (with its names),
  * oci_run() once, then oci_referenced() for the store's unreferenced-blob
  * scan, oci_free().
@@ -22,10 +28,13 @@
 #include "blobcheck.h"
 #include "blobsrc.h"
 #include "report.h"
+#include "sig.h"
 
 struct oci_opts {
 	int jobs;
 	struct blobcheck_limits lim;
+	const struct sig_policy *pol; /* check signatures of each image (NULL: no) */
+	const char *only_image;       /* verify only images with this name (NULL: all) */
 };
 
 typedef struct oci_ctx oci_ctx_t;

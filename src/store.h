@@ -47,6 +47,8 @@ struct audit_limits {
 	int jobs;                  /* blobs verified in parallel */
 	unsigned long long max_layer_bytes; /* decompressed layer limit (0: default) */
 	unsigned max_ratio;        /* decompression ratio limit (0: default) */
+	const struct sig_policy *pol; /* signatures to check (NULL: none) */
+	const char *only_image;    /* `verify`: only the image with this name */
 };
 
 /* Audit one store into the report. */

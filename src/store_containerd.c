@@ -683,7 +683,7 @@ void store_read_containerd(report_t *r, const struct store_spec *spec, const str
 		free(c.meta_path);
 		return;
 	}
-	struct oci_opts o = {.jobs = lim->jobs, .lim = {lim->max_layer_bytes, lim->max_ratio}};
+	struct oci_opts o = oci_opts_for(lim);
 	oci_ctx_t *oc = oci_new(r, &src, &o);
 	cJSON *descs = add_roots(&c, oc);
 	int n = oci_run(oc);

@@ -159,12 +159,12 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 		report_finding(r, "store.unreadable", label, "%s", err.msg);
 		return;
 	}
-	struct oci_opts o = {.jobs = lim->jobs, .lim = {lim->max_layer_bytes, lim->max_ratio}};
+	struct oci_opts o = oci_opts_for(lim);
 	oci_ctx_t *c = oci_new(r, &src, &o);
 	cJSON *idx = add_index_roots(r, c, label, index, ilen);
 	int n = idx ? oci_run(c) : 0;
 	cJSON_AddNumberToObject(sj, "images", n);
-	scan_dir_blobs(r, c, root, label, sj);
+	if (!lim->only_image) scan_dir_blobs(r, c, root, label, sj); /* `verify` looks at one image only */
 	cJSON_Delete(idx);
 	oci_free(c);
 	blobsrc_close(&src);
@@ -272,12 +272,12 @@ oci_ctx_t *store_verify_tar_layout(report_t *r, const struct tar_index *ix, cons
 		return NULL;
 	}
 	blobsrc_tar(src, ix, "", label);
-	struct oci_opts o = {.jobs = lim->jobs, .lim = {lim->max_layer_bytes, lim->max_ratio}};
+	struct oci_opts o = oci_opts_for(lim);
 	oci_ctx_t *c = oci_new(r, src, &o);
 	*idx_out = add_index_roots(r, c, label, index, ilen);
 	int n = *idx_out ? oci_run(c) : 0;
 	cJSON_AddNumberToObject(sj, "images", n);
-	scan_tar_blobs(r, c, ix, label, sj);
+	if (!lim->only_image) scan_tar_blobs(r, c, ix, label, sj);
 	return c;
 }
 

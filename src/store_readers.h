@@ -20,6 +20,14 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 void store_read_containerd(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 
+/* The verifier's options for a store audit. */
+static inline struct oci_opts oci_opts_for(const struct audit_limits *lim)
+{
+	struct oci_opts o = {.jobs = lim->jobs, .lim = {lim->max_layer_bytes, lim->max_ratio},
+			     .pol = lim->pol, .only_image = lim->only_image};
+	return o;
+}
+
 /* Shared by the archive readers (store_oci.c). */
 int store_open_archive(report_t *r, const char *path, const char *label, struct tar_index *ix);
 int store_tar_read_member(const struct tar_index *ix, const char *name, size_t max, char **data, size_t *len,

@@ -1,0 +1,480 @@
+/* policy: edgeaudit's signature policy (README "Signature policy",
+ * tests/policy.schema.json) and the trust inputs it names.
+ *
+ * The document is validated here as strictly as the schema does: unknown
+ * members, a rule naming a key or identity that is not declared, an empty
+ * signer list on a rule that requires signatures: each is a configuration
+ * error (EA_E_USAGE), never a silently weaker policy. */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "fsx.h"
+#include "sig_int.h"
+#include "x509util.h"
+
+#define POLICY_SCHEMA "edgeaudit/signature-policy/v1"
+
+/* Prefix err's message with where the error was met. */
+static void err_prefix(ea_error_t *err, const char *fmt, const char *a, const char *b)
+{
+	if (!err) return;
+	char m[sizeof err->msg], pre[160];
+	snprintf(m, sizeof m, "%s", err->msg);
+	snprintf(pre, sizeof pre, fmt, a, b);
+	snprintf(err->msg, sizeof err->msg, "%.150s: %.100s", pre, m);
+}
+
+int config_read(const char *path, size_t max, char **data, size_t *len, ea_error_t *err)
+{
+	/* The user's own file: links in its path are the user's choice; a FIFO
+	 * must not block us and a device is not a policy. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) return ea_fail_errno(err, errno, "cannot open %s", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ea_fail(err, EA_E_NOTREG, "%s is not a regular file", path);
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	int rc = fsx_read_fd(fd, max, data, len, err);
+	close(fd);
+	if (rc < 0) {
+		err_prefix(err, "%s%s", path, "");
+		return -1;
+	}
+	return 0;
+}
+
+struct sig_policy *sig_policy_new(void)
+{
+	struct sig_policy *p = xcalloc(1, sizeof *p);
+	p->now_ms = (int64_t)time(NULL) * 1000;
+	return p;
+}
+
+void sig_policy_set_now(struct sig_policy *p, int64_t now_ms)
+{
+	p->now_ms = now_ms;
+}
+
+static char *join_path(const char *base, const char *rel)
+{
+	if (rel[0] == '/' || !base || !*base) return xstrdup(rel);
+	return xasprintf("%s/%s", base, rel);
+}
+
+static int load_key_data(struct pol_key *k, const char *name, const unsigned char *pem, size_t len, ea_error_t *err)
+{
+	snprintf(k->name, sizeof k->name, "%s", name);
+	mbedtls_pk_init(&k->pk);
+	if (pk_parse_public(&k->pk, pem, len, err) < 0) return -1;
+	pk_prepare_shared(&k->pk); /* verified with from several threads */
+	unsigned char buf[4096];
+	const unsigned char *der;
+	int dl = pk_spki_der(&k->pk, buf, sizeof buf, &der);
+	if (dl < 0) return ea_fail(err, EA_E_FORMAT, "key %s cannot be re-encoded", name);
+	digest_t d;
+	digest_buffer(DIGEST_SHA256, der, (size_t)dl, &d);
+	memcpy(k->spki_sha256, d.bytes, 32);
+	return 0;
+}
+
+int policy_add_key_pem(struct sig_policy *p, const char *name, const unsigned char *pem, size_t len, ea_error_t *err)
+{
+	p->keys = xrealloc(p->keys, (size_t)(p->nkeys + 1) * sizeof *p->keys);
+	struct pol_key *k = &p->keys[p->nkeys];
+	memset(k, 0, sizeof *k);
+	if (load_key_data(k, name, pem, len, err) < 0) {
+		mbedtls_pk_free(&k->pk);
+		return -1;
+	}
+	p->nkeys++;
+	return 0;
+}
+
+static int load_key_file(struct sig_policy *p, const char *name, const char *path, ea_error_t *err)
+{
+	char *data = NULL;
+	size_t len;
+	if (config_read(path, SIG_MAX_CERT, &data, &len, err) < 0) return -1;
+	int rc = policy_add_key_pem(p, name, (unsigned char *)data, len, err);
+	free(data);
+	if (rc < 0) err_prefix(err, "key %s (%s)", name, path);
+	return rc;
+}
+
+static int load_troot(struct sig_policy *p, const char *path, ea_error_t *err)
+{
+	char *data = NULL;
+	size_t len;
+	if (config_read(path, SIG_MAX_CONFIG, &data, &len, err) < 0) return -1;
+	int rc = troot_parse(data, len, &p->troot, err);
+	free(data);
+	if (rc < 0) err_prefix(err, "trusted root %s%s", path, "");
+	return rc;
+}
+
+static int load_notation(struct sig_policy *p, const char *tp_path, const char *store_path, ea_error_t *err)
+{
+	char *data = NULL;
+	size_t len;
+	if (config_read(tp_path, SIG_MAX_CONFIG, &data, &len, err) < 0) return -1;
+	int fd = fsx_open_root(store_path, err);
+	if (fd < 0) {
+		free(data);
+		return -1;
+	}
+	int rc = notation_policy_parse(data, len, fd, &p->notation, err);
+	close(fd);
+	free(data);
+	if (rc < 0) err_prefix(err, "notation trust policy %s%s", tp_path, "");
+	return rc;
+}
+
+static int only_members(const cJSON *o, const char *const *allowed, const char *what, ea_error_t *err)
+{
+	for (const cJSON *m = o->child; m; m = m->next) {
+		int ok = 0;
+		for (int i = 0; allowed[i]; i++)
+			if (!strcmp(m->string, allowed[i])) ok = 1;
+		if (!ok) return ea_fail(err, EA_E_USAGE, "%s: unknown member \"%.64s\"", what, m->string);
+	}
+	return 0;
+}
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= 64) return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      *s == '_' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+static int parse_mode(const cJSON *o, int def, int *out, const char *what, ea_error_t *err)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "mode");
+	if (!m) {
+		*out = def;
+		return 0;
+	}
+	if (cJSON_IsString(m) && !strcmp(m->valuestring, "enforce")) *out = POL_ENFORCE;
+	else if (cJSON_IsString(m) && !strcmp(m->valuestring, "audit")) *out = POL_AUDIT;
+	else return ea_fail(err, EA_E_USAGE, "%s: mode must be \"enforce\" or \"audit\"", what);
+	return 0;
+}
+
+static char *opt_str(const cJSON *o, const char *key, int *bad)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!v) return NULL;
+	if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) > 1024) {
+		*bad = 1;
+		return NULL;
+	}
+	return xstrdup(v->valuestring);
+}
+
+int policy_parse(const char *json, size_t len, const char *base_dir, struct sig_policy *p, ea_error_t *err)
+{
+	ea_error_t perr;
+	cJSON *j = sjson_parse(json, len, &perr);
+	if (!j) return ea_fail(err, EA_E_USAGE, "policy is not valid JSON: %s", perr.msg);
+	int rc = -1, mode = POL_ENFORCE;
+	static const char *const top[] = {"schema", "mode", "trustedRoot", "keys", "identities", "notation", "images", "$comment", NULL};
+	const char *schema = sjson_str(j, "schema");
+	const cJSON *keys = cJSON_GetObjectItemCaseSensitive(j, "keys");
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(j, "identities");
+	const cJSON *imgs = cJSON_GetObjectItemCaseSensitive(j, "images");
+	const cJSON *nt = cJSON_GetObjectItemCaseSensitive(j, "notation");
+	const char *tr = sjson_str(j, "trustedRoot");
+	if (!cJSON_IsObject(j)) {
+		ea_fail(err, EA_E_USAGE, "policy is not a JSON object");
+		goto out;
+	}
+	if (only_members(j, top, "policy", err) < 0) goto out;
+	if (!schema || strcmp(schema, POLICY_SCHEMA) != 0) {
+		ea_fail(err, EA_E_USAGE, "policy: schema must be \"%s\"", POLICY_SCHEMA);
+		goto out;
+	}
+	if (parse_mode(j, POL_ENFORCE, &mode, "policy", err) < 0) goto out;
+	if (cJSON_GetObjectItemCaseSensitive(j, "trustedRoot") && !tr) {
+		ea_fail(err, EA_E_USAGE, "policy: trustedRoot must be a path");
+		goto out;
+	}
+	if (tr) {
+		cleanup_free char *path = join_path(base_dir, tr);
+		if (load_troot(p, path, err) < 0) goto out;
+	}
+	/* keys */
+	if (keys && (!cJSON_IsArray(keys) || cJSON_GetArraySize(keys) > 64)) {
+		ea_fail(err, EA_E_USAGE, "policy: keys must be an array (at most 64)");
+		goto out;
+	}
+	for (const cJSON *k = keys ? keys->child : NULL; k; k = k->next) {
+		static const char *const km[] = {"name", "path", NULL};
+		const char *name = sjson_str(k, "name"), *path = sjson_str(k, "path");
+		if (!cJSON_IsObject(k)) {
+			ea_fail(err, EA_E_USAGE, "policy: a key is not an object");
+			goto out;
+		}
+		if (only_members(k, km, "policy key", err) < 0) goto out;
+		if (!name || !path || !valid_name(name)) {
+			ea_fail(err, EA_E_USAGE, "policy: each key needs a name ([A-Za-z0-9._-]) and a path");
+			goto out;
+		}
+		for (int i = 0; i < p->nkeys; i++)
+			if (!strcmp(p->keys[i].name, name)) {
+				ea_fail(err, EA_E_USAGE, "policy: key \"%s\" declared twice", name);
+				goto out;
+			}
+		cleanup_free char *full = join_path(base_dir, path);
+		if (load_key_file(p, name, full, err) < 0) {
+			if (err) err->code = EA_E_USAGE;
+			goto out;
+		}
+	}
+	/* identities */
+	if (ids && (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) > 64)) {
+		ea_fail(err, EA_E_USAGE, "policy: identities must be an array (at most 64)");
+		goto out;
+	}
+	if (ids) p->identities = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *p->identities);
+	for (const cJSON *k = ids ? ids->child : NULL; k; k = k->next) {
+		static const char *const im[] = {"name", "subject", "subjectPattern", "issuer", "issuerPattern", NULL};
+		const char *name = sjson_str(k, "name");
+		if (!cJSON_IsObject(k)) {
+			ea_fail(err, EA_E_USAGE, "policy: an identity is not an object");
+			goto out;
+		}
+		if (only_members(k, im, "policy identity", err) < 0) goto out;
+		if (!name || !valid_name(name)) {
+			ea_fail(err, EA_E_USAGE, "policy: each identity needs a name ([A-Za-z0-9._-])");
+			goto out;
+		}
+		for (int i = 0; i < p->nidentities; i++)
+			if (!strcmp(p->identities[i].name, name)) {
+				ea_fail(err, EA_E_USAGE, "policy: identity \"%s\" declared twice", name);
+				goto out;
+			}
+		struct pol_identity *id = &p->identities[p->nidentities++];
+		snprintf(id->name, sizeof id->name, "%s", name);
+		int bad = 0;
+		id->subject = opt_str(k, "subject", &bad);
+		id->subject_pattern = opt_str(k, "subjectPattern", &bad);
+		id->issuer = opt_str(k, "issuer", &bad);
+		id->issuer_pattern = opt_str(k, "issuerPattern", &bad);
+		/* Both halves are required: a Fulcio certificate for "any subject" or
+		 * "any issuer" is something anyone with an OIDC account can get. */
+		if (bad || !!id->subject == !!id->subject_pattern || !!id->issuer == !!id->issuer_pattern) {
+			ea_fail(err, EA_E_USAGE,
+				"policy: identity \"%s\" needs exactly one of subject/subjectPattern and one of issuer/issuerPattern",
+				name);
+			goto out;
+		}
+	}
+	/* notation */
+	if (nt) {
+		static const char *const nm[] = {"trustPolicy", "trustStore", NULL};
+		const char *tp = sjson_str(nt, "trustPolicy"), *ts = sjson_str(nt, "trustStore");
+		if (!cJSON_IsObject(nt)) {
+			ea_fail(err, EA_E_USAGE, "policy: notation is not an object");
+			goto out;
+		}
+		if (only_members(nt, nm, "policy notation", err) < 0) goto out;
+		if (!tp || !ts) {
+			ea_fail(err, EA_E_USAGE, "policy: notation needs trustPolicy and trustStore paths");
+			goto out;
+		}
+		cleanup_free char *tpp = join_path(base_dir, tp);
+		cleanup_free char *tsp = join_path(base_dir, ts);
+		if (load_notation(p, tpp, tsp, err) < 0) {
+			if (err) err->code = EA_E_USAGE;
+			goto out;
+		}
+	}
+	/* rules */
+	if (!cJSON_IsArray(imgs) || cJSON_GetArraySize(imgs) < 1 || cJSON_GetArraySize(imgs) > 256) {
+		ea_fail(err, EA_E_USAGE, "policy: images must be an array of 1 to 256 rules");
+		goto out;
+	}
+	p->rules = xcalloc((size_t)cJSON_GetArraySize(imgs), sizeof *p->rules);
+	int ri = 0;
+	for (const cJSON *k = imgs->child; k; k = k->next, ri++) {
+		static const char *const rm[] = {"names", "require", "mode", "signedBy", "checkReference", "$comment", NULL};
+		char what[32];
+		snprintf(what, sizeof what, "policy images[%d]", ri);
+		if (!cJSON_IsObject(k)) {
+			ea_fail(err, EA_E_USAGE, "%s is not an object", what);
+			goto out;
+		}
+		if (only_members(k, rm, what, err) < 0) goto out;
+		struct pol_rule *r = &p->rules[p->nrules++];
+		const cJSON *names = cJSON_GetObjectItemCaseSensitive(k, "names");
+		if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) < 1 || cJSON_GetArraySize(names) > 256) {
+			ea_fail(err, EA_E_USAGE, "%s: names must be an array of 1 to 256 patterns", what);
+			goto out;
+		}
+		r->names = xcalloc((size_t)cJSON_GetArraySize(names), sizeof *r->names);
+		for (const cJSON *n = names->child; n; n = n->next) {
+			if (!cJSON_IsString(n) || !n->valuestring[0] || strlen(n->valuestring) > 512) {
+				ea_fail(err, EA_E_USAGE, "%s: a name pattern is not a non-empty string", what);
+				goto out;
+			}
+			r->names[r->nnames++] = xstrdup(n->valuestring);
+		}
+		const cJSON *req = cJSON_GetObjectItemCaseSensitive(k, "require");
+		if (req && !cJSON_IsBool(req)) {
+			ea_fail(err, EA_E_USAGE, "%s: require must be true or false", what);
+			goto out;
+		}
+		r->require = req ? cJSON_IsTrue(req) : 1;
+		const cJSON *cr = cJSON_GetObjectItemCaseSensitive(k, "checkReference");
+		if (cr && !cJSON_IsBool(cr)) {
+			ea_fail(err, EA_E_USAGE, "%s: checkReference must be true or false", what);
+			goto out;
+		}
+		r->check_reference = cr ? cJSON_IsTrue(cr) : 0;
+		if (parse_mode(k, mode, &r->mode, what, err) < 0) goto out;
+		const cJSON *sb = cJSON_GetObjectItemCaseSensitive(k, "signedBy");
+		if (sb && (!cJSON_IsArray(sb) || cJSON_GetArraySize(sb) > 64)) {
+			ea_fail(err, EA_E_USAGE, "%s: signedBy must be an array", what);
+			goto out;
+		}
+		int ns = sb ? cJSON_GetArraySize(sb) : 0;
+		r->keys = xcalloc((size_t)ns + 1, sizeof *r->keys);
+		r->ids = xcalloc((size_t)ns + 1, sizeof *r->ids);
+		for (const cJSON *s = sb ? sb->child : NULL; s; s = s->next) {
+			const char *v = cJSON_IsString(s) ? s->valuestring : "";
+			int found = 0;
+			if (!strncmp(v, "key:", 4)) {
+				for (int i = 0; i < p->nkeys; i++)
+					if (!strcmp(p->keys[i].name, v + 4)) { r->keys[r->nkeys++] = i; found = 1; }
+			} else if (!strncmp(v, "identity:", 9)) {
+				for (int i = 0; i < p->nidentities; i++)
+					if (!strcmp(p->identities[i].name, v + 9)) { r->ids[r->nids++] = i; found = 1; }
+				if (found && !p->troot) {
+					ea_fail(err, EA_E_USAGE, "%s: \"%s\" needs trustedRoot (the Fulcio CA and Rekor keys)", what, v);
+					goto out;
+				}
+			} else if (!strcmp(v, "notation")) {
+				if (!p->notation) {
+					ea_fail(err, EA_E_USAGE, "%s: \"notation\" needs the notation trustPolicy and trustStore", what);
+					goto out;
+				}
+				r->notation = found = 1;
+			}
+			if (!found) {
+				ea_fail(err, EA_E_USAGE, "%s: signedBy \"%.64s\" names no declared key:, identity: or notation", what, v);
+				goto out;
+			}
+		}
+		if (r->require && r->nkeys + r->nids + r->notation == 0) {
+			ea_fail(err, EA_E_USAGE, "%s: require needs at least one signedBy entry", what);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
+const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *const *names, int nnames)
+{
+	if (!p) return NULL;
+	for (int i = 0; i < p->nrules; i++) {
+		const struct pol_rule *r = &p->rules[i];
+		for (int k = 0; k < r->nnames; k++) {
+			if (!strcmp(r->names[k], "*")) return r; /* also unnamed images */
+			for (int n = 0; n < nnames; n++)
+				if (names[n] && fnmatch(r->names[k], names[n], 0) == 0) return r;
+		}
+	}
+	return NULL;
+}
+
+int sig_policy_load(const char *policy_path, const char *key_path, const char *trusted_root_path,
+		    struct sig_policy **out, ea_error_t *err)
+{
+	*out = NULL;
+	if (policy_path && (key_path || trusted_root_path))
+		return ea_fail(err, EA_E_USAGE, "--policy names its own keys and trusted root: give it alone");
+	if (trusted_root_path && !key_path)
+		return ea_fail(err, EA_E_USAGE,
+			       "a trusted root alone names no signer: give --key, or --policy with identities");
+	struct sig_policy *p = sig_policy_new();
+	int rc = 0;
+	if (policy_path) {
+		char *data = NULL;
+		size_t len;
+		rc = config_read(policy_path, SIG_MAX_CONFIG, &data, &len, err);
+		if (rc == 0) {
+			cleanup_free char *dir = xstrdup(policy_path);
+			char *slash = strrchr(dir, '/');
+			if (slash) *slash = '\0';
+			else strcpy(dir, ".");
+			rc = policy_parse(data, len, dir, p, err);
+		} else if (err) {
+			if (err) err->code = EA_E_USAGE;
+		}
+		free(data);
+	} else if (key_path) {
+		rc = load_key_file(p, "key", key_path, err);
+		if (rc == 0 && trusted_root_path) rc = load_troot(p, trusted_root_path, err);
+		if (rc == 0) {
+			p->rules = xcalloc(1, sizeof *p->rules);
+			struct pol_rule *r = &p->rules[0];
+			p->nrules = 1;
+			r->names = xcalloc(1, sizeof *r->names);
+			r->names[0] = xstrdup("*");
+			r->nnames = 1;
+			r->require = 1;
+			r->mode = POL_ENFORCE;
+			r->keys = xcalloc(1, sizeof *r->keys);
+			r->nkeys = 1;
+			r->ids = xcalloc(1, sizeof *r->ids);
+		}
+		if (rc < 0 && err) err->code = EA_E_USAGE;
+	}
+	if (rc < 0) {
+		sig_policy_free(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
+}
+
+void sig_policy_free(struct sig_policy *p)
+{
+	if (!p) return;
+	for (int i = 0; i < p->nkeys; i++) mbedtls_pk_free(&p->keys[i].pk);
+	free(p->keys);
+	for (int i = 0; i < p->nidentities; i++) {
+		free(p->identities[i].subject);
+		free(p->identities[i].subject_pattern);
+		free(p->identities[i].issuer);
+		free(p->identities[i].issuer_pattern);
+	}
+	free(p->identities);
+	for (int i = 0; i < p->nrules; i++) {
+		for (int k = 0; k < p->rules[i].nnames; k++) free(p->rules[i].names[k]);
+		free(p->rules[i].names);
+		free(p->rules[i].keys);
+		free(p->rules[i].ids);
+	}
+	free(p->rules);
+	troot_free(p->troot);
+	notation_cfg_free(p->notation);
+	free(p);
+}
