@@ -56,6 +56,7 @@ const struct finding_kind finding_kinds[] = {
 	{"bbolt.corrupt", SEV_HIGH, I, "a bbolt database (containerd's meta.db, a snapshotter's metadata.db) has a bad meta page, a malformed page or pages pointing in a cycle"},
 	{"bbolt.changing", SEV_MEDIUM, I, "a bbolt database changed during every read (its engine was committing): not read"},
 	{"containerd.bad_record", SEV_HIGH, I, "an image record in containerd's meta.db without a target descriptor"},
+	{"snapshot.writable", SEV_INFO, 0, "a container's writable layer (an active snapshot): it changes by design and is not verified"},
 	{"snapshot.unverified", SEV_INFO, I, "an extracted layer (containerd snapshot) that cannot be verified against its diffID: no tar-split is kept"},
 	/* signatures */
 	{"signature.missing", SEV_HIGH, 0, "an image the policy requires to be signed has no valid signature"},

@@ -803,6 +803,31 @@ int oci_referenced(oci_ctx_t *c, const digest_t *d)
 	return blob_find(c, d) != NULL;
 }
 
+int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_t *comp, digest_t *diffid)
+{
+	for (struct image *img = c->images; img; img = img->next) {
+		if (img->is_artifact || !img->diff_ids || img->ndiff != img->nlayers) continue;
+		digest_t cur = img->diff_ids[0];
+		for (int i = 0; i < img->ndiff; i++) {
+			if (i) {
+				digest_t next;
+				digest_chain(&cur, &img->diff_ids[i], &next);
+				cur = next;
+			}
+			if (!digest_equal(&cur, chain)) continue;
+			struct blob *b = img->layers[i].b;
+			if (!b || !b->verified || b->res.status != BLOB_OK || !b->res.diff_checked ||
+			    !digest_equal(&b->res.diffid, &img->diff_ids[i]))
+				continue;
+			*blob = b->d;
+			*comp = b->comp;
+			*diffid = img->diff_ids[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 const char *oci_image_verdict(oci_ctx_t *c, const digest_t *manifest)
 {
 	for (struct image *img = c->images; img; img = img->next)

@@ -51,6 +51,11 @@ int oci_referenced(oci_ctx_t *c, const digest_t *d);
 /* The verdict of the image with this manifest digest ("pass", "fail",
  * "incomplete") or NULL if none; valid until oci_free. */
 const char *oci_image_verdict(oci_ctx_t *c, const digest_t *manifest);
+/* After oci_run: the layer whose chainID is `chain` in some image, if its
+ * blob was read whole and its content matched the config's diffID (so the
+ * blob can serve as the reference for an extracted copy).  Returns 1 and
+ * fills blob, comp and diffid; 0 if no trusted layer has that chainID. */
+int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_t *comp, digest_t *diffid);
 void oci_free(oci_ctx_t *c);
 
 /* Media types */

@@ -14,10 +14,12 @@
  *    read (we take no lock: read-only): when the meta page moved meanwhile,
  *    what was read may mix two transactions, so it is read again.
  *  - Snapshots (the layers extracted on disk) are listed from meta.db and the
- *    snapshotter's own metadata.db, but containerd keeps no tar-split, so an
- *    extracted layer cannot be rebuilt into the tar its diffID names: each is
- *    reported as snapshot.unverified (incomplete), never as ok, and an image
- *    whose layers are extracted is at best "incomplete".
+ *    snapshotter's own metadata.db.  containerd keeps no tar-split, but the
+ *    content store keeps the layer blob: a committed snapshot whose chainID
+ *    names a verified layer is compared file by file with that blob's tar
+ *    (tarsplit_compare_layer); one no verified blob matches is
+ *    snapshot.unverified (incomplete), never ok; an active snapshot (a
+ *    container's writable layer) is snapshot.writable (info).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +33,7 @@
 #include "fsx.h"
 #include "oci.h"
 #include "store_readers.h"
+#include "tarsplit.h"
 
 #define CONTENT_DIR "io.containerd.content.v1.content"
 #define META_DB "io.containerd.metadata.v1.bolt/meta.db"
@@ -53,6 +56,7 @@ struct snap_rec {
 	char *backend;                /* the snapshotter's name for it */
 	char *path;                   /* below ROOT, when the snapshotter says */
 	int kind;                     /* 0 unknown, 1 view, 2 active, 3 committed */
+	const char *check;            /* "verified", "differs", "not_verified", "writable" */
 };
 
 struct ctrd {
@@ -460,7 +464,68 @@ static const char *kind_name(int k)
 	return k >= 0 && k <= 3 ? n[k] : "unknown";
 }
 
-static void report_snapshots(struct ctrd *c, int root, cJSON *sj)
+struct snap_ctx {
+	report_t *r;
+	char *base; /* the snapshot folder's path, for subjects */
+	int failed, incomplete;
+};
+
+static void snap_finding(void *ctx, const char *id, const char *path, const char *msg)
+{
+	struct snap_ctx *k = ctx;
+	cleanup_free char *subj = xasprintf("%s/%s", k->base, path);
+	report_finding(k->r, id, subj, "%s", msg);
+	if (!strcmp(id, "store.unreadable")) k->incomplete = 1;
+	else k->failed = 1;
+}
+
+/* A committed snapshot is the extracted copy of a layer whose blob the
+ * content store keeps: compare it file by file with that blob's tar
+ * (tarsplit_compare_layer).  Returns 1 when it was compared. */
+static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobsrc *src, struct snap_rec *s)
+{
+	digest_t chain, blob, diffid;
+	comp_t comp;
+	if (!oc || s->kind != 3 || !s->path || digest_parse(s->key, &chain, NULL) < 0 ||
+	    !oci_trusted_layer(oc, &chain, &blob, &comp, &diffid))
+		return 0;
+	ea_error_t err = {0};
+	struct snap_ctx k = {.r = c->r, .base = xasprintf("%s/%s", c->root_path, s->path)};
+	int dfd = fsx_open_dir_at(root, s->path, &err);
+	if (dfd < 0) {
+		report_finding(c->r, err.code == EA_E_NOENT ? "layer.missing" : open_error_id(&err), k.base,
+			       "%s: snapshot folder of layer %s: %s", c->label, diffid.str, err.msg);
+		s->check = "differs";
+		free(k.base);
+		return 1;
+	}
+	struct blob_region reg = {.fd = -1};
+	int rc = -1;
+	struct tarsplit_result res;
+	if (blobsrc_open(src, &blob, &reg, &err) == 0) {
+		struct tarsplit_opts to = {.overlay = !strcmp(s->snapshotter, "overlayfs"),
+					   .check_added = !strcmp(s->snapshotter, "overlayfs")};
+		rc = tarsplit_compare_layer(&reg, comp, dfd, &to, snap_finding, &k, &res, &err);
+		blob_region_close(&reg);
+	}
+	close(dfd);
+	if (rc < 0) {
+		if (err.code != EA_E_INTERRUPTED)
+			report_finding(c->r, "snapshot.unverified", k.base, "%s: snapshot of layer %s could not be compared: %s",
+				       c->label, diffid.str, err.msg);
+		s->check = "not_verified";
+	} else if (!digest_equal(&res.diffid, &diffid)) {
+		report_finding(c->r, "layer.diffid_mismatch", k.base, "%s: the layer blob %s decompressed to %s, not %s", c->label,
+			       blob.str, res.diffid.str, diffid.str);
+		s->check = "differs";
+	} else {
+		s->check = k.failed ? "differs" : k.incomplete ? "not_verified" : "verified";
+	}
+	free(k.base);
+	return 1;
+}
+
+static void report_snapshots(struct ctrd *c, int root, cJSON *sj, oci_ctx_t *oc, struct blobsrc *src)
 {
 	/* Each snapshotter's metadata.db once. */
 	for (size_t i = 0; i < c->nsnaps; i++) {
@@ -472,11 +537,24 @@ static void report_snapshots(struct ctrd *c, int root, cJSON *sj)
 		struct snap_rec *s = &c->snaps[i];
 		cleanup_free char *subj = s->path ? xasprintf("%s/%s", c->root_path, s->path)
 						  : xasprintf("%s:%s/snapshots/%s/%s", c->label, s->ns, s->snapshotter, s->key);
+		if (ea_stop_requested()) {
+			s->check = "not_verified";
+			continue;
+		}
+		if (verify_snapshot(c, root, oc, src, s)) continue;
+		if (s->kind == 2) {
+			/* A container's writable layer: it changes by design. */
+			s->check = "writable";
+			report_finding(c->r, "snapshot.writable", subj, "%s: active snapshot %s (namespace %s) is a container's writable layer",
+				       c->label, s->key, s->ns);
+			continue;
+		}
+		s->check = "not_verified";
 		struct stat st;
 		int present = s->path && fstatat(root, s->path, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		report_finding(c->r, "snapshot.unverified", subj,
-			       "%s: %s snapshot %s (namespace %s, snapshotter %s)%s is an extracted layer; containerd keeps no "
-			       "tar-split to rebuild the layer tar its diffID names, so its files are not verified",
+			       "%s: %s snapshot %s (namespace %s, snapshotter %s)%s is an extracted layer that no verified layer "
+			       "blob of the content store matches, so its files are not verified",
 			       c->label, kind_name(s->kind), s->key, s->ns, s->snapshotter, present ? "" : " (folder absent)");
 	}
 	cJSON_AddNumberToObject(sj, "snapshots", (double)c->nsnaps);
@@ -495,6 +573,7 @@ static void annotate_images(struct ctrd *c)
 		cJSON *chains = cJSON_GetObjectItemCaseSensitive(img, "chain_ids");
 		cJSON *arr = NULL;
 		cJSON *ch;
+		int differs = 0, unverified = 0;
 		cJSON_ArrayForEach(ch, chains) {
 			const char *cid = cJSON_GetStringValue(ch);
 			if (!cid) continue;
@@ -515,12 +594,17 @@ static void annotate_images(struct ctrd *c)
 				cJSON_AddStringToObject(sj, "chain_id", cid);
 				cJSON_AddStringToObject(sj, "snapshotter", s->snapshotter);
 				if (s->path) cJSON_AddStringToObject(sj, "path", s->path);
-				cJSON_AddStringToObject(sj, "check", "not_verified");
+				const char *chk = s->check ? s->check : "not_verified";
+				cJSON_AddStringToObject(sj, "check", chk);
 				cJSON_AddItemToArray(arr, sj);
+				if (!strcmp(chk, "differs")) differs = 1;
+				else if (!strcmp(chk, "not_verified")) unverified = 1;
 			}
 		}
 		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(img, "verdict"));
-		if (arr && v && !strcmp(v, "pass"))
+		if (v && strcmp(v, "fail") && differs)
+			cJSON_ReplaceItemInObjectCaseSensitive(img, "verdict", cJSON_CreateString("fail"));
+		else if (v && !strcmp(v, "pass") && unverified)
 			cJSON_ReplaceItemInObjectCaseSensitive(img, "verdict", cJSON_CreateString("incomplete"));
 	}
 	report_unlock(c->r);
@@ -671,7 +755,7 @@ void store_read_containerd(report_t *r, const struct store_spec *spec, const str
 			report_finding(r, "store.unreadable", subj, "%s: no content store: %zu image records not verified", c.label,
 				       c.nimgs);
 		cJSON_AddNumberToObject(sj, "images", 0);
-		report_snapshots(&c, root, sj);
+		report_snapshots(&c, root, sj, NULL, NULL);
 		records_free(&c);
 		free(c.meta_path);
 		return;
@@ -691,7 +775,7 @@ void store_read_containerd(report_t *r, const struct store_spec *spec, const str
 	/* With names missing, every blob would look unreferenced: say nothing
 	 * rather than noise; the meta.db finding already fails the store. */
 	if (names_ok) scan_blobs(&c, oc, content, sj);
-	report_snapshots(&c, root, sj);
+	report_snapshots(&c, root, sj, oc, &src);
 	annotate_images(&c);
 	cJSON_Delete(descs);
 	oci_free(oc);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "blobsrc.h"
 #include "inflate.h"
 #include "tar.h"
 
@@ -152,9 +153,17 @@ struct ts {
 	ea_error_t err;
 	struct nameset names;
 	unsigned char *io;
+	/* compare mode: the layer tar itself drives the checks */
+	int compare;
+	uint64_t content_left; /* content bytes of the current member still to come */
+	int cmp_fd;            /* its file on disk, or -1 */
+	int cmp_differs;
+	unsigned char *cmp_buf;
 };
 
 #define IO_SIZE (256 * 1024)
+/* A layer tar compared with a snapshot: the same bomb limit as blobcheck. */
+#define BLOBCHECK_MAX_LAYER_BYTES_FOR_COMPARE (16ULL << 30)
 
 static void finding(struct ts *t, const char *id, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -208,6 +217,8 @@ static void parse_pax_records(struct ts *t, const char *buf, size_t n)
 	}
 }
 
+static void compare_header(struct ts *t);
+
 static void header_done(struct ts *t)
 {
 	unsigned char *h = t->hdr;
@@ -259,7 +270,9 @@ static void header_done(struct ts *t)
 	t->pax_has_uid = t->pax_has_gid = t->pax_has_size = 0;
 	uint64_t content = (e->type == '0' || e->type == '7') ? e->size : 0;
 	t->skip = content + (512 - content % 512) % 512;
+	t->content_left = content;
 	t->state = t->skip ? ST_SKIP : ST_HDR;
+	if (t->compare) compare_header(t);
 }
 
 static void ext_done(struct ts *t)
@@ -271,6 +284,8 @@ static void ext_done(struct ts *t)
 }
 
 /* Feed reassembled tar bytes: hash them and track the headers. */
+static void compare_content(struct ts *t, const unsigned char *p, size_t n);
+
 static void stream(struct ts *t, const unsigned char *p, size_t n)
 {
 	hasher_update(&t->h, p, n);
@@ -310,6 +325,10 @@ static void stream(struct ts *t, const unsigned char *p, size_t n)
 		}
 		default: {
 			size_t k = t->skip < n ? (size_t)t->skip : n;
+			if (t->compare && t->content_left) {
+				size_t kc = t->content_left < k ? (size_t)t->content_left : k;
+				compare_content(t, p, kc);
+			}
 			t->skip -= k;
 			p += k;
 			n -= k;
@@ -422,6 +441,21 @@ static void check_attrs(struct ts *t, const struct entry *e, const struct stat *
 	}
 }
 
+/* Remember a listed name (and its parents: engines create missing parent
+ * folders when they extract a layer) for the added-files walk. */
+static void add_name(struct ts *t, const char *name)
+{
+	if (!t->o.check_added || !name[0]) return;
+	char parent[TAR_MAX_NAME];
+	snprintf(parent, sizeof parent, "%s", name);
+	for (char *sl = strchr(parent, '/'); sl; sl = strchr(sl + 1, '/')) {
+		*sl = '\0';
+		nameset_add(&t->names, parent);
+		*sl = '/';
+	}
+	nameset_add(&t->names, name);
+}
+
 /* A type-1 line: the member's content comes from the layer folder. */
 static void file_entry(struct ts *t, const char *name_in, uint64_t size, const unsigned char *crc, size_t crclen)
 {
@@ -440,17 +474,7 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 		}
 		return;
 	}
-	if (t->o.check_added && name[0]) {
-		/* Engines create missing parent folders when they extract a layer. */
-		char parent[TAR_MAX_NAME];
-		snprintf(parent, sizeof parent, "%s", name);
-		for (char *sl = strchr(parent, '/'); sl; sl = strchr(sl + 1, '/')) {
-			*sl = '\0';
-			nameset_add(&t->names, parent);
-			*sl = '/';
-		}
-		nameset_add(&t->names, name);
-	}
+	add_name(t, name);
 	if (!name[0]) return; /* the layer's root folder */
 	if (check_whiteout(t, name)) return;
 	if (size == 0) {
@@ -683,6 +707,126 @@ int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o, ta
 	ea_buf_free(&t->line);
 	free(t->pax_path); free(t->pax_link); free(t->long_name); free(t->long_link);
 	free(t->io);
+	free(t);
+	return rc;
+}
+
+/* ------------------------------------------------------------ compare mode */
+
+static void compare_close(struct ts *t)
+{
+	if (t->cmp_fd >= 0) close(t->cmp_fd);
+	t->cmp_fd = -1;
+	if (t->cmp_differs)
+		finding(t, "layer.file_modified", t->cur.name, "content differs from the layer's tar");
+	t->cmp_differs = 0;
+}
+
+/* A header of the layer tar: check its entry on disk like file_entry does,
+ * and open a regular file so its content can be compared as it streams. */
+static void compare_header(struct ts *t)
+{
+	const struct entry *e = &t->cur;
+	if (t->cmp_fd >= 0) compare_close(t);
+	if (!e->valid) return;
+	t->res->entries++;
+	const char *name = e->name;
+	if (name[0] && fsx_check_relpath(name, NULL) < 0) {
+		finding(t, "store.bad_path", name, "the layer names a path outside its folder");
+		return;
+	}
+	add_name(t, name);
+	if (!name[0] || check_whiteout(t, name)) return;
+	struct stat st;
+	ea_error_t err = {0};
+	if ((e->type == '0' || e->type == '7') && e->size > 0) {
+		t->res->files++;
+		int fd = fsx_open_file_at(t->dirfd, name, &st, &err);
+		if (fd < 0) {
+			if (err.code == EA_E_NOENT) finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
+			else if (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG)
+				finding(t, "layer.file_attr_mismatch", name, "%s", err.msg);
+			else finding(t, "store.unreadable", name, "%s", err.msg);
+			return;
+		}
+		check_attrs(t, e, &st);
+		t->cmp_fd = fd;
+		return;
+	}
+	if (fsx_lstat_at(t->dirfd, name, &st, NULL) < 0) {
+		if (e->type != '1') finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
+		return;
+	}
+	check_attrs(t, e, &st);
+}
+
+static void compare_content(struct ts *t, const unsigned char *p, size_t n)
+{
+	t->content_left -= n;
+	while (n > 0 && t->cmp_fd >= 0 && !t->cmp_differs) {
+		size_t k = n < IO_SIZE ? n : IO_SIZE;
+		ssize_t r = fsx_read_full(t->cmp_fd, t->cmp_buf, k, NULL);
+		if (r != (ssize_t)k || memcmp(t->cmp_buf, p, k) != 0) t->cmp_differs = 1;
+		p += k;
+		n -= k;
+	}
+	if (t->content_left == 0 && t->cmp_fd >= 0) compare_close(t);
+}
+
+static int compare_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
+{
+	struct ts *t = ctx;
+	if (ea_stop_requested()) return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
+	stream(t, data, n);
+	return 0;
+}
+
+int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer_dirfd, const struct tarsplit_opts *o,
+			   tarsplit_finding_fn fn, void *ctx, struct tarsplit_result *res, ea_error_t *err)
+{
+	struct ts *t = xcalloc(1, sizeof *t);
+	memset(res, 0, sizeof *res);
+	t->dirfd = layer_dirfd;
+	t->o = *o;
+	t->fn = fn;
+	t->ctx = ctx;
+	t->res = res;
+	t->compare = 1;
+	t->cmp_fd = -1;
+	t->io = xmalloc(IO_SIZE);
+	t->cmp_buf = xmalloc(IO_SIZE);
+	hasher_init(&t->h, DIGEST_SHA256);
+	ea_buf_init(&t->ext, TAR_MAX_PAX);
+	ea_buf_init(&t->line, TARSPLIT_MAX_LINE);
+	inflater_t *z = xmalloc(sizeof *z);
+	int rc = inflater_init(z, comp, BLOBCHECK_MAX_LAYER_BYTES_FOR_COMPARE, 0, err);
+	if (rc == 0) {
+		for (uint64_t off = 0; off < reg->size;) {
+			size_t k = reg->size - off < IO_SIZE ? (size_t)(reg->size - off) : IO_SIZE;
+			if (blob_region_pread(reg, t->io, k, off, err) < 0 ||
+			    inflater_feed(z, t->io, k, compare_sink, t, err) < 0) {
+				rc = -1;
+				break;
+			}
+			off += k;
+		}
+		if (rc == 0 && inflater_finish(z, err) < 0) rc = -1;
+		inflater_free(z);
+	}
+	free(z);
+	if (t->cmp_fd >= 0) compare_close(t);
+	hasher_final(&t->h, &res->diffid);
+	if (rc == 0 && o->check_added) {
+		char path[TAR_MAX_NAME] = "";
+		unsigned long count = 0;
+		walk_added(t, layer_dirfd, path, 0, 0, &count);
+	}
+	nameset_free(&t->names);
+	ea_buf_free(&t->ext);
+	ea_buf_free(&t->line);
+	free(t->pax_path); free(t->pax_link); free(t->long_name); free(t->long_link);
+	free(t->io);
+	free(t->cmp_buf);
 	free(t);
 	return rc;
 }

@@ -27,7 +27,9 @@
 
 #include <stdint.h>
 
+#include "blobsrc.h"
 #include "digest.h"
+#include "inflate.h"
 #include "util.h"
 
 struct tarsplit_opts {
@@ -49,6 +51,14 @@ typedef void (*tarsplit_finding_fn)(void *ctx, const char *id, const char *path,
 
 int tarsplit_verify(int tarsplit_fd, int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
 		    struct tarsplit_result *res, ea_error_t *err);
+
+/* The same file-by-file checks driven by the layer's own tar (a blob
+ * region, decompressed as `comp`) instead of a tar-split record: for stores
+ * that keep the layer blob but no tar-split (containerd snapshots).  Each
+ * regular file's content is compared byte for byte with the file on disk
+ * (layer.file_modified); res->diffid is the sha256 of the decompressed tar. */
+int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer_dirfd, const struct tarsplit_opts *o,
+			   tarsplit_finding_fn fn, void *ctx, struct tarsplit_result *res, ea_error_t *err);
 
 /* CRC-64 with the ISO polynomial, as Go's hash/crc64 (ISO table). */
 uint64_t crc64_iso_update(uint64_t crc, const void *data, size_t n); /* crc starts at 0 */
