@@ -21,6 +21,10 @@ make -C "$work/mbedtls/library" -j"$jobs" CC="$cc" AR="$ar" \
 cp "$work/mbedtls/library/libmbedcrypto.a" "$work/mbedtls/library/libmbedx509.a" "$prefix/lib/"
 cp -a "$work/mbedtls/include/mbedtls" "$work/mbedtls/include/psa" "$prefix/include/"
 cp "$here/mbedtls_config.h" "$prefix/include/edgeaudit_mbedtls_config.h"
+# Everything that includes mbedTLS headers must see the configuration the
+# library was built with (struct layouts depend on it): ours replaces the
+# default mbedtls/mbedtls_config.h in the installed headers.
+cp "$here/mbedtls_config.h" "$prefix/include/mbedtls/mbedtls_config.h"
 
 # cJSON
 mkdir -p "$work/cjson"
