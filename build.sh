@@ -26,7 +26,7 @@ die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------- packages
 BUILD_PKGS="gcc make libc6-dev dpkg-dev xz-utils bzip2 file binutils"
 CROSS_PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross"
-TEST_PKGS="qemu-user-static python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs"
+TEST_PKGS="qemu-user-static python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs podman fuse-overlayfs"
 
 ensure_packages() {
 	local missing=() p

@@ -38,7 +38,7 @@ const struct finding_kind finding_kinds[] = {
 	{"layer.trailing_data", SEV_HIGH, 0, "data after the end of a compressed layer stream"},
 	{"layer.bomb", SEV_HIGH, I, "a layer inflates past the size or ratio limit"},
 	{"image.diffid_mismatch", SEV_CRITICAL, 0, "an uncompressed layer does not hash to the config's diff_id"},
-	{"image.diffid_count", SEV_HIGH, 0, "the config's diff_ids and the manifest's layers differ in count"},
+	{"image.diffid_count", SEV_HIGH, 0, "the config's diff_ids and the manifest's layers (or a store's layer chain) differ in count"},
 	{"image.config_mismatch", SEV_CRITICAL, 0, "the image ID (config digest) differs from the one recorded"},
 	{"image.no_manifest", SEV_HIGH, 0, "an image entry whose manifest cannot be found"},
 	{"archive.malformed", SEV_HIGH, I, "a tar archive is truncated or has an invalid header"},

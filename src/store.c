@@ -152,6 +152,7 @@ static store_reader_fn reader_for(store_type_t t)
 	case STORE_DOCKER_ARCHIVE: return store_read_docker_archive;
 	case STORE_CONTAINERD: return store_read_containerd;
 	case STORE_DOCKER: return store_read_docker;
+	case STORE_CONTAINERS_STORAGE: return store_read_containers_storage;
 	default: return NULL;
 	}
 }

@@ -1,0 +1,983 @@
+/*
+ * store_cstorage: the containers/storage store of podman, CRI-O, buildah
+ * and skopeo (containers-storage:ROOT, /var/lib/containers/storage), as
+ * containers/storage writes it under ROOT for each driver D:
+ *   D-images/images.json       image records: id, digest, names, layer (top
+ *                              layer id), big-data-names/-digests/-sizes
+ *   D-images/<id>/<file>       big-data items (config, manifests,
+ *                              signatures), named by their key, or "=" +
+ *                              base64(key) when the key has characters
+ *                              outside [0-9a-z.]
+ *   D-layers/layers.json       layer records: id, parent, diff-digest,
+ *                              compressed-diff-digest, diff-size, flags
+ *   D-layers/<id>.tar-split.gz the layer's tar-split record
+ *   overlay/<id>/diff, vfs/dir/<id>   the extracted layers
+ *   D-containers/containers.json      containers: the image and layer they use
+ *
+ * Per image: every big-data file against its recorded digest and size; the
+ * config item (key "sha256:<image id>") must hash to the image ID; manifests
+ * (keys "manifest*") to their digests, and the image's `digest` must be one
+ * of them; each manifest's config and layer count must agree with the
+ * config.  Then the layer chain, from the image's top `layer` down by
+ * `parent`, must match the config's rootfs.diff_ids in count and order
+ * through each record's diff-digest, each layer id must be the one
+ * containers/image derives (base: the diffID's hex; above it:
+ * sha256("<parent id>+<diffID hex>")), and each layer folder is reassembled
+ * from its tar-split record and hashed against the diffID (tarsplit.c),
+ * file by file.  A layer shared by several images is verified once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <mbedtls/base64.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsx.h"
+#include "sig.h"
+#include "store_readers.h"
+#include "tarsplit.h"
+
+/* images.json and layers.json grow with the store (about 2 KB an image,
+ * 700 bytes a layer): 32 MiB is tens of thousands of records. */
+#define CS_MAX_STORE_JSON (32u << 20)
+#define CS_MAX_RECORDS 100000
+#define CS_MAX_DRIVERS 8
+#define CS_MAX_BIGDATA 256 /* big-data items per image */
+#define CS_MAX_MANIFESTS 32 /* distinct manifests per image (an index and its instances) */
+
+struct cslayer {
+	char *id;
+	const char *parent; /* borrowed from the parsed layers.json */
+	digest_t diff;
+	int has_diff;
+	const char *compressed;
+	double diff_size; /* -1: not recorded */
+	const char *toc;  /* toc-digest: a partial (zstd:chunked) pull */
+	int incomplete;   /* flags.incomplete: containers/storage never finished it */
+	/* verification, once per run */
+	int done, visited;
+	int verdict; /* 0 ok, 1 failed, 2 incomplete */
+	digest_t checked_diff;
+	char state[24];
+	unsigned long files;
+	char path[512];
+};
+
+struct csctx {
+	report_t *r;
+	const struct sig_policy *pol; /* signatures a policy requires */
+	int root;
+	const char *rootpath;
+	char label[300];
+	char driver[64];
+	struct cslayer *layers; /* sorted by id */
+	size_t nlayers_rec;
+	cJSON *layers_json;
+	int layers_bad, images_bad; /* layers.json / images.json exist but could not be read */
+	unsigned nimages, nlayers;
+	int driver_unchecked; /* a driver whose layer folders are not verified: said once */
+	int aufs_whiteouts;   /* overlay with a mount program (fuse-overlayfs): whiteouts are ".wh." files */
+	/* the layer being verified, for tarsplit findings */
+	const char *cur_layer_path;
+	int cur_failed, cur_incomplete;
+};
+
+/* One image's audit: its findings decide its verdict. */
+struct csimage {
+	struct csctx *c;
+	const char *id;
+	char idstr[80]; /* "sha256:<id>" */
+	int failed, incomplete;
+};
+
+static int is_hex64(const char *s)
+{
+	if (strlen(s) != 64) return 0;
+	for (int i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+	return 1;
+}
+
+/* An id used as one path component: containers/storage ids are 64 hex
+ * characters, but a tampered record may say anything. */
+static int safe_component(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n < 200 && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+static const char *open_err_id(const ea_error_t *err, const char *missing_id)
+{
+	return err->code == EA_E_NOENT ? missing_id
+	       : err->code == EA_E_SYMLINK ? "store.symlink"
+	       : err->code == EA_E_NOTREG ? "store.special_file"
+	       : err->code == EA_E_BADNAME ? "store.bad_path"
+	       : err->code == EA_E_TOOBIG ? "json.too_large"
+	       : "store.unreadable";
+}
+
+/* A finding about image `im`: its kind decides whether the image failed or
+ * could not be checked. */
+static void img_finding(struct csimage *im, const char *id, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void img_finding(struct csimage *im, const char *id, const char *subject, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	report_finding(im->c->r, id, subject, "%s: %s", im->c->label, msg);
+	const struct finding_kind *k = finding_kind_lookup(id);
+	if (k && k->incomplete) im->incomplete = 1;
+	else im->failed = 1;
+}
+
+/* ------------------------------------------------------------ big data */
+
+/* containers/storage's makeBigDataBaseName: the key itself when it is made
+ * only of [0-9a-z.], else "=" + standard base64 of the key.  A key that
+ * maps to no safe file name (empty, ".", "..", a base64 form holding '/')
+ * cannot have been written by containers/storage: -1. */
+static int bigdata_file_name(const char *key, char *out, size_t n)
+{
+	size_t kl = strlen(key);
+	int plain = 1;
+	for (size_t i = 0; i < kl; i++) {
+		char ch = key[i];
+		if (!(ch == '.' || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z'))) plain = 0;
+	}
+	if (plain) {
+		if (!kl || kl >= n || kl > 255 || !strcmp(key, ".") || !strcmp(key, "..")) return -1;
+		memcpy(out, key, kl + 1);
+		return 0;
+	}
+	size_t olen = 0;
+	if (n < 2 || mbedtls_base64_encode((unsigned char *)out + 1, n - 1, &olen, (const unsigned char *)key, kl) != 0)
+		return -1;
+	out[0] = '=';
+	out[olen + 1] = '\0';
+	if (olen + 1 > 255 || strchr(out, '/')) return -1;
+	return 0;
+}
+
+/* Read the big-data item `key` of image `id` (at most max bytes) and hash
+ * it.  The reading half of what a blob source over an image's big data
+ * needs (signatures read manifests and signature items the same way). */
+static int cs_read_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg, size_t max, char **data,
+			    size_t *len, digest_t *got, char *rel, size_t reln, ea_error_t *err)
+{
+	char name[400];
+	if (bigdata_file_name(key, name, sizeof name) < 0)
+		return ea_fail(err, EA_E_BADNAME, "big-data key '%.80s' maps to no safe file name", key);
+	if ((size_t)snprintf(rel, reln, "%s-images/%s/%s", c->driver, id, name) >= reln)
+		return ea_fail(err, EA_E_BADNAME, "big-data path too long");
+	if (fsx_read_file_at(c->root, rel, max, data, len, err) < 0) return -1;
+	digest_buffer(alg, *data, *len, got);
+	return 0;
+}
+
+/* Hash a big-data item without holding it (signatures and other items may
+ * be large). */
+static int cs_hash_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg, digest_t *got,
+			    uint64_t *size, char *rel, size_t reln, ea_error_t *err)
+{
+	char name[400];
+	if (bigdata_file_name(key, name, sizeof name) < 0)
+		return ea_fail(err, EA_E_BADNAME, "big-data key '%.80s' maps to no safe file name", key);
+	if ((size_t)snprintf(rel, reln, "%s-images/%s/%s", c->driver, id, name) >= reln)
+		return ea_fail(err, EA_E_BADNAME, "big-data path too long");
+	cleanup_close int fd = fsx_open_file_at(c->root, rel, NULL, err);
+	if (fd < 0) return -1;
+	return digest_fd(fd, alg, got, size, err);
+}
+
+/* ------------------------------------------------------------ layers */
+
+static int layer_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cslayer *)a)->id, ((const struct cslayer *)b)->id);
+}
+
+static struct cslayer *find_layer(struct csctx *c, const char *id)
+{
+	if (!c->layers || !id) return NULL;
+	struct cslayer key = {.id = (char *)id};
+	return bsearch(&key, c->layers, c->nlayers_rec, sizeof key, layer_cmp);
+}
+
+static void free_layers(struct csctx *c)
+{
+	for (size_t i = 0; i < c->nlayers_rec; i++) free(c->layers[i].id);
+	free(c->layers);
+	c->layers = NULL;
+	c->nlayers_rec = 0;
+	cJSON_Delete(c->layers_json);
+	c->layers_json = NULL;
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Read and parse a store JSON file that must be an array (images.json,
+ * layers.json, containers.json).  A missing file is an empty store part
+ * (NULL, no finding). */
+static cJSON *load_array(struct csctx *c, const char *rel, int *bad)
+{
+	*bad = 0;
+	cleanup_free char *data = NULL;
+	size_t len = 0;
+	ea_error_t err = {0};
+	if (fsx_read_file_at(c->root, rel, CS_MAX_STORE_JSON, &data, &len, &err) < 0) {
+		if (err.code != EA_E_NOENT) {
+			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+			report_finding(c->r, open_err_id(&err, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+			*bad = 1;
+		}
+		return NULL;
+	}
+	cJSON *j = cJSON_ParseWithLength(data, len);
+	if (!cJSON_IsArray(j)) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		report_finding(c->r, "json.malformed", subj, "%s: not a JSON array of records", c->label);
+		cJSON_Delete(j);
+		*bad = 1;
+		return NULL;
+	}
+	if (cJSON_GetArraySize(j) > CS_MAX_RECORDS) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		report_finding(c->r, "json.too_large", subj, "%s: more than %d records", c->label, CS_MAX_RECORDS);
+		cJSON_Delete(j);
+		*bad = 1;
+		return NULL;
+	}
+	return j;
+}
+
+static void load_layers(struct csctx *c)
+{
+	char rel[200];
+	snprintf(rel, sizeof rel, "%s-layers/layers.json", c->driver);
+	c->layers_json = load_array(c, rel, &c->layers_bad);
+	if (!c->layers_json) return;
+	cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+	c->layers = xcalloc((size_t)cJSON_GetArraySize(c->layers_json) + 1, sizeof *c->layers);
+	cJSON *e;
+	int i = -1;
+	cJSON_ArrayForEach(e, c->layers_json) {
+		i++;
+		const char *id = jstr(e, "id");
+		if (!id || !safe_component(id)) {
+			report_finding(c->r, id ? "store.bad_path" : "json.malformed", subj, "%s: layer record %d has %s id",
+				       c->label, i, id ? "an unsafe" : "no");
+			continue;
+		}
+		struct cslayer *l = &c->layers[c->nlayers_rec++];
+		l->id = xstrdup(id);
+		l->parent = jstr(e, "parent");
+		if (l->parent && !*l->parent) l->parent = NULL;
+		const char *dd = jstr(e, "diff-digest");
+		l->has_diff = dd && *dd && digest_parse(dd, &l->diff, NULL) == 0;
+		l->compressed = jstr(e, "compressed-diff-digest");
+		l->toc = jstr(e, "toc-digest");
+		const cJSON *ds = cJSON_GetObjectItemCaseSensitive(e, "diff-size");
+		l->diff_size = cJSON_IsNumber(ds) ? ds->valuedouble : -1;
+		const cJSON *fl = cJSON_GetObjectItemCaseSensitive(e, "flags");
+		l->incomplete = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fl, "incomplete"));
+		snprintf(l->state, sizeof l->state, "unchecked");
+	}
+	qsort(c->layers, c->nlayers_rec, sizeof *c->layers, layer_cmp);
+	/* two records with one id: which one containers/storage uses depends on
+	 * its load order, so neither can be trusted */
+	for (size_t k = 1; k < c->nlayers_rec; k++)
+		if (!strcmp(c->layers[k - 1].id, c->layers[k].id))
+			report_finding(c->r, "json.malformed", subj, "%s: two layer records with id %.80s", c->label,
+				       c->layers[k].id);
+}
+
+static void ts_finding(void *ctx, const char *id, const char *path, const char *msg)
+{
+	struct csctx *c = ctx;
+	cleanup_free char *subj = xasprintf("%s/%s", c->cur_layer_path, path);
+	report_finding(c->r, id, subj, "%s", msg);
+	if (!strcmp(id, "store.unreadable")) c->cur_incomplete = 1;
+	else c->cur_failed = 1;
+}
+
+/* The layer id containers/image gives a layer with this parent and diffID
+ * (storage_dest.go layerID): the diffID's hex for a base layer, else
+ * sha256("<parent id>+<diffID hex>"); a layer pulled by TOC (zstd:chunked)
+ * uses "@TOC=<toc hex>" in place of the diffID and is always hashed. */
+static void expected_layer_id(const char *parent, const digest_t *diff, const char *toc, char out[65])
+{
+	digest_t d;
+	if (toc) {
+		cleanup_free char *in = xasprintf("%s+@TOC=%s", parent ? parent : "", toc);
+		digest_buffer(DIGEST_SHA256, in, strlen(in), &d);
+		snprintf(out, 65, "%s", digest_hex(&d));
+	} else if (!parent) {
+		snprintf(out, 65, "%s", digest_hex(diff));
+	} else {
+		cleanup_free char *in = xasprintf("%s+%s", parent, digest_hex(diff));
+		digest_buffer(DIGEST_SHA256, in, strlen(in), &d);
+		snprintf(out, 65, "%s", digest_hex(&d));
+	}
+}
+
+/* Check layer l's record against the diffID the image's config gives it,
+ * then reassemble its folder from tar-split and hash it; once per layer. */
+static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *diff)
+{
+	if (l->visited) {
+		/* a second image placing another diffID on the same layer id */
+		if (!digest_equal(&l->checked_diff, diff)) {
+			report_finding(c->r, "layer.metadata_mismatch", l->id,
+				       "%s: layer %.80s is %s for one image and %s for another", c->label, l->id,
+				       l->checked_diff.str, diff->str);
+			l->verdict = 1;
+		}
+		return;
+	}
+	l->visited = 1;
+	l->checked_diff = *diff;
+	c->nlayers++;
+	if (ea_stop_requested()) {
+		l->verdict = 2;
+		return;
+	}
+	/* layers.json consistency */
+	if (!l->has_diff || !digest_equal(&l->diff, diff)) {
+		report_finding(c->r, "layer.metadata_mismatch", l->id, "%s: layers.json gives layer %.80s diff-digest %s, the config says %s",
+			       c->label, l->id, l->has_diff ? l->diff.str : "(none)", diff->str);
+		l->verdict = 1;
+	}
+	char want[65];
+	expected_layer_id(l->parent, diff, NULL, want);
+	int id_ok = !strcmp(want, l->id);
+	if (!id_ok && l->toc) {
+		expected_layer_id(l->parent, diff, l->toc[0] && strchr(l->toc, ':') ? strchr(l->toc, ':') + 1 : l->toc, want);
+		id_ok = !strcmp(want, l->id);
+	}
+	if (!id_ok) {
+		report_finding(c->r, "layer.metadata_mismatch", l->id,
+			       "%s: layer id %.80s is not the one derived from its parent %.80s and diffID %s (%s)", c->label, l->id,
+			       l->parent ? l->parent : "(none)", diff->str, want);
+		l->verdict = 1;
+	}
+	if (l->incomplete) {
+		report_finding(c->r, "layer.metadata_mismatch", l->id,
+			       "%s: layer %.80s is flagged incomplete (containers/storage never finished writing it)", c->label, l->id);
+		l->verdict = 1;
+	}
+	/* the layer folder */
+	char rel[400];
+	int overlay = !strcmp(c->driver, "overlay");
+	if (overlay) snprintf(rel, sizeof rel, "overlay/%s/diff", l->id);
+	else if (!strcmp(c->driver, "vfs")) snprintf(rel, sizeof rel, "vfs/dir/%s", l->id);
+	else {
+		if (!c->driver_unchecked) {
+			cleanup_free char *part = xasprintf("layers of %s (driver %s)", c->label, c->driver);
+			report_unchecked(c->r, part, "this storage driver's layer folders are not verified by this version");
+			c->driver_unchecked = 1;
+		}
+		l->verdict = l->verdict ? l->verdict : 2;
+		return;
+	}
+	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
+	ea_error_t err = {0};
+	if (overlay) {
+		/* composefs layers keep their files by digest, not as a tree */
+		char cf[300];
+		snprintf(cf, sizeof cf, "overlay/%s/composefs-data", l->id);
+		struct stat st;
+		if (fsx_lstat_at(c->root, cf, &st, NULL) == 0) {
+			cleanup_free char *part = xasprintf("layer %s of %s (composefs)", l->path, c->label);
+			report_unchecked(c->r, part, "composefs layers are not verified by this version");
+			l->verdict = l->verdict ? l->verdict : 2;
+			snprintf(l->state, sizeof l->state, "not_checked");
+			return;
+		}
+	}
+	cleanup_close int lfd = fsx_open_dir_at(c->root, rel, &err);
+	if (lfd < 0) {
+		report_finding(c->r, open_err_id(&err, "layer.missing"), l->path, "%s: layer folder of %s: %s", c->label,
+			       diff->str, err.msg);
+		l->verdict = err.code == EA_E_IO ? 2 : 1;
+		snprintf(l->state, sizeof l->state, "missing");
+		return;
+	}
+	snprintf(rel, sizeof rel, "%s-layers/%s.tar-split.gz", c->driver, l->id);
+	err.code = EA_OK;
+	cleanup_close int tsfd = fsx_open_file_at(c->root, rel, NULL, &err);
+	if (tsfd < 0) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		report_finding(c->r, err.code == EA_E_NOENT ? "tarsplit.malformed" : open_err_id(&err, "tarsplit.malformed"),
+			       subj, "%s: cannot verify the layer on disk: %s", c->label, err.msg);
+		l->verdict = l->verdict ? l->verdict : (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG ? 1 : 2);
+		return;
+	}
+	/* With a mount program containers/storage extracts whiteouts in the
+	 * tar's own form (".wh.X" files, drivers/overlay getWhiteoutFormat), so
+	 * the folder is compared like a plain tree, added files still judged. */
+	struct tarsplit_opts to = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay};
+	struct tarsplit_result res;
+	c->cur_layer_path = l->path;
+	c->cur_failed = c->cur_incomplete = 0;
+	err.code = EA_OK;
+	int rc = tarsplit_verify(tsfd, lfd, &to, ts_finding, c, &res, &err);
+	l->files = res.files;
+	if (rc < 0) {
+		if (err.code == EA_E_INTERRUPTED) {
+			l->verdict = l->verdict ? l->verdict : 2;
+			return;
+		}
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);
+		l->verdict = l->verdict ? l->verdict : 2;
+		if (c->cur_failed) l->verdict = 1;
+		snprintf(l->state, sizeof l->state, "tarsplit_error");
+		return;
+	}
+	if (!digest_equal(&res.diffid, diff)) {
+		report_finding(c->r, "layer.diffid_mismatch", l->path, "%s: the layer on disk reassembles to %s, its diffID is %s",
+			       c->label, res.diffid.str, diff->str);
+		l->verdict = 1;
+		snprintf(l->state, sizeof l->state, "mismatch");
+	} else {
+		if (l->diff_size >= 0 && (uint64_t)l->diff_size != res.tar_size) {
+			report_finding(c->r, "layer.metadata_mismatch", l->id,
+				       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
+				       l->diff_size, (unsigned long long)res.tar_size);
+			l->verdict = 1;
+		}
+		snprintf(l->state, sizeof l->state, c->cur_failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+	}
+	if (c->cur_failed) l->verdict = 1;
+	else if (c->cur_incomplete && !l->verdict) l->verdict = 2;
+	l->done = 1;
+}
+
+/* ------------------------------------------------------------ images */
+
+/* What the big-data check hands on: the verified config, the digests of the
+ * verified manifests and, for the image's own manifest, its bytes (what the
+ * signature checks will need). */
+struct bigdata_out {
+	char *config;
+	size_t config_len;
+	const char *config_key;
+	digest_t manifests[CS_MAX_MANIFESTS];
+	int nmanifests;
+	char *manifest; /* bytes of the manifest whose digest is the image's `digest` */
+	size_t manifest_len;
+	cJSON *manifest_docs[CS_MAX_MANIFESTS]; /* parsed image manifests (with a config) */
+	digest_t manifest_doc_digest[CS_MAX_MANIFESTS];
+	int ndocs;
+};
+
+static int key_is_manifest(const char *key)
+{
+	return !strncmp(key, "manifest", 8); /* containers/storage bigDataNameIsManifest */
+}
+
+/* Verify every big-data item of the image against its recorded digest and
+ * size and the digest its key names. */
+static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_out *o)
+{
+	struct csctx *c = im->c;
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(rec, "big-data-names");
+	const cJSON *digests = cJSON_GetObjectItemCaseSensitive(rec, "big-data-digests");
+	const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(rec, "big-data-sizes");
+	char config_key[80];
+	snprintf(config_key, sizeof config_key, "sha256:%s", im->id);
+	const cJSON *k;
+	int n = 0;
+	cJSON_ArrayForEach(k, names) {
+		if (!cJSON_IsString(k)) continue;
+		if (++n > CS_MAX_BIGDATA) {
+			img_finding(im, "json.too_large", im->idstr, "more than %d big-data items", CS_MAX_BIGDATA);
+			break;
+		}
+		const char *key = k->valuestring;
+		int is_config = !strcmp(key, config_key), is_manifest = key_is_manifest(key);
+		/* what the item must hash to: its recorded digest, and the digest
+		 * its key names ("sha256:<id>" for the config, "manifest-<digest>") */
+		digest_t recorded, implied;
+		int has_rec = 0, has_impl = 0;
+		const char *rs = jstr(digests, key);
+		char rel[600];
+		if (rs) {
+			if (digest_parse(rs, &recorded, NULL) < 0) {
+				cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+				img_finding(im, "descriptor.bad_digest", subj, "image %.80s: big-data-digests[%.80s] is '%.100s'", im->id,
+					    key, rs);
+				continue;
+			}
+			has_rec = 1;
+		}
+		if (digest_parse(key, &implied, NULL) == 0) has_impl = 1;
+		else if (!strncmp(key, "manifest-", 9) && digest_parse(key + 9, &implied, NULL) == 0) has_impl = 1;
+		/* hashed with the algorithm the key names (the image ID is sha256),
+		 * else the recorded digest's */
+		digest_alg_t alg = has_impl ? implied.alg : has_rec ? recorded.alg : DIGEST_SHA256;
+		if (has_rec && recorded.alg != alg) has_rec = 0; /* cannot compare across algorithms */
+		ea_error_t err = {0};
+		digest_t got;
+		uint64_t size = 0;
+		cleanup_free char *data = NULL;
+		size_t len = 0;
+		int rc;
+		if (is_config || is_manifest)
+			rc = cs_read_big_data(c, im->id, key, alg, is_config ? OCI_MAX_CONFIG_BYTES : OCI_MAX_MANIFEST_BYTES, &data,
+					      &len, &got, rel, sizeof rel, &err);
+		else
+			rc = cs_hash_big_data(c, im->id, key, alg, &got, &size, rel, sizeof rel, &err);
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+		if (rc < 0) {
+			if (err.code == EA_E_BADNAME) {
+				cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+				img_finding(im, "store.bad_path", js, "image %.80s: %s", im->id, err.msg);
+			} else {
+				img_finding(im, open_err_id(&err, "blob.missing"), subj, "big-data item '%.80s' of image %.80s: %s", key,
+					    im->id, err.msg);
+			}
+			continue;
+		}
+		if (is_config || is_manifest) size = len;
+		if (!has_rec && !has_impl) {
+			cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+			img_finding(im, "json.malformed", js, "image %.80s: big-data item '%.80s' has no recorded digest", im->id, key);
+			continue;
+		}
+		if (is_config && !digest_equal(&got, &implied)) {
+			img_finding(im, "image.config_mismatch", im->idstr, "the config (%s) hashes to %s", rel, got.str);
+			continue;
+		}
+		if ((has_rec && !digest_equal(&got, &recorded)) || (has_impl && !digest_equal(&got, &implied))) {
+			img_finding(im, "blob.digest_mismatch", subj, "big-data item '%.80s' hashes to %s, recorded as %s", key,
+				    got.str, has_rec && !digest_equal(&got, &recorded) ? recorded.str : implied.str);
+			continue;
+		}
+		const cJSON *sz = cJSON_GetObjectItemCaseSensitive(sizes, key);
+		if (cJSON_IsNumber(sz) && (sz->valuedouble < 0 || (uint64_t)sz->valuedouble != size)) {
+			img_finding(im, "blob.size_mismatch", subj, "big-data item '%.80s' is %llu bytes, recorded as %.0f", key,
+				    (unsigned long long)size, sz->valuedouble);
+			continue;
+		}
+		/* verified */
+		if (is_config && !o->config) {
+			o->config = steal_pointer(&data);
+			o->config_len = len;
+			o->config_key = key;
+		} else if (is_manifest) {
+			if (o->nmanifests >= CS_MAX_MANIFESTS) {
+				img_finding(im, "json.too_large", im->idstr, "more than %d manifests", CS_MAX_MANIFESTS);
+				continue;
+			}
+			int dup = 0;
+			for (int i = 0; i < o->nmanifests; i++) dup |= digest_equal(&o->manifests[i], &got);
+			if (dup) continue;
+			o->manifests[o->nmanifests++] = got;
+			cJSON *doc = cJSON_ParseWithLength(data, len);
+			if (!cJSON_IsObject(doc)) {
+				img_finding(im, "json.malformed", subj, "manifest '%.80s' is not a JSON object", key);
+				cJSON_Delete(doc);
+			} else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config"))) {
+				o->manifest_docs[o->ndocs] = doc;
+				o->manifest_doc_digest[o->ndocs++] = got;
+			} else {
+				cJSON_Delete(doc); /* an index: names the image's manifest, no config of its own */
+			}
+			const char *idg = jstr(rec, "digest");
+			if (!o->manifest && idg && !strcmp(idg, got.str)) {
+				o->manifest = steal_pointer(&data);
+				o->manifest_len = len;
+			}
+		}
+	}
+}
+
+static int manifest_known(const struct bigdata_out *o, const char *s)
+{
+	digest_t d;
+	if (digest_parse(s, &d, NULL) < 0) return 0;
+	for (int i = 0; i < o->nmanifests; i++)
+		if (digest_equal(&o->manifests[i], &d)) return 1;
+	return 0;
+}
+
+/* The image's `digest` (and `digests`) must name verified manifests; each
+ * image manifest must name this config and carry as many layers as it has
+ * diff_ids. */
+static void check_manifests(struct csimage *im, const cJSON *rec, const struct bigdata_out *o, int ndiff, const char *cfgdigest)
+{
+	const char *dg = jstr(rec, "digest");
+	if (!o->nmanifests) {
+		img_finding(im, "image.no_manifest", im->idstr, "image %.80s has no verified manifest", im->id);
+	} else if (!dg || !manifest_known(o, dg)) {
+		img_finding(im, "image.no_manifest", dg ? dg : im->idstr, "the image's digest %.80s is none of its verified manifests",
+			    dg ? dg : "(none)");
+	}
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "digests")) {
+		if (cJSON_IsString(e) && !manifest_known(o, e->valuestring) && (!dg || strcmp(dg, e->valuestring)))
+			img_finding(im, "image.no_manifest", e->valuestring, "the image lists digest %.80s, none of its verified manifests",
+				    e->valuestring);
+	}
+	for (int i = 0; i < o->ndocs; i++) {
+		const cJSON *m = o->manifest_docs[i];
+		const char *cd = jstr(cJSON_GetObjectItemCaseSensitive(m, "config"), "digest");
+		if (cfgdigest && (!cd || strcmp(cd, cfgdigest) != 0))
+			img_finding(im, "image.config_mismatch", im->idstr, "manifest %s names config %.80s, the image's is %s",
+				    o->manifest_doc_digest[i].str, cd ? cd : "(none)", cfgdigest);
+		const cJSON *ls = cJSON_GetObjectItemCaseSensitive(m, "layers");
+		if (cJSON_IsArray(ls) && ndiff >= 0 && cJSON_GetArraySize(ls) != ndiff)
+			img_finding(im, "image.diffid_count", o->manifest_doc_digest[i].str,
+				    "manifest lists %d layers, the config %d diff_ids", cJSON_GetArraySize(ls), ndiff);
+	}
+}
+
+/* Does a layer of the chain below `top` carry a toc-digest? */
+static int chain_has_toc(struct csctx *c, const char *top)
+{
+	int steps = 0;
+	for (struct cslayer *l = top ? find_layer(c, top) : NULL; l && steps < 4096; l = find_layer(c, l->parent), steps++)
+		if (l->toc) return 1;
+	return 0;
+}
+
+/* rootfs.diff_ids of a verified config; -1 (with a finding) if unusable. */
+static int parse_diff_ids(struct csimage *im, const char *cfg, size_t len, digest_t **out)
+{
+	cJSON *conf = cJSON_ParseWithLength(cfg, len);
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
+	if (!cJSON_IsArray(ids)) {
+		img_finding(im, "json.malformed", im->idstr, "config has no rootfs.diff_ids");
+		cJSON_Delete(conf);
+		return -1;
+	}
+	if (cJSON_GetArraySize(ids) > 10000) {
+		img_finding(im, "json.too_large", im->idstr, "config has over 10000 diff_ids");
+		cJSON_Delete(conf);
+		return -1;
+	}
+	digest_t *d = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *d);
+	int n = 0;
+	cJSON *e;
+	cJSON_ArrayForEach(e, ids) {
+		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &d[n], NULL) < 0 || d[n].alg != DIGEST_SHA256) {
+			img_finding(im, "json.malformed", im->idstr, "diff_ids[%d] is not a sha256 digest", n);
+			cJSON_Delete(conf);
+			free(d);
+			return -1;
+		}
+		n++;
+	}
+	cJSON_Delete(conf);
+	*out = d;
+	return n;
+}
+
+static void audit_image(struct csctx *c, const cJSON *rec, int index)
+{
+	struct csimage im = {.c = c};
+	cJSON *img = cJSON_CreateObject();
+	cJSON_AddStringToObject(img, "store", c->label);
+	cJSON_AddStringToObject(img, "kind", "image");
+	cJSON *names = cJSON_AddArrayToObject(img, "names");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "names"))
+		if (cJSON_IsString(e)) cJSON_AddItemToArray(names, cJSON_CreateString(e->valuestring));
+	struct bigdata_out *bd = xcalloc(1, sizeof *bd); /* ~14 KB: off the (thread) stack */
+	digest_t *diffs = NULL;
+	struct cslayer **chain = NULL;
+	int nd = -1;
+	const char *id = jstr(rec, "id");
+	if (!id || !safe_component(id)) {
+		cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+		img_finding(&im, id ? "store.bad_path" : "json.malformed", subj, "image record %d has %s id", index,
+			    id ? "an unsafe" : "no");
+		goto done;
+	}
+	im.id = id;
+	snprintf(im.idstr, sizeof im.idstr, is_hex64(id) ? "sha256:%s" : "%.70s", id);
+	if (is_hex64(id)) cJSON_AddStringToObject(img, "image_id", im.idstr);
+	check_big_data(&im, rec, bd);
+	if (!bd->config) {
+		/* no config item named after the image ID that verified: either a
+		 * finding was made about it above, or it is not there at all */
+		char config_key[80];
+		snprintf(config_key, sizeof config_key, "sha256:%s", id);
+		int listed = 0;
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "big-data-names"))
+			listed |= cJSON_IsString(e) && !strcmp(e->valuestring, config_key);
+		if (!listed && chain_has_toc(c, jstr(rec, "layer"))) {
+			/* containers/image names an image with a layer pulled by its
+			 * TOC (a zstd:chunked partial pull) after the TOCs, not after
+			 * its config: not a tampered ID, but not checked here either */
+			cleanup_free char *part = xasprintf("image %s of %s (a partial pull: layers identified by TOC)", im.idstr, c->label);
+			report_unchecked(c->r, part, "images pulled by TOC (zstd:chunked) are not verified by this version");
+			im.incomplete = 1;
+		} else if (!listed) {
+			img_finding(&im, "image.config_mismatch", im.idstr, "no config item named after the image ID");
+		}
+	} else {
+		nd = parse_diff_ids(&im, bd->config, bd->config_len, &diffs);
+	}
+	const char *dg = jstr(rec, "digest");
+	if (dg && bd->manifest) cJSON_AddStringToObject(img, "manifest_digest", dg);
+	check_manifests(&im, rec, bd, nd, bd->config ? bd->config_key : NULL);
+	/* the layer chain, top to bottom by parent (walked even without a usable
+	 * config: a missing layer is a finding of its own), then bottom-up
+	 * against diff_ids */
+	if (c->layers_bad) { /* layers.json was reported unreadable: nothing to walk */
+		im.incomplete = 1;
+		goto done;
+	}
+	const char *top = jstr(rec, "layer");
+	int cap = nd >= 0 ? nd + 1 : 4096; /* past it: longer than the config says, or a parent loop */
+	chain = xcalloc((size_t)cap + 1, sizeof *chain);
+	int m = 0, broken = 0;
+	for (const char *lid = (top && *top) ? top : NULL; lid;) {
+		struct cslayer *l = find_layer(c, lid);
+		if (!l) {
+			img_finding(&im, "layer.missing", lid, "layer %.80s of image %.80s is not in layers.json", lid, id);
+			broken = 1;
+			break;
+		}
+		if (m >= cap) {
+			broken = 2;
+			break;
+		}
+		chain[m++] = l;
+		lid = l->parent;
+	}
+	if (nd < 0) goto done;
+	if (broken != 1 && m != nd) {
+		img_finding(&im, "image.diffid_count", im.idstr, "the config has %d diff_ids, the layer chain from %.80s %s %d layers",
+			    nd, top ? top : "(none)", broken == 2 ? "more than" : "has", m);
+	}
+	cJSON *layers = cJSON_AddArrayToObject(img, "layers");
+	cJSON *chains = cJSON_AddArrayToObject(img, "chain_ids");
+	digest_t chain_id, prev;
+	int aligned = 1;
+	for (int i = 0; i < nd; i++) {
+		if (i == 0) chain_id = diffs[0];
+		else digest_chain(&prev, &diffs[i], &chain_id);
+		prev = chain_id;
+		cJSON_AddItemToArray(chains, cJSON_CreateString(chain_id.str));
+		cJSON *lj = cJSON_CreateObject();
+		cJSON_AddStringToObject(lj, "diff_id", diffs[i].str);
+		cJSON_AddStringToObject(lj, "chain_id", chain_id.str);
+		/* chain[] runs top-down; diff_ids bottom-up: align at the base */
+		struct cslayer *l = (!broken && aligned && i < m) ? chain[m - 1 - i] : NULL;
+		/* a chain of the wrong length: its layers are checked from the base
+		 * up as long as they still line up with the diff_ids, so that one
+		 * skipped or extra layer is one finding, not one per layer above it */
+		if (l && m != nd && (!l->has_diff || !digest_equal(&l->diff, &diffs[i]))) {
+			aligned = 0;
+			l = NULL;
+		}
+		if (l) {
+			cJSON_AddStringToObject(lj, "layer_id", l->id);
+			if (l->compressed) cJSON_AddStringToObject(lj, "compressed_digest", l->compressed);
+			verify_layer(c, l, &diffs[i]);
+			if (l->path[0]) cJSON_AddStringToObject(lj, "path", l->path);
+			cJSON_AddStringToObject(lj, "on_disk_check", l->state);
+			cJSON_AddNumberToObject(lj, "files", (double)l->files);
+			if (l->verdict == 1) im.failed = 1;
+			if (l->verdict == 2 || !l->done) im.incomplete = 1;
+		} else {
+			cJSON_AddStringToObject(lj, "on_disk_check", broken == 1 ? "missing" : "not_checked");
+			im.failed = 1; /* a finding about the chain was made above */
+		}
+		cJSON_AddItemToArray(layers, lj);
+	}
+done:
+	free(chain);
+	free(diffs);
+	free(bd->config);
+	free(bd->manifest);
+	for (int i = 0; i < bd->ndocs; i++) cJSON_Delete(bd->manifest_docs[i]);
+	free(bd);
+	if (c->pol) {
+		/* containers/storage keeps signatures only as containers/image's own
+		 * big-data items, which edgeaudit does not read: an image a policy
+		 * requires to be signed is signature.missing here, never ok. */
+		const char *nm[64];
+		int nn = 0;
+		cJSON *e;
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(img, "names")) if (nn < 64 && cJSON_IsString(e)) nm[nn++] = e->valuestring;
+		digest_t id;
+		if (digest_parse(im.idstr, &id, NULL) == 0) {
+			struct sig_target t = {c->label, nm, nn, id, NULL, 0, img};
+			int rc = sig_verify_image(c->r, c->pol, NULL, NULL, 0, &t);
+			cJSON_AddStringToObject(img, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
+			if (rc < 0) im.failed = 1;
+		}
+	}
+	cJSON_AddStringToObject(img, "verdict", im.failed ? "fail" : im.incomplete ? "incomplete" : "pass");
+	report_lock(c->r);
+	cJSON_AddItemToArray(report_images(c->r), img);
+	report_unlock(c->r);
+	c->nimages++;
+}
+
+/* Containers name the image they run and their own (read-write) layer:
+ * both must exist.  The read-write layer itself changes while the container
+ * runs and is not verified. */
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void check_containers(struct csctx *c, const char **ids, size_t nids)
+{
+	char rel[200];
+	snprintf(rel, sizeof rel, "%s-containers/containers.json", c->driver);
+	int bad;
+	cJSON *cs = load_array(c, rel, &bad);
+	const cJSON *ct;
+	cJSON_ArrayForEach(ct, cs) {
+		const char *img = jstr(ct, "image"), *lay = jstr(ct, "layer"), *cid = jstr(ct, "id");
+		if (img && *img && !c->images_bad && !(ids && bsearch(&img, ids, nids, sizeof *ids, str_cmp))) {
+			cleanup_free char *subj = is_hex64(img) ? xasprintf("sha256:%s", img) : xasprintf("%.80s", img);
+			report_finding(c->r, "image.missing", subj, "%s: container %.80s uses image %.80s, which is not in images.json",
+				       c->label, cid ? cid : "?", img);
+		}
+		if (lay && *lay && !c->layers_bad && !find_layer(c, lay))
+			report_finding(c->r, "layer.missing", lay, "%s: container %.80s uses layer %.80s, which is not in layers.json",
+				       c->label, cid ? cid : "?", lay);
+	}
+	cJSON_Delete(cs);
+}
+
+/* overlay/.has-mount-program: "true" when the driver runs with a mount
+ * program (fuse-overlayfs).  Flipping it cannot hide anything: each form of
+ * whiteout read as the other is a finding. */
+static int overlay_mount_program(struct csctx *c)
+{
+	cleanup_free char *data = NULL;
+	size_t len = 0;
+	ea_error_t err = {0};
+	if (fsx_read_file_at(c->root, "overlay/.has-mount-program", 64, &data, &len, &err) < 0) {
+		if (err.code != EA_E_NOENT) {
+			cleanup_free char *subj = xasprintf("%s/overlay/.has-mount-program", c->rootpath);
+			report_finding(c->r, open_err_id(&err, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+		}
+		return 0;
+	}
+	return len >= 4 && !strncmp(data, "true", 4);
+}
+
+static void audit_driver(struct csctx *c)
+{
+	c->aufs_whiteouts = !strcmp(c->driver, "overlay") && overlay_mount_program(c);
+	load_layers(c);
+	char rel[200];
+	snprintf(rel, sizeof rel, "%s-images/images.json", c->driver);
+	cJSON *images = load_array(c, rel, &c->images_bad);
+	/* image ids, sorted: duplicates (containers/storage keeps one of them,
+	 * which one depends on its load order) and the containers' images */
+	const char **ids = xcalloc((size_t)cJSON_GetArraySize(images) + 1, sizeof *ids);
+	size_t nids = 0;
+	const cJSON *a;
+	cJSON_ArrayForEach(a, images) {
+		const char *id = jstr(a, "id");
+		if (id) ids[nids++] = id;
+	}
+	qsort(ids, nids, sizeof *ids, str_cmp);
+	for (size_t k = 1; k < nids; k++)
+		if (!strcmp(ids[k - 1], ids[k])) {
+			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
+			report_finding(c->r, "json.malformed", subj, "%s: two image records with id %.80s", c->label, ids[k]);
+		}
+	int i = 0;
+	cJSON_ArrayForEach(a, images) {
+		if (ea_stop_requested()) {
+			cleanup_free char *part = xasprintf("images of %s", c->label);
+			report_unchecked(c->r, part, "stopped before every image was verified (budget or signal)");
+			break;
+		}
+		audit_image(c, a, i++);
+	}
+	check_containers(c, ids, nids);
+	free(ids);
+	cJSON_Delete(images);
+	free_layers(c);
+}
+
+/* Drivers are the prefixes of ROOT's "<driver>-images" and "<driver>-layers"
+ * folders. */
+static int list_drivers(int root, char drivers[][64], int max)
+{
+	int fd = fcntl(root, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0) return 0;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < max) {
+		size_t l = strlen(e->d_name);
+		size_t cut = 0;
+		if (l > 7 && !strcmp(e->d_name + l - 7, "-images")) cut = l - 7;
+		else if (l > 7 && !strcmp(e->d_name + l - 7, "-layers")) cut = l - 7;
+		if (!cut || cut >= 64) continue;
+		struct stat st;
+		/* a link in place of the folder is listed too: reading it is then
+		 * a store.symlink finding, never a driver passed over in silence */
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !(S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+			continue;
+		char name[64];
+		memcpy(name, e->d_name, cut);
+		name[cut] = '\0';
+		int dup = 0;
+		for (int i = 0; i < n; i++) dup |= !strcmp(drivers[i], name);
+		if (!dup) snprintf(drivers[n++], 64, "%s", name);
+	}
+	closedir(d);
+	return n;
+}
+
+static int cmp_driver(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+void store_read_containers_storage(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj)
+{
+	struct csctx c = {.r = r, .rootpath = spec->path, .pol = lim->pol};
+	snprintf(c.label, sizeof c.label, "containers-storage:%s", spec->path);
+	ea_error_t err = {0};
+	c.root = fsx_open_root(spec->path, &err);
+	if (c.root < 0) {
+		report_finding(r, "store.not_found", spec->path, "%s", err.msg);
+		return;
+	}
+	char drivers[CS_MAX_DRIVERS][64];
+	int nd = list_drivers(c.root, drivers, CS_MAX_DRIVERS);
+	qsort(drivers, (size_t)nd, sizeof drivers[0], cmp_driver);
+	if (!nd)
+		report_finding(r, "store.unknown_type", spec->path,
+			       "%s has no <driver>-images or <driver>-layers folder: not a containers/storage root", spec->path);
+	cJSON *dj = cJSON_AddArrayToObject(sj, "drivers");
+	for (int i = 0; i < nd; i++) {
+		memcpy(c.driver, drivers[i], sizeof c.driver);
+		c.driver_unchecked = 0;
+		cJSON_AddItemToArray(dj, cJSON_CreateString(drivers[i]));
+		audit_driver(&c);
+	}
+	cJSON_AddNumberToObject(sj, "images", c.nimages);
+	cJSON_AddNumberToObject(sj, "layers", c.nlayers);
+	close(c.root);
+}
