@@ -426,7 +426,8 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	/* With a mount program containers/storage extracts whiteouts in the
 	 * tar's own form (".wh.X" files, drivers/overlay getWhiteoutFormat), so
 	 * the folder is compared like a plain tree, added files still judged. */
-	struct tarsplit_opts to = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay};
+	struct tarsplit_opts to = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay,
+				   .whiteout_files = overlay && c->aufs_whiteouts};
 	struct tarsplit_result res;
 	c->cur_layer_path = l->path;
 	c->cur_failed = c->cur_incomplete = 0;

@@ -151,6 +151,7 @@ struct ts {
 	ea_buf_t line;
 	int failed;
 	ea_error_t err;
+	uint64_t padded; /* zeros hashed in place of content missing on disk */
 	struct nameset names;
 	unsigned char *io;
 	/* compare mode: the layer tar itself drives the checks */
@@ -162,6 +163,8 @@ struct ts {
 };
 
 #define IO_SIZE (256 * 1024)
+/* Zeros hashed in all for file content missing on disk (see file_entry). */
+#define MAX_PAD (256ULL << 20)
 /* A layer tar compared with a snapshot: the same bomb limit as blobcheck. */
 #define BLOBCHECK_MAX_LAYER_BYTES_FOR_COMPARE (16ULL << 30)
 
@@ -393,6 +396,21 @@ static int check_whiteout(struct ts *t, const char *name)
 		return 1;
 	}
 	snprintf(target, sizeof target, "%.*s%s%s", (int)dl, name, dl ? "/" : "", base + 4);
+	if (t->o.whiteout_files) {
+		/* aufs form (fuse-overlayfs): the whiteout is kept as the .wh. file itself */
+		struct stat st;
+		if (fsx_lstat_at(t->dirfd, name, &st, NULL) < 0)
+			finding(t, "layer.file_missing", name, "whiteout file for '%s' is not on disk", target);
+		return 1;
+	}
+	if (!t->o.overlay) {
+		/* A full tree (vfs): what the layer deletes must be gone. */
+		struct stat st;
+		if (fsx_lstat_at(t->dirfd, target, &st, NULL) == 0)
+			finding(t, "layer.file_added", target, "the layer deletes '%s', but a %s is on disk", target,
+				fsx_type_name(st.st_mode));
+		return 1;
+	}
 	if (t->o.overlay) {
 		struct stat st;
 		if (fsx_lstat_at(t->dirfd, target, &st, NULL) < 0)
@@ -510,8 +528,17 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 		}
 		close(fd);
 	}
-	/* Keep the reassembled stream the length the layer says. */
+	/* Keep the reassembled stream the length the layer says -- within
+	 * reason: a hostile record may claim a petabyte that is not on disk,
+	 * and hashing that many zeros is a hang.  Past MAX_PAD in all, stop. */
 	if (left > 0) {
+		if (left > MAX_PAD - t->padded) {
+			t->failed = 1;
+			ea_fail(&t->err, EA_E_TOOBIG, "%.200s: %llu bytes the layer lists are not on disk: not reassembled further",
+				name, (unsigned long long)left);
+			return;
+		}
+		t->padded += left;
 		memset(t->io, 0, IO_SIZE);
 		while (left > 0) {
 			size_t k = left < IO_SIZE ? (size_t)left : IO_SIZE;
@@ -584,6 +611,7 @@ static int do_line(struct ts *t, const char *line, size_t len)
 			if (cJSON_IsString(payload)) b64(payload->valuestring, &crc, &crclen);
 			file_entry(t, nm, (uint64_t)sz, crc, crclen);
 			free(crc);
+			if (t->failed) rc = -1;
 		}
 		free(nm);
 	} else {

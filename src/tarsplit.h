@@ -35,6 +35,9 @@
 struct tarsplit_opts {
 	int overlay;     /* the layer folder is an overlay(2) "diff" folder */
 	int check_added; /* report files on disk the layer does not list */
+	int whiteout_files; /* whiteouts are kept as ".wh." files (aufs form, fuse-overlayfs);
+			     * with neither this nor overlay the folder is a full tree (vfs),
+			     * where what a whiteout deletes must be absent */
 };
 
 struct tarsplit_result {

@@ -161,6 +161,8 @@ if [ -n "${ROOT[vfs]:-}" ]; then
 	expect_fail "vfs: a byte changed in a layer file" "$S" layer.file_modified "$L/etc/extra.txt"
 	fresh_store $d; L=$(ldir $d 0) || exit 1; chmod 0777 "$L/bin"
 	expect_fail "vfs: a folder chmod-ed" "$S" layer.file_attr_mismatch "$L/bin"
+	fresh_store $d; L=$(ldir $d 3) || exit 1; echo back >"$L/bin/false"
+	expect_fail "vfs: a file the top layer deletes put back" "$S" layer.file_added "$L/bin/false"
 fi
 
 # The aarch64 build on the overlay2 store under qemu.
