@@ -26,7 +26,7 @@ die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------- packages
 BUILD_PKGS="gcc make libc6-dev dpkg-dev xz-utils bzip2 file binutils"
 CROSS_PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross"
-TEST_PKGS="qemu-user-static python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs podman fuse-overlayfs"
+TEST_PKGS="qemu-user-static python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs qemu-system-x86 busybox-static cpio e2fsprogs tmux shellcheck systemd python3-kconfiglib groff-base man-db runc podman conmon bubblewrap util-linux fuse-overlayfs"
 
 ensure_packages() {
 	local missing=() p
@@ -124,10 +124,15 @@ SRCS() { ls src/*.c; }
 compile_tree() { # cc cflags objdir file...
 	local cc=$1 cflags=$2 od=$3; shift 3
 	mkdir -p "$od"
+	# Rebuild on any change of a header (names, sizes, mtimes): copies and
+	# checkouts can give sources older mtimes than their objects.
+	local hs; hs=$(stat -c '%n %Y %s' src/*.h tests/unit/*.h 2>/dev/null | sha256sum | cut -c1-16)
+	if [ "$(cat "$od/.headers" 2>/dev/null)" != "$hs" ]; then rm -f "$od"/*.o "$od"/*.o.src; echo "$hs" >"$od/.headers"; fi
 	printf '%s\n' "$@" | xargs -P "$JOBS" -I{} sh -c '
-		f={}; o="$0/$(basename "$f" .c).o"
-		if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ -n "$(find src -name "*.h" -newer "$o" | head -n1)" ]; then
+		f={}; o="$0/$(basename "$f" .c).o"; st=$(stat -c "%Y %s" "$f")
+		if [ ! -f "$o" ] || [ "$(cat "$o.src" 2>/dev/null)" != "$st" ]; then
 			'"$cc $cflags"' -c "$f" -o "$o" || exit 255
+			echo "$st" >"$o.src"
 		fi' "$od"
 }
 

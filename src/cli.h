@@ -2,10 +2,19 @@
  * cli: the command line shared by every command (toybox style: each command
  * is one cmd_*.c file with its help text and a run function).
  *
- * Contract: cli_parse fills ea_opts from argv for one command, accepting only
- * the options that command declares; a usage error is EA_E_USAGE with a
- * one-line message (main turns it into exit 2).  cli_emit renders the
- * report as asked (--format, --out) and returns the exit code.
+ * Contract:
+ *  - cli_parse fills ea_opts from argv for one command, accepting only the
+ *    options that command declares, and records in o->set which settings
+ *    the command line gave; a usage error is EA_E_USAGE with a one-line
+ *    message (main turns it into exit 2).
+ *  - Precedence: options, then the config file (config.h fills only what
+ *    o->set does not have), then the defaults cli_parse put there.
+ *  - The run: main arms the budget, the stop signals and progress before a
+ *    command runs; commands ask cli_part_begin() before each part of the
+ *    audit, so a spent budget or a signal stops new parts from starting and
+ *    names them in the report; cli_emit renders the report as asked
+ *    (--format, --out), signs it (--sign-key), logs it (--log) and returns
+ *    the exit code.  The report is written whole even after a stop.
  */
 #ifndef EDGEAUDIT_CLI_H
 #define EDGEAUDIT_CLI_H
@@ -13,12 +22,40 @@
 #include <stdint.h>
 
 #include "report.h"
+#include "sig.h"
 #include "store.h"
 #include "util.h"
 
 #define CLI_MAX_STORES 64
+#ifndef EA_DEFAULT_CONFIG
+#define EA_DEFAULT_CONFIG "/etc/edgeaudit/config.json"
+#endif
+
+/* The help lines of the options every report command shares. */
+#define CLI_HELP_FIELD \
+	"  --config FILE        settings from FILE (default " EA_DEFAULT_CONFIG ",\n" \
+	"                       if present); options given here win over it\n" \
+	"  --no-config          ignore the configuration file\n" \
+	"  --budget-ms N        start no new work after N ms (0: no budget); what is\n" \
+	"                       left is reported as not checked (verdict incomplete)\n" \
+	"  --log kmsg|syslog    also log the verdict and each high finding to the\n" \
+	"                       kernel log or syslog (none: do not)\n" \
+	"  --progress           one status line per second on stderr (default: when\n" \
+	"                       stderr is a terminal); --no-progress: never\n" \
+	"  --sign-key KEY.pem   sign the report with this EC P-256 key (needs --out):\n" \
+	"                       writes FILE.sig; check it with edgeaudit report verify\n"
+#define CLI_HELP_EXIT \
+	"\n" \
+	"Exit: 0 pass, 1 a finding at or above --fail-on, 2 usage or configuration\n" \
+	"error (or the report could not be written or signed), 3 incomplete\n" \
+	"(something could not be checked: not built, unreadable, budget, signal).\n" \
+	"SIGINT, SIGTERM, SIGHUP: stop starting new work and write the report whole,\n" \
+	"marked interrupted (exit 3 unless a finding fails it); a second one ends\n" \
+	"edgeaudit at once.\n"
+#define CLI_MAX_BUDGET_MS 86400000 /* a day: anything longer is a typo */
 
 enum { FORMAT_JSON = 0, FORMAT_TEXT = 1 };
+enum { EA_LOG_NONE = 0, EA_LOG_KMSG = 1, EA_LOG_SYSLOG = 2 };
 
 /* Options a command accepts (bit mask). */
 enum {
@@ -27,7 +64,28 @@ enum {
 	OPT_PARTS = 1 << 2,  /* --no-proc --no-stores */
 	OPT_JOBS = 1 << 3,
 	OPT_PROC = 1 << 4,   /* --pid --deep */
-	OPT_VERIFY = 1 << 5, /* --image --key --trusted-root --policy */
+	OPT_VERIFY = 1 << 5, /* --image */
+	OPT_TRUST = 1 << 6,  /* --key --trusted-root --policy */
+	OPT_FIELD = 1 << 7,  /* --config --no-config --budget-ms --log --progress --no-progress --sign-key */
+};
+
+/* Settings given on the command line (ea_opts.set): the config file does
+ * not override them. */
+enum {
+	SET_STORES = 1 << 0,
+	SET_FORMAT = 1 << 1,
+	SET_OUT = 1 << 2,
+	SET_FAIL_ON = 1 << 3,
+	SET_JOBS = 1 << 4,
+	SET_NO_PROC = 1 << 5,
+	SET_NO_STORES = 1 << 6,
+	SET_BUDGET = 1 << 7,
+	SET_LOG = 1 << 8,
+	SET_PROGRESS = 1 << 9,
+	SET_SIGN_KEY = 1 << 10,
+	SET_KEY = 1 << 11,
+	SET_TRUSTED_ROOT = 1 << 12,
+	SET_POLICY = 1 << 13,
 };
 
 struct ea_opts {
@@ -40,6 +98,18 @@ struct ea_opts {
 	int no_proc, no_stores;
 	int pid, deep;
 	const char *image, *key, *trusted_root, *policy;
+	/* field and boot use */
+	const char *config; /* --config FILE (NULL: the default path, if it exists) */
+	int no_config;
+	int budget_ms;      /* 0: no budget */
+	int log;            /* LOG_* */
+	int progress;       /* -1: on when stderr is a terminal */
+	const char *sign_key;
+	unsigned set;       /* SET_*: given on the command line */
+	int64_t t0_ms;      /* monotonic start of the run (the budget counts from here) */
+	/* signatures: loaded by cli_load_policy from --policy / --key / --trusted-root */
+	struct sig_policy *pol;
+	const char *only_image; /* `verify`: only this image is walked */
 };
 
 struct ea_command {
@@ -47,15 +117,43 @@ struct ea_command {
 	const char *summary;
 	const char *help;
 	unsigned options;
+	/* A report command: parsed by cli_parse, run with the options. */
 	int (*run)(struct ea_opts *o);
+	/* A command with its own arguments (config check, report verify):
+	 * gets argv from the command's name on; returns the exit code. */
+	int (*main)(int argc, char **argv);
 };
 
-extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify;
+extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o, ea_error_t *err);
 
+/* Read a small file the user named (config, key, report): non-blocking
+ * open, regular files only, at most max bytes, NUL-terminated. */
+int cli_read_user_file(const char *path, size_t max, char **data, size_t *len, ea_error_t *err);
+
+/* Checks that need the merged settings (options + config): --sign-key
+ * needs --out, and so on. */
+int cli_check_merged(const struct ea_opts *o, ea_error_t *err);
+
+/* Arm the budget, the stop signals (SIGINT, SIGTERM, SIGHUP: the first
+ * stops new work, a second ends the process at once) and progress. */
+void cli_arm(const struct ea_opts *o);
+
+/* Before a part of the audit: returns 1 if it may start; 0 when the budget
+ * is spent or a signal came, after recording the part as not checked
+ * (audit.interrupted).  `part` names it as in the report ("proc",
+ * "store oci:/data").  Also what --progress shows. */
+int cli_part_begin(report_t *r, const char *part);
+
+/* Load the signature policy and trust material named by the options into
+ * o->pol (NULL when none is named).  On error prints one line and returns
+ * -1 (exit 2: a configuration error). */
+int cli_load_policy(struct ea_opts *o);
+
 /* Render and write the report; returns the exit code (2 if the report
- * cannot be written: the caller asked for a file it does not get). */
+ * cannot be written or signed: the caller asked for a file it does not
+ * get).  Marks the report interrupted if a stop came during the work. */
 int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t t0_ms);
 
 /* Audit the stores of o (or discovered ones) into r. */

@@ -5,11 +5,10 @@
 
 static int run(struct ea_opts *o)
 {
-	int64_t t0 = ea_now_ms();
 	time_t started = time(NULL);
 	report_t *r = report_new();
 	cli_audit_stores(r, o);
-	int code = cli_emit(r, o, started, t0);
+	int code = cli_emit(r, o, started, o->t0_ms);
 	report_free(r);
 	return code;
 }
@@ -17,11 +16,13 @@ static int run(struct ea_opts *o)
 const struct ea_command cmd_images = {
 	.name = "images",
 	.summary = "verify the image stores only (digests end to end)",
-	.options = OPT_STORE | OPT_OUTPUT | OPT_JOBS,
+	.options = OPT_STORE | OPT_OUTPUT | OPT_JOBS | OPT_FIELD,
 	.run = run,
 	.help =
 	"usage: edgeaudit images [--store [TYPE:]PATH]... [--format json|text]\n"
 	"                        [--out FILE] [--fail-on SEVERITY] [--jobs N]\n"
+	"                        [--config F | --no-config] [--budget-ms N]\n"
+	"                        [--log kmsg|syslog] [--[no-]progress] [--sign-key KEY]\n"
 	"\n"
 	"Verify image stores offline: every index, manifest, config and layer blob\n"
 	"against its digest and size, diffIDs of the uncompressed layers, chainIDs.\n"
@@ -33,5 +34,7 @@ const struct ea_command cmd_images = {
 	"  --format json|text   one-line JSON report (default) or an 80-column summary\n"
 	"  --out FILE           write the report to FILE atomically instead of stdout\n"
 	"  --fail-on SEVERITY   lowest severity that fails (default high)\n"
-	"  --jobs N             blobs verified in parallel (default: online CPUs)\n",
+	"  --jobs N             blobs verified in parallel (default: online CPUs)\n"
+	CLI_HELP_FIELD
+	CLI_HELP_EXIT,
 };

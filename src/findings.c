@@ -13,6 +13,7 @@ const struct finding_kind finding_kinds[] = {
 	/* the audit itself */
 	{"audit.not_implemented", SEV_INFO, I, "a part of the audit this version does not check yet"},
 	{"audit.findings_truncated", SEV_MEDIUM, I, "too many findings: the rest were counted, not listed"},
+	{"audit.interrupted", SEV_INFO, I, "the budget ran out or a signal came before this part was checked"},
 	/* stores */
 	{"store.not_found", SEV_MEDIUM, I, "a store named with --store does not exist or cannot be opened"},
 	{"store.unknown_type", SEV_MEDIUM, I, "a path given without a type is not a store edgeaudit recognises"},
@@ -42,6 +43,12 @@ const struct finding_kind finding_kinds[] = {
 	{"image.config_mismatch", SEV_CRITICAL, 0, "the image ID (config digest) differs from the one recorded"},
 	{"image.no_manifest", SEV_HIGH, 0, "an image entry whose manifest cannot be found"},
 	{"archive.malformed", SEV_HIGH, I, "a tar archive is truncated or has an invalid header"},
+	/* containerd (store_containerd.c, bbolt.c) */
+	{"bbolt.corrupt", SEV_HIGH, I, "a bbolt database (containerd's meta.db, a snapshotter's metadata.db) has a bad meta page, a malformed page or pages pointing in a cycle"},
+	{"bbolt.changing", SEV_MEDIUM, I, "a bbolt database changed during every read (its engine was committing): not read"},
+	{"containerd.bad_record", SEV_HIGH, I, "an image record in containerd's meta.db without a target descriptor"},
+	{"snapshot.writable", SEV_INFO, 0, "a container's writable layer (an active snapshot): it changes by design and is not verified"},
+	{"snapshot.unverified", SEV_INFO, I, "an extracted layer (containerd snapshot) that cannot be verified against its diffID: no tar-split is kept"},
 	/* engine stores: layers extracted on disk */
 	{"image.missing", SEV_HIGH, 0, "a name in the store points to an image that is not there"},
 	{"layer.missing", SEV_HIGH, 0, "a layer's metadata entry or extracted folder is missing"},
@@ -52,12 +59,6 @@ const struct finding_kind finding_kinds[] = {
 	{"layer.file_added", SEV_HIGH, 0, "a file on disk that the layer does not list"},
 	{"layer.file_attr_mismatch", SEV_HIGH, 0, "a file's type, mode, owner, size or link target differs from its tar header"},
 	{"tarsplit.malformed", SEV_HIGH, I, "a layer's tar-split record is missing, truncated or corrupt"},
-	/* containerd (store_containerd.c, bbolt.c) */
-	{"bbolt.corrupt", SEV_HIGH, I, "a bbolt database (containerd's meta.db, a snapshotter's metadata.db) has a bad meta page, a malformed page or pages pointing in a cycle"},
-	{"bbolt.changing", SEV_MEDIUM, I, "a bbolt database changed during every read (its engine was committing): not read"},
-	{"containerd.bad_record", SEV_HIGH, I, "an image record in containerd's meta.db without a target descriptor"},
-	{"snapshot.writable", SEV_INFO, 0, "a container's writable layer (an active snapshot): it changes by design and is not verified"},
-	{"snapshot.unverified", SEV_INFO, I, "an extracted layer (containerd snapshot) that cannot be verified against its diffID: no tar-split is kept"},
 	/* signatures */
 	{"signature.missing", SEV_HIGH, 0, "an image the policy requires to be signed has no valid signature"},
 	{"signature.invalid", SEV_HIGH, 0, "a key-signed signature verifies with no accepted key (another signer, or altered)"},
@@ -88,6 +89,23 @@ const struct finding_kind finding_kinds[] = {
 	{"signature.notation_logged", SEV_INFO, 0, "a Notary Project check failed that the trust policy level only logs"},
 	/* runtime (/proc) */
 	{"proc.unreadable", SEV_LOW, I, "a process's /proc entries could not be read"},
+	{"proc.no_seccomp", SEV_HIGH, 0, "a container process runs without a seccomp filter"},
+	{"proc.filter_allows_dangerous", SEV_HIGH, 0, "a container process's seccomp filter lets an escape-class syscall run (mount, setns, unshare, kexec_load, init_module, bpf, keyctl, open_by_handle_at, ...)"},
+	{"proc.filter_allows_risky", SEV_MEDIUM, 0, "a container process's seccomp filter lets a risky syscall run (ptrace, perf_event_open, userfaultfd, io_uring, ...)"},
+	{"proc.profile_allows_dangerous", SEV_HIGH, 0, "a container's OCI seccomp profile (config.json) allows an escape-class syscall"},
+	{"proc.profile_allows_risky", SEV_MEDIUM, 0, "a container's OCI seccomp profile (config.json) allows a risky syscall"},
+	{"proc.cap_sys_admin", SEV_HIGH, 0, "CAP_SYS_ADMIN in a container"},
+	{"proc.cap_sys_module", SEV_HIGH, 0, "CAP_SYS_MODULE in a container"},
+	{"proc.cap_dangerous", SEV_MEDIUM, 0, "another escape-prone capability in a container (SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH, NET_ADMIN, BPF, ...)"},
+	{"proc.host_pid_ns", SEV_HIGH, 0, "a container shares the host's pid namespace"},
+	{"proc.host_net_ns", SEV_HIGH, 0, "a container shares the host's network namespace"},
+	{"proc.host_ipc_ns", SEV_MEDIUM, 0, "a container shares the host's IPC namespace"},
+	{"proc.no_new_privs_off", SEV_MEDIUM, 0, "a container process may gain privileges on exec (NoNewPrivs 0)"},
+	{"proc.seccomp_unsupported", SEV_HIGH, 0, "the kernel has no seccomp filter support"},
+	{"proc.kernel_hardening", SEV_LOW, 0, "a kernel hardening switch is in its weak setting"},
+	{"proc.deep_unavailable", SEV_MEDIUM, I, "--deep was asked but seccomp filters cannot be read here (not root, Yama, kernel)"},
+	{"proc.filter_unreadable", SEV_LOW, I, "a process's seccomp filter could not be read or evaluated (traced, not stopping, unknown instruction)"},
+	{"proc.bundle_unreadable", SEV_LOW, I, "a container's bundle, profile or engine record could not be read"},
 };
 
 const unsigned finding_kinds_count = sizeof finding_kinds / sizeof finding_kinds[0];

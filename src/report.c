@@ -16,6 +16,8 @@
 struct report {
 	pthread_mutex_t mu;
 	cJSON *stores, *images, *processes, *findings, *unchecked, *checked;
+	cJSON *interrupted; /* NULL unless the run was stopped early */
+	cJSON *kernel;      /* kernel facts (proc.c); rendered when not empty */
 	unsigned counts[SEV_COUNT];
 	unsigned stored, dropped;
 	int incomplete;
@@ -45,7 +47,8 @@ report_t *report_new(void)
 	r->findings = cJSON_CreateArray();
 	r->unchecked = cJSON_CreateArray();
 	r->checked = cJSON_CreateArray();
-	if (!r->stores || !r->images || !r->processes || !r->findings || !r->unchecked || !r->checked) {
+	r->kernel = cJSON_CreateObject();
+	if (!r->stores || !r->images || !r->processes || !r->findings || !r->unchecked || !r->checked || !r->kernel) {
 		fprintf(stderr, "edgeaudit: out of memory\n");
 		_exit(3);
 	}
@@ -61,6 +64,8 @@ void report_free(report_t *r)
 	cJSON_Delete(r->findings);
 	cJSON_Delete(r->unchecked);
 	cJSON_Delete(r->checked);
+	cJSON_Delete(r->interrupted);
+	cJSON_Delete(r->kernel);
 	pthread_mutex_destroy(&r->mu);
 	free(r);
 }
@@ -70,6 +75,8 @@ void report_unlock(report_t *r) { pthread_mutex_unlock(&r->mu); }
 cJSON *report_stores(report_t *r) { return r->stores; }
 cJSON *report_images(report_t *r) { return r->images; }
 cJSON *report_processes(report_t *r) { return r->processes; }
+cJSON *report_kernel(report_t *r) { return r->kernel; }
+cJSON *report_findings(report_t *r) { return r->findings; }
 
 cJSON *report_finding(report_t *r, const char *id, const char *subject, const char *fmt, ...)
 {
@@ -107,13 +114,38 @@ cJSON *report_finding(report_t *r, const char *id, const char *subject, const ch
 
 void report_unchecked(report_t *r, const char *part, const char *why)
 {
+	report_unchecked_kind(r, "audit.not_implemented", part, why);
+}
+
+void report_unchecked_kind(report_t *r, const char *id, const char *part, const char *why)
+{
 	pthread_mutex_lock(&r->mu);
 	cJSON *u = cJSON_CreateObject();
 	cJSON_AddStringToObject(u, "part", part);
 	cJSON_AddStringToObject(u, "reason", why);
 	cJSON_AddItemToArray(r->unchecked, u);
 	pthread_mutex_unlock(&r->mu);
-	report_finding(r, "audit.not_implemented", part, "%s: not checked: %s", part, why);
+	report_finding(r, id, part, "%s: not checked: %s", part, why);
+}
+
+void report_set_interrupted(report_t *r, const char *reason, const char *detail, int64_t after_ms)
+{
+	pthread_mutex_lock(&r->mu);
+	if (!r->interrupted) { /* the first stop is the one that counts */
+		r->interrupted = cJSON_CreateObject();
+		cJSON_AddStringToObject(r->interrupted, "reason", reason);
+		cJSON_AddStringToObject(r->interrupted, "detail", detail);
+		cJSON_AddNumberToObject(r->interrupted, "after_ms", (double)after_ms);
+	}
+	pthread_mutex_unlock(&r->mu);
+}
+
+int report_interrupted(report_t *r)
+{
+	pthread_mutex_lock(&r->mu);
+	int v = r->interrupted != NULL;
+	pthread_mutex_unlock(&r->mu);
+	return v;
 }
 
 void report_checked(report_t *r, const char *part)
@@ -133,7 +165,7 @@ const char *report_verdict(report_t *r, severity_t fail_on)
 	/* A tampered store is more actionable than an incomplete check: fail wins. */
 	for (int s = fail_on; s < SEV_COUNT; s++)
 		if (r->counts[s]) return "fail";
-	if (r->incomplete || r->dropped) return "incomplete";
+	if (r->incomplete || r->dropped || r->interrupted) return "incomplete";
 	return "pass";
 }
 
@@ -197,6 +229,8 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	pthread_mutex_lock(&r->mu);
 	cJSON_AddStringToObject(o, "verdict", verdict);
 	cJSON_AddStringToObject(o, "fail_on", severity_name(fail_on));
+	if (r->interrupted) cJSON_AddItemReferenceToObject(o, "interrupted", r->interrupted);
+	else cJSON_AddNullToObject(o, "interrupted");
 	cJSON *sum = cJSON_AddObjectToObject(o, "summary");
 	for (int s = SEV_CRITICAL; s >= 0; s--) cJSON_AddNumberToObject(sum, sev_names[s], r->counts[s]);
 	cJSON_AddNumberToObject(sum, "unlisted", r->dropped);
@@ -205,6 +239,7 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	add_ref(o, "stores", r->stores);
 	add_ref(o, "images", r->images);
 	add_ref(o, "processes", r->processes);
+	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);
 	char *s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -220,6 +255,17 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 
 #define TEXT_COLS 80
 #define TEXT_MAX_FINDING_LINES 16
+/* The whole summary fits one 80x24 serial console screen (no pager there):
+ * the verdict stays on screen when the report ends. */
+#define TEXT_ROWS 22 /* 24 less the command line and the next prompt */
+#define TEXT_MAX_UNCHECKED_LINES 4
+
+static unsigned lines_in(const ea_buf_t *b)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < b->len; i++) n += b->data[i] == '\n';
+	return n;
+}
 
 static void put_ascii(ea_buf_t *b, const char *s, size_t max)
 {
@@ -298,6 +344,15 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 	} else {
 		line(&b, "VERDICT: %s (exit %d)", up, code);
 	}
+	if (r->interrupted) {
+		const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(r->interrupted, "reason")) ?: "";
+		const char *detail = cJSON_GetStringValue(cJSON_GetObjectItem(r->interrupted, "detail")) ?: "?";
+		if (!strcmp(why, "budget"))
+			line(&b, "INTERRUPTED: %s; work left is listed as not checked", detail);
+		else
+			line(&b, "INTERRUPTED: %s at %.0f ms; work left is listed as not checked", detail,
+			     cJSON_GetNumberValue(cJSON_GetObjectItem(r->interrupted, "after_ms")));
+	}
 	line(&b, "findings: %u critical, %u high, %u medium, %u low, %u info", r->counts[SEV_CRITICAL],
 	     r->counts[SEV_HIGH], r->counts[SEV_MEDIUM], r->counts[SEV_LOW], r->counts[SEV_INFO]);
 	char parts[256] = "";
@@ -308,19 +363,29 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 	}
 	line(&b, "checked: %s; %d stores, %d images, %d processes", parts[0] ? parts : "nothing",
 	     cJSON_GetArraySize(r->stores), cJSON_GetArraySize(r->images), cJSON_GetArraySize(r->processes));
+	int nun = cJSON_GetArraySize(r->unchecked), un = 0;
 	cJSON_ArrayForEach(it, r->unchecked) {
+		if (nun > TEXT_MAX_UNCHECKED_LINES && un == TEXT_MAX_UNCHECKED_LINES - 1) {
+			line(&b, "not checked: %d more parts (listed in the JSON report)", nun - un);
+			break;
+		}
 		line(&b, "not checked: %s: %s", cJSON_GetStringValue(cJSON_GetObjectItem(it, "part")),
 		     cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason")));
+		un++;
 	}
-	/* Most severe first. */
-	unsigned shown = 0, more = 0;
+	/* Most severe first, as many as fit the screen (one row kept for the
+	 * "more" line, one for the "unlisted" line). */
+	unsigned shown = 0, more = 0, used = lines_in(&b) + 1 + (r->dropped ? 1 : 0);
+	unsigned room = used < TEXT_ROWS ? TEXT_ROWS - used : 0;
+	if (room > TEXT_MAX_FINDING_LINES) room = TEXT_MAX_FINDING_LINES;
 	for (int s = SEV_CRITICAL; s >= 0; s--) {
 		cJSON_ArrayForEach(it, r->findings) {
 			const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(it, "severity"));
 			if (!sev || severity_parse(sev) != s || !finding_listed(it, fail_on)) continue;
 			const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
-			if (id && !strcmp(id, "audit.not_implemented")) continue; /* shown above */
-			if (shown >= TEXT_MAX_FINDING_LINES) { more++; continue; }
+			if (id && (!strcmp(id, "audit.not_implemented") || !strcmp(id, "audit.interrupted")))
+				continue; /* shown above as "not checked" */
+			if (shown >= room) { more++; continue; }
 			char subj[40];
 			short_subject(cJSON_GetStringValue(cJSON_GetObjectItem(it, "subject")) ?: "", subj, sizeof subj);
 			static const char *const tag[] = {"INFO", "LOW ", "MED ", "HIGH", "CRIT"};

@@ -52,11 +52,24 @@ cJSON *report_finding(report_t *r, const char *id, const char *subject, const ch
 /* A part of the audit that was not checked at all (not built yet, left out
  * by a budget, ...): recorded in "unchecked" and as an incomplete finding. */
 void report_unchecked(report_t *r, const char *part, const char *why);
+/* The same with the finding id to record (an incomplete kind): e.g.
+ * "audit.interrupted" for a part the budget or a signal left unchecked. */
+void report_unchecked_kind(report_t *r, const char *id, const char *part, const char *why);
+
+/* The run was stopped early (reason "budget" or "signal"; detail e.g.
+ * "SIGTERM"; after_ms since the start).  Rendered as "interrupted" in the
+ * JSON (null when not) and as a line under the verdict; an interrupted
+ * report's verdict is never "pass". */
+void report_set_interrupted(report_t *r, const char *reason, const char *detail, int64_t after_ms);
+int report_interrupted(report_t *r);
 
 /* Sections owned by the report; add items under report_lock(). */
 cJSON *report_stores(report_t *r);
 cJSON *report_images(report_t *r);
 cJSON *report_processes(report_t *r);
+/* Kernel facts (proc.c fills it; "kernel" in the JSON when not empty). */
+cJSON *report_kernel(report_t *r);
+cJSON *report_findings(report_t *r); /* read-only, after the work is done */
 void report_lock(report_t *r);
 void report_unlock(report_t *r);
 

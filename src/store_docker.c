@@ -21,11 +21,36 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "sig.h"
 #include "store_readers.h"
 #include "tarsplit.h"
 
 #define DOCKER_MAX_CONFIG (8u << 20)
 #define DOCKER_MAX_REPOS (16u << 20)
+
+/* The store keeps no manifest and no signatures: an image a signature
+ * policy requires to be signed cannot be verified here, and sig.c says so
+ * (signature.missing), never ok. */
+static int check_signatures_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img,
+					const digest_t *id)
+{
+	if (!pol) return 0;
+	const char *names[64];
+	int n = 0;
+	cJSON *nm;
+	cJSON_ArrayForEach(nm, cJSON_GetObjectItemCaseSensitive(img, "names")) if (n < 64 && cJSON_IsString(nm)) names[n++] = nm->valuestring;
+	struct sig_target t = {label, names, n, *id, NULL, 0, img};
+	int rc = sig_verify_image(r, pol, NULL, NULL, 0, &t);
+	cJSON_AddStringToObject(img, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
+	return rc < 0;
+}
+
+static int json_names_have(cJSON *names, const char *want)
+{
+	cJSON *n;
+	cJSON_ArrayForEach(n, names) if (cJSON_IsString(n) && !strcmp(n->valuestring, want)) return 1;
+	return 0;
+}
 
 struct dlayer {
 	digest_t chain;
@@ -47,7 +72,10 @@ struct dctx {
 	struct dlayer *layers;
 	unsigned nimages, nlayers;
 	const char *cur_layer_path; /* for tarsplit findings */
+	const struct sig_policy *pol;
 	int cur_failed, cur_incomplete;
+	const char *only_image; /* `verify`: only the image with this name */
+	int only_found;
 };
 
 static int is_hex64(const char *s)
@@ -214,6 +242,11 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	cJSON_AddStringToObject(img, "store", c->label);
 	cJSON_AddStringToObject(img, "kind", "image");
 	cJSON *names = cJSON_GetObjectItemCaseSensitive(names_by_id, idstr);
+	if (c->only_image && !json_names_have(names, c->only_image)) {
+		cJSON_Delete(img);
+		return;
+	}
+	c->only_found = 1;
 	cJSON_AddItemToObject(img, "names", names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
 	int failed = 0, incomplete = 0;
 	ea_error_t err = {0};
@@ -281,6 +314,7 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 		if (l->verdict == 2 || !l->done) incomplete = 1;
 		prev = chain;
 	}
+	if (check_signatures_unavailable(c->r, c->pol, c->label, img, &want)) failed = 1;
 done:
 	free(diffs);
 	cJSON_AddStringToObject(img, "verdict", failed ? "fail" : incomplete ? "incomplete" : "pass");
@@ -379,8 +413,7 @@ static void audit_driver(struct dctx *c)
 
 void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj)
 {
-	(void)lim;
-	struct dctx c = {.r = r, .rootpath = spec->path};
+	struct dctx c = {.r = r, .rootpath = spec->path, .pol = lim->pol, .only_image = lim->only_image};
 	snprintf(c.label, sizeof c.label, "docker:%s", spec->path);
 	ea_error_t err = {0};
 	c.root = fsx_open_root(spec->path, &err);
@@ -416,5 +449,7 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 	else close(idir);
 	cJSON_AddNumberToObject(sj, "images", c.nimages);
 	cJSON_AddNumberToObject(sj, "layers", c.nlayers);
+	if (c.only_image && !c.only_found)
+		report_finding(r, "image.missing", c.only_image, "%s: no image named '%s'", c.label, c.only_image);
 	close(c.root);
 }

@@ -18,8 +18,8 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 void store_read_oci_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_docker_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_containerd(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
-void store_read_containers_storage(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+void store_read_containers_storage(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 
 /* The verifier's options for a store audit. */
 static inline struct oci_opts oci_opts_for(const struct audit_limits *lim)

@@ -483,7 +483,15 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	int have_entry = t->cur.valid && !strcmp(t->cur.name, name);
 	if (name[0] && fsx_check_relpath(name, NULL) < 0) {
 		finding(t, "store.bad_path", name, "tar-split names a path outside the layer folder");
-		/* keep the stream length right so the diffID check still runs */
+		/* keep the stream length right so the diffID check still runs
+		 * (bounded as below: the size is the record's word) */
+		if (size > MAX_PAD - t->padded) {
+			t->failed = 1;
+			ea_fail(&t->err, EA_E_TOOBIG, "%.200s: %llu bytes outside the layer folder: not reassembled further", name,
+				(unsigned long long)size);
+			return;
+		}
+		t->padded += size;
 		while (size > 0) {
 			size_t k = size < IO_SIZE ? (size_t)size : IO_SIZE;
 			memset(t->io, 0, k);

@@ -1,0 +1,125 @@
+/* logsink: see logsink.h. */
+#include "logsink.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void put_line(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put_line(char *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(out, LOGSINK_LINE_MAX, fmt, ap);
+	va_end(ap);
+	if (n >= LOGSINK_LINE_MAX) memcpy(out + LOGSINK_LINE_MAX - 4, "...", 4); /* say it was cut */
+	/* A subject comes from a store: no control bytes into the boot log. */
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) *p = '?';
+}
+
+int logsink_lines(report_t *r, severity_t fail_on, const char *report_path, char lines[][LOGSINK_LINE_MAX],
+		  int levels[], int max)
+{
+	if (max < 2) return 0;
+	const char *verdict = report_verdict(r, fail_on);
+	int code = report_exit_code(r, fail_on);
+	char up[16];
+	size_t i;
+	for (i = 0; verdict[i] && i < sizeof up - 1; i++) up[i] = (char)toupper((unsigned char)verdict[i]);
+	up[i] = '\0';
+	int n = 0;
+	put_line(lines[n], "verdict %s (exit %d): %u critical, %u high, %u medium, %u low, %u info%s%s%s", up, code,
+		 report_count(r, SEV_CRITICAL), report_count(r, SEV_HIGH), report_count(r, SEV_MEDIUM),
+		 report_count(r, SEV_LOW), report_count(r, SEV_INFO), report_interrupted(r) ? "; interrupted" : "",
+		 report_path ? "; report " : "", report_path ? report_path : "");
+	levels[n++] = code == 0 ? LOG_NOTICE : code == 1 ? LOG_ERR : LOG_WARNING;
+	unsigned more = 0;
+	cJSON *f;
+	for (int s = SEV_CRITICAL; s >= SEV_HIGH; s--) {
+		cJSON_ArrayForEach(f, report_findings(r)) {
+			const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(f, "severity"));
+			if (!sev || severity_parse(sev) != s) continue;
+			if (n >= max - 1) { /* one line kept for the count of the rest */
+				more++;
+				continue;
+			}
+			put_line(lines[n], "%s %s %s: %s", s == SEV_CRITICAL ? "CRIT" : "HIGH",
+				 cJSON_GetStringValue(cJSON_GetObjectItem(f, "id")) ?: "?",
+				 cJSON_GetStringValue(cJSON_GetObjectItem(f, "subject")) ?: "",
+				 cJSON_GetStringValue(cJSON_GetObjectItem(f, "message")) ?: "");
+			levels[n++] = s == SEV_CRITICAL ? LOG_ERR : LOG_WARNING;
+		}
+	}
+	if (more) {
+		put_line(lines[n], "%u more high or critical findings are in the report", more);
+		levels[n++] = LOG_WARNING;
+	}
+	return n;
+}
+
+static int send_kmsg(char lines[][LOGSINK_LINE_MAX], const int levels[], int n, ea_error_t *err)
+{
+	/* O_NONBLOCK: a FIFO or a stuck device never holds the audit up. */
+	cleanup_close int fd = open("/dev/kmsg", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) return ea_fail_errno(err, errno, "--log kmsg: /dev/kmsg");
+	int lost = 0, lost_errno = 0;
+	for (int i = 0; i < n; i++) {
+		char rec[LOGSINK_LINE_MAX + 32];
+		/* One write is one kernel log record: "<facility|level>text". */
+		int len = snprintf(rec, sizeof rec, "<%d>edgeaudit: %s\n", LOG_USER | levels[i], lines[i]);
+		ssize_t w;
+		do w = write(fd, rec, (size_t)len);
+		while (w < 0 && errno == EINTR);
+		if (w != len) { lost++; lost_errno = w < 0 ? errno : EIO; }
+	}
+	if (lost) return ea_fail_errno(err, lost_errno, "--log kmsg: %d of %d lines not written", lost, n);
+	return 0;
+}
+
+static int send_syslog(char lines[][LOGSINK_LINE_MAX], const int levels[], int n, ea_error_t *err)
+{
+	/* Our own client rather than syslog(3): musl's sends blocking, and a
+	 * syslog daemon that is not reading must not stop a boot. */
+	cleanup_close int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) return ea_fail_errno(err, errno, "--log syslog: socket");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", "/dev/log");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return ea_fail_errno(err, errno, "--log syslog: /dev/log");
+	char ts[32] = "";
+	time_t now = time(NULL);
+	struct tm tm;
+	if (localtime_r(&now, &tm)) strftime(ts, sizeof ts, "%b %e %H:%M:%S", &tm);
+	int lost = 0, lost_errno = 0;
+	for (int i = 0; i < n; i++) {
+		char rec[LOGSINK_LINE_MAX + 64];
+		int len = snprintf(rec, sizeof rec, "<%d>%s edgeaudit[%d]: %s", LOG_USER | levels[i], ts, (int)getpid(),
+				   lines[i]);
+		ssize_t w;
+		do w = send(fd, rec, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		while (w < 0 && errno == EINTR);
+		if (w != len) { lost++; lost_errno = w < 0 ? errno : EIO; }
+	}
+	if (lost) return ea_fail_errno(err, lost_errno, "--log syslog: %d of %d lines not sent", lost, n);
+	return 0;
+}
+
+int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path, ea_error_t *err)
+{
+	char lines[LOGSINK_MAX_LINES][LOGSINK_LINE_MAX];
+	int levels[LOGSINK_MAX_LINES];
+	int n = logsink_lines(r, fail_on, report_path, lines, levels, LOGSINK_MAX_LINES);
+	if (sink == EA_LOG_KMSG) return send_kmsg(lines, levels, n, err);
+	if (sink == EA_LOG_SYSLOG) return send_syslog(lines, levels, n, err);
+	return 0;
+}

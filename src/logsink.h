@@ -1,0 +1,32 @@
+/*
+ * logsink: the boot log's view of an audit (--log kmsg|syslog).
+ *
+ * Contract: logsink_report writes one summary line (verdict, exit code,
+ * counts, where the report went) and one line per high or critical finding
+ * (naming its subject) to the kernel log (/dev/kmsg) or to syslog
+ * (/dev/log, a datagram socket).  At most LOGSINK_MAX_LINES lines in all,
+ * within the kernel's default rate limit for /dev/kmsg (10 lines per 5 s);
+ * the rest are counted in a last line.  Every open and send is
+ * non-blocking: a missing or full log loses lines (reported as an error
+ * value), it never holds the audit up.  Lines are ASCII, at most
+ * LOGSINK_LINE_MAX bytes.
+ */
+#ifndef EDGEAUDIT_LOGSINK_H
+#define EDGEAUDIT_LOGSINK_H
+
+#include "report.h"
+#include "util.h"
+
+#define LOGSINK_MAX_LINES 10
+#define LOGSINK_LINE_MAX 240
+
+/* sink: EA_LOG_KMSG or EA_LOG_SYSLOG (cli.h: EA_LOG_*).  report_path may be NULL (stdout). */
+int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path, ea_error_t *err);
+
+/* The lines logsink_report would write (no priority prefix), one per
+ * element, with their syslog levels; exposed for the tests.  Returns the
+ * count (at most max). */
+int logsink_lines(report_t *r, severity_t fail_on, const char *report_path, char lines[][LOGSINK_LINE_MAX],
+		  int levels[], int max);
+
+#endif

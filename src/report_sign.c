@@ -1,0 +1,167 @@
+/* report_sign: see report_sign.h. */
+#include "report_sign.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+/* The headers must see the configuration the library was built with
+ * (struct layouts, enabled paths), not mbedTLS's default one. */
+#ifndef MBEDTLS_CONFIG_FILE
+#define MBEDTLS_CONFIG_FILE "edgeaudit_mbedtls_config.h"
+#endif
+#include <mbedtls/base64.h>
+#include <mbedtls/ecdsa.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
+
+#include "cli.h"
+#include "fsx.h"
+
+/* Blinding randomness for ECDSA (the nonce itself is RFC 6979's).  It must
+ * never block: early at boot the kernel's pool may not be ready, and
+ * getrandom() would wait for it.  /dev/urandom never waits, and blinding
+ * needs unpredictability only against side channels, not for correctness. */
+static int rng(void *ctx, unsigned char *out, size_t n)
+{
+	(void)ctx;
+	while (n) {
+		ssize_t g = getrandom(out, n, GRND_NONBLOCK);
+		if (g > 0) {
+			out += g;
+			n -= (size_t)g;
+			continue;
+		}
+		if (g < 0 && errno == EINTR) continue;
+		break; /* EAGAIN (pool not ready) or ENOSYS (old kernel) */
+	}
+	if (!n) return 0;
+	cleanup_close int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) return MBEDTLS_ERR_ECP_RANDOM_FAILED;
+	return fsx_read_full(fd, out, n, NULL) == (ssize_t)n ? 0 : MBEDTLS_ERR_ECP_RANDOM_FAILED;
+}
+
+static void pk_freep(mbedtls_pk_context *pk)
+{
+	mbedtls_pk_free(pk);
+}
+#define cleanup_pk __attribute__((cleanup(pk_freep)))
+
+static int is_p256(const mbedtls_pk_context *pk)
+{
+	return mbedtls_pk_get_type(pk) == MBEDTLS_PK_ECKEY &&
+	       mbedtls_ecp_keypair_get_group_id(mbedtls_pk_ec(*pk)) == MBEDTLS_ECP_DP_SECP256R1;
+}
+
+int report_sign(const char *key_pem, const void *data, size_t len, char **sig_b64, ea_error_t *err)
+{
+	cleanup_pk mbedtls_pk_context pk;
+	mbedtls_pk_init(&pk);
+	int rc = mbedtls_pk_parse_key(&pk, (const unsigned char *)key_pem, strlen(key_pem) + 1, NULL, 0, rng, NULL);
+	if (rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || rc == MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE)
+		return ea_fail(err, EA_E_UNSUPPORTED, "the signing key is encrypted or of a kind not supported (-0x%04x); "
+				   "use an unencrypted EC P-256 key", (unsigned)-rc);
+	if (rc != 0)
+		return ea_fail(err, EA_E_FORMAT, "not a PEM private key (mbedTLS -0x%04x)", (unsigned)-rc);
+	if (!is_p256(&pk))
+		return ea_fail(err, EA_E_UNSUPPORTED, "the signing key is not an EC P-256 key");
+	unsigned char hash[32];
+	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
+	unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+	size_t sig_len = 0;
+	rc = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sizeof sig, &sig_len, rng, NULL);
+	if (rc != 0) return ea_fail(err, EA_E_IO, "signing failed (mbedTLS -0x%04x)", (unsigned)-rc);
+	size_t olen = 0;
+	mbedtls_base64_encode(NULL, 0, &olen, sig, sig_len); /* asks the size */
+	char *out = xmalloc(olen + 2);
+	if (mbedtls_base64_encode((unsigned char *)out, olen + 1, &olen, sig, sig_len) != 0) {
+		free(out);
+		return ea_fail(err, EA_E_IO, "base64 encoding failed");
+	}
+	out[olen++] = '\n';
+	out[olen] = '\0';
+	*sig_b64 = out;
+	return 0;
+}
+
+/* The signature file's bytes -> DER: base64 (whitespace ignored) or, as
+ * `openssl dgst -sign` writes it, raw DER. */
+static int sig_decode(const unsigned char *sig, size_t n, unsigned char *der, size_t max, size_t *der_len)
+{
+	/* Base64 of a DER SEQUENCE starts with 'M'; raw DER starts with 0x30
+	 * and its length says where it ends (short or 0x81 long form). */
+	if (n >= 2 && sig[0] == 0x30) {
+		size_t body = sig[1] < 0x80 ? sig[1] : sig[1] == 0x81 && n >= 3 ? sig[2] : (size_t)-1;
+		size_t hdr = sig[1] < 0x80 ? 2 : 3;
+		if (body != (size_t)-1 && body + hdr == n && n <= max) {
+			memcpy(der, sig, n);
+			*der_len = n;
+			return 0;
+		}
+		return -1;
+	}
+	unsigned char clean[REPORT_SIG_MAX];
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (sig[i] == ' ' || sig[i] == '\n' || sig[i] == '\r' || sig[i] == '\t') continue;
+		if (c >= sizeof clean) return -1;
+		clean[c++] = sig[i];
+	}
+	if (c == 0) return -1;
+	return mbedtls_base64_decode(der, max, der_len, clean, c) == 0 && *der_len > 0 ? 0 : -1;
+}
+
+int report_verify(const char *pub_pem, const void *data, size_t len, const void *sig, size_t sig_len,
+		  char fpr[72], ea_error_t *err)
+{
+	cleanup_pk mbedtls_pk_context pk;
+	mbedtls_pk_init(&pk);
+	int rc = mbedtls_pk_parse_public_key(&pk, (const unsigned char *)pub_pem, strlen(pub_pem) + 1);
+	if (rc != 0)
+		return ea_fail(err, EA_E_USAGE, "not a PEM public key (mbedTLS -0x%04x)", (unsigned)-rc);
+	if (mbedtls_pk_get_type(&pk) != MBEDTLS_PK_ECKEY)
+		return ea_fail(err, EA_E_USAGE, "the key is not an EC public key");
+	if (fpr) {
+		unsigned char der[256], h[32];
+		int n = mbedtls_pk_write_pubkey_der(&pk, der, sizeof der);
+		if (n <= 0 || mbedtls_sha256(der + sizeof der - (size_t)n, (size_t)n, h, 0) != 0) {
+			snprintf(fpr, 72, "unknown");
+		} else {
+			memcpy(fpr, "sha256:", 7);
+			ea_hex(h, sizeof h, fpr + 7);
+		}
+	}
+	if (sig_len > REPORT_SIG_MAX) return ea_fail(err, EA_E_FORMAT, "the signature file is too large to be one");
+	unsigned char der[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+	size_t der_len = 0;
+	if (sig_decode(sig, sig_len, der, sizeof der, &der_len) < 0)
+		return ea_fail(err, EA_E_FORMAT, "the signature file holds no base64 or DER signature");
+	unsigned char hash[32];
+	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
+	rc = mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, der, der_len);
+	if (rc != 0)
+		return ea_fail(err, EA_E_MISMATCH, "the signature does not match this report and key");
+	return 0;
+}
+
+int report_sign_file(const char *report_path, const void *data, size_t len, const char *key_path,
+		     ea_error_t *err)
+{
+	cleanup_free char *pem = NULL;
+	size_t pem_len = 0;
+	if (cli_read_user_file(key_path, REPORT_KEY_MAX, &pem, &pem_len, err) < 0) return -1;
+	cleanup_free char *sig = NULL;
+	int rc = report_sign(pem, data, len, &sig, err);
+	/* The private key does not stay in freed memory. */
+	mbedtls_platform_zeroize(pem, pem_len);
+	if (rc < 0) {
+		char m[sizeof err->msg];
+		snprintf(m, sizeof m, "%s", err->msg);
+		return ea_fail(err, err->code, "--sign-key %s: %s", key_path, m);
+	}
+	cleanup_free char *sig_path = xasprintf("%s%s", report_path, REPORT_SIG_SUFFIX);
+	return fsx_write_atomic(sig_path, sig, strlen(sig), err);
+}
