@@ -18,6 +18,7 @@ static const char *const type_names[STORE_TYPE_COUNT] = {
 	[STORE_DOCKER] = "docker",
 	[STORE_CONTAINERD] = "containerd",
 	[STORE_CONTAINERS_STORAGE] = "containers-storage",
+	[STORE_DIR] = "dir",
 };
 
 const char *store_type_name(store_type_t t)
@@ -45,7 +46,7 @@ int store_spec_parse(const char *arg, struct store_spec *out, ea_error_t *err)
 			if (!((*p >= 'a' && *p <= 'z') || *p == '-')) looks_like_type = 0;
 		if (looks_like_type)
 			return ea_fail(err, EA_E_USAGE,
-				       "--store %s: unknown store type '%.*s' (oci, oci-archive, docker-archive, docker, containerd, containers-storage)",
+				       "--store %s: unknown store type '%.*s' (oci, oci-archive, docker-archive, docker, containerd, containers-storage, dir)",
 				       arg, (int)(colon - arg), arg);
 	}
 	if (!*arg) return ea_fail(err, EA_E_USAGE, "--store needs a path");
@@ -107,6 +108,7 @@ store_type_t store_detect(const char *path)
 	if (exists_at(dfd, "oci-layout", 0) || (exists_at(dfd, "index.json", 0) && exists_at(dfd, "blobs", 1)))
 		return STORE_OCI;
 	if (exists_at(dfd, "io.containerd.content.v1.content", 1)) return STORE_CONTAINERD;
+	if (store_is_skopeo_dir(dfd)) return STORE_DIR;
 	if (exists_at(dfd, "image", 1) && (exists_at(dfd, "overlay2", 1) || exists_at(dfd, "vfs", 1) ||
 					   exists_at(dfd, "containers", 1)))
 		return STORE_DOCKER;
@@ -152,6 +154,7 @@ static store_reader_fn reader_for(store_type_t t)
 	case STORE_DOCKER_ARCHIVE: return store_read_docker_archive;
 	case STORE_CONTAINERD: return store_read_containerd;
 	case STORE_DOCKER: return store_read_docker;
+	case STORE_DIR: return store_read_dir;
 	case STORE_CONTAINERS_STORAGE: return store_read_containers_storage;
 	default: return NULL;
 	}

@@ -23,6 +23,7 @@ typedef enum {
 	STORE_DOCKER,
 	STORE_CONTAINERD,
 	STORE_CONTAINERS_STORAGE,
+	STORE_DIR, /* skopeo's dir: transport (one image, a copy) */
 	STORE_TYPE_COUNT
 } store_type_t;
 

@@ -18,6 +18,9 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 void store_read_oci_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_docker_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_containerd(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+void store_read_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+/* A folder written by skopeo's dir: transport (version file + manifest.json). */
+int store_is_skopeo_dir(int dirfd);
 void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_containers_storage(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 

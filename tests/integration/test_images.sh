@@ -80,6 +80,15 @@ run_ea images --store "$T/bb-oci.tar"
 run_ea images --store "$T/p1"
 [ "$(json_get "$OUT" "r['stores'][0]['type']")" = oci ] && ok "a bare folder is detected as an OCI layout" || not_ok "detect oci"
 
+# skopeo's dir: transport (one image per folder, blobs named by hex).
+skopeo copy -q "oci:$T/p1:bb" "dir:$T/bb-dir" >/dev/null 2>&1
+expect_pass "skopeo dir: copy: pass" "dir:$T/bb-dir"
+run_ea images --store "$T/bb-dir"
+[ "$(json_get "$OUT" "r['stores'][0]['type']")" = dir ] && ok "a skopeo dir: copy is detected as dir" || not_ok "detect dir"
+cp -a "$T/bb-dir" "$T/bb-dir2"; L=$(info_get "$T/p1" "['layers'][1]")
+$PY -c "import sys; f=open(sys.argv[1],'r+b'); f.seek(50); b=f.read(1); f.seek(50); f.write(bytes([b[0]^1]))" "$T/bb-dir2/${L#sha256:}"
+expect_fail "byte flipped in a skopeo dir: layer" "dir:$T/bb-dir2" blob.digest_mismatch "$L"
+
 # Two tags sharing layers: each shared blob verified (opened) once per run.
 fresh "$T/shared"
 umoci config --image "$T/shared:bb" --tag bb2 --config.cmd /bin/true >/dev/null
