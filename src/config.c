@@ -438,7 +438,8 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v, const st
 		break;
 	case K_INT: {
 		double x = cJSON_GetNumberValue(v);
-		if (!cJSON_IsNumber(v) || x != (double)(long long)x || x < k->min || x > k->max) {
+		/* range first: (long long) of inf or 1e300 is undefined behaviour */
+		if (!cJSON_IsNumber(v) || x < k->min || x > k->max || x != (double)(long long)x) {
 			if (cJSON_IsNumber(v)) say(d, at, 0, "%s: must be a whole number from %d to %d, not %g", name, k->min, k->max, x);
 			else say(d, at, 0, "%s: must be a whole number from %d to %d, not %s", name, k->min, k->max, json_type_name(v));
 			return;

@@ -1,6 +1,8 @@
 /* oci: see oci.h. */
 #include "oci.h"
 
+#include "jsondoc.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -102,6 +104,7 @@ struct oci_ctx {
 	struct blob *buckets[NBUCKETS];
 	unsigned nblobs;
 	int too_many;
+	unsigned walked; /* descriptors walked from the roots (OCI_MAX_WALK) */
 	struct image *images, **images_tail;
 	int nimages;
 	/* roots */
@@ -321,9 +324,11 @@ static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, co
 		return NULL;
 	}
 	if (bf) *failed = bf;
-	cJSON *doc = cJSON_ParseWithLength(buf, reg.size);
+	cJSON *doc = jsondoc_parse(buf, reg.size); /* one meaning, as the engine reads it */
 	if (!doc || !cJSON_IsObject(doc)) {
-		report_finding(c->r, "json.malformed", ds->d.str, "%s %s is not a JSON object", what, c->src->label);
+		report_finding(c->r, "json.malformed", ds->d.str,
+			       "%s %s is not one JSON object (syntax, data after it, or member names twice)", what,
+			       c->src->label);
 		cJSON_Delete(doc);
 		free(buf);
 		*failed = *failed ? *failed : 2;
@@ -519,6 +524,16 @@ static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int
 static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const char *platform, const char *where, int depth)
 {
 	if (ea_stop_requested()) return;
+	/* Content addressing cannot make a cycle, but an index may name the same
+	 * index a thousand times, that one the next...: a few small blobs would
+	 * unfold into a billion images.  Past the budget, stop and say so. */
+	if (++c->walked > OCI_MAX_WALK) {
+		if (c->walked == OCI_MAX_WALK + 1)
+			report_finding(c->r, "audit.findings_truncated", c->src->label,
+				       "%s: more than %d descriptors reached from the roots: the rest are not verified",
+				       c->src->label, OCI_MAX_WALK);
+		return;
+	}
 	struct desc ds;
 	if (parse_desc(c, descj, where, &ds) < 0) return;
 	if (depth > OCI_MAX_DEPTH) {

@@ -75,6 +75,9 @@ media_kind_t media_kind(const char *mt, comp_t *comp);
 #define OCI_MAX_MANIFEST_BYTES (4u << 20)
 #define OCI_MAX_CONFIG_BYTES (8u << 20)
 #define OCI_MAX_DEPTH 8
-#define OCI_MAX_BLOBS 100000
+/* Bounds on what one store may make us hold (memory: about 5 KiB per
+ * image, 1.3 KiB per blob; hostile stores must stay under 64 MiB). */
+#define OCI_MAX_BLOBS 16384
+#define OCI_MAX_WALK 4096 /* indexes and manifests walked from the roots */
 
 #endif

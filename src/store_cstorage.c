@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "jsondoc.h"
 #include "sig.h"
 #include "store_readers.h"
 #include "tarsplit.h"
@@ -243,7 +244,8 @@ static cJSON *load_array(struct csctx *c, const char *rel, int *bad)
 		}
 		return NULL;
 	}
-	cJSON *j = cJSON_ParseWithLength(data, len);
+	/* bounded in values (a JSON bomb within 32 MiB would cost 1 GiB), one meaning */
+	cJSON *j = jsondoc_parse_n(data, len, 131072);
 	if (!cJSON_IsArray(j)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
 		report_finding(c->r, "json.malformed", subj, "%s: not a JSON array of records", c->label);
@@ -586,7 +588,7 @@ static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_
 			for (int i = 0; i < o->nmanifests; i++) dup |= digest_equal(&o->manifests[i], &got);
 			if (dup) continue;
 			o->manifests[o->nmanifests++] = got;
-			cJSON *doc = cJSON_ParseWithLength(data, len);
+			cJSON *doc = jsondoc_parse(data, len); /* one meaning, as the engine reads it */
 			if (!cJSON_IsObject(doc)) {
 				img_finding(im, "json.malformed", subj, "manifest '%.80s' is not a JSON object", key);
 				cJSON_Delete(doc);
@@ -657,7 +659,7 @@ static int chain_has_toc(struct csctx *c, const char *top)
 /* rootfs.diff_ids of a verified config; -1 (with a finding) if unusable. */
 static int parse_diff_ids(struct csimage *im, const char *cfg, size_t len, digest_t **out)
 {
-	cJSON *conf = cJSON_ParseWithLength(cfg, len);
+	cJSON *conf = jsondoc_parse(cfg, len); /* one meaning, as the engine reads it */
 	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
 		img_finding(im, "json.malformed", im->idstr, "config has no rootfs.diff_ids");

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "jsondoc.h"
 #include "sig.h"
 #include "store_readers.h"
 #include "tarsplit.h"
@@ -276,7 +277,7 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 		failed = 1;
 		goto done; /* its diff_ids cannot be trusted */
 	}
-	cJSON *conf = cJSON_ParseWithLength(cfg, len);
+	cJSON *conf = jsondoc_parse(cfg, len); /* one meaning, as dockerd reads it */
 	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
 		report_finding(c->r, "json.malformed", idstr, "%s: config has no rootfs.diff_ids", c->label);
@@ -341,7 +342,7 @@ static cJSON *load_names(struct dctx *c)
 		}
 		return by_id;
 	}
-	cJSON *j = cJSON_ParseWithLength(data, len);
+	cJSON *j = jsondoc_parse(data, len); /* bounded in values, one meaning */
 	cJSON *repos = cJSON_GetObjectItemCaseSensitive(j, "Repositories");
 	if (!cJSON_IsObject(repos)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);

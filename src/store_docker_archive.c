@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "blobcheck.h"
+#include "jsondoc.h"
 #include "sig.h"
 #include "store_readers.h"
 
@@ -137,7 +138,7 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 		report_finding(r, "image.config_mismatch", want_id.str, "%s: config %s hashes to %s", where, cfgname, got.str);
 		failed = 1;
 	}
-	cJSON *conf = cJSON_ParseWithLength(cfg, cfglen);
+	cJSON *conf = jsondoc_parse(cfg, cfglen); /* one meaning, as the engine reads it */
 	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
 		report_finding(r, "json.malformed", have_id ? want_id.str : cfgsubj, "%s: config has no rootfs.diff_ids", where);
@@ -310,7 +311,7 @@ static int index_has_manifests(const struct tar_index *ix)
 	cleanup_free char *b = NULL;
 	size_t n = 0;
 	if (store_tar_read_member(ix, "index.json", OCI_MAX_INDEX_BYTES, &b, &n, NULL) < 0) return 1;
-	cJSON *j = cJSON_ParseWithLength(b, n);
+	cJSON *j = jsondoc_parse(b, n);
 	int has = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "manifests")) > 0;
 	cJSON_Delete(j);
 	return has || !j; /* unparsable: let the layout reader report it */
@@ -330,7 +331,7 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 		report_finding(r, err.code == EA_E_TOOBIG ? "json.too_large" : "json.malformed", label,
 			       "%s: manifest.json: %s", label, err.msg);
 	} else {
-		mj = cJSON_ParseWithLength(mbytes, mlen);
+		mj = jsondoc_parse(mbytes, mlen);
 		if (!cJSON_IsArray(mj)) {
 			report_finding(r, "json.malformed", label, "%s: manifest.json is not a JSON array", label);
 			cJSON_Delete(mj);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "jsondoc.h"
 #include "oci.h"
 #include "store_readers.h"
 #include "tar.h"
@@ -37,7 +38,7 @@ static void check_layout_file(report_t *r, const char *label, const char *bytes,
  * (to keep alive during oci_run) or NULL after a finding. */
 static cJSON *add_index_roots(report_t *r, oci_ctx_t *c, const char *label, const char *bytes, size_t len)
 {
-	cJSON *idx = cJSON_ParseWithLength(bytes, len);
+	cJSON *idx = jsondoc_parse(bytes, len); /* one meaning, as the engine reads it */
 	cJSON *ms = cJSON_GetObjectItemCaseSensitive(idx, "manifests");
 	if (!cJSON_IsObject(idx) || !cJSON_IsArray(ms)) {
 		report_finding(r, "json.malformed", label, "%s: index.json is not an image index with a manifests array", label);

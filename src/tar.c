@@ -316,7 +316,8 @@ static int resolve_link(const struct tar_member *m, char *out, size_t n)
 	/* normalise: drop "." and empty components, apply "..", never above root */
 	char *parts[512];
 	int np = 0;
-	for (char *tok = strtok(buf, "/"); tok; tok = strtok(NULL, "/")) {
+	char *save = NULL; /* strtok_r: blob sources are opened from --jobs threads */
+	for (char *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(tok, ".")) continue;
 		if (!strcmp(tok, "..")) {
 			if (np == 0) return -1;

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# tests/fuzz/run.sh SECONDS [HARNESS...]
+#
+# Build every libFuzzer harness (tests/fuzz/fuzz_*.c) with clang, ASan and
+# UBSan against our sources and the pinned third-party libraries built with
+# clang too (instrumented, so the fuzzer sees inside cJSON, zlib, zstd and
+# mbedTLS), then:
+#   1. replay tests/fuzz/regress/<harness>/* (crashes found before, fixed);
+#   2. fuzz each harness for SECONDS, FUZZ_JOBS at a time (default: CPUs),
+#      from its corpus ($FUZZ_OUT/corpus/<harness>, kept between runs) and
+#      the seeds seeds.sh makes from the real fixtures.
+# Prints one line per harness:
+#   fuzz <name>: ok execs=N cov=N ft=N corpus=N secs=S
+#   fuzz <name>: crash <reproducer path> (<first error line>)
+#   fuzz <name>: skip <reason>
+# and exits 1 when any harness crashed (or failed to build), 0 otherwise.
+# SECONDS=0 builds and replays only.
+#
+# Environment: EDGEAUDIT_CACHE (as build.sh), EDGEAUDIT_OUT (default out),
+# FUZZ_OUT (default $EDGEAUDIT_OUT/fuzz), FUZZ_JOBS, EDGEAUDIT_SHARED_TESTDATA.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cd "$top" || exit 2
+secs=${1:?usage: tests/fuzz/run.sh SECONDS [HARNESS...]}
+shift
+case $secs in *[!0-9]*) echo "run.sh: SECONDS must be a number" >&2; exit 2 ;; esac
+CACHE=${EDGEAUDIT_CACHE:-${HOME:-/root}/.cache/edgeaudit}
+OUTD=${EDGEAUDIT_OUT:-out}
+FZ=${FUZZ_OUT:-$OUTD/fuzz}
+mkdir -p "$FZ" && FZ=$(cd "$FZ" && pwd)
+JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+export EDGEAUDIT_SHARED_TESTDATA=${EDGEAUDIT_SHARED_TESTDATA:-$top/../shared/testdata}
+VERSION=$(cat src/VERSION)
+say() { printf '# fuzz: %s\n' "$*" >&2; }
+
+CC=${FUZZ_CC:-clang}
+if ! command -v "$CC" >/dev/null; then
+	echo "fuzz all: skip $CC is not installed (build.sh test installs clang and libclang-rt-14-dev)"
+	exit 0
+fi
+# libFuzzer comes with the compiler-rt package: check that it links.
+probe="$FZ/probe"
+printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n){(void)d;(void)n;return 0;}\n' >"$probe.c"
+if ! "$CC" -fsanitize=fuzzer,address,undefined "$probe.c" -o "$probe" >"$probe.log" 2>&1; then
+	echo "fuzz all: skip $CC cannot link libFuzzer with ASan/UBSan (libclang-rt-*-dev missing?): $(head -c 200 "$probe.log")"
+	exit 0
+fi
+
+# ---------------------------------------------------------------- third-party libraries
+# Same recipe and pins as build.sh, built once with clang: ASan + coverage
+# (UBSan only on our own code: zlib and zstd do benign things it would stop on).
+DEPFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link"
+key=$(cat third_party/lock third_party/mbedtls_config.h third_party/deps-recipe.sh | cat - <(echo "$CC $DEPFLAGS $("$CC" --version | head -n1)") | sha256sum | cut -c1-16)
+dp="$CACHE/deps/clang-fuzz-$key"
+if [ ! -f "$dp/.done" ]; then
+	say "building mbedTLS, cJSON, zlib, zstd with $CC for fuzzing (once)"
+	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd >/dev/null || { echo "fuzz all: crash third-party fetch failed"; exit 1; }
+	rm -rf "$dp"
+	bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-clang-fuzz" "$dp" "$CC" llvm-ar "$DEPFLAGS" "$JOBS" >&2 ||
+		bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-clang-fuzz" "$dp" "$CC" ar "$DEPFLAGS" "$JOBS" >&2 ||
+		{ echo "fuzz all: crash third-party build with $CC failed"; exit 1; }
+	touch "$dp/.done"
+fi
+LIBS="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lpthread -lm"
+
+# ---------------------------------------------------------------- our sources
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+# (the version macro is a C string: its quotes are meant literally)
+# shellcheck disable=SC2089,SC2090
+CFLAGS="-std=gnu11 -O1 -g -fno-omit-frame-pointer $SAN -fsanitize=fuzzer-no-link -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\"$VERSION\" -I$dp/include -Isrc -I$here"
+od="$FZ/obj"
+if [ "$(cat "$od/.flags" 2>/dev/null)" != "$CFLAGS" ]; then rm -rf "$od"; mkdir -p "$od"; echo "$CFLAGS" >"$od/.flags"; fi
+# main.c holds main(): everything else goes into one archive the harnesses
+# pick from.  A file that does not compile (someone's work in progress) is
+# left out with a note; a harness that needs it then fails to link.
+newest_h=$(ls -t src/*.h | head -n1)
+# shellcheck disable=SC2090
+export CC CFLAGS od newest_h
+for f in src/*.c; do [ "$f" = src/main.c ] || printf '%s\n' "$f"; done | xargs -P "$JOBS" -I{} sh -c '
+	f={}; o="$od/$(basename "$f" .c).o"
+	if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
+		$CC $CFLAGS -c "$f" -o "$o" 2>"$o.log" || { rm -f "$o"; echo "# fuzz: $f does not compile, left out: $(grep -m1 error "$o.log")" >&2; }
+	fi'
+# Objects of sources that are gone must not linger.
+for o in "$od"/*.o; do [ -e "$o" ] || continue; [ -f "src/$(basename "$o" .o).c" ] || rm -f "$o"; done
+rm -f "$od/libea.a"
+llvm-ar rcs "$od/libea.a" "$od"/*.o 2>/dev/null || ar rcs "$od/libea.a" "$od"/*.o
+
+# ---------------------------------------------------------------- harnesses
+all=()
+for f in "$here"/fuzz_*.c; do all+=("$(basename "$f" .c)"); done
+if [ $# -gt 0 ]; then sel=("$@"); else sel=("${all[@]}"); fi
+mkdir -p "$FZ/bin" "$FZ/logs" "$FZ/corpus" "$FZ/crashes"
+declare -A SKIP=()
+for h in "${sel[@]}"; do
+	src="$here/$h.c"
+	[ -f "$src" ] || { SKIP[$h]="no such harness"; continue; }
+	# A harness for a parser whose header is not in this tree yet is skipped.
+	missing=""
+	for inc in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$src"); do
+		[ -f "src/$inc" ] || [ -f "$here/$inc" ] || missing="$missing $inc"
+	done
+	if [ -n "$missing" ]; then SKIP[$h]="src/${missing# } is not in this tree"; continue; fi
+	bin="$FZ/bin/$h"
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$here/common.h" -nt "$bin" ] || [ "$od/libea.a" -nt "$bin" ]; then
+		# shellcheck disable=SC2086
+		# one group: mbedTLS calls back into our sha256_block.c (SHA-NI)
+		# shellcheck disable=SC2090
+		$CC $CFLAGS -fsanitize=fuzzer "$src" -Wl,--start-group "$od/libea.a" $LIBS -Wl,--end-group -o "$bin" 2>"$FZ/logs/$h.build" ||
+			{ SKIP[$h]="BUILD"; continue; }
+	fi
+done
+
+# ---------------------------------------------------------------- seeds
+stamp=$(cat "$here/seeds.sh" "$here"/*.py 2>/dev/null | sha256sum | cut -c1-16)
+if [ "$(cat "$FZ/seeds/.stamp" 2>/dev/null)" != "$stamp" ]; then
+	say "making seed corpora from the fixtures"
+	rm -rf "$FZ/seeds"; mkdir -p "$FZ/seeds"
+	bash "$here/seeds.sh" "$FZ/seeds" >"$FZ/logs/seeds.log" 2>&1 || say "seeds.sh had errors: see $FZ/logs/seeds.log"
+	echo "$stamp" >"$FZ/seeds/.stamp"
+fi
+
+# ---------------------------------------------------------------- run
+# bbolt files are arrays of pages: small page sizes keep the inputs short
+# (the 760 KiB real meta.db seed is cut to this, the generated ones fit).
+len_for() { case $1 in fuzz_bbolt|fuzz_containerd) echo "-max_len=65536" ;; esac; }
+dict_for() { case $1 in fuzz_oci|fuzz_canonjson|fuzz_cosign|fuzz_bundle|fuzz_jws|fuzz_policy|fuzz_config|fuzz_archive|fuzz_seccomp_profile) echo "-dict=$here/json.dict" ;; esac; }
+
+run_one() { # harness -> writes $FZ/logs/<h>.result
+	local h=$1 bin="$FZ/bin/$1" res="$FZ/logs/$1.result" log="$FZ/logs/$1.log"
+	local corpus="$FZ/corpus/$h" seeds="$FZ/seeds/$h" art="$FZ/crashes/$h/"
+	mkdir -p "$corpus" "$seeds" "$art"
+	# 1. regressions: each kept reproducer must run clean now
+	if [ -d "$here/regress/$h" ] && [ -n "$(ls -A "$here/regress/$h" 2>/dev/null)" ]; then
+		if ! "$bin" -runs=1 -timeout=30 -rss_limit_mb=2048 "$here/regress/$h"/* >"$log.regress" 2>&1; then
+			echo "crash $(grep -m1 -E 'Running: ' "$log.regress" | tail -n1 | sed 's/.*Running: //') (regression: $(grep -m1 -E 'ERROR|runtime error|deadly signal|timeout' "$log.regress" | cut -c1-160))" >"$res"
+			return
+		fi
+	fi
+	# 2. fuzz
+	local start=$SECONDS
+	if [ "$secs" -eq 0 ]; then
+		echo "ok execs=0 cov=0 ft=0 corpus=$(ls "$corpus" | wc -l) secs=0 (replay only)" >"$res"
+		return
+	fi
+	# shellcheck disable=SC2046
+	"$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$art" $(dict_for "$h") $(len_for "$h") "$corpus" "$seeds" >"$log" 2>&1
+	local rc=$?
+	local last execs cov ft
+	last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -n1)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+	cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+	ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
+	local unit; unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n1)
+	if [ $rc -ne 0 ] || [ -n "$unit" ]; then
+		echo "crash ${unit:-"(no reproducer written)"} ($(grep -m1 -E '==ERROR|runtime error|deadly signal|ALARM|out-of-memory|leak' "$log" | cut -c1-160); log $log)" >"$res"
+	else
+		echo "ok execs=${execs:-0} cov=${cov:-0} ft=${ft:-0} corpus=$(ls "$corpus" | wc -l) secs=$((SECONDS - start))" >"$res"
+	fi
+}
+
+running=0
+for h in "${sel[@]}"; do
+	[ -n "${SKIP[$h]:-}" ] && continue
+	rm -f "$FZ/logs/$h.result"
+	run_one "$h" &
+	running=$((running + 1))
+	if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
+
+bad=0
+for h in "${sel[@]}"; do
+	if [ "${SKIP[$h]:-}" = BUILD ]; then
+		echo "fuzz $h: crash (does not build: $(grep -m1 -E 'error' "$FZ/logs/$h.build" | cut -c1-200); log $FZ/logs/$h.build)"
+		bad=1
+	elif [ -n "${SKIP[$h]:-}" ]; then
+		echo "fuzz $h: skip ${SKIP[$h]}"
+	else
+		r=$(cat "$FZ/logs/$h.result" 2>/dev/null || echo "crash (no result)")
+		echo "fuzz $h: $r"
+		case $r in crash*) bad=1 ;; esac
+	fi
+done
+exit $bad
