@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "sig.h"
 #include "store_readers.h"
 
 static const char *const type_names[STORE_TYPE_COUNT] = {
@@ -193,4 +194,24 @@ void store_audit(report_t *r, const struct store_spec *spec, const struct audit_
 		return;
 	}
 	fn(r, &s, lim, js);
+}
+
+int store_names_have(cJSON *names, const char *want)
+{
+	cJSON *n;
+	cJSON_ArrayForEach(n, names) if (cJSON_IsString(n) && !strcmp(n->valuestring, want)) return 1;
+	return 0;
+}
+
+int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img, const digest_t *id)
+{
+	if (!pol) return 0;
+	const char *names[64];
+	int n = 0;
+	cJSON *nm;
+	cJSON_ArrayForEach(nm, cJSON_GetObjectItemCaseSensitive(img, "names")) if (n < 64 && cJSON_IsString(nm)) names[n++] = nm->valuestring;
+	struct sig_target t = {label, names, n, *id, NULL, 0, img};
+	int rc = sig_verify_image(r, pol, NULL, NULL, 0, &t);
+	cJSON_AddStringToObject(img, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
+	return rc < 0;
 }

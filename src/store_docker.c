@@ -29,30 +29,6 @@
 #define DOCKER_MAX_CONFIG (8u << 20)
 #define DOCKER_MAX_REPOS (16u << 20)
 
-/* The store keeps no manifest and no signatures: an image a signature
- * policy requires to be signed cannot be verified here, and sig.c says so
- * (signature.missing), never ok. */
-static int check_signatures_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img,
-					const digest_t *id)
-{
-	if (!pol) return 0;
-	const char *names[64];
-	int n = 0;
-	cJSON *nm;
-	cJSON_ArrayForEach(nm, cJSON_GetObjectItemCaseSensitive(img, "names")) if (n < 64 && cJSON_IsString(nm)) names[n++] = nm->valuestring;
-	struct sig_target t = {label, names, n, *id, NULL, 0, img};
-	int rc = sig_verify_image(r, pol, NULL, NULL, 0, &t);
-	cJSON_AddStringToObject(img, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
-	return rc < 0;
-}
-
-static int json_names_have(cJSON *names, const char *want)
-{
-	cJSON *n;
-	cJSON_ArrayForEach(n, names) if (cJSON_IsString(n) && !strcmp(n->valuestring, want)) return 1;
-	return 0;
-}
-
 struct dlayer {
 	digest_t chain;
 	int done;
@@ -243,7 +219,7 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	cJSON_AddStringToObject(img, "store", c->label);
 	cJSON_AddStringToObject(img, "kind", "image");
 	cJSON *names = cJSON_GetObjectItemCaseSensitive(names_by_id, idstr);
-	if (c->only_image && !json_names_have(names, c->only_image)) {
+	if (c->only_image && !store_names_have(names, c->only_image)) {
 		cJSON_Delete(img);
 		return;
 	}
@@ -315,7 +291,7 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 		if (l->verdict == 2 || !l->done) incomplete = 1;
 		prev = chain;
 	}
-	if (check_signatures_unavailable(c->r, c->pol, c->label, img, &want)) failed = 1;
+	if (store_sig_unavailable(c->r, c->pol, c->label, img, &want)) failed = 1;
 done:
 	free(diffs);
 	cJSON_AddStringToObject(img, "verdict", failed ? "fail" : incomplete ? "incomplete" : "pass");

@@ -22,30 +22,6 @@
 
 #define MANIFEST_JSON_MAX (8u << 20)
 
-/* The store keeps no manifest and no signatures: an image a signature
- * policy requires to be signed cannot be verified here, and sig.c says so
- * (signature.missing), never ok. */
-static int check_signatures_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img,
-					const digest_t *id)
-{
-	if (!pol) return 0;
-	const char *names[64];
-	int n = 0;
-	cJSON *nm;
-	cJSON_ArrayForEach(nm, cJSON_GetObjectItemCaseSensitive(img, "names")) if (n < 64 && cJSON_IsString(nm)) names[n++] = nm->valuestring;
-	struct sig_target t = {label, names, n, *id, NULL, 0, img};
-	int rc = sig_verify_image(r, pol, NULL, NULL, 0, &t);
-	cJSON_AddStringToObject(img, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
-	return rc < 0;
-}
-
-static int json_names_have(cJSON *names, const char *want)
-{
-	cJSON *n;
-	cJSON_ArrayForEach(n, names) if (cJSON_IsString(n) && !strcmp(n->valuestring, want)) return 1;
-	return 0;
-}
-
 /* Layers shared by several images are verified once (by member name). */
 struct layer_cache {
 	char *name;
@@ -263,7 +239,7 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 			cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
 		}
 	}
-	if (have_id && check_signatures_unavailable(r, lim->pol, label, img, &want_id)) failed = 1;
+	if (have_id && store_sig_unavailable(r, lim->pol, label, img, &want_id)) failed = 1;
 done:
 	free(diff_ids);
 	cJSON_AddStringToObject(img, "verdict", failed ? "fail" : incomplete ? "incomplete" : "pass");
@@ -356,7 +332,7 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 		int i = 0, found = 0;
 		cJSON *e;
 		cJSON_ArrayForEach(e, mj) {
-			if (lim->only_image && !json_names_have(cJSON_GetObjectItemCaseSensitive(e, "RepoTags"), lim->only_image)) {
+			if (lim->only_image && !store_names_have(cJSON_GetObjectItemCaseSensitive(e, "RepoTags"), lim->only_image)) {
 				i++;
 				continue;
 			}

@@ -24,6 +24,14 @@ int store_is_skopeo_dir(int dirfd);
 void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_containers_storage(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 
+/* Does a JSON array of names hold `want`? (`verify` picks one image.) */
+int store_names_have(cJSON *names, const char *want);
+/* For stores that keep no manifest or signatures (Docker's store, docker save,
+ * containers/storage): an image a signature policy requires to be signed
+ * cannot be verified there, and sig.c says so (signature.missing), never ok.
+ * Adds "signature_check" to img; returns 1 when the image fails on it. */
+int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img, const digest_t *id);
+
 /* The verifier's options for a store audit. */
 static inline struct oci_opts oci_opts_for(const struct audit_limits *lim)
 {

@@ -693,8 +693,9 @@ static void walk_added(struct ts *t, int dfd, char *path, size_t plen, int depth
 
 /* ------------------------------------------------------------ API */
 
-int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
-		    struct tarsplit_result *res, ea_error_t *err)
+/* State shared by both entry points. */
+static struct ts *ts_new(int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
+			 struct tarsplit_result *res)
 {
 	struct ts *t = xcalloc(1, sizeof *t);
 	memset(res, 0, sizeof *res);
@@ -703,10 +704,37 @@ int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o, ta
 	t->fn = fn;
 	t->ctx = ctx;
 	t->res = res;
+	t->cmp_fd = -1;
 	t->io = xmalloc(IO_SIZE);
 	hasher_init(&t->h, DIGEST_SHA256);
 	ea_buf_init(&t->ext, TAR_MAX_PAX);
 	ea_buf_init(&t->line, TARSPLIT_MAX_LINE);
+	return t;
+}
+
+/* Finish: the digest of what was streamed, the added-files walk when the
+ * pass succeeded, and the state freed. */
+static void ts_finish(struct ts *t, int ok)
+{
+	hasher_final(&t->h, &t->res->diffid);
+	if (ok && t->o.check_added) {
+		char path[TAR_MAX_NAME] = "";
+		unsigned long count = 0;
+		walk_added(t, t->dirfd, path, 0, 0, &count);
+	}
+	nameset_free(&t->names);
+	ea_buf_free(&t->ext);
+	ea_buf_free(&t->line);
+	free(t->pax_path); free(t->pax_link); free(t->long_name); free(t->long_link);
+	free(t->io);
+	free(t->cmp_buf);
+	free(t);
+}
+
+int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
+		    struct tarsplit_result *res, ea_error_t *err)
+{
+	struct ts *t = ts_new(layer_dirfd, o, fn, ctx, res);
 	inflater_t *z = xmalloc(sizeof *z);
 	/* A gzip bomb of empty lines is no tar-split: the ratio limit blobcheck
 	 * uses (100:1 past 64 MiB) ends it in milliseconds, not minutes. */
@@ -735,18 +763,7 @@ int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o, ta
 		inflater_free(z);
 	}
 	free(z);
-	hasher_final(&t->h, &res->diffid);
-	if (rc == 0 && o->check_added) {
-		char path[TAR_MAX_NAME] = "";
-		unsigned long count = 0;
-		walk_added(t, layer_dirfd, path, 0, 0, &count);
-	}
-	nameset_free(&t->names);
-	ea_buf_free(&t->ext);
-	ea_buf_free(&t->line);
-	free(t->pax_path); free(t->pax_link); free(t->long_name); free(t->long_link);
-	free(t->io);
-	free(t);
+	ts_finish(t, rc == 0);
 	return rc;
 }
 
@@ -823,20 +840,9 @@ static int compare_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
 int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer_dirfd, const struct tarsplit_opts *o,
 			   tarsplit_finding_fn fn, void *ctx, struct tarsplit_result *res, ea_error_t *err)
 {
-	struct ts *t = xcalloc(1, sizeof *t);
-	memset(res, 0, sizeof *res);
-	t->dirfd = layer_dirfd;
-	t->o = *o;
-	t->fn = fn;
-	t->ctx = ctx;
-	t->res = res;
+	struct ts *t = ts_new(layer_dirfd, o, fn, ctx, res);
 	t->compare = 1;
-	t->cmp_fd = -1;
-	t->io = xmalloc(IO_SIZE);
 	t->cmp_buf = xmalloc(IO_SIZE);
-	hasher_init(&t->h, DIGEST_SHA256);
-	ea_buf_init(&t->ext, TAR_MAX_PAX);
-	ea_buf_init(&t->line, TARSPLIT_MAX_LINE);
 	inflater_t *z = xmalloc(sizeof *z);
 	int rc = inflater_init(z, comp, BLOBCHECK_MAX_LAYER_BYTES_FOR_COMPARE, 0, err);
 	if (rc == 0) {
@@ -854,18 +860,6 @@ int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer
 	}
 	free(z);
 	if (t->cmp_fd >= 0) compare_close(t);
-	hasher_final(&t->h, &res->diffid);
-	if (rc == 0 && o->check_added) {
-		char path[TAR_MAX_NAME] = "";
-		unsigned long count = 0;
-		walk_added(t, layer_dirfd, path, 0, 0, &count);
-	}
-	nameset_free(&t->names);
-	ea_buf_free(&t->ext);
-	ea_buf_free(&t->line);
-	free(t->pax_path); free(t->pax_link); free(t->long_name); free(t->long_link);
-	free(t->io);
-	free(t->cmp_buf);
-	free(t);
+	ts_finish(t, rc == 0);
 	return rc;
 }

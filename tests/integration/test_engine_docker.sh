@@ -81,6 +81,16 @@ for drv in vfs overlay2; do
 	[ "$(fingerprint "$R")" = "$before" ] && ok "docker $drv: the audit changed nothing in the store (contents, modes, owners, mtimes)" || not_ok "store unchanged ($drv)"
 done
 
+# A signature policy over a store that keeps no signatures: never ok.
+if [ -n "${ROOT[vfs]:-}" ] && command -v openssl >/dev/null; then
+	openssl ecparam -name prime256v1 -genkey -noout -out "$T/k.pem" 2>/dev/null
+	openssl ec -in "$T/k.pem" -pubout -out "$T/k.pub" 2>/dev/null
+	run_ea audit --no-proc --key "$T/k.pub" --store "docker:${ROOT[vfs]}"
+	sc=$(json_get "$OUT" "[i.get('signature_check') for i in r['images']]")
+	[ $RC -eq 1 ] && [ "$sc" = "['not_verified']" ] && has_finding signature.missing "$(json_get "$OUT" "[f['subject'] for f in r['findings'] if f['id']=='signature.missing'][0]")" &&
+		ok "docker store with --key: the image cannot show a signature, signature.missing (exit 1)" || not_ok "docker store signatures" "rc=$RC $sc $(findings_of | head -c 600)"
+fi
+
 n=0
 fresh_store() { # DRIVER: S becomes a pristine copy of that store
 	n=$((n + 1)); S="$T/c$n"; cp -a "${ROOT[$1]}" "$S"
