@@ -616,66 +616,8 @@ static void annotate_images(struct ctrd *c)
  * entries that are no regular file. */
 static void scan_blobs(struct ctrd *c, oci_ctx_t *oc, int content, cJSON *sj)
 {
-	ea_error_t err = {0};
-	int bfd = fsx_open_dir_at(content, "blobs", &err);
-	if (bfd < 0) {
-		if (err.code != EA_E_NOENT) {
-			cleanup_free char *subj = xasprintf("%s/%s/blobs", c->root_path, CONTENT_DIR);
-			report_finding(c->r, open_error_id(&err), subj, "%s: %s", c->label, err.msg);
-		}
-		return;
-	}
-	DIR *top = fdopendir(bfd);
-	if (!top) {
-		close(bfd);
-		return;
-	}
-	unsigned long total = 0, unref = 0;
-	struct dirent *ae;
-	while ((ae = readdir(top)) && total < 2000000) {
-		if (!strcmp(ae->d_name, ".") || !strcmp(ae->d_name, "..")) continue;
-		char rel[300];
-		snprintf(rel, sizeof rel, "blobs/%.200s", ae->d_name);
-		int afd = fsx_open_dir_at(content, rel, &err);
-		if (afd < 0) {
-			cleanup_free char *subj = xasprintf("%s/%s/%s", c->root_path, CONTENT_DIR, rel);
-			report_finding(c->r, open_error_id(&err), subj, "%s: %s", c->label, err.msg);
-			continue;
-		}
-		DIR *ad = fdopendir(afd);
-		if (!ad) {
-			close(afd);
-			continue;
-		}
-		struct dirent *be;
-		while ((be = readdir(ad)) && total < 2000000) {
-			if (!strcmp(be->d_name, ".") || !strcmp(be->d_name, "..")) continue;
-			total++;
-			struct stat st;
-			if (fstatat(dirfd(ad), be->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
-			char dstr[DIGEST_MAX_STR + 300];
-			snprintf(dstr, sizeof dstr, "%.200s:%.200s", ae->d_name, be->d_name);
-			digest_t d;
-			int valid = digest_parse(dstr, &d, NULL) == 0;
-			if (valid && oc && oci_referenced(oc, &d)) continue; /* the verifier reported on it */
-			cleanup_free char *path = xasprintf("%s/%s/%s/%.200s", c->root_path, CONTENT_DIR, rel, be->d_name);
-			if (S_ISLNK(st.st_mode)) {
-				report_finding(c->r, "store.symlink", path, "unreferenced blob entry is a symbolic link (not followed)");
-			} else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-				report_finding(c->r, "store.special_file", path, "unreferenced blob entry is a %s",
-					       fsx_type_name(st.st_mode));
-			} else {
-				unref++;
-				report_finding(c->r, "blob.unreferenced", valid ? d.str : path,
-					       "%s: %s (%lld bytes) is the target of no image in meta.db", c->label, path,
-					       (long long)st.st_size);
-			}
-		}
-		closedir(ad);
-	}
-	closedir(top);
-	cJSON_AddNumberToObject(sj, "blob_files", (double)total);
-	cJSON_AddNumberToObject(sj, "unreferenced_blobs", (double)unref);
+	cleanup_free char *prefix = xasprintf("%s/%s", c->root_path, CONTENT_DIR);
+	store_scan_blob_dirs(c->r, oc, content, c->label, prefix, "the target of no image in meta.db", sj);
 }
 
 /* ------------------------------------------------------------ the reader */

@@ -69,12 +69,16 @@ static void finding_for_open_error(report_t *r, const char *subject, const ea_er
 }
 
 /* blobs/<alg>/<name> entries of a layout folder. */
-static void scan_dir_blobs(report_t *r, oci_ctx_t *c, int root, const char *label, cJSON *sj)
+void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label, const char *path_prefix,
+			  const char *unref_why, cJSON *sj)
 {
 	ea_error_t err = {0};
 	int bfd = fsx_open_dir_at(root, "blobs", &err);
 	if (bfd < 0) {
-		if (err.code != EA_E_NOENT) finding_for_open_error(r, label, &err);
+		if (err.code != EA_E_NOENT) {
+			cleanup_free char *subj = xasprintf("%s/blobs", path_prefix);
+			finding_for_open_error(r, subj, &err);
+		}
 		return;
 	}
 	DIR *top = fdopendir(bfd);
@@ -90,7 +94,7 @@ static void scan_dir_blobs(report_t *r, oci_ctx_t *c, int root, const char *labe
 		snprintf(rel, sizeof rel, "blobs/%.200s", ae->d_name);
 		int afd = fsx_open_dir_at(root, rel, &err);
 		if (afd < 0) {
-			cleanup_free char *subj = xasprintf("%s/%s", label, rel);
+			cleanup_free char *subj = xasprintf("%s/%s", path_prefix, rel);
 			finding_for_open_error(r, subj, &err);
 			continue;
 		}
@@ -109,8 +113,8 @@ static void scan_dir_blobs(report_t *r, oci_ctx_t *c, int root, const char *labe
 			snprintf(dstr, sizeof dstr, "%.200s:%.200s", ae->d_name, be->d_name);
 			digest_t d;
 			int valid = digest_parse(dstr, &d, NULL) == 0;
-			if (valid && oci_referenced(c, &d)) continue; /* its findings came from the verifier */
-			cleanup_free char *path = xasprintf("%s/%s/%.200s", label, rel, be->d_name);
+			if (valid && c && oci_referenced(c, &d)) continue; /* its findings came from the verifier */
+			cleanup_free char *path = xasprintf("%s/%s/%.200s", path_prefix, rel, be->d_name);
 			if (S_ISLNK(st.st_mode)) {
 				report_finding(r, "store.symlink", path, "unreferenced blob entry is a symbolic link (not followed)");
 			} else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
@@ -118,8 +122,8 @@ static void scan_dir_blobs(report_t *r, oci_ctx_t *c, int root, const char *labe
 			} else {
 				unref++;
 				report_finding(r, "blob.unreferenced", valid ? d.str : path,
-					       "%s: %s (%lld bytes) is referenced by no index or manifest", label, path,
-					       (long long)st.st_size);
+					       "%s: %s (%lld bytes) is %s", label, path,
+					       (long long)st.st_size, unref_why);
 			}
 		}
 		closedir(ad);
@@ -165,7 +169,7 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 	cJSON *idx = add_index_roots(r, c, label, index, ilen);
 	int n = idx ? oci_run(c) : 0;
 	cJSON_AddNumberToObject(sj, "images", n);
-	if (!lim->only_image) scan_dir_blobs(r, c, root, label, sj); /* `verify` looks at one image only */
+	if (!lim->only_image) store_scan_blob_dirs(r, c, root, label, label, "referenced by no index or manifest", sj); /* `verify` looks at one image only */
 	cJSON_Delete(idx);
 	oci_free(c);
 	blobsrc_close(&src);

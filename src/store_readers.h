@@ -40,6 +40,13 @@ static inline struct oci_opts oci_opts_for(const struct audit_limits *lim)
 	return o;
 }
 
+/* blobs/<alg>/<name> below root: blobs nothing references (blob.unreferenced,
+ * info; `unref_why` says by what) and entries that are no regular file.
+ * Subjects are path_prefix + "/blobs/...". c may be NULL (nothing known
+ * referenced). Shared by the layout and containerd readers (store_oci.c). */
+void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label, const char *path_prefix,
+			  const char *unref_why, cJSON *sj);
+
 /* Shared by the archive readers (store_oci.c). */
 int store_open_archive(report_t *r, const char *path, const char *label, struct tar_index *ix);
 int store_tar_read_member(const struct tar_index *ix, const char *name, size_t max, char **data, size_t *len,

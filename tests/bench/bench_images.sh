@@ -9,17 +9,7 @@ EA=$OUTDIR/x86_64/edgeaudit
 MIB=${1:-1024}
 T=$(mktemp -d "${TMPDIR:-/tmp}/edgeaudit-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-PY=/usr/bin/python3
-
-# median of 3 wall-clock runs of a command, in ms
-t_ms() {
-	local a=() i s e
-	for i in 1 2 3; do
-		s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
-		a+=($(( (e - s) / 1000000 )))
-	done
-	printf '%s\n' "${a[@]}" | sort -n | sed -n 2p
-}
+. "$(dirname "$0")/lib.sh"
 ratio() { $PY -c "print(f'{$1/$2:.2f}x')"; }
 
 # mk_layout DIR: an OCI layout whose one image has the layers given as

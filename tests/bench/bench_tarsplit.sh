@@ -9,15 +9,7 @@ EA=$TOP/${EDGEAUDIT_OUT:-out}/x86_64/edgeaudit
 MIB=${1:-512}
 T=$(mktemp -d "${TMPDIR:-/tmp}/edgeaudit-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-PY=/usr/bin/python3
-t_ms() {
-	local a=() i s e
-	for i in 1 2 3; do
-		s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
-		a+=($(( (e - s) / 1000000 )))
-	done
-	printf '%s\n' "${a[@]}" | sort -n | sed -n 2p
-}
+. "$(dirname "$0")/lib.sh"
 
 # A layer folder: many small files and a few large ones, MIB MiB in all.
 L=$T/layer
