@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "jsondoc.h"
 #include "store_readers.h"
 
 #define DIR_MAX_MANIFEST (4u << 20)
@@ -95,7 +96,7 @@ void store_read_dir(report_t *r, const struct store_spec *spec, const struct aud
 
 	/* The root descriptor: the manifest's own mediaType (schema 2 manifests
 	 * from Docker registries may omit it in older copies). */
-	cJSON *mj = cJSON_ParseWithLength(man, mlen);
+	cJSON *mj = jsondoc_parse(man, mlen); /* bounded: the verifier reports what is wrong with it */
 	const char *mt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mj, "mediaType"));
 	cJSON *desc = cJSON_CreateObject();
 	cJSON_AddStringToObject(desc, "mediaType", mt ? mt : "application/vnd.oci.image.manifest.v1+json");

@@ -50,6 +50,7 @@ fi
 # ---------------------------------------------------------------- third-party libraries
 # Same recipe and pins as build.sh, built once with clang: ASan + coverage
 # (UBSan only on our own code: zlib and zstd do benign things it would stop on).
+AR=$(command -v llvm-ar || echo ar) # plain objects (no LTO): GNU ar does as well
 DEPFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link"
 key=$(cat third_party/lock third_party/mbedtls_config.h third_party/deps-recipe.sh | cat - <(echo "$CC $DEPFLAGS $("$CC" --version | head -n1)") | sha256sum | cut -c1-16)
 dp="$CACHE/deps/clang-fuzz-$key"
@@ -57,8 +58,7 @@ if [ ! -f "$dp/.done" ]; then
 	say "building mbedTLS, cJSON, zlib, zstd with $CC for fuzzing (once)"
 	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd >/dev/null || { echo "fuzz all: crash third-party fetch failed"; exit 1; }
 	rm -rf "$dp"
-	bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-clang-fuzz" "$dp" "$CC" llvm-ar "$DEPFLAGS" "$JOBS" >&2 ||
-		bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-clang-fuzz" "$dp" "$CC" ar "$DEPFLAGS" "$JOBS" >&2 ||
+	bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-clang-fuzz" "$dp" "$CC" "$AR" "$DEPFLAGS" "$JOBS" >&2 ||
 		{ echo "fuzz all: crash third-party build with $CC failed"; exit 1; }
 	touch "$dp/.done"
 fi
@@ -85,7 +85,7 @@ for f in src/*.c; do [ "$f" = src/main.c ] || printf '%s\n' "$f"; done | xargs -
 # Objects of sources that are gone must not linger.
 for o in "$od"/*.o; do [ -e "$o" ] || continue; [ -f "src/$(basename "$o" .o).c" ] || rm -f "$o"; done
 rm -f "$od/libea.a"
-llvm-ar rcs "$od/libea.a" "$od"/*.o 2>/dev/null || ar rcs "$od/libea.a" "$od"/*.o
+"$AR" rcs "$od/libea.a" "$od"/*.o
 
 # ---------------------------------------------------------------- harnesses
 all=()

@@ -300,6 +300,17 @@ for i, (m, d) in enumerate(members):
         members[i] = (m, d.rstrip()[:-1] + b',' + b'[' * 100000 + b']' * 100000 + b']')"
 case_add d-archive-manifest-deep "docker-archive:$A/d-deep.tar" json.malformed "*" none
 
+# skopeo's dir: copy of one image
+skopeo copy -q "oci:$B:bad" "dir:$(safe "$W/dir")" >/dev/null 2>&1 || die "skopeo dir: failed"
+dfresh_dir() { s_rm "$S/$1"; s_cp "$W/dir" "$S/$1"; printf '%s' "$S/$1"; }
+L=$(dfresh_dir s-dir-json-bomb); s_rm "$L/manifest.json"
+$PY -c "import sys; open(sys.argv[1],'wb').write(b'{\"schemaVersion\":2,\"layers\":[' + b','.join([b'0'] * 1900000) + b']}')" "$(safe "$L/manifest.json")"
+case_add s-dir-manifest-json-bomb "dir:$L" json.malformed "*" none
+L=$(dfresh_dir s-dir-manifest-symlink); s_rm "$L/manifest.json"; s_ln /etc/passwd "$L/manifest.json"
+case_add s-dir-manifest-symlink "dir:$L" store.symlink "$L/manifest.json" none
+L=$(dfresh_dir s-dir-layer-fifo); d=$(info "$B" "['layers'][1]"); s_rm "$L/${d#sha256:}"; s_fifo "$L/${d#sha256:}"
+case_add s-dir-layer-fifo "dir:$L" store.special_file "$d" none
+
 echo "$n_cases" >"$OUT/count.oci"
 say "$n_cases cases so far"
 
