@@ -330,9 +330,21 @@ static void read_process(struct scan *s, int pid)
 			} else if (en == EACCES || en == EPERM) {
 				/* Kept with what status and cgroup say: its namespaces stay
 				 * unknown, never guessed, and the scan is incomplete. */
-				if (!pr.ns_unreadable) note_unreadable(s, pid, "its namespaces cannot be read (ptrace access mode)");
 				pr.ns_unreadable = 1;
 			}
+		}
+		if (pr.ns_unreadable) {
+			/* An exiting process (its memory already released) refuses
+			 * the ptrace access check too: read its state again, and say
+			 * nothing of one that is going away. */
+			cleanup_free char *again = NULL;
+			size_t alen = 0;
+			struct proc_status st2;
+			if (read_at(dfd, "status", STATUS_MAX, &again, &alen, NULL) < 0 || alen == 0 ||
+			    proc_status_parse(again, alen, &st2, NULL) < 0 || st2.state == 'Z' || st2.state == 'X' ||
+			    !strstr(again, "\nVmSize:")) /* no memory left: it is exiting */
+				return;
+			note_unreadable(s, pid, "its namespaces cannot be read (ptrace access mode)");
 		}
 		/* Half-read namespaces of a process that exited meanwhile would
 		 * read as "its own"; its folder tells whether it still exists. */
