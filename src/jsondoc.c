@@ -1,6 +1,7 @@
 /* jsondoc: see jsondoc.h. */
 #include "jsondoc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,11 @@
 static const char *const read_fields[] = {
 	"mediatype", "digest", "size", "manifests", "layers", "config", "rootfs", "diff_ids", "platform", "os",
 	"architecture", "variant", "subject", "artifacttype", "schemaversion", "repotags", "annotations",
-	"repositories", "type", "name", "name_raw", "payload", "names", "id", "layer", "parent", NULL,
+	"repositories", "type", "name", "name_raw", "payload", "names", "id", "layer", "parent",
+	/* an OCI bundle's config.json and seccomp profiles, as runc reads them */
+	"linux", "seccomp", "root", "path", "image", "defaultaction", "defaulterrnoret", "architectures",
+	"subarchitectures", "archmap", "arches", "syscalls", "action", "errnoret", "args", "index", "value", "valuetwo",
+	"op", "includes", "excludes", "caps", "minkernel", NULL,
 };
 
 /* Go's fold of a struct field name: ASCII case, KELVIN SIGN, LONG S. */
@@ -56,15 +61,15 @@ static int one_meaning(const cJSON *v, int foldcheck)
 			free(names);
 			if (dup) return -1;
 			/* names that fold to a field we read: at most one each */
-			unsigned seen = 0;
+			uint64_t seen = 0; /* one bit per read_fields entry (at most 64) */
 			for (const cJSON *a = v->child; a && foldcheck; a = a->next) {
 				char f[32];
 				if (!a->string || strlen(a->string) >= sizeof f) continue;
 				fold(a->string, f, sizeof f);
-				for (int k = 0; read_fields[k]; k++)
+				for (int k = 0; k < 64 && read_fields[k]; k++)
 					if (!strcmp(read_fields[k], f)) {
-						if (seen & (1u << k)) return -1;
-						seen |= 1u << k;
+						if (seen & (1ULL << k)) return -1;
+						seen |= 1ULL << k;
 					}
 			}
 		}

@@ -2,7 +2,8 @@
  * jsondoc: parse one JSON document of a store (index, manifest, config,
  * manifest.json) so that it has exactly one meaning.
  *
- * Why: the engines that run the images read these documents with Go's
+ * Why: the engines that run the images (and runc, an OCI bundle's
+ * config.json) read these documents with Go's
  * encoding/json, which keeps the LAST of duplicate member names, matches
  * struct fields case-insensitively (and folds U+212A KELVIN SIGN to 'k' and
  * U+017F LONG S to 's'), and refuses data after the value.  cJSON keeps the

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "jsondoc.h"
 
 /* ---- command lines ---- */
 
@@ -248,8 +249,9 @@ cJSON *pc_read_json(const char *path, ea_error_t *err)
 	cleanup_free char *data = NULL;
 	size_t len = 0;
 	if (fsx_read_file_at(dfd, slash + 1, PC_MAX_JSON, &data, &len, err) < 0) return NULL;
-	cJSON *j = cJSON_ParseWithLength(data, len);
-	if (!j) ea_fail(err, EA_E_FORMAT, "%.200s is not valid JSON", path);
+	/* one meaning, as runc reads it (duplicate keys: Go keeps the last) */
+	cJSON *j = jsondoc_parse(data, len);
+	if (!j) ea_fail(err, EA_E_FORMAT, "%.200s is not valid JSON with one meaning", path);
 	return j;
 }
 

@@ -13,7 +13,8 @@
 
 int sc_scmp_action(const char *name, long errno_ret, uint32_t *ret)
 {
-	uint32_t data = errno_ret < 0 ? EPERM_ : (uint32_t)(errno_ret > 0xffff ? 0xffff : errno_ret);
+	/* SCMP_ACT_ERRNO(x) in libseccomp keeps the low 16 bits (runc and crun pass it on) */
+	uint32_t data = errno_ret < 0 ? EPERM_ : (uint32_t)errno_ret & 0xffffu;
 	if (!strcmp(name, "SCMP_ACT_KILL") || !strcmp(name, "SCMP_ACT_KILL_THREAD")) *ret = SC_RET_KILL_THREAD;
 	else if (!strcmp(name, "SCMP_ACT_KILL_PROCESS")) *ret = SC_RET_KILL_PROCESS;
 	else if (!strcmp(name, "SCMP_ACT_TRAP")) *ret = SC_RET_TRAP;
@@ -29,7 +30,9 @@ int sc_scmp_action(const char *name, long errno_ret, uint32_t *ret)
 static long num_or(const cJSON *o, const char *key, long dflt)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long)v->valuedouble : dflt;
+	/* bounded before the conversion: (long) of 2e91 is undefined behaviour;
+	 * no index or errno is anywhere near 2^32 */
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 4294967296.0 ? (long)v->valuedouble : dflt;
 }
 
 /* Moby names the daemon's architecture as Go does. */
@@ -128,7 +131,7 @@ static int get_u64(const cJSON *o, const char *key, uint64_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (!v) { *out = 0; return 0; }
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 18446744073709551615.0) return -1;
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble >= 18446744073709551616.0) return -1; /* 2^64 */
 	*out = v->valuedouble >= 9223372036854775808.0 ? (uint64_t)(v->valuedouble - 9223372036854775808.0) + (1ull << 63)
 						      : (uint64_t)v->valuedouble;
 	return 0;

@@ -454,7 +454,8 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "mismatch");
 	} else {
-		if (l->diff_size >= 0 && (uint64_t)l->diff_size != res.tar_size) {
+		/* out of uint64_t's range is a mismatch, never a conversion (undefined) */
+		if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != res.tar_size)) {
 			report_finding(c->r, "layer.metadata_mismatch", l->id,
 				       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
 				       l->diff_size, (unsigned long long)res.tar_size);
@@ -569,7 +570,9 @@ static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_
 			continue;
 		}
 		const cJSON *sz = cJSON_GetObjectItemCaseSensitive(sizes, key);
-		if (cJSON_IsNumber(sz) && (sz->valuedouble < 0 || (uint64_t)sz->valuedouble != size)) {
+		/* (uint64_t) of 1e30 is undefined behaviour: out of range is a mismatch */
+		if (cJSON_IsNumber(sz) && (sz->valuedouble < 0 || sz->valuedouble >= 18446744073709551616.0 ||
+					   (uint64_t)sz->valuedouble != size)) {
 			img_finding(im, "blob.size_mismatch", subj, "big-data item '%.80s' is %llu bytes, recorded as %.0f", key,
 				    (unsigned long long)size, sz->valuedouble);
 			continue;

@@ -206,6 +206,10 @@ if [ -n "${ROOT[$K]:-}" ]; then
 	jedit "$S/overlay-layers/layers.json" "[l.__setitem__('diff-size', 12345) for l in j if l['id'] == '$ID']"
 	expect_fail "layers.json diff-size edited" "$S" layer.metadata_mismatch "$ID"
 
+	fresh_store $K; ID=$(facts "$S" $d "chain[1]")
+	jedit "$S/overlay-layers/layers.json" "[l.__setitem__('diff-size', 1e30) for l in j if l['id'] == '$ID']"
+	expect_fail "layers.json diff-size of 1e30 (out of any integer's range)" "$S" layer.metadata_mismatch "$ID"
+
 	fresh_store $K; ID=$(facts "$S" $d "chain[2]"); P0=$(facts "$S" $d "chain[0]"); I=$(facts "$S" $d "iid")
 	jedit "$S/overlay-layers/layers.json" "[l.__setitem__('parent', '$P0') for l in j if l['id'] == '$ID']"
 	expect_fail "layers.json parent edited to skip a layer" "$S" image.diffid_count "sha256:$I"
@@ -244,6 +248,11 @@ if [ -n "${ROOT[$K]:-}" ]; then
 	fresh_store $K; f=$(in_T "$(facts "$S" $d "bd('manifest')")") || exit 1
 	jedit "$S/overlay-images/images.json" "j[0]['big-data-sizes']['manifest'] += 1"
 	expect_fail "images.json big-data-sizes edited" "$S" blob.size_mismatch "$f"
+
+	# 1e30 does not fit any integer: a mismatch, never a conversion out of range
+	fresh_store $K; f=$(in_T "$(facts "$S" $d "bd('manifest')")") || exit 1
+	jedit "$S/overlay-images/images.json" "j[0]['big-data-sizes']['manifest'] = 1e30"
+	expect_fail "images.json big-data size of 1e30" "$S" blob.size_mismatch "$f"
 
 	fresh_store $K; f=$(in_T "$(facts "$S" $d "bd(mkey)")") || exit 1; rm "$f"
 	expect_fail "a manifest big-data file removed" "$S" blob.missing "$f"

@@ -202,3 +202,29 @@ UNIT_TEST(proc_profile_malformed)
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "mount", NULL), "allow");
 	cJSON_Delete(p);
 }
+
+/* errno values out of any range (found by fuzz_seccomp_profile: the
+ * conversion of 2e91 to long was undefined behaviour) fall back to EPERM,
+ * as an unset errnoRet does; in range they keep their low 16 bits, as
+ * libseccomp's SCMP_ACT_ERRNO(x) does (SECCOMP_RET_DATA is 16 bits). */
+UNIT_TEST(proc_profile_errno_out_of_range)
+{
+	cJSON *p = cJSON_Parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":2e91,"
+			       "\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1e300},"
+			       "{\"names\":[\"umount2\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},"
+			       "{\"names\":[\"setns\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":70000}]}");
+	CHECK(p != NULL);
+	struct sc_profile_ctx ctx = {SC_ARCH_X86_64, 0, 0, 0};
+	static const struct {
+		const char *name;
+		uint32_t ret;
+	} want[] = {{"mount", SC_RET_ERRNO | 1}, {"reboot", SC_RET_ERRNO | 1}, {"umount2", SC_RET_ERRNO | 38},
+		    {"setns", SC_RET_ERRNO | (70000 & 0xffff)}};
+	for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) {
+		struct sc_eval e;
+		ea_error_t err = {0};
+		CHECK(sc_profile_eval(p, &ctx, SC_ARCH_X86_64, sc_syscall_lookup(want[i].name), &e, &err) == 0);
+		CHECK_EQ_INT(e.ret, want[i].ret);
+	}
+	cJSON_Delete(p);
+}
