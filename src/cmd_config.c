@@ -44,8 +44,6 @@ static int check_main(int argc, char **argv)
 	/* Errors and warnings go to stdout: this command's output is them. */
 	if (diag) fputs(diag, stdout);
 	if (rc < 0) {
-		int n = 0;
-		for (const char *p = diag; p && *p; p++) n += *p == '\n';
 		printf("%s: invalid\n", path);
 		config_free(&cfg);
 		return 2;
