@@ -69,13 +69,10 @@ struct oci_dir_priv {
 	int root_fd;
 };
 
-static int oci_dir_open(struct blobsrc *s, const digest_t *d, struct blob_region *out, ea_error_t *err)
+int blob_region_open_file(int dirfd, const char *rel, struct blob_region *out, ea_error_t *err)
 {
-	struct oci_dir_priv *p = s->priv;
-	char rel[DIGEST_MAX_STR + 16];
-	snprintf(rel, sizeof rel, "blobs/%s/%s", digest_alg_name(d->alg), digest_hex(d));
 	struct stat st;
-	int fd = fsx_open_file_at(p->root_fd, rel, &st, err);
+	int fd = fsx_open_file_at(dirfd, rel, &st, err);
 	if (fd < 0) return -1;
 	out->fd = fd;
 	out->owns_fd = 1;
@@ -83,6 +80,14 @@ static int oci_dir_open(struct blobsrc *s, const digest_t *d, struct blob_region
 	out->size = (uint64_t)st.st_size;
 	snprintf(out->where, sizeof out->where, "%s", rel);
 	return 0;
+}
+
+static int oci_dir_open(struct blobsrc *s, const digest_t *d, struct blob_region *out, ea_error_t *err)
+{
+	struct oci_dir_priv *p = s->priv;
+	char rel[DIGEST_MAX_STR + 16];
+	snprintf(rel, sizeof rel, "blobs/%s/%s", digest_alg_name(d->alg), digest_hex(d));
+	return blob_region_open_file(p->root_fd, rel, out, err);
 }
 
 static void oci_dir_close(struct blobsrc *s)

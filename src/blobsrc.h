@@ -53,6 +53,11 @@ void blob_region_close(struct blob_region *r);
 int blobsrc_read_verified(struct blobsrc *s, const digest_t *d, size_t max, char **data, size_t *len,
 			  ea_error_t *err);
 
+/* The region of a whole regular file rel below dirfd, opened as the
+ * contract above says (no link followed, no FIFO blocked on); rel is also
+ * its `where`.  For the readers of folder stores. */
+int blob_region_open_file(int dirfd, const char *rel, struct blob_region *out, ea_error_t *err);
+
 /* Read len bytes at off of a region (pread, EINTR-safe); short read = EA_E_TRUNCATED. */
 int blob_region_pread(const struct blob_region *r, void *buf, size_t len, uint64_t off, ea_error_t *err);
 

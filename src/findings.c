@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "util.h"
 
 #define I 1 /* incomplete: the kind means something could not be checked */
 
@@ -115,4 +116,16 @@ const struct finding_kind *finding_kind_lookup(const char *id)
 	for (unsigned i = 0; i < finding_kinds_count; i++)
 		if (strcmp(finding_kinds[i].id, id) == 0) return &finding_kinds[i];
 	return NULL;
+}
+
+const char *finding_id_for_open_error(int code, const char *missing_id)
+{
+	switch (code) {
+	case EA_E_NOENT: return missing_id;
+	case EA_E_SYMLINK: return "store.symlink";
+	case EA_E_NOTREG: return "store.special_file";
+	case EA_E_BADNAME: return "store.bad_path";
+	case EA_E_TOOBIG: return "json.too_large";
+	default: return "store.unreadable";
+	}
 }

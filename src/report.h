@@ -35,6 +35,12 @@ struct finding_kind {
 extern const struct finding_kind finding_kinds[];
 extern const unsigned finding_kinds_count;
 const struct finding_kind *finding_kind_lookup(const char *id);
+/* The finding id for a file of a store that could not be opened or read
+ * (fsx.h's errors): a link is store.symlink, a FIFO/socket/device/folder
+ * store.special_file, a bad name store.bad_path, over a size limit
+ * json.too_large, anything else store.unreadable; absent (EA_E_NOENT) is
+ * `missing_id`, as only the caller knows what was missing. */
+const char *finding_id_for_open_error(int code, const char *missing_id);
 
 #define REPORT_MAX_FINDINGS 20000
 

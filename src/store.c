@@ -196,6 +196,15 @@ void store_audit(report_t *r, const struct store_spec *spec, const struct audit_
 	fn(r, &s, lim, js);
 }
 
+void store_layer_compare_finding(void *ctx, const char *id, const char *path, const char *msg)
+{
+	struct layer_compare *lc = ctx;
+	cleanup_free char *subj = xasprintf("%s/%s", lc->path, path);
+	report_finding(lc->r, id, subj, "%s", msg);
+	if (!strcmp(id, "store.unreadable")) lc->incomplete = 1;
+	else lc->failed = 1;
+}
+
 int store_names_have(cJSON *names, const char *want)
 {
 	cJSON *n;

@@ -104,15 +104,13 @@ static char *val_str(char *v, size_t n)
 
 static const char *open_error_id(const ea_error_t *err)
 {
+	/* meta.db's own failures first; file access as every store reads it */
 	switch (err->code) {
-	case EA_E_SYMLINK: return "store.symlink";
-	case EA_E_NOTREG: return "store.special_file";
-	case EA_E_BADNAME: return "store.bad_path";
 	case EA_E_FORMAT:
 	case EA_E_TOOBIG:
 	case EA_E_TRUNCATED: return "bbolt.corrupt";
 	case EA_E_UNSUPPORTED: return "store.unsupported";
-	default: return "store.unreadable";
+	default: return finding_id_for_open_error(err->code, "store.unreadable");
 	}
 }
 
@@ -464,21 +462,6 @@ static const char *kind_name(int k)
 	return k >= 0 && k <= 3 ? n[k] : "unknown";
 }
 
-struct snap_ctx {
-	report_t *r;
-	char *base; /* the snapshot folder's path, for subjects */
-	int failed, incomplete;
-};
-
-static void snap_finding(void *ctx, const char *id, const char *path, const char *msg)
-{
-	struct snap_ctx *k = ctx;
-	cleanup_free char *subj = xasprintf("%s/%s", k->base, path);
-	report_finding(k->r, id, subj, "%s", msg);
-	if (!strcmp(id, "store.unreadable")) k->incomplete = 1;
-	else k->failed = 1;
-}
-
 /* A committed snapshot is the extracted copy of a layer whose blob the
  * content store keeps: compare it file by file with that blob's tar
  * (tarsplit_compare_layer).  Returns 1 when it was compared. */
@@ -490,13 +473,13 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 	    !oci_trusted_layer(oc, &chain, &blob, &comp, &diffid))
 		return 0;
 	ea_error_t err = {0};
-	struct snap_ctx k = {.r = c->r, .base = xasprintf("%s/%s", c->root_path, s->path)};
+	cleanup_free char *base = xasprintf("%s/%s", c->root_path, s->path); /* the snapshot folder */
+	struct layer_compare k = {.r = c->r, .path = base};
 	int dfd = fsx_open_dir_at(root, s->path, &err);
 	if (dfd < 0) {
-		report_finding(c->r, err.code == EA_E_NOENT ? "layer.missing" : open_error_id(&err), k.base,
+		report_finding(c->r, err.code == EA_E_NOENT ? "layer.missing" : open_error_id(&err), base,
 			       "%s: snapshot folder of layer %s: %s", c->label, diffid.str, err.msg);
 		s->check = "differs";
-		free(k.base);
 		return 1;
 	}
 	struct blob_region reg = {.fd = -1};
@@ -505,23 +488,22 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 	if (blobsrc_open(src, &blob, &reg, &err) == 0) {
 		struct tarsplit_opts to = {.overlay = !strcmp(s->snapshotter, "overlayfs"),
 					   .check_added = !strcmp(s->snapshotter, "overlayfs")};
-		rc = tarsplit_compare_layer(&reg, comp, dfd, &to, snap_finding, &k, &res, &err);
+		rc = tarsplit_compare_layer(&reg, comp, dfd, &to, store_layer_compare_finding, &k, &res, &err);
 		blob_region_close(&reg);
 	}
 	close(dfd);
 	if (rc < 0) {
 		if (err.code != EA_E_INTERRUPTED)
-			report_finding(c->r, "snapshot.unverified", k.base, "%s: snapshot of layer %s could not be compared: %s",
+			report_finding(c->r, "snapshot.unverified", base, "%s: snapshot of layer %s could not be compared: %s",
 				       c->label, diffid.str, err.msg);
 		s->check = "not_verified";
 	} else if (!digest_equal(&res.diffid, &diffid)) {
-		report_finding(c->r, "layer.diffid_mismatch", k.base, "%s: the layer blob %s decompressed to %s, not %s", c->label,
+		report_finding(c->r, "layer.diffid_mismatch", base, "%s: the layer blob %s decompressed to %s, not %s", c->label,
 			       blob.str, res.diffid.str, diffid.str);
 		s->check = "differs";
 	} else {
 		s->check = k.failed ? "differs" : k.incomplete ? "not_verified" : "verified";
 	}
-	free(k.base);
 	return 1;
 }
 

@@ -82,9 +82,7 @@ struct csctx {
 	unsigned nimages, nlayers;
 	int driver_unchecked; /* a driver whose layer folders are not verified: said once */
 	int aufs_whiteouts;   /* overlay with a mount program (fuse-overlayfs): whiteouts are ".wh." files */
-	/* the layer being verified, for tarsplit findings */
-	const char *cur_layer_path;
-	int cur_failed, cur_incomplete;
+	struct layer_compare cur; /* the layer being compared with its tar-split */
 };
 
 /* One image's audit: its findings decide its verdict. */
@@ -113,12 +111,7 @@ static int safe_component(const char *s)
 
 static const char *open_err_id(const ea_error_t *err, const char *missing_id)
 {
-	return err->code == EA_E_NOENT ? missing_id
-	       : err->code == EA_E_SYMLINK ? "store.symlink"
-	       : err->code == EA_E_NOTREG ? "store.special_file"
-	       : err->code == EA_E_BADNAME ? "store.bad_path"
-	       : err->code == EA_E_TOOBIG ? "json.too_large"
-	       : "store.unreadable";
+	return finding_id_for_open_error(err->code, missing_id);
 }
 
 /* A finding about image `im`: its kind decides whether the image failed or
@@ -304,15 +297,6 @@ static void load_layers(struct csctx *c)
 				       c->layers[k].id);
 }
 
-static void ts_finding(void *ctx, const char *id, const char *path, const char *msg)
-{
-	struct csctx *c = ctx;
-	cleanup_free char *subj = xasprintf("%s/%s", c->cur_layer_path, path);
-	report_finding(c->r, id, subj, "%s", msg);
-	if (!strcmp(id, "store.unreadable")) c->cur_incomplete = 1;
-	else c->cur_failed = 1;
-}
-
 /* The layer id containers/image gives a layer with this parent and diffID
  * (storage_dest.go layerID): the diffID's hex for a base layer, else
  * sha256("<parent id>+<diffID hex>"); a layer pulled by TOC (zstd:chunked)
@@ -431,10 +415,9 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	struct tarsplit_opts to = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay,
 				   .whiteout_files = overlay && c->aufs_whiteouts};
 	struct tarsplit_result res;
-	c->cur_layer_path = l->path;
-	c->cur_failed = c->cur_incomplete = 0;
+	c->cur = (struct layer_compare){c->r, l->path, 0, 0};
 	err.code = EA_OK;
-	int rc = tarsplit_verify(tsfd, lfd, &to, ts_finding, c, &res, &err);
+	int rc = tarsplit_verify(tsfd, lfd, &to, store_layer_compare_finding, &c->cur, &res, &err);
 	l->files = res.files;
 	if (rc < 0) {
 		if (err.code == EA_E_INTERRUPTED) {
@@ -444,7 +427,7 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
 		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);
 		l->verdict = l->verdict ? l->verdict : 2;
-		if (c->cur_failed) l->verdict = 1;
+		if (c->cur.failed) l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "tarsplit_error");
 		return;
 	}
@@ -461,10 +444,10 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 				       l->diff_size, (unsigned long long)res.tar_size);
 			l->verdict = 1;
 		}
-		snprintf(l->state, sizeof l->state, c->cur_failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+		snprintf(l->state, sizeof l->state, c->cur.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
 	}
-	if (c->cur_failed) l->verdict = 1;
-	else if (c->cur_incomplete && !l->verdict) l->verdict = 2;
+	if (c->cur.failed) l->verdict = 1;
+	else if (c->cur.incomplete && !l->verdict) l->verdict = 2;
 	l->done = 1;
 }
 

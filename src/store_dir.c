@@ -33,15 +33,7 @@ static int dir_open(struct blobsrc *s, const digest_t *d, struct blob_region *ou
 	if (digest_equal(d, &p->manifest)) snprintf(rel, sizeof rel, "manifest.json");
 	else if (d->alg == DIGEST_SHA256) snprintf(rel, sizeof rel, "%s", digest_hex(d));
 	else return ea_fail(err, EA_E_NOENT, "a dir: copy names blobs by their sha256 only, not %s", d->str);
-	struct stat st;
-	int fd = fsx_open_file_at(p->root_fd, rel, &st, err);
-	if (fd < 0) return -1;
-	out->fd = fd;
-	out->owns_fd = 1;
-	out->offset = 0;
-	out->size = (uint64_t)st.st_size;
-	snprintf(out->where, sizeof out->where, "%s", rel);
-	return 0;
+	return blob_region_open_file(p->root_fd, rel, out, err);
 }
 
 static void dir_close(struct blobsrc *s)
@@ -79,13 +71,8 @@ void store_read_dir(report_t *r, const struct store_spec *spec, const struct aud
 	size_t mlen = 0;
 	if (fsx_read_file_at(root, "manifest.json", DIR_MAX_MANIFEST, &man, &mlen, &err) < 0) {
 		cleanup_free char *subj = xasprintf("%s/manifest.json", spec->path);
-		report_finding(r,
-			       err.code == EA_E_NOENT ? "json.malformed"
-			       : err.code == EA_E_SYMLINK ? "store.symlink"
-			       : err.code == EA_E_NOTREG ? "store.special_file"
-			       : err.code == EA_E_TOOBIG ? "json.too_large"
-			       : "store.unreadable",
-			       subj, "%s: manifest.json: %s", label, err.msg);
+		report_finding(r, finding_id_for_open_error(err.code, "json.malformed"), subj, "%s: manifest.json: %s", label,
+			       err.msg);
 		return;
 	}
 	struct dir_priv *p = xcalloc(1, sizeof *p);

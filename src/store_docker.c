@@ -48,9 +48,8 @@ struct dctx {
 	char imgdir[128]; /* "image/<driver>" */
 	struct dlayer *layers;
 	unsigned nimages, nlayers;
-	const char *cur_layer_path; /* for tarsplit findings */
 	const struct sig_policy *pol;
-	int cur_failed, cur_incomplete;
+	struct layer_compare cur; /* the layer being compared with its tar-split */
 	const char *only_image; /* `verify`: only the image with this name */
 	int only_found;
 };
@@ -77,21 +76,7 @@ static int read_small(struct dctx *c, const char *rel, char *out, size_t n, ea_e
 
 static const char *open_err_id(const ea_error_t *err)
 {
-	return err->code == EA_E_NOENT ? "layer.missing"
-	       : err->code == EA_E_SYMLINK ? "store.symlink"
-	       : err->code == EA_E_NOTREG ? "store.special_file"
-	       : err->code == EA_E_BADNAME ? "store.bad_path"
-	       : err->code == EA_E_TOOBIG ? "json.too_large"
-	       : "store.unreadable";
-}
-
-static void ts_finding(void *ctx, const char *id, const char *path, const char *msg)
-{
-	struct dctx *c = ctx;
-	cleanup_free char *subj = xasprintf("%s/%s", c->cur_layer_path, path);
-	report_finding(c->r, id, subj, "%s", msg);
-	if (!strcmp(id, "store.unreadable")) c->cur_incomplete = 1;
-	else c->cur_failed = 1;
+	return finding_id_for_open_error(err->code, "layer.missing");
 }
 
 /* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
@@ -178,10 +163,9 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	}
 	struct tarsplit_opts to = {.overlay = overlay, .check_added = overlay};
 	struct tarsplit_result res;
-	c->cur_layer_path = l->path;
-	c->cur_failed = c->cur_incomplete = 0;
+	c->cur = (struct layer_compare){c->r, l->path, 0, 0};
 	err.code = EA_OK;
-	int rc = tarsplit_verify(tsfd, lfd, &to, ts_finding, c, &res, &err);
+	int rc = tarsplit_verify(tsfd, lfd, &to, store_layer_compare_finding, &c->cur, &res, &err);
 	l->files = res.files;
 	if (rc < 0) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
@@ -191,7 +175,7 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 		}
 		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);
 		l->verdict = l->verdict ? l->verdict : 2;
-		if (c->cur_failed) l->verdict = 1;
+		if (c->cur.failed) l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "tarsplit_error");
 		return l;
 	}
@@ -201,10 +185,10 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "mismatch");
 	} else if (!l->verdict) {
-		snprintf(l->state, sizeof l->state, c->cur_failed ? "files_differ" : "ok");
+		snprintf(l->state, sizeof l->state, c->cur.failed ? "files_differ" : "ok");
 	}
-	if (c->cur_failed) l->verdict = 1;
-	else if (c->cur_incomplete && !l->verdict) l->verdict = 2;
+	if (c->cur.failed) l->verdict = 1;
+	else if (c->cur.incomplete && !l->verdict) l->verdict = 2;
 	l->done = 1;
 	return l;
 }

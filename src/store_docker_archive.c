@@ -91,13 +91,8 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 		goto done;
 	}
 	if (store_tar_read_member(ix, cfgname, OCI_MAX_CONFIG_BYTES, &cfg, &cfglen, &err) < 0) {
-		report_finding(r,
-			       err.code == EA_E_NOENT ? "blob.missing"
-			       : err.code == EA_E_SYMLINK ? "store.symlink"
-			       : err.code == EA_E_NOTREG ? "store.special_file"
-			       : err.code == EA_E_TOOBIG ? "json.too_large"
-			       : "store.unreadable",
-			       have_id ? want_id.str : cfgsubj, "%s: config: %s", where, err.msg);
+		report_finding(r, finding_id_for_open_error(err.code, "blob.missing"), have_id ? want_id.str : cfgsubj,
+			       "%s: config: %s", where, err.msg);
 		if (err.code == EA_E_TOOBIG || err.code == EA_E_IO) incomplete = 1;
 		else failed = 1;
 		goto done;

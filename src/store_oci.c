@@ -58,14 +58,9 @@ static cJSON *add_index_roots(report_t *r, oci_ctx_t *c, const char *label, cons
 	return idx;
 }
 
-static void finding_for_open_error(report_t *r, const char *subject, const ea_error_t *err)
+static void report_open_error(report_t *r, const char *subject, const ea_error_t *err)
 {
-	const char *id = err->code == EA_E_SYMLINK ? "store.symlink"
-			 : err->code == EA_E_NOTREG ? "store.special_file"
-			 : err->code == EA_E_BADNAME ? "store.bad_path"
-			 : err->code == EA_E_TOOBIG ? "json.too_large"
-			 : "store.unreadable";
-	report_finding(r, id, subject, "%s", err->msg);
+	report_finding(r, finding_id_for_open_error(err->code, "store.unreadable"), subject, "%s", err->msg);
 }
 
 /* blobs/<alg>/<name> entries of a layout folder. */
@@ -77,7 +72,7 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 	if (bfd < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/blobs", path_prefix);
-			finding_for_open_error(r, subj, &err);
+			report_open_error(r, subj, &err);
 		}
 		return;
 	}
@@ -95,7 +90,7 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 		int afd = fsx_open_dir_at(root, rel, &err);
 		if (afd < 0) {
 			cleanup_free char *subj = xasprintf("%s/%s", path_prefix, rel);
-			finding_for_open_error(r, subj, &err);
+			report_open_error(r, subj, &err);
 			continue;
 		}
 		DIR *ad = fdopendir(afd);
@@ -146,7 +141,7 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 	cleanup_free char *layout = NULL, *index = NULL;
 	size_t llen = 0, ilen = 0;
 	if (fsx_read_file_at(root, "oci-layout", 4096, &layout, &llen, &err) < 0) {
-		if (err.code != EA_E_NOENT) finding_for_open_error(r, label, &err);
+		if (err.code != EA_E_NOENT) report_open_error(r, label, &err);
 		check_layout_file(r, label, NULL, 0, err.msg);
 	} else {
 		check_layout_file(r, label, layout, llen, "");
@@ -156,7 +151,7 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 		if (err.code == EA_E_NOENT)
 			report_finding(r, "json.malformed", subj, "%s: no index.json", label);
 		else
-			finding_for_open_error(r, subj, &err);
+			report_open_error(r, subj, &err);
 		return;
 	}
 	struct blobsrc src;
@@ -273,7 +268,7 @@ oci_ctx_t *store_verify_tar_layout(report_t *r, const struct tar_index *ix, cons
 		if (err.code == EA_E_NOENT)
 			report_finding(r, "json.malformed", subj, "%s: no index.json", label);
 		else
-			finding_for_open_error(r, subj, &err);
+			report_open_error(r, subj, &err);
 		return NULL;
 	}
 	blobsrc_tar(src, ix, "", label);

@@ -24,6 +24,18 @@ int store_is_skopeo_dir(int dirfd);
 void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_containers_storage(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 
+/* An extracted layer compared with its tar-split record (Docker's and
+ * containers/storage's stores): tarsplit_verify hands each difference to
+ * store_layer_compare_finding (ctx: this struct), which reports it under
+ * the layer's folder `path`.  A file that differs fails the layer; one
+ * that cannot be read (store.unreadable) leaves it incomplete. */
+struct layer_compare {
+	report_t *r;
+	const char *path;
+	int failed, incomplete;
+};
+void store_layer_compare_finding(void *ctx, const char *id, const char *path, const char *msg);
+
 /* Does a JSON array of names hold `want`? (`verify` picks one image.) */
 int store_names_have(cJSON *names, const char *want);
 /* For stores that keep no manifest or signatures (Docker's store, docker save,

@@ -7,6 +7,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+void tar_header_name(const unsigned char h[512], char out[TAR_HEADER_NAME_MAX])
+{
+	size_t nl = strnlen((const char *)h, 100);
+	if (!memcmp(h + 257, "ustar", 5) && h[345]) {
+		size_t pl = strnlen((const char *)h + 345, 155);
+		memcpy(out, h + 345, pl);
+		out[pl] = '/';
+		memcpy(out + pl + 1, h, nl);
+		out[pl + 1 + nl] = '\0';
+	} else {
+		memcpy(out, h, nl);
+		out[nl] = '\0';
+	}
+}
+
 int tar_parse_number(const unsigned char *f, size_t n, uint64_t *out)
 {
 	if (n == 0) return -1;
@@ -217,18 +232,8 @@ int tar_index_open(struct tar_index *ix, int fd, const char *label, ea_error_t *
 			ea_fail(&ix->err, EA_E_TOOBIG, "%s: more than %d members", label, TAR_MAX_MEMBERS);
 			break;
 		}
-		char name[256 + 1 + 100 + 1];
-		size_t nl = strnlen((const char *)h, 100);
-		if (!memcmp(h + 257, "ustar", 5) && h[345]) {
-			size_t pl = strnlen((const char *)h + 345, 155);
-			memcpy(name, h + 345, pl);
-			name[pl] = '/';
-			memcpy(name + pl + 1, h, nl);
-			name[pl + 1 + nl] = '\0';
-		} else {
-			memcpy(name, h, nl);
-			name[nl] = '\0';
-		}
+		char name[TAR_HEADER_NAME_MAX];
+		tar_header_name(h, name);
 		const char *use = pax_path ? pax_path : long_name ? long_name : name;
 		if (ix->n == ix->cap) {
 			ix->cap = ix->cap ? ix->cap * 2 : 64;

@@ -60,6 +60,12 @@ int tar_member_region(const struct tar_index *ix, const char *name, struct blob_
 /* Parse one 512-byte header field helpers (exposed for unit tests). */
 int tar_parse_number(const unsigned char *f, size_t n, uint64_t *out);
 int tar_checksum_ok(const unsigned char h[512]);
+/* The name a header holds: ustar's prefix "/" name when the magic says
+ * ustar and the prefix is set, else the name field (NUL-terminated, at
+ * most TAR_HEADER_NAME_MAX - 1 bytes).  PAX and GNU long names override it:
+ * that is the caller's. */
+#define TAR_HEADER_NAME_MAX (155 + 1 + 100 + 1)
+void tar_header_name(const unsigned char h[512], char out[TAR_HEADER_NAME_MAX]);
 
 /* A blob source over an indexed archive holding an OCI layout at `prefix`
  * ("" or "some/dir/"). The index must outlive the source. */

@@ -245,18 +245,8 @@ static void header_done(struct ts *t)
 	}
 	struct entry *e = &t->cur;
 	memset(e, 0, offsetof(struct entry, type));
-	char raw[256 + 1 + 100 + 1];
-	size_t nl = strnlen((const char *)h, 100);
-	if (!memcmp(h + 257, "ustar", 5) && h[345]) {
-		size_t pl = strnlen((const char *)h + 345, 155);
-		memcpy(raw, h + 345, pl);
-		raw[pl] = '/';
-		memcpy(raw + pl + 1, h, nl);
-		raw[pl + 1 + nl] = '\0';
-	} else {
-		memcpy(raw, h, nl);
-		raw[nl] = '\0';
-	}
+	char raw[TAR_HEADER_NAME_MAX];
+	tar_header_name(h, raw);
 	norm_name(t->pax_path ? t->pax_path : t->long_name ? t->long_name : raw, e->name, sizeof e->name);
 	size_t ll = strnlen((const char *)h + 157, 100);
 	char lraw[101];

@@ -214,3 +214,19 @@ UNIT_TEST(store_spec_parse_forms)
 	CHECK(store_spec_parse("ocii:/x", &s, &err) < 0 && err.code == EA_E_USAGE);
 	CHECK(store_spec_parse("oci:", &s, &err) < 0);
 }
+
+/* Every error of fsx.h's file access maps to a finding of the catalog; the
+ * caller names what "absent" means. */
+UNIT_TEST(finding_id_for_open_errors)
+{
+	CHECK_EQ_STR(finding_id_for_open_error(EA_E_NOENT, "layer.missing"), "layer.missing");
+	CHECK_EQ_STR(finding_id_for_open_error(EA_E_SYMLINK, "layer.missing"), "store.symlink");
+	CHECK_EQ_STR(finding_id_for_open_error(EA_E_NOTREG, "layer.missing"), "store.special_file");
+	CHECK_EQ_STR(finding_id_for_open_error(EA_E_BADNAME, "layer.missing"), "store.bad_path");
+	CHECK_EQ_STR(finding_id_for_open_error(EA_E_TOOBIG, "layer.missing"), "json.too_large");
+	CHECK_EQ_STR(finding_id_for_open_error(EA_E_IO, "layer.missing"), "store.unreadable");
+	for (int code = EA_E_IO; code <= EA_E_INTERRUPTED; code++) {
+		const char *id = finding_id_for_open_error(code, "blob.missing");
+		CHECK(finding_kind_lookup(id) != NULL);
+	}
+}

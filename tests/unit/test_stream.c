@@ -147,3 +147,26 @@ UNIT_TEST(tar_header_checksum)
 	h[0] = 'F';
 	CHECK(!tar_checksum_ok(h));
 }
+
+/* ustar's prefix joins the name only under the ustar magic; fields that
+ * fill their whole width (no NUL) are taken whole, never read past. */
+UNIT_TEST(tar_header_name_fields)
+{
+	unsigned char h[512];
+	char name[TAR_HEADER_NAME_MAX];
+	memset(h, 0, sizeof h);
+	memcpy(h, "etc/passwd", 10);
+	tar_header_name(h, name);
+	CHECK_EQ_STR(name, "etc/passwd");
+	memcpy(h + 345, "usr/share", 9); /* a prefix without the magic: ignored (v7 tar) */
+	tar_header_name(h, name);
+	CHECK_EQ_STR(name, "etc/passwd");
+	memcpy(h + 257, "ustar", 5);
+	tar_header_name(h, name);
+	CHECK_EQ_STR(name, "usr/share/etc/passwd");
+	memset(h, 'n', 100);
+	memset(h + 345, 'p', 155);
+	tar_header_name(h, name);
+	CHECK_EQ_INT((int)strlen(name), 155 + 1 + 100);
+	CHECK(name[155] == '/' && name[0] == 'p' && name[156] == 'n');
+}
