@@ -5,6 +5,8 @@
 # that is started is recorded and stopped by eng_cleanup, by PID, also when
 # the test fails or is interrupted (install_cleanup sets the traps).
 
+. "$(dirname "${BASH_SOURCE[0]}")/containerd.sh"
+
 ENG_PIDS=()      # daemons we started
 ENG_CLEAN=()     # commands that stop what we made (run in reverse order)
 
@@ -90,20 +92,7 @@ eng_docker_start() { # -> $D (the client command)
 
 eng_ctrd_start() { # -> $C
 	mkdir -p "$T/ctrd"
-	cat >"$T/ctrd/config.toml" <<-EOF
-	version = 2
-	root = "$T/ctrd/root"
-	state = "$T/ctrd/state"
-	disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.btrfs"]
-	[grpc]
-	  address = "$T/ctrd/containerd.sock"
-	[ttrpc]
-	  address = "$T/ctrd/containerd.sock.ttrpc"
-	[debug]
-	  address = "$T/ctrd/debug.sock"
-	[metrics]
-	  address = ""
-	EOF
+	ctrd_config "$T/ctrd" >"$T/ctrd/config.toml"
 	containerd --config "$T/ctrd/config.toml" >"$T/ctrd/log" 2>&1 &
 	ENG_PIDS+=($!)
 	C="ctr -a $T/ctrd/containerd.sock"

@@ -22,6 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$here/../.." && pwd)
 PY=/usr/bin/python3
 H="$PY $here/hostile.py"
+. "$here/../helpers/containerd.sh"
 
 die() { echo "gen.sh: $*" >&2; kill -TERM $$ 2>/dev/null; exit 2; }
 [ $# -eq 1 ] || die "usage: gen.sh OUTDIR"
@@ -395,20 +396,7 @@ if command -v containerd >/dev/null && command -v ctr >/dev/null; then
 	say "containerd store"
 	CT=$W/ctrd; s_mkdir "$CT"
 	CPID=
-	cat >"$(safe "$CT/config.toml")" <<-EOF
-	version = 2
-	root = "$CT/root"
-	state = "$CT/state"
-	disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.btrfs"]
-	[grpc]
-	  address = "$CT/c.sock"
-	[ttrpc]
-	  address = "$CT/c.sock.ttrpc"
-	[debug]
-	  address = "$CT/debug.sock"
-	[metrics]
-	  address = ""
-	EOF
+	ctrd_config "$CT" "$CT/c.sock" >"$(safe "$CT/config.toml")"
 	containerd --config "$CT/config.toml" >"$(safe "$CT/log")" 2>&1 &
 	CPID=$!
 	up=0

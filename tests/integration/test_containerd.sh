@@ -7,6 +7,7 @@
 # aarch64 build under qemu.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fixtures.sh"
+. "$TOP/tests/helpers/containerd.sh"
 
 for tool in containerd ctr umoci skopeo timeout; do
 	if ! command -v $tool >/dev/null; then
@@ -30,20 +31,7 @@ trap 'stop_ctrd; rm -rf "$T"' EXIT
 # start_ctrd: containerd on $CT/root, listening on $CT/containerd.sock.
 start_ctrd() {
 	mkdir -p "$CT"
-	cat >"$CT/config.toml" <<-EOF
-	version = 2
-	root = "$CT/root"
-	state = "$CT/state"
-	disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.btrfs"]
-	[grpc]
-	  address = "$CT/containerd.sock"
-	[ttrpc]
-	  address = "$CT/containerd.sock.ttrpc"
-	[debug]
-	  address = "$CT/debug.sock"
-	[metrics]
-	  address = ""
-	EOF
+	ctrd_config "$CT" >"$CT/config.toml"
 	containerd --config "$CT/config.toml" >>"$CT/log" 2>&1 &
 	CPID=$!
 	for _ in $(seq 100); do
