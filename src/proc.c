@@ -908,7 +908,7 @@ void proc_audit(report_t *r, int pid, int deep)
 	}
 	closedir(d);
 	if (deep) proc_ptrace_release_pending(2000);
-	qsort(s.p, s.np, sizeof *s.p, cmp_prec);
+	if (s.np > 1) qsort(s.p, s.np, sizeof *s.p, cmp_prec); /* no process read: s.p is NULL (qsort's argument is nonnull) */
 
 	if (pid && !find(&s, pid)) {
 		char subj[32];
