@@ -91,7 +91,8 @@ int pc_copy(char *dst, size_t n, const char *src);
  * may be NULL; dockerds: the daemons seen in the scan. */
 void container_load(struct container *c, const struct shim_info *shim, const struct dockerd_info *dockerds,
 		    int ndockerds);
-/* Read a JSON file (bounded, not through a symbolic link at the file). */
+/* Read a JSON file (bounded, not through a symbolic link at the file) with
+ * one meaning, as runc reads it (jsondoc.h): else NULL, EA_E_FORMAT. */
 cJSON *pc_read_json(const char *path, ea_error_t *err);
 
 #endif

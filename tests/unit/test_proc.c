@@ -1,8 +1,10 @@
 /* Unit tests of the pure parts of the /proc audit: status lines,
  * capabilities, cgroup paths, runtime command lines, mountinfo. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "proc_cgroup.h"
@@ -227,4 +229,41 @@ UNIT_TEST(proc_mountinfo_root_to_host_path)
 	CHECK(mountinfo_host_path(host, strlen(host), 254, 16, "/other", out, sizeof out) < 0);
 	CHECK(mountinfo_host_path(host, strlen(host), 9, 9, "/x", out, sizeof out) < 0);
 	CHECK(mountinfo_root("junk\n1 2\n", 9, root, sizeof root, &maj, &min) < 0);
+}
+
+/* A bundle's config.json is read as runc reads it, or refused: two
+ * "seccomp" members (or "seccomp" and "Seccomp") would give runc one filter
+ * and the audit another. */
+UNIT_TEST(proc_bundle_config_one_meaning)
+{
+	char dir[] = "/tmp/edgeaudit-unit.XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[64];
+	snprintf(path, sizeof path, "%s/config.json", dir);
+	static const struct {
+		const char *doc;
+		int ok;
+	} cases[] = {
+		{"{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"}}}", 1},
+		{"{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"},\"seccomp\":null}}", 0},
+		{"{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"},\"Seccomp\":null}}", 0},
+		{"{\"root\":{\"path\":\"rootfs\"}} {}", 0},
+	};
+	int fails = 0;
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		FILE *f = fopen(path, "w");
+		if (!f) { fails++; break; }
+		fputs(cases[i].doc, f);
+		fclose(f);
+		ea_error_t err = {0};
+		cJSON *j = pc_read_json(path, &err);
+		if ((j != NULL) != cases[i].ok || (!j && err.code != EA_E_FORMAT)) {
+			fprintf(stderr, "#   case %u: got %s (%s)\n", i, j ? "parsed" : "refused", err.msg);
+			fails++;
+		}
+		cJSON_Delete(j);
+	}
+	unlink(path);
+	rmdir(dir);
+	CHECK_EQ_INT(fails, 0);
 }
