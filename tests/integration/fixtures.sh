@@ -36,6 +36,40 @@ mk_umoci_layout() {
 base_layout() {
 	if [ ! -d "$T/base" ]; then mk_umoci_layout "$T/base" bb; fi
 }
+# whiteout_layout DIR: the base image with bin/false deleted in a fourth
+# layer, as umoci repack writes the whiteout.  DIR must be under $T.
+whiteout_layout() {
+	case "$1" in "$T"/?*) ;; *) echo "fatal: whiteout_layout: '$1' is not under $T" >&2; exit 1 ;; esac
+	base_layout
+	cp -a "$T/base" "$1"
+	umoci unpack --image "$1:bb" "$1-bundle" >/dev/null
+	rm "$1-bundle/rootfs/bin/false"
+	umoci repack --image "$1:bb" "$1-bundle" >/dev/null
+	umoci gc --layout "$1" >/dev/null
+}
+# extracted_layer_tampers PREFIX STORE-KEY DRIVER: the tampers of files in
+# an engine's extracted layer folders that every engine store reader must
+# catch (a byte changed, which also breaks the diffID; a file added; one
+# removed; a mode and an owner changed).  Uses the suite's fresh_store,
+# ldir (layer folder by index) and expect_fail.
+extracted_layer_tampers() {
+	local pre=$1 key=$2 d=$3 L
+	fresh_store "$key"; L=$(ldir "$d" 0) || exit 1; printf 'X' | dd of="$L/bin/busybox" bs=1 seek=5000 conv=notrunc status=none
+	expect_fail "a byte changed in a layer file" "$S" layer.file_modified "$L/bin/busybox"
+	has_finding layer.diffid_mismatch "$L" && ok "$pre tamper: the same layer no longer hashes to its diffID" || not_ok "diffid mismatch too" "$(findings_of)"
+
+	fresh_store "$key"; L=$(ldir "$d" 0) || exit 1; echo evil >"$L/bin/evil"
+	expect_fail "a file added to a layer folder" "$S" layer.file_added "$L/bin/evil"
+
+	fresh_store "$key"; L=$(ldir "$d" 1) || exit 1; rm "$L/etc/extra.txt"
+	expect_fail "a file removed from a layer folder" "$S" layer.file_missing "$L/etc/extra.txt"
+
+	fresh_store "$key"; L=$(ldir "$d" 0) || exit 1; chmod 4755 "$L/bin/busybox"
+	expect_fail "a file chmod-ed (setuid)" "$S" layer.file_attr_mismatch "$L/bin/busybox"
+
+	fresh_store "$key"; L=$(ldir "$d" 1) || exit 1; chown 1000:1000 "$L/etc/extra.txt"
+	expect_fail "a file chown-ed" "$S" layer.file_attr_mismatch "$L/etc/extra.txt"
+}
 fresh() {
 	rm -rf "$1"
 	cp -a "$T/base" "$1"

@@ -42,12 +42,7 @@ jedit() {
 }
 
 # An image with a whiteout (bin/false deleted in the top layer): 4 layers.
-base_layout
-cp -a "$T/base" "$T/wh"
-umoci unpack --image "$T/wh:bb" "$T/wh-bundle" >/dev/null
-rm "$T/wh-bundle/rootfs/bin/false"
-umoci repack --image "$T/wh:bb" "$T/wh-bundle" >/dev/null
-umoci gc --layout "$T/wh" >/dev/null
+whiteout_layout "$T/wh"
 
 # Stores written by skopeo (no daemon) and by podman load, each driver.
 declare -A ROOT
@@ -169,21 +164,7 @@ ldir() { in_T "$(facts "$S" "$1" "dirs[$2]")"; } # DRIVER INDEX
 K=podman-overlay; [ -n "${ROOT[$K]:-}" ] || K=skopeo-overlay
 if [ -n "${ROOT[$K]:-}" ]; then
 	d=overlay
-	fresh_store $K; L=$(ldir $d 0) || exit 1; printf 'X' | dd of="$L/bin/busybox" bs=1 seek=5000 conv=notrunc status=none
-	expect_fail "a byte changed in a layer file" "$S" layer.file_modified "$L/bin/busybox"
-	has_finding layer.diffid_mismatch "$L" && ok "cstorage tamper: the same layer no longer hashes to its diffID" || not_ok "diffid mismatch too" "$(findings_of)"
-
-	fresh_store $K; L=$(ldir $d 0) || exit 1; echo evil >"$L/bin/evil"
-	expect_fail "a file added to a layer folder" "$S" layer.file_added "$L/bin/evil"
-
-	fresh_store $K; L=$(ldir $d 1) || exit 1; rm "$L/etc/extra.txt"
-	expect_fail "a file removed from a layer folder" "$S" layer.file_missing "$L/etc/extra.txt"
-
-	fresh_store $K; L=$(ldir $d 0) || exit 1; chmod 4755 "$L/bin/busybox"
-	expect_fail "a file chmod-ed (setuid)" "$S" layer.file_attr_mismatch "$L/bin/busybox"
-
-	fresh_store $K; L=$(ldir $d 1) || exit 1; chown 1000:1000 "$L/etc/extra.txt"
-	expect_fail "a file chown-ed" "$S" layer.file_attr_mismatch "$L/etc/extra.txt"
+	extracted_layer_tampers cstorage $K $d
 
 	fresh_store $K; L=$(ldir $d 3) || exit 1; rm "$L/bin/false"
 	expect_fail "an overlay whiteout removed" "$S" layer.file_missing "$L/bin/false"
