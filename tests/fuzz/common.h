@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -118,6 +120,29 @@ static inline void fz_put(const char *rel, const void *data, size_t n)
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, data, n) != (ssize_t)n) abort();
 	close(fd);
+}
+
+/* Copy the fixture at rel (see fz_fixture) to `to` below fz_tmpdir(), when
+ * the fixture is there. */
+static inline void fz_copy_fixture(const char *rel, const char *to)
+{
+	size_t n;
+	const char *p = fz_fixture(rel);
+	char *d = p ? fz_read(p, &n) : NULL;
+	if (d) fz_put(to, d, n);
+	free(d);
+}
+
+/* Whatever a hostile input put into the findings, the report must still
+ * render as valid JSON (FUZZ_DEBUG=1 prints it, to check a seed by hand). */
+static inline void fz_check_report_json(report_t *r)
+{
+	char *j = report_render_json(r, SEV_HIGH, 0, 0);
+	if (getenv("FUZZ_DEBUG")) fprintf(stderr, "%s\n", j);
+	cJSON *back = cJSON_Parse(j);
+	if (!back) abort();
+	cJSON_Delete(back);
+	free(j);
 }
 
 /* Rewrite the header checksums along a tar's member chain (as a forger

@@ -11,15 +11,6 @@
 
 static struct sig_policy *pol;
 
-static void copy_fixture(const char *rel, const char *to)
-{
-	size_t n;
-	const char *p = fz_fixture(rel);
-	char *d = p ? fz_read(p, &n) : NULL;
-	if (d) fz_put(to, d, n);
-	free(d);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -32,8 +23,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		snprintf(p, sizeof p, "%s/%s", t, dirs[i]);
 		if (mkdir(p, 0755) < 0) abort();
 	}
-	copy_fixture("notation/notation-e2e/config/localkeys/e2e.crt", "x509/ca/e2e/e2e.crt");
-	copy_fixture("notation/notation-e2e/config/timestamp/globalsignTSARoot.cer", "x509/tsa/e2e/globalsign.cer");
+	fz_copy_fixture("notation/notation-e2e/config/localkeys/e2e.crt", "x509/ca/e2e/e2e.crt");
+	fz_copy_fixture("notation/notation-e2e/config/timestamp/globalsignTSARoot.cer", "x509/tsa/e2e/globalsign.cer");
 	static const char tp[] =
 		"{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"e2e\",\"registryScopes\":[\"*\"],"
 		"\"signatureVerification\":{\"level\":\"strict\"},\"trustStores\":[\"ca:e2e\",\"tsa:e2e\"],"

@@ -11,15 +11,6 @@
 
 static int store_fd = -1;
 
-static void copy_fixture(const char *rel, const char *to)
-{
-	size_t n;
-	const char *p = fz_fixture(rel);
-	char *d = p ? fz_read(p, &n) : NULL;
-	if (d) fz_put(to, d, n);
-	free(d);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -32,10 +23,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		snprintf(p, sizeof p, "%s/%s", t, dirs[i]);
 		if (mkdir(p, 0755) < 0) abort();
 	}
-	copy_fixture("cosign/containers-image-signature/fixtures/cosign.pub", "keys/cosign.pub");
-	copy_fixture("cosign/root-signing/trusted_root.json", "trusted_root.json");
-	copy_fixture("notation/notation-e2e/config/trustpolicies/trustpolicy.json", "notation/trustpolicy.json");
-	copy_fixture("notation/notation-e2e/config/localkeys/e2e.crt", "notation/store/x509/ca/e2e/e2e.crt");
+	fz_copy_fixture("cosign/containers-image-signature/fixtures/cosign.pub", "keys/cosign.pub");
+	fz_copy_fixture("cosign/root-signing/trusted_root.json", "trusted_root.json");
+	fz_copy_fixture("notation/notation-e2e/config/trustpolicies/trustpolicy.json", "notation/trustpolicy.json");
+	fz_copy_fixture("notation/notation-e2e/config/localkeys/e2e.crt", "notation/store/x509/ca/e2e/e2e.crt");
 	snprintf(p, sizeof p, "%s/notation/store", t);
 	ea_error_t err;
 	store_fd = fsx_open_root(p, &err);
