@@ -207,22 +207,7 @@ L=$(fresh o-zstd-window); hp layer "$L" bad 0 "$W/window.zst" application/vnd.oc
 case_add o-zstd-1gib-window "oci:$L" layer.bomb "$($H info "$L" bad | $PY -c 'import json,sys; print(json.load(sys.stdin)["layers"][0])')" good
 
 # Indexes nested past the depth limit (each a real blob naming the next).
-L=$(fresh o-nested-index)
-$PY - "$(safe "$L")" <<'PYEOF'
-import hashlib, json, os, sys
-lay = sys.argv[1]
-idx = json.load(open(os.path.join(lay, 'index.json')))
-i = [(d.get('annotations') or {}).get('org.opencontainers.image.ref.name') for d in idx['manifests']].index('bad')
-d = dict(idx['manifests'][i]); d.pop('annotations', None)
-for _ in range(12):
-    raw = json.dumps({'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.index.v1+json', 'manifests': [d]}).encode()
-    h = hashlib.sha256(raw).hexdigest()
-    open(os.path.join(lay, 'blobs', 'sha256', h), 'wb').write(raw)
-    d = {'mediaType': 'application/vnd.oci.image.index.v1+json', 'digest': 'sha256:' + h, 'size': len(raw)}
-d['annotations'] = {'org.opencontainers.image.ref.name': 'bad'}
-idx['manifests'][i] = d
-json.dump(idx, open(os.path.join(lay, 'index.json'), 'w'))
-PYEOF
+L=$(fresh o-nested-index); $H nest-index "$(safe "$L")" bad 12 1
 case_add o-index-nested-12-deep "oci:$L" json.malformed "*" good
 
 # Amplification: what a few bytes on disk may make the verifier hold.
@@ -240,22 +225,7 @@ hp index "$L" "out = b'{\"schemaVersion\":2,\"manifests\":[' + b','.join([b'0'] 
 case_add o-json-bomb-index "oci:$L" json.malformed "oci:$L" blobscan
 # "billion laughs": an index naming one index 100 times, that one the next
 # 100 times, ...: a million images from four small blobs.
-L=$(fresh o-billion-laughs)
-$PY - "$(safe "$L")" <<'PYEOF'
-import hashlib, json, os, sys
-lay = sys.argv[1]
-idx = json.load(open(os.path.join(lay, 'index.json')))
-i = [(d.get('annotations') or {}).get('org.opencontainers.image.ref.name') for d in idx['manifests']].index('bad')
-d = dict(idx['manifests'][i]); d.pop('annotations', None)
-for _ in range(3):
-    raw = json.dumps({'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.index.v1+json', 'manifests': [d] * 100}).encode()
-    h = hashlib.sha256(raw).hexdigest()
-    open(os.path.join(lay, 'blobs', 'sha256', h), 'wb').write(raw)
-    d = {'mediaType': 'application/vnd.oci.image.index.v1+json', 'digest': 'sha256:' + h, 'size': len(raw)}
-d['annotations'] = {'org.opencontainers.image.ref.name': 'bad'}
-idx['manifests'][i] = d
-json.dump(idx, open(os.path.join(lay, 'index.json'), 'w'))
-PYEOF
+L=$(fresh o-billion-laughs); $H nest-index "$(safe "$L")" bad 3 100
 case_add o-billion-laughs-index "oci:$L" audit.findings_truncated "oci:$L" good
 
 # ---------------------------------------------------------------- oci-archive (tar) and docker-archive

@@ -14,6 +14,8 @@ blob paths made here are <layout>/blobs/sha256/<hex we computed>.
                                              then PY may append raw blocks: `add(hdr(...), data)`
   hostile.py tar-edit IN.tar OUT.tar 'PY'    rewrite members: PY sees `members` [(TarInfo, data)]
   hostile.py bbolt DB CMD ARGS               page surgery on a bbolt file (see bb_* below)
+  hostile.py nest-index LAYOUT TAG DEPTH FAN  TAG's entry becomes DEPTH index blobs, each naming
+                                             the one below FAN times (the last names the image)
   hostile.py deep N                          JSON nested N deep on stdout
 """
 import hashlib
@@ -263,6 +265,19 @@ def main():
         tar_edit(*a)
     elif cmd == 'bbolt':
         bbolt(a[0], a[1], a[2:])
+    elif cmd == 'nest-index':
+        lay, tag, depth, fan = a[0], a[1], int(a[2]), int(a[3])
+        idx, i = find(lay, tag)
+        d = dict(idx['manifests'][i])
+        ann = d.pop('annotations', None)
+        for _ in range(depth):
+            raw = json.dumps({'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.index.v1+json',
+                              'manifests': [d] * fan}).encode()
+            dg, size = put_blob(lay, raw)
+            d = {'mediaType': 'application/vnd.oci.image.index.v1+json', 'digest': dg, 'size': size}
+        d['annotations'] = ann
+        idx['manifests'][i] = d
+        save_index(lay, idx)
     elif cmd == 'deep':
         n = int(a[0])
         sys.stdout.write('[' * n + ']' * n)
