@@ -34,9 +34,8 @@ static void check_layout_file(report_t *r, const char *label, const char *bytes,
 	cJSON_Delete(j);
 }
 
-/* Parse index.json and add its manifests as roots. Returns the parsed index
- * (to keep alive during oci_run) or NULL after a finding. */
-static cJSON *add_index_roots(report_t *r, oci_ctx_t *c, const char *label, const char *bytes, size_t len)
+/* See store_readers.h. */
+cJSON *store_oci_index_roots(report_t *r, oci_ctx_t *c, const char *label, const char *bytes, size_t len)
 {
 	cJSON *idx = jsondoc_parse(bytes, len); /* one meaning, as the engine reads it */
 	cJSON *ms = cJSON_GetObjectItemCaseSensitive(idx, "manifests");
@@ -161,7 +160,7 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 	}
 	struct oci_opts o = oci_opts_for(lim);
 	oci_ctx_t *c = oci_new(r, &src, &o);
-	cJSON *idx = add_index_roots(r, c, label, index, ilen);
+	cJSON *idx = store_oci_index_roots(r, c, label, index, ilen);
 	int n = idx ? oci_run(c) : 0;
 	cJSON_AddNumberToObject(sj, "images", n);
 	if (!lim->only_image) store_scan_blob_dirs(r, c, root, label, label, "referenced by no index or manifest", sj); /* `verify` looks at one image only */
@@ -274,7 +273,7 @@ oci_ctx_t *store_verify_tar_layout(report_t *r, const struct tar_index *ix, cons
 	blobsrc_tar(src, ix, "", label);
 	struct oci_opts o = oci_opts_for(lim);
 	oci_ctx_t *c = oci_new(r, src, &o);
-	*idx_out = add_index_roots(r, c, label, index, ilen);
+	*idx_out = store_oci_index_roots(r, c, label, index, ilen);
 	int n = *idx_out ? oci_run(c) : 0;
 	cJSON_AddNumberToObject(sj, "images", n);
 	if (!lim->only_image) scan_tar_blobs(r, c, ix, label, sj);

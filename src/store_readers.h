@@ -52,6 +52,13 @@ static inline struct oci_opts oci_opts_for(const struct audit_limits *lim)
 	return o;
 }
 
+/* Parse an OCI layout's index.json (with one meaning, jsondoc.h) and add
+ * its manifests as roots of c, named by their ref.name annotation.  Returns
+ * the parsed index (keep it alive during oci_run) or NULL after a
+ * json.malformed finding.  Shared by the layout and archive readers and
+ * the fuzz_oci harness. */
+cJSON *store_oci_index_roots(report_t *r, oci_ctx_t *c, const char *label, const char *bytes, size_t len);
+
 /* blobs/<alg>/<name> below root: blobs nothing references (blob.unreferenced,
  * info; `unref_why` says by what) and entries that are no regular file.
  * Subjects are path_prefix + "/blobs/...". c may be NULL (nothing known

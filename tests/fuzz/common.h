@@ -173,6 +173,19 @@ static inline void fz_fix_tar_checksums(uint8_t *p, size_t n)
 	}
 }
 
+/* The input as a tar in fz_memfd; fix: its header checksums rewritten first
+ * (fz_fix_tar_checksums). */
+static inline int fz_tar_memfd(const uint8_t *data, size_t size, int fix)
+{
+	uint8_t *buf = malloc(size ? size : 1);
+	if (!buf) abort();
+	memcpy(buf, data, size);
+	if (fix) fz_fix_tar_checksums(buf, size);
+	int fd = fz_memfd(buf, size);
+	free(buf);
+	return fd;
+}
+
 /* Take a byte of options off the front of the input (0 when empty). */
 static inline uint8_t fz_take_byte(const uint8_t **data, size_t *size)
 {

@@ -10,11 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t opt = fz_take_byte(&data, &size);
-	uint8_t *buf = malloc(size ? size : 1);
-	memcpy(buf, data, size);
-	if (opt & 2) fz_fix_tar_checksums(buf, size);
-	int fd = fz_memfd(buf, size);
-	free(buf);
+	int fd = fz_tar_memfd(data, size, opt & 2);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	report_t *r = report_new();

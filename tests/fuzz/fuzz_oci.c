@@ -1,7 +1,7 @@
 /* The image verifier (oci.c, blobcheck.c, and sig.c with a policy): an OCI
  * layout held in memory.  The input is documents separated by a line
  * "--8<--":
- *   doc 0      index.json (its manifests[] become the roots, as store_oci.c does)
+ *   doc 0      index.json (its manifests[] become the roots, through store_oci.c)
  *   doc 1..15  blobs: manifests, configs, indexes, layers, signatures
  * Inside a document, "@dN" stands for "sha256:<hex of doc N>", "@DN" for the
  * sha512 form and "@sN" for doc N's size (N one hex digit), replaced from the
@@ -16,6 +16,7 @@
 #include "oci.h"
 #include "report.h"
 #include "sig_int.h"
+#include "store_readers.h"
 
 #define MAXDOCS 16
 static const char SEP[] = "\n--8<--\n";
@@ -142,20 +143,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     .pol = (opt & 1) ? pol : NULL,
 			     .only_image = (opt & 2) ? "app" : NULL};
 	oci_ctx_t *c = oci_new(r, &src, &o);
-	/* index.json as store_oci.c reads it */
-	cJSON *idx = cJSON_ParseWithLength((const char *)fin[0], flen[0]);
-	cJSON *mans = cJSON_GetObjectItemCaseSensitive(idx, "manifests");
-	if (cJSON_IsObject(idx) && cJSON_IsArray(mans)) {
-		int i = 0;
-		cJSON *m;
-		cJSON_ArrayForEach(m, mans) {
-			char where[64];
-			snprintf(where, sizeof where, "index.json manifests[%d]", i++);
-			cJSON *ann = cJSON_GetObjectItemCaseSensitive(m, "annotations");
-			const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ann, "org.opencontainers.image.ref.name"));
-			const char *names[1] = {name};
-			oci_add_root(c, m, names, name ? 1 : 0, where);
-		}
+	/* index.json read by the layout reader's own code */
+	cJSON *idx = store_oci_index_roots(r, c, src.label, (const char *)fin[0], flen[0]);
+	if (idx) {
 		(void)oci_run(c);
 		for (int k = 1; k < n; k++) {
 			(void)oci_referenced(c, &ms.d256[k]);

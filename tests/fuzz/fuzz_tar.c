@@ -8,11 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t opt = fz_take_byte(&data, &size);
-	uint8_t *buf = malloc(size ? size : 1);
-	memcpy(buf, data, size);
-	if (opt & 1) fz_fix_tar_checksums(buf, size);
-	int fd = fz_memfd(buf, size);
-	free(buf);
+	int fd = fz_tar_memfd(data, size, opt & 1);
 	struct tar_index ix;
 	ea_error_t err = {0};
 	if (tar_index_open(&ix, fd, "fuzz.tar", &err) < 0) {
