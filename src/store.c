@@ -1,6 +1,7 @@
 /* store: see store.h. */
 #include "store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -203,6 +204,19 @@ void store_layer_compare_finding(void *ctx, const char *id, const char *path, co
 	report_finding(lc->r, id, subj, "%s", msg);
 	if (!strcmp(id, "store.unreadable")) lc->incomplete = 1;
 	else lc->failed = 1;
+}
+
+void store_scan_stopped(report_t *r, const char *subject)
+{
+	char why[128];
+	snprintf(why, sizeof why, "more than %lu entries: the rest were not scanned for unreferenced or special files",
+		 STORE_MAX_BLOB_ENTRIES);
+	report_unchecked_kind(r, "store.unreadable", subject, why);
+}
+
+void store_entry_unreadable(report_t *r, const char *subject, int errnum)
+{
+	if (errnum != ENOENT) report_finding(r, "store.unreadable", subject, "cannot stat the entry: %s", strerror(errnum));
 }
 
 int store_names_have(cJSON *names, const char *want)

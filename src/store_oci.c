@@ -78,11 +78,13 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 	DIR *top = fdopendir(bfd);
 	if (!top) {
 		close(bfd);
+		cleanup_free char *subj = xasprintf("%s/blobs", path_prefix);
+		report_finding(r, "store.unreadable", subj, "cannot list the folder: %s", strerror(errno));
 		return;
 	}
 	unsigned long total = 0, unref = 0;
 	struct dirent *ae;
-	while ((ae = readdir(top)) && total < 2000000) {
+	while ((ae = readdir(top)) && total < STORE_MAX_BLOB_ENTRIES) {
 		if (!strcmp(ae->d_name, ".") || !strcmp(ae->d_name, "..")) continue;
 		char rel[300];
 		snprintf(rel, sizeof rel, "blobs/%.200s", ae->d_name);
@@ -95,14 +97,20 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 		DIR *ad = fdopendir(afd);
 		if (!ad) {
 			close(afd);
+			cleanup_free char *subj = xasprintf("%s/%s", path_prefix, rel);
+			report_finding(r, "store.unreadable", subj, "cannot list the folder: %s", strerror(errno));
 			continue;
 		}
 		struct dirent *be;
-		while ((be = readdir(ad)) && total < 2000000) {
+		while ((be = readdir(ad)) && total < STORE_MAX_BLOB_ENTRIES) {
 			if (!strcmp(be->d_name, ".") || !strcmp(be->d_name, "..")) continue;
 			total++;
 			struct stat st;
-			if (fstatat(dirfd(ad), be->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+			if (fstatat(dirfd(ad), be->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				cleanup_free char *subj = xasprintf("%s/%s/%.200s", path_prefix, rel, be->d_name);
+				store_entry_unreadable(r, subj, errno);
+				continue;
+			}
 			char dstr[DIGEST_MAX_STR + 300];
 			snprintf(dstr, sizeof dstr, "%.200s:%.200s", ae->d_name, be->d_name);
 			digest_t d;
@@ -123,6 +131,10 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 		closedir(ad);
 	}
 	closedir(top);
+	if (total >= STORE_MAX_BLOB_ENTRIES) {
+		cleanup_free char *subj = xasprintf("%s/blobs", path_prefix);
+		store_scan_stopped(r, subj);
+	}
 	cJSON_AddNumberToObject(sj, "blob_files", (double)total);
 	cJSON_AddNumberToObject(sj, "unreferenced_blobs", (double)unref);
 }

@@ -57,6 +57,15 @@ static inline struct oci_opts oci_opts_for(const struct audit_limits *lim)
  * the parsed index (keep it alive during oci_run) or NULL after a
  * json.malformed finding.  Shared by the layout and archive readers and
  * the fuzz_oci harness. */
+/* Blob folder entries read at most (a folder of millions is hostile):
+ * past it the rest is reported unread (store_scan_stopped), never skipped
+ * in silence. */
+#define STORE_MAX_BLOB_ENTRIES 2000000UL
+void store_scan_stopped(report_t *r, const char *subject);
+/* An entry that vanished (ENOENT) between readdir and stat is skipped;
+ * any other stat failure is store.unreadable. */
+void store_entry_unreadable(report_t *r, const char *subject, int errnum);
+
 cJSON *store_oci_index_roots(report_t *r, oci_ctx_t *c, const char *label, const char *bytes, size_t len);
 
 /* blobs/<alg>/<name> below root: blobs nothing references (blob.unreferenced,

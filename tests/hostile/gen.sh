@@ -136,6 +136,11 @@ L=$(fresh o-unreadable); d=$(info "$L" "['layers'][1]"); s_chmod 000 "$(bp "$L" 
 case_add o-unreadable-layer "oci:$L" store.unreadable "$d" good nodac
 L=$(fresh o-unreadable-manifest); d=$(info "$L" "['manifest']"); s_chmod 000 "$(bp "$L" "$d")"
 case_add o-unreadable-manifest "oci:$L" store.unreadable "$d" good nodac
+# A blob folder that can be listed but not searched (mode 0444): its entries
+# cannot be stat-ed, so the unreferenced-blob scan says so, never skips them.
+L=$(fresh o-unsearchable-blob-dir); s_mkdir "$L/blobs/sha384"; printf x | s_write "$L/blobs/sha384/stray"
+s_chmod 0444 "$L/blobs/sha384"
+case_add o-unsearchable-blob-folder "oci:$L" store.unreadable "oci:$L/blobs/sha384/stray" good nodac
 
 # 1 GiB JSON (sparse): a manifest whose descriptor lies about its size, a
 # config that declares it, and index.json itself.
