@@ -393,9 +393,28 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 	struct dirent *e;
 	cJSON *drivers = cJSON_AddArrayToObject(sj, "drivers");
 	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof c.driver) continue;
+		if (e->d_name[0] == '.') continue;
+		/* image/<driver>: a link or special file here would hide a driver's
+		 * images from the audit; say so, never skip it in silence */
+		cleanup_free char *subj = xasprintf("%s/image/%.200s", spec->path, e->d_name);
 		struct stat st;
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			store_entry_unreadable(r, subj, errno);
+			continue;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			report_finding(r, "store.symlink", subj, "%s: a driver folder that is a symbolic link (not followed)", c.label);
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+			report_finding(r, "store.special_file", subj, "%s: an entry that is a %s", c.label, fsx_type_name(st.st_mode));
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) continue; /* a stray file: no driver */
+		if (strlen(e->d_name) >= sizeof c.driver) {
+			report_finding(r, "store.bad_path", subj, "%s: a driver folder name over %zu bytes", c.label, sizeof c.driver - 1);
+			continue;
+		}
 		snprintf(c.driver, sizeof c.driver, "%s", e->d_name);
 		snprintf(c.imgdir, sizeof c.imgdir, "image/%s", e->d_name);
 		cJSON_AddItemToArray(drivers, cJSON_CreateString(e->d_name));

@@ -142,6 +142,11 @@ if [ -n "${ROOT[overlay2]:-}" ]; then
 	fresh_store $d; L=$(ldir $d 1) || exit 1; mv "$L" "$L.real"; ln -s /etc "$L"
 	expect_fail "a layer folder replaced by a symlink" "$S" store.symlink "$L"
 
+	# the driver's whole image folder moved away and linked back: its images
+	# must not vanish from the audit in silence
+	fresh_store $d; mv "$S/image/$d" "$T/moved-$d"; ln -s "$T/moved-$d" "$S/image/$d"
+	expect_fail "image/$d replaced by a symlink" "$S" store.symlink "$S/image/$d"
+
 	fresh_store $d; L=$(ldir $d 1) || exit 1; rm "$L/etc/extra.txt"; mkfifo "$L/etc/extra.txt"
 	OUT=$(timeout 30 "$EA" images --store "docker:$S" 2>/dev/null); RC=$?
 	[ $RC -eq 1 ] && has_finding layer.file_attr_mismatch "$L/etc/extra.txt" && ok "docker tamper: a layer file replaced by a FIFO -> layer.file_attr_mismatch (no hang)" || not_ok "fifo in layer" "rc=$RC $(findings_of)"
