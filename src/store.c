@@ -206,12 +206,16 @@ void store_layer_compare_finding(void *ctx, const char *id, const char *path, co
 	else lc->failed = 1;
 }
 
-void store_scan_stopped(report_t *r, const char *subject)
+void store_scan_stopped(report_t *r, const char *subject, unsigned long limit)
 {
 	char why[128];
-	snprintf(why, sizeof why, "more than %lu entries: the rest were not scanned for unreferenced or special files",
-		 STORE_MAX_BLOB_ENTRIES);
+	snprintf(why, sizeof why, "more than %lu entries: the rest were not read", limit);
 	report_unchecked_kind(r, "store.unreadable", subject, why);
+}
+
+void store_folder_unlistable(report_t *r, const char *subject, int errnum)
+{
+	report_finding(r, "store.unreadable", subject, "cannot list the folder: %s", strerror(errnum));
 }
 
 void store_entry_unreadable(report_t *r, const char *subject, int errnum)

@@ -102,7 +102,7 @@ void store_read_dir(report_t *r, const struct store_spec *spec, const struct aud
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	struct dirent *e;
 	unsigned long total = 0;
-	if (!d) report_finding(r, "store.unreadable", spec->path, "%s: cannot list the folder: %s", label, strerror(errno));
+	if (!d) store_folder_unlistable(r, spec->path, errno);
 	while (d && (e = readdir(d)) && total < STORE_MAX_BLOB_ENTRIES) {
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json") || !strcmp(e->d_name, "version") ||
 		    !strncmp(e->d_name, "signature-", 10))
@@ -124,7 +124,7 @@ void store_read_dir(report_t *r, const struct store_spec *spec, const struct aud
 		else if (!S_ISREG(st.st_mode)) report_finding(r, "store.special_file", path, "%s: an entry that is a %s", label, fsx_type_name(st.st_mode));
 		else report_finding(r, "blob.unreferenced", valid ? dg.str : path, "%s: %s is referenced by no descriptor", label, path);
 	}
-	if (total >= STORE_MAX_BLOB_ENTRIES) store_scan_stopped(r, spec->path);
+	if (total >= STORE_MAX_BLOB_ENTRIES) store_scan_stopped(r, spec->path, STORE_MAX_BLOB_ENTRIES);
 	if (d) closedir(d);
 	else if (dfd >= 0) close(dfd);
 	oci_free(c);

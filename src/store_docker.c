@@ -39,6 +39,8 @@ struct dlayer {
 	struct dlayer *next;
 };
 
+#define DOCKER_MAX_IMAGES 100000UL /* imagedb entries read at most per driver */
+
 struct dctx {
 	report_t *r;
 	int root;
@@ -332,9 +334,11 @@ static void audit_driver(struct dctx *c)
 	int dfd = fsx_open_dir_at(c->root, rel, &err);
 	if (dfd >= 0) {
 		DIR *d = fdopendir(dfd);
+		cleanup_free char *dbdir = xasprintf("%s/%s", c->rootpath, rel);
+		if (!d) store_folder_unlistable(c->r, dbdir, errno);
 		struct dirent *e;
 		unsigned long n = 0;
-		while (d && (e = readdir(d)) && n < 100000) {
+		while (d && (e = readdir(d)) && n < DOCKER_MAX_IMAGES) {
 			if (e->d_name[0] == '.') continue;
 			n++;
 			if (ea_stop_requested()) {
@@ -351,6 +355,7 @@ static void audit_driver(struct dctx *c)
 			}
 			audit_image(c, e->d_name, names);
 		}
+		if (n >= DOCKER_MAX_IMAGES) store_scan_stopped(c->r, dbdir, DOCKER_MAX_IMAGES);
 		if (d) closedir(d);
 		else close(dfd);
 	} else if (err.code != EA_E_NOENT) {
@@ -390,6 +395,10 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 		return;
 	}
 	DIR *d = fdopendir(idir);
+	if (!d) {
+		cleanup_free char *subj = xasprintf("%s/image", spec->path);
+		store_folder_unlistable(r, subj, errno);
+	}
 	struct dirent *e;
 	cJSON *drivers = cJSON_AddArrayToObject(sj, "drivers");
 	while (d && (e = readdir(d))) {

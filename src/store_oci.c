@@ -79,7 +79,7 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 	if (!top) {
 		close(bfd);
 		cleanup_free char *subj = xasprintf("%s/blobs", path_prefix);
-		report_finding(r, "store.unreadable", subj, "cannot list the folder: %s", strerror(errno));
+		store_folder_unlistable(r, subj, errno);
 		return;
 	}
 	unsigned long total = 0, unref = 0;
@@ -98,7 +98,7 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 		if (!ad) {
 			close(afd);
 			cleanup_free char *subj = xasprintf("%s/%s", path_prefix, rel);
-			report_finding(r, "store.unreadable", subj, "cannot list the folder: %s", strerror(errno));
+			store_folder_unlistable(r, subj, errno);
 			continue;
 		}
 		struct dirent *be;
@@ -133,7 +133,7 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 	closedir(top);
 	if (total >= STORE_MAX_BLOB_ENTRIES) {
 		cleanup_free char *subj = xasprintf("%s/blobs", path_prefix);
-		store_scan_stopped(r, subj);
+		store_scan_stopped(r, subj, STORE_MAX_BLOB_ENTRIES);
 	}
 	cJSON_AddNumberToObject(sj, "blob_files", (double)total);
 	cJSON_AddNumberToObject(sj, "unreferenced_blobs", (double)unref);

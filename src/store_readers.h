@@ -58,10 +58,12 @@ static inline struct oci_opts oci_opts_for(const struct audit_limits *lim)
  * json.malformed finding.  Shared by the layout and archive readers and
  * the fuzz_oci harness. */
 /* Blob folder entries read at most (a folder of millions is hostile):
- * past it the rest is reported unread (store_scan_stopped), never skipped
- * in silence. */
+ * past it the rest is reported unread (store_scan_stopped, with the limit
+ * that stopped the scan), never skipped in silence. */
 #define STORE_MAX_BLOB_ENTRIES 2000000UL
-void store_scan_stopped(report_t *r, const char *subject);
+void store_scan_stopped(report_t *r, const char *subject, unsigned long limit);
+/* A folder of a store opened but not listable (fdopendir failed). */
+void store_folder_unlistable(report_t *r, const char *subject, int errnum);
 /* An entry that vanished (ENOENT) between readdir and stat is skipped;
  * any other stat failure is store.unreadable. */
 void store_entry_unreadable(report_t *r, const char *subject, int errnum);
