@@ -44,6 +44,10 @@ const struct finding_kind finding_kinds[] = {
 	{"image.config_mismatch", SEV_CRITICAL, 0, "the image ID (config digest) differs from the one recorded"},
 	{"image.no_manifest", SEV_HIGH, 0, "an image entry whose manifest cannot be found"},
 	{"archive.malformed", SEV_HIGH, I, "a tar archive is truncated or has an invalid header"},
+	{"archive.ambiguous", SEV_HIGH, 0, "an archive the engines could read in two ways (names equal after path.Clean, conflicting header fields, a header Go reads otherwise)"},
+	{"archive.manifest_mismatch", SEV_HIGH, 0, "a docker-archive's manifest.json names members, images or tags other than the verified OCI layout"},
+	{"image.name_conflict", SEV_HIGH, 0, "one name bound to two different manifests (by ref.name, io.containerd.image.name or RepoTags)"},
+	{"layer.compression_mismatch", SEV_HIGH, 0, "a layer's bytes (gzip, zstd or plain tar magic) disagree with its media type, or one blob is named with two compressions"},
 	/* containerd (store_containerd.c, bbolt.c) */
 	{"bbolt.corrupt", SEV_HIGH, I, "a bbolt database (containerd's meta.db, a snapshotter's metadata.db) has a bad meta page, a malformed page or pages pointing in a cycle"},
 	{"bbolt.changing", SEV_MEDIUM, I, "a bbolt database changed during every read (its engine was committing): not read"},

@@ -341,11 +341,7 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 		cJSON_AddNumberToObject(sj, "images", i);
 		if (lim->only_image && !found)
 			report_finding(r, "image.missing", lim->only_image, "%s: no image named '%s'", label, lim->only_image);
-		for (size_t k = 0; k < ix.n; k++)
-			if (ix.m[k].unsafe_name) {
-				cleanup_free char *subj = xasprintf("%s:%.200s", label, ix.m[k].name);
-				report_finding(r, "store.bad_path", subj, "archive member with an absolute or '..' name");
-			}
+		store_scan_unsafe_members(r, &ix, label);
 		while (cache) {
 			struct layer_cache *n = cache->next;
 			free(cache->name);

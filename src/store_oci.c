@@ -183,16 +183,22 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 
 /* ---- oci-archive ---- */
 
+/* Members with an absolute or '..' name: `images` and `verify` alike. */
+void store_scan_unsafe_members(report_t *r, const struct tar_index *ix, const char *label)
+{
+	for (size_t i = 0; i < ix->n; i++)
+		if (ix->m[i].unsafe_name) {
+			cleanup_free char *subj = xasprintf("%s:%.200s", label, ix->m[i].name);
+			report_finding(r, "store.bad_path", subj, "archive member with an absolute or '..' name");
+		}
+}
+
 static void scan_tar_blobs(report_t *r, oci_ctx_t *c, const struct tar_index *ix, const char *label, cJSON *sj)
 {
 	unsigned long total = 0, unref = 0;
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct tar_member *m = &ix->m[i];
-		if (m->unsafe_name) {
-			cleanup_free char *subj = xasprintf("%s:%.200s", label, m->name);
-			report_finding(r, "store.bad_path", subj, "archive member with an absolute or '..' name");
-			continue;
-		}
+		if (m->unsafe_name) continue; /* store_scan_unsafe_members */
 		if (strncmp(m->name, "blobs/", 6) != 0 || m->kind == TAR_DIR) continue;
 		const char *rest = m->name + 6, *slash = strchr(rest, '/');
 		if (!slash || strchr(slash + 1, '/')) continue;
@@ -236,6 +242,19 @@ int store_tar_read_member(const struct tar_index *ix, const char *name, size_t m
 	return 0;
 }
 
+/* Each way the engines could read the archive otherwise: a finding. */
+void store_report_ambiguities(report_t *r, const struct tar_index *ix, const char *label)
+{
+	size_t shown = ix->namb < TAR_MAX_AMBIGUITIES ? ix->namb : TAR_MAX_AMBIGUITIES;
+	for (size_t i = 0; i < shown; i++) {
+		cleanup_free char *subj = xasprintf("%s:%s", label, ix->amb[i].name);
+		report_finding(r, "archive.ambiguous", subj, "header at offset %llu: %s", (unsigned long long)ix->amb[i].offset,
+			       ix->amb[i].msg);
+	}
+	if (ix->namb > shown)
+		report_finding(r, "archive.ambiguous", label, "%zu more ambiguities in the archive (not listed)", ix->namb - shown);
+}
+
 int store_open_archive(report_t *r, const char *path, const char *label, struct tar_index *ix)
 {
 	ea_error_t err = {0};
@@ -257,7 +276,11 @@ int store_open_archive(report_t *r, const char *path, const char *label, struct 
 		close(fd);
 		return -1;
 	}
-	if (ix->truncated) report_finding(r, "archive.malformed", path, "%s", ix->err.msg);
+	if (ix->truncated && ix->err.code == EA_E_INTERRUPTED)
+		report_unchecked(r, path, "stopped (budget or signal) before the archive was indexed whole");
+	else if (ix->truncated)
+		report_finding(r, "archive.malformed", path, "%s", ix->err.msg);
+	store_report_ambiguities(r, ix, label);
 	return 0;
 }
 
@@ -288,6 +311,7 @@ oci_ctx_t *store_verify_tar_layout(report_t *r, const struct tar_index *ix, cons
 	*idx_out = store_oci_index_roots(r, c, label, index, ilen);
 	int n = *idx_out ? oci_run(c) : 0;
 	cJSON_AddNumberToObject(sj, "images", n);
+	store_scan_unsafe_members(r, ix, label);
 	if (!lim->only_image) scan_tar_blobs(r, c, ix, label, sj);
 	return c;
 }

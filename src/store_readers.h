@@ -78,6 +78,10 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 			  const char *unref_why, cJSON *sj);
 
 /* Shared by the archive readers (store_oci.c). */
+/* Report an indexed archive's ambiguities (archive.ambiguous each). */
+void store_report_ambiguities(report_t *r, const struct tar_index *ix, const char *label);
+/* store.bad_path for each member with an absolute or '..' name. */
+void store_scan_unsafe_members(report_t *r, const struct tar_index *ix, const char *label);
 int store_open_archive(report_t *r, const char *path, const char *label, struct tar_index *ix);
 int store_tar_read_member(const struct tar_index *ix, const char *name, size_t max, char **data, size_t *len,
 			  ea_error_t *err);

@@ -122,7 +122,9 @@ UNIT_TEST(tar_number_fields)
 	CHECK(tar_parse_number((const unsigned char *)"0000644\0", 8, &v) == 0 && v == 0644);
 	CHECK(tar_parse_number((const unsigned char *)"   17 \0", 7, &v) == 0 && v == 017);
 	CHECK(tar_parse_number((const unsigned char *)"0009\0", 5, &v) < 0);     /* not octal */
-	CHECK(tar_parse_number((const unsigned char *)"\0\0\0\0", 4, &v) < 0);   /* empty */
+	CHECK(tar_parse_number((const unsigned char *)"\0\0\0\0", 4, &v) == 0 && v == 0); /* empty: 0, as Go */
+	CHECK(tar_parse_number((const unsigned char *)"\0 12 \0", 6, &v) == 0 && v == 012); /* trimmed both ends */
+	CHECK(tar_parse_number((const unsigned char *)"1 2\0", 4, &v) < 0);      /* a space inside */
 	const unsigned char b256[12] = {0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x00};
 	CHECK(tar_parse_number(b256, 12, &v) == 0 && v == 4096);
 	const unsigned char neg[12] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
