@@ -51,6 +51,7 @@ void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64
 			snprintf(res->msg, sizeof res->msg, "%s", err.msg);
 			break;
 		}
+		if (off == 0) memcpy(res->head, buf, res->headlen = n < sizeof res->head ? (unsigned)n : sizeof res->head);
 		hasher_update(&blob_h, buf, n);
 		if (same_hash) {
 			z->in_total += n;

@@ -43,6 +43,8 @@ struct blob_result {
 	uint64_t usize;
 	int decomp_error, trailing, bomb;
 	char decomp_msg[256];
+	unsigned char head[8]; /* the blob's first bytes (headlen of them): its magic */
+	unsigned headlen;
 };
 
 struct blobcheck_limits {

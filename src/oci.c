@@ -4,6 +4,7 @@
 #include "jsondoc.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,6 +59,10 @@ struct blob {
 	int size_conflict;
 	comp_t comp;
 	int want_diff;    /* decompress and compute the diffID */
+	int comp_conflict; /* named as a layer with two compressions */
+	int magic_checked; /* the first bytes were read (phase 2) */
+	char magic[16];   /* what they are: "gzip", "zstd", "bzip2", "xz" or "" */
+	int reported_comp; /* its layer.compression_mismatch was emitted */
 	unsigned roles;
 	unsigned nimages; /* images naming it as a layer */
 	int verified;     /* phase 2 ran (or JSON read verified it) */
@@ -80,10 +85,12 @@ struct image {
 	char *manifest_mt;
 	char *artifact_type;
 	int is_artifact;
+	int sig_object;   /* a signature or attestation the verifier consumes */
 	char *raw;        /* manifest bytes, kept for signatures */
 	size_t rawlen;
 	int have_config;
 	digest_t config;
+	int64_t config_size;
 	struct layer_ref *layers;
 	int nlayers;
 	digest_t *diff_ids;
@@ -240,18 +247,16 @@ static int blob_findings(oci_ctx_t *c, struct blob *b)
 		if (res->digest_mismatch)
 			report_finding(c->r, "blob.digest_mismatch", b->d.str, "%s: content hashes to %s", c->src->label,
 				       res->got.str);
-		if (res->size_mismatch || b->size_conflict)
-			report_finding(c->r, "blob.size_mismatch", b->d.str, "%s: %llu bytes, descriptor says %lld%s",
-				       c->src->label, (unsigned long long)res->size, (long long)b->size,
-				       b->size_conflict ? " (descriptors disagree)" : "");
+		if (res->size_mismatch)
+			report_finding(c->r, "blob.size_mismatch", b->d.str, "%s: %llu bytes, descriptor says %lld",
+				       c->src->label, (unsigned long long)res->size, (long long)b->size);
 		if (res->diff_wanted && res->decomp_error)
 			report_finding(c->r,
 				       res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
 				       b->d.str, "%s: %s layer: %s", c->src->label, comp_name(res->comp), res->decomp_msg);
 	}
 verdict:
-	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE || res->digest_mismatch || res->size_mismatch ||
-	    b->size_conflict)
+	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE || res->digest_mismatch || res->size_mismatch)
 		rc = 1;
 	else if (res->status == BLOB_UNREADABLE)
 		rc = 2;
@@ -260,6 +265,19 @@ verdict:
 		else rc = 1;
 	}
 	return rc;
+}
+
+/* A descriptor other than the blob's first, declaring another size: held
+ * to its own size (blob_findings holds the blob to the first).  Returns 1
+ * (and says so) when it differs from the bytes. */
+static int desc_size_check(oci_ctx_t *c, const struct blob *b, int64_t declared, const char *where)
+{
+	if (!b || !b->verified || declared < 0 || declared == b->size) return 0;
+	if (b->res.status == BLOB_MISSING || b->res.status == BLOB_BAD_FILE || b->res.status == BLOB_UNREADABLE) return 0;
+	if ((uint64_t)declared == b->res.size) return 0;
+	report_finding(c->r, "blob.size_mismatch", b->d.str, "%s: %s: %llu bytes, this descriptor says %lld (descriptors disagree)",
+		       c->src->label, where, (unsigned long long)b->res.size, (long long)declared);
+	return 1;
 }
 
 /* Read a JSON blob (index, manifest, config) verified against its digest.
@@ -317,6 +335,7 @@ static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, co
 	}
 	blob_region_close(&reg);
 	int bf = blob_findings(c, b);
+	if (desc_size_check(c, b, ds->size, what)) bf = 1;
 	if (bf == 1 && b->res.digest_mismatch) {
 		/* Content that does not match its digest is not trusted further. */
 		free(buf);
@@ -405,6 +424,7 @@ static void add_layer(oci_ctx_t *c, struct image *img, cJSON *lj, int idx)
 	struct blob *b = blob_get(c, &ds.d, ds.size, is_layer && !img->is_artifact ? ROLE_LAYER : ROLE_OTHER);
 	if (b && is_layer && !img->is_artifact) {
 		if (!b->want_diff) b->comp = ds.comp;
+		else if (b->comp != ds.comp) b->comp_conflict = 1;
 		b->want_diff = 1;
 		b->nimages++;
 	}
@@ -412,6 +432,34 @@ static void add_layer(oci_ctx_t *c, struct image *img, cJSON *lj, int idx)
 	L->media_type = ds.mt ? xstrdup(ds.mt) : NULL;
 	L->size = ds.size;
 	img->nlayers++;
+}
+
+/* Media types of the signatures and attestations sig.c consumes: the only
+ * manifests exempt from the signature policy. */
+static int sig_media(const char *mt)
+{
+	static const char *const types[] = {
+		"application/vnd.dev.cosign.simplesigning.v1+json", "application/vnd.dev.sigstore.bundle.v0.3+json",
+		"application/vnd.dev.sigstore.bundle+json;version=0.3", "application/vnd.cncf.notary.signature",
+		"application/vnd.dsse.envelope.v1+json", "application/vnd.in-toto+json",
+	};
+	for (unsigned i = 0; mt && i < sizeof types / sizeof types[0]; i++)
+		if (!strcmp(mt, types[i])) return 1;
+	return 0;
+}
+
+/* A signature manifest: its artifactType or config says so, or every
+ * layer is a signature (cosign's simple-signing images). */
+static int is_sig_object(cJSON *doc)
+{
+	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(doc, "config");
+	if (sig_media(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "artifactType"))) ||
+	    sig_media(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cfg, "mediaType"))))
+		return 1;
+	cJSON *layers = cJSON_GetObjectItemCaseSensitive(doc, "layers"), *l;
+	if (!cJSON_IsArray(layers) || !cJSON_GetArraySize(layers)) return 0;
+	cJSON_ArrayForEach(l, layers) if (!sig_media(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l, "mediaType")))) return 0;
+	return 1;
 }
 
 static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int nnames, const char *platform)
@@ -448,6 +496,8 @@ static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int
 
 	cJSON *at = cJSON_GetObjectItemCaseSensitive(doc, "artifactType");
 	if (cJSON_IsString(at)) img->artifact_type = sanitize(at->valuestring);
+	img->sig_object = is_sig_object(doc);
+	if (img->sig_object) img->is_artifact = 1; /* its blobs are verified by digest; no rootfs */
 	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(doc, "config");
 	struct desc cd;
 	char where[96];
@@ -458,6 +508,7 @@ static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int
 	} else if (parse_desc(c, cfg, where, &cd) == 0) {
 		img->have_config = 1;
 		img->config = cd.d;
+		img->config_size = cd.size;
 		if (cd.size < 0) img->failed = 1;
 		if (cd.kind == MT_CONFIG) {
 			int cf = 0;
@@ -555,6 +606,33 @@ static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const cha
 
 /* ------------------------------------------------------------ phase 2 */
 
+/* What the first bytes of a layer blob say it is: containerd and moby
+ * decompress by these magic numbers, whatever the media type says. */
+static void sniff_magic(struct blob *b)
+{
+	const unsigned char *h = b->res.head;
+	size_t n = b->res.headlen;
+	if (!b->verified || !n) return;
+	const char *m = comp_sniff(h, n) == COMP_GZIP   ? "gzip"
+			: comp_sniff(h, n) == COMP_ZSTD ? "zstd"
+			: (n >= 3 && !memcmp(h, "BZh", 3)) ? "bzip2"
+			: (n >= 6 && !memcmp(h, "\xfd" "7zXZ\0", 6)) ? "xz"
+								: "";
+	snprintf(b->magic, sizeof b->magic, "%s", m);
+	b->magic_checked = 1;
+}
+
+/* Does a layer's magic agree with the compression its media type names? */
+static int magic_agrees(const struct blob *b)
+{
+	if (!b->magic_checked) return 1; /* unreadable: the blob's own finding says so */
+	switch (b->comp) {
+	case COMP_GZIP: return !strcmp(b->magic, "gzip");
+	case COMP_ZSTD: return !strcmp(b->magic, "zstd");
+	default: return b->magic[0] == '\0'; /* a plain tar: no compressor's magic */
+	}
+}
+
 static void *worker(void *arg)
 {
 	oci_ctx_t *c = arg;
@@ -609,6 +687,36 @@ static const char *blob_state(const struct blob *b)
 	}
 }
 
+/* Checks of one image's layer descriptor against the blob it names: its
+ * own size (a blob shared by two descriptors is held to each), and the
+ * compression its media type names against the bytes and the other
+ * descriptors.  Returns 1 when the image fails. */
+static int layer_descriptor_findings(oci_ctx_t *c, struct image *img, int i, const struct layer_ref *L)
+{
+	struct blob *b = L->b;
+	int failed = 0;
+	char where[96];
+	snprintf(where, sizeof where, "layer %d of %.71s", i, img->manifest.str);
+	if (desc_size_check(c, b, L->size, where)) failed = 1;
+	if (img->is_artifact || !b->want_diff) return failed;
+	sniff_magic(b);
+	if (b->comp_conflict) {
+		if (!b->reported_comp)
+			report_finding(c->r, "layer.compression_mismatch", b->d.str,
+				       "%s: one blob named as a layer with two compressions", c->src->label);
+		b->reported_comp = 1;
+		failed = 1;
+	} else if (!magic_agrees(b)) {
+		if (!b->reported_comp)
+			report_finding(c->r, "layer.compression_mismatch", b->d.str,
+				       "%s: layer %d of %s: media type says %s, the bytes are %s", c->src->label, i,
+				       img->manifest.str, comp_name(b->comp), b->magic[0] ? b->magic : "no compressed stream");
+		b->reported_comp = 1;
+		failed = 1;
+	}
+	return failed;
+}
+
 static void finish_image(oci_ctx_t *c, struct image *img)
 {
 	int failed = img->failed, incomplete = img->incomplete;
@@ -635,7 +743,7 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 			if (!cb->verified) incomplete = 1;
 			else {
 				int bf = blob_findings(c, cb);
-				if (bf == 1) failed = 1;
+				if (bf == 1 || desc_size_check(c, cb, img->config_size, "config")) failed = 1;
 				if (bf == 2) incomplete = 1;
 			}
 		}
@@ -673,6 +781,7 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 		if (bf == 1) failed = 1;
 		if (bf == 2) incomplete = 1;
 		if (b->nimages > 1) cJSON_AddNumberToObject(lj, "shared_by", b->nimages);
+		if (layer_descriptor_findings(c, img, i, L)) failed = 1;
 		if (img->is_artifact) continue;
 		if (b->res.diff_checked) {
 			cJSON_AddStringToObject(lj, "diff_id", b->res.diffid.str);
@@ -705,7 +814,7 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 			cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
 		}
 	}
-	if (c->o.pol && !img->is_artifact) {
+	if (c->o.pol && !img->sig_object) { /* every manifest an engine could run or bind to a name */
 		struct sig_target t = {c->src->label, (const char *const *)img->names, img->nnames, img->manifest,
 				       img->raw, img->rawlen, j};
 		int rc = sig_verify_image(c->r, c->o.pol, c->src, c->cands, c->ncands, &t);
@@ -773,9 +882,47 @@ static int root_named(const struct root *rt, const char *name)
 	return 0;
 }
 
+struct bound_name {
+	const char *name;
+	const char *digest;
+	const char *where;
+};
+
+static int bound_cmp(const void *a, const void *b)
+{
+	const struct bound_name *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+	return r ? r : strcmp(x->digest, y->digest);
+}
+
+/* One name bound to two different manifests (by any of the sources the
+ * store reader gave): the consumers could run either. */
+static void name_conflicts(oci_ctx_t *c)
+{
+	size_t n = 0;
+	for (int i = 0; i < c->nroots; i++) n += (size_t)c->roots[i].nnames;
+	if (n < 2) return;
+	struct bound_name *v = xcalloc(n, sizeof *v);
+	size_t k = 0;
+	for (int i = 0; i < c->nroots; i++) {
+		const char *dg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c->roots[i].desc, "digest"));
+		for (int j = 0; j < c->roots[i].nnames; j++) v[k++] = (struct bound_name){c->roots[i].names[j], dg ? dg : "", c->roots[i].where};
+	}
+	qsort(v, n, sizeof *v, bound_cmp);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(v[i].name, v[i - 1].name) || !strcmp(v[i].digest, v[i - 1].digest)) continue;
+		if (i >= 2 && !strcmp(v[i].name, v[i - 2].name)) continue; /* said once per name */
+		cleanup_free char *nm = sanitize(v[i].name), *d0 = sanitize(v[i - 1].digest), *d1 = sanitize(v[i].digest);
+		report_finding(c->r, "image.name_conflict", nm, "%s: '%s' names %s (%s) and %s (%s)", c->src->label, nm, d0,
+			       v[i - 1].where, d1, v[i].where);
+	}
+	free(v);
+}
+
 int oci_run(oci_ctx_t *c)
 {
 	int walked = 0;
+	name_conflicts(c);
 	for (int i = 0; i < c->nroots; i++) {
 		struct root *rt = &c->roots[i];
 		if (c->o.pol) {
@@ -786,8 +933,9 @@ int oci_run(oci_ctx_t *c)
 					 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rt->desc, "artifactType")),
 					 rt->nnames ? rt->names[0] : NULL);
 		}
-		if (c->o.only_image && !root_named(rt, c->o.only_image)) continue;
-		walked++;
+		int named = !c->o.only_image || root_named(rt, c->o.only_image);
+		if (named) walked++;
+		if (!named && !(c->o.all_roots && c->o.pol)) continue;
 		cleanup_free char *plat = platform_string(rt->desc);
 		walk(c, rt->desc, rt->names, rt->nnames, plat, rt->where, 0);
 	}
@@ -839,6 +987,24 @@ int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_
 			*diffid = img->diff_ids[i];
 			return 1;
 		}
+	}
+	return 0;
+}
+
+int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *layers, int nlayers,
+			 struct oci_image_view *out)
+{
+	for (struct image *img = c->images; img; img = img->next) {
+		if (img->is_artifact || !img->have_config || !digest_equal(&img->config, config) || img->nlayers != nlayers)
+			continue;
+		int same = 1;
+		for (int i = 0; i < nlayers && same; i++) same = img->layers[i].b && digest_equal(&img->layers[i].b->d, &layers[i]);
+		if (!same) continue;
+		out->manifest = img->manifest;
+		out->names = (const char *const *)img->names;
+		out->nnames = img->nnames;
+		out->verdict = img->verdict;
+		return 1;
 	}
 	return 0;
 }

@@ -35,6 +35,9 @@ struct oci_opts {
 	struct blobcheck_limits lim;
 	const struct sig_policy *pol; /* check signatures of each image (NULL: no) */
 	const char *only_image;       /* verify only images with this name (NULL: all) */
+	int all_roots;                /* with a policy: walk and judge every root even
+				       * under only_image (a layout or archive is
+				       * imported whole: every entry gets its names) */
 };
 
 typedef struct oci_ctx oci_ctx_t;
@@ -56,6 +59,17 @@ const char *oci_image_verdict(oci_ctx_t *c, const digest_t *manifest);
  * blob can serve as the reference for an extracted copy).  Returns 1 and
  * fills blob, comp and diffid; 0 if no trusted layer has that chainID. */
 int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_t *comp, digest_t *diffid);
+/* After oci_run: the image (not artifact) whose config digest is `config`
+ * and whose layer blobs are `layers`, in order.  Returns 1 and fills the
+ * view (borrowed until oci_free), 0 if none. */
+struct oci_image_view {
+	digest_t manifest;
+	const char *const *names;
+	int nnames;
+	const char *verdict;
+};
+int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *layers, int nlayers,
+			 struct oci_image_view *out);
 void oci_free(oci_ctx_t *c);
 
 /* Media types */

@@ -11,6 +11,8 @@
  *    must name a blob the layout's images reference.
  * Nothing is unpacked: members are hashed in place.
  */
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,10 +48,6 @@ static int digest_from_name(const char *name, digest_t *d)
 	return digest_parse(s, d, NULL);
 }
 
-static const char *unsafe_or_null(const char *s)
-{
-	return s ? s : "(none)";
-}
 
 static void legacy_image(report_t *r, const struct tar_index *ix, const char *label, cJSON *entry, int idx,
 			 const struct audit_limits *lim, struct layer_cache **cache)
@@ -243,7 +241,100 @@ done:
 	report_unlock(r);
 }
 
-/* Engine 25+: manifest.json entries must point at blobs the layout's images use. */
+/* A docker reference as the engines store it: a domain ("docker.io" when
+ * the first component has no '.' or ':' and is not localhost), "library/"
+ * for a bare docker.io name, ":latest" when neither tag nor digest. */
+static void normalize_ref(const char *in, char *out, size_t n)
+{
+	const char *slash = strchr(in, '/');
+	int has_domain = slash && (memchr(in, '.', (size_t)(slash - in)) || memchr(in, ':', (size_t)(slash - in)) ||
+				   ((size_t)(slash - in) == 9 && !strncmp(in, "localhost", 9)));
+	const char *last = strrchr(in, '/');
+	last = last ? last + 1 : in;
+	int has_tag = strchr(last, ':') || strchr(in, '@');
+	snprintf(out, n, "%s%s%s%s", has_domain ? "" : "docker.io/", !has_domain && !slash ? "library/" : "", in,
+		 has_tag ? "" : ":latest");
+}
+
+/* The digest of a path that is exactly "blobs/sha256/<64 hex>". */
+static int blob_path_digest(const char *path, digest_t *d)
+{
+	if (strncmp(path, "blobs/sha256/", 13) != 0 || strlen(path) != 13 + 64) return -1;
+	char s[80];
+	snprintf(s, sizeof s, "sha256:%s", path + 13);
+	return digest_parse(s, d, NULL);
+}
+
+static void mismatch(report_t *r, const char *label, const char *where, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void mismatch(report_t *r, const char *label, const char *where, const char *what, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cleanup_free char *subj = xasprintf("%s:%.200s", label, what);
+	report_finding(r, "archive.manifest_mismatch", subj, "%s: %s: %s", label, where, msg);
+}
+
+/* Engine 25+: `docker load` and skopeo read exactly the members manifest.json
+ * names and tag the image with its RepoTags.  Each entry must name, by
+ * canonical paths, the config and layers of one image the layout verified,
+ * and each tag must be a name that image was verified (and judged by the
+ * policy) under. */
+static void check_entry(report_t *r, oci_ctx_t *c, const char *label, cJSON *e, const char *where)
+{
+	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(e, "Config");
+	cJSON *layers = cJSON_GetObjectItemCaseSensitive(e, "Layers");
+	cJSON *tags = cJSON_GetObjectItemCaseSensitive(e, "RepoTags");
+	if (!cJSON_IsString(cfg) || !cJSON_IsArray(layers)) {
+		report_finding(r, "json.malformed", label, "%s: %s has no Config string or Layers array", label, where);
+		return;
+	}
+	digest_t cd;
+	if (blob_path_digest(cfg->valuestring, &cd) < 0) {
+		mismatch(r, label, where, cfg->valuestring, "Config '%.200s' is not blobs/sha256/<hex> of the layout",
+			 cfg->valuestring);
+		return;
+	}
+	int nl = cJSON_GetArraySize(layers), k = 0;
+	cleanup_free digest_t *ld = xcalloc((size_t)nl + 1, sizeof *ld);
+	cJSON *l;
+	cJSON_ArrayForEach(l, layers) {
+		if (!cJSON_IsString(l) || blob_path_digest(l->valuestring, &ld[k]) < 0) {
+			const char *p = cJSON_IsString(l) ? l->valuestring : "(not a string)";
+			mismatch(r, label, where, p, "Layers[%d] '%.200s' is not blobs/sha256/<hex> of the layout", k, p);
+			return;
+		}
+		k++;
+	}
+	struct oci_image_view v;
+	if (!oci_image_by_content(c, &cd, ld, nl, &v)) {
+		mismatch(r, label, where, cfg->valuestring,
+			 "no image of the OCI layout has this config and these %d layers: docker load would load an image "
+			 "nothing verified",
+			 nl);
+		return;
+	}
+	cJSON *t;
+	cJSON_ArrayForEach(t, tags) {
+		if (!cJSON_IsString(t)) continue;
+		char want[512], have[512];
+		normalize_ref(t->valuestring, want, sizeof want);
+		int bound = 0;
+		for (int i = 0; i < v.nnames && !bound; i++) {
+			normalize_ref(v.names[i], have, sizeof have);
+			bound = !strcmp(want, have);
+		}
+		if (!bound)
+			mismatch(r, label, where, t->valuestring,
+				 "RepoTags '%.200s' is not a name index.json gives manifest %s: docker load would tag an image "
+				 "under a name nothing verified it under",
+				 t->valuestring, v.manifest.str);
+	}
+}
+
 static void check_entries_against_layout(report_t *r, oci_ctx_t *c, const char *label, cJSON *mj)
 {
 	int idx = 0;
@@ -251,27 +342,45 @@ static void check_entries_against_layout(report_t *r, oci_ctx_t *c, const char *
 	cJSON_ArrayForEach(e, mj) {
 		char where[64];
 		snprintf(where, sizeof where, "manifest.json[%d]", idx++);
-		cJSON *cfg = cJSON_GetObjectItemCaseSensitive(e, "Config");
-		cJSON *layers = cJSON_GetObjectItemCaseSensitive(e, "Layers");
-		const char *names[64];
-		int n = 0;
-		if (cJSON_IsString(cfg)) names[n++] = cfg->valuestring;
-		cJSON *l;
-		if (cJSON_IsArray(layers))
-			cJSON_ArrayForEach(l, layers) if (cJSON_IsString(l) && n < 64) names[n++] = l->valuestring;
-		if (!cJSON_IsString(cfg)) {
-			report_finding(r, "json.malformed", label, "%s: %s has no Config", label, where);
-			continue;
-		}
-		for (int k = 0; k < n; k++) {
-			digest_t d;
-			if (digest_from_name(names[k], &d) < 0 || !oci_referenced(c, &d)) {
-				cleanup_free char *subj = xasprintf("%s:%.200s", label, unsafe_or_null(names[k]));
-				report_finding(r, "image.no_manifest", subj,
-					       "%s: %s names %s, which no manifest of the archive's OCI layout references", label,
-					       where, names[k]);
-			}
-		}
+		check_entry(r, c, label, e, where);
+	}
+}
+
+struct tag_use {
+	const char *tag, *config;
+	int entry;
+};
+
+static int tag_cmp(const void *a, const void *b)
+{
+	const struct tag_use *x = a, *y = b;
+	int r = strcmp(x->tag, y->tag);
+	return r ? r : x->entry - y->entry;
+}
+
+/* One tag given to two images by manifest.json (docker load keeps the
+ * last, skopeo the first): sorted, so 32,000 entries stay cheap. */
+static void repotag_conflicts(report_t *r, const char *label, cJSON *mj)
+{
+	size_t n = 0, k = 0;
+	cJSON *e, *t;
+	cJSON_ArrayForEach(e, mj) n += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "RepoTags"));
+	if (n < 2) return;
+	cleanup_free struct tag_use *v = xcalloc(n, sizeof *v);
+	int i = 0;
+	cJSON_ArrayForEach(e, mj) {
+		const char *cfg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "Config"));
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(e, "RepoTags"))
+			if (cJSON_IsString(t) && k < n) v[k++] = (struct tag_use){t->valuestring, cfg ? cfg : "", i};
+		i++;
+	}
+	qsort(v, k, sizeof *v, tag_cmp);
+	for (size_t j = 1; j < k; j++) {
+		if (strcmp(v[j].tag, v[j - 1].tag) || !strcmp(v[j].config, v[j - 1].config)) continue;
+		if (j >= 2 && !strcmp(v[j].tag, v[j - 2].tag)) continue; /* once per tag */
+		report_finding(r, "image.name_conflict", v[j].tag,
+			       "%s: manifest.json gives '%.200s' to entries %d and %d, two different images", label, v[j].tag,
+			       v[j - 1].entry, v[j].entry);
 	}
 }
 
@@ -317,12 +426,14 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 		oci_ctx_t *c = store_verify_tar_layout(r, &ix, label, lim, &src, sj, &idx);
 		if (c) {
 			if (mj) check_entries_against_layout(r, c, label, mj);
+			if (mj) repotag_conflicts(r, label, mj);
 			oci_free(c);
 			blobsrc_close(&src);
 		}
 		cJSON_Delete(idx);
 	} else if (mj) {
 		cJSON_AddStringToObject(sj, "form", "legacy");
+		repotag_conflicts(r, label, mj);
 		struct layer_cache *cache = NULL;
 		int i = 0, found = 0;
 		cJSON *e;

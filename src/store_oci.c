@@ -19,6 +19,7 @@
 #include "tar.h"
 
 #define REF_NAME "org.opencontainers.image.ref.name"
+#define CONTAINERD_NAME "io.containerd.image.name"
 
 /* Check oci-layout's content (bytes may be NULL: missing). */
 static void check_layout_file(report_t *r, const char *label, const char *bytes, size_t len, const char *why)
@@ -49,10 +50,17 @@ cJSON *store_oci_index_roots(report_t *r, oci_ctx_t *c, const char *label, const
 	cJSON_ArrayForEach(m, ms) {
 		char where[64];
 		snprintf(where, sizeof where, "index.json manifests[%d]", i++);
+		/* Every name a consumer binds this entry to: containerd's import
+		 * takes io.containerd.image.name first, skopeo and podman the
+		 * ref.name; each is walked and judged under the policy. */
 		cJSON *ann = cJSON_GetObjectItemCaseSensitive(m, "annotations");
-		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ann, REF_NAME));
-		const char *names[1] = {name};
-		oci_add_root(c, m, names, name ? 1 : 0, where);
+		const char *names[2];
+		int n = 0;
+		const char *cn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ann, CONTAINERD_NAME));
+		const char *rn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ann, REF_NAME));
+		if (rn && *rn) names[n++] = rn;
+		if (cn && *cn && (!rn || strcmp(cn, rn))) names[n++] = cn;
+		oci_add_root(c, m, names, n, where);
 	}
 	return idx;
 }
@@ -171,6 +179,7 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 		return;
 	}
 	struct oci_opts o = oci_opts_for(lim);
+	o.all_roots = 1; /* imported whole: every entry is judged under the policy */
 	oci_ctx_t *c = oci_new(r, &src, &o);
 	cJSON *idx = store_oci_index_roots(r, c, label, index, ilen);
 	int n = idx ? oci_run(c) : 0;
@@ -307,6 +316,7 @@ oci_ctx_t *store_verify_tar_layout(report_t *r, const struct tar_index *ix, cons
 	}
 	blobsrc_tar(src, ix, "", label);
 	struct oci_opts o = oci_opts_for(lim);
+	o.all_roots = 1; /* imported whole: every entry is judged under the policy */
 	oci_ctx_t *c = oci_new(r, src, &o);
 	*idx_out = store_oci_index_roots(r, c, label, index, ilen);
 	int n = *idx_out ? oci_run(c) : 0;
