@@ -31,6 +31,42 @@ check() {
 # run_ea ARGS...: run edgeaudit, leaving stdout in $OUT, stderr in $ERR, code in $RC.
 run_ea() {
 	OUT=$("$EA" "$@" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr")
+	report_invariant "$@"
+}
+# Issue 12's invariant, asserted on every report run_ea sees (stdout or
+# --out FILE): an image whose verdict is not "pass" comes with findings that
+# make the run's verdict (and exit code) not "pass" either.  Silent when it
+# holds; a "not ok" line when it does not.  Left out under --fail-on (the
+# user then lets high findings pass).
+report_invariant() {
+	local a f="" prev=""
+	for a in "$@"; do
+		[ "$prev" = --out ] && f=$a
+		[ "$a" = --fail-on ] && return 0
+		case $a in --out=*) f=${a#--out=} ;; esac
+		prev=$a
+	done
+	local rc=$RC
+	if [ -n "$f" ]; then [ -f "$f" ] || return 0; else case $OUT in "{"*) ;; *) return 0 ;; esac; fi
+	local bad
+	bad=$( { [ -n "$f" ] && cat "$f" || printf '%s' "$OUT"; } | $PY -c '
+import json, sys
+try:
+    r = json.load(sys.stdin)
+except Exception:
+    sys.exit(0)
+if not isinstance(r, dict) or "verdict" not in r:
+    sys.exit(0)
+rc = int(sys.argv[1])
+bad = [i for i in r.get("images", []) if i.get("verdict") != "pass"]
+if bad and r["verdict"] == "pass":
+    print("image %s is %s but the report passes" % ((bad[0].get("names") or [bad[0].get("manifest_digest")])[0], bad[0].get("verdict")))
+want = {"pass": 0, "fail": 1, "incomplete": 3}.get(r["verdict"])
+if want is not None and rc in (0, 1, 3) and rc != want:
+    print("report verdict %s but exit code %d" % (r["verdict"], rc))
+' "$rc")
+	[ -z "$bad" ] || not_ok "report invariant (issue 12): $bad" "edgeaudit $*"
+	RC=$rc
 }
 # json_get JSON EXPR: evaluate a python expression on the parsed report `r`.
 json_get() { printf '%s' "$1" | $PY -c "import json,sys; r=json.load(sys.stdin); print($2)"; }

@@ -147,3 +147,11 @@ expect "Layers in another order than the verified manifest's: archive.manifest_m
 ER docker25 "$T/d25" "$T/d25-two.tar" "mj.append(dict(mj[0], Config='blobs/sha256/' + mj[0]['Layers'][0][13:]))"
 run_ea images --no-config --store "docker-archive:$T/d25-two.tar"
 expect "a second entry giving the same tag to another config: image.name_conflict" 1 image.name_conflict
+
+# ---- class 7's invariant, as lib.sh asserts it on every report: it can fail
+OUT='{"verdict":"pass","images":[{"names":["x"],"verdict":"fail"}],"findings":[]}' RC=0
+inv=$(report_invariant images)
+OUT='{"verdict":"fail","images":[{"names":["x"],"verdict":"fail"}],"findings":[]}' RC=1
+inv2=$(report_invariant images)
+[[ $inv == "not ok - report invariant (issue 12): image x is fail but the report passes"* ]] && [ -z "$inv2" ] &&
+	ok "the report invariant catches a failing image in a passing report, and is silent when it holds" || not_ok "invariant self-test" "$inv" "$inv2"
