@@ -24,8 +24,8 @@ typedef enum {
 	BLOB_OK = 0,
 	BLOB_MISSING,        /* not in the store */
 	BLOB_BAD_FILE,       /* link, FIFO, device, unsafe name */
-	BLOB_UNREADABLE,     /* I/O error */
-	BLOB_SIZE_MISMATCH,  /* size differs from the descriptor (content may still match) */
+	BLOB_UNREADABLE,     /* I/O error, or stopped (interrupted) */
+	BLOB_SIZE_MISMATCH,  /* size on disk differs from the descriptor: not read, not hashed */
 	BLOB_DIGEST_MISMATCH,
 } blob_status_t;
 
@@ -33,9 +33,13 @@ struct blob_result {
 	blob_status_t status;
 	ea_errc_t open_code;
 	char msg[256];
-	uint64_t size;  /* bytes actually read */
+	uint64_t size;  /* bytes actually read (a size mismatch: the size on disk) */
 	digest_t got;   /* their digest */
 	int size_mismatch, digest_mismatch;
+	/* The budget ran out or a signal came while it was read: status
+	 * BLOB_UNREADABLE, nothing checked; callers report it as unchecked
+	 * (audit.interrupted), never as ok. */
+	int interrupted;
 	/* decompression / diffID */
 	int diff_wanted, diff_checked;
 	comp_t comp;
@@ -52,8 +56,12 @@ struct blobcheck_limits {
 	unsigned max_ratio;
 };
 
-/* want_size < 0: no declared size. diff: also compute the diffID of the
- * content decompressed as comp (COMP_NONE: the blob is the layer tar). */
+/* want_size < 0: no declared size; a blob of another size is not read at
+ * all (BLOB_SIZE_MISMATCH: an 8 GiB file behind a small descriptor is no
+ * reason to hash 8 GiB).  diff: also compute the diffID of the content
+ * decompressed as comp (COMP_NONE: the blob is the layer tar).  The read
+ * polls ea_stop_requested() every chunk (256 KiB in, 64 KiB out of the
+ * decompressor): a deadline or a signal stops it within milliseconds. */
 void blobcheck_run(struct blobsrc *src, const digest_t *d, int64_t want_size, int diff, comp_t comp,
 		   const struct blobcheck_limits *lim, struct blob_result *res);
 

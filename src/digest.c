@@ -128,6 +128,11 @@ int digest_fd(int fd, digest_alg_t alg, digest_t *out, uint64_t *size, ea_error_
 	hasher_t h;
 	hasher_init(&h, alg);
 	for (;;) {
+		if (ea_stop_requested()) { /* an unbounded file: the stop lands within one buffer */
+			hasher_final(&h, out);
+			return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal) after %llu bytes",
+				       (unsigned long long)h.count);
+		}
 		ssize_t r = read(fd, buf, BUFSZ);
 		if (r < 0) {
 			if (errno == EINTR) continue;

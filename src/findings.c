@@ -130,6 +130,7 @@ const char *finding_id_for_open_error(int code, const char *missing_id)
 	case EA_E_NOTREG: return "store.special_file";
 	case EA_E_BADNAME: return "store.bad_path";
 	case EA_E_TOOBIG: return "json.too_large";
+	case EA_E_INTERRUPTED: return "audit.interrupted"; /* stopped: unchecked, not unreadable */
 	default: return "store.unreadable";
 	}
 }

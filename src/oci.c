@@ -238,7 +238,11 @@ static int blob_findings(oci_ctx_t *c, struct blob *b)
 			       b->d.str, "%s: %s", c->src->label, res->msg);
 		break;
 	case BLOB_UNREADABLE:
-		report_finding(c->r, "store.unreadable", b->d.str, "%s: %s", c->src->label, res->msg);
+		if (res->interrupted) { /* unchecked, never ok */
+			cleanup_free char *why = xasprintf("%s: %s", c->src->label, res->msg);
+			report_unchecked_kind(c->r, "audit.interrupted", b->d.str, why);
+		} else
+			report_finding(c->r, "store.unreadable", b->d.str, "%s: %s", c->src->label, res->msg);
 		break;
 	default:
 		break;
@@ -248,12 +252,17 @@ static int blob_findings(oci_ctx_t *c, struct blob *b)
 			report_finding(c->r, "blob.digest_mismatch", b->d.str, "%s: content hashes to %s", c->src->label,
 				       res->got.str);
 		if (res->size_mismatch)
-			report_finding(c->r, "blob.size_mismatch", b->d.str, "%s: %llu bytes, descriptor says %lld",
-				       c->src->label, (unsigned long long)res->size, (long long)b->size);
+			report_finding(c->r, "blob.size_mismatch", b->d.str, "%s: %llu bytes, descriptor says %lld%s",
+				       c->src->label, (unsigned long long)res->size, (long long)b->size,
+				       res->status == BLOB_SIZE_MISMATCH && !res->got.str[0] ? ": content not read" : "");
 		if (res->diff_wanted && res->decomp_error)
 			report_finding(c->r,
 				       res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
 				       b->d.str, "%s: %s layer: %s", c->src->label, comp_name(res->comp), res->decomp_msg);
+	} else if (res->interrupted && res->diff_wanted && res->decomp_error) {
+		/* found before the stop: a finding all the same */
+		report_finding(c->r, res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
+			       b->d.str, "%s: %s layer: %s", c->src->label, comp_name(res->comp), res->decomp_msg);
 	}
 verdict:
 	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE || res->digest_mismatch || res->size_mismatch)
@@ -311,6 +320,16 @@ static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, co
 			       reg.where, (unsigned long long)reg.size, max);
 		blob_region_close(&reg);
 		*failed = 2;
+		if (b->size >= 0 && reg.size != (uint64_t)b->size) {
+			/* Larger than its descriptor says (which is within the
+			 * limit): a size mismatch too, found without reading it. */
+			memset(&b->res, 0, sizeof b->res);
+			b->res.status = BLOB_SIZE_MISMATCH;
+			b->res.size_mismatch = 1;
+			b->res.size = reg.size;
+			b->verified = 1;
+			*failed = blob_findings(c, b);
+		}
 		return NULL;
 	}
 	char *buf = xmalloc(reg.size + 1);
@@ -680,7 +699,7 @@ static const char *blob_state(const struct blob *b)
 	switch (b->res.status) {
 	case BLOB_MISSING: return "missing";
 	case BLOB_BAD_FILE: return "bad_file";
-	case BLOB_UNREADABLE: return "unreadable";
+	case BLOB_UNREADABLE: return b->res.interrupted ? "interrupted" : "unreadable";
 	case BLOB_DIGEST_MISMATCH: return "digest_mismatch";
 	case BLOB_SIZE_MISMATCH: return "size_mismatch";
 	default: return b->size_conflict ? "size_mismatch" : "ok";
@@ -955,7 +974,7 @@ int oci_run(oci_ctx_t *c)
 			if (b->verified && !b->reported) blob_findings(c, b);
 	if (skipped) {
 		char *part = xasprintf("%d blobs of %s", skipped, c->src->label);
-		report_unchecked(c->r, part, "stopped before they were verified (budget or signal)");
+		report_unchecked_kind(c->r, "audit.interrupted", part, "stopped before they were verified (budget or signal)");
 		free(part);
 	}
 	return c->nimages;

@@ -496,6 +496,8 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 		if (err.code != EA_E_INTERRUPTED)
 			report_finding(c->r, "snapshot.unverified", base, "%s: snapshot of layer %s could not be compared: %s",
 				       c->label, diffid.str, err.msg);
+		else
+			report_unchecked_kind(c->r, "audit.interrupted", base, err.msg); /* unchecked, never ok */
 		s->check = "not_verified";
 	} else if (!digest_equal(&res.diffid, &diffid)) {
 		report_finding(c->r, "layer.diffid_mismatch", base, "%s: the layer blob %s decompressed to %s, not %s", c->label,

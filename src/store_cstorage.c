@@ -420,8 +420,10 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	int rc = tarsplit_verify(tsfd, lfd, &to, store_layer_compare_finding, &c->cur, &res, &err);
 	l->files = res.files;
 	if (rc < 0) {
-		if (err.code == EA_E_INTERRUPTED) {
+		if (err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
+			report_unchecked_kind(c->r, "audit.interrupted", l->path, err.msg);
 			l->verdict = l->verdict ? l->verdict : 2;
+			snprintf(l->state, sizeof l->state, "interrupted");
 			return;
 		}
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);

@@ -171,8 +171,10 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	l->files = res.files;
 	if (rc < 0) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		if (err.code == EA_E_INTERRUPTED) {
+		if (err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
+			report_unchecked_kind(c->r, "audit.interrupted", l->path, err.msg);
 			l->verdict = 2;
+			snprintf(l->state, sizeof l->state, "interrupted");
 			return l;
 		}
 		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);

@@ -24,13 +24,72 @@
 
 #define MANIFEST_JSON_MAX (8u << 20)
 
-/* Layers shared by several images are verified once (by member name). */
+/* Layers shared by several images are verified once (by member name):
+ * a hash table, so a manifest.json naming 32,000 layers is not quadratic. */
 struct layer_cache {
 	char *name;
 	struct blob_result res;
 	int reported;
-	struct layer_cache *next;
+	struct layer_cache *next; /* in its bucket */
 };
+
+struct layer_cache_tab {
+	struct layer_cache **slot;
+	size_t cap, n; /* cap: a power of two */
+};
+
+static size_t lc_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	while (*s) h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static struct layer_cache *lc_find(const struct layer_cache_tab *t, const char *name)
+{
+	if (!t->cap) return NULL;
+	for (struct layer_cache *lc = t->slot[lc_hash(name) & (t->cap - 1)]; lc; lc = lc->next)
+		if (!strcmp(lc->name, name)) return lc;
+	return NULL;
+}
+
+static struct layer_cache *lc_add(struct layer_cache_tab *t, const char *name)
+{
+	if (t->n >= t->cap / 2) { /* grow: rehash the chains */
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		struct layer_cache **ns = xcalloc(nc, sizeof *ns);
+		for (size_t i = 0; i < t->cap; i++)
+			for (struct layer_cache *lc = t->slot[i], *nx; lc; lc = nx) {
+				nx = lc->next;
+				size_t j = lc_hash(lc->name) & (nc - 1);
+				lc->next = ns[j];
+				ns[j] = lc;
+			}
+		free(t->slot);
+		t->slot = ns;
+		t->cap = nc;
+	}
+	struct layer_cache *lc = xcalloc(1, sizeof *lc);
+	lc->name = xstrdup(name);
+	size_t j = lc_hash(name) & (t->cap - 1);
+	lc->next = t->slot[j];
+	t->slot[j] = lc;
+	t->n++;
+	return lc;
+}
+
+static void lc_free(struct layer_cache_tab *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		for (struct layer_cache *lc = t->slot[i], *nx; lc; lc = nx) {
+			nx = lc->next;
+			free(lc->name);
+			free(lc);
+		}
+	free(t->slot);
+	t->slot = NULL;
+	t->cap = t->n = 0;
+}
 
 /* The digest a member's name promises ("<hex>.json", "blobs/sha256/<hex>",
  * "<hex>.tar"), if any. */
@@ -50,7 +109,7 @@ static int digest_from_name(const char *name, digest_t *d)
 
 
 static void legacy_image(report_t *r, const struct tar_index *ix, const char *label, cJSON *entry, int idx,
-			 const struct audit_limits *lim, struct layer_cache **cache)
+			 const struct audit_limits *lim, struct layer_cache_tab *cache)
 {
 	cJSON *cfgj = cJSON_GetObjectItemCaseSensitive(entry, "Config");
 	cJSON *tags = cJSON_GetObjectItemCaseSensitive(entry, "RepoTags");
@@ -137,6 +196,12 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 	int i = 0;
 	cJSON *L;
 	cJSON_ArrayForEach(L, layers) {
+		if (ea_stop_requested()) { /* the rest of a long Layers list: unchecked, not walked */
+			cleanup_free char *part = xasprintf("layers %d to %d of %s", i, nl - 1, where);
+			report_unchecked_kind(r, "audit.interrupted", part, "stopped before they were verified (budget or signal)");
+			incomplete = 1;
+			break;
+		}
 		cJSON *lj = cJSON_CreateObject();
 		cJSON_AddItemToArray(lja, lj);
 		if (!cJSON_IsString(L)) {
@@ -148,14 +213,9 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 		const char *ln = L->valuestring;
 		cJSON_AddStringToObject(lj, "path", ln);
 		cleanup_free char *lsubj = xasprintf("%s:%.200s", label, ln);
-		struct layer_cache *lc;
-		for (lc = *cache; lc; lc = lc->next)
-			if (!strcmp(lc->name, ln)) break;
+		struct layer_cache *lc = lc_find(cache, ln);
 		if (!lc) {
-			lc = xcalloc(1, sizeof *lc);
-			lc->name = xstrdup(ln);
-			lc->next = *cache;
-			*cache = lc;
+			lc = lc_add(cache, ln);
 			struct blob_region reg;
 			const struct tar_member *lm = tar_find(ix, ln);
 			if (lm && lm->unsafe_name) {
@@ -190,7 +250,10 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 						  : res->open_code == EA_E_BADNAME ? "store.bad_path" : "store.special_file",
 					       lsubj, "%s: layer %d: %s", where, i, res->msg);
 				break;
-			case BLOB_UNREADABLE: report_finding(r, "store.unreadable", lsubj, "%s: layer %d: %s", where, i, res->msg); break;
+			case BLOB_UNREADABLE:
+				if (res->interrupted) report_unchecked_kind(r, "audit.interrupted", lsubj, res->msg);
+				else report_finding(r, "store.unreadable", lsubj, "%s: layer %d: %s", where, i, res->msg);
+				break;
 			default:
 				if (res->decomp_error)
 					report_finding(r, res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
@@ -434,7 +497,7 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 	} else if (mj) {
 		cJSON_AddStringToObject(sj, "form", "legacy");
 		repotag_conflicts(r, label, mj);
-		struct layer_cache *cache = NULL;
+		struct layer_cache_tab cache = {0};
 		int i = 0, found = 0;
 		cJSON *e;
 		cJSON_ArrayForEach(e, mj) {
@@ -444,7 +507,7 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 			}
 			found = 1;
 			if (ea_stop_requested()) {
-				report_unchecked(r, label, "stopped before every image was verified (budget or signal)");
+				report_unchecked_kind(r, "audit.interrupted", label, "stopped before every image was verified (budget or signal)");
 				break;
 			}
 			legacy_image(r, &ix, label, e, i++, lim, &cache);
@@ -453,12 +516,7 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 		if (lim->only_image && !found)
 			report_finding(r, "image.missing", lim->only_image, "%s: no image named '%s'", label, lim->only_image);
 		store_scan_unsafe_members(r, &ix, label);
-		while (cache) {
-			struct layer_cache *n = cache->next;
-			free(cache->name);
-			free(cache);
-			cache = n;
-		}
+		lc_free(&cache);
 	}
 	cJSON_Delete(mj);
 	close(ix.fd);

@@ -465,6 +465,16 @@ static void add_name(struct ts *t, const char *name)
 	nameset_add(&t->names, name);
 }
 
+/* Polled per IO_SIZE chunk inside one entry (a member of many GiB): the
+ * stop becomes the pass's error, EA_E_INTERRUPTED. */
+static int stop_polled(struct ts *t)
+{
+	if (!ea_stop_requested()) return 0;
+	t->failed = 1;
+	ea_fail(&t->err, EA_E_INTERRUPTED, "stopped (budget or signal)");
+	return 1;
+}
+
 /* A type-1 line: the member's content comes from the layer folder. */
 static void file_entry(struct ts *t, const char *name_in, uint64_t size, const unsigned char *crc, size_t crclen)
 {
@@ -484,6 +494,7 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 		}
 		t->padded += size;
 		while (size > 0) {
+			if (stop_polled(t)) return;
 			size_t k = size < IO_SIZE ? (size_t)size : IO_SIZE;
 			memset(t->io, 0, k);
 			stream(t, t->io, k);
@@ -517,6 +528,10 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	} else {
 		if (have_entry) check_attrs(t, &t->cur, &st);
 		while (left > 0) {
+			if (stop_polled(t)) { /* a file of many GiB: stop within a chunk */
+				close(fd);
+				return;
+			}
 			size_t want = left < IO_SIZE ? (size_t)left : IO_SIZE;
 			ssize_t r = read(fd, t->io, want);
 			if (r < 0 && errno == EINTR) continue;
@@ -540,6 +555,7 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 		t->padded += left;
 		memset(t->io, 0, IO_SIZE);
 		while (left > 0) {
+			if (stop_polled(t)) return;
 			size_t k = left < IO_SIZE ? (size_t)left : IO_SIZE;
 			stream(t, t->io, k);
 			left -= k;
@@ -659,7 +675,10 @@ static void walk_added(struct ts *t, int dfd, char *path, size_t plen, int depth
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-		(*count)++;
+		if (((*count)++ & 255) == 0 && ea_stop_requested()) {
+			t->failed = 1; /* the walk is unfinished: not "nothing added" */
+			break;
+		}
 		size_t nl = strlen(e->d_name);
 		if (plen + 1 + nl + 1 >= TAR_MAX_NAME) continue;
 		size_t np = plen;
@@ -704,13 +723,15 @@ static struct ts *ts_new(int layer_dirfd, const struct tarsplit_opts *o, tarspli
 
 /* Finish: the digest of what was streamed, the added-files walk when the
  * pass succeeded, and the state freed. */
-static void ts_finish(struct ts *t, int ok)
+static int ts_finish(struct ts *t, int ok, ea_error_t *err)
 {
+	int rc = ok ? 0 : -1;
 	hasher_final(&t->h, &t->res->diffid);
 	if (ok && t->o.check_added) {
 		char path[TAR_MAX_NAME] = "";
 		unsigned long count = 0;
 		walk_added(t, t->dirfd, path, 0, 0, &count);
+		if (t->failed) rc = ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal) while looking for added files");
 	}
 	nameset_free(&t->names);
 	ea_buf_free(&t->ext);
@@ -719,6 +740,7 @@ static void ts_finish(struct ts *t, int ok)
 	free(t->io);
 	free(t->cmp_buf);
 	free(t);
+	return rc;
 }
 
 int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
@@ -753,8 +775,7 @@ int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o, ta
 		inflater_free(z);
 	}
 	free(z);
-	ts_finish(t, rc == 0);
-	return rc;
+	return ts_finish(t, rc == 0, err);
 }
 
 /* ------------------------------------------------------------ compare mode */
@@ -850,6 +871,5 @@ int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer
 	}
 	free(z);
 	if (t->cmp_fd >= 0) compare_close(t);
-	ts_finish(t, rc == 0);
-	return rc;
+	return ts_finish(t, rc == 0, err);
 }

@@ -198,3 +198,9 @@ int ea_stop_requested(void)
 	}
 	return 0;
 }
+
+void ea_stop_reset(void)
+{
+	ea_budget_set_deadline(0);
+	stop_flag = 0;
+}

@@ -88,5 +88,6 @@ int64_t ea_now_ms(void);
 void ea_budget_set_deadline(int64_t deadline_ms); /* 0: none */
 void ea_stop_request(void);                       /* async-signal-safe */
 int ea_stop_requested(void);
+void ea_stop_reset(void);                         /* unit tests only */
 
 #endif

@@ -172,3 +172,64 @@ UNIT_TEST(tar_header_name_fields)
 	CHECK_EQ_INT((int)strlen(name), 155 + 1 + 100);
 	CHECK(name[155] == '/' && name[0] == 'p' && name[156] == 'n');
 }
+
+/* ---- blobcheck: a size mismatch is not read; a stop is "interrupted", never ok */
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "blobcheck.h"
+
+static int region_of(const void *data, size_t n, struct blob_region *reg)
+{
+	int fd = memfd_create("blob", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, data, n) != (ssize_t)n) return -1;
+	memset(reg, 0, sizeof *reg);
+	reg->fd = fd;
+	reg->owns_fd = 1;
+	reg->size = n;
+	return 0;
+}
+
+UNIT_TEST(blobcheck_size_mismatch_is_not_read)
+{
+	static unsigned char data[4096];
+	struct blob_region reg;
+	CHECK(region_of(data, sizeof data, &reg) == 0);
+	digest_t d;
+	digest_buffer(DIGEST_SHA256, data, sizeof data, &d);
+	struct blob_result res;
+	blobcheck_region(&reg, &d, 100, 1, COMP_NONE, NULL, &res);
+	CHECK_EQ_INT(res.status, BLOB_SIZE_MISMATCH);
+	CHECK(res.size_mismatch && !res.digest_mismatch && !res.diff_checked && !res.interrupted);
+	CHECK(res.got.str[0] == '\0'); /* nothing hashed */
+	CHECK(strstr(res.msg, "not read") != NULL);
+	blobcheck_region(&reg, &d, sizeof data, 1, COMP_NONE, NULL, &res);
+	CHECK_EQ_INT(res.status, BLOB_OK);
+	CHECK(res.diff_checked);
+	blob_region_close(&reg);
+}
+
+UNIT_TEST(blobcheck_stopped_is_interrupted_not_ok)
+{
+	static unsigned char data[1 << 20];
+	struct blob_region reg;
+	CHECK(region_of(data, sizeof data, &reg) == 0);
+	digest_t d;
+	digest_buffer(DIGEST_SHA256, data, sizeof data, &d);
+	struct blob_result res;
+	ea_stop_request();
+	blobcheck_region(&reg, &d, sizeof data, 1, COMP_NONE, NULL, &res);
+	ea_stop_reset();
+	CHECK_EQ_INT(res.status, BLOB_UNREADABLE);
+	CHECK(res.interrupted && !res.diff_checked && !res.digest_mismatch);
+	CHECK(strstr(res.msg, "stopped (budget or signal) after 0 of 1048576 bytes") != NULL);
+	/* a deadline already past: the same */
+	ea_budget_set_deadline(1);
+	blobcheck_region(&reg, &d, -1, 0, COMP_NONE, NULL, &res);
+	ea_stop_reset();
+	CHECK(res.interrupted && res.status == BLOB_UNREADABLE);
+	blobcheck_region(&reg, &d, -1, 0, COMP_NONE, NULL, &res);
+	CHECK_EQ_INT(res.status, BLOB_OK);
+	blob_region_close(&reg);
+}
