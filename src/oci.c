@@ -838,7 +838,7 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 				       img->raw, img->rawlen, j};
 		int rc = sig_verify_image(c->r, c->o.pol, c->src, c->cands, c->ncands, &t);
 		cJSON_AddStringToObject(j, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
-		if (rc < 0) failed = 1;
+		if (rc == -1) failed = 1;
 	}
 	snprintf(img->verdict, sizeof img->verdict, "%s", failed ? "fail" : incomplete ? "incomplete" : "pass");
 	cJSON_AddStringToObject(j, "verdict", img->verdict);

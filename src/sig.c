@@ -348,7 +348,7 @@ int sig_verify_image(report_t *rep, const struct sig_policy *pol, struct blobsrc
 				if (f) cJSON_AddStringToObject(f, "image", t->manifest_digest.str);
 			}
 	} else {
-		rc = -1;
+		rc = rule->mode == POL_AUDIT ? -2 : -1; /* audit: reported, never enforced */
 		for (int i = 0; i < x->nres; i++)
 			if (x->res[i].refusal && !x->res[i].skipped) add_finding(x, rule, x->res[i].refusal, x->where[i], x->res[i].msg);
 		char msg[400];

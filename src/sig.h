@@ -49,7 +49,9 @@
  *        struct sig_target t = {store label, names, nnames, M digest, manifest bytes, len, image_json};
  *        int rc = sig_verify_image(report, pol, src, c, n, &t);
  *        // rc 1: verified per policy; 0: the policy does not require a signature;
- *        // -1: required and not verified (findings were added).
+ *        // -1: required and not verified (findings were added);
+ *        // -2: the same under an audit-mode rule: reported (signature.audit),
+ *        //     not enforced, so the image does not fail for it.
  *    `verify` exits 0 only when rc == 1 (and nothing else failed).
  *    sig_policy_free(pol);
  *

@@ -240,5 +240,5 @@ int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char 
 	struct sig_target t = {label, names, n, *id, NULL, 0, img};
 	int rc = sig_verify_image(r, pol, NULL, NULL, 0, &t);
 	cJSON_AddStringToObject(img, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
-	return rc < 0;
+	return rc == -1;
 }

@@ -374,7 +374,7 @@ async function main() {
 	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(ecdsa(other, sig)) } },
 		{ payload: Buffer.from(sig.toString() + ' '), annotations: { 'dev.cosignproject.cosign/signature': b64(ecdsa(release, Buffer.from(sig.toString() + ' '))) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
 	add('cosign-two-signatures-one-good', P.key, 1, []);
-	cases.push(['audit-mode-wrong-key', 'cosign-key-wrong', '1', 'localhost/app:1', path.relative(OUT, P.audit), -1, 'signature.audit']);
+	cases.push(['audit-mode-wrong-key', 'cosign-key-wrong', '1', 'localhost/app:1', path.relative(OUT, P.audit), -2, 'signature.audit']);
 
 	// --- cosign keyless (certificate + Rekor bundle) ---
 	const keyless = (name, cert, opts = {}) => {
