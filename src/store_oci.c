@@ -281,7 +281,12 @@ int store_open_archive(report_t *r, const char *path, const char *label, struct 
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	if (tar_index_open(ix, fd, label, &err) < 0) {
-		report_finding(r, "archive.malformed", path, "%s", err.msg);
+		if (err.code == EA_E_INTERRUPTED)
+			report_unchecked(r, path, "stopped (budget or signal) before the archive was indexed");
+		else
+			report_finding(r, "archive.malformed", path, "%s", err.msg);
+		store_report_ambiguities(r, ix, label);
+		tar_index_free(ix);
 		close(fd);
 		return -1;
 	}

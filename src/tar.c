@@ -363,6 +363,19 @@ static long pax_record(const char *buf, size_t n, const char **k, size_t *kl, co
 	return (long)len;
 }
 
+/* Go's parsePAXTime: decimal seconds (ParseInt), then an optional "."
+ * and digits only. */
+static int pax_time_ok(const char *v, size_t n)
+{
+	const char *dot = memchr(v, '.', n);
+	size_t sl = dot ? (size_t)(dot - v) : n;
+	int64_t t;
+	if (go_parse_int(v, sl, &t) < 0) return -1;
+	for (size_t i = sl + 1; dot && i < n; i++)
+		if (v[i] < '0' || v[i] > '9') return -1;
+	return 0;
+}
+
 static int key_is(const char *k, size_t kl, const char *want)
 {
 	return kl == strlen(want) && !memcmp(k, want, kl);
@@ -394,6 +407,8 @@ static int parse_pax(const char *buf, size_t n, struct ext *e)
 		} else if (key_is(k, kl, "uid") || key_is(k, kl, "gid")) {
 			int64_t t;
 			if (go_parse_int(v, vl, &t) < 0) return -1;
+		} else if (key_is(k, kl, "atime") || key_is(k, kl, "mtime") || key_is(k, kl, "ctime")) {
+			if (pax_time_ok(v, vl) < 0) return -1;
 		}
 	}
 	return 0;

@@ -3,8 +3,8 @@
  * harness first rewrites the header checksums along the member chain, so
  * the fuzzer spends its time past the checksum gate (as a forger would).
  *
- * With EA_TAR_DUMP=PREFIX set, one run also writes the archive it read to
- * PREFIX.tar and its reading to PREFIX.ours (a JSON line per member, then
+ * With EA_TAR_DUMP=PREFIX set, the Nth input run (from 0) also writes the
+ * archive it read to PREFIX.N.tar and its reading to PREFIX.N.ours (a JSON line per member, then
  * one with truncated/ambiguities): tests/fuzz/tar_go_diff.sh compares that
  * with Go's archive/tar (tests/tools/tarlist) on the corpus the fuzzer
  * kept. */
@@ -20,16 +20,18 @@ static const char *kind_name(tar_kind_t k)
 
 static void dump_reading(const char *prefix, int fd, const struct tar_index *ix, int indexed)
 {
+	static unsigned seq;
+	unsigned k = seq++;
 	char path[4096];
 	struct stat st;
 	if (fstat(fd, &st) < 0) abort();
 	unsigned char *all = malloc((size_t)st.st_size + 1);
 	if (!all || pread(fd, all, (size_t)st.st_size, 0) != st.st_size) abort();
-	snprintf(path, sizeof path, "%s.tar", prefix);
+	snprintf(path, sizeof path, "%s.%u.tar", prefix, k);
 	FILE *f = fopen(path, "wb");
 	if (!f || fwrite(all, 1, (size_t)st.st_size, f) != (size_t)st.st_size) abort();
 	fclose(f);
-	snprintf(path, sizeof path, "%s.ours", prefix);
+	snprintf(path, sizeof path, "%s.%u.ours", prefix, k);
 	f = fopen(path, "w");
 	if (!f) abort();
 	for (size_t i = 0; indexed && i < ix->n; i++) {
@@ -45,7 +47,7 @@ static void dump_reading(const char *prefix, int fd, const struct tar_index *ix,
 		fprintf(f, "}\n");
 	}
 	fprintf(f, "{\"end\": 1, \"indexed\": %d, \"truncated\": %d, \"ambiguities\": %zu}\n", indexed,
-		indexed ? ix->truncated : 1, indexed ? ix->namb : 0);
+		indexed ? ix->truncated : 1, ix->namb);
 	fclose(f);
 	free(all);
 }
