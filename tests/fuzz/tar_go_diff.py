@@ -25,7 +25,7 @@ def ours_name(hexname):
 def main():
     harness, tarlist, work = sys.argv[1:4]
     files = sys.argv[4:]
-    n = clean = stricter = ambiguous = 0
+    n = clean = stricter = ambiguous = both_stop = 0
     bad = []
     batch = 200
     for b0 in range(0, len(files), batch):
@@ -64,6 +64,8 @@ def main():
                 bad.append('%s: stopped early, and its %d members are not Go\'s first ones' % (f, len(mine)))
             elif go_err is None:
                 stricter += 1
+            else:
+                both_stop += 1
             continue
         clean += 1
         if go_err is not None:
@@ -73,8 +75,9 @@ def main():
             bad.append('%s: member %d: ours %r, Go %r' % (f, k, mine[k] if k < len(mine) else None, theirs[k] if k < len(theirs) else None))
         for ext in ('.tar', '.ours'):
             os.unlink(pre + ext)
-    print('tar_go_diff: %d inputs: %d read cleanly and alike, %d ambiguous (finding), %d stricter than Go, %d disagreements'
-          % (n, clean - sum(1 for b in bad if 'read cleanly' in b or 'member' in b), ambiguous, stricter, len(bad)))
+    print('tar_go_diff: %d inputs: %d read cleanly and alike, %d stopped where Go stops, %d ambiguous (finding), '
+          '%d stricter than Go, %d disagreements'
+          % (n, clean - sum(1 for b in bad if 'read cleanly' in b or 'member' in b), both_stop, ambiguous, stricter, len(bad)))
     for b in bad[:20]:
         print('  disagreement: ' + b)
     sys.exit(1 if bad else 0)
