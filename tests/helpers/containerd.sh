@@ -20,3 +20,27 @@ ctrd_config() {
 	  address = ""
 	EOF
 }
+
+# A private containerd for a test, in $CT (set by the caller), its pid in
+# $CPID.  start_ctrd: start it and wait for its socket (0) or give up (1).
+# stop_ctrd: end it (SIGTERM, then SIGKILL after 5 s).
+start_ctrd() {
+	mkdir -p "$CT"
+	ctrd_config "$CT" >"$CT/config.toml"
+	containerd --config "$CT/config.toml" >>"$CT/log" 2>&1 &
+	CPID=$!
+	for _ in $(seq 100); do
+		ctr -a "$CT/containerd.sock" version >/dev/null 2>&1 && return 0
+		kill -0 "$CPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+stop_ctrd() {
+	[ -n "${CPID:-}" ] || return 0
+	kill "$CPID" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$CPID" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$CPID" 2>/dev/null
+	wait "$CPID" 2>/dev/null
+	CPID=
+}

@@ -18,29 +18,8 @@ done
 
 CT=$T/ctrd
 CPID=
-stop_ctrd() {
-	[ -n "$CPID" ] || return 0
-	kill "$CPID" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$CPID" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$CPID" 2>/dev/null
-	wait "$CPID" 2>/dev/null
-	CPID=
-}
 trap 'stop_ctrd; rm -rf "$T"' EXIT
 
-# start_ctrd: containerd on $CT/root, listening on $CT/containerd.sock.
-start_ctrd() {
-	mkdir -p "$CT"
-	ctrd_config "$CT" >"$CT/config.toml"
-	containerd --config "$CT/config.toml" >>"$CT/log" 2>&1 &
-	CPID=$!
-	for _ in $(seq 100); do
-		ctr -a "$CT/containerd.sock" version >/dev/null 2>&1 && return 0
-		kill -0 "$CPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
 C() { ctr -a "$CT/containerd.sock" "$@"; }
 
 if ! start_ctrd; then
