@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "logsink.h"
 #include "report.h"
 #include "sig.h"
 #include "store.h"
@@ -55,7 +56,6 @@
 #define CLI_MAX_BUDGET_MS 86400000 /* a day: anything longer is a typo */
 
 enum { FORMAT_JSON = 0, FORMAT_TEXT = 1 };
-enum { EA_LOG_NONE = 0, EA_LOG_KMSG = 1, EA_LOG_SYSLOG = 2 };
 
 /* Options a command accepts (bit mask). */
 enum {
