@@ -128,10 +128,6 @@ extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o, ea_error_t *err);
 
-/* Read a small file the user named (config, key, report): non-blocking
- * open, regular files only, at most max bytes, NUL-terminated. */
-int cli_read_user_file(const char *path, size_t max, char **data, size_t *len, ea_error_t *err);
-
 /* Checks that need the merged settings (options + config): --sign-key
  * needs --out, and so on. */
 int cli_check_merged(const struct ea_opts *o, ea_error_t *err);
