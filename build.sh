@@ -120,14 +120,23 @@ build_deps() { # target musl-prefix -> prints deps prefix
 }
 
 # ---------------------------------------------------------------- edgeaudit
-SRCS() { ls src/*.c; }
+# Sources live in src/ (main, the commands, shared plumbing) and its rooms
+# (src/store, src/verify, src/content, src/sig, src/proc, src/report); every
+# room is on the include path, so `#include "x.h"` needs no folder.  Object
+# files are named by the source's base name: names are unique across rooms.
+SRCS() { find src -name '*.c' | LC_ALL=C sort; }
+SRC_INC="-Isrc$(for d in src/*/; do printf ' -I%s' "${d%/}"; done)"
+check_srcs() {
+	local dup; dup=$(SRCS | sed 's|.*/||' | sort | uniq -d)
+	[ -z "$dup" ] || die "source names must be unique across src/ and its rooms (one object folder): ${dup//$'\n'/ }"
+}
 
 compile_tree() { # cc cflags objdir file...
 	local cc=$1 cflags=$2 od=$3; shift 3
 	mkdir -p "$od"
 	# Rebuild on any change of a header (names, sizes, mtimes): copies and
 	# checkouts can give sources older mtimes than their objects.
-	local hs; hs=$(stat -c '%n %Y %s' src/*.h tests/unit/*.h 2>/dev/null | sha256sum | cut -c1-16)
+	local hs; hs=$(stat -c '%n %Y %s' src/*.h src/*/*.h tests/unit/*.h 2>/dev/null | sha256sum | cut -c1-16)
 	if [ "$(cat "$od/.headers" 2>/dev/null)" != "$hs" ]; then rm -f "$od"/*.o "$od"/*.o.src; echo "$hs" >"$od/.headers"; fi
 	printf '%s\n' "$@" | xargs -P "$JOBS" -I{} sh -c '
 		f={}; o="$0/$(basename "$f" .c).o"; st=$(stat -c "%Y %s" "$f")
@@ -145,8 +154,9 @@ build_target() {
 	mp=$(build_musl "$t")
 	dp=$(build_deps "$t" "$mp")
 	pre=$(cross_prefix "$t"); cc="$mp/bin-cc"
-	cflags="-std=gnu11 -Os -Wall -Wextra -Werror=implicit-function-declaration -ffunction-sections -fdata-sections -fno-plt -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include -Isrc $(target_cflags "$t") $EXTRA_CFLAGS"
+	cflags="-std=gnu11 -Os -Wall -Wextra -Werror=implicit-function-declaration -ffunction-sections -fdata-sections -fno-plt -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include $SRC_INC $(target_cflags "$t") $EXTRA_CFLAGS"
 	od="$OUT/$t/obj"
+	check_srcs
 	# Flags changed: rebuild everything.
 	if [ "$(cat "$od/.flags" 2>/dev/null)" != "$cflags" ]; then rm -rf "$od"; mkdir -p "$od"; echo "$cflags" >"$od/.flags"; fi
 	compile_tree "$cc" "$cflags" "$od" $(SRCS) || die "compile failed for $t"
@@ -182,8 +192,9 @@ build_sanitizer() {
 		bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-host" "$dp" gcc ar "-O1 -g $(target_cflags x86_64)" "$JOBS" || die "host deps failed"
 		touch "$dp/.done"
 	fi
-	cflags="-std=gnu11 -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include -Isrc -Itests/unit $(target_cflags x86_64)"
+	cflags="-std=gnu11 -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include $SRC_INC -Itests/unit $(target_cflags x86_64)"
 	od=$OUT/san/obj
+	check_srcs
 	if [ "$(cat "$od/.flags" 2>/dev/null)" != "$SAN_CC $cflags" ]; then rm -rf $OUT/san; mkdir -p "$od"; echo "$SAN_CC $cflags" >"$od/.flags"; fi
 	compile_tree "$SAN_CC" "$cflags" "$od" $(SRCS) tests/unit/*.c || die "sanitizer compile failed"
 	local objs; objs=$(ls "$od"/*.o | grep -v '/main\.o$')

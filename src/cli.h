@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "logsink.h"
 #include "report.h"
 #include "sig.h"
 #include "store.h"
@@ -55,7 +56,6 @@
 #define CLI_MAX_BUDGET_MS 86400000 /* a day: anything longer is a typo */
 
 enum { FORMAT_JSON = 0, FORMAT_TEXT = 1 };
-enum { EA_LOG_NONE = 0, EA_LOG_KMSG = 1, EA_LOG_SYSLOG = 2 };
 
 /* Options a command accepts (bit mask). */
 enum {
@@ -127,10 +127,6 @@ struct ea_command {
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o, ea_error_t *err);
-
-/* Read a small file the user named (config, key, report): non-blocking
- * open, regular files only, at most max bytes, NUL-terminated. */
-int cli_read_user_file(const char *path, size_t max, char **data, size_t *len, ea_error_t *err);
 
 /* Checks that need the merged settings (options + config): --sign-key
  * needs --out, and so on. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fsx.h"
 #include "report_sign.h"
 
 #define REPORT_FILE_MAX (256u << 20) /* a 20,000-finding JSON report is a few MB */
@@ -39,16 +40,16 @@ static int verify_main(int argc, char **argv)
 	ea_error_t err = {0};
 	cleanup_free char *pub = NULL, *data = NULL, *sig = NULL;
 	size_t pub_len, data_len, sig_len;
-	if (cli_read_user_file(key, REPORT_KEY_MAX, &pub, &pub_len, &err) < 0) {
+	if (fsx_read_user_file(key, REPORT_KEY_MAX, &pub, &pub_len, &err) < 0) {
 		fprintf(stderr, "edgeaudit: --key: %s\n", err.msg);
 		return 2;
 	}
-	if (cli_read_user_file(report, REPORT_FILE_MAX, &data, &data_len, &err) < 0) {
+	if (fsx_read_user_file(report, REPORT_FILE_MAX, &data, &data_len, &err) < 0) {
 		fprintf(stderr, "edgeaudit: report: %s\n", err.msg);
 		return 2;
 	}
 	/* No signature is not a good signature: exit 1, like a bad one. */
-	if (cli_read_user_file(sigpath, REPORT_SIG_MAX, &sig, &sig_len, &err) < 0) {
+	if (fsx_read_user_file(sigpath, REPORT_SIG_MAX, &sig, &sig_len, &err) < 0) {
 		printf("%s: NOT VERIFIED: no signature: %s\n", report, err.msg);
 		return 1;
 	}

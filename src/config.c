@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fsx.h"
+
 enum { K_IGNORED, K_STRLIST, K_BOOL, K_PATH, K_INT, K_CHOICE };
 
 static const char *const formats[] = {"json", "text", NULL};
@@ -563,7 +565,7 @@ int config_load(const char *path, int must_exist, unsigned flags, struct ea_conf
 	*diag = NULL;
 	cleanup_free char *text = NULL;
 	size_t len = 0;
-	if (cli_read_user_file(path, CONFIG_MAX_BYTES, &text, &len, err) < 0) {
+	if (fsx_read_user_file(path, CONFIG_MAX_BYTES, &text, &len, err) < 0) {
 		if (!must_exist && err->code == EA_E_NOENT) return 1;
 		*diag = xasprintf("%s: %s\n", path, err->msg);
 		return -1;

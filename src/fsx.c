@@ -253,3 +253,23 @@ int fsx_write_atomic(const char *path, const void *data, size_t len, ea_error_t 
 		return ea_fail_errno(err, errno, "cannot sync folder %s", dir);
 	return 0;
 }
+
+int fsx_read_user_file(const char *path, size_t max, char **data, size_t *len, ea_error_t *err)
+{
+	/* Non-blocking open: a FIFO put where a key or config belongs must not
+	 * hold a boot up; it is refused below, before any read. */
+	cleanup_close int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) return ea_fail_errno(err, errno, "%s", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0) return ea_fail_errno(err, errno, "%s", path);
+	if (!S_ISREG(st.st_mode))
+		return ea_fail(err, EA_E_NOTREG, "%s: not a regular file (a %s)", path, fsx_type_name(st.st_mode));
+	if ((uint64_t)st.st_size > max)
+		return ea_fail(err, EA_E_TOOBIG, "%s: larger than %zu bytes", path, max);
+	if (fsx_read_fd(fd, max, data, len, err) < 0) {
+		char m[sizeof err->msg];
+		snprintf(m, sizeof m, "%s", err->msg);
+		return ea_fail(err, err->code, "%s: %s", path, m);
+	}
+	return 0;
+}

@@ -43,6 +43,10 @@ int fsx_read_file_at(int dirfd, const char *rel, size_t max, char **data, size_t
 /* Read all of fd (at most max bytes; NUL-terminated). */
 int fsx_read_fd(int fd, size_t max, char **data, size_t *len, ea_error_t *err);
 
+/* Read a small file the user named (config, key, report): non-blocking
+ * open, regular files only, at most max bytes, NUL-terminated. */
+int fsx_read_user_file(const char *path, size_t max, char **data, size_t *len, ea_error_t *err);
+
 /* read() until n bytes, EOF or error; returns bytes read or -1. Retries EINTR. */
 ssize_t fsx_read_full(int fd, void *buf, size_t n, ea_error_t *err);
 

@@ -56,7 +56,7 @@ for t in tests/integration/test_*.sh; do
 done
 # Issue 8's proof: the integration suites again with EA = the ASan + UBSan
 # build, every run's sanitizer log read (tests/sanitize_suite.sh).  Left
-# out: build (no EA), board and boot (they copy the static binary into
+# out: build and layout (no EA), board and boot (they copy the static binary into
 # other roots), fuzz (its own sanitizer build), readonly (every run under
 # strace, where LeakSanitizer cannot work: test_hostile audits the same
 # stores untraced), crashsafe (its runs end by SIGKILL, where no sanitizer
@@ -65,7 +65,7 @@ if [ "${EDGEAUDIT_SAN_PASS:-1}" != 0 ]; then
 	suite asan-self-test bash tests/sanitize_suite.sh --self-test
 	for t in tests/integration/test_*.sh; do
 		n=$(basename "$t" .sh)
-		case $n in test_build | test_board | test_boot | test_crashsafe | test_fuzz | test_readonly) continue ;; esac
+		case $n in test_build | test_layout | test_board | test_boot | test_crashsafe | test_fuzz | test_readonly) continue ;; esac
 		suite "asan-${n#test_}" bash tests/sanitize_suite.sh "$t"
 	done
 fi

@@ -55,8 +55,8 @@ PIDS=()
 
 # The same number of processes, each under one seccomp filter (--deep).
 if [ "$(id -u)" = 0 ] && command -v gcc >/dev/null; then
-	gcc -O2 -static -mno-red-zone -I"$TOP/src" -I"$TOP/tests/helpers" -o "$T/probe" \
-		"$TOP/tests/helpers/seccomp_probe.c" "$TOP/src/seccomp_nr.c" "$TOP/src/seccomp_syscalls.c"
+	gcc -O2 -static -mno-red-zone -I"$TOP/src" -I"$TOP/src/proc" -I"$TOP/tests/helpers" -o "$T/probe" \
+		"$TOP/tests/helpers/seccomp_probe.c" "$TOP/src/proc/seccomp_nr.c" "$TOP/src/proc/seccomp_syscalls.c"
 	"$T/probe" gen deny >"$T/deny.bpf"
 	for _ in $(seq "$N"); do "$T/probe" hold "$T/deny.bpf" -- sleep 3600 & PIDS+=($!); done
 	sleep 1

@@ -67,23 +67,26 @@ LIBS="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lpthread -lm"
 # ---------------------------------------------------------------- our sources
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # (the version macro is a C string: its quotes are meant literally)
+# src/ and each of its rooms (src/store, src/sig, ...) are on the include path.
+SRC_INC="-Isrc$(for d in src/*/; do printf ' -I%s' "${d%/}"; done)"
 # shellcheck disable=SC2089,SC2090
-CFLAGS="-std=gnu11 -O1 -g -fno-omit-frame-pointer $SAN -fsanitize=fuzzer-no-link -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\"$VERSION\" -I$dp/include -Isrc -I$here"
+CFLAGS="-std=gnu11 -O1 -g -fno-omit-frame-pointer $SAN -fsanitize=fuzzer-no-link -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\"$VERSION\" -I$dp/include $SRC_INC -I$here"
 od="$FZ/obj"
 if [ "$(cat "$od/.flags" 2>/dev/null)" != "$CFLAGS" ]; then rm -rf "$od"; mkdir -p "$od"; echo "$CFLAGS" >"$od/.flags"; fi
 # main.c holds main(): everything else goes into one archive the harnesses
 # pick from.  A file that does not compile (someone's work in progress) is
 # left out with a note; a harness that needs it then fails to link.
-newest_h=$(ls -t src/*.h | head -n1)
+newest_h=$(ls -t src/*.h src/*/*.h | head -n1)
+srcs=$(find src -name '*.c' ! -path src/main.c | LC_ALL=C sort)
 # shellcheck disable=SC2090
 export CC CFLAGS od newest_h
-for f in src/*.c; do [ "$f" = src/main.c ] || printf '%s\n' "$f"; done | xargs -P "$JOBS" -I{} sh -c '
+printf '%s\n' "$srcs" | xargs -P "$JOBS" -I{} sh -c '
 	f={}; o="$od/$(basename "$f" .c).o"
 	if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
 		$CC $CFLAGS -c "$f" -o "$o" 2>"$o.log" || { rm -f "$o"; echo "# fuzz: $f does not compile, left out: $(grep -m1 error "$o.log")" >&2; }
 	fi'
 # Objects of sources that are gone must not linger.
-for o in "$od"/*.o; do [ -e "$o" ] || continue; [ -f "src/$(basename "$o" .o).c" ] || rm -f "$o"; done
+for o in "$od"/*.o; do [ -e "$o" ] || continue; printf '%s\n' "$srcs" | grep -qx "src/\(.*/\)\?$(basename "$o" .o)\.c" || rm -f "$o"; done
 rm -f "$od/libea.a"
 "$AR" rcs "$od/libea.a" "$od"/*.o
 
@@ -99,7 +102,7 @@ for h in "${sel[@]}"; do
 	# A harness for a parser whose header is not in this tree yet is skipped.
 	missing=""
 	for inc in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$src"); do
-		[ -f "src/$inc" ] || [ -f "$here/$inc" ] || missing="$missing $inc"
+		[ -n "$(find src -name "$inc" -print -quit)" ] || [ -f "$here/$inc" ] || missing="$missing $inc"
 	done
 	if [ -n "$missing" ]; then SKIP[$h]="src/${missing# } is not in this tree"; continue; fi
 	bin="$FZ/bin/$h"

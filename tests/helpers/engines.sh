@@ -44,8 +44,8 @@ eng_need() {
 
 # The probe helper (static: it also runs inside busybox containers).
 eng_build_probe() { # -> $T/probe
-	gcc -O2 -static -mno-red-zone -Wall -Wextra -I"$TOP/src" -I"$TOP/tests/helpers" -o "$T/probe" \
-		"$TOP/tests/helpers/seccomp_probe.c" "$TOP/src/seccomp_nr.c" "$TOP/src/seccomp_syscalls.c" >"$T/probe.log" 2>&1
+	gcc -O2 -static -mno-red-zone -Wall -Wextra -I"$TOP/src" -I"$TOP/src/proc" -I"$TOP/tests/helpers" -o "$T/probe" \
+		"$TOP/tests/helpers/seccomp_probe.c" "$TOP/src/proc/seccomp_nr.c" "$TOP/src/proc/seccomp_syscalls.c" >"$T/probe.log" 2>&1
 }
 
 # A busybox root filesystem with the probe in /bin.

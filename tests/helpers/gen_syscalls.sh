@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# gen_syscalls.sh: regenerate src/seccomp_nr.c, the numbers of the dangerous
+# gen_syscalls.sh: regenerate src/proc/seccomp_nr.c, the numbers of the dangerous
 # syscall set on the four audit architectures, from the kernel UAPI headers
 # of the cross toolchains (Debian: linux-libc-dev, linux-libc-dev-arm64-cross,
 # linux-libc-dev-armhf-cross).  Run from the top of the tree:
-#     bash tests/helpers/gen_syscalls.sh > src/seccomp_nr.c
+#     bash tests/helpers/gen_syscalls.sh > src/proc/seccomp_nr.c
 # The unit test seccomp_nr_native checks the running target's column against
 # its own <asm/unistd.h>, so a drift between this table and the headers fails.
 set -euo pipefail

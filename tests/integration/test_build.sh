@@ -21,6 +21,6 @@ for t in aarch64:qemu-aarch64-static armv7:qemu-arm-static; do
 	[ $rc -eq 3 ] && [[ "$out" == *"VERDICT: INCOMPLETE"* ]] && ok "$a audit --format text runs under qemu" || not_ok "$a audit under qemu" "rc=$rc $out"
 done
 # Every finding id in the catalog is documented in the README.
-missing=$(grep -oE '^\s*\{"[a-z]+\.[a-z_]+"' "$TOP/src/findings.c" | grep -oE '[a-z]+\.[a-z_]+' | while read -r id; do
+missing=$(grep -oE '^\s*\{"[a-z]+\.[a-z_]+"' "$TOP/src/report/findings.c" | grep -oE '[a-z]+\.[a-z_]+' | while read -r id; do
 	grep -q "\`$id\`" "$TOP/README.md" || echo "$id"; done)
 [ -z "$missing" ] && ok "every finding id is documented in the README" || not_ok "finding ids documented" $missing

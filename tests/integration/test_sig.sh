@@ -3,7 +3,7 @@
 # (openssl, node's crypto, @sigstore/sign: tests/sigstore/fixtures.js), the
 # policy files against tests/policy.schema.json, a check of the code paths
 # that may call a signature "verified", and (once `verify` is wired to
-# src/sig.h) the binary's exit codes on the same layouts.
+# src/sig/sig.h) the binary's exit codes on the same layouts.
 . "$(dirname "$0")/lib.sh"
 
 UT=$OUTDIR/x86_64/unit_tests
@@ -16,17 +16,17 @@ NODE_MODULES=$TOP/tests/node_modules
 # a result is born refused.
 check_paths() {
 	local n
-	n=$(grep -n 'refusal = NULL' "$TOP"/src/*.c | grep -v '^\s*//' | wc -l)
-	[ "$n" -eq 3 ] || { echo "expected 3 'refusal = NULL', found $n"; grep -n 'refusal = NULL' "$TOP"/src/*.c; return 1; }
+	n=$(grep -rn --include='*.c' 'refusal = NULL' "$TOP"/src | grep -v '^\s*//' | wc -l)
+	[ "$n" -eq 3 ] || { echo "expected 3 'refusal = NULL', found $n"; grep -rn --include='*.c' 'refusal = NULL' "$TOP"/src; return 1; }
 	for f in jws.c sig_bundle.c sig_cosign.c; do
-		grep -A2 'refusal = NULL' "$TOP/src/$f" | grep -q '^out:' || { echo "$f: clearing the refusal is not the last step before out:"; return 1; }
+		grep -A2 'refusal = NULL' "$TOP/src/sig/$f" | grep -q '^out:' || { echo "$f: clearing the refusal is not the last step before out:"; return 1; }
 	done
-	grep -q 'Born refused' "$TOP/src/sig.c" || { echo "sig.c: new results are not born refused"; return 1; }
-	grep -c '!x->res\[i\].refusal && !x->res\[i\].skipped' "$TOP/src/sig.c" | grep -q '^1$' ||
+	grep -q 'Born refused' "$TOP/src/sig/sig.c" || { echo "sig.c: new results are not born refused"; return 1; }
+	grep -c '!x->res\[i\].refusal && !x->res\[i\].skipped' "$TOP/src/sig/sig.c" | grep -q '^1$' ||
 		{ echo "sig.c: 'verified' decided elsewhere than from a cleared refusal"; return 1; }
 	# every verifier starts from a refusal
 	for f in jws.c sig_bundle.c sig_cosign.c; do
-		grep -q 'sig_refuse(r, "signature.malformed", ".*not checked")' "$TOP/src/$f" || { echo "$f does not start refused"; return 1; }
+		grep -q 'sig_refuse(r, "signature.malformed", ".*not checked")' "$TOP/src/sig/$f" || { echo "$f does not start refused"; return 1; }
 	done
 }
 check "sig: only a completed check clears a refusal (code paths)" check_paths
@@ -89,7 +89,7 @@ if [ -x "$SAN_UT" ]; then
 fi
 
 # ---------------------------------------------------------------- the binary
-# `verify` reaches src/sig.h once the store reader is wired to it; until then
+# `verify` reaches src/sig/sig.h once the store reader is wired to it; until then
 # the same layouts say nothing about signatures and these checks skip.
 run_ea verify --store "oci:$FX/cosign-key-ok" --image 1 --policy "$FX/policies/key.json" --format json
 if [ "$RC" -eq 2 ] || ! printf '%s' "$OUT" | grep -q '"signatures"'; then

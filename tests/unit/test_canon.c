@@ -1,5 +1,5 @@
-/* Unit tests: RFC 8785 canonical JSON and strict base64 (src/canonjson.c,
- * src/b64.c).  Vectors from RFC 8785 (appendix B number table, sec. 3.2.3
+/* Unit tests: RFC 8785 canonical JSON and strict base64 (src/content/canonjson.c,
+ * src/content/b64.c).  Vectors from RFC 8785 (appendix B number table, sec. 3.2.3
  * sorting example) and RFC 4648 sec. 10, not from our own writer. */
 #include <stdlib.h>
 

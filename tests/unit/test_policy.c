@@ -1,4 +1,4 @@
-/* Unit tests of the policy loader (src/policy.c, src/sig_troot.c): what it
+/* Unit tests of the policy loader (src/sig/policy.c, src/sig/sig_troot.c): what it
  * accepts, what it refuses (each refusal a configuration error, never a
  * weaker policy), and the CLI combinations of sig_policy_load. */
 #include <stdlib.h>

@@ -20,7 +20,10 @@
 #define LOGSINK_MAX_LINES 10
 #define LOGSINK_LINE_MAX 240
 
-/* sink: EA_LOG_KMSG or EA_LOG_SYSLOG (cli.h: EA_LOG_*).  report_path may be NULL (stdout). */
+/* The sinks (--log, ea_opts.log). */
+enum { EA_LOG_NONE = 0, EA_LOG_KMSG = 1, EA_LOG_SYSLOG = 2 };
+
+/* sink: EA_LOG_KMSG or EA_LOG_SYSLOG (above).  report_path may be NULL (stdout). */
 int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path, ea_error_t *err);
 
 /* The lines logsink_report would write (no priority prefix), one per

@@ -18,7 +18,6 @@
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 
-#include "cli.h"
 #include "fsx.h"
 
 /* Blinding randomness for ECDSA (the nonce itself is RFC 6979's).  It must
@@ -152,7 +151,7 @@ int report_sign_file(const char *report_path, const void *data, size_t len, cons
 {
 	cleanup_free char *pem = NULL;
 	size_t pem_len = 0;
-	if (cli_read_user_file(key_path, REPORT_KEY_MAX, &pem, &pem_len, err) < 0) return -1;
+	if (fsx_read_user_file(key_path, REPORT_KEY_MAX, &pem, &pem_len, err) < 0) return -1;
 	cleanup_free char *sig = NULL;
 	int rc = report_sign(pem, data, len, &sig, err);
 	/* The private key does not stay in freed memory. */

@@ -12,8 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-
 static void put_line(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put_line(char *out, const char *fmt, ...)
 {
