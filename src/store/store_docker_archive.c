@@ -108,199 +108,245 @@ static int digest_from_name(const char *name, digest_t *d)
 }
 
 
-static void legacy_image(report_t *r, const struct tar_index *ix, const char *label, cJSON *entry, int idx,
-			 const struct audit_limits *lim, struct layer_cache_tab *cache)
-{
-	cJSON *cfgj = cJSON_GetObjectItemCaseSensitive(entry, "Config");
-	cJSON *tags = cJSON_GetObjectItemCaseSensitive(entry, "RepoTags");
-	cJSON *layers = cJSON_GetObjectItemCaseSensitive(entry, "Layers");
+/* One legacy manifest.json entry being verified. */
+struct legacy {
+	report_t *r;
+	const struct tar_index *ix;
+	const char *label;
+	const struct audit_limits *lim;
+	struct layer_cache_tab *cache;
 	char where[300];
-	snprintf(where, sizeof where, "%s manifest.json[%d]", label, idx);
-	cJSON *img = cJSON_CreateObject();
-	cJSON_AddStringToObject(img, "store", label);
-	cJSON_AddStringToObject(img, "kind", "image");
-	cJSON *names = cJSON_AddArrayToObject(img, "names");
-	cJSON *t;
-	if (cJSON_IsArray(tags))
-		cJSON_ArrayForEach(t, tags) if (cJSON_IsString(t)) cJSON_AddItemToArray(names, cJSON_CreateString(t->valuestring));
-	int failed = 0, incomplete = 0;
-	digest_t *diff_ids = NULL;
-	int ndiff = 0;
-	/* Before the first goto: a cleanup variable jumped over would be freed
-	 * uninitialised at "done" (clang refuses it; gcc let it through). */
-	cleanup_free char *cfg = NULL;
-	cleanup_free char *cfgsubj = NULL;
-	if (!cJSON_IsString(cfgj) || !cJSON_IsArray(layers)) {
-		report_finding(r, "json.malformed", where, "entry has no Config string or Layers array");
-		failed = 1;
-		goto done;
-	}
-	const char *cfgname = cfgj->valuestring;
+	cJSON *img;
+	int failed, incomplete;
+	int have_id;
 	digest_t want_id;
-	int have_id = digest_from_name(cfgname, &want_id) == 0;
-	size_t cfglen = 0;
-	ea_error_t err = {0};
-	cfgsubj = xasprintf("%s:%.200s", label, cfgname);
-	const struct tar_member *cm = tar_find(ix, cfgname);
-	if (cm && cm->unsafe_name) {
-		report_finding(r, "store.bad_path", cfgsubj, "config member has an unsafe name");
-		failed = 1;
-		goto done;
-	}
-	if (store_tar_read_member(ix, cfgname, OCI_MAX_CONFIG_BYTES, &cfg, &cfglen, &err) < 0) {
-		report_finding(r, finding_id_for_open_error(err.code, "blob.missing"), have_id ? want_id.str : cfgsubj,
-			       "%s: config: %s", where, err.msg);
-		if (err.code == EA_E_TOOBIG || err.code == EA_E_IO) incomplete = 1;
-		else failed = 1;
-		goto done;
-	}
-	digest_t got;
-	digest_buffer(DIGEST_SHA256, cfg, cfglen, &got);
-	cJSON_AddStringToObject(img, "image_id", got.str);
-	if (!have_id) {
-		/* A config whose name promises no digest cannot be tied to an image ID. */
-		report_finding(r, "image.config_mismatch", cfgsubj, "%s: config member name '%.100s' carries no image ID", where,
-			       cfgname);
-		failed = 1;
-	} else if (!digest_equal(&got, &want_id)) {
-		report_finding(r, "image.config_mismatch", want_id.str, "%s: config %s hashes to %s", where, cfgname, got.str);
-		failed = 1;
-	}
+	char *cfgsubj;
+	digest_t *diff_ids;
+	int ndiff;
+};
+
+/* The subject of an image-level finding: its ID, or the config's member. */
+static const char *legacy_subject(const struct legacy *L)
+{
+	return L->have_id ? L->want_id.str : L->cfgsubj;
+}
+
+/* rootfs.diff_ids of the config, each a sha256 digest. */
+static void legacy_diff_ids(struct legacy *L, const char *cfg, size_t cfglen)
+{
 	cJSON *conf = jsondoc_parse(cfg, cfglen); /* one meaning, as the engine reads it */
 	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
-		report_finding(r, "json.malformed", have_id ? want_id.str : cfgsubj, "%s: config has no rootfs.diff_ids", where);
-		failed = 1;
-	} else {
-		diff_ids = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diff_ids);
-		cJSON *e;
-		cJSON_ArrayForEach(e, ids) {
-			if (!cJSON_IsString(e) || digest_parse(e->valuestring, &diff_ids[ndiff], NULL) < 0 ||
-			    diff_ids[ndiff].alg != DIGEST_SHA256) {
-				report_finding(r, "json.malformed", have_id ? want_id.str : cfgsubj,
-					       "%s: diff_ids[%d] is not a sha256 digest", where, ndiff);
-				failed = 1;
-				break;
-			}
-			ndiff++;
+		report_finding(L->r, "json.malformed", legacy_subject(L), "%s: config has no rootfs.diff_ids", L->where);
+		L->failed = 1;
+		cJSON_Delete(conf);
+		return;
+	}
+	L->diff_ids = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *L->diff_ids);
+	cJSON *e;
+	cJSON_ArrayForEach(e, ids) {
+		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &L->diff_ids[L->ndiff], NULL) < 0 ||
+		    L->diff_ids[L->ndiff].alg != DIGEST_SHA256) {
+			report_finding(L->r, "json.malformed", legacy_subject(L), "%s: diff_ids[%d] is not a sha256 digest",
+				       L->where, L->ndiff);
+			L->failed = 1;
+			break;
 		}
+		L->ndiff++;
 	}
 	cJSON_Delete(conf);
-	int nl = cJSON_GetArraySize(layers);
-	if (diff_ids && !failed && ndiff != nl) {
-		report_finding(r, "image.diffid_count", have_id ? want_id.str : cfgsubj,
-			       "%s: %d layers, config has %d diff_ids", where, nl, ndiff);
-		failed = 1;
+}
+
+/* The config member: its name promises the image ID, its bytes must hash to
+ * it.  Returns -1 when the image cannot be read further. */
+static int legacy_config(struct legacy *L, const char *cfgname)
+{
+	L->have_id = digest_from_name(cfgname, &L->want_id) == 0;
+	L->cfgsubj = xasprintf("%s:%.200s", L->label, cfgname);
+	const struct tar_member *cm = tar_find(L->ix, cfgname);
+	if (cm && cm->unsafe_name) {
+		report_finding(L->r, "store.bad_path", L->cfgsubj, "config member has an unsafe name");
+		L->failed = 1;
+		return -1;
 	}
-	cJSON *lja = cJSON_AddArrayToObject(img, "layers");
+	cleanup_free char *cfg = NULL;
+	size_t cfglen = 0;
+	ea_error_t err = {0};
+	if (store_tar_read_member(L->ix, cfgname, OCI_MAX_CONFIG_BYTES, &cfg, &cfglen, &err) < 0) {
+		report_finding(L->r, finding_id_for_open_error(err.code, "blob.missing"), legacy_subject(L), "%s: config: %s",
+			       L->where, err.msg);
+		if (err.code == EA_E_TOOBIG || err.code == EA_E_IO) L->incomplete = 1;
+		else L->failed = 1;
+		return -1;
+	}
+	digest_t got;
+	digest_buffer(DIGEST_SHA256, cfg, cfglen, &got);
+	cJSON_AddStringToObject(L->img, "image_id", got.str);
+	if (!L->have_id) {
+		/* A config whose name promises no digest cannot be tied to an image ID. */
+		report_finding(L->r, "image.config_mismatch", L->cfgsubj, "%s: config member name '%.100s' carries no image ID",
+			       L->where, cfgname);
+		L->failed = 1;
+	} else if (!digest_equal(&got, &L->want_id)) {
+		report_finding(L->r, "image.config_mismatch", L->want_id.str, "%s: config %s hashes to %s", L->where, cfgname,
+			       got.str);
+		L->failed = 1;
+	}
+	legacy_diff_ids(L, cfg, cfglen);
+	return 0;
+}
+
+/* Verify a layer member once (shared layers are read once per archive). */
+static void legacy_check_member(struct legacy *L, const char *ln, struct layer_cache *lc)
+{
+	struct blob_region reg;
+	ea_error_t err = {0};
+	const struct tar_member *lm = tar_find(L->ix, ln);
+	if (lm && lm->unsafe_name) {
+		lc->res.status = BLOB_BAD_FILE;
+		lc->res.open_code = EA_E_BADNAME;
+		snprintf(lc->res.msg, sizeof lc->res.msg, "layer member has an unsafe name");
+	} else if (tar_member_region(L->ix, ln, &reg, &err) < 0) {
+		lc->res.status = err.code == EA_E_NOENT ? BLOB_MISSING : err.code == EA_E_IO ? BLOB_UNREADABLE : BLOB_BAD_FILE;
+		lc->res.open_code = err.code;
+		snprintf(lc->res.msg, sizeof lc->res.msg, "%s", err.msg);
+	} else {
+		/* docker save writes uncompressed layers; sniff in case a
+		 * producer compressed them (the diffID is of the tar). */
+		unsigned char head[4] = {0};
+		size_t hn = reg.size < 4 ? (size_t)reg.size : 4;
+		comp_t comp = COMP_NONE;
+		if (hn && blob_region_pread(&reg, head, hn, 0, NULL) == 0) comp = comp_sniff(head, hn);
+		const struct audit_limits *lim = L->lim;
+		struct blobcheck_limits bl = {lim->max_layer_bytes ? lim->max_layer_bytes : BLOBCHECK_MAX_LAYER_BYTES,
+					      lim->max_ratio ? lim->max_ratio : BLOBCHECK_MAX_RATIO};
+		blobcheck_region(&reg, NULL, -1, 1, comp, &bl, &lc->res);
+	}
+}
+
+/* The findings of a layer member's check, said once per member. */
+static void legacy_member_findings(struct legacy *L, struct layer_cache *lc, const char *lsubj, int i)
+{
+	if (lc->reported) return;
+	lc->reported = 1;
+	const struct blob_result *res = &lc->res;
+	switch (res->status) {
+	case BLOB_MISSING: report_finding(L->r, "blob.missing", lsubj, "%s: layer %d: %s", L->where, i, res->msg); break;
+	case BLOB_BAD_FILE:
+		report_finding(L->r, res->open_code == EA_E_SYMLINK ? "store.symlink"
+				     : res->open_code == EA_E_BADNAME ? "store.bad_path" : "store.special_file",
+			       lsubj, "%s: layer %d: %s", L->where, i, res->msg);
+		break;
+	case BLOB_UNREADABLE:
+		if (res->interrupted) report_unchecked_kind(L->r, "audit.interrupted", lsubj, res->msg);
+		else report_finding(L->r, "store.unreadable", lsubj, "%s: layer %d: %s", L->where, i, res->msg);
+		break;
+	default:
+		if (res->decomp_error)
+			report_finding(L->r, res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
+				       lsubj, "%s: layer %d: %s", L->where, i, res->decomp_msg);
+	}
+}
+
+/* Layer i: its member verified (once) and its diffID against the config's. */
+static void legacy_layer(struct legacy *L, cJSON *lj, const char *ln, int i)
+{
+	cJSON_AddStringToObject(lj, "path", ln);
+	cleanup_free char *lsubj = xasprintf("%s:%.200s", L->label, ln);
+	struct layer_cache *lc = lc_find(L->cache, ln);
+	if (!lc) {
+		lc = lc_add(L->cache, ln);
+		legacy_check_member(L, ln, lc);
+	} else {
+		cJSON_AddBoolToObject(lj, "shared", 1);
+	}
+	legacy_member_findings(L, lc, lsubj, i);
+	const struct blob_result *res = &lc->res;
+	const char *state = "unchecked";
+	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE) L->failed = 1;
+	else if (res->status == BLOB_UNREADABLE) L->incomplete = 1;
+	else if (res->decomp_error) {
+		if (res->bomb) L->incomplete = 1;
+		else L->failed = 1;
+	} else if (res->diff_checked) {
+		cJSON_AddStringToObject(lj, "diff_id", res->diffid.str);
+		cJSON_AddNumberToObject(lj, "size", (double)res->usize);
+		if (L->diff_ids && i < L->ndiff) {
+			if (digest_equal(&res->diffid, &L->diff_ids[i])) {
+				state = "ok";
+			} else {
+				state = "mismatch";
+				report_finding(L->r, "image.diffid_mismatch", lsubj, "%s: layer %d hashes to %s, config says %s",
+					       L->where, i, res->diffid.str, L->diff_ids[i].str);
+				L->failed = 1;
+			}
+		}
+	}
+	if (!strcmp(state, "unchecked") && L->diff_ids && i < L->ndiff && !L->failed) L->incomplete = 1;
+	cJSON_AddStringToObject(lj, "diff_id_check", state);
+}
+
+/* Every entry of Layers, in order, until a stop. */
+static void legacy_layers(struct legacy *L, cJSON *layers)
+{
+	int nl = cJSON_GetArraySize(layers);
+	if (L->diff_ids && !L->failed && L->ndiff != nl) {
+		report_finding(L->r, "image.diffid_count", legacy_subject(L), "%s: %d layers, config has %d diff_ids", L->where,
+			       nl, L->ndiff);
+		L->failed = 1;
+	}
+	cJSON *lja = cJSON_AddArrayToObject(L->img, "layers");
 	int i = 0;
-	cJSON *L;
-	cJSON_ArrayForEach(L, layers) {
+	cJSON *e;
+	cJSON_ArrayForEach(e, layers) {
 		if (ea_stop_requested()) { /* the rest of a long Layers list: unchecked, not walked */
-			cleanup_free char *part = xasprintf("layers %d to %d of %s", i, nl - 1, where);
-			report_unchecked_kind(r, "audit.interrupted", part, "stopped before they were verified (budget or signal)");
-			incomplete = 1;
+			cleanup_free char *part = xasprintf("layers %d to %d of %s", i, nl - 1, L->where);
+			report_unchecked_kind(L->r, "audit.interrupted", part, "stopped before they were verified (budget or signal)");
+			L->incomplete = 1;
 			break;
 		}
 		cJSON *lj = cJSON_CreateObject();
 		cJSON_AddItemToArray(lja, lj);
-		if (!cJSON_IsString(L)) {
-			report_finding(r, "json.malformed", where, "Layers[%d] is not a string", i);
-			failed = 1;
-			i++;
-			continue;
-		}
-		const char *ln = L->valuestring;
-		cJSON_AddStringToObject(lj, "path", ln);
-		cleanup_free char *lsubj = xasprintf("%s:%.200s", label, ln);
-		struct layer_cache *lc = lc_find(cache, ln);
-		if (!lc) {
-			lc = lc_add(cache, ln);
-			struct blob_region reg;
-			const struct tar_member *lm = tar_find(ix, ln);
-			if (lm && lm->unsafe_name) {
-				lc->res.status = BLOB_BAD_FILE;
-				lc->res.open_code = EA_E_BADNAME;
-				snprintf(lc->res.msg, sizeof lc->res.msg, "layer member has an unsafe name");
-			} else if (tar_member_region(ix, ln, &reg, &err) < 0) {
-				lc->res.status = err.code == EA_E_NOENT ? BLOB_MISSING : err.code == EA_E_IO ? BLOB_UNREADABLE : BLOB_BAD_FILE;
-				lc->res.open_code = err.code;
-				snprintf(lc->res.msg, sizeof lc->res.msg, "%s", err.msg);
-			} else {
-				/* docker save writes uncompressed layers; sniff in case a
-				 * producer compressed them (the diffID is of the tar). */
-				unsigned char head[4] = {0};
-				size_t hn = reg.size < 4 ? (size_t)reg.size : 4;
-				comp_t comp = COMP_NONE;
-				if (hn && blob_region_pread(&reg, head, hn, 0, NULL) == 0) comp = comp_sniff(head, hn);
-				struct blobcheck_limits bl = {lim->max_layer_bytes ? lim->max_layer_bytes : BLOBCHECK_MAX_LAYER_BYTES,
-							      lim->max_ratio ? lim->max_ratio : BLOBCHECK_MAX_RATIO};
-				blobcheck_region(&reg, NULL, -1, 1, comp, &bl, &lc->res);
-			}
+		if (!cJSON_IsString(e)) {
+			report_finding(L->r, "json.malformed", L->where, "Layers[%d] is not a string", i);
+			L->failed = 1;
 		} else {
-			cJSON_AddBoolToObject(lj, "shared", 1);
+			legacy_layer(L, lj, e->valuestring, i);
 		}
-		struct blob_result *res = &lc->res;
-		if (!lc->reported) {
-			lc->reported = 1;
-			switch (res->status) {
-			case BLOB_MISSING: report_finding(r, "blob.missing", lsubj, "%s: layer %d: %s", where, i, res->msg); break;
-			case BLOB_BAD_FILE:
-				report_finding(r, res->open_code == EA_E_SYMLINK ? "store.symlink"
-						  : res->open_code == EA_E_BADNAME ? "store.bad_path" : "store.special_file",
-					       lsubj, "%s: layer %d: %s", where, i, res->msg);
-				break;
-			case BLOB_UNREADABLE:
-				if (res->interrupted) report_unchecked_kind(r, "audit.interrupted", lsubj, res->msg);
-				else report_finding(r, "store.unreadable", lsubj, "%s: layer %d: %s", where, i, res->msg);
-				break;
-			default:
-				if (res->decomp_error)
-					report_finding(r, res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
-						       lsubj, "%s: layer %d: %s", where, i, res->decomp_msg);
-			}
-		}
-		const char *state = "unchecked";
-		if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE) failed = 1;
-		else if (res->status == BLOB_UNREADABLE) incomplete = 1;
-		else if (res->decomp_error) {
-			if (res->bomb) incomplete = 1;
-			else failed = 1;
-		} else if (res->diff_checked) {
-			cJSON_AddStringToObject(lj, "diff_id", res->diffid.str);
-			cJSON_AddNumberToObject(lj, "size", (double)res->usize);
-			if (diff_ids && i < ndiff) {
-				if (digest_equal(&res->diffid, &diff_ids[i])) {
-					state = "ok";
-				} else {
-					state = "mismatch";
-					report_finding(r, "image.diffid_mismatch", lsubj, "%s: layer %d hashes to %s, config says %s", where,
-						       i, res->diffid.str, diff_ids[i].str);
-					failed = 1;
-				}
-			}
-		}
-		if (!strcmp(state, "unchecked") && diff_ids && i < ndiff && !failed) incomplete = 1;
-		cJSON_AddStringToObject(lj, "diff_id_check", state);
 		i++;
 	}
-	if (diff_ids && ndiff > 0) {
-		cJSON *chain = cJSON_AddArrayToObject(img, "chain_ids");
-		digest_t cur = diff_ids[0];
-		cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
-		for (int k = 1; k < ndiff; k++) {
-			digest_t next;
-			digest_chain(&cur, &diff_ids[k], &next);
-			cur = next;
-			cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
-		}
+}
+
+/* One legacy image: names, config (= image ID), layers, chainIDs, and the
+ * signature policy (a docker-archive carries no signatures). */
+static void legacy_image(report_t *r, const struct tar_index *ix, const char *label, cJSON *entry, int idx,
+			 const struct audit_limits *lim, struct layer_cache_tab *cache)
+{
+	struct legacy L = {.r = r, .ix = ix, .label = label, .lim = lim, .cache = cache};
+	cJSON *cfgj = cJSON_GetObjectItemCaseSensitive(entry, "Config");
+	cJSON *tags = cJSON_GetObjectItemCaseSensitive(entry, "RepoTags");
+	cJSON *layers = cJSON_GetObjectItemCaseSensitive(entry, "Layers");
+	snprintf(L.where, sizeof L.where, "%s manifest.json[%d]", label, idx);
+	L.img = cJSON_CreateObject();
+	cJSON_AddStringToObject(L.img, "store", label);
+	cJSON_AddStringToObject(L.img, "kind", "image");
+	cJSON *names = cJSON_AddArrayToObject(L.img, "names");
+	cJSON *t;
+	if (cJSON_IsArray(tags))
+		cJSON_ArrayForEach(t, tags) if (cJSON_IsString(t)) cJSON_AddItemToArray(names, cJSON_CreateString(t->valuestring));
+	if (!cJSON_IsString(cfgj) || !cJSON_IsArray(layers)) {
+		report_finding(r, "json.malformed", L.where, "entry has no Config string or Layers array");
+		L.failed = 1;
+	} else if (legacy_config(&L, cfgj->valuestring) == 0) {
+		legacy_layers(&L, layers);
+		if (L.diff_ids && L.ndiff > 0) oci_add_chain_ids(L.img, L.diff_ids, L.ndiff);
+		if (L.have_id && store_sig_unavailable(r, lim->pol, label, L.img, &L.want_id)) L.failed = 1;
 	}
-	if (have_id && store_sig_unavailable(r, lim->pol, label, img, &want_id)) failed = 1;
-done:
-	free(diff_ids);
-	cJSON_AddStringToObject(img, "verdict", failed ? "fail" : incomplete ? "incomplete" : "pass");
+	free(L.diff_ids);
+	free(L.cfgsubj);
+	cJSON_AddStringToObject(L.img, "verdict", L.failed ? "fail" : L.incomplete ? "incomplete" : "pass");
 	report_lock(r);
-	cJSON_AddItemToArray(report_images(r), img);
+	cJSON_AddItemToArray(report_images(r), L.img);
 	report_unlock(r);
 }
 

@@ -822,17 +822,7 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 		}
 		cJSON_AddStringToObject(lj, "diff_id_check", dstate);
 	}
-	if (!img->is_artifact && img->diff_ids && img->ndiff > 0) {
-		cJSON *chain = cJSON_AddArrayToObject(j, "chain_ids");
-		digest_t cur = img->diff_ids[0];
-		cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
-		for (int i = 1; i < img->ndiff; i++) {
-			digest_t next;
-			digest_chain(&cur, &img->diff_ids[i], &next);
-			cur = next;
-			cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
-		}
-	}
+	if (!img->is_artifact && img->diff_ids && img->ndiff > 0) oci_add_chain_ids(j, img->diff_ids, img->ndiff);
 	if (c->o.pol && !img->sig_object) { /* every manifest an engine could run or bind to a name */
 		struct sig_target t = {c->src->label, (const char *const *)img->names, img->nnames, img->manifest,
 				       img->raw, img->rawlen, j};
@@ -849,6 +839,19 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 }
 
 /* ------------------------------------------------------------ API */
+
+void oci_add_chain_ids(cJSON *img, const digest_t *diff_ids, int n)
+{
+	cJSON *chain = cJSON_AddArrayToObject(img, "chain_ids");
+	digest_t cur = diff_ids[0];
+	cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
+	for (int i = 1; i < n; i++) {
+		digest_t next;
+		digest_chain(&cur, &diff_ids[i], &next);
+		cur = next;
+		cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
+	}
+}
 
 oci_ctx_t *oci_new(report_t *r, struct blobsrc *src, const struct oci_opts *o)
 {

@@ -71,6 +71,9 @@ struct oci_image_view {
 int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *layers, int nlayers,
 			 struct oci_image_view *out);
 void oci_free(oci_ctx_t *c);
+/* An image's "chain_ids" array (n >= 1 diffIDs, in order), as every
+ * reader reports it. */
+void oci_add_chain_ids(cJSON *img, const digest_t *diff_ids, int n);
 
 /* Media types */
 typedef enum {
