@@ -481,6 +481,74 @@ static int is_sig_object(cJSON *doc)
 	return 1;
 }
 
+/* An image config: its rootfs.diff_ids, each a sha256 digest. */
+static void read_diff_ids(oci_ctx_t *c, struct image *img, const struct desc *cd)
+{
+	int cf = 0;
+	cJSON *conf = read_json_blob(c, cd, OCI_MAX_CONFIG_BYTES, "config", NULL, NULL, &cf);
+	if (cf == 1) img->failed = 1;
+	if (cf == 2) img->incomplete = 1;
+	if (!conf) return;
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
+	if (!cJSON_IsArray(ids)) {
+		report_finding(c->r, "json.malformed", cd->d.str, "config in %s has no rootfs.diff_ids array", c->src->label);
+		img->failed = 1;
+		img->diff_ids_bad = 1;
+		cJSON_Delete(conf);
+		return;
+	}
+	img->diff_ids = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *img->diff_ids);
+	cJSON *e;
+	cJSON_ArrayForEach(e, ids) {
+		ea_error_t err = {0};
+		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &img->diff_ids[img->ndiff], &err) < 0 ||
+		    img->diff_ids[img->ndiff].alg != DIGEST_SHA256) {
+			report_finding(c->r, "json.malformed", cd->d.str, "config in %s: diff_ids[%d] is not a sha256 digest",
+				       c->src->label, img->ndiff);
+			img->failed = 1;
+			img->diff_ids_bad = 1;
+			break;
+		}
+		img->ndiff++;
+	}
+	cJSON_Delete(conf);
+}
+
+/* The manifest's config descriptor: an image config (diff_ids read), an
+ * artifact's config (verified by digest), or an unknown media type. */
+static void walk_config(oci_ctx_t *c, struct image *img, const struct desc *ds, cJSON *cfg)
+{
+	struct desc cd;
+	char where[96];
+	snprintf(where, sizeof where, "manifest %.19s config", ds->d.str);
+	if (!cfg) {
+		report_finding(c->r, "json.malformed", ds->d.str, "manifest in %s has no config descriptor", c->src->label);
+		img->failed = 1;
+		return;
+	}
+	if (parse_desc(c, cfg, where, &cd) < 0) {
+		img->failed = 1;
+		return;
+	}
+	img->have_config = 1;
+	img->config = cd.d;
+	img->config_size = cd.size;
+	if (cd.size < 0) img->failed = 1;
+	if (cd.kind == MT_CONFIG) {
+		read_diff_ids(c, img, &cd);
+	} else if (cd.kind == MT_OTHER || img->artifact_type || (cd.mt && strstr(cd.mt, "+json"))) {
+		/* An artifact (signature, attestation, SBOM...): its blobs are
+		 * verified by digest; there is no rootfs to check. */
+		img->is_artifact = 1;
+		blob_get(c, &cd.d, cd.size, ROLE_OTHER);
+	} else {
+		cleanup_free char *mt = sanitize(cd.mt ? cd.mt : "(none)");
+		report_finding(c->r, "mediatype.unknown", cd.d.str, "%s: config media type '%s' is unknown", where, mt);
+		img->incomplete = 1;
+		blob_get(c, &cd.d, cd.size, ROLE_OTHER);
+	}
+}
+
 static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int nnames, const char *platform)
 {
 	int failed = 0;
@@ -517,66 +585,7 @@ static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int
 	if (cJSON_IsString(at)) img->artifact_type = sanitize(at->valuestring);
 	img->sig_object = is_sig_object(doc);
 	if (img->sig_object) img->is_artifact = 1; /* its blobs are verified by digest; no rootfs */
-	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(doc, "config");
-	struct desc cd;
-	char where[96];
-	snprintf(where, sizeof where, "manifest %.19s config", ds->d.str);
-	if (!cfg) {
-		report_finding(c->r, "json.malformed", ds->d.str, "manifest in %s has no config descriptor", c->src->label);
-		img->failed = 1;
-	} else if (parse_desc(c, cfg, where, &cd) == 0) {
-		img->have_config = 1;
-		img->config = cd.d;
-		img->config_size = cd.size;
-		if (cd.size < 0) img->failed = 1;
-		if (cd.kind == MT_CONFIG) {
-			int cf = 0;
-			cJSON *conf = read_json_blob(c, &cd, OCI_MAX_CONFIG_BYTES, "config", NULL, NULL, &cf);
-			if (cf == 1) img->failed = 1;
-			if (cf == 2) img->incomplete = 1;
-			if (conf) {
-				cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(conf, "rootfs");
-				cJSON *ids = cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids");
-				if (!cJSON_IsArray(ids)) {
-					report_finding(c->r, "json.malformed", cd.d.str, "config in %s has no rootfs.diff_ids array",
-						       c->src->label);
-					img->failed = 1;
-					img->diff_ids_bad = 1;
-				} else {
-					int n = cJSON_GetArraySize(ids);
-					img->diff_ids = xcalloc((size_t)n + 1, sizeof *img->diff_ids);
-					cJSON *e;
-					cJSON_ArrayForEach(e, ids) {
-						ea_error_t err = {0};
-						if (!cJSON_IsString(e) || digest_parse(e->valuestring, &img->diff_ids[img->ndiff], &err) < 0 ||
-						    img->diff_ids[img->ndiff].alg != DIGEST_SHA256) {
-							report_finding(c->r, "json.malformed", cd.d.str,
-								       "config in %s: diff_ids[%d] is not a sha256 digest",
-								       c->src->label, img->ndiff);
-							img->failed = 1;
-							img->diff_ids_bad = 1;
-							break;
-						}
-						img->ndiff++;
-					}
-				}
-				cJSON_Delete(conf);
-			}
-		} else if (cd.kind == MT_OTHER || img->artifact_type || (cd.mt && strstr(cd.mt, "+json"))) {
-			/* An artifact (signature, attestation, SBOM...): its blobs are
-			 * verified by digest; there is no rootfs to check. */
-			img->is_artifact = 1;
-			struct blob *b = blob_get(c, &cd.d, cd.size, ROLE_OTHER);
-			(void)b;
-		} else {
-			cleanup_free char *mt = sanitize(cd.mt ? cd.mt : "(none)");
-			report_finding(c->r, "mediatype.unknown", cd.d.str, "%s: config media type '%s' is unknown", where, mt);
-			img->incomplete = 1;
-			blob_get(c, &cd.d, cd.size, ROLE_OTHER);
-		}
-	} else {
-		img->failed = 1;
-	}
+	walk_config(c, img, ds, cJSON_GetObjectItemCaseSensitive(doc, "config"));
 	cJSON *layers = cJSON_GetObjectItemCaseSensitive(doc, "layers");
 	if (cJSON_IsArray(layers)) {
 		int n = cJSON_GetArraySize(layers);
@@ -736,6 +745,55 @@ static int layer_descriptor_findings(oci_ctx_t *c, struct image *img, int i, con
 	return failed;
 }
 
+/* Layer i of an image in the report: its blob's state and findings, its
+ * descriptor's own checks, and its diffID against the config's. */
+static void finish_layer(oci_ctx_t *c, struct image *img, int i, int check_diff, cJSON *lj, int *failed,
+			 int *incomplete)
+{
+	struct layer_ref *L = &img->layers[i];
+	if (!L->b) {
+		cJSON_AddStringToObject(lj, "blob", "invalid");
+		*failed = 1;
+		return;
+	}
+	struct blob *b = L->b;
+	cJSON_AddStringToObject(lj, "digest", b->d.str);
+	if (L->media_type) {
+		cleanup_free char *s = sanitize(L->media_type);
+		cJSON_AddStringToObject(lj, "media_type", s);
+	}
+	if (L->size >= 0) cJSON_AddNumberToObject(lj, "size", (double)L->size);
+	cJSON_AddStringToObject(lj, "blob", blob_state(b));
+	if (!b->verified) {
+		*incomplete = 1;
+		return;
+	}
+	int bf = blob_findings(c, b);
+	if (bf == 1) *failed = 1;
+	if (bf == 2) *incomplete = 1;
+	if (b->nimages > 1) cJSON_AddNumberToObject(lj, "shared_by", b->nimages);
+	if (layer_descriptor_findings(c, img, i, L)) *failed = 1;
+	if (img->is_artifact) return;
+	if (b->res.diff_checked) {
+		cJSON_AddStringToObject(lj, "diff_id", b->res.diffid.str);
+		cJSON_AddNumberToObject(lj, "uncompressed_size", (double)b->res.usize);
+	}
+	const char *dstate = "unchecked";
+	if (check_diff && i < img->ndiff && b->res.diff_checked) {
+		if (digest_equal(&b->res.diffid, &img->diff_ids[i])) {
+			dstate = "ok";
+		} else {
+			dstate = "mismatch";
+			report_finding(c->r, "image.diffid_mismatch", b->d.str, "%s: layer %d of %s decompresses to %s, config %s says %s",
+				       c->src->label, i, img->manifest.str, b->res.diffid.str, img->config.str, img->diff_ids[i].str);
+			*failed = 1;
+		}
+	} else if (check_diff && i < img->ndiff) {
+		*incomplete = 1;
+	}
+	cJSON_AddStringToObject(lj, "diff_id_check", dstate);
+}
+
 static void finish_image(oci_ctx_t *c, struct image *img)
 {
 	int failed = img->failed, incomplete = img->incomplete;
@@ -776,51 +834,9 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 		failed = 1;
 	}
 	for (int i = 0; i < img->nlayers; i++) {
-		struct layer_ref *L = &img->layers[i];
 		cJSON *lj = cJSON_CreateObject();
 		cJSON_AddItemToArray(layers, lj);
-		if (!L->b) {
-			cJSON_AddStringToObject(lj, "blob", "invalid");
-			failed = 1;
-			continue;
-		}
-		struct blob *b = L->b;
-		cJSON_AddStringToObject(lj, "digest", b->d.str);
-		if (L->media_type) {
-			cleanup_free char *s = sanitize(L->media_type);
-			cJSON_AddStringToObject(lj, "media_type", s);
-		}
-		if (L->size >= 0) cJSON_AddNumberToObject(lj, "size", (double)L->size);
-		cJSON_AddStringToObject(lj, "blob", blob_state(b));
-		if (!b->verified) {
-			incomplete = 1;
-			continue;
-		}
-		int bf = blob_findings(c, b);
-		if (bf == 1) failed = 1;
-		if (bf == 2) incomplete = 1;
-		if (b->nimages > 1) cJSON_AddNumberToObject(lj, "shared_by", b->nimages);
-		if (layer_descriptor_findings(c, img, i, L)) failed = 1;
-		if (img->is_artifact) continue;
-		if (b->res.diff_checked) {
-			cJSON_AddStringToObject(lj, "diff_id", b->res.diffid.str);
-			cJSON_AddNumberToObject(lj, "uncompressed_size", (double)b->res.usize);
-		}
-		const char *dstate = "unchecked";
-		if (check_diff && i < img->ndiff && b->res.diff_checked) {
-			if (digest_equal(&b->res.diffid, &img->diff_ids[i])) {
-				dstate = "ok";
-			} else {
-				dstate = "mismatch";
-				report_finding(c->r, "image.diffid_mismatch", b->d.str,
-					       "%s: layer %d of %s decompresses to %s, config %s says %s", c->src->label, i,
-					       img->manifest.str, b->res.diffid.str, img->config.str, img->diff_ids[i].str);
-				failed = 1;
-			}
-		} else if (check_diff && i < img->ndiff) {
-			incomplete = 1;
-		}
-		cJSON_AddStringToObject(lj, "diff_id_check", dstate);
+		finish_layer(c, img, i, check_diff, lj, &failed, &incomplete);
 	}
 	if (!img->is_artifact && img->diff_ids && img->ndiff > 0) oci_add_chain_ids(j, img->diff_ids, img->ndiff);
 	if (c->o.pol && !img->sig_object) { /* every manifest an engine could run or bind to a name */
