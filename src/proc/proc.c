@@ -836,6 +836,114 @@ static void kernel_part(struct scan *s)
 	for (int i = 0; i < nw; i++) report_finding(s->r, "proc.kernel_hardening", "kernel", "%s", weak[i]);
 }
 
+/* The host's namespaces are PID 1's.  Where PID 1 hides them (a sandbox's
+ * init, an LSM), edgeaudit's own stand in: it is started from the host's
+ * shell or boot script; the report says which was used. */
+static void host_namespaces(struct scan *s)
+{
+	const char *ref = "pid 1";
+	for (int pass = 0; pass < 2 && !(s->ref_known & (1u << NS_PID)); pass++) {
+		cleanup_close int fd = open(pass ? "/proc/self" : "/proc/1", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		s->ref_known = 0;
+		for (int i = 0; fd >= 0 && i < NS_COUNT; i++) {
+			int en;
+			if (ns_inode(fd, ns_names[i], &s->ref_ns[i], &en) == 0) s->ref_known |= 1u << i;
+		}
+		if (pass) ref = "edgeaudit (pid 1's namespaces cannot be read)";
+	}
+	report_lock(s->r);
+	cJSON_AddStringToObject(report_kernel(s->r), "host_ns_reference", ref);
+	report_unlock(s->r);
+}
+
+/* --deep needs root, an attachable kernel and filters we can evaluate. */
+static void deep_possible(struct scan *s)
+{
+	if (geteuid() != 0) {
+		report_finding(s->r, "proc.deep_unavailable", "edgeaudit", "--deep needs root (CAP_SYS_ADMIN and ptrace)");
+		s->deep_off = 1;
+	} else if (s->kf.ptrace_scope == 3) {
+		report_finding(s->r, "proc.deep_unavailable", "kernel", "--deep: Yama ptrace_scope is 3: no process can be attached");
+		s->deep_off = 1;
+	} else if (!s->nhost_arches) {
+		report_finding(s->r, "proc.deep_unavailable", "kernel",
+			       "--deep: filters of a %s machine cannot be evaluated (x86_64, i386, aarch64, arm)", s->kf.machine);
+		s->deep_off = 1;
+	}
+}
+
+/* Pass 1: every process of /proc read, until a stop or the cap.  Returns
+ * -1 when /proc cannot be listed, else sets *stopped or *over. */
+static int read_processes(struct scan *s, int *stopped, int *over)
+{
+	DIR *d = opendir("/proc");
+	if (!d) {
+		report_unchecked_kind(s->r, "proc.unreadable", "proc", "/proc cannot be read");
+		return -1;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9') continue;
+		char *end;
+		long v = strtol(de->d_name, &end, 10);
+		if (*end || v <= 0 || v > 0x7fffffff) continue;
+		if (ea_stop_requested()) {
+			*stopped = 1;
+			break;
+		}
+		if (s->np >= PROC_MAX_PROCS) {
+			*over = 1;
+			break;
+		}
+		read_process(s, (int)v);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Pass 2: identify containers, then each process into the report. */
+static void report_processes_found(struct scan *s)
+{
+	for (size_t i = 0; i < s->np; i++)
+		if (s->p[i].full == 1) identify(s, &s->p[i]);
+	for (size_t i = 0; i < s->nc; i++) load_container(s, &s->c[i]);
+	for (size_t i = 0; i < s->np; i++) {
+		struct prec *pr = &s->p[i];
+		if (pr->full != 1) continue;
+		cJSON *j = process_json(s, pr);
+		report_lock(s->r);
+		cJSON_AddItemToArray(report_processes(s->r), j);
+		report_unlock(s->r);
+		accumulate(s, pr);
+		if (pr->deep_problem && pr->st.seccomp == 2) {
+			char subj[32];
+			snprintf(subj, sizeof subj, "pid %d", pr->st.pid);
+			report_finding(s->r, "proc.filter_unreadable", subj, "%s (%s)", pr->deep_problem, pr->st.name);
+		}
+	}
+	for (size_t i = 0; i < s->nc; i++) container_findings(s, &s->c[i]);
+}
+
+/* What could not be read, and whether the scan ran to its end. */
+static void scan_completeness(struct scan *s, int stopped, int over)
+{
+	report_t *r = s->r;
+	if (s->unreadable)
+		report_finding(r, "proc.unreadable", "/proc", "%u process%s could not be read (pids %s%s): %s", s->unreadable,
+			       s->unreadable == 1 ? "" : "es", s->unreadable_pids, s->unreadable > 10 ? " ..." : "",
+			       s->unreadable_why);
+	char why[96];
+	if (stopped) {
+		snprintf(why, sizeof why, "stopped after %zu processes (budget or signal)", s->np);
+		report_unchecked_kind(r, "audit.interrupted", "proc", why);
+	} else if (over) {
+		snprintf(why, sizeof why, "more than %d processes: the rest were not read", PROC_MAX_PROCS);
+		report_unchecked_kind(r, "proc.unreadable", "proc", why);
+	} else {
+		report_checked(r, "proc");
+	}
+}
+
 void proc_audit(report_t *r, int pid, int deep)
 {
 	struct scan s;
@@ -847,108 +955,23 @@ void proc_audit(report_t *r, int pid, int deep)
 	kernel_part(&s);
 	s.nhost_arches = sc_host_arches(s.kf.machine, s.host_arches);
 	for (int i = 0; i < s.nhost_arches; i++) s.host_mask |= 1u << s.host_arches[i];
-
-	/* The host's namespaces are PID 1's.  Where PID 1 hides them (a
-	 * sandbox's init, an LSM), edgeaudit's own stand in: it is started from
-	 * the host's shell or boot script; the report says which was used. */
-	const char *ref = "pid 1";
-	for (int pass = 0; pass < 2 && !(s.ref_known & (1u << NS_PID)); pass++) {
-		cleanup_close int fd = open(pass ? "/proc/self" : "/proc/1", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		s.ref_known = 0;
-		for (int i = 0; fd >= 0 && i < NS_COUNT; i++) {
-			int en;
-			if (ns_inode(fd, ns_names[i], &s.ref_ns[i], &en) == 0) s.ref_known |= 1u << i;
-		}
-		if (pass) ref = "edgeaudit (pid 1's namespaces cannot be read)";
-	}
-	report_lock(r);
-	cJSON_AddStringToObject(report_kernel(r), "host_ns_reference", ref);
-	report_unlock(r);
+	host_namespaces(&s);
 	{
 		char lab[64];
 		cleanup_close int fd = open("/proc/self/attr/current", O_RDONLY | O_CLOEXEC);
 		s.lsm_on = fd >= 0 && read(fd, lab, sizeof lab) > 0;
 	}
-	if (deep) {
-		if (geteuid() != 0) {
-			report_finding(r, "proc.deep_unavailable", "edgeaudit", "--deep needs root (CAP_SYS_ADMIN and ptrace)");
-			s.deep_off = 1;
-		} else if (s.kf.ptrace_scope == 3) {
-			report_finding(r, "proc.deep_unavailable", "kernel", "--deep: Yama ptrace_scope is 3: no process can be attached");
-			s.deep_off = 1;
-		} else if (!s.nhost_arches) {
-			report_finding(r, "proc.deep_unavailable", "kernel",
-				       "--deep: filters of a %s machine cannot be evaluated (x86_64, i386, aarch64, arm)", s.kf.machine);
-			s.deep_off = 1;
-		}
-	}
-
-	/* Pass 1. */
-	DIR *d = opendir("/proc");
-	if (!d) {
-		report_unchecked_kind(r, "proc.unreadable", "proc", "/proc cannot be read");
-		return;
-	}
-	struct dirent *de;
+	if (deep) deep_possible(&s);
 	int stopped = 0, over = 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9') continue;
-		char *end;
-		long v = strtol(de->d_name, &end, 10);
-		if (*end || v <= 0 || v > 0x7fffffff) continue;
-		if (ea_stop_requested()) {
-			stopped = 1;
-			break;
-		}
-		if (s.np >= PROC_MAX_PROCS) {
-			over = 1;
-			break;
-		}
-		read_process(&s, (int)v);
-	}
-	closedir(d);
+	if (read_processes(&s, &stopped, &over) < 0) return;
 	if (deep) proc_ptrace_release_pending(2000);
 	if (s.np > 1) qsort(s.p, s.np, sizeof *s.p, cmp_prec); /* no process read: s.p is NULL (qsort's argument is nonnull) */
-
 	if (pid && !find(&s, pid)) {
 		char subj[32];
 		snprintf(subj, sizeof subj, "pid %d", pid);
 		report_finding(r, "proc.unreadable", subj, "no such process (or a zombie): nothing was checked");
 	}
-
-	/* Pass 2. */
-	for (size_t i = 0; i < s.np; i++)
-		if (s.p[i].full == 1) identify(&s, &s.p[i]);
-	for (size_t i = 0; i < s.nc; i++) load_container(&s, &s.c[i]);
-	for (size_t i = 0; i < s.np; i++) {
-		struct prec *pr = &s.p[i];
-		if (pr->full != 1) continue;
-		cJSON *j = process_json(&s, pr);
-		report_lock(r);
-		cJSON_AddItemToArray(report_processes(r), j);
-		report_unlock(r);
-		accumulate(&s, pr);
-		if (pr->deep_problem && pr->st.seccomp == 2) {
-			char subj[32];
-			snprintf(subj, sizeof subj, "pid %d", pr->st.pid);
-			report_finding(r, "proc.filter_unreadable", subj, "%s (%s)", pr->deep_problem, pr->st.name);
-		}
-	}
-	for (size_t i = 0; i < s.nc; i++) container_findings(&s, &s.c[i]);
-	if (s.unreadable)
-		report_finding(r, "proc.unreadable", "/proc", "%u process%s could not be read (pids %s%s): %s", s.unreadable,
-			       s.unreadable == 1 ? "" : "es", s.unreadable_pids, s.unreadable > 10 ? " ..." : "",
-			       s.unreadable_why);
-	if (stopped) {
-		char why[96];
-		snprintf(why, sizeof why, "stopped after %zu processes (budget or signal)", s.np);
-		report_unchecked_kind(r, "audit.interrupted", "proc", why);
-	} else if (over) {
-		char why[96];
-		snprintf(why, sizeof why, "more than %d processes: the rest were not read", PROC_MAX_PROCS);
-		report_unchecked_kind(r, "proc.unreadable", "proc", why);
-	} else {
-		report_checked(r, "proc");
-	}
+	report_processes_found(&s);
+	scan_completeness(&s, stopped, over);
 	scan_free(&s);
 }
