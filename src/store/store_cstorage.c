@@ -93,14 +93,6 @@ struct csimage {
 	int failed, incomplete;
 };
 
-static int is_hex64(const char *s)
-{
-	if (strlen(s) != 64) return 0;
-	for (int i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-	return 1;
-}
-
 /* An id used as one path component: containers/storage ids are 64 hex
  * characters, but a tampered record may say anything. */
 static int safe_component(const char *s)
@@ -698,8 +690,8 @@ static void audit_image(struct csctx *c, const cJSON *rec, int index)
 		goto done;
 	}
 	im.id = id;
-	snprintf(im.idstr, sizeof im.idstr, is_hex64(id) ? "sha256:%s" : "%.70s", id);
-	if (is_hex64(id)) cJSON_AddStringToObject(img, "image_id", im.idstr);
+	snprintf(im.idstr, sizeof im.idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s", id);
+	if (ea_is_hex64(id, strlen(id))) cJSON_AddStringToObject(img, "image_id", im.idstr);
 	check_big_data(&im, rec, bd);
 	if (!bd->config) {
 		/* no config item named after the image ID that verified: either a
@@ -828,7 +820,7 @@ static void check_containers(struct csctx *c, const char **ids, size_t nids)
 	cJSON_ArrayForEach(ct, cs) {
 		const char *img = jstr(ct, "image"), *lay = jstr(ct, "layer"), *cid = jstr(ct, "id");
 		if (img && *img && !c->images_bad && !(ids && bsearch(&img, ids, nids, sizeof *ids, str_cmp))) {
-			cleanup_free char *subj = is_hex64(img) ? xasprintf("sha256:%s", img) : xasprintf("%.80s", img);
+			cleanup_free char *subj = ea_is_hex64(img, strlen(img)) ? xasprintf("sha256:%s", img) : xasprintf("%.80s", img);
 			report_finding(c->r, "image.missing", subj, "%s: container %.80s uses image %.80s, which is not in images.json",
 				       c->label, cid ? cid : "?", img);
 		}

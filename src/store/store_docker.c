@@ -56,14 +56,6 @@ struct dctx {
 	int only_found;
 };
 
-static int is_hex64(const char *s)
-{
-	if (strlen(s) != 64) return 0;
-	for (int i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-	return 1;
-}
-
 /* A small text file of the layerdb, trimmed. */
 static int read_small(struct dctx *c, const char *rel, char *out, size_t n, ea_error_t *err)
 {
@@ -219,7 +211,7 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	size_t len = 0;
 	digest_t *diffs = NULL;
 	int nd = 0;
-	if (!is_hex64(hex)) {
+	if (!ea_is_hex64(hex, strlen(hex))) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
 		report_finding(c->r, "store.bad_path", subj, "%s: an imagedb entry whose name is not a sha256 image ID", c->label);
 		failed = 1;
