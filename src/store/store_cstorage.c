@@ -101,11 +101,6 @@ static int safe_component(const char *s)
 	return n > 0 && n < 200 && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
 }
 
-static const char *open_err_id(const ea_error_t *err, const char *missing_id)
-{
-	return finding_id_for_open_error(err->code, missing_id);
-}
-
 /* A finding about image `im`: its kind decides whether the image failed or
  * could not be checked. */
 static void img_finding(struct csimage *im, const char *id, const char *subject, const char *fmt, ...)
@@ -224,7 +219,7 @@ static cJSON *load_array(struct csctx *c, const char *rel, int *bad)
 	if (fsx_read_file_at(c->root, rel, CS_MAX_STORE_JSON, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r, open_err_id(&err, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
 			*bad = 1;
 		}
 		return NULL;
@@ -385,8 +380,8 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	}
 	cleanup_close int lfd = fsx_open_dir_at(c->root, rel, &err);
 	if (lfd < 0) {
-		report_finding(c->r, open_err_id(&err, "layer.missing"), l->path, "%s: layer folder of %s: %s", c->label,
-			       diff->str, err.msg);
+		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), l->path,
+			       "%s: layer folder of %s: %s", c->label, diff->str, err.msg);
 		l->verdict = err.code == EA_E_IO ? 2 : 1;
 		snprintf(l->state, sizeof l->state, "missing");
 		return;
@@ -396,7 +391,7 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	cleanup_close int tsfd = fsx_open_file_at(c->root, rel, NULL, &err);
 	if (tsfd < 0) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, err.code == EA_E_NOENT ? "tarsplit.malformed" : open_err_id(&err, "tarsplit.malformed"),
+		report_finding(c->r, finding_id_for_open_error(err.code, "tarsplit.malformed"),
 			       subj, "%s: cannot verify the layer on disk: %s", c->label, err.msg);
 		l->verdict = l->verdict ? l->verdict : (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG ? 1 : 2);
 		return;
@@ -526,8 +521,8 @@ static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_
 				cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
 				img_finding(im, "store.bad_path", js, "image %.80s: %s", im->id, err.msg);
 			} else {
-				img_finding(im, open_err_id(&err, "blob.missing"), subj, "big-data item '%.80s' of image %.80s: %s", key,
-					    im->id, err.msg);
+				img_finding(im, finding_id_for_open_error(err.code, "blob.missing"), subj,
+					    "big-data item '%.80s' of image %.80s: %s", key, im->id, err.msg);
 			}
 			continue;
 		}
@@ -842,7 +837,7 @@ static int overlay_mount_program(struct csctx *c)
 	if (fsx_read_file_at(c->root, "overlay/.has-mount-program", 64, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/overlay/.has-mount-program", c->rootpath);
-			report_finding(c->r, open_err_id(&err, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
 		}
 		return 0;
 	}

@@ -68,11 +68,6 @@ static int read_small(struct dctx *c, const char *rel, char *out, size_t n, ea_e
 	return 0;
 }
 
-static const char *open_err_id(const ea_error_t *err)
-{
-	return finding_id_for_open_error(err->code, "layer.missing");
-}
-
 /* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
 static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const digest_t *diff, const digest_t *parent)
 {
@@ -94,7 +89,7 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	struct stat st;
 	if (fsx_lstat_at(c->root, base, &st, &err) < 0 || !S_ISDIR(st.st_mode)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, base);
-		report_finding(c->r, err.code == EA_E_NOENT || !err.code ? "layer.missing" : open_err_id(&err), chain->str,
+		report_finding(c->r, !err.code ? "layer.missing" : finding_id_for_open_error(err.code, "layer.missing"), chain->str,
 			       "%s: no layerdb entry for chainID %s (%s)", c->label, chain->str, subj);
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "missing");
@@ -120,8 +115,8 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	char cache[256];
 	if (read_small(c, rel, cache, sizeof cache, &err) < 0 || !cache[0] || strchr(cache, '/') || !strcmp(cache, "..") ||
 	    !strcmp(cache, ".")) {
-		report_finding(c->r, err.code ? open_err_id(&err) : "layer.metadata_mismatch", chain->str,
-			       "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(chain));
+		report_finding(c->r, err.code ? finding_id_for_open_error(err.code, "layer.missing") : "layer.metadata_mismatch",
+			       chain->str, "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(chain));
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "bad_metadata");
 		return l;
@@ -140,7 +135,8 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	err.code = EA_OK;
 	cleanup_close int lfd = fsx_open_dir_at(c->root, rel, &err);
 	if (lfd < 0) {
-		report_finding(c->r, open_err_id(&err), l->path, "%s: layer folder of %s: %s", c->label, diff->str, err.msg);
+		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), l->path,
+			       "%s: layer folder of %s: %s", c->label, diff->str, err.msg);
 		l->verdict = err.code == EA_E_IO ? 2 : 1;
 		snprintf(l->state, sizeof l->state, "missing");
 		return l;
@@ -150,7 +146,7 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	cleanup_close int tsfd = fsx_open_file_at(c->root, rel, NULL, &err);
 	if (tsfd < 0) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, err.code == EA_E_NOENT ? "tarsplit.malformed" : open_err_id(&err), subj,
+		report_finding(c->r, finding_id_for_open_error(err.code, "tarsplit.malformed"), subj,
 			       "%s: cannot verify the layer on disk: %s", c->label, err.msg);
 		l->verdict = 2;
 		return l;
@@ -219,7 +215,8 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	}
 	cJSON_AddStringToObject(img, "image_id", idstr);
 	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, &cfg, &len, &err) < 0) {
-		report_finding(c->r, err.code == EA_E_TOOBIG ? "json.too_large" : open_err_id(&err), idstr, "%s: config: %s",
+		/* over DOCKER_MAX_CONFIG: json.too_large; gone since the listing: layer.missing (as ever) */
+		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), idstr, "%s: config: %s",
 			       c->label, err.msg);
 		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) incomplete = 1;
 		else failed = 1;
@@ -294,7 +291,7 @@ static cJSON *load_names(struct dctx *c)
 	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_REPOS, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r, open_err_id(&err), subj, "%s: %s", c->label, err.msg);
+			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
 		}
 		return by_id;
 	}
@@ -354,7 +351,7 @@ static void audit_driver(struct dctx *c)
 		else close(dfd);
 	} else if (err.code != EA_E_NOENT) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, open_err_id(&err), subj, "%s: %s", c->label, err.msg);
+		report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
 	}
 	/* names that point at no image */
 	cJSON *ids;
@@ -383,7 +380,7 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 	}
 	int idir = fsx_open_dir_at(c.root, "image", &err);
 	if (idir < 0) {
-		report_finding(r, err.code == EA_E_NOENT ? "store.unknown_type" : open_err_id(&err), spec->path,
+		report_finding(r, finding_id_for_open_error(err.code, "store.unknown_type"), spec->path,
 			       "%s has no image/ folder: not a Docker data root", spec->path);
 		close(c.root);
 		return;
