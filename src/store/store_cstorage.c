@@ -82,7 +82,6 @@ struct csctx {
 	unsigned nimages, nlayers;
 	int driver_unchecked; /* a driver whose layer folders are not verified: said once */
 	int aufs_whiteouts;   /* overlay with a mount program (fuse-overlayfs): whiteouts are ".wh." files */
-	struct layer_compare cur; /* the layer being compared with its tar-split */
 };
 
 /* One image's audit: its findings decide its verdict. */
@@ -364,7 +363,6 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 		return;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
-	ea_error_t err = {0};
 	if (overlay) {
 		/* composefs layers keep their files by digest, not as a tree */
 		char cf[300];
@@ -378,66 +376,47 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 			return;
 		}
 	}
-	cleanup_close int lfd = fsx_open_dir_at(c->root, rel, &err);
-	if (lfd < 0) {
-		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), l->path,
-			       "%s: layer folder of %s: %s", c->label, diff->str, err.msg);
-		l->verdict = err.code == EA_E_IO ? 2 : 1;
-		snprintf(l->state, sizeof l->state, "missing");
-		return;
-	}
-	snprintf(rel, sizeof rel, "%s-layers/%s.tar-split.gz", c->driver, l->id);
-	err.code = EA_OK;
-	cleanup_close int tsfd = fsx_open_file_at(c->root, rel, NULL, &err);
-	if (tsfd < 0) {
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, finding_id_for_open_error(err.code, "tarsplit.malformed"),
-			       subj, "%s: cannot verify the layer on disk: %s", c->label, err.msg);
-		l->verdict = l->verdict ? l->verdict : (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG ? 1 : 2);
-		return;
-	}
+	char tsrel[400];
+	snprintf(tsrel, sizeof tsrel, "%s-layers/%s.tar-split.gz", c->driver, l->id);
 	/* With a mount program containers/storage extracts whiteouts in the
 	 * tar's own form (".wh.X" files, drivers/overlay getWhiteoutFormat), so
 	 * the folder is compared like a plain tree, added files still judged. */
-	struct tarsplit_opts to = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay,
-				   .whiteout_files = overlay && c->aufs_whiteouts};
-	struct tarsplit_result res;
-	c->cur = (struct layer_compare){c->r, l->path, 0, 0};
-	err.code = EA_OK;
-	int rc = tarsplit_verify(tsfd, lfd, &to, store_layer_compare_finding, &c->cur, &res, &err);
-	l->files = res.files;
-	if (rc < 0) {
-		if (err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
-			report_unchecked_kind(c->r, "audit.interrupted", l->path, err.msg);
-			l->verdict = l->verdict ? l->verdict : 2;
-			snprintf(l->state, sizeof l->state, "interrupted");
-			return;
-		}
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);
-		l->verdict = l->verdict ? l->verdict : 2;
-		if (c->cur.failed) l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "tarsplit_error");
+	struct store_layer_check k = {.r = c->r, .root = c->root, .rootpath = c->rootpath, .label = c->label,
+				      .path = l->path, .folder_rel = rel, .tarsplit_rel = tsrel, .diff = diff,
+				      .opts = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay,
+					       .whiteout_files = overlay && c->aufs_whiteouts},
+				      .verdict = l->verdict};
+	enum store_layer_outcome o = store_check_layer_folder(&k);
+	l->verdict = k.verdict;
+	l->files = k.files;
+	if (k.state) snprintf(l->state, sizeof l->state, "%s", k.state);
+	switch (o) {
+	case STORE_LAYER_NO_TARSPLIT: /* a link or special file where the record belongs fails the layer */
+		l->verdict = l->verdict ? l->verdict
+					: (k.err.code == EA_E_SYMLINK || k.err.code == EA_E_NOTREG ? 1 : 2);
 		return;
-	}
-	if (!digest_equal(&res.diffid, diff)) {
-		report_finding(c->r, "layer.diffid_mismatch", l->path, "%s: the layer on disk reassembles to %s, its diffID is %s",
-			       c->label, res.diffid.str, diff->str);
-		l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "mismatch");
-	} else {
+	case STORE_LAYER_INTERRUPTED:
+		l->verdict = l->verdict ? l->verdict : 2;
+		return;
+	case STORE_LAYER_REASSEMBLED:
 		/* out of uint64_t's range is a mismatch, never a conversion (undefined) */
-		if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != res.tar_size)) {
+		if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != k.tar_size)) {
 			report_finding(c->r, "layer.metadata_mismatch", l->id,
 				       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
-				       l->diff_size, (unsigned long long)res.tar_size);
+				       l->diff_size, (unsigned long long)k.tar_size);
 			l->verdict = 1;
 		}
-		snprintf(l->state, sizeof l->state, c->cur.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+		snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+		k.verdict = l->verdict;
+		store_layer_settle(&k);
+		l->verdict = k.verdict;
+		/* fall through */
+	case STORE_LAYER_MISMATCH:
+		l->done = 1;
+		return;
+	default:
+		return;
 	}
-	if (c->cur.failed) l->verdict = 1;
-	else if (c->cur.incomplete && !l->verdict) l->verdict = 2;
-	l->done = 1;
 }
 
 /* ------------------------------------------------------------ images */

@@ -51,7 +51,6 @@ struct dctx {
 	struct dlayer *layers;
 	unsigned nimages, nlayers;
 	const struct sig_policy *pol;
-	struct layer_compare cur; /* the layer being compared with its tar-split */
 	const char *only_image; /* `verify`: only the image with this name */
 	int only_found;
 };
@@ -132,57 +131,31 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 		return l;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
-	err.code = EA_OK;
-	cleanup_close int lfd = fsx_open_dir_at(c->root, rel, &err);
-	if (lfd < 0) {
-		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), l->path,
-			       "%s: layer folder of %s: %s", c->label, diff->str, err.msg);
-		l->verdict = err.code == EA_E_IO ? 2 : 1;
-		snprintf(l->state, sizeof l->state, "missing");
+	char tsrel[400];
+	snprintf(tsrel, sizeof tsrel, "%s/tar-split.json.gz", base);
+	struct store_layer_check k = {.r = c->r, .root = c->root, .rootpath = c->rootpath, .label = c->label,
+				      .path = l->path, .folder_rel = rel, .tarsplit_rel = tsrel, .diff = diff,
+				      .opts = {.overlay = overlay, .check_added = overlay}, .verdict = l->verdict};
+	enum store_layer_outcome o = store_check_layer_folder(&k);
+	l->verdict = k.verdict;
+	l->files = k.files;
+	if (k.state) snprintf(l->state, sizeof l->state, "%s", k.state);
+	switch (o) {
+	case STORE_LAYER_NO_TARSPLIT:
+	case STORE_LAYER_INTERRUPTED:
+		l->verdict = 2; /* incomplete, whatever the layerdb checks said */
+		return l;
+	case STORE_LAYER_REASSEMBLED:
+		if (!l->verdict) snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : "ok");
+		store_layer_settle(&k);
+		l->verdict = k.verdict;
+		/* fall through */
+	case STORE_LAYER_MISMATCH:
+		l->done = 1;
+		return l;
+	default:
 		return l;
 	}
-	snprintf(rel, sizeof rel, "%s/tar-split.json.gz", base);
-	err.code = EA_OK;
-	cleanup_close int tsfd = fsx_open_file_at(c->root, rel, NULL, &err);
-	if (tsfd < 0) {
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, finding_id_for_open_error(err.code, "tarsplit.malformed"), subj,
-			       "%s: cannot verify the layer on disk: %s", c->label, err.msg);
-		l->verdict = 2;
-		return l;
-	}
-	struct tarsplit_opts to = {.overlay = overlay, .check_added = overlay};
-	struct tarsplit_result res;
-	c->cur = (struct layer_compare){c->r, l->path, 0, 0};
-	err.code = EA_OK;
-	int rc = tarsplit_verify(tsfd, lfd, &to, store_layer_compare_finding, &c->cur, &res, &err);
-	l->files = res.files;
-	if (rc < 0) {
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		if (err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
-			report_unchecked_kind(c->r, "audit.interrupted", l->path, err.msg);
-			l->verdict = 2;
-			snprintf(l->state, sizeof l->state, "interrupted");
-			return l;
-		}
-		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);
-		l->verdict = l->verdict ? l->verdict : 2;
-		if (c->cur.failed) l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "tarsplit_error");
-		return l;
-	}
-	if (!digest_equal(&res.diffid, diff)) {
-		report_finding(c->r, "layer.diffid_mismatch", l->path,
-			       "%s: the layer on disk reassembles to %s, its diffID is %s", c->label, res.diffid.str, diff->str);
-		l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "mismatch");
-	} else if (!l->verdict) {
-		snprintf(l->state, sizeof l->state, c->cur.failed ? "files_differ" : "ok");
-	}
-	if (c->cur.failed) l->verdict = 1;
-	else if (c->cur.incomplete && !l->verdict) l->verdict = 2;
-	l->done = 1;
-	return l;
 }
 
 static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
