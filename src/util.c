@@ -168,6 +168,14 @@ void ea_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+int ea_is_hex64(const char *s, size_t n)
+{
+	if (n != 64) return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+	return 1;
+}
+
 int64_t ea_now_ms(void)
 {
 	struct timespec ts;

@@ -77,6 +77,9 @@ void ea_buf_free(ea_buf_t *b);
 
 /* Hex encoding of n bytes into out (2n+1 bytes). */
 void ea_hex(const unsigned char *in, size_t n, char *out);
+/* 1 if s[0..n) is exactly 64 lowercase hex digits (a sha256 in hex: an
+ * image, layer or container ID); upper case, any other length: 0. */
+int ea_is_hex64(const char *s, size_t n);
 
 /* Monotonic milliseconds. */
 int64_t ea_now_ms(void);

@@ -43,10 +43,11 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* 0 when every object below v has one meaning; -1 otherwise.  foldcheck:
- * v may be a Go struct (not the value of a map-typed member). */
-static int one_meaning(const cJSON *v, int foldcheck)
+/* jsondoc_check's walk: foldcheck says v may be a Go struct (not the value
+ * of a map-typed member); depth is v's, the document's value being 0. */
+static int one_meaning(const cJSON *v, int flags, int foldcheck, int depth, int max_depth, ea_error_t *err)
 {
+	if (max_depth > 0 && depth > max_depth) return ea_fail(err, EA_E_FORMAT, "JSON nested deeper than %d", max_depth);
 	if (cJSON_IsObject(v)) {
 		size_t n = 0;
 		for (const cJSON *a = v->child; a; a = a->next) n++;
@@ -56,10 +57,13 @@ static int one_meaning(const cJSON *v, int foldcheck)
 			size_t i = 0;
 			for (const cJSON *a = v->child; a; a = a->next) names[i++] = a->string ? a->string : "";
 			qsort(names, n, sizeof *names, cmp_name);
-			int dup = 0;
-			for (i = 1; i < n && !dup; i++) dup = !strcmp(names[i - 1], names[i]);
+			for (i = 1; i < n; i++)
+				if (!strcmp(names[i - 1], names[i])) {
+					ea_fail(err, EA_E_FORMAT, "duplicate JSON member \"%.64s\"", names[i]);
+					free(names);
+					return -1;
+				}
 			free(names);
-			if (dup) return -1;
 			/* names that fold to a field we read: at most one each */
 			uint64_t seen = 0; /* one bit per read_fields entry (at most 64) */
 			for (const cJSON *a = v->child; a && foldcheck; a = a->next) {
@@ -68,7 +72,8 @@ static int one_meaning(const cJSON *v, int foldcheck)
 				fold(a->string, f, sizeof f);
 				for (int k = 0; k < 64 && read_fields[k]; k++)
 					if (!strcmp(read_fields[k], f)) {
-						if (seen & (1ULL << k)) return -1;
+						if (seen & (1ULL << k))
+							return ea_fail(err, EA_E_FORMAT, "two JSON members read as \"%s\"", read_fields[k]);
 						seen |= 1ULL << k;
 					}
 			}
@@ -76,14 +81,20 @@ static int one_meaning(const cJSON *v, int foldcheck)
 		for (const cJSON *a = v->child; a; a = a->next) {
 			/* annotations and labels are Go maps: their keys are exact */
 			char f[16] = "";
-			if (a->string && strlen(a->string) < sizeof f) fold(a->string, f, sizeof f);
-			if (one_meaning(a, strcmp(f, "annotations") && strcmp(f, "labels")) < 0) return -1;
+			if ((flags & JSONDOC_FOLD) && a->string && strlen(a->string) < sizeof f) fold(a->string, f, sizeof f);
+			int fc = (flags & JSONDOC_FOLD) && strcmp(f, "annotations") && strcmp(f, "labels");
+			if (one_meaning(a, flags, fc, depth + 1, max_depth, err) < 0) return -1;
 		}
 	} else if (cJSON_IsArray(v)) {
 		for (const cJSON *a = v->child; a; a = a->next)
-			if (one_meaning(a, foldcheck) < 0) return -1;
+			if (one_meaning(a, flags, foldcheck, depth + 1, max_depth, err) < 0) return -1;
 	}
 	return 0;
+}
+
+int jsondoc_check(const cJSON *v, int flags, int max_depth, ea_error_t *err)
+{
+	return one_meaning(v, flags, (flags & JSONDOC_FOLD) != 0, 0, max_depth, err);
 }
 
 /* An upper bound on the values a document holds: one, plus one per ',',
@@ -126,7 +137,7 @@ cJSON *jsondoc_parse_n(const char *buf, size_t len, size_t max_values)
 			return NULL;
 		}
 	/* recursion depth is bounded by cJSON's nesting limit (1000) */
-	if (one_meaning(j, 1) < 0) {
+	if (jsondoc_check(j, JSONDOC_FOLD, 0, NULL) < 0) {
 		cJSON_Delete(j);
 		return NULL;
 	}

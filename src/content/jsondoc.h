@@ -28,10 +28,26 @@
 #include <cJSON.h>
 #include <stddef.h>
 
+#include "util.h"
+
 #define JSONDOC_MAX_VALUES 32768 /* about 2.6 MiB parsed; an index of 4096 tags */
 
 cJSON *jsondoc_parse(const char *buf, size_t len);
 /* The same with another bound on values (store-wide record files). */
 cJSON *jsondoc_parse_n(const char *buf, size_t len, size_t max_values);
+
+/* The one duplicate-name check of edgeaudit's strict JSON readers
+ * (jsondoc_parse_n above; sig_json.c's sjson_parse, signed documents):
+ * 0 when no object at or below v has two members with the same name;
+ * else -1 with EA_E_FORMAT in err (may be NULL) naming the first such
+ * name in byte order.  With JSONDOC_FOLD (store documents, as Go reads
+ * them) also -1 for two members whose names fold to one of the fields
+ * edgeaudit reads (not inside annotations or labels: Go maps); without it
+ * (signed documents) names are exact.  max_depth > 0: also -1 for values
+ * nested deeper than that (the document's value is depth 0); 0: no limit
+ * but cJSON's own.  Objects are checked before what they hold, members in
+ * document order. */
+#define JSONDOC_FOLD 1
+int jsondoc_check(const cJSON *v, int flags, int max_depth, ea_error_t *err);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 const char *cg_runtime_name(enum cg_runtime r)
 {
 	switch (r) {
@@ -17,20 +19,12 @@ const char *cg_runtime_name(enum cg_runtime r)
 	}
 }
 
-int is_hex64(const char *s, size_t n)
-{
-	if (n != 64) return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-	return 1;
-}
-
 /* c (length n) is "<prefix><64 hex><suffix>"? */
 static int wrapped_id(const char *c, size_t n, const char *prefix, const char *suffix, const char **id)
 {
 	size_t pl = strlen(prefix), sl = strlen(suffix);
 	if (n != pl + 64 + sl || strncmp(c, prefix, pl) != 0 || strncmp(c + pl + 64, suffix, sl) != 0) return 0;
-	if (!is_hex64(c + pl, 64)) return 0;
+	if (!ea_is_hex64(c + pl, 64)) return 0;
 	*id = c + pl;
 	return 1;
 }
@@ -80,7 +74,7 @@ static int match_path(const char *path, size_t plen, struct cgroup_match *m)
 		}
 		if (wrapped_id(c, n, "cri-containerd-", ".scope", &id)) { set(m, CG_CONTAINERD, id); goto found; }
 		if (wrapped_id(c, n, "crio-", ".scope", &id)) { set(m, CG_CRIO, id); goto found; }
-		if (is_hex64(c, n) && prev) {
+		if (ea_is_hex64(c, n) && prev) {
 			if (prevn == 6 && !strncmp(prev, "docker", 6)) { set(m, CG_DOCKER, c); goto found; }
 			if (prevn == 6 && !strncmp(prev, "balena", 6)) { set(m, CG_BALENA, c); goto found; }
 			if (in_kubepods) { set(m, CG_KUBEPODS, c); goto found; }

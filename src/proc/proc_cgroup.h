@@ -38,7 +38,5 @@ struct cgroup_match {
  * either way). */
 int proc_cgroup_match(const char *text, size_t len, struct cgroup_match *m);
 const char *cg_runtime_name(enum cg_runtime r);
-/* 1 if s is exactly 64 lowercase hex digits. */
-int is_hex64(const char *s, size_t n);
 
 #endif

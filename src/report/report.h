@@ -39,7 +39,9 @@ const struct finding_kind *finding_kind_lookup(const char *id);
  * (fsx.h's errors): a link is store.symlink, a FIFO/socket/device/folder
  * store.special_file, a bad name store.bad_path, over a size limit
  * json.too_large, anything else store.unreadable; absent (EA_E_NOENT) is
- * `missing_id`, as only the caller knows what was missing. */
+ * `missing_id`, as only the caller knows what was missing.  The one
+ * mapping every reader uses (no per-store wrappers); store_containerd.c's
+ * open_error_id adds meta.db's own errors (bbolt.corrupt) on top of it. */
 const char *finding_id_for_open_error(int code, const char *missing_id);
 
 #define REPORT_MAX_FINDINGS 20000

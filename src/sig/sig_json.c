@@ -7,43 +7,10 @@
 #include <string.h>
 
 #include "b64.h"
+#include "jsondoc.h"
 #include "sig_int.h"
 
 #define SJSON_MAX_DEPTH 64
-
-/* Duplicate names anywhere, or nesting past the limit: a document whose
- * meaning depends on which duplicate a parser keeps is refused. */
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int sjson_check(const cJSON *v, int depth, ea_error_t *err)
-{
-	if (depth > SJSON_MAX_DEPTH) return ea_fail(err, EA_E_FORMAT, "JSON nested deeper than %d", SJSON_MAX_DEPTH);
-	if (cJSON_IsObject(v)) {
-		/* Sorted names, so a hostile object with many members costs n log n. */
-		size_t n = 0;
-		for (const cJSON *a = v->child; a; a = a->next) n++;
-		const char **names = xcalloc(n ? n : 1, sizeof *names);
-		size_t i = 0;
-		for (const cJSON *a = v->child; a; a = a->next) names[i++] = a->string;
-		qsort(names, n, sizeof *names, cmp_name);
-		for (i = 1; i < n; i++)
-			if (strcmp(names[i - 1], names[i]) == 0) {
-				ea_fail(err, EA_E_FORMAT, "duplicate JSON member \"%.64s\"", names[i]);
-				free(names);
-				return -1;
-			}
-		free(names);
-		for (const cJSON *a = v->child; a; a = a->next)
-			if (sjson_check(a, depth + 1, err) < 0) return -1;
-	} else if (cJSON_IsArray(v)) {
-		for (const cJSON *a = v->child; a; a = a->next)
-			if (sjson_check(a, depth + 1, err) < 0) return -1;
-	}
-	return 0;
-}
 
 cJSON *sjson_parse(const char *data, size_t len, ea_error_t *err)
 {
@@ -68,7 +35,10 @@ cJSON *sjson_parse(const char *data, size_t len, ea_error_t *err)
 			ea_fail(err, EA_E_FORMAT, "data after the JSON value");
 			return NULL;
 		}
-	if (sjson_check(j, 0, err) < 0) {
+	/* duplicate names anywhere (exact: signed documents are not read with
+	 * Go's field folding), or nesting past the limit: a document whose
+	 * meaning depends on which duplicate a parser keeps is refused */
+	if (jsondoc_check(j, 0, SJSON_MAX_DEPTH, err) < 0) {
 		cJSON_Delete(j);
 		return NULL;
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fsx.h"
 #include "sig.h"
 #include "store_readers.h"
 
@@ -17,6 +18,52 @@ void store_layer_compare_finding(void *ctx, const char *id, const char *path, co
 	report_finding(lc->r, id, subj, "%s", msg);
 	if (!strcmp(id, "store.unreadable")) lc->incomplete = 1;
 	else lc->failed = 1;
+}
+
+enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
+{
+	k->state = NULL;
+	k->cmp = (struct layer_compare){k->r, k->path, 0, 0};
+	k->err = (ea_error_t){0};
+	cleanup_close int lfd = fsx_open_dir_at(k->root, k->folder_rel, &k->err);
+	if (lfd < 0) {
+		report_finding(k->r, finding_id_for_open_error(k->err.code, "layer.missing"), k->path,
+			       "%s: layer folder of %s: %s", k->label, k->diff->str, k->err.msg);
+		k->verdict = k->err.code == EA_E_IO ? 2 : 1;
+		k->state = "missing";
+		return STORE_LAYER_NO_FOLDER;
+	}
+	cleanup_free char *subj = xasprintf("%s/%s", k->rootpath, k->tarsplit_rel);
+	cleanup_close int tsfd = fsx_open_file_at(k->root, k->tarsplit_rel, NULL, &k->err);
+	if (tsfd < 0) {
+		report_finding(k->r, finding_id_for_open_error(k->err.code, "tarsplit.malformed"), subj,
+			       "%s: cannot verify the layer on disk: %s", k->label, k->err.msg);
+		return STORE_LAYER_NO_TARSPLIT;
+	}
+	struct tarsplit_result res = {0};
+	int rc = tarsplit_verify(tsfd, lfd, &k->opts, store_layer_compare_finding, &k->cmp, &res, &k->err);
+	k->files = res.files;
+	if (rc < 0) {
+		if (k->err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
+			report_unchecked_kind(k->r, "audit.interrupted", k->path, k->err.msg);
+			k->state = "interrupted";
+			return STORE_LAYER_INTERRUPTED;
+		}
+		report_finding(k->r, "tarsplit.malformed", subj, "%s: %s", k->label, k->err.msg);
+		k->verdict = k->verdict ? k->verdict : 2;
+		if (k->cmp.failed) k->verdict = 1;
+		k->state = "tarsplit_error";
+		return STORE_LAYER_TARSPLIT_ERROR;
+	}
+	k->tar_size = res.tar_size;
+	if (!digest_equal(&res.diffid, k->diff)) {
+		report_finding(k->r, "layer.diffid_mismatch", k->path, "%s: the layer on disk reassembles to %s, its diffID is %s",
+			       k->label, res.diffid.str, k->diff->str);
+		k->verdict = 1;
+		k->state = "mismatch";
+		return STORE_LAYER_MISMATCH;
+	}
+	return STORE_LAYER_REASSEMBLED;
 }
 
 void store_scan_stopped(report_t *r, const char *subject, unsigned long limit)

@@ -102,9 +102,13 @@ static char *val_str(char *v, size_t n)
 	return v;
 }
 
+/* The one extension of finding_id_for_open_error (report.h), kept here
+ * rather than in it: meta.db's own failures (bbolt.c) are bbolt.corrupt,
+ * including EA_E_TOOBIG, which is json.too_large for every other reader,
+ * and EA_E_UNSUPPORTED is store.unsupported; file access maps as every
+ * store maps it, absent being store.unreadable. */
 static const char *open_error_id(const ea_error_t *err)
 {
-	/* meta.db's own failures first; file access as every store reads it */
 	switch (err->code) {
 	case EA_E_FORMAT:
 	case EA_E_TOOBIG:

@@ -82,7 +82,6 @@ struct csctx {
 	unsigned nimages, nlayers;
 	int driver_unchecked; /* a driver whose layer folders are not verified: said once */
 	int aufs_whiteouts;   /* overlay with a mount program (fuse-overlayfs): whiteouts are ".wh." files */
-	struct layer_compare cur; /* the layer being compared with its tar-split */
 };
 
 /* One image's audit: its findings decide its verdict. */
@@ -93,25 +92,12 @@ struct csimage {
 	int failed, incomplete;
 };
 
-static int is_hex64(const char *s)
-{
-	if (strlen(s) != 64) return 0;
-	for (int i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-	return 1;
-}
-
 /* An id used as one path component: containers/storage ids are 64 hex
  * characters, but a tampered record may say anything. */
 static int safe_component(const char *s)
 {
 	size_t n = strlen(s);
 	return n > 0 && n < 200 && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
-}
-
-static const char *open_err_id(const ea_error_t *err, const char *missing_id)
-{
-	return finding_id_for_open_error(err->code, missing_id);
 }
 
 /* A finding about image `im`: its kind decides whether the image failed or
@@ -232,7 +218,7 @@ static cJSON *load_array(struct csctx *c, const char *rel, int *bad)
 	if (fsx_read_file_at(c->root, rel, CS_MAX_STORE_JSON, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r, open_err_id(&err, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
 			*bad = 1;
 		}
 		return NULL;
@@ -377,7 +363,6 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 		return;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
-	ea_error_t err = {0};
 	if (overlay) {
 		/* composefs layers keep their files by digest, not as a tree */
 		char cf[300];
@@ -391,66 +376,47 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 			return;
 		}
 	}
-	cleanup_close int lfd = fsx_open_dir_at(c->root, rel, &err);
-	if (lfd < 0) {
-		report_finding(c->r, open_err_id(&err, "layer.missing"), l->path, "%s: layer folder of %s: %s", c->label,
-			       diff->str, err.msg);
-		l->verdict = err.code == EA_E_IO ? 2 : 1;
-		snprintf(l->state, sizeof l->state, "missing");
-		return;
-	}
-	snprintf(rel, sizeof rel, "%s-layers/%s.tar-split.gz", c->driver, l->id);
-	err.code = EA_OK;
-	cleanup_close int tsfd = fsx_open_file_at(c->root, rel, NULL, &err);
-	if (tsfd < 0) {
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, err.code == EA_E_NOENT ? "tarsplit.malformed" : open_err_id(&err, "tarsplit.malformed"),
-			       subj, "%s: cannot verify the layer on disk: %s", c->label, err.msg);
-		l->verdict = l->verdict ? l->verdict : (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG ? 1 : 2);
-		return;
-	}
+	char tsrel[400];
+	snprintf(tsrel, sizeof tsrel, "%s-layers/%s.tar-split.gz", c->driver, l->id);
 	/* With a mount program containers/storage extracts whiteouts in the
 	 * tar's own form (".wh.X" files, drivers/overlay getWhiteoutFormat), so
 	 * the folder is compared like a plain tree, added files still judged. */
-	struct tarsplit_opts to = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay,
-				   .whiteout_files = overlay && c->aufs_whiteouts};
-	struct tarsplit_result res;
-	c->cur = (struct layer_compare){c->r, l->path, 0, 0};
-	err.code = EA_OK;
-	int rc = tarsplit_verify(tsfd, lfd, &to, store_layer_compare_finding, &c->cur, &res, &err);
-	l->files = res.files;
-	if (rc < 0) {
-		if (err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
-			report_unchecked_kind(c->r, "audit.interrupted", l->path, err.msg);
-			l->verdict = l->verdict ? l->verdict : 2;
-			snprintf(l->state, sizeof l->state, "interrupted");
-			return;
-		}
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);
-		l->verdict = l->verdict ? l->verdict : 2;
-		if (c->cur.failed) l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "tarsplit_error");
+	struct store_layer_check k = {.r = c->r, .root = c->root, .rootpath = c->rootpath, .label = c->label,
+				      .path = l->path, .folder_rel = rel, .tarsplit_rel = tsrel, .diff = diff,
+				      .opts = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay,
+					       .whiteout_files = overlay && c->aufs_whiteouts},
+				      .verdict = l->verdict};
+	enum store_layer_outcome o = store_check_layer_folder(&k);
+	l->verdict = k.verdict;
+	l->files = k.files;
+	if (k.state) snprintf(l->state, sizeof l->state, "%s", k.state);
+	switch (o) {
+	case STORE_LAYER_NO_TARSPLIT: /* a link or special file where the record belongs fails the layer */
+		l->verdict = l->verdict ? l->verdict
+					: (k.err.code == EA_E_SYMLINK || k.err.code == EA_E_NOTREG ? 1 : 2);
 		return;
-	}
-	if (!digest_equal(&res.diffid, diff)) {
-		report_finding(c->r, "layer.diffid_mismatch", l->path, "%s: the layer on disk reassembles to %s, its diffID is %s",
-			       c->label, res.diffid.str, diff->str);
-		l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "mismatch");
-	} else {
+	case STORE_LAYER_INTERRUPTED:
+		l->verdict = l->verdict ? l->verdict : 2;
+		return;
+	case STORE_LAYER_REASSEMBLED:
 		/* out of uint64_t's range is a mismatch, never a conversion (undefined) */
-		if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != res.tar_size)) {
+		if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != k.tar_size)) {
 			report_finding(c->r, "layer.metadata_mismatch", l->id,
 				       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
-				       l->diff_size, (unsigned long long)res.tar_size);
+				       l->diff_size, (unsigned long long)k.tar_size);
 			l->verdict = 1;
 		}
-		snprintf(l->state, sizeof l->state, c->cur.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+		snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+		k.verdict = l->verdict;
+		store_layer_settle(&k);
+		l->verdict = k.verdict;
+		/* fall through */
+	case STORE_LAYER_MISMATCH:
+		l->done = 1;
+		return;
+	default:
+		return;
 	}
-	if (c->cur.failed) l->verdict = 1;
-	else if (c->cur.incomplete && !l->verdict) l->verdict = 2;
-	l->done = 1;
 }
 
 /* ------------------------------------------------------------ images */
@@ -534,8 +500,8 @@ static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_
 				cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
 				img_finding(im, "store.bad_path", js, "image %.80s: %s", im->id, err.msg);
 			} else {
-				img_finding(im, open_err_id(&err, "blob.missing"), subj, "big-data item '%.80s' of image %.80s: %s", key,
-					    im->id, err.msg);
+				img_finding(im, finding_id_for_open_error(err.code, "blob.missing"), subj,
+					    "big-data item '%.80s' of image %.80s: %s", key, im->id, err.msg);
 			}
 			continue;
 		}
@@ -698,8 +664,8 @@ static void audit_image(struct csctx *c, const cJSON *rec, int index)
 		goto done;
 	}
 	im.id = id;
-	snprintf(im.idstr, sizeof im.idstr, is_hex64(id) ? "sha256:%s" : "%.70s", id);
-	if (is_hex64(id)) cJSON_AddStringToObject(img, "image_id", im.idstr);
+	snprintf(im.idstr, sizeof im.idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s", id);
+	if (ea_is_hex64(id, strlen(id))) cJSON_AddStringToObject(img, "image_id", im.idstr);
 	check_big_data(&im, rec, bd);
 	if (!bd->config) {
 		/* no config item named after the image ID that verified: either a
@@ -828,7 +794,7 @@ static void check_containers(struct csctx *c, const char **ids, size_t nids)
 	cJSON_ArrayForEach(ct, cs) {
 		const char *img = jstr(ct, "image"), *lay = jstr(ct, "layer"), *cid = jstr(ct, "id");
 		if (img && *img && !c->images_bad && !(ids && bsearch(&img, ids, nids, sizeof *ids, str_cmp))) {
-			cleanup_free char *subj = is_hex64(img) ? xasprintf("sha256:%s", img) : xasprintf("%.80s", img);
+			cleanup_free char *subj = ea_is_hex64(img, strlen(img)) ? xasprintf("sha256:%s", img) : xasprintf("%.80s", img);
 			report_finding(c->r, "image.missing", subj, "%s: container %.80s uses image %.80s, which is not in images.json",
 				       c->label, cid ? cid : "?", img);
 		}
@@ -850,7 +816,7 @@ static int overlay_mount_program(struct csctx *c)
 	if (fsx_read_file_at(c->root, "overlay/.has-mount-program", 64, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/overlay/.has-mount-program", c->rootpath);
-			report_finding(c->r, open_err_id(&err, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
 		}
 		return 0;
 	}

@@ -51,18 +51,9 @@ struct dctx {
 	struct dlayer *layers;
 	unsigned nimages, nlayers;
 	const struct sig_policy *pol;
-	struct layer_compare cur; /* the layer being compared with its tar-split */
 	const char *only_image; /* `verify`: only the image with this name */
 	int only_found;
 };
-
-static int is_hex64(const char *s)
-{
-	if (strlen(s) != 64) return 0;
-	for (int i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-	return 1;
-}
 
 /* A small text file of the layerdb, trimmed. */
 static int read_small(struct dctx *c, const char *rel, char *out, size_t n, ea_error_t *err)
@@ -74,11 +65,6 @@ static int read_small(struct dctx *c, const char *rel, char *out, size_t n, ea_e
 	memcpy(out, data, len);
 	out[len] = '\0';
 	return 0;
-}
-
-static const char *open_err_id(const ea_error_t *err)
-{
-	return finding_id_for_open_error(err->code, "layer.missing");
 }
 
 /* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
@@ -102,7 +88,7 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	struct stat st;
 	if (fsx_lstat_at(c->root, base, &st, &err) < 0 || !S_ISDIR(st.st_mode)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, base);
-		report_finding(c->r, err.code == EA_E_NOENT || !err.code ? "layer.missing" : open_err_id(&err), chain->str,
+		report_finding(c->r, !err.code ? "layer.missing" : finding_id_for_open_error(err.code, "layer.missing"), chain->str,
 			       "%s: no layerdb entry for chainID %s (%s)", c->label, chain->str, subj);
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "missing");
@@ -128,8 +114,8 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	char cache[256];
 	if (read_small(c, rel, cache, sizeof cache, &err) < 0 || !cache[0] || strchr(cache, '/') || !strcmp(cache, "..") ||
 	    !strcmp(cache, ".")) {
-		report_finding(c->r, err.code ? open_err_id(&err) : "layer.metadata_mismatch", chain->str,
-			       "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(chain));
+		report_finding(c->r, err.code ? finding_id_for_open_error(err.code, "layer.missing") : "layer.metadata_mismatch",
+			       chain->str, "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(chain));
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "bad_metadata");
 		return l;
@@ -145,56 +131,31 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 		return l;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
-	err.code = EA_OK;
-	cleanup_close int lfd = fsx_open_dir_at(c->root, rel, &err);
-	if (lfd < 0) {
-		report_finding(c->r, open_err_id(&err), l->path, "%s: layer folder of %s: %s", c->label, diff->str, err.msg);
-		l->verdict = err.code == EA_E_IO ? 2 : 1;
-		snprintf(l->state, sizeof l->state, "missing");
+	char tsrel[400];
+	snprintf(tsrel, sizeof tsrel, "%s/tar-split.json.gz", base);
+	struct store_layer_check k = {.r = c->r, .root = c->root, .rootpath = c->rootpath, .label = c->label,
+				      .path = l->path, .folder_rel = rel, .tarsplit_rel = tsrel, .diff = diff,
+				      .opts = {.overlay = overlay, .check_added = overlay}, .verdict = l->verdict};
+	enum store_layer_outcome o = store_check_layer_folder(&k);
+	l->verdict = k.verdict;
+	l->files = k.files;
+	if (k.state) snprintf(l->state, sizeof l->state, "%s", k.state);
+	switch (o) {
+	case STORE_LAYER_NO_TARSPLIT:
+	case STORE_LAYER_INTERRUPTED:
+		l->verdict = 2; /* incomplete, whatever the layerdb checks said */
+		return l;
+	case STORE_LAYER_REASSEMBLED:
+		if (!l->verdict) snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : "ok");
+		store_layer_settle(&k);
+		l->verdict = k.verdict;
+		/* fall through */
+	case STORE_LAYER_MISMATCH:
+		l->done = 1;
+		return l;
+	default:
 		return l;
 	}
-	snprintf(rel, sizeof rel, "%s/tar-split.json.gz", base);
-	err.code = EA_OK;
-	cleanup_close int tsfd = fsx_open_file_at(c->root, rel, NULL, &err);
-	if (tsfd < 0) {
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, err.code == EA_E_NOENT ? "tarsplit.malformed" : open_err_id(&err), subj,
-			       "%s: cannot verify the layer on disk: %s", c->label, err.msg);
-		l->verdict = 2;
-		return l;
-	}
-	struct tarsplit_opts to = {.overlay = overlay, .check_added = overlay};
-	struct tarsplit_result res;
-	c->cur = (struct layer_compare){c->r, l->path, 0, 0};
-	err.code = EA_OK;
-	int rc = tarsplit_verify(tsfd, lfd, &to, store_layer_compare_finding, &c->cur, &res, &err);
-	l->files = res.files;
-	if (rc < 0) {
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		if (err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
-			report_unchecked_kind(c->r, "audit.interrupted", l->path, err.msg);
-			l->verdict = 2;
-			snprintf(l->state, sizeof l->state, "interrupted");
-			return l;
-		}
-		report_finding(c->r, "tarsplit.malformed", subj, "%s: %s", c->label, err.msg);
-		l->verdict = l->verdict ? l->verdict : 2;
-		if (c->cur.failed) l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "tarsplit_error");
-		return l;
-	}
-	if (!digest_equal(&res.diffid, diff)) {
-		report_finding(c->r, "layer.diffid_mismatch", l->path,
-			       "%s: the layer on disk reassembles to %s, its diffID is %s", c->label, res.diffid.str, diff->str);
-		l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "mismatch");
-	} else if (!l->verdict) {
-		snprintf(l->state, sizeof l->state, c->cur.failed ? "files_differ" : "ok");
-	}
-	if (c->cur.failed) l->verdict = 1;
-	else if (c->cur.incomplete && !l->verdict) l->verdict = 2;
-	l->done = 1;
-	return l;
 }
 
 static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
@@ -219,7 +180,7 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	size_t len = 0;
 	digest_t *diffs = NULL;
 	int nd = 0;
-	if (!is_hex64(hex)) {
+	if (!ea_is_hex64(hex, strlen(hex))) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
 		report_finding(c->r, "store.bad_path", subj, "%s: an imagedb entry whose name is not a sha256 image ID", c->label);
 		failed = 1;
@@ -227,7 +188,8 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	}
 	cJSON_AddStringToObject(img, "image_id", idstr);
 	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, &cfg, &len, &err) < 0) {
-		report_finding(c->r, err.code == EA_E_TOOBIG ? "json.too_large" : open_err_id(&err), idstr, "%s: config: %s",
+		/* over DOCKER_MAX_CONFIG: json.too_large; gone since the listing: layer.missing (as ever) */
+		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), idstr, "%s: config: %s",
 			       c->label, err.msg);
 		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) incomplete = 1;
 		else failed = 1;
@@ -302,7 +264,7 @@ static cJSON *load_names(struct dctx *c)
 	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_REPOS, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r, open_err_id(&err), subj, "%s: %s", c->label, err.msg);
+			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
 		}
 		return by_id;
 	}
@@ -362,7 +324,7 @@ static void audit_driver(struct dctx *c)
 		else close(dfd);
 	} else if (err.code != EA_E_NOENT) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, open_err_id(&err), subj, "%s: %s", c->label, err.msg);
+		report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
 	}
 	/* names that point at no image */
 	cJSON *ids;
@@ -391,7 +353,7 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 	}
 	int idir = fsx_open_dir_at(c.root, "image", &err);
 	if (idir < 0) {
-		report_finding(r, err.code == EA_E_NOENT ? "store.unknown_type" : open_err_id(&err), spec->path,
+		report_finding(r, finding_id_for_open_error(err.code, "store.unknown_type"), spec->path,
 			       "%s has no image/ folder: not a Docker data root", spec->path);
 		close(c.root);
 		return;

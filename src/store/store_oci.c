@@ -65,11 +65,6 @@ cJSON *store_oci_index_roots(report_t *r, oci_ctx_t *c, const char *label, const
 	return idx;
 }
 
-static void report_open_error(report_t *r, const char *subject, const ea_error_t *err)
-{
-	report_finding(r, finding_id_for_open_error(err->code, "store.unreadable"), subject, "%s", err->msg);
-}
-
 /* blobs/<alg>/<name> entries of a layout folder. */
 void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label, const char *path_prefix,
 			  const char *unref_why, cJSON *sj)
@@ -79,7 +74,7 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 	if (bfd < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/blobs", path_prefix);
-			report_open_error(r, subj, &err);
+			report_finding(r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s", err.msg);
 		}
 		return;
 	}
@@ -99,7 +94,7 @@ void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label
 		int afd = fsx_open_dir_at(root, rel, &err);
 		if (afd < 0) {
 			cleanup_free char *subj = xasprintf("%s/%s", path_prefix, rel);
-			report_open_error(r, subj, &err);
+			report_finding(r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s", err.msg);
 			continue;
 		}
 		DIR *ad = fdopendir(afd);
@@ -160,7 +155,8 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 	cleanup_free char *layout = NULL, *index = NULL;
 	size_t llen = 0, ilen = 0;
 	if (fsx_read_file_at(root, "oci-layout", 4096, &layout, &llen, &err) < 0) {
-		if (err.code != EA_E_NOENT) report_open_error(r, label, &err);
+		if (err.code != EA_E_NOENT)
+			report_finding(r, finding_id_for_open_error(err.code, "store.unreadable"), label, "%s", err.msg);
 		check_layout_file(r, label, NULL, 0, err.msg);
 	} else {
 		check_layout_file(r, label, layout, llen, "");
@@ -170,7 +166,7 @@ void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct
 		if (err.code == EA_E_NOENT)
 			report_finding(r, "json.malformed", subj, "%s: no index.json", label);
 		else
-			report_open_error(r, subj, &err);
+			report_finding(r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s", err.msg);
 		return;
 	}
 	struct blobsrc src;
@@ -316,7 +312,7 @@ oci_ctx_t *store_verify_tar_layout(report_t *r, const struct tar_index *ix, cons
 		if (err.code == EA_E_NOENT)
 			report_finding(r, "json.malformed", subj, "%s: no index.json", label);
 		else
-			report_open_error(r, subj, &err);
+			report_finding(r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s", err.msg);
 		return NULL;
 	}
 	blobsrc_tar(src, ix, "", label);

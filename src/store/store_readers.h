@@ -13,6 +13,7 @@
 #include "report.h"
 #include "store.h"
 #include "tar.h"
+#include "tarsplit.h"
 
 void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
 void store_read_oci_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
@@ -35,6 +36,51 @@ struct layer_compare {
 	int failed, incomplete;
 };
 void store_layer_compare_finding(void *ctx, const char *id, const char *path, const char *msg);
+
+/* An engine's extracted layer (Docker's and containers/storage's stores):
+ * open the folder folder_rel and the tar-split record tarsplit_rel below
+ * root, reassemble the layer from them (tarsplit_verify, with opts) and
+ * hash it against diff.  Every finding names the store by `label`; the
+ * folder is reported as `path` (rootpath/folder_rel), the record as
+ * rootpath/tarsplit_rel.  `verdict` (0 ok, 1 failed, 2 incomplete) comes
+ * in as what the caller's metadata checks decided and goes out updated;
+ * `state` is the layer's on_disk_check when this check decides it, else
+ * NULL; `files` the files compared; `cmp` the files that differed
+ * (failed) or could not be read (incomplete).  The outcome says which
+ * step ended the check: */
+enum store_layer_outcome {
+	STORE_LAYER_NO_FOLDER,      /* not openable: found, verdict 1 (2 on EA_E_IO), state "missing" */
+	STORE_LAYER_NO_TARSPLIT,    /* not openable: found, `err` says why; the verdict is the caller's */
+	STORE_LAYER_INTERRUPTED,    /* stopped: unchecked, state "interrupted"; the verdict is the caller's */
+	STORE_LAYER_TARSPLIT_ERROR, /* a bad record: found, verdict kept or 2 (1 if a file differed) */
+	STORE_LAYER_MISMATCH,       /* reassembled to another diffID: found, verdict 1, state "mismatch" */
+	STORE_LAYER_REASSEMBLED,    /* to diff: state and verdict are the caller's (store_layer_settle) */
+};
+struct store_layer_check {
+	/* in */
+	report_t *r;
+	int root;
+	const char *rootpath, *label, *path, *folder_rel, *tarsplit_rel;
+	const digest_t *diff;
+	struct tarsplit_opts opts;
+	/* in and out */
+	int verdict;
+	/* out */
+	const char *state;
+	unsigned long files;
+	uint64_t tar_size; /* the reassembled tar's size (STORE_LAYER_REASSEMBLED) */
+	struct layer_compare cmp;
+	ea_error_t err;
+};
+enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k);
+/* After STORE_LAYER_REASSEMBLED (and the caller's own checks): a file that
+ * differed fails the layer, one that could not be read leaves an
+ * otherwise passing layer incomplete. */
+static inline void store_layer_settle(struct store_layer_check *k)
+{
+	if (k->cmp.failed) k->verdict = 1;
+	else if (k->cmp.incomplete && !k->verdict) k->verdict = 2;
+}
 
 /* Does a JSON array of names hold `want`? (`verify` picks one image.) */
 int store_names_have(cJSON *names, const char *want);

@@ -32,6 +32,37 @@ check() {
 run_ea() {
 	OUT=$("$EA" "$@" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr")
 	report_invariant "$@"
+	[ -z "${EA_DIFF_BASE:-}" ] || report_diff_base "$@"
+}
+# EA_DIFF_BASE=/path/to/another/edgeaudit: run_ea also runs that binary with
+# the same arguments (--out FILE becomes FILE.base) and compares the two
+# JSON reports with tests/tools/report_diff.py (timestamps and durations
+# left out) and the two exit codes: a "not ok" line when they differ, and
+# one line per comparison in $EA_DIFF_LOG (default $TMPDIR/ea-diff.log).
+# For refactorings that must not change any report.
+report_diff_base() {
+	local rc=$RC a prev="" f="" args=() bout brc d log=${EA_DIFF_LOG:-${TMPDIR:-/tmp}/ea-diff.log}
+	for a in "$@"; do
+		if [ "$prev" = --out ]; then f=$a; a=$a.base; fi
+		case $a in --out=*) f=${a#--out=}; a=--out=$f.base ;; esac
+		args+=("$a"); prev=$a
+	done
+	bout=$("$EA_DIFF_BASE" "${args[@]}" 2>/dev/null </dev/null); brc=$?
+	if [ -n "$f" ]; then
+		[ -f "$f" ] && [ -f "$f.base" ] || { echo "skip (no report file) $*" >>"$log"; RC=$rc; return 0; }
+		cp "$f" "$T/diff.a"; cp "$f.base" "$T/diff.b"; rm -f "$f.base"
+	else
+		case $OUT in "{"*) ;; *) echo "skip (not JSON) $*" >>"$log"; RC=$rc; return 0 ;; esac
+		printf '%s' "$OUT" >"$T/diff.a"; printf '%s' "$bout" >"$T/diff.b"
+	fi
+	d=$($PY "$TOP/tests/tools/report_diff.py" "$T/diff.a" "$T/diff.b" 2>&1)
+	[ "$rc" = "$brc" ] || d="exit code $rc != $brc${d:+; $d}"
+	if [ -z "$d" ]; then echo "same $*" >>"$log"
+	else
+		echo "DIFF $* :: ${d:0:2000}" >>"$log"
+		not_ok "report differs from EA_DIFF_BASE's" "edgeaudit $*" "${d:0:2000}"
+	fi
+	RC=$rc
 }
 # Issue 12's invariant, asserted on every report run_ea sees (stdout or
 # --out FILE): an image whose verdict is not "pass" comes with findings that

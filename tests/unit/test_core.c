@@ -230,3 +230,14 @@ UNIT_TEST(finding_id_for_open_errors)
 		CHECK(finding_kind_lookup(id) != NULL);
 	}
 }
+
+/* One hex-ID test for cgroup paths and store IDs: exactly 64 lowercase hex. */
+UNIT_TEST(ea_is_hex64_exact)
+{
+	const char *h = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	CHECK(ea_is_hex64(h, 64));
+	CHECK(!ea_is_hex64(h, 63));
+	CHECK(!ea_is_hex64("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", 64));
+	CHECK(!ea_is_hex64("0123456789abcdeg0123456789abcdef0123456789abcdef0123456789abcdef", 64));
+	CHECK(!ea_is_hex64("", 0));
+}

@@ -92,3 +92,37 @@ UNIT_TEST(jsondoc_bounds_depth_and_values)
 	/* commas inside strings are not values */
 	CHECK(parses("[\",,,,\\\",,,,\"]"));
 }
+
+/* The one duplicate-name check, as sig_json's sjson_parse uses it: exact
+ * names (no Go folding), a depth limit, and the error naming the name. */
+static int check(const char *s, int flags, int max_depth, ea_error_t *err)
+{
+	cJSON *j = cJSON_Parse(s);
+	if (!j) return -2;
+	int rc = jsondoc_check(j, flags, max_depth, err);
+	cJSON_Delete(j);
+	return rc;
+}
+
+UNIT_TEST(jsondoc_check_exact_or_folded)
+{
+	ea_error_t err = {0};
+	CHECK(check("{\"layers\":[],\"Layers\":[]}", 0, 64, &err) == 0);
+	CHECK(check("{\"layers\":[],\"Layers\":[]}", JSONDOC_FOLD, 0, &err) == -1);
+	CHECK(check("{\"b\":1,\"a\":{\"y\":1,\"x\":2,\"y\":3}}", 0, 64, &err) == -1);
+	CHECK_EQ_STR(err.msg, "duplicate JSON member \"y\"");
+	CHECK(err.code == EA_E_FORMAT);
+	CHECK(check("{\"annotations\":{\"Size\":\"1\",\"size\":\"2\"}}", JSONDOC_FOLD, 0, NULL) == 0);
+	/* depth: the document's value is 0, so 65 nested arrays reach 64 */
+	char deep[200];
+	memset(deep, '[', 65);
+	memset(deep + 65, ']', 65);
+	deep[130] = '\0';
+	CHECK(check(deep, 0, 64, &err) == 0);
+	memset(deep, '[', 66);
+	memset(deep + 66, ']', 66);
+	deep[132] = '\0';
+	CHECK(check(deep, 0, 64, &err) == -1);
+	CHECK_EQ_STR(err.msg, "JSON nested deeper than 64");
+	CHECK(check(deep, JSONDOC_FOLD, 0, &err) == 0);
+}
