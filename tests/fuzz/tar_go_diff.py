@@ -19,9 +19,6 @@ import json, os, subprocess, sys
 def go_kind(t):
     return {'0': 'file', '5': 'dir', '1': 'link', '2': 'symlink'}.get(t, 'special')
 
-def ours_name(hexname):
-    return bytes.fromhex(hexname).decode('utf-8', errors='replace')
-
 def main():
     harness, tarlist, work = sys.argv[1:4]
     files = sys.argv[4:]
@@ -57,8 +54,8 @@ def main():
                 go_err = o['error']
             else:
                 go.append(o)
-        mine = [(ours_name(m['clean_hex']), m['kind'], m.get('size') if m['kind'] == 'file' else None, m.get('sha256')) for m in ours]
-        theirs = [(o['clean'], go_kind(o['type']), o['size'] if go_kind(o['type']) == 'file' else None, o.get('sha256')) for o in go]
+        mine = [(m['clean_hex'], m['kind'], m.get('size') if m['kind'] == 'file' else None, m.get('sha256')) for m in ours]
+        theirs = [(o['clean_hex'], go_kind(o['type']), o['size'] if go_kind(o['type']) == 'file' else None, o.get('sha256')) for o in go]
         if end['truncated']:
             if mine != theirs[:len(mine)]:
                 bad.append('%s: stopped early, and its %d members are not Go\'s first ones' % (f, len(mine)))

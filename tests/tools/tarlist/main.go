@@ -29,6 +29,7 @@ import (
 type member struct {
 	Name     string `json:"name"`
 	Clean    string `json:"clean"`
+	CleanHex string `json:"clean_hex"` // the same bytes, exactly (JSON turns invalid UTF-8 into U+FFFD)
 	Type     string `json:"type"`
 	Size     int64  `json:"size"`
 	Linkname string `json:"linkname"`
@@ -53,7 +54,7 @@ func walk(f *os.File, each func(h *tar.Header, m *member)) error {
 		if err != nil {
 			return err
 		}
-		m := &member{Name: h.Name, Clean: path.Clean(h.Name), Type: string(h.Typeflag),
+		m := &member{Name: h.Name, Clean: path.Clean(h.Name), CleanHex: hex.EncodeToString([]byte(path.Clean(h.Name))), Type: string(h.Typeflag),
 			Size: h.Size, Linkname: h.Linkname, Format: h.Format.String()}
 		if isReg(h.Typeflag) {
 			d := sha256.New()
