@@ -57,6 +57,7 @@ static void bundle_free(struct bundle *b)
 	}
 	for (int i = 0; i < b->nts; i++) free(b->ts[i]);
 }
+#define cleanup_bundle __attribute__((cleanup(bundle_free)))
 
 static int media_version(const char *mt)
 {
@@ -326,158 +327,213 @@ static int statement_names(const struct bundle *b, const struct sig_subject *s, 
 	return 0;
 }
 
+/* The accepted key's SubjectPublicKeyInfo, for the log entries' bodies. */
+struct bundle_key {
+	unsigned char buf[4096];
+	const unsigned char *der; /* into buf; NULL for a certificate-signed bundle */
+	size_t len;
+};
+
+/* Trusted signing times: verified timestamps, then integrated times. */
+struct bundle_times {
+	int64_t t[BUNDLE_MAX_TLOG + BUNDLE_MAX_TS];
+	int n;
+};
+
+/* The hash the signature is over: DSSE's PAE hashed here, or the
+ * messageSignature's digest as the bundle gives it. */
+static void signed_hash(const struct bundle *b, unsigned char h[MBEDTLS_MD_MAX_SIZE], const unsigned char **hash,
+			size_t *hlen, mbedtls_md_type_t *md)
+{
+	if (b->dsse) {
+		*md = MBEDTLS_MD_SHA256;
+		if (b->has_key == 0) *md = pk_default_md(&b->chain.pk);
+		mbedtls_md(mbedtls_md_info_from_type(*md), b->pae, b->paelen, h);
+		*hash = h;
+		*hlen = mbedtls_md_get_size(mbedtls_md_info_from_type(*md));
+	} else {
+		*md = b->md;
+		*hash = b->mdigest;
+		*hlen = b->mdlen;
+	}
+}
+
+/* No accepted key verifies: which refusal.  The (unauthenticated) hint
+ * only names it. */
+static void refuse_key(const struct sig_accept *a, const struct bundle *b, struct sig_result *r)
+{
+	int named = -1;
+	char hb[64];
+	for (int i = 0; a->pol && i < a->pol->nkeys && b->hint; i++) {
+		cleanup_free char *e = b64_encode_std(a->pol->keys[i].spki_sha256, 32);
+		snprintf(hb, sizeof hb, "%s", e);
+		if (!strcmp(hb, b->hint) || !strcmp(a->pol->keys[i].name, b->hint)) named = i;
+	}
+	if (!accepted_has_keys(a))
+		sig_refuse(r, "signature.wrong_key", "bundle is signed with a key and the policy accepts no key here");
+	else if (named >= 0)
+		sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with key %s it names",
+			   a->pol->keys[named].name);
+	else if (b->hint)
+		sig_refuse(r, "signature.wrong_key", "bundle is signed by key \"%.64s\", not one the policy accepts", b->hint);
+	else
+		sig_refuse(r, "signature.invalid", "bundle signature does not verify with any accepted key");
+}
+
+/* ---- 1. the signature, over what the bundle says it signed: by an
+ * accepted key, or by the leaf certificate ---- */
+static int verify_signature(const struct sig_accept *a, struct bundle *b, struct bundle_key *key,
+			    struct sig_result *r)
+{
+	unsigned char h[MBEDTLS_MD_MAX_SIZE];
+	const unsigned char *hash;
+	size_t hlen;
+	mbedtls_md_type_t md;
+	ea_error_t err;
+	signed_hash(b, h, &hash, &hlen, &md);
+	if (b->has_key) {
+		int k = accepted_key_verify(a, md, hash, hlen, b->sig, b->siglen);
+		if (k < 0) {
+			refuse_key(a, b, r);
+			return -1;
+		}
+		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[k].name);
+		int l = pk_spki_der(&a->pol->keys[k].pk, key->buf, sizeof key->buf, &key->der);
+		key->len = l > 0 ? (size_t)l : 0;
+		return 0;
+	}
+	if (mbedtls_pk_get_type(&b->chain.pk) != MBEDTLS_PK_ECKEY && mbedtls_pk_get_type(&b->chain.pk) != MBEDTLS_PK_RSA) {
+		sig_refuse(r, "signature.unsupported_algorithm", "certificate key type is not ECDSA or RSA");
+		return -1;
+	}
+	if (sigverify_hash(&b->chain.pk, md, hash, hlen, b->sig, b->siglen, SIG_DER, 0, &err) < 0) {
+		sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with its certificate: %.200s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- 2. the signed content names the artifact ---- */
+static int content_names(const struct bundle *b, const struct sig_subject *s, struct sig_result *r)
+{
+	if (b->dsse) return statement_names(b, s, r);
+	size_t al = digest_len(s->digest.alg);
+	if (al != b->mdlen || memcmp(b->mdigest, s->digest.bytes, al) != 0) {
+		sig_refuse(r, "signature.digest_mismatch", "bundle signs another digest than %s", s->digest.str);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- 3a. trusted times: RFC 3161 timestamps ---- */
+static int timestamps(const struct trusted_root *tr, const struct bundle *b, struct bundle_times *tm,
+		      struct sig_result *r)
+{
+	for (int i = 0; i < b->nts; i++) {
+		int64_t t;
+		/* A key needs no time; without a trusted root a timestamp could not
+		 * be checked and is not used for anything: skipped, said so. */
+		if (b->has_key && !tr) {
+			snprintf(r->tlog, sizeof r->tlog, "not_checked");
+			break;
+		}
+		if (tsa_verify(tr, NULL, b->ts[i], b->tslen[i], b->sig, b->siglen, &t, r) < 0) return -1;
+		tm->t[tm->n++] = t;
+	}
+	return 0;
+}
+
+/* One Rekor entry: the form its bundle version relies on, the entry
+ * itself, and a body that is this bundle's signature. */
+static int tlog_entry(const struct trusted_root *tr, const struct bundle *b, int i, const struct bundle_key *key,
+		      struct bundle_times *tm, struct sig_result *r)
+{
+	const struct tlog_entry *t = &b->tl[i];
+	ea_error_t err;
+	/* v0.1 bundles rely on the promise (SET), later ones on the proof. */
+	if (b->version == 1 && !t->set) {
+		sig_refuse(r, "signature.bad_set", "v0.1 bundle entry without a signed entry timestamp");
+		return -1;
+	}
+	if (b->version >= 2 && !t->has_proof) {
+		sig_refuse(r, "signature.bad_inclusion_proof", "bundle entry without an inclusion proof");
+		return -1;
+	}
+	r->signed_at_ms = 0;
+	if (tlog_verify_entry(tr, t, r) < 0) return -1;
+	if (r->signed_at_ms) tm->t[tm->n++] = r->signed_at_ms;
+	cleanup_cjson cJSON *bj = sjson_parse((const char *)t->body, t->blen, &err);
+	const char *bk = bj ? sjson_str(bj, "kind") : NULL, *bv = bj ? sjson_str(bj, "apiVersion") : NULL;
+	if (!(bk && bv && !strcmp(bk, b->tl_kind[i]) && !strcmp(bv, b->tl_ver[i]))) {
+		sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
+		return -1;
+	}
+	struct tlog_expect x = {
+		.sig = b->sig, .siglen = b->siglen,
+		.cert_der = b->has_key ? NULL : b->chain.raw.p, .cert_len = b->has_key ? 0 : b->chain.raw.len,
+		.key_der = key->der, .key_len = key->len,
+		.digest = b->dsse ? NULL : b->mdigest, .dlen = b->dsse ? 0 : b->mdlen,
+		.payload = b->payload, .plen = b->plen, .payload_type = b->ptype,
+	};
+	return tlog_body_matches(t->body, t->blen, &x, r) < 0 ? -1 : 0;
+}
+
+/* ---- 3b. trusted times: Rekor entries ---- */
+static int tlog_entries(const struct trusted_root *tr, const struct bundle *b, const struct bundle_key *key,
+			struct bundle_times *tm, struct sig_result *r)
+{
+	int need_tlog = !b->has_key || tr; /* a key alone needs no log; with a trusted root, entries are checked */
+	if (b->ntl == 0) {
+		snprintf(r->tlog, sizeof r->tlog, "none");
+		return 0;
+	}
+	if (!need_tlog) {
+		snprintf(r->tlog, sizeof r->tlog, "not_checked");
+		return 0;
+	}
+	for (int i = 0; i < b->ntl; i++)
+		if (tlog_entry(tr, b, i, key, tm, r) < 0) return -1;
+	return 0;
+}
+
+/* ---- 4. the certificate at every trusted time, and who it names ---- */
+static int certificate(const struct sig_accept *a, const struct trusted_root *tr, struct bundle *b,
+		       const struct bundle_times *tm, struct sig_result *r)
+{
+	if (b->has_key) return 0;
+	if (!accepted_has_identities(a)) {
+		sig_refuse(r, "signature.identity_mismatch", "certificate-signed bundle, and the policy accepts no identity here");
+		return -1;
+	}
+	if (tm->n == 0) {
+		sig_refuse(r, "signature.no_timestamp", "no verified signing time (SET or timestamp) for the certificate");
+		return -1;
+	}
+	for (int i = 0; i < tm->n; i++)
+		if (fulcio_verify_cert(tr, &b->chain, tm->t[i], r) < 0) return -1;
+	return identity_accept(a, &b->chain, r) < 0 ? -1 : 0;
+}
+
 void bundle_verify(const struct sig_accept *a, const struct sig_subject *s, const char *data, size_t len,
 		   struct sig_result *r)
 {
-	struct bundle b;
-	memset(&b, 0, sizeof b);
+	cleanup_bundle struct bundle b = {0};
 	mbedtls_x509_crt_init(&b.chain);
 	snprintf(r->kind, sizeof r->kind, "sigstore-bundle");
 	snprintf(r->tlog, sizeof r->tlog, "none");
 	sig_refuse(r, "signature.malformed", "bundle not checked");
 	const struct trusted_root *tr = a->pol ? a->pol->troot : NULL;
-	if (bundle_parse(&b, data, len, r) < 0) goto out;
+	struct bundle_key key = {.der = NULL, .len = 0};
+	struct bundle_times tm = {.n = 0};
 
-	/* 1. the signature, over what the bundle says it signed */
-	unsigned char h[MBEDTLS_MD_MAX_SIZE];
-	const unsigned char *hash;
-	size_t hlen;
-	mbedtls_md_type_t md;
-	if (b.dsse) {
-		md = MBEDTLS_MD_SHA256;
-		if (b.has_key == 0) md = pk_default_md(&b.chain.pk);
-		mbedtls_md(mbedtls_md_info_from_type(md), b.pae, b.paelen, h);
-		hash = h;
-		hlen = mbedtls_md_get_size(mbedtls_md_info_from_type(md));
-	} else {
-		md = b.md;
-		hash = b.mdigest;
-		hlen = b.mdlen;
-	}
-	ea_error_t err;
-	const unsigned char *key_der = NULL;
-	size_t key_len = 0;
-	unsigned char kbuf[4096];
-	if (b.has_key) {
-		int k = accepted_key_verify(a, md, hash, hlen, b.sig, b.siglen);
-		if (k < 0) {
-			/* Which refusal: the (unauthenticated) hint only names it. */
-			int named = -1;
-			char hb[64];
-			for (int i = 0; a->pol && i < a->pol->nkeys && b.hint; i++) {
-				char *e = b64_encode_std(a->pol->keys[i].spki_sha256, 32);
-				snprintf(hb, sizeof hb, "%s", e);
-				free(e);
-				if (!strcmp(hb, b.hint) || !strcmp(a->pol->keys[i].name, b.hint)) named = i;
-			}
-			if (!accepted_has_keys(a))
-				sig_refuse(r, "signature.wrong_key", "bundle is signed with a key and the policy accepts no key here");
-			else if (named >= 0)
-				sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with key %s it names",
-					   a->pol->keys[named].name);
-			else if (b.hint)
-				sig_refuse(r, "signature.wrong_key", "bundle is signed by key \"%.64s\", not one the policy accepts", b.hint);
-			else
-				sig_refuse(r, "signature.invalid", "bundle signature does not verify with any accepted key");
-			goto out;
-		}
-		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[k].name);
-		int l = pk_spki_der(&a->pol->keys[k].pk, kbuf, sizeof kbuf, &key_der);
-		key_len = l > 0 ? (size_t)l : 0;
-	} else {
-		if (mbedtls_pk_get_type(&b.chain.pk) != MBEDTLS_PK_ECKEY && mbedtls_pk_get_type(&b.chain.pk) != MBEDTLS_PK_RSA) {
-			sig_refuse(r, "signature.unsupported_algorithm", "certificate key type is not ECDSA or RSA");
-			goto out;
-		}
-		if (sigverify_hash(&b.chain.pk, md, hash, hlen, b.sig, b.siglen, SIG_DER, 0, &err) < 0) {
-			sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with its certificate: %.200s", err.msg);
-			goto out;
-		}
-	}
+	if (bundle_parse(&b, data, len, r) < 0) return;
+	if (verify_signature(a, &b, &key, r) < 0) return;
+	if (content_names(&b, s, r) < 0) return;
+	if (timestamps(tr, &b, &tm, r) < 0) return;
+	if (tlog_entries(tr, &b, &key, &tm, r) < 0) return;
+	if (certificate(a, tr, &b, &tm, r) < 0) return;
 
-	/* 2. the signed content names the artifact */
-	if (b.dsse) {
-		if (statement_names(&b, s, r) < 0) goto out;
-	} else {
-		size_t al = digest_len(s->digest.alg);
-		if (al != b.mdlen || memcmp(b.mdigest, s->digest.bytes, al) != 0) {
-			sig_refuse(r, "signature.digest_mismatch", "bundle signs another digest than %s", s->digest.str);
-			goto out;
-		}
-	}
-
-	/* 3. trusted times: RFC 3161 timestamps, then Rekor entries */
-	int64_t times[BUNDLE_MAX_TLOG + BUNDLE_MAX_TS];
-	int ntimes = 0;
-	for (int i = 0; i < b.nts; i++) {
-		int64_t t;
-		/* A key needs no time; without a trusted root a timestamp could not
-		 * be checked and is not used for anything: skipped, said so. */
-		if (b.has_key && !tr) {
-			snprintf(r->tlog, sizeof r->tlog, "not_checked");
-			break;
-		}
-		if (tsa_verify(tr, NULL, b.ts[i], b.tslen[i], b.sig, b.siglen, &t, r) < 0) goto out;
-		times[ntimes++] = t;
-	}
-	int need_tlog = !b.has_key || tr; /* a key alone needs no log; with a trusted root, entries are checked */
-	if (b.ntl == 0) {
-		snprintf(r->tlog, sizeof r->tlog, "none");
-	} else if (!need_tlog) {
-		snprintf(r->tlog, sizeof r->tlog, "not_checked");
-	} else {
-		for (int i = 0; i < b.ntl; i++) {
-			struct tlog_entry *t = &b.tl[i];
-			/* v0.1 bundles rely on the promise (SET), later ones on the proof. */
-			if (b.version == 1 && !t->set) {
-				sig_refuse(r, "signature.bad_set", "v0.1 bundle entry without a signed entry timestamp");
-				goto out;
-			}
-			if (b.version >= 2 && !t->has_proof) {
-				sig_refuse(r, "signature.bad_inclusion_proof", "bundle entry without an inclusion proof");
-				goto out;
-			}
-			r->signed_at_ms = 0;
-			if (tlog_verify_entry(tr, t, r) < 0) goto out;
-			if (r->signed_at_ms) times[ntimes++] = r->signed_at_ms;
-			cJSON *bj = sjson_parse((const char *)t->body, t->blen, &err);
-			const char *bk = bj ? sjson_str(bj, "kind") : NULL, *bv = bj ? sjson_str(bj, "apiVersion") : NULL;
-			int kv_ok = bk && bv && !strcmp(bk, b.tl_kind[i]) && !strcmp(bv, b.tl_ver[i]);
-			cJSON_Delete(bj);
-			if (!kv_ok) {
-				sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
-				goto out;
-			}
-			struct tlog_expect x = {
-				.sig = b.sig, .siglen = b.siglen,
-				.cert_der = b.has_key ? NULL : b.chain.raw.p, .cert_len = b.has_key ? 0 : b.chain.raw.len,
-				.key_der = key_der, .key_len = key_len,
-				.digest = b.dsse ? NULL : b.mdigest, .dlen = b.dsse ? 0 : b.mdlen,
-				.payload = b.payload, .plen = b.plen, .payload_type = b.ptype,
-			};
-			if (tlog_body_matches(t->body, t->blen, &x, r) < 0) goto out;
-		}
-	}
-
-	/* 4. the certificate at every trusted time, and who it names */
-	if (!b.has_key) {
-		if (!accepted_has_identities(a)) {
-			sig_refuse(r, "signature.identity_mismatch", "certificate-signed bundle, and the policy accepts no identity here");
-			goto out;
-		}
-		if (ntimes == 0) {
-			sig_refuse(r, "signature.no_timestamp", "no verified signing time (SET or timestamp) for the certificate");
-			goto out;
-		}
-		for (int i = 0; i < ntimes; i++)
-			if (fulcio_verify_cert(tr, &b.chain, times[i], r) < 0) goto out;
-		if (identity_accept(a, &b.chain, r) < 0) goto out;
-		r->signed_at_ms = times[0];
-	} else {
-		r->signed_at_ms = ntimes ? times[0] : 0;
-	}
+	r->signed_at_ms = tm.n ? tm.t[0] : 0; /* the first trusted time (a certificate has one) */
 	r->refusal = NULL; /* every check above passed */
 	r->msg[0] = '\0';
-out:
-	bundle_free(&b);
 }
