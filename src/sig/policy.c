@@ -185,209 +185,213 @@ static char *opt_str(const cJSON *o, const char *key, int *bad)
 	return xstrdup(v->valuestring);
 }
 
+/* ---- 1. the document: an object of known members, its schema, default
+ * mode and trusted root ---- */
+static int parse_top(const cJSON *j, const char *base_dir, struct sig_policy *p, int *mode, ea_error_t *err)
+{
+	static const char *const top[] = {"schema", "mode", "trustedRoot", "keys", "identities", "notation", "images", "$comment", NULL};
+	const char *schema = sjson_str(j, "schema");
+	const char *tr = sjson_str(j, "trustedRoot");
+	if (!cJSON_IsObject(j)) return ea_fail(err, EA_E_USAGE, "policy is not a JSON object");
+	if (only_members(j, top, "policy", err) < 0) return -1;
+	if (!schema || strcmp(schema, POLICY_SCHEMA) != 0)
+		return ea_fail(err, EA_E_USAGE, "policy: schema must be \"%s\"", POLICY_SCHEMA);
+	if (parse_mode(j, POL_ENFORCE, mode, "policy", err) < 0) return -1;
+	if (cJSON_GetObjectItemCaseSensitive(j, "trustedRoot") && !tr)
+		return ea_fail(err, EA_E_USAGE, "policy: trustedRoot must be a path");
+	if (tr) {
+		cleanup_free char *path = join_path(base_dir, tr);
+		if (load_troot(p, path, err) < 0) return -1;
+	}
+	return 0;
+}
+
+static int parse_key(const cJSON *k, const char *base_dir, struct sig_policy *p, ea_error_t *err)
+{
+	static const char *const km[] = {"name", "path", NULL};
+	const char *name = sjson_str(k, "name"), *path = sjson_str(k, "path");
+	if (!cJSON_IsObject(k)) return ea_fail(err, EA_E_USAGE, "policy: a key is not an object");
+	if (only_members(k, km, "policy key", err) < 0) return -1;
+	if (!name || !path || !valid_name(name))
+		return ea_fail(err, EA_E_USAGE, "policy: each key needs a name ([A-Za-z0-9._-]) and a path");
+	for (int i = 0; i < p->nkeys; i++)
+		if (!strcmp(p->keys[i].name, name)) return ea_fail(err, EA_E_USAGE, "policy: key \"%s\" declared twice", name);
+	cleanup_free char *full = join_path(base_dir, path);
+	if (load_key_file(p, name, full, err) < 0) {
+		if (err) err->code = EA_E_USAGE;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- 2. keys: named public keys, each loaded ---- */
+static int parse_keys(const cJSON *keys, const char *base_dir, struct sig_policy *p, ea_error_t *err)
+{
+	if (keys && (!cJSON_IsArray(keys) || cJSON_GetArraySize(keys) > 64))
+		return ea_fail(err, EA_E_USAGE, "policy: keys must be an array (at most 64)");
+	for (const cJSON *k = keys ? keys->child : NULL; k; k = k->next)
+		if (parse_key(k, base_dir, p, err) < 0) return -1;
+	return 0;
+}
+
+static int parse_identity(const cJSON *k, struct sig_policy *p, ea_error_t *err)
+{
+	static const char *const im[] = {"name", "subject", "subjectPattern", "issuer", "issuerPattern", NULL};
+	const char *name = sjson_str(k, "name");
+	if (!cJSON_IsObject(k)) return ea_fail(err, EA_E_USAGE, "policy: an identity is not an object");
+	if (only_members(k, im, "policy identity", err) < 0) return -1;
+	if (!name || !valid_name(name))
+		return ea_fail(err, EA_E_USAGE, "policy: each identity needs a name ([A-Za-z0-9._-])");
+	for (int i = 0; i < p->nidentities; i++)
+		if (!strcmp(p->identities[i].name, name))
+			return ea_fail(err, EA_E_USAGE, "policy: identity \"%s\" declared twice", name);
+	struct pol_identity *id = &p->identities[p->nidentities++];
+	snprintf(id->name, sizeof id->name, "%s", name);
+	int bad = 0;
+	id->subject = opt_str(k, "subject", &bad);
+	id->subject_pattern = opt_str(k, "subjectPattern", &bad);
+	id->issuer = opt_str(k, "issuer", &bad);
+	id->issuer_pattern = opt_str(k, "issuerPattern", &bad);
+	/* Both halves are required: a Fulcio certificate for "any subject" or
+	 * "any issuer" is something anyone with an OIDC account can get. */
+	if (bad || !!id->subject == !!id->subject_pattern || !!id->issuer == !!id->issuer_pattern)
+		return ea_fail(err, EA_E_USAGE,
+			       "policy: identity \"%s\" needs exactly one of subject/subjectPattern and one of issuer/issuerPattern",
+			       name);
+	return 0;
+}
+
+/* ---- 3. identities: Fulcio subject and issuer, each exact or a pattern ---- */
+static int parse_identities(const cJSON *ids, struct sig_policy *p, ea_error_t *err)
+{
+	if (ids && (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) > 64))
+		return ea_fail(err, EA_E_USAGE, "policy: identities must be an array (at most 64)");
+	if (ids) p->identities = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *p->identities);
+	for (const cJSON *k = ids ? ids->child : NULL; k; k = k->next)
+		if (parse_identity(k, p, err) < 0) return -1;
+	return 0;
+}
+
+/* ---- 4. notation: its trust policy and trust store, loaded ---- */
+static int parse_notation(const cJSON *nt, const char *base_dir, struct sig_policy *p, ea_error_t *err)
+{
+	static const char *const nm[] = {"trustPolicy", "trustStore", NULL};
+	if (!nt) return 0;
+	const char *tp = sjson_str(nt, "trustPolicy"), *ts = sjson_str(nt, "trustStore");
+	if (!cJSON_IsObject(nt)) return ea_fail(err, EA_E_USAGE, "policy: notation is not an object");
+	if (only_members(nt, nm, "policy notation", err) < 0) return -1;
+	if (!tp || !ts) return ea_fail(err, EA_E_USAGE, "policy: notation needs trustPolicy and trustStore paths");
+	cleanup_free char *tpp = join_path(base_dir, tp);
+	cleanup_free char *tsp = join_path(base_dir, ts);
+	if (load_notation(p, tpp, tsp, err) < 0) {
+		if (err) err->code = EA_E_USAGE;
+		return -1;
+	}
+	return 0;
+}
+
+/* An optional boolean member of a rule. */
+static int rule_bool(const cJSON *k, const char *key, int def, int *out, const char *what, ea_error_t *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(k, key);
+	if (v && !cJSON_IsBool(v)) return ea_fail(err, EA_E_USAGE, "%s: %s must be true or false", what, key);
+	*out = v ? cJSON_IsTrue(v) : def;
+	return 0;
+}
+
+static int parse_rule_names(const cJSON *k, struct pol_rule *r, const char *what, ea_error_t *err)
+{
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(k, "names");
+	if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) < 1 || cJSON_GetArraySize(names) > 256)
+		return ea_fail(err, EA_E_USAGE, "%s: names must be an array of 1 to 256 patterns", what);
+	r->names = xcalloc((size_t)cJSON_GetArraySize(names), sizeof *r->names);
+	for (const cJSON *n = names->child; n; n = n->next) {
+		if (!cJSON_IsString(n) || !n->valuestring[0] || strlen(n->valuestring) > 512)
+			return ea_fail(err, EA_E_USAGE, "%s: a name pattern is not a non-empty string", what);
+		r->names[r->nnames++] = xstrdup(n->valuestring);
+	}
+	return 0;
+}
+
+/* One signedBy entry: "key:NAME", "identity:NAME" or "notation", declared. */
+static int resolve_signer(const char *v, struct pol_rule *r, const struct sig_policy *p, const char *what,
+			  ea_error_t *err)
+{
+	int found = 0;
+	if (!strncmp(v, "key:", 4)) {
+		for (int i = 0; i < p->nkeys; i++)
+			if (!strcmp(p->keys[i].name, v + 4)) { r->keys[r->nkeys++] = i; found = 1; }
+	} else if (!strncmp(v, "identity:", 9)) {
+		for (int i = 0; i < p->nidentities; i++)
+			if (!strcmp(p->identities[i].name, v + 9)) { r->ids[r->nids++] = i; found = 1; }
+		if (found && !p->troot)
+			return ea_fail(err, EA_E_USAGE, "%s: \"%s\" needs trustedRoot (the Fulcio CA and Rekor keys)", what, v);
+	} else if (!strcmp(v, "notation")) {
+		if (!p->notation)
+			return ea_fail(err, EA_E_USAGE, "%s: \"notation\" needs the notation trustPolicy and trustStore", what);
+		r->notation = found = 1;
+	}
+	if (!found)
+		return ea_fail(err, EA_E_USAGE, "%s: signedBy \"%.64s\" names no declared key:, identity: or notation", what, v);
+	return 0;
+}
+
+static int parse_signed_by(const cJSON *k, struct pol_rule *r, const struct sig_policy *p, const char *what,
+			   ea_error_t *err)
+{
+	const cJSON *sb = cJSON_GetObjectItemCaseSensitive(k, "signedBy");
+	if (sb && (!cJSON_IsArray(sb) || cJSON_GetArraySize(sb) > 64))
+		return ea_fail(err, EA_E_USAGE, "%s: signedBy must be an array", what);
+	int ns = sb ? cJSON_GetArraySize(sb) : 0;
+	r->keys = xcalloc((size_t)ns + 1, sizeof *r->keys);
+	r->ids = xcalloc((size_t)ns + 1, sizeof *r->ids);
+	for (const cJSON *s = sb ? sb->child : NULL; s; s = s->next)
+		if (resolve_signer(cJSON_IsString(s) ? s->valuestring : "", r, p, what, err) < 0) return -1;
+	return 0;
+}
+
+static int parse_rule(const cJSON *k, int ri, int mode, struct sig_policy *p, ea_error_t *err)
+{
+	static const char *const rm[] = {"names", "require", "mode", "signedBy", "checkReference", "$comment", NULL};
+	char what[32];
+	snprintf(what, sizeof what, "policy images[%d]", ri);
+	if (!cJSON_IsObject(k)) return ea_fail(err, EA_E_USAGE, "%s is not an object", what);
+	if (only_members(k, rm, what, err) < 0) return -1;
+	struct pol_rule *r = &p->rules[p->nrules++];
+	if (parse_rule_names(k, r, what, err) < 0 || rule_bool(k, "require", 1, &r->require, what, err) < 0 ||
+	    rule_bool(k, "checkReference", 0, &r->check_reference, what, err) < 0 ||
+	    parse_mode(k, mode, &r->mode, what, err) < 0 || parse_signed_by(k, r, p, what, err) < 0)
+		return -1;
+	if (r->require && r->nkeys + r->nids + r->notation == 0)
+		return ea_fail(err, EA_E_USAGE, "%s: require needs at least one signedBy entry", what);
+	return 0;
+}
+
+/* ---- 5. rules: the images and what each requires ---- */
+static int parse_rules(const cJSON *imgs, int mode, struct sig_policy *p, ea_error_t *err)
+{
+	if (!cJSON_IsArray(imgs) || cJSON_GetArraySize(imgs) < 1 || cJSON_GetArraySize(imgs) > 256)
+		return ea_fail(err, EA_E_USAGE, "policy: images must be an array of 1 to 256 rules");
+	p->rules = xcalloc((size_t)cJSON_GetArraySize(imgs), sizeof *p->rules);
+	int ri = 0;
+	for (const cJSON *k = imgs->child; k; k = k->next, ri++)
+		if (parse_rule(k, ri, mode, p, err) < 0) return -1;
+	return 0;
+}
+
+/* The policy document, in its members' order: each part refers only to
+ * what the parts before it declared. */
 int policy_parse(const char *json, size_t len, const char *base_dir, struct sig_policy *p, ea_error_t *err)
 {
 	ea_error_t perr;
-	cJSON *j = sjson_parse(json, len, &perr);
+	cleanup_cjson cJSON *j = sjson_parse(json, len, &perr);
 	if (!j) return ea_fail(err, EA_E_USAGE, "policy is not valid JSON: %s", perr.msg);
-	int rc = -1, mode = POL_ENFORCE;
-	static const char *const top[] = {"schema", "mode", "trustedRoot", "keys", "identities", "notation", "images", "$comment", NULL};
-	const char *schema = sjson_str(j, "schema");
-	const cJSON *keys = cJSON_GetObjectItemCaseSensitive(j, "keys");
-	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(j, "identities");
-	const cJSON *imgs = cJSON_GetObjectItemCaseSensitive(j, "images");
-	const cJSON *nt = cJSON_GetObjectItemCaseSensitive(j, "notation");
-	const char *tr = sjson_str(j, "trustedRoot");
-	if (!cJSON_IsObject(j)) {
-		ea_fail(err, EA_E_USAGE, "policy is not a JSON object");
-		goto out;
-	}
-	if (only_members(j, top, "policy", err) < 0) goto out;
-	if (!schema || strcmp(schema, POLICY_SCHEMA) != 0) {
-		ea_fail(err, EA_E_USAGE, "policy: schema must be \"%s\"", POLICY_SCHEMA);
-		goto out;
-	}
-	if (parse_mode(j, POL_ENFORCE, &mode, "policy", err) < 0) goto out;
-	if (cJSON_GetObjectItemCaseSensitive(j, "trustedRoot") && !tr) {
-		ea_fail(err, EA_E_USAGE, "policy: trustedRoot must be a path");
-		goto out;
-	}
-	if (tr) {
-		cleanup_free char *path = join_path(base_dir, tr);
-		if (load_troot(p, path, err) < 0) goto out;
-	}
-	/* keys */
-	if (keys && (!cJSON_IsArray(keys) || cJSON_GetArraySize(keys) > 64)) {
-		ea_fail(err, EA_E_USAGE, "policy: keys must be an array (at most 64)");
-		goto out;
-	}
-	for (const cJSON *k = keys ? keys->child : NULL; k; k = k->next) {
-		static const char *const km[] = {"name", "path", NULL};
-		const char *name = sjson_str(k, "name"), *path = sjson_str(k, "path");
-		if (!cJSON_IsObject(k)) {
-			ea_fail(err, EA_E_USAGE, "policy: a key is not an object");
-			goto out;
-		}
-		if (only_members(k, km, "policy key", err) < 0) goto out;
-		if (!name || !path || !valid_name(name)) {
-			ea_fail(err, EA_E_USAGE, "policy: each key needs a name ([A-Za-z0-9._-]) and a path");
-			goto out;
-		}
-		for (int i = 0; i < p->nkeys; i++)
-			if (!strcmp(p->keys[i].name, name)) {
-				ea_fail(err, EA_E_USAGE, "policy: key \"%s\" declared twice", name);
-				goto out;
-			}
-		cleanup_free char *full = join_path(base_dir, path);
-		if (load_key_file(p, name, full, err) < 0) {
-			if (err) err->code = EA_E_USAGE;
-			goto out;
-		}
-	}
-	/* identities */
-	if (ids && (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) > 64)) {
-		ea_fail(err, EA_E_USAGE, "policy: identities must be an array (at most 64)");
-		goto out;
-	}
-	if (ids) p->identities = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *p->identities);
-	for (const cJSON *k = ids ? ids->child : NULL; k; k = k->next) {
-		static const char *const im[] = {"name", "subject", "subjectPattern", "issuer", "issuerPattern", NULL};
-		const char *name = sjson_str(k, "name");
-		if (!cJSON_IsObject(k)) {
-			ea_fail(err, EA_E_USAGE, "policy: an identity is not an object");
-			goto out;
-		}
-		if (only_members(k, im, "policy identity", err) < 0) goto out;
-		if (!name || !valid_name(name)) {
-			ea_fail(err, EA_E_USAGE, "policy: each identity needs a name ([A-Za-z0-9._-])");
-			goto out;
-		}
-		for (int i = 0; i < p->nidentities; i++)
-			if (!strcmp(p->identities[i].name, name)) {
-				ea_fail(err, EA_E_USAGE, "policy: identity \"%s\" declared twice", name);
-				goto out;
-			}
-		struct pol_identity *id = &p->identities[p->nidentities++];
-		snprintf(id->name, sizeof id->name, "%s", name);
-		int bad = 0;
-		id->subject = opt_str(k, "subject", &bad);
-		id->subject_pattern = opt_str(k, "subjectPattern", &bad);
-		id->issuer = opt_str(k, "issuer", &bad);
-		id->issuer_pattern = opt_str(k, "issuerPattern", &bad);
-		/* Both halves are required: a Fulcio certificate for "any subject" or
-		 * "any issuer" is something anyone with an OIDC account can get. */
-		if (bad || !!id->subject == !!id->subject_pattern || !!id->issuer == !!id->issuer_pattern) {
-			ea_fail(err, EA_E_USAGE,
-				"policy: identity \"%s\" needs exactly one of subject/subjectPattern and one of issuer/issuerPattern",
-				name);
-			goto out;
-		}
-	}
-	/* notation */
-	if (nt) {
-		static const char *const nm[] = {"trustPolicy", "trustStore", NULL};
-		const char *tp = sjson_str(nt, "trustPolicy"), *ts = sjson_str(nt, "trustStore");
-		if (!cJSON_IsObject(nt)) {
-			ea_fail(err, EA_E_USAGE, "policy: notation is not an object");
-			goto out;
-		}
-		if (only_members(nt, nm, "policy notation", err) < 0) goto out;
-		if (!tp || !ts) {
-			ea_fail(err, EA_E_USAGE, "policy: notation needs trustPolicy and trustStore paths");
-			goto out;
-		}
-		cleanup_free char *tpp = join_path(base_dir, tp);
-		cleanup_free char *tsp = join_path(base_dir, ts);
-		if (load_notation(p, tpp, tsp, err) < 0) {
-			if (err) err->code = EA_E_USAGE;
-			goto out;
-		}
-	}
-	/* rules */
-	if (!cJSON_IsArray(imgs) || cJSON_GetArraySize(imgs) < 1 || cJSON_GetArraySize(imgs) > 256) {
-		ea_fail(err, EA_E_USAGE, "policy: images must be an array of 1 to 256 rules");
-		goto out;
-	}
-	p->rules = xcalloc((size_t)cJSON_GetArraySize(imgs), sizeof *p->rules);
-	int ri = 0;
-	for (const cJSON *k = imgs->child; k; k = k->next, ri++) {
-		static const char *const rm[] = {"names", "require", "mode", "signedBy", "checkReference", "$comment", NULL};
-		char what[32];
-		snprintf(what, sizeof what, "policy images[%d]", ri);
-		if (!cJSON_IsObject(k)) {
-			ea_fail(err, EA_E_USAGE, "%s is not an object", what);
-			goto out;
-		}
-		if (only_members(k, rm, what, err) < 0) goto out;
-		struct pol_rule *r = &p->rules[p->nrules++];
-		const cJSON *names = cJSON_GetObjectItemCaseSensitive(k, "names");
-		if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) < 1 || cJSON_GetArraySize(names) > 256) {
-			ea_fail(err, EA_E_USAGE, "%s: names must be an array of 1 to 256 patterns", what);
-			goto out;
-		}
-		r->names = xcalloc((size_t)cJSON_GetArraySize(names), sizeof *r->names);
-		for (const cJSON *n = names->child; n; n = n->next) {
-			if (!cJSON_IsString(n) || !n->valuestring[0] || strlen(n->valuestring) > 512) {
-				ea_fail(err, EA_E_USAGE, "%s: a name pattern is not a non-empty string", what);
-				goto out;
-			}
-			r->names[r->nnames++] = xstrdup(n->valuestring);
-		}
-		const cJSON *req = cJSON_GetObjectItemCaseSensitive(k, "require");
-		if (req && !cJSON_IsBool(req)) {
-			ea_fail(err, EA_E_USAGE, "%s: require must be true or false", what);
-			goto out;
-		}
-		r->require = req ? cJSON_IsTrue(req) : 1;
-		const cJSON *cr = cJSON_GetObjectItemCaseSensitive(k, "checkReference");
-		if (cr && !cJSON_IsBool(cr)) {
-			ea_fail(err, EA_E_USAGE, "%s: checkReference must be true or false", what);
-			goto out;
-		}
-		r->check_reference = cr ? cJSON_IsTrue(cr) : 0;
-		if (parse_mode(k, mode, &r->mode, what, err) < 0) goto out;
-		const cJSON *sb = cJSON_GetObjectItemCaseSensitive(k, "signedBy");
-		if (sb && (!cJSON_IsArray(sb) || cJSON_GetArraySize(sb) > 64)) {
-			ea_fail(err, EA_E_USAGE, "%s: signedBy must be an array", what);
-			goto out;
-		}
-		int ns = sb ? cJSON_GetArraySize(sb) : 0;
-		r->keys = xcalloc((size_t)ns + 1, sizeof *r->keys);
-		r->ids = xcalloc((size_t)ns + 1, sizeof *r->ids);
-		for (const cJSON *s = sb ? sb->child : NULL; s; s = s->next) {
-			const char *v = cJSON_IsString(s) ? s->valuestring : "";
-			int found = 0;
-			if (!strncmp(v, "key:", 4)) {
-				for (int i = 0; i < p->nkeys; i++)
-					if (!strcmp(p->keys[i].name, v + 4)) { r->keys[r->nkeys++] = i; found = 1; }
-			} else if (!strncmp(v, "identity:", 9)) {
-				for (int i = 0; i < p->nidentities; i++)
-					if (!strcmp(p->identities[i].name, v + 9)) { r->ids[r->nids++] = i; found = 1; }
-				if (found && !p->troot) {
-					ea_fail(err, EA_E_USAGE, "%s: \"%s\" needs trustedRoot (the Fulcio CA and Rekor keys)", what, v);
-					goto out;
-				}
-			} else if (!strcmp(v, "notation")) {
-				if (!p->notation) {
-					ea_fail(err, EA_E_USAGE, "%s: \"notation\" needs the notation trustPolicy and trustStore", what);
-					goto out;
-				}
-				r->notation = found = 1;
-			}
-			if (!found) {
-				ea_fail(err, EA_E_USAGE, "%s: signedBy \"%.64s\" names no declared key:, identity: or notation", what, v);
-				goto out;
-			}
-		}
-		if (r->require && r->nkeys + r->nids + r->notation == 0) {
-			ea_fail(err, EA_E_USAGE, "%s: require needs at least one signedBy entry", what);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	cJSON_Delete(j);
-	return rc;
+	int mode = POL_ENFORCE;
+	if (parse_top(j, base_dir, p, &mode, err) < 0) return -1;
+	if (parse_keys(cJSON_GetObjectItemCaseSensitive(j, "keys"), base_dir, p, err) < 0) return -1;
+	if (parse_identities(cJSON_GetObjectItemCaseSensitive(j, "identities"), p, err) < 0) return -1;
+	if (parse_notation(cJSON_GetObjectItemCaseSensitive(j, "notation"), base_dir, p, err) < 0) return -1;
+	return parse_rules(cJSON_GetObjectItemCaseSensitive(j, "images"), mode, p, err);
 }
 
 const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *const *names, int nnames)

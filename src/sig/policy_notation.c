@@ -191,8 +191,8 @@ static int parse_enforce(const char *v, int allow_skip, int *out)
 	return 0;
 }
 
-static int parse_statement(const cJSON *o, struct notation_cfg *c, struct nt_statement *st, int root_fd,
-			   ea_error_t *err)
+/* ---- 1. known members and a name ---- */
+static int statement_name(const cJSON *o, struct nt_statement *st, const char **name, ea_error_t *err)
 {
 	static const char *const allowed[] = {"name", "registryScopes", "signatureVerification", "trustStores", "trustedIdentities", NULL};
 	for (const cJSON *m = o->child; m; m = m->next) {
@@ -201,10 +201,17 @@ static int parse_statement(const cJSON *o, struct notation_cfg *c, struct nt_sta
 			if (!strcmp(m->string, allowed[i])) ok = 1;
 		if (!ok) return ea_fail(err, EA_E_FORMAT, "statement has unknown member \"%.64s\"", m->string);
 	}
-	const char *name = sjson_str(o, "name");
-	if (!name || !name[0] || strlen(name) >= sizeof st->name) return ea_fail(err, EA_E_FORMAT, "statement without a name");
-	snprintf(st->name, sizeof st->name, "%s", name);
-	/* scopes */
+	*name = sjson_str(o, "name");
+	if (!*name || !(*name)[0] || strlen(*name) >= sizeof st->name)
+		return ea_fail(err, EA_E_FORMAT, "statement without a name");
+	snprintf(st->name, sizeof st->name, "%s", *name);
+	return 0;
+}
+
+/* ---- 2. registry scopes: "*" alone, or registry/repository without tag,
+ * digest or wildcard, each once ---- */
+static int parse_scopes(const cJSON *o, struct nt_statement *st, const char *name, ea_error_t *err)
+{
 	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(o, "registryScopes");
 	if (!cJSON_IsArray(sc) || cJSON_GetArraySize(sc) < 1 || cJSON_GetArraySize(sc) > 256)
 		return ea_fail(err, EA_E_FORMAT, "statement %s: registryScopes must hold at least one scope", name);
@@ -217,7 +224,6 @@ static int parse_statement(const cJSON *o, struct notation_cfg *c, struct nt_sta
 			st->global = 1;
 		} else if (strchr(v, '*') || !strchr(v, '/') || strchr(v, '@') ||
 			   (strrchr(v, ':') && strrchr(v, ':') > strrchr(v, '/'))) {
-			/* registry/repository without tag or digest, no wildcard */
 			return ea_fail(err, EA_E_FORMAT, "statement %s: invalid registry scope \"%.100s\"", name, v);
 		}
 		for (int i = 0; i < st->nscopes; i++)
@@ -225,8 +231,13 @@ static int parse_statement(const cJSON *o, struct notation_cfg *c, struct nt_sta
 				return ea_fail(err, EA_E_FORMAT, "statement %s: registry scope %.100s listed twice", name, v);
 		st->scopes[st->nscopes++] = xstrdup(v);
 	}
-	/* level and overrides */
-	const cJSON *sv = cJSON_GetObjectItemCaseSensitive(o, "signatureVerification");
+	return 0;
+}
+
+/* ---- 3. signatureVerification: the level, verifyTimestamp, no other
+ * member than those and override ---- */
+static int parse_level(const cJSON *sv, struct nt_statement *st, const char *name, ea_error_t *err)
+{
 	const char *level = sv ? sjson_str(sv, "level") : NULL;
 	if (!level) return ea_fail(err, EA_E_FORMAT, "statement %s: signatureVerification.level missing", name);
 	snprintf(st->level, sizeof st->level, "%s", level);
@@ -252,22 +263,97 @@ static int parse_statement(const cJSON *o, struct notation_cfg *c, struct nt_sta
 	for (const cJSON *m = sv->child; m; m = m->next)
 		if (strcmp(m->string, "level") && strcmp(m->string, "override") && strcmp(m->string, "verifyTimestamp"))
 			return ea_fail(err, EA_E_FORMAT, "statement %s: signatureVerification has unknown member \"%.64s\"", name, m->string);
+	return 0;
+}
+
+/* ---- 4. overrides of the level, one validation each ---- */
+static int parse_overrides(const cJSON *sv, struct nt_statement *st, const char *name, ea_error_t *err)
+{
 	const cJSON *ov = cJSON_GetObjectItemCaseSensitive(sv, "override");
-	if (ov) {
-		if (st->skip) return ea_fail(err, EA_E_FORMAT, "statement %s: level skip cannot be overridden", name);
-		if (!cJSON_IsObject(ov)) return ea_fail(err, EA_E_FORMAT, "statement %s: override is not an object", name);
-		for (const cJSON *m = ov->child; m; m = m->next) {
-			const char *v = cJSON_IsString(m) ? m->valuestring : "";
-			int *slot = !strcmp(m->string, "authenticity") ? &st->authenticity
-				  : !strcmp(m->string, "authenticTimestamp") ? &st->authentic_timestamp
-				  : !strcmp(m->string, "expiry") ? &st->expiry
-				  : !strcmp(m->string, "revocation") ? &st->revocation : NULL;
-			if (!slot) return ea_fail(err, EA_E_FORMAT, "statement %s: \"%.32s\" cannot be overridden", name, m->string);
-			if (parse_enforce(v, slot == &st->revocation, slot) < 0)
-				return ea_fail(err, EA_E_FORMAT, "statement %s: override %s has invalid value \"%.16s\"", name, m->string, v);
-		}
+	if (!ov) return 0;
+	if (st->skip) return ea_fail(err, EA_E_FORMAT, "statement %s: level skip cannot be overridden", name);
+	if (!cJSON_IsObject(ov)) return ea_fail(err, EA_E_FORMAT, "statement %s: override is not an object", name);
+	for (const cJSON *m = ov->child; m; m = m->next) {
+		const char *v = cJSON_IsString(m) ? m->valuestring : "";
+		int *slot = !strcmp(m->string, "authenticity") ? &st->authenticity
+			  : !strcmp(m->string, "authenticTimestamp") ? &st->authentic_timestamp
+			  : !strcmp(m->string, "expiry") ? &st->expiry
+			  : !strcmp(m->string, "revocation") ? &st->revocation : NULL;
+		if (!slot) return ea_fail(err, EA_E_FORMAT, "statement %s: \"%.32s\" cannot be overridden", name, m->string);
+		if (parse_enforce(v, slot == &st->revocation, slot) < 0)
+			return ea_fail(err, EA_E_FORMAT, "statement %s: override %s has invalid value \"%.16s\"", name, m->string, v);
 	}
-	/* trust stores and identities */
+	return 0;
+}
+
+/* One trust store "type:name": shared by the statements that name it,
+ * loaded the first time. */
+static int statement_store(const char *v, struct notation_cfg *c, struct nt_statement *st, int root_fd,
+			   const char *name, ea_error_t *err)
+{
+	const char *colon = strchr(v, ':');
+	if (!colon || colon == v || !colon[1] || strlen(colon + 1) >= 128 || strchr(colon + 1, '/') ||
+	    !strcmp(colon + 1, ".") || !strcmp(colon + 1, ".."))
+		return ea_fail(err, EA_E_FORMAT, "statement %s: invalid trust store \"%.64s\"", name, v);
+	char type[24];
+	snprintf(type, sizeof type, "%.*s", (int)(colon - v), v);
+	if (strcmp(type, "ca") && strcmp(type, "signingAuthority") && strcmp(type, "tsa"))
+		return ea_fail(err, EA_E_FORMAT, "statement %s: unknown trust store type \"%s\"", name, type);
+	struct nt_store *found = NULL;
+	for (int i = 0; i < c->nstores; i++)
+		if (!strcmp(c->stores[i].type, type) && !strcmp(c->stores[i].name, colon + 1)) found = &c->stores[i];
+	if (!found) {
+		/* stores is preallocated (see notation_policy_parse): pointers stay valid */
+		found = &c->stores[c->nstores++];
+		snprintf(found->type, sizeof found->type, "%s", type);
+		snprintf(found->name, sizeof found->name, "%s", colon + 1);
+		mbedtls_x509_crt_init(&found->certs);
+		if (load_store(root_fd, found, err) < 0) return -1;
+	}
+	for (int i = 0; i < st->nstores; i++)
+		if (st->stores[i] == found) return 0; /* listed twice: notation does not object, neither do we */
+	st->stores[st->nstores++] = found;
+	return 0;
+}
+
+/* A trusted identity (the k-th): a DN with C, ST and O that overlaps none
+ * of the ones before it. */
+static int trusted_identity(const char *v, int k, struct dn_attr (*parsed)[16], int *np, const char *name,
+			    ea_error_t *err)
+{
+	np[k] = identity_attrs(v, parsed[k], 16);
+	if (np[k] <= 0) return ea_fail(err, EA_E_FORMAT, "statement %s: malformed trusted identity \"%.100s\"", name, v);
+	if (!has_type(parsed[k], np[k], "C") || !has_type(parsed[k], np[k], "ST") || !has_type(parsed[k], np[k], "O"))
+		return ea_fail(err, EA_E_FORMAT, "statement %s: trusted identity \"%.100s\" lacks C, ST or O", name, v);
+	for (int i = 0; i < k; i++)
+		if (dn_subset(parsed[i], np[i], parsed[k], np[k]) || dn_subset(parsed[k], np[k], parsed[i], np[i]))
+			return ea_fail(err, EA_E_FORMAT, "statement %s: overlapping trusted identities", name);
+	return 0;
+}
+
+static int trusted_identities(const cJSON *ti, int nti, struct nt_statement *st, const char *name, ea_error_t *err)
+{
+	st->identities = xcalloc((size_t)nti, sizeof *st->identities);
+	cleanup_free struct dn_attr (*parsed)[16] = xcalloc((size_t)nti, sizeof *parsed);
+	cleanup_free int *np = xcalloc((size_t)nti, sizeof *np);
+	for (const cJSON *s = ti->child; s; s = s->next) {
+		const char *v = cJSON_IsString(s) ? s->valuestring : "";
+		if (!strcmp(v, "*")) {
+			st->any_identity = 1;
+			if (nti != 1) return ea_fail(err, EA_E_FORMAT, "statement %s: \"*\" must be the only trusted identity", name);
+		} else if (trusted_identity(v, st->nidentities, parsed, np, name, err) < 0) {
+			return -1;
+		}
+		st->identities[st->nidentities++] = xstrdup(v);
+	}
+	return 0;
+}
+
+/* ---- 5. trust stores and trusted identities: none for level skip, else
+ * both ---- */
+static int parse_trust(const cJSON *o, struct notation_cfg *c, struct nt_statement *st, int root_fd, const char *name,
+		       ea_error_t *err)
+{
 	const cJSON *ts = cJSON_GetObjectItemCaseSensitive(o, "trustStores");
 	const cJSON *ti = cJSON_GetObjectItemCaseSensitive(o, "trustedIdentities");
 	if ((ts && !cJSON_IsArray(ts)) || (ti && !cJSON_IsArray(ti)))
@@ -281,57 +367,22 @@ static int parse_statement(const cJSON *o, struct notation_cfg *c, struct nt_sta
 	if (nts == 0 || nti == 0 || nts > 32 || nti > 64)
 		return ea_fail(err, EA_E_FORMAT, "statement %s: needs trust stores and trusted identities", name);
 	st->stores = xcalloc((size_t)nts, sizeof *st->stores);
-	for (const cJSON *s = ts->child; s; s = s->next) {
-		const char *v = cJSON_IsString(s) ? s->valuestring : "";
-		const char *colon = strchr(v, ':');
-		if (!colon || colon == v || !colon[1] || strlen(colon + 1) >= 128 || strchr(colon + 1, '/') ||
-		    !strcmp(colon + 1, ".") || !strcmp(colon + 1, ".."))
-			return ea_fail(err, EA_E_FORMAT, "statement %s: invalid trust store \"%.64s\"", name, v);
-		char type[24];
-		snprintf(type, sizeof type, "%.*s", (int)(colon - v), v);
-		if (strcmp(type, "ca") && strcmp(type, "signingAuthority") && strcmp(type, "tsa"))
-			return ea_fail(err, EA_E_FORMAT, "statement %s: unknown trust store type \"%s\"", name, type);
-		struct nt_store *found = NULL;
-		for (int i = 0; i < c->nstores; i++)
-			if (!strcmp(c->stores[i].type, type) && !strcmp(c->stores[i].name, colon + 1)) found = &c->stores[i];
-		if (!found) {
-			/* stores is preallocated (see notation_policy_parse): pointers stay valid */
-			found = &c->stores[c->nstores++];
-			snprintf(found->type, sizeof found->type, "%s", type);
-			snprintf(found->name, sizeof found->name, "%s", colon + 1);
-			mbedtls_x509_crt_init(&found->certs);
-			if (load_store(root_fd, found, err) < 0) return -1;
-		}
-		int dup = 0; /* listed twice: notation does not object, neither do we */
-		for (int i = 0; i < st->nstores; i++)
-			if (st->stores[i] == found) dup = 1;
-		if (!dup) st->stores[st->nstores++] = found;
-	}
-	st->identities = xcalloc((size_t)nti, sizeof *st->identities);
-	struct dn_attr (*parsed)[16] = xcalloc((size_t)nti, sizeof *parsed);
-	int *np = xcalloc((size_t)nti, sizeof *np);
-	int rc = 0;
-	for (const cJSON *s = ti->child; s && rc == 0; s = s->next) {
-		const char *v = cJSON_IsString(s) ? s->valuestring : "";
-		if (!strcmp(v, "*")) {
-			if (nti != 1) rc = ea_fail(err, EA_E_FORMAT, "statement %s: \"*\" must be the only trusted identity", name);
-			st->any_identity = 1;
-		} else {
-			int k = st->nidentities;
-			np[k] = identity_attrs(v, parsed[k], 16);
-			if (np[k] <= 0)
-				rc = ea_fail(err, EA_E_FORMAT, "statement %s: malformed trusted identity \"%.100s\"", name, v);
-			else if (!has_type(parsed[k], np[k], "C") || !has_type(parsed[k], np[k], "ST") || !has_type(parsed[k], np[k], "O"))
-				rc = ea_fail(err, EA_E_FORMAT, "statement %s: trusted identity \"%.100s\" lacks C, ST or O", name, v);
-			for (int i = 0; rc == 0 && i < k; i++)
-				if (dn_subset(parsed[i], np[i], parsed[k], np[k]) || dn_subset(parsed[k], np[k], parsed[i], np[i]))
-					rc = ea_fail(err, EA_E_FORMAT, "statement %s: overlapping trusted identities", name);
-		}
-		if (rc == 0) st->identities[st->nidentities++] = xstrdup(v);
-	}
-	free(parsed);
-	free(np);
-	return rc;
+	for (const cJSON *s = ts->child; s; s = s->next)
+		if (statement_store(cJSON_IsString(s) ? s->valuestring : "", c, st, root_fd, name, err) < 0) return -1;
+	return trusted_identities(ti, nti, st, name, err);
+}
+
+/* One trust policy statement, in the specification's order. */
+static int parse_statement(const cJSON *o, struct notation_cfg *c, struct nt_statement *st, int root_fd,
+			   ea_error_t *err)
+{
+	const cJSON *sv = cJSON_GetObjectItemCaseSensitive(o, "signatureVerification");
+	const char *name = NULL;
+	if (statement_name(o, st, &name, err) < 0) return -1;
+	if (parse_scopes(o, st, name, err) < 0) return -1;
+	if (parse_level(sv, st, name, err) < 0) return -1;
+	if (parse_overrides(sv, st, name, err) < 0) return -1;
+	return parse_trust(o, c, st, root_fd, name, err);
 }
 
 int notation_policy_parse(const char *json, size_t len, int root_fd, struct notation_cfg **out, ea_error_t *err)

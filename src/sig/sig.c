@@ -251,116 +251,144 @@ static void add_finding(struct run *x, const struct pol_rule *rule, const char *
 	if (x->t->store_label) cJSON_AddStringToObject(f, "store", x->t->store_label);
 }
 
-int sig_verify_image(report_t *rep, const struct sig_policy *pol, struct blobsrc *src,
-		     const struct sig_candidate *cands, int ncands, const struct sig_target *t)
+/* The target manifest's mediaType (for notation's targetArtifact), "" when
+ * unknown. */
+static void target_media_type(const struct sig_target *t, char *out, size_t n)
 {
-	struct run *x = xcalloc(1, sizeof *x);
-	x->rep = rep;
-	x->src = src;
-	x->t = t;
-	const struct pol_rule *rule = policy_rule_for(pol, t->names, t->nnames);
-	x->acc.pol = pol;
-	x->acc.rule = rule;
-	x->subj.digest = t->manifest_digest;
-	x->subj.size = t->manifest ? (int64_t)t->manifest_len : -1;
-	x->subj.names = t->names;
-	x->subj.nnames = t->nnames;
-	char target_mt[128] = "";
-	if (t->manifest) {
-		ea_error_t err;
-		cJSON *m = sjson_parse(t->manifest, t->manifest_len, &err);
-		const char *mt = m ? sjson_str(m, "mediaType") : NULL;
-		if (mt) snprintf(target_mt, sizeof target_mt, "%s", mt);
-		cJSON_Delete(m);
-	}
-	x->subj.media_type = target_mt[0] ? target_mt : NULL;
+	out[0] = '\0';
+	if (!t->manifest) return;
+	ea_error_t err;
+	cleanup_cjson cJSON *m = sjson_parse(t->manifest, t->manifest_len, &err);
+	const char *mt = m ? sjson_str(m, "mediaType") : NULL;
+	if (mt) snprintf(out, n, "%s", mt);
+}
 
-	/* Candidates: indexes (referrers-tag, cosign save) are expanded one level. */
-	for (int i = 0; i < ncands && i < SIG_MAX_SIGS; i++) {
-		const struct sig_candidate *c = &cands[i];
-		if (digest_equal(&c->digest, &t->manifest_digest)) continue;
-		int linked = expected_tag(x, c->tag, ".sig") || expected_tag(x, c->tag, "");
-		if (c->tag && !linked && (!strncmp(c->tag, "sha256-", 7) || !strncmp(c->tag, "sha512-", 7)))
-			continue; /* another image's signature tag */
-		int is_index = c->media_type && (!strcmp(c->media_type, MT_INDEX) || !strcmp(c->media_type, MT_DOCKER_LIST));
-		if (!is_index) {
-			push_work(x, &c->digest, c->tag, linked);
-			continue;
-		}
-		char *data = NULL;
-		size_t len;
-		if (read_blob(x, &c->digest, SIG_MAX_MANIFEST, &data, &len, NULL) < 0) continue;
-		ea_error_t err;
-		cJSON *j = sjson_parse(data, len, &err);
-		const cJSON *ms = j ? cJSON_GetObjectItemCaseSensitive(j, "manifests") : NULL;
-		for (const cJSON *d = cJSON_IsArray(ms) ? ms->child : NULL; d; d = d->next) {
-			digest_t dd;
-			if (!layer_digest(d, &dd) || digest_equal(&dd, &t->manifest_digest)) continue;
-			push_work(x, &dd, c->tag, linked);
-		}
-		cJSON_Delete(j);
-		free(data);
+/* ---- 1. a candidate becomes work: indexes (referrers-tag, cosign save)
+ * are expanded one level; another image's signature tag is not ours ---- */
+static void add_candidate(struct run *x, const struct sig_candidate *c)
+{
+	const struct sig_target *t = x->t;
+	if (digest_equal(&c->digest, &t->manifest_digest)) return;
+	int linked = expected_tag(x, c->tag, ".sig") || expected_tag(x, c->tag, "");
+	if (c->tag && !linked && (!strncmp(c->tag, "sha256-", 7) || !strncmp(c->tag, "sha512-", 7)))
+		return; /* another image's signature tag */
+	int is_index = c->media_type && (!strcmp(c->media_type, MT_INDEX) || !strcmp(c->media_type, MT_DOCKER_LIST));
+	if (!is_index) {
+		push_work(x, &c->digest, c->tag, linked);
+		return;
 	}
-	for (int i = 0; i < x->nw; i++) {
-		char *data = NULL;
-		size_t len;
-		struct sig_result tmp = {0};
-		if (read_blob(x, &x->w[i].d, SIG_MAX_MANIFEST, &data, &len, &tmp) < 0) {
-			if (x->w[i].linked) {
-				struct sig_result *r = new_result(x, &x->w[i].d);
-				if (r) *r = tmp;
-			}
-			continue;
-		}
-		ea_error_t err;
-		cJSON *m = sjson_parse(data, len, &err);
-		if (!m || !cJSON_IsObject(m)) {
-			if (x->w[i].linked) {
-				struct sig_result *r = new_result(x, &x->w[i].d);
-				if (r) sig_refuse(r, "signature.malformed", "signature manifest: %s", m ? "not an object" : err.msg);
-			}
-		} else {
-			do_manifest(x, &x->w[i], m);
-		}
-		cJSON_Delete(m);
-		free(data);
+	cleanup_free char *data = NULL;
+	size_t len;
+	if (read_blob(x, &c->digest, SIG_MAX_MANIFEST, &data, &len, NULL) < 0) return;
+	ea_error_t err;
+	cleanup_cjson cJSON *j = sjson_parse(data, len, &err);
+	const cJSON *ms = j ? cJSON_GetObjectItemCaseSensitive(j, "manifests") : NULL;
+	for (const cJSON *d = cJSON_IsArray(ms) ? ms->child : NULL; d; d = d->next) {
+		digest_t dd;
+		if (!layer_digest(d, &dd) || digest_equal(&dd, &t->manifest_digest)) continue;
+		push_work(x, &dd, c->tag, linked);
 	}
+}
 
-	/* Report. */
-	int verified = 0, n_real = 0;
+/* ---- 2. a signature manifest to its verifier; one the store links to the
+ * target that cannot be read is a refused signature ---- */
+static void check_work(struct run *x, const struct work *w)
+{
+	cleanup_free char *data = NULL;
+	size_t len;
+	struct sig_result tmp = {0};
+	if (read_blob(x, &w->d, SIG_MAX_MANIFEST, &data, &len, &tmp) < 0) {
+		if (w->linked) {
+			struct sig_result *r = new_result(x, &w->d);
+			if (r) *r = tmp;
+		}
+		return;
+	}
+	ea_error_t err;
+	cleanup_cjson cJSON *m = sjson_parse(data, len, &err);
+	if (m && cJSON_IsObject(m)) {
+		do_manifest(x, w, m);
+		return;
+	}
+	if (w->linked) {
+		struct sig_result *r = new_result(x, &w->d);
+		if (r) sig_refuse(r, "signature.malformed", "signature manifest: %s", m ? "not an object" : err.msg);
+	}
+}
+
+/* Verified: failures the notation trust policy only logs are findings. */
+static void report_logged(struct run *x)
+{
+	for (int i = 0; i < x->nres; i++)
+		if (!x->res[i].refusal && x->res[i].logged[0]) {
+			cJSON *f = report_finding(x->rep, "signature.notation_logged", x->where[i],
+						  "Notary Project checks the trust policy only logs failed: %.400s", x->res[i].logged);
+			if (f) cJSON_AddStringToObject(f, "image", x->t->manifest_digest.str);
+		}
+}
+
+/* Not verified: every refusal, then the missing signature itself. */
+static void report_refused(struct run *x, const struct pol_rule *rule, int n_real)
+{
+	const struct sig_target *t = x->t;
+	for (int i = 0; i < x->nres; i++)
+		if (x->res[i].refusal && !x->res[i].skipped) add_finding(x, rule, x->res[i].refusal, x->where[i], x->res[i].msg);
+	char msg[400];
+	snprintf(msg, sizeof msg, "%.120s (%s) must be signed per policy: %s%s",
+		 t->nnames > 0 && t->names[0] ? t->names[0] : "unnamed image", t->manifest_digest.str,
+		 n_real ? "no signature verified" : "no signature found",
+		 x->nres && !n_real ? " (the notation trust policy skips it)" : "");
+	add_finding(x, rule, "signature.missing", t->manifest_digest.str, msg);
+}
+
+/* ---- 3. the verdict: the image's "signatures" array, and what the rule
+ * makes of the results (1 verified, 0 not required, -1 refused, -2 audit) ---- */
+static int judge(struct run *x, const struct pol_rule *rule)
+{
+	int verified = 0, n_real = 0, rc;
 	for (int i = 0; i < x->nres; i++) {
 		if (!x->res[i].refusal && !x->res[i].skipped) verified = 1;
 		if (!x->res[i].skipped) n_real++;
 	}
-	if (t->image_json) {
-		cJSON *arr = cJSON_AddArrayToObject(t->image_json, "signatures");
+	if (x->t->image_json) {
+		cJSON *arr = cJSON_AddArrayToObject(x->t->image_json, "signatures");
 		for (int i = 0; arr && i < x->nres; i++) add_json(x, arr, i);
 	}
-	int rc;
 	if (!rule || !rule->require) {
 		rc = 0;
 	} else if (verified) {
 		rc = 1;
-		for (int i = 0; i < x->nres; i++)
-			if (!x->res[i].refusal && x->res[i].logged[0]) {
-				cJSON *f = report_finding(rep, "signature.notation_logged", x->where[i],
-							  "Notary Project checks the trust policy only logs failed: %.400s", x->res[i].logged);
-				if (f) cJSON_AddStringToObject(f, "image", t->manifest_digest.str);
-			}
+		report_logged(x);
 	} else {
 		rc = rule->mode == POL_AUDIT ? -2 : -1; /* audit: reported, never enforced */
-		for (int i = 0; i < x->nres; i++)
-			if (x->res[i].refusal && !x->res[i].skipped) add_finding(x, rule, x->res[i].refusal, x->where[i], x->res[i].msg);
-		char msg[400];
-		snprintf(msg, sizeof msg, "%.120s (%s) must be signed per policy: %s%s",
-			 t->nnames > 0 && t->names[0] ? t->names[0] : "unnamed image", t->manifest_digest.str,
-			 n_real ? "no signature verified" : "no signature found",
-			 x->nres && !n_real ? " (the notation trust policy skips it)" : "");
-		add_finding(x, rule, "signature.missing", t->manifest_digest.str, msg);
+		report_refused(x, rule, n_real);
 	}
 	if (x->truncated && rule && rule->require && rc != 1)
-		report_finding(rep, "signature.too_many", t->manifest_digest.str, "more than %d signatures or layers: the rest were not checked",
-			       SIG_MAX_SIGS);
-	free(x);
+		report_finding(x->rep, "signature.too_many", x->t->manifest_digest.str,
+			       "more than %d signatures or layers: the rest were not checked", SIG_MAX_SIGS);
 	return rc;
+}
+
+int sig_verify_image(report_t *rep, const struct sig_policy *pol, struct blobsrc *src,
+		     const struct sig_candidate *cands, int ncands, const struct sig_target *t)
+{
+	cleanup_free struct run *x = xcalloc(1, sizeof *x);
+	const struct pol_rule *rule = policy_rule_for(pol, t->names, t->nnames);
+	char target_mt[128];
+	target_media_type(t, target_mt, sizeof target_mt);
+	x->rep = rep;
+	x->src = src;
+	x->t = t;
+	x->acc = (struct sig_accept){.pol = pol, .rule = rule};
+	x->subj = (struct sig_subject){
+		.digest = t->manifest_digest,
+		.size = t->manifest ? (int64_t)t->manifest_len : -1,
+		.media_type = target_mt[0] ? target_mt : NULL,
+		.names = t->names,
+		.nnames = t->nnames,
+	};
+
+	for (int i = 0; i < ncands && i < SIG_MAX_SIGS; i++) add_candidate(x, &cands[i]);
+	for (int i = 0; i < x->nw; i++) check_work(x, &x->w[i]);
+	return judge(x, rule);
 }

@@ -57,6 +57,7 @@ static void bundle_free(struct bundle *b)
 	}
 	for (int i = 0; i < b->nts; i++) free(b->ts[i]);
 }
+#define cleanup_bundle __attribute__((cleanup(bundle_free)))
 
 static int media_version(const char *mt)
 {
@@ -68,13 +69,43 @@ static int media_version(const char *mt)
 	return 0;
 }
 
+static int parse_proof(struct tlog_entry *t, const cJSON *pr, struct sig_result *r)
+{
+	ea_error_t err;
+	const cJSON *hs = cJSON_GetObjectItemCaseSensitive(pr, "hashes");
+	const cJSON *cp = cJSON_GetObjectItemCaseSensitive(pr, "checkpoint");
+	cleanup_free unsigned char *root = NULL;
+	size_t rl;
+	if (sjson_i64(pr, "logIndex", &t->proof_index) < 0 || sjson_i64(pr, "treeSize", &t->tree_size) < 0 ||
+	    sjson_b64(pr, "rootHash", B64_PROTO, 64, &root, &rl, &err) < 0 || rl != 32 || !cJSON_IsArray(hs) ||
+	    cJSON_GetArraySize(hs) > 64) {
+		sig_refuse(r, "signature.malformed", "inclusion proof is malformed");
+		return -1;
+	}
+	memcpy(t->root_hash, root, 32);
+	t->hashes = xcalloc((size_t)cJSON_GetArraySize(hs) + 1, 32);
+	for (const cJSON *h = hs->child; h; h = h->next) {
+		cleanup_free unsigned char *hv = NULL;
+		size_t hl;
+		if (!cJSON_IsString(h) || b64_decode(h->valuestring, strlen(h->valuestring), B64_PROTO, 64, &hv, &hl, &err) < 0 ||
+		    hl != 32) {
+			sig_refuse(r, "signature.malformed", "inclusion proof hash is malformed");
+			return -1;
+		}
+		memcpy(t->hashes[t->nhashes++], hv, 32);
+	}
+	t->checkpoint = cp ? sjson_str(cp, "envelope") : NULL;
+	t->has_proof = 1;
+	return 0;
+}
+
 static int parse_tlog(struct bundle *b, const cJSON *e, int i, struct sig_result *r)
 {
 	ea_error_t err;
 	struct tlog_entry *t = &b->tl[i];
 	const cJSON *lid = cJSON_GetObjectItemCaseSensitive(e, "logId");
 	const cJSON *kv = cJSON_GetObjectItemCaseSensitive(e, "kindVersion");
-	unsigned char *id = NULL;
+	cleanup_free unsigned char *id = NULL;
 	size_t idl;
 	/* integratedTime: Rekor v2 entries have none (protobuf JSON omits a zero). */
 	if (!cJSON_GetObjectItemCaseSensitive(e, "integratedTime")) t->integrated_time = 0;
@@ -82,12 +113,10 @@ static int parse_tlog(struct bundle *b, const cJSON *e, int i, struct sig_result
 	if (sjson_i64(e, "logIndex", &t->log_index) < 0 || t->integrated_time < 0 ||
 	    !lid || sjson_b64(lid, "keyId", B64_PROTO, 64, &id, &idl, &err) < 0 || idl != 32 || !kv ||
 	    !(b->tl_kind[i] = sjson_str(kv, "kind")) || !(b->tl_ver[i] = sjson_str(kv, "version"))) {
-		free(id);
 		sig_refuse(r, "signature.malformed", "transparency log entry %d lacks logIndex, integratedTime, logId or kindVersion", i);
 		return -1;
 	}
 	memcpy(t->log_id, id, 32);
-	free(id);
 	if (t->log_index < 0) {
 		sig_refuse(r, "signature.malformed", "transparency log entry with a negative log index");
 		return -1;
@@ -108,37 +137,7 @@ static int parse_tlog(struct bundle *b, const cJSON *e, int i, struct sig_result
 		t->set = b->tl_set[i];
 	}
 	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(e, "inclusionProof");
-	if (pr) {
-		const cJSON *hs = cJSON_GetObjectItemCaseSensitive(pr, "hashes");
-		const cJSON *cp = cJSON_GetObjectItemCaseSensitive(pr, "checkpoint");
-		unsigned char *root = NULL;
-		size_t rl;
-		if (sjson_i64(pr, "logIndex", &t->proof_index) < 0 || sjson_i64(pr, "treeSize", &t->tree_size) < 0 ||
-		    sjson_b64(pr, "rootHash", B64_PROTO, 64, &root, &rl, &err) < 0 || rl != 32 || !cJSON_IsArray(hs) ||
-		    cJSON_GetArraySize(hs) > 64) {
-			free(root);
-			sig_refuse(r, "signature.malformed", "inclusion proof is malformed");
-			return -1;
-		}
-		memcpy(t->root_hash, root, 32);
-		free(root);
-		t->hashes = xcalloc((size_t)cJSON_GetArraySize(hs) + 1, 32);
-		for (const cJSON *h = hs->child; h; h = h->next) {
-			unsigned char *hv = NULL;
-			size_t hl;
-			if (!cJSON_IsString(h) || b64_decode(h->valuestring, strlen(h->valuestring), B64_PROTO, 64, &hv, &hl, &err) < 0 ||
-			    hl != 32) {
-				free(hv);
-				sig_refuse(r, "signature.malformed", "inclusion proof hash is malformed");
-				return -1;
-			}
-			memcpy(t->hashes[t->nhashes++], hv, 32);
-			free(hv);
-		}
-		t->checkpoint = cp ? sjson_str(cp, "envelope") : NULL;
-		t->has_proof = 1;
-	}
-	return 0;
+	return pr ? parse_proof(t, pr, r) : 0;
 }
 
 /* protobuf's JSON mapping: a null member is an absent one. */
@@ -152,7 +151,10 @@ static void strip_nulls(cJSON *o, int depth)
 	}
 }
 
-static int bundle_parse(struct bundle *b, const char *data, size_t len, struct sig_result *r)
+/* ---- parse 1: a JSON object of a known bundle version, with verification
+ * material and exactly one content ---- */
+static int parse_shape(struct bundle *b, const char *data, size_t len, const cJSON **vm, const cJSON **ms,
+		       const cJSON **de, struct sig_result *r)
 {
 	ea_error_t err;
 	b->j = sjson_parse(data, len, &err);
@@ -167,14 +169,52 @@ static int bundle_parse(struct bundle *b, const char *data, size_t len, struct s
 			   sjson_str(b->j, "mediaType") ? sjson_str(b->j, "mediaType") : "");
 		return -1;
 	}
-	const cJSON *vm = cJSON_GetObjectItemCaseSensitive(b->j, "verificationMaterial");
-	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(b->j, "messageSignature");
-	const cJSON *de = cJSON_GetObjectItemCaseSensitive(b->j, "dsseEnvelope");
-	if (!cJSON_IsObject(vm) || !!ms == !!de) {
+	*vm = cJSON_GetObjectItemCaseSensitive(b->j, "verificationMaterial");
+	*ms = cJSON_GetObjectItemCaseSensitive(b->j, "messageSignature");
+	*de = cJSON_GetObjectItemCaseSensitive(b->j, "dsseEnvelope");
+	if (!cJSON_IsObject(*vm) || !!*ms == !!*de) {
 		sig_refuse(r, "signature.malformed", "bundle needs verificationMaterial and exactly one of messageSignature, dsseEnvelope");
 		return -1;
 	}
-	/* key material: exactly one */
+	return 0;
+}
+
+/* The certificates: a chain (cc) or one certificate (ce), leaf first; no
+ * root among them, or the bundle would pick its own anchor. */
+static int parse_certificates(struct bundle *b, const cJSON *cc, const cJSON *ce, struct sig_result *r)
+{
+	ea_error_t err;
+	const cJSON *list = ce;
+	if (cc) {
+		list = cJSON_GetObjectItemCaseSensitive(cc, "certificates");
+		if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1 || cJSON_GetArraySize(list) > SIG_MAX_CHAIN) {
+			sig_refuse(r, "signature.malformed", "x509CertificateChain holds no certificate");
+			return -1;
+		}
+		list = list->child;
+	}
+	for (const cJSON *c = list; c; c = cc ? c->next : NULL) {
+		cleanup_free unsigned char *der = NULL;
+		size_t dl;
+		if (sjson_b64(c, "rawBytes", B64_PROTO, SIG_MAX_CERT, &der, &dl, &err) < 0 ||
+		    x509_parse_der(&b->chain, der, dl, &err) < 0) {
+			sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
+				   "bundle certificate: %s", err.msg);
+			return -1;
+		}
+		b->ncerts++;
+	}
+	for (const mbedtls_x509_crt *c = &b->chain; c && c->raw.len; c = c->next)
+		if (x509_is_self_signed(c)) {
+			sig_refuse(r, "signature.untrusted_chain", "bundle carries a self-signed (root) certificate");
+			return -1;
+		}
+	return 0;
+}
+
+/* ---- parse 2: key material, exactly one ---- */
+static int parse_key_material(struct bundle *b, const cJSON *vm, struct sig_result *r)
+{
 	const cJSON *pk = cJSON_GetObjectItemCaseSensitive(vm, "publicKey");
 	const cJSON *cc = cJSON_GetObjectItemCaseSensitive(vm, "x509CertificateChain");
 	const cJSON *ce = cJSON_GetObjectItemCaseSensitive(vm, "certificate");
@@ -182,92 +222,79 @@ static int bundle_parse(struct bundle *b, const char *data, size_t len, struct s
 		sig_refuse(r, "signature.malformed", "bundle needs exactly one of publicKey, x509CertificateChain, certificate");
 		return -1;
 	}
-	if (pk) {
-		b->has_key = 1;
-		b->hint = sjson_str(pk, "hint");
-	} else {
-		const cJSON *list = NULL;
-		if (cc) {
-			list = cJSON_GetObjectItemCaseSensitive(cc, "certificates");
-			if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1 || cJSON_GetArraySize(list) > SIG_MAX_CHAIN) {
-				sig_refuse(r, "signature.malformed", "x509CertificateChain holds no certificate");
-				return -1;
-			}
-			list = list->child;
-		} else {
-			list = ce;
-		}
-		for (const cJSON *c = list; c; c = cc ? c->next : NULL) {
-			unsigned char *der = NULL;
-			size_t dl;
-			if (sjson_b64(c, "rawBytes", B64_PROTO, SIG_MAX_CERT, &der, &dl, &err) < 0 ||
-			    x509_parse_der(&b->chain, der, dl, &err) < 0) {
-				free(der);
-				sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
-					   "bundle certificate: %s", err.msg);
-				return -1;
-			}
-			free(der);
-			b->ncerts++;
-		}
-		/* A root inside the bundle would let the bundle pick its own anchor. */
-		for (const mbedtls_x509_crt *c = &b->chain; c && c->raw.len; c = c->next)
-			if (x509_is_self_signed(c)) {
-				sig_refuse(r, "signature.untrusted_chain", "bundle carries a self-signed (root) certificate");
-				return -1;
-			}
+	if (!pk) return parse_certificates(b, cc, ce, r);
+	b->has_key = 1;
+	b->hint = sjson_str(pk, "hint");
+	return 0;
+}
+
+/* ---- parse 3a: content, a signature over a message digest ---- */
+static int parse_message_signature(struct bundle *b, const cJSON *ms, struct sig_result *r)
+{
+	ea_error_t err = {0}; /* an empty signature decodes without a message */
+	const cJSON *md = cJSON_GetObjectItemCaseSensitive(ms, "messageDigest");
+	const char *alg = md ? sjson_str(md, "algorithm") : NULL;
+	if (!alg || sjson_b64(md, "digest", B64_PROTO, 64, &b->mdigest, &b->mdlen, &err) < 0) {
+		sig_refuse(r, "signature.malformed", "messageSignature.messageDigest is malformed");
+		return -1;
 	}
-	/* content */
-	if (ms) {
-		const cJSON *md = cJSON_GetObjectItemCaseSensitive(ms, "messageDigest");
-		const char *alg = md ? sjson_str(md, "algorithm") : NULL;
-		if (!alg || sjson_b64(md, "digest", B64_PROTO, 64, &b->mdigest, &b->mdlen, &err) < 0) {
-			sig_refuse(r, "signature.malformed", "messageSignature.messageDigest is malformed");
-			return -1;
-		}
-		if (!strcmp(alg, "SHA2_256") && b->mdlen == 32) b->md = MBEDTLS_MD_SHA256;
-		else if (!strcmp(alg, "SHA2_384") && b->mdlen == 48) b->md = MBEDTLS_MD_SHA384;
-		else if (!strcmp(alg, "SHA2_512") && b->mdlen == 64) b->md = MBEDTLS_MD_SHA512;
-		else {
-			sig_refuse(r, "signature.unsupported_algorithm", "message digest %.32s is not supported", alg);
-			return -1;
-		}
-		if (sjson_b64(ms, "signature", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 || b->siglen == 0) {
-			sig_refuse(r, "signature.malformed", "messageSignature.signature: %s", err.msg);
-			return -1;
-		}
-	} else {
-		b->dsse = 1;
-		const cJSON *sigs = cJSON_GetObjectItemCaseSensitive(de, "signatures");
-		b->ptype = sjson_str(de, "payloadType");
-		if (!b->ptype || sjson_b64(de, "payload", B64_PROTO, SIG_MAX_ENVELOPE, &b->payload, &b->plen, &err) < 0) {
-			sig_refuse(r, "signature.malformed", "dsseEnvelope payload or payloadType is malformed");
-			return -1;
-		}
-		/* One signature: the bundle has one verification material. */
-		if (!cJSON_IsArray(sigs) || cJSON_GetArraySize(sigs) != 1 ||
-		    sjson_b64(sigs->child, "sig", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 || b->siglen == 0) {
-			sig_refuse(r, "signature.malformed", "dsseEnvelope needs exactly one signature");
-			return -1;
-		}
-		/* PAE(type, body) = "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body */
-		char head[64];
-		size_t tl = strlen(b->ptype);
-		if (tl > 1024) {
-			sig_refuse(r, "signature.malformed", "payloadType over 1 KiB");
-			return -1;
-		}
-		int hl = snprintf(head, sizeof head, "DSSEv1 %zu ", tl);
-		char mid[32];
-		int ml = snprintf(mid, sizeof mid, " %zu ", b->plen);
-		b->paelen = (size_t)hl + tl + (size_t)ml + b->plen;
-		b->pae = xmalloc(b->paelen);
-		memcpy(b->pae, head, (size_t)hl);
-		memcpy(b->pae + hl, b->ptype, tl);
-		memcpy(b->pae + hl + tl, mid, (size_t)ml);
-		memcpy(b->pae + hl + tl + ml, b->payload, b->plen);
+	if (!strcmp(alg, "SHA2_256") && b->mdlen == 32) b->md = MBEDTLS_MD_SHA256;
+	else if (!strcmp(alg, "SHA2_384") && b->mdlen == 48) b->md = MBEDTLS_MD_SHA384;
+	else if (!strcmp(alg, "SHA2_512") && b->mdlen == 64) b->md = MBEDTLS_MD_SHA512;
+	else {
+		sig_refuse(r, "signature.unsupported_algorithm", "message digest %.32s is not supported", alg);
+		return -1;
 	}
-	/* transparency log entries */
+	if (sjson_b64(ms, "signature", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 || b->siglen == 0) {
+		sig_refuse(r, "signature.malformed", "messageSignature.signature: %s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* PAE(type, body) = "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body */
+static void build_pae(struct bundle *b, size_t tl)
+{
+	char head[64], mid[32];
+	int hl = snprintf(head, sizeof head, "DSSEv1 %zu ", tl);
+	int ml = snprintf(mid, sizeof mid, " %zu ", b->plen);
+	b->paelen = (size_t)hl + tl + (size_t)ml + b->plen;
+	b->pae = xmalloc(b->paelen);
+	memcpy(b->pae, head, (size_t)hl);
+	memcpy(b->pae + hl, b->ptype, tl);
+	memcpy(b->pae + hl + tl, mid, (size_t)ml);
+	memcpy(b->pae + hl + tl + ml, b->payload, b->plen);
+}
+
+/* ---- parse 3b: content, a DSSE envelope with one signature ---- */
+static int parse_dsse(struct bundle *b, const cJSON *de, struct sig_result *r)
+{
+	ea_error_t err;
+	b->dsse = 1;
+	const cJSON *sigs = cJSON_GetObjectItemCaseSensitive(de, "signatures");
+	b->ptype = sjson_str(de, "payloadType");
+	if (!b->ptype || sjson_b64(de, "payload", B64_PROTO, SIG_MAX_ENVELOPE, &b->payload, &b->plen, &err) < 0) {
+		sig_refuse(r, "signature.malformed", "dsseEnvelope payload or payloadType is malformed");
+		return -1;
+	}
+	/* One signature: the bundle has one verification material. */
+	if (!cJSON_IsArray(sigs) || cJSON_GetArraySize(sigs) != 1 ||
+	    sjson_b64(sigs->child, "sig", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 || b->siglen == 0) {
+		sig_refuse(r, "signature.malformed", "dsseEnvelope needs exactly one signature");
+		return -1;
+	}
+	size_t tl = strlen(b->ptype);
+	if (tl > 1024) {
+		sig_refuse(r, "signature.malformed", "payloadType over 1 KiB");
+		return -1;
+	}
+	build_pae(b, tl);
+	return 0;
+}
+
+/* ---- parse 4: transparency log entries ---- */
+static int parse_tlog_entries(struct bundle *b, const cJSON *vm, struct sig_result *r)
+{
 	const cJSON *tls = cJSON_GetObjectItemCaseSensitive(vm, "tlogEntries");
 	if (tls && (!cJSON_IsArray(tls) || cJSON_GetArraySize(tls) > BUNDLE_MAX_TLOG)) {
 		sig_refuse(r, "signature.malformed", "tlogEntries must be an array of at most %d", BUNDLE_MAX_TLOG);
@@ -277,7 +304,13 @@ static int bundle_parse(struct bundle *b, const char *data, size_t len, struct s
 		int i = b->ntl++;
 		if (parse_tlog(b, e, i, r) < 0) return -1;
 	}
-	/* timestamps */
+	return 0;
+}
+
+/* ---- parse 5: RFC 3161 timestamps ---- */
+static int parse_timestamps(struct bundle *b, const cJSON *vm, struct sig_result *r)
+{
+	ea_error_t err;
 	const cJSON *tvd = cJSON_GetObjectItemCaseSensitive(vm, "timestampVerificationData");
 	const cJSON *rts = tvd ? cJSON_GetObjectItemCaseSensitive(tvd, "rfc3161Timestamps") : NULL;
 	if (rts && (!cJSON_IsArray(rts) || cJSON_GetArraySize(rts) > BUNDLE_MAX_TS)) {
@@ -294,6 +327,19 @@ static int bundle_parse(struct bundle *b, const char *data, size_t len, struct s
 	return 0;
 }
 
+/* The bundle's parts, each well-formed, in the order a reader meets them. */
+static int bundle_parse(struct bundle *b, const char *data, size_t len, struct sig_result *r)
+{
+	const cJSON *vm, *ms, *de;
+	if (parse_shape(b, data, len, &vm, &ms, &de, r) < 0) return -1;
+	if (parse_key_material(b, vm, r) < 0) return -1;
+	if (ms && parse_message_signature(b, ms, r) < 0) return -1;
+	if (de && parse_dsse(b, de, r) < 0) return -1; /* exactly one of ms, de */
+	if (parse_tlog_entries(b, vm, r) < 0) return -1;
+	if (parse_timestamps(b, vm, r) < 0) return -1;
+	return 0;
+}
+
 /* The in-toto statement names the artifact among its subjects. */
 static int statement_names(const struct bundle *b, const struct sig_subject *s, struct sig_result *r)
 {
@@ -302,12 +348,11 @@ static int statement_names(const struct bundle *b, const struct sig_subject *s, 
 		return -1;
 	}
 	ea_error_t err;
-	cJSON *st = sjson_parse((const char *)b->payload, b->plen, &err);
+	cleanup_cjson cJSON *st = sjson_parse((const char *)b->payload, b->plen, &err);
 	const char *type = st ? sjson_str(st, "_type") : NULL;
 	const cJSON *subj = st ? cJSON_GetObjectItemCaseSensitive(st, "subject") : NULL;
 	if (!type || (strcmp(type, "https://in-toto.io/Statement/v0.1") && strcmp(type, "https://in-toto.io/Statement/v1")) ||
 	    !cJSON_IsArray(subj)) {
-		cJSON_Delete(st);
 		sig_refuse(r, "signature.malformed", "DSSE payload is not an in-toto statement");
 		return -1;
 	}
@@ -318,7 +363,6 @@ static int statement_names(const struct bundle *b, const struct sig_subject *s, 
 		const char *v = d ? sjson_str(d, alg) : NULL;
 		if (v && !strcmp(v, digest_hex(&s->digest))) found = 1;
 	}
-	cJSON_Delete(st);
 	if (!found) {
 		sig_refuse(r, "signature.digest_mismatch", "the in-toto statement does not name %s", s->digest.str);
 		return -1;
@@ -326,158 +370,213 @@ static int statement_names(const struct bundle *b, const struct sig_subject *s, 
 	return 0;
 }
 
+/* The accepted key's SubjectPublicKeyInfo, for the log entries' bodies. */
+struct bundle_key {
+	unsigned char buf[4096];
+	const unsigned char *der; /* into buf; NULL for a certificate-signed bundle */
+	size_t len;
+};
+
+/* Trusted signing times: verified timestamps, then integrated times. */
+struct bundle_times {
+	int64_t t[BUNDLE_MAX_TLOG + BUNDLE_MAX_TS];
+	int n;
+};
+
+/* The hash the signature is over: DSSE's PAE hashed here, or the
+ * messageSignature's digest as the bundle gives it. */
+static void signed_hash(const struct bundle *b, unsigned char h[MBEDTLS_MD_MAX_SIZE], const unsigned char **hash,
+			size_t *hlen, mbedtls_md_type_t *md)
+{
+	if (b->dsse) {
+		*md = MBEDTLS_MD_SHA256;
+		if (b->has_key == 0) *md = pk_default_md(&b->chain.pk);
+		mbedtls_md(mbedtls_md_info_from_type(*md), b->pae, b->paelen, h);
+		*hash = h;
+		*hlen = mbedtls_md_get_size(mbedtls_md_info_from_type(*md));
+	} else {
+		*md = b->md;
+		*hash = b->mdigest;
+		*hlen = b->mdlen;
+	}
+}
+
+/* No accepted key verifies: which refusal.  The (unauthenticated) hint
+ * only names it. */
+static void refuse_key(const struct sig_accept *a, const struct bundle *b, struct sig_result *r)
+{
+	int named = -1;
+	char hb[64];
+	for (int i = 0; a->pol && i < a->pol->nkeys && b->hint; i++) {
+		cleanup_free char *e = b64_encode_std(a->pol->keys[i].spki_sha256, 32);
+		snprintf(hb, sizeof hb, "%s", e);
+		if (!strcmp(hb, b->hint) || !strcmp(a->pol->keys[i].name, b->hint)) named = i;
+	}
+	if (!accepted_has_keys(a))
+		sig_refuse(r, "signature.wrong_key", "bundle is signed with a key and the policy accepts no key here");
+	else if (named >= 0)
+		sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with key %s it names",
+			   a->pol->keys[named].name);
+	else if (b->hint)
+		sig_refuse(r, "signature.wrong_key", "bundle is signed by key \"%.64s\", not one the policy accepts", b->hint);
+	else
+		sig_refuse(r, "signature.invalid", "bundle signature does not verify with any accepted key");
+}
+
+/* ---- 1. the signature, over what the bundle says it signed: by an
+ * accepted key, or by the leaf certificate ---- */
+static int verify_signature(const struct sig_accept *a, struct bundle *b, struct bundle_key *key,
+			    struct sig_result *r)
+{
+	unsigned char h[MBEDTLS_MD_MAX_SIZE];
+	const unsigned char *hash;
+	size_t hlen;
+	mbedtls_md_type_t md;
+	ea_error_t err;
+	signed_hash(b, h, &hash, &hlen, &md);
+	if (b->has_key) {
+		int k = accepted_key_verify(a, md, hash, hlen, b->sig, b->siglen);
+		if (k < 0) {
+			refuse_key(a, b, r);
+			return -1;
+		}
+		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[k].name);
+		int l = pk_spki_der(&a->pol->keys[k].pk, key->buf, sizeof key->buf, &key->der);
+		key->len = l > 0 ? (size_t)l : 0;
+		return 0;
+	}
+	if (mbedtls_pk_get_type(&b->chain.pk) != MBEDTLS_PK_ECKEY && mbedtls_pk_get_type(&b->chain.pk) != MBEDTLS_PK_RSA) {
+		sig_refuse(r, "signature.unsupported_algorithm", "certificate key type is not ECDSA or RSA");
+		return -1;
+	}
+	if (sigverify_hash(&b->chain.pk, md, hash, hlen, b->sig, b->siglen, SIG_DER, 0, &err) < 0) {
+		sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with its certificate: %.200s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- 2. the signed content names the artifact ---- */
+static int content_names(const struct bundle *b, const struct sig_subject *s, struct sig_result *r)
+{
+	if (b->dsse) return statement_names(b, s, r);
+	size_t al = digest_len(s->digest.alg);
+	if (al != b->mdlen || memcmp(b->mdigest, s->digest.bytes, al) != 0) {
+		sig_refuse(r, "signature.digest_mismatch", "bundle signs another digest than %s", s->digest.str);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- 3a. trusted times: RFC 3161 timestamps ---- */
+static int timestamps(const struct trusted_root *tr, const struct bundle *b, struct bundle_times *tm,
+		      struct sig_result *r)
+{
+	for (int i = 0; i < b->nts; i++) {
+		int64_t t;
+		/* A key needs no time; without a trusted root a timestamp could not
+		 * be checked and is not used for anything: skipped, said so. */
+		if (b->has_key && !tr) {
+			snprintf(r->tlog, sizeof r->tlog, "not_checked");
+			break;
+		}
+		if (tsa_verify(tr, NULL, b->ts[i], b->tslen[i], b->sig, b->siglen, &t, r) < 0) return -1;
+		tm->t[tm->n++] = t;
+	}
+	return 0;
+}
+
+/* One Rekor entry: the form its bundle version relies on, the entry
+ * itself, and a body that is this bundle's signature. */
+static int tlog_entry(const struct trusted_root *tr, const struct bundle *b, int i, const struct bundle_key *key,
+		      struct bundle_times *tm, struct sig_result *r)
+{
+	const struct tlog_entry *t = &b->tl[i];
+	ea_error_t err;
+	/* v0.1 bundles rely on the promise (SET), later ones on the proof. */
+	if (b->version == 1 && !t->set) {
+		sig_refuse(r, "signature.bad_set", "v0.1 bundle entry without a signed entry timestamp");
+		return -1;
+	}
+	if (b->version >= 2 && !t->has_proof) {
+		sig_refuse(r, "signature.bad_inclusion_proof", "bundle entry without an inclusion proof");
+		return -1;
+	}
+	r->signed_at_ms = 0;
+	if (tlog_verify_entry(tr, t, r) < 0) return -1;
+	if (r->signed_at_ms) tm->t[tm->n++] = r->signed_at_ms;
+	cleanup_cjson cJSON *bj = sjson_parse((const char *)t->body, t->blen, &err);
+	const char *bk = bj ? sjson_str(bj, "kind") : NULL, *bv = bj ? sjson_str(bj, "apiVersion") : NULL;
+	if (!(bk && bv && !strcmp(bk, b->tl_kind[i]) && !strcmp(bv, b->tl_ver[i]))) {
+		sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
+		return -1;
+	}
+	struct tlog_expect x = {
+		.sig = b->sig, .siglen = b->siglen,
+		.cert_der = b->has_key ? NULL : b->chain.raw.p, .cert_len = b->has_key ? 0 : b->chain.raw.len,
+		.key_der = key->der, .key_len = key->len,
+		.digest = b->dsse ? NULL : b->mdigest, .dlen = b->dsse ? 0 : b->mdlen,
+		.payload = b->payload, .plen = b->plen, .payload_type = b->ptype,
+	};
+	return tlog_body_matches(t->body, t->blen, &x, r) < 0 ? -1 : 0;
+}
+
+/* ---- 3b. trusted times: Rekor entries ---- */
+static int tlog_entries(const struct trusted_root *tr, const struct bundle *b, const struct bundle_key *key,
+			struct bundle_times *tm, struct sig_result *r)
+{
+	int need_tlog = !b->has_key || tr; /* a key alone needs no log; with a trusted root, entries are checked */
+	if (b->ntl == 0) {
+		snprintf(r->tlog, sizeof r->tlog, "none");
+		return 0;
+	}
+	if (!need_tlog) {
+		snprintf(r->tlog, sizeof r->tlog, "not_checked");
+		return 0;
+	}
+	for (int i = 0; i < b->ntl; i++)
+		if (tlog_entry(tr, b, i, key, tm, r) < 0) return -1;
+	return 0;
+}
+
+/* ---- 4. the certificate at every trusted time, and who it names ---- */
+static int certificate(const struct sig_accept *a, const struct trusted_root *tr, struct bundle *b,
+		       const struct bundle_times *tm, struct sig_result *r)
+{
+	if (b->has_key) return 0;
+	if (!accepted_has_identities(a)) {
+		sig_refuse(r, "signature.identity_mismatch", "certificate-signed bundle, and the policy accepts no identity here");
+		return -1;
+	}
+	if (tm->n == 0) {
+		sig_refuse(r, "signature.no_timestamp", "no verified signing time (SET or timestamp) for the certificate");
+		return -1;
+	}
+	for (int i = 0; i < tm->n; i++)
+		if (fulcio_verify_cert(tr, &b->chain, tm->t[i], r) < 0) return -1;
+	return identity_accept(a, &b->chain, r) < 0 ? -1 : 0;
+}
+
 void bundle_verify(const struct sig_accept *a, const struct sig_subject *s, const char *data, size_t len,
 		   struct sig_result *r)
 {
-	struct bundle b;
-	memset(&b, 0, sizeof b);
+	cleanup_bundle struct bundle b = {0};
 	mbedtls_x509_crt_init(&b.chain);
 	snprintf(r->kind, sizeof r->kind, "sigstore-bundle");
 	snprintf(r->tlog, sizeof r->tlog, "none");
 	sig_refuse(r, "signature.malformed", "bundle not checked");
 	const struct trusted_root *tr = a->pol ? a->pol->troot : NULL;
-	if (bundle_parse(&b, data, len, r) < 0) goto out;
+	struct bundle_key key = {.der = NULL, .len = 0};
+	struct bundle_times tm = {.n = 0};
 
-	/* 1. the signature, over what the bundle says it signed */
-	unsigned char h[MBEDTLS_MD_MAX_SIZE];
-	const unsigned char *hash;
-	size_t hlen;
-	mbedtls_md_type_t md;
-	if (b.dsse) {
-		md = MBEDTLS_MD_SHA256;
-		if (b.has_key == 0) md = pk_default_md(&b.chain.pk);
-		mbedtls_md(mbedtls_md_info_from_type(md), b.pae, b.paelen, h);
-		hash = h;
-		hlen = mbedtls_md_get_size(mbedtls_md_info_from_type(md));
-	} else {
-		md = b.md;
-		hash = b.mdigest;
-		hlen = b.mdlen;
-	}
-	ea_error_t err;
-	const unsigned char *key_der = NULL;
-	size_t key_len = 0;
-	unsigned char kbuf[4096];
-	if (b.has_key) {
-		int k = accepted_key_verify(a, md, hash, hlen, b.sig, b.siglen);
-		if (k < 0) {
-			/* Which refusal: the (unauthenticated) hint only names it. */
-			int named = -1;
-			char hb[64];
-			for (int i = 0; a->pol && i < a->pol->nkeys && b.hint; i++) {
-				char *e = b64_encode_std(a->pol->keys[i].spki_sha256, 32);
-				snprintf(hb, sizeof hb, "%s", e);
-				free(e);
-				if (!strcmp(hb, b.hint) || !strcmp(a->pol->keys[i].name, b.hint)) named = i;
-			}
-			if (!accepted_has_keys(a))
-				sig_refuse(r, "signature.wrong_key", "bundle is signed with a key and the policy accepts no key here");
-			else if (named >= 0)
-				sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with key %s it names",
-					   a->pol->keys[named].name);
-			else if (b.hint)
-				sig_refuse(r, "signature.wrong_key", "bundle is signed by key \"%.64s\", not one the policy accepts", b.hint);
-			else
-				sig_refuse(r, "signature.invalid", "bundle signature does not verify with any accepted key");
-			goto out;
-		}
-		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[k].name);
-		int l = pk_spki_der(&a->pol->keys[k].pk, kbuf, sizeof kbuf, &key_der);
-		key_len = l > 0 ? (size_t)l : 0;
-	} else {
-		if (mbedtls_pk_get_type(&b.chain.pk) != MBEDTLS_PK_ECKEY && mbedtls_pk_get_type(&b.chain.pk) != MBEDTLS_PK_RSA) {
-			sig_refuse(r, "signature.unsupported_algorithm", "certificate key type is not ECDSA or RSA");
-			goto out;
-		}
-		if (sigverify_hash(&b.chain.pk, md, hash, hlen, b.sig, b.siglen, SIG_DER, 0, &err) < 0) {
-			sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with its certificate: %.200s", err.msg);
-			goto out;
-		}
-	}
+	if (bundle_parse(&b, data, len, r) < 0) return;
+	if (verify_signature(a, &b, &key, r) < 0) return;
+	if (content_names(&b, s, r) < 0) return;
+	if (timestamps(tr, &b, &tm, r) < 0) return;
+	if (tlog_entries(tr, &b, &key, &tm, r) < 0) return;
+	if (certificate(a, tr, &b, &tm, r) < 0) return;
 
-	/* 2. the signed content names the artifact */
-	if (b.dsse) {
-		if (statement_names(&b, s, r) < 0) goto out;
-	} else {
-		size_t al = digest_len(s->digest.alg);
-		if (al != b.mdlen || memcmp(b.mdigest, s->digest.bytes, al) != 0) {
-			sig_refuse(r, "signature.digest_mismatch", "bundle signs another digest than %s", s->digest.str);
-			goto out;
-		}
-	}
-
-	/* 3. trusted times: RFC 3161 timestamps, then Rekor entries */
-	int64_t times[BUNDLE_MAX_TLOG + BUNDLE_MAX_TS];
-	int ntimes = 0;
-	for (int i = 0; i < b.nts; i++) {
-		int64_t t;
-		/* A key needs no time; without a trusted root a timestamp could not
-		 * be checked and is not used for anything: skipped, said so. */
-		if (b.has_key && !tr) {
-			snprintf(r->tlog, sizeof r->tlog, "not_checked");
-			break;
-		}
-		if (tsa_verify(tr, NULL, b.ts[i], b.tslen[i], b.sig, b.siglen, &t, r) < 0) goto out;
-		times[ntimes++] = t;
-	}
-	int need_tlog = !b.has_key || tr; /* a key alone needs no log; with a trusted root, entries are checked */
-	if (b.ntl == 0) {
-		snprintf(r->tlog, sizeof r->tlog, "none");
-	} else if (!need_tlog) {
-		snprintf(r->tlog, sizeof r->tlog, "not_checked");
-	} else {
-		for (int i = 0; i < b.ntl; i++) {
-			struct tlog_entry *t = &b.tl[i];
-			/* v0.1 bundles rely on the promise (SET), later ones on the proof. */
-			if (b.version == 1 && !t->set) {
-				sig_refuse(r, "signature.bad_set", "v0.1 bundle entry without a signed entry timestamp");
-				goto out;
-			}
-			if (b.version >= 2 && !t->has_proof) {
-				sig_refuse(r, "signature.bad_inclusion_proof", "bundle entry without an inclusion proof");
-				goto out;
-			}
-			r->signed_at_ms = 0;
-			if (tlog_verify_entry(tr, t, r) < 0) goto out;
-			if (r->signed_at_ms) times[ntimes++] = r->signed_at_ms;
-			cJSON *bj = sjson_parse((const char *)t->body, t->blen, &err);
-			const char *bk = bj ? sjson_str(bj, "kind") : NULL, *bv = bj ? sjson_str(bj, "apiVersion") : NULL;
-			int kv_ok = bk && bv && !strcmp(bk, b.tl_kind[i]) && !strcmp(bv, b.tl_ver[i]);
-			cJSON_Delete(bj);
-			if (!kv_ok) {
-				sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
-				goto out;
-			}
-			struct tlog_expect x = {
-				.sig = b.sig, .siglen = b.siglen,
-				.cert_der = b.has_key ? NULL : b.chain.raw.p, .cert_len = b.has_key ? 0 : b.chain.raw.len,
-				.key_der = key_der, .key_len = key_len,
-				.digest = b.dsse ? NULL : b.mdigest, .dlen = b.dsse ? 0 : b.mdlen,
-				.payload = b.payload, .plen = b.plen, .payload_type = b.ptype,
-			};
-			if (tlog_body_matches(t->body, t->blen, &x, r) < 0) goto out;
-		}
-	}
-
-	/* 4. the certificate at every trusted time, and who it names */
-	if (!b.has_key) {
-		if (!accepted_has_identities(a)) {
-			sig_refuse(r, "signature.identity_mismatch", "certificate-signed bundle, and the policy accepts no identity here");
-			goto out;
-		}
-		if (ntimes == 0) {
-			sig_refuse(r, "signature.no_timestamp", "no verified signing time (SET or timestamp) for the certificate");
-			goto out;
-		}
-		for (int i = 0; i < ntimes; i++)
-			if (fulcio_verify_cert(tr, &b.chain, times[i], r) < 0) goto out;
-		if (identity_accept(a, &b.chain, r) < 0) goto out;
-		r->signed_at_ms = times[0];
-	} else {
-		r->signed_at_ms = ntimes ? times[0] : 0;
-	}
+	r->signed_at_ms = tm.n ? tm.t[0] : 0; /* the first trusted time (a certificate has one) */
 	r->refusal = NULL; /* every check above passed */
 	r->msg[0] = '\0';
-out:
-	bundle_free(&b);
 }

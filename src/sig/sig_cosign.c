@@ -20,48 +20,54 @@
 #define ANN_BUNDLE "dev.sigstore.cosign/bundle"
 #define ANN_TSA "dev.sigstore.cosign/rfc3161timestamp"
 
+/* The payload's docker-reference is one of the image's names. */
+static int reference_matches(const struct sig_subject *s, const char *ref)
+{
+	for (int i = 0; ref && i < s->nnames; i++) {
+		char repo[512];
+		image_repo(s->names[i], repo, sizeof repo);
+		if (!strcmp(repo, ref) || !strcmp(s->names[i], ref)) return 1;
+	}
+	return 0;
+}
+
 /* The payload's claims, read only after its signature verified. */
 static int check_payload(const struct sig_accept *a, const struct sig_subject *s, const unsigned char *payload,
 			 size_t plen, struct sig_result *r)
 {
 	ea_error_t err;
-	cJSON *j = sjson_parse((const char *)payload, plen, &err);
+	cleanup_cjson cJSON *j = sjson_parse((const char *)payload, plen, &err);
 	const cJSON *crit = j ? cJSON_GetObjectItemCaseSensitive(j, "critical") : NULL;
 	const cJSON *img = crit ? cJSON_GetObjectItemCaseSensitive(crit, "image") : NULL;
 	const cJSON *idn = crit ? cJSON_GetObjectItemCaseSensitive(crit, "identity") : NULL;
 	const char *type = crit ? sjson_str(crit, "type") : NULL;
 	const char *dg = img ? sjson_str(img, "docker-manifest-digest") : NULL;
 	const char *ref = idn ? sjson_str(idn, "docker-reference") : NULL;
-	int rc = -1;
 	digest_t d;
 	if (!cJSON_IsObject(crit) || !type || !dg) {
 		sig_refuse(r, "signature.malformed", "payload is not a cosign simple-signing document%s%s", j ? "" : ": ",
 			   j ? "" : err.msg);
-	} else if (strcmp(type, "cosign container image signature") != 0) {
+		return -1;
+	}
+	if (strcmp(type, "cosign container image signature") != 0) {
 		sig_refuse(r, "signature.malformed", "payload type \"%.64s\" is not a cosign container image signature", type);
-	} else if (digest_parse(dg, &d, &err) < 0) {
+		return -1;
+	}
+	if (digest_parse(dg, &d, &err) < 0) {
 		sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
 			   "payload docker-manifest-digest: %s", err.msg);
-	} else if (!digest_equal(&d, &s->digest)) {
-		sig_refuse(r, "signature.digest_mismatch", "payload signs manifest %.80s, not %s", d.str, s->digest.str);
-	} else {
-		rc = 0;
-		if (a->rule && a->rule->check_reference) {
-			int match = 0;
-			for (int i = 0; ref && i < s->nnames; i++) {
-				char repo[512];
-				image_repo(s->names[i], repo, sizeof repo);
-				if (!strcmp(repo, ref) || !strcmp(s->names[i], ref)) match = 1;
-			}
-			if (!match) {
-				sig_refuse(r, "signature.reference_mismatch", "payload docker-reference \"%.100s\" is none of the image's names",
-					   ref ? ref : "(none)");
-				rc = -1;
-			}
-		}
+		return -1;
 	}
-	cJSON_Delete(j);
-	return rc;
+	if (!digest_equal(&d, &s->digest)) {
+		sig_refuse(r, "signature.digest_mismatch", "payload signs manifest %.80s, not %s", d.str, s->digest.str);
+		return -1;
+	}
+	if (a->rule && a->rule->check_reference && !reference_matches(s, ref)) {
+		sig_refuse(r, "signature.reference_mismatch", "payload docker-reference \"%.100s\" is none of the image's names",
+			   ref ? ref : "(none)");
+		return -1;
+	}
+	return 0;
 }
 
 /* The Rekor bundle annotation: {"SignedEntryTimestamp", "Payload": {body,
@@ -70,25 +76,25 @@ static int check_rekor(const struct trusted_root *tr, const char *bjson, const s
 		       struct sig_result *r)
 {
 	ea_error_t err;
-	cJSON *j = sjson_parse(bjson, strlen(bjson), &err);
+	cleanup_cjson cJSON *j = sjson_parse(bjson, strlen(bjson), &err);
 	const cJSON *pl = j ? cJSON_GetObjectItemCaseSensitive(j, "Payload") : NULL;
 	const char *logid = pl ? sjson_str(pl, "logID") : NULL;
 	struct tlog_entry e;
 	memset(&e, 0, sizeof e);
-	unsigned char *set = NULL, *body = NULL;
-	int rc = -1;
+	cleanup_free unsigned char *set = NULL;
+	cleanup_free unsigned char *body = NULL;
 	if (!pl || !logid || strlen(logid) != 64 || sjson_i64(pl, "integratedTime", &e.integrated_time) < 0 ||
 	    sjson_i64(pl, "logIndex", &e.log_index) < 0 ||
 	    sjson_b64(j, "SignedEntryTimestamp", B64_STD, 1024, &set, &e.setlen, &err) < 0 ||
 	    sjson_b64(pl, "body", B64_STD, SIG_MAX_ENVELOPE, &body, &e.blen, &err) < 0) {
 		sig_refuse(r, "signature.malformed", "Rekor bundle annotation is malformed");
-		goto out;
+		return -1;
 	}
 	for (int i = 0; i < 32; i++) {
 		unsigned v;
 		if (sscanf(logid + 2 * i, "%2x", &v) != 1) {
 			sig_refuse(r, "signature.malformed", "Rekor bundle logID is not hex");
-			goto out;
+			return -1;
 		}
 		e.log_id[i] = (unsigned char)v;
 	}
@@ -96,18 +102,12 @@ static int check_rekor(const struct trusted_root *tr, const char *bjson, const s
 	ea_hex(e.log_id, 32, hex);
 	if (strcmp(hex, logid) != 0) { /* uppercase or other spellings change the signed JSON */
 		sig_refuse(r, "signature.malformed", "Rekor bundle logID is not lowercase hex");
-		goto out;
+		return -1;
 	}
 	e.set = set;
 	e.body = body;
-	if (tlog_verify_entry(tr, &e, r) < 0) goto out;
-	if (tlog_body_matches(body, e.blen, x, r) < 0) goto out;
-	rc = 0;
-out:
-	free(set);
-	free(body);
-	cJSON_Delete(j);
-	return rc;
+	if (tlog_verify_entry(tr, &e, r) < 0) return -1;
+	return tlog_body_matches(body, e.blen, x, r) < 0 ? -1 : 0;
 }
 
 static int try_keys(const struct sig_accept *a, const unsigned char *payload, size_t plen, const unsigned char *sig,
@@ -129,6 +129,147 @@ static int try_keys(const struct sig_accept *a, const unsigned char *payload, si
 	return -1;
 }
 
+/* One signature layer: its annotations and what the steps learn. */
+struct cosign_layer {
+	const char *sig_b64, *cert_pem, *chain_pem, *rekor, *tsa; /* annotations, NULL when absent */
+	unsigned char *sig;
+	size_t siglen;
+	mbedtls_x509_crt leaf; /* keyless: the certificate, then its chain */
+	int k;                 /* the accepted key that verified, -1 none */
+	int keyless;           /* verified by the certificate instead */
+};
+
+static void layer_freep(struct cosign_layer *l)
+{
+	free(l->sig);
+	mbedtls_x509_crt_free(&l->leaf);
+}
+#define cleanup_layer __attribute__((cleanup(layer_freep)))
+
+/* ---- 0. the annotations: a signature, perhaps a certificate (and chain) ---- */
+static int read_annotations(const cJSON *ann, struct cosign_layer *l, struct sig_result *r)
+{
+	ea_error_t err = {0};
+	l->sig_b64 = ann ? sjson_str(ann, ANN_SIG) : NULL;
+	l->cert_pem = ann ? sjson_str(ann, ANN_CERT) : NULL;
+	l->chain_pem = ann ? sjson_str(ann, ANN_CHAIN) : NULL;
+	l->rekor = ann ? sjson_str(ann, ANN_BUNDLE) : NULL;
+	l->tsa = ann ? sjson_str(ann, ANN_TSA) : NULL;
+	if (!l->sig_b64) {
+		sig_refuse(r, "signature.malformed", "layer has no %s annotation", ANN_SIG);
+		return -1;
+	}
+	if (b64_decode(l->sig_b64, strlen(l->sig_b64), B64_STD, 4096, &l->sig, &l->siglen, &err) < 0 || l->siglen == 0) {
+		sig_refuse(r, "signature.malformed", "signature annotation: %s", l->siglen ? err.msg : "empty");
+		return -1;
+	}
+	if (!l->cert_pem) return 0;
+	int cnt = 0;
+	if (x509_parse_any(&l->leaf, (const unsigned char *)l->cert_pem, strlen(l->cert_pem), &cnt, &err) < 0 || cnt != 1 ||
+	    (l->chain_pem &&
+	     x509_parse_any(&l->leaf, (const unsigned char *)l->chain_pem, strlen(l->chain_pem), NULL, &err) < 0) ||
+	    x509_count(&l->leaf) > SIG_MAX_CHAIN) {
+		sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
+			   "certificate annotation: %s", cnt > 1 ? "more than one certificate" : err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- 1. the signature, by an accepted key or (keyless) by the certificate ---- */
+static int verify_signature(const struct sig_accept *a, const unsigned char *payload, size_t plen,
+			    struct cosign_layer *l, struct sig_result *r)
+{
+	ea_error_t err;
+	l->k = try_keys(a, payload, plen, l->sig, l->siglen);
+	if (l->k >= 0) {
+		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[l->k].name);
+		return 0;
+	}
+	if (!l->cert_pem) {
+		sig_refuse(r, accepted_has_keys(a) ? "signature.invalid" : "signature.wrong_key",
+			   accepted_has_keys(a) ? "signature does not verify with any accepted key (another signer, or payload or signature altered)"
+						: "key-signed, and the policy accepts no key here");
+		return -1;
+	}
+	if (sigverify_msg(&l->leaf.pk, MBEDTLS_MD_SHA256, payload, plen, l->sig, l->siglen, SIG_DER, 0, &err) < 0) {
+		sig_refuse(r, "signature.payload_tampered", "signature does not verify with the layer's certificate: %.200s", err.msg);
+		return -1;
+	}
+	if (!accepted_has_identities(a)) {
+		char who[200];
+		x509_subject_str(&l->leaf, who, sizeof who);
+		if (x509_san_identity(&l->leaf, who, sizeof who) < 0) x509_subject_str(&l->leaf, who, sizeof who);
+		sig_refuse(r, "signature.wrong_key", "signed by certificate %.150s; the policy accepts %s here", who,
+			   accepted_has_keys(a) ? "only keys" : "no signer");
+		return -1;
+	}
+	l->keyless = 1;
+	return 0;
+}
+
+/* ---- 3. an RFC 3161 timestamp: not needed by a key; for a certificate
+ * it is a second time source ---- */
+static int timestamp(const struct trusted_root *tr, struct cosign_layer *l, struct sig_result *r)
+{
+	if (!l->tsa) return 0;
+	int64_t t;
+	ea_error_t err;
+	cleanup_free unsigned char *tok = NULL;
+	cleanup_free unsigned char *tt = NULL;
+	size_t tl, ttl = 0;
+	if (b64_decode(l->tsa, strlen(l->tsa), B64_STD, 64 * 1024, &tok, &tl, &err) < 0) {
+		sig_refuse(r, "signature.malformed", "RFC 3161 timestamp annotation: %s", err.msg);
+		return -1;
+	}
+	/* cosign's annotation is JSON {"SignedRFC3161Timestamp": b64}: pass its decoded token. */
+	cleanup_cjson cJSON *tj = sjson_parse((const char *)tok, tl, &err);
+	if (!tj || sjson_b64(tj, "SignedRFC3161Timestamp", B64_STD, 64 * 1024, &tt, &ttl, &err) < 0) {
+		sig_refuse(r, "signature.malformed", "RFC 3161 timestamp annotation is malformed");
+		return -1;
+	}
+	if (tsa_verify(tr, NULL, tt, ttl, l->sig, l->siglen, &t, r) < 0) return -1;
+	if (l->keyless && fulcio_verify_cert(tr, &l->leaf, t, r) < 0) return -1;
+	return 0;
+}
+
+/* ---- 4. the Rekor entry: checked when keyless or with a trusted root ---- */
+static int transparency_log(const struct sig_accept *a, const struct trusted_root *tr, const unsigned char *payload,
+			    size_t plen, const struct cosign_layer *l, struct sig_result *r)
+{
+	if (!l->rekor) return 0;
+	if (!l->keyless && !tr) {
+		snprintf(r->tlog, sizeof r->tlog, "not_checked");
+		return 0;
+	}
+	digest_t pd;
+	digest_buffer(DIGEST_SHA256, payload, plen, &pd);
+	unsigned char kbuf[4096];
+	const unsigned char *kd = NULL;
+	int kl = l->k >= 0 ? pk_spki_der(&a->pol->keys[l->k].pk, kbuf, sizeof kbuf, &kd) : 0;
+	struct tlog_expect x = {
+		.sig = l->sig, .siglen = l->siglen,
+		.cert_der = l->keyless ? l->leaf.raw.p : NULL, .cert_len = l->keyless ? l->leaf.raw.len : 0,
+		.key_der = kd, .key_len = kl > 0 ? (size_t)kl : 0,
+		.digest = pd.bytes, .dlen = 32,
+	};
+	r->signed_at_ms = 0;
+	return check_rekor(tr, l->rekor, &x, r);
+}
+
+/* ---- 5. keyless: the certificate at the integrated time, and who it names ---- */
+static int certificate(const struct sig_accept *a, const struct trusted_root *tr, struct cosign_layer *l,
+		       struct sig_result *r)
+{
+	if (!l->keyless) return 0;
+	if (!l->rekor || r->signed_at_ms == 0) {
+		sig_refuse(r, "signature.no_timestamp", "keyless signature without a verified Rekor entry");
+		return -1;
+	}
+	if (fulcio_verify_cert(tr, &l->leaf, r->signed_at_ms, r) < 0) return -1;
+	return identity_accept(a, &l->leaf, r) < 0 ? -1 : 0;
+}
+
 void cosign_verify_layer(const struct sig_accept *a, const struct sig_subject *s, const unsigned char *payload,
 			 size_t plen, const cJSON *ann, struct sig_result *r)
 {
@@ -136,113 +277,16 @@ void cosign_verify_layer(const struct sig_accept *a, const struct sig_subject *s
 	snprintf(r->tlog, sizeof r->tlog, "none");
 	sig_refuse(r, "signature.malformed", "signature not checked");
 	const struct trusted_root *tr = a->pol ? a->pol->troot : NULL;
-	const char *sig_b64 = ann ? sjson_str(ann, ANN_SIG) : NULL;
-	const char *cert_pem = ann ? sjson_str(ann, ANN_CERT) : NULL;
-	const char *chain_pem = ann ? sjson_str(ann, ANN_CHAIN) : NULL;
-	const char *rekor = ann ? sjson_str(ann, ANN_BUNDLE) : NULL;
-	const char *tsa = ann ? sjson_str(ann, ANN_TSA) : NULL;
-	unsigned char *sig = NULL;
-	size_t siglen = 0;
-	ea_error_t err;
-	mbedtls_x509_crt leaf;
-	mbedtls_x509_crt_init(&leaf);
-	digest_t pd;
-	digest_buffer(DIGEST_SHA256, payload, plen, &pd);
-	if (!sig_b64) {
-		sig_refuse(r, "signature.malformed", "layer has no %s annotation", ANN_SIG);
-		goto out;
-	}
-	if (b64_decode(sig_b64, strlen(sig_b64), B64_STD, 4096, &sig, &siglen, &err) < 0 || siglen == 0) {
-		sig_refuse(r, "signature.malformed", "signature annotation: %s", siglen ? err.msg : "empty");
-		goto out;
-	}
-	if (cert_pem) {
-		int cnt = 0;
-		if (x509_parse_any(&leaf, (const unsigned char *)cert_pem, strlen(cert_pem), &cnt, &err) < 0 || cnt != 1 ||
-		    (chain_pem && x509_parse_any(&leaf, (const unsigned char *)chain_pem, strlen(chain_pem), NULL, &err) < 0) ||
-		    x509_count(&leaf) > SIG_MAX_CHAIN) {
-			sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
-				   "certificate annotation: %s", cnt > 1 ? "more than one certificate" : err.msg);
-			goto out;
-		}
-	}
+	cleanup_layer struct cosign_layer l = {.k = -1};
+	mbedtls_x509_crt_init(&l.leaf);
 
-	int k = try_keys(a, payload, plen, sig, siglen);
-	int keyless = 0;
-	if (k >= 0) {
-		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[k].name);
-	} else if (cert_pem) {
-		if (sigverify_msg(&leaf.pk, MBEDTLS_MD_SHA256, payload, plen, sig, siglen, SIG_DER, 0, &err) < 0) {
-			sig_refuse(r, "signature.payload_tampered", "signature does not verify with the layer's certificate: %.200s", err.msg);
-			goto out;
-		}
-		if (!accepted_has_identities(a)) {
-			char who[200];
-			x509_subject_str(&leaf, who, sizeof who);
-			if (x509_san_identity(&leaf, who, sizeof who) < 0) x509_subject_str(&leaf, who, sizeof who);
-			sig_refuse(r, "signature.wrong_key", "signed by certificate %.150s; the policy accepts %s here", who,
-				   accepted_has_keys(a) ? "only keys" : "no signer");
-			goto out;
-		}
-		keyless = 1;
-	} else {
-		sig_refuse(r, accepted_has_keys(a) ? "signature.invalid" : "signature.wrong_key",
-			   accepted_has_keys(a) ? "signature does not verify with any accepted key (another signer, or payload or signature altered)"
-						: "key-signed, and the policy accepts no key here");
-		goto out;
-	}
-	if (check_payload(a, s, payload, plen, r) < 0) goto out;
-	if (tsa) {
-		/* Not needed by a key; for a certificate it would be a second time source. */
-		int64_t t;
-		unsigned char *tok = NULL;
-		size_t tl;
-		if (b64_decode(tsa, strlen(tsa), B64_STD, 64 * 1024, &tok, &tl, &err) < 0) {
-			sig_refuse(r, "signature.malformed", "RFC 3161 timestamp annotation: %s", err.msg);
-			goto out;
-		}
-		/* cosign's annotation is JSON {"SignedRFC3161Timestamp": b64}: pass its decoded token. */
-		cJSON *tj = sjson_parse((const char *)tok, tl, &err);
-		unsigned char *tt = NULL;
-		size_t ttl = 0;
-		int rc = tj ? sjson_b64(tj, "SignedRFC3161Timestamp", B64_STD, 64 * 1024, &tt, &ttl, &err) : -1;
-		cJSON_Delete(tj);
-		free(tok);
-		if (rc < 0) {
-			sig_refuse(r, "signature.malformed", "RFC 3161 timestamp annotation is malformed");
-			goto out;
-		}
-		rc = tsa_verify(tr, NULL, tt, ttl, sig, siglen, &t, r);
-		free(tt);
-		if (rc < 0) goto out;
-		if (keyless && fulcio_verify_cert(tr, &leaf, t, r) < 0) goto out;
-	}
-	if (rekor && (keyless || tr)) {
-		unsigned char kbuf[4096];
-		const unsigned char *kd = NULL;
-		int kl = k >= 0 ? pk_spki_der(&a->pol->keys[k].pk, kbuf, sizeof kbuf, &kd) : 0;
-		struct tlog_expect x = {
-			.sig = sig, .siglen = siglen,
-			.cert_der = keyless ? leaf.raw.p : NULL, .cert_len = keyless ? leaf.raw.len : 0,
-			.key_der = kd, .key_len = kl > 0 ? (size_t)kl : 0,
-			.digest = pd.bytes, .dlen = 32,
-		};
-		r->signed_at_ms = 0;
-		if (check_rekor(tr, rekor, &x, r) < 0) goto out;
-	} else if (rekor) {
-		snprintf(r->tlog, sizeof r->tlog, "not_checked");
-	}
-	if (keyless) {
-		if (!rekor || r->signed_at_ms == 0) {
-			sig_refuse(r, "signature.no_timestamp", "keyless signature without a verified Rekor entry");
-			goto out;
-		}
-		if (fulcio_verify_cert(tr, &leaf, r->signed_at_ms, r) < 0) goto out;
-		if (identity_accept(a, &leaf, r) < 0) goto out;
-	}
+	if (read_annotations(ann, &l, r) < 0) return;
+	if (verify_signature(a, payload, plen, &l, r) < 0) return;
+	if (check_payload(a, s, payload, plen, r) < 0) return; /* 2. the payload names the manifest */
+	if (timestamp(tr, &l, r) < 0) return;
+	if (transparency_log(a, tr, payload, plen, &l, r) < 0) return;
+	if (certificate(a, tr, &l, r) < 0) return;
+
 	r->refusal = NULL; /* every check above passed */
 	r->msg[0] = '\0';
-out:
-	free(sig);
-	mbedtls_x509_crt_free(&leaf);
 }

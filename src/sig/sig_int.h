@@ -21,6 +21,19 @@
 #include "sig.h"
 #include "util.h"
 
+/* ---------------------------------------------------------------- cleanup */
+/* Cleanup attributes for the library objects the verifiers hold, in the
+ * style of util.h's cleanup_free / cleanup_close: released when the
+ * variable leaves scope, so every early return is a clean refusal.  A
+ * cleanup_crt or cleanup_pk variable must be initialised (mbedtls_*_init)
+ * right after its declaration, before anything can return. */
+static inline void sig_cjson_freep(cJSON **j) { cJSON_Delete(*j); }
+static inline void sig_crt_freep(mbedtls_x509_crt *c) { mbedtls_x509_crt_free(c); }
+static inline void sig_pk_freep(mbedtls_pk_context *pk) { mbedtls_pk_free(pk); }
+#define cleanup_cjson __attribute__((cleanup(sig_cjson_freep)))
+#define cleanup_crt __attribute__((cleanup(sig_crt_freep)))
+#define cleanup_pk __attribute__((cleanup(sig_pk_freep)))
+
 /* ---------------------------------------------------------------- limits */
 #define SIG_MAX_MANIFEST (4u << 20)  /* a signature manifest or referrers index */
 #define SIG_MAX_PAYLOAD (256u << 10) /* a simple-signing payload */

@@ -268,104 +268,140 @@ static int check_signature(const struct tsa_token *t, mbedtls_x509_crt *c)
 	return rc;
 }
 
+/* ---- 1. the token: parses, its algorithms are known, it stamps these
+ * signature bytes, its signed attributes are right ---- */
+static int read_token(const unsigned char *token, size_t tlen, const unsigned char *signed_data, size_t slen,
+		      struct tsa_token *t, struct sig_result *r)
+{
+	if (tlen > 64 * 1024 || parse_token(token, tlen, t) < 0) {
+		sig_refuse(r, "signature.malformed", "RFC 3161 timestamp token does not parse");
+		return -1;
+	}
+	const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(t->imprint_alg);
+	unsigned char h[MBEDTLS_MD_MAX_SIZE];
+	if (!mi || !mbedtls_md_info_from_type(t->digest_alg)) {
+		sig_refuse(r, "signature.unsupported_algorithm", "timestamp uses a digest algorithm edgeaudit does not have");
+		return -1;
+	}
+	mbedtls_md(mi, signed_data, slen, h);
+	if (t->imprintlen != mbedtls_md_get_size(mi) || memcmp(h, t->imprint, t->imprintlen) != 0) {
+		sig_refuse(r, "signature.tlog_mismatch", "the timestamp stamps another signature (messageImprint differs)");
+		return -1;
+	}
+	if (check_attrs(t) < 0) {
+		sig_refuse(r, "signature.malformed", "timestamp signed attributes lack contentType or a matching messageDigest");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- 2. embedded certificates (may be absent: then the authority's own
+ * chain) ---- */
+static int embedded_certs(const struct tsa_token *t, mbedtls_x509_crt *emb, struct sig_result *r)
+{
+	ea_error_t err;
+	if (!t->certs) return 0;
+	unsigned char *p = (unsigned char *)t->certs, *end = p + t->certslen;
+	int n = 0;
+	while (p < end) {
+		unsigned char *start = p;
+		size_t len;
+		if (!GET(&p, end, &len, SEQ) || ++n > SIG_MAX_CHAIN || x509_parse_der(emb, start, (size_t)(p + len - start), &err) < 0) {
+			sig_refuse(r, "signature.malformed", "timestamp certificates do not parse");
+			return -1;
+		}
+		p += len;
+	}
+	return 0;
+}
+
+/* The signer: an embedded certificate, else the authority's leaf. */
+static const mbedtls_x509_crt *find_signer(const struct tsa_token *t, const mbedtls_x509_crt *emb, const struct tr_ca *ca)
+{
+	for (const mbedtls_x509_crt *c = emb; c && c->raw.len; c = c->next)
+		if (sid_matches(t, c)) return c;
+	for (const mbedtls_x509_crt *c = ca ? &ca->certs : NULL; c && c->raw.len; c = c->next)
+		if (sid_matches(t, c)) return c;
+	return NULL;
+}
+
+/* The signer, then the untrusted intermediates: the token's and the
+ * authority's, roots left out. */
+static int build_chain(const mbedtls_x509_crt *signer, const mbedtls_x509_crt *emb, const struct tr_ca *ca,
+		       mbedtls_x509_crt *chain)
+{
+	ea_error_t err;
+	int rc = x509_parse_der(chain, signer->raw.p, signer->raw.len, &err);
+	for (const mbedtls_x509_crt *c = emb; rc == 0 && c && c->raw.len; c = c->next)
+		if (c != signer && !x509_is_self_signed(c)) rc = x509_parse_der(chain, c->raw.p, c->raw.len, &err);
+	for (const mbedtls_x509_crt *c = ca ? &ca->certs : NULL; rc == 0 && c && c->raw.len; c = c->next)
+		if (!x509_is_self_signed(c) && c->raw.len && !(c->raw.len == signer->raw.len && !memcmp(c->raw.p, signer->raw.p, c->raw.len)))
+			rc = x509_parse_der(chain, c->raw.p, c->raw.len, &err);
+	return rc;
+}
+
+/* One candidate anchor: a trusted root's authority (ca), or the given roots
+ * (ca NULL).  1 when the token's signer chains to it at genTime; else 0 and
+ * why in *last. */
+static int try_anchor(const struct tsa_token *t, const mbedtls_x509_crt *emb, const struct tr_ca *ca,
+		      mbedtls_x509_crt *roots, struct sig_result *last)
+{
+	if (ca && (t->gen_time < ca->start || t->gen_time > ca->end)) {
+		snprintf(last->msg, sizeof last->msg, "timestamp time is outside the validity of the trusted root's timestamp authority");
+		return 0;
+	}
+	const mbedtls_x509_crt *signer = find_signer(t, emb, ca);
+	if (!signer) {
+		snprintf(last->msg, sizeof last->msg, "the timestamp's signer certificate is not in the token or the trusted root");
+		return 0;
+	}
+	cleanup_crt mbedtls_x509_crt chain;
+	mbedtls_x509_crt_init(&chain);
+	struct x509_verdict v;
+	if (build_chain(signer, emb, ca, &chain) < 0) {
+		last->refusal = "signature.malformed";
+		snprintf(last->msg, sizeof last->msg, "timestamp chain does not parse");
+	} else if (check_signature(t, &chain) < 0) {
+		last->refusal = "signature.payload_tampered";
+		snprintf(last->msg, sizeof last->msg, "timestamp signature does not verify with its signer certificate");
+	} else if (mbedtls_x509_crt_check_extended_key_usage(&chain, MBEDTLS_OID_TIME_STAMPING,
+							     MBEDTLS_OID_SIZE(MBEDTLS_OID_TIME_STAMPING)) != 0 ||
+		   !mbedtls_x509_crt_has_ext_type(&chain, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE)) {
+		last->refusal = "signature.untrusted_chain";
+		snprintf(last->msg, sizeof last->msg, "timestamp signer is not a time-stamping certificate");
+	} else if (x509_verify_chain_at(&chain, ca ? (mbedtls_x509_crt *)&ca->root : roots, t->gen_time, &v) < 0) {
+		last->refusal = v.refusal;
+		snprintf(last->msg, sizeof last->msg, "timestamp: %s", v.msg);
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- 3. a trusted signer: the given roots first, then the trusted root's
+ * authorities valid at genTime; the last reason refuses when none ---- */
+static int trusted_signer(const struct trusted_root *tr, mbedtls_x509_crt *roots, const struct tsa_token *t,
+			  const mbedtls_x509_crt *emb, struct sig_result *r)
+{
+	struct sig_result last = {.refusal = "signature.untrusted_chain"};
+	snprintf(last.msg, sizeof last.msg, "timestamp is not signed by a trusted timestamp authority");
+	if (roots && try_anchor(t, emb, NULL, roots, &last)) return 0;
+	for (int i = 0; tr && i < tr->ntsas; i++)
+		if (try_anchor(t, emb, &tr->tsas[i], roots, &last)) return 0;
+	sig_refuse(r, last.refusal, "%s", last.msg);
+	return -1;
+}
+
 int tsa_verify(const struct trusted_root *tr, mbedtls_x509_crt *roots, const unsigned char *token, size_t tlen,
 	       const unsigned char *signed_data, size_t slen, int64_t *t_ms, struct sig_result *r)
 {
 	*t_ms = 0;
 	struct tsa_token t;
-	if (tlen > 64 * 1024 || parse_token(token, tlen, &t) < 0) {
-		sig_refuse(r, "signature.malformed", "RFC 3161 timestamp token does not parse");
-		return -1;
-	}
-	const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(t.imprint_alg);
-	unsigned char h[MBEDTLS_MD_MAX_SIZE];
-	if (!mi || !mbedtls_md_info_from_type(t.digest_alg)) {
-		sig_refuse(r, "signature.unsupported_algorithm", "timestamp uses a digest algorithm edgeaudit does not have");
-		return -1;
-	}
-	mbedtls_md(mi, signed_data, slen, h);
-	if (t.imprintlen != mbedtls_md_get_size(mi) || memcmp(h, t.imprint, t.imprintlen) != 0) {
-		sig_refuse(r, "signature.tlog_mismatch", "the timestamp stamps another signature (messageImprint differs)");
-		return -1;
-	}
-	if (check_attrs(&t) < 0) {
-		sig_refuse(r, "signature.malformed", "timestamp signed attributes lack contentType or a matching messageDigest");
-		return -1;
-	}
-	/* Embedded certificates (may be absent: then the authority's own chain). */
-	mbedtls_x509_crt emb;
+	cleanup_crt mbedtls_x509_crt emb;
 	mbedtls_x509_crt_init(&emb);
-	ea_error_t err;
-	if (t.certs) {
-		unsigned char *p = (unsigned char *)t.certs, *end = p + t.certslen;
-		int n = 0;
-		while (p < end) {
-			unsigned char *start = p;
-			size_t len;
-			if (!GET(&p, end, &len, SEQ) || ++n > SIG_MAX_CHAIN || x509_parse_der(&emb, start, (size_t)(p + len - start), &err) < 0) {
-				mbedtls_x509_crt_free(&emb);
-				sig_refuse(r, "signature.malformed", "timestamp certificates do not parse");
-				return -1;
-			}
-			p += len;
-		}
-	}
-	struct sig_result last = {.refusal = "signature.untrusted_chain"};
-	snprintf(last.msg, sizeof last.msg, "timestamp is not signed by a trusted timestamp authority");
-	int done = 0;
-	/* Candidate anchors: the trusted root's authorities valid at genTime, or the given roots. */
-	int ncand = tr ? tr->ntsas : 0;
-	for (int i = -1; i < ncand && !done; i++) {
-		if (i < 0 && !roots) continue;
-		const struct tr_ca *ca = i >= 0 ? &tr->tsas[i] : NULL;
-		if (ca && (t.gen_time < ca->start || t.gen_time > ca->end)) {
-			snprintf(last.msg, sizeof last.msg, "timestamp time is outside the validity of the trusted root's timestamp authority");
-			continue;
-		}
-		/* The signer: an embedded certificate, else the authority's leaf. */
-		mbedtls_x509_crt chain;
-		mbedtls_x509_crt_init(&chain);
-		const mbedtls_x509_crt *signer = NULL;
-		for (const mbedtls_x509_crt *c = &emb; c && c->raw.len && !signer; c = c->next)
-			if (sid_matches(&t, c)) signer = c;
-		if (!signer && ca)
-			for (const mbedtls_x509_crt *c = &ca->certs; c && c->raw.len && !signer; c = c->next)
-				if (sid_matches(&t, c)) signer = c;
-		if (!signer) {
-			snprintf(last.msg, sizeof last.msg, "the timestamp's signer certificate is not in the token or the trusted root");
-			continue;
-		}
-		int rc = x509_parse_der(&chain, signer->raw.p, signer->raw.len, &err);
-		for (const mbedtls_x509_crt *c = &emb; rc == 0 && c && c->raw.len; c = c->next)
-			if (c != signer && !x509_is_self_signed(c)) rc = x509_parse_der(&chain, c->raw.p, c->raw.len, &err);
-		for (const mbedtls_x509_crt *c = ca ? &ca->certs : NULL; rc == 0 && c && c->raw.len; c = c->next)
-			if (!x509_is_self_signed(c) && c->raw.len && !(c->raw.len == signer->raw.len && !memcmp(c->raw.p, signer->raw.p, c->raw.len)))
-				rc = x509_parse_der(&chain, c->raw.p, c->raw.len, &err);
-		struct x509_verdict v;
-		if (rc < 0) {
-			last.refusal = "signature.malformed";
-			snprintf(last.msg, sizeof last.msg, "timestamp chain does not parse");
-		} else if (check_signature(&t, &chain) < 0) {
-			last.refusal = "signature.payload_tampered";
-			snprintf(last.msg, sizeof last.msg, "timestamp signature does not verify with its signer certificate");
-		} else if (mbedtls_x509_crt_check_extended_key_usage(&chain, MBEDTLS_OID_TIME_STAMPING,
-								     MBEDTLS_OID_SIZE(MBEDTLS_OID_TIME_STAMPING)) != 0 ||
-			   !mbedtls_x509_crt_has_ext_type(&chain, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE)) {
-			last.refusal = "signature.untrusted_chain";
-			snprintf(last.msg, sizeof last.msg, "timestamp signer is not a time-stamping certificate");
-		} else if (x509_verify_chain_at(&chain, ca ? (mbedtls_x509_crt *)&ca->root : roots, t.gen_time, &v) < 0) {
-			last.refusal = v.refusal;
-			snprintf(last.msg, sizeof last.msg, "timestamp: %s", v.msg);
-		} else {
-			done = 1;
-		}
-		mbedtls_x509_crt_free(&chain);
-	}
-	mbedtls_x509_crt_free(&emb);
-	if (!done) {
-		sig_refuse(r, last.refusal, "%s", last.msg);
-		return -1;
-	}
+	if (read_token(token, tlen, signed_data, slen, &t, r) < 0) return -1;
+	if (embedded_certs(&t, &emb, r) < 0) return -1;
+	if (trusted_signer(tr, roots, &t, &emb, r) < 0) return -1;
 	*t_ms = t.gen_time;
 	return 0;
 }

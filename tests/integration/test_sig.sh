@@ -12,14 +12,16 @@ NODE_MODULES=$TOP/tests/node_modules
 
 # ---------------------------------------------------------------- code paths
 # Only three statements may clear a refusal, each the last step of its
-# verifier; sig.c counts a signature as verified only from those results, and
+# verifier (followed only by its message's clearing, then the end of the
+# function, or the cleanup label of a goto-out ladder); sig.c counts a signature as verified only from those results, and
 # a result is born refused.
 check_paths() {
 	local n
 	n=$(grep -rn --include='*.c' 'refusal = NULL' "$TOP"/src | grep -v '^\s*//' | wc -l)
 	[ "$n" -eq 3 ] || { echo "expected 3 'refusal = NULL', found $n"; grep -rn --include='*.c' 'refusal = NULL' "$TOP"/src; return 1; }
 	for f in jws.c sig_bundle.c sig_cosign.c; do
-		grep -A2 'refusal = NULL' "$TOP/src/sig/$f" | grep -q '^out:' || { echo "$f: clearing the refusal is not the last step before out:"; return 1; }
+		grep -A2 'refusal = NULL' "$TOP/src/sig/$f" | grep -qE '^(out:|})$' ||
+			{ echo "$f: clearing the refusal is not the last step (before out: or the function's end)"; return 1; }
 	done
 	grep -q 'Born refused' "$TOP/src/sig/sig.c" || { echo "sig.c: new results are not born refused"; return 1; }
 	grep -c '!x->res\[i\].refusal && !x->res\[i\].skipped' "$TOP/src/sig/sig.c" | grep -q '^1$' ||
