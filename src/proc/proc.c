@@ -283,6 +283,98 @@ static void prec_free(struct prec *pr)
 	free(pr->threads_differ);
 }
 
+/* A process's namespaces.  Returns -1 when it turned out to be gone (or
+ * going: nothing is said of it), 0 when it is kept. */
+static int read_namespaces(struct scan *s, struct prec *pr, int dfd, int pid)
+{
+	int missing = 0;
+	for (int i = 0; i < NS_COUNT; i++) {
+		int en = 0;
+		if (ns_inode(dfd, ns_names[i], &pr->ns[i], &en) == 0) {
+			pr->ns_known |= 1u << i;
+		} else if (en == ESRCH || (en == ENOENT && i == NS_PID)) {
+			return -1; /* gone (every kernel has ns/pid) */
+		} else if (en == ENOENT && (s->ref_known & (1u << i))) {
+			missing = 1; /* the kernel has it: did the process just exit? */
+		} else if (en == EACCES || en == EPERM) {
+			/* Kept with what status and cgroup say: its namespaces stay
+			 * unknown, never guessed, and the scan is incomplete. */
+			pr->ns_unreadable = 1;
+		}
+	}
+	if (pr->ns_unreadable) {
+		/* An exiting process (its memory already released) refuses the
+		 * ptrace access check too: read its state again, and say nothing
+		 * of one that is going away. */
+		cleanup_free char *again = NULL;
+		size_t alen = 0;
+		struct proc_status st2;
+		if (read_at(dfd, "status", STATUS_MAX, &again, &alen, NULL) < 0 || alen == 0 ||
+		    proc_status_parse(again, alen, &st2, NULL) < 0 || st2.state == 'Z' || st2.state == 'X' ||
+		    !strstr(again, "\nVmSize:")) /* no memory left: it is exiting */
+			return -1;
+		note_unreadable(s, pid, "its namespaces cannot be read (ptrace access mode)");
+	}
+	/* Half-read namespaces of a process that exited meanwhile would read
+	 * as "its own"; its folder tells whether it still exists. */
+	if (missing && faccessat(dfd, "stat", F_OK, 0) < 0) return -1;
+	return 0;
+}
+
+/* ID maps of a process in another user namespace, and its LSM label. */
+static void read_labels(struct scan *s, struct prec *pr, int dfd)
+{
+	if ((pr->ns_known & s->ref_known & (1u << NS_USER)) && pr->ns[NS_USER] != s->ref_ns[NS_USER]) {
+		size_t l;
+		if (read_at(dfd, "uid_map", SMALL_MAX, &pr->uid_map, &l, NULL) < 0) pr->uid_map = NULL;
+		if (read_at(dfd, "gid_map", SMALL_MAX, &pr->gid_map, &l, NULL) < 0) pr->gid_map = NULL;
+	}
+	if (s->lsm_on) {
+		char *lab = NULL;
+		size_t l;
+		if (read_at(dfd, "attr/current", SMALL_MAX, &lab, &l, NULL) == 0) {
+			while (l && (lab[l - 1] == '\n' || lab[l - 1] == '\0')) lab[--l] = '\0';
+			if (l) pr->lsm = lab;
+			else free(lab);
+		}
+	}
+}
+
+/* The full read of a process in scope: cgroup, namespaces, labels, and
+ * its seccomp filters under --deep.  Returns -1 to drop it. */
+static int read_full(struct scan *s, struct prec *pr, int dfd, int pid)
+{
+	ea_error_t e = {0};
+	cleanup_free char *cg = NULL;
+	size_t cglen = 0;
+	if (read_at(dfd, "cgroup", CGROUP_MAX, &cg, &cglen, &e) < 0) {
+		if (!gone(&e)) note_unreadable(s, pid, e.msg);
+		return -1;
+	}
+	pr->cg_matched = proc_cgroup_match(cg, cglen, &pr->cg);
+	if (read_namespaces(s, pr, dfd, pid) < 0) return -1;
+	read_labels(s, pr, dfd);
+	if (s->deep) deep_read(s, pr, dfd);
+	if (pr->full < 0) {
+		prec_free(pr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Daemons whose command line tells where their containers' data is. */
+static void note_daemon(struct scan *s, const struct prec *pr, int dfd)
+{
+	struct dockerd_info di;
+	if (strcmp(pr->st.name, "dockerd") != 0 && strncmp(pr->st.name, "balena", 6) != 0) return;
+	cleanup_free char *cmd = NULL;
+	size_t clen;
+	if (read_at(dfd, "cmdline", CMDLINE_MAX, &cmd, &clen, NULL) == 0 && dockerd_parse(pr->st.name, cmd, clen, &di)) {
+		s->dk = xrealloc(s->dk, (size_t)(s->ndk + 1) * sizeof *s->dk);
+		s->dk[s->ndk++] = di;
+	}
+}
+
 static void read_process(struct scan *s, int pid)
 {
 	char path[32];
@@ -308,77 +400,8 @@ static void read_process(struct scan *s, int pid)
 	}
 	if (pr.st.state == 'Z' || pr.st.state == 'X') return; /* exited, not reaped: no attack surface left */
 	pr.full = s->want_pid ? pid == s->want_pid : !pr.st.kthread;
-
-	if (pr.full) {
-		cleanup_free char *cg = NULL;
-		size_t cglen = 0;
-		if (read_at(dfd, "cgroup", CGROUP_MAX, &cg, &cglen, &e) < 0) {
-			if (gone(&e)) return;
-			note_unreadable(s, pid, e.msg);
-			return;
-		}
-		pr.cg_matched = proc_cgroup_match(cg, cglen, &pr.cg);
-		int missing = 0;
-		for (int i = 0; i < NS_COUNT; i++) {
-			int en = 0;
-			if (ns_inode(dfd, ns_names[i], &pr.ns[i], &en) == 0) {
-				pr.ns_known |= 1u << i;
-			} else if (en == ESRCH || (en == ENOENT && i == NS_PID)) {
-				return; /* gone (every kernel has ns/pid) */
-			} else if (en == ENOENT && (s->ref_known & (1u << i))) {
-				missing = 1; /* the kernel has it: did the process just exit? */
-			} else if (en == EACCES || en == EPERM) {
-				/* Kept with what status and cgroup say: its namespaces stay
-				 * unknown, never guessed, and the scan is incomplete. */
-				pr.ns_unreadable = 1;
-			}
-		}
-		if (pr.ns_unreadable) {
-			/* An exiting process (its memory already released) refuses
-			 * the ptrace access check too: read its state again, and say
-			 * nothing of one that is going away. */
-			cleanup_free char *again = NULL;
-			size_t alen = 0;
-			struct proc_status st2;
-			if (read_at(dfd, "status", STATUS_MAX, &again, &alen, NULL) < 0 || alen == 0 ||
-			    proc_status_parse(again, alen, &st2, NULL) < 0 || st2.state == 'Z' || st2.state == 'X' ||
-			    !strstr(again, "\nVmSize:")) /* no memory left: it is exiting */
-				return;
-			note_unreadable(s, pid, "its namespaces cannot be read (ptrace access mode)");
-		}
-		/* Half-read namespaces of a process that exited meanwhile would
-		 * read as "its own"; its folder tells whether it still exists. */
-		if (missing && faccessat(dfd, "stat", F_OK, 0) < 0) return;
-		if ((pr.ns_known & s->ref_known & (1u << NS_USER)) && pr.ns[NS_USER] != s->ref_ns[NS_USER]) {
-			size_t l;
-			if (read_at(dfd, "uid_map", SMALL_MAX, &pr.uid_map, &l, NULL) < 0) pr.uid_map = NULL;
-			if (read_at(dfd, "gid_map", SMALL_MAX, &pr.gid_map, &l, NULL) < 0) pr.gid_map = NULL;
-		}
-		if (s->lsm_on) {
-			char *lab = NULL;
-			size_t l;
-			if (read_at(dfd, "attr/current", SMALL_MAX, &lab, &l, NULL) == 0) {
-				while (l && (lab[l - 1] == '\n' || lab[l - 1] == '\0')) lab[--l] = '\0';
-				if (l) pr.lsm = lab;
-				else free(lab);
-			}
-		}
-		if (s->deep) deep_read(s, &pr, dfd);
-		if (pr.full < 0) {
-			prec_free(&pr);
-			return;
-		}
-	}
-	/* Daemons whose command line tells where their containers' data is. */
-	struct dockerd_info di;
-	if (!strcmp(pr.st.name, "dockerd") || !strncmp(pr.st.name, "balena", 6)) {
-		cleanup_free char *cmd = NULL;
-		size_t clen;
-		if (read_at(dfd, "cmdline", CMDLINE_MAX, &cmd, &clen, NULL) == 0 && dockerd_parse(pr.st.name, cmd, clen, &di)) {
-			s->dk = xrealloc(s->dk, (size_t)(s->ndk + 1) * sizeof *s->dk);
-			s->dk[s->ndk++] = di;
-		}
-	}
+	if (pr.full && read_full(s, &pr, dfd, pid) < 0) return;
+	note_daemon(s, &pr, dfd);
 	if (s->np == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 256;
 		s->p = xrealloc(s->p, s->cap * sizeof *s->p);
