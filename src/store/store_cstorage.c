@@ -303,28 +303,21 @@ static void expected_layer_id(const char *parent, const digest_t *diff, const ch
 	}
 }
 
-/* Check layer l's record against the diffID the image's config gives it,
- * then reassemble its folder from tar-split and hash it; once per layer. */
-static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *diff)
+/* A second image placing another diffID on a layer already checked. */
+static void recheck_layer_diff(struct csctx *c, struct cslayer *l, const digest_t *diff)
 {
-	if (l->visited) {
-		/* a second image placing another diffID on the same layer id */
-		if (!digest_equal(&l->checked_diff, diff)) {
-			report_finding(c->r, "layer.metadata_mismatch", l->id,
-				       "%s: layer %.80s is %s for one image and %s for another", c->label, l->id,
-				       l->checked_diff.str, diff->str);
-			l->verdict = 1;
-		}
-		return;
+	if (!digest_equal(&l->checked_diff, diff)) {
+		report_finding(c->r, "layer.metadata_mismatch", l->id,
+			       "%s: layer %.80s is %s for one image and %s for another", c->label, l->id,
+			       l->checked_diff.str, diff->str);
+		l->verdict = 1;
 	}
-	l->visited = 1;
-	l->checked_diff = *diff;
-	c->nlayers++;
-	if (ea_stop_requested()) {
-		l->verdict = 2;
-		return;
-	}
-	/* layers.json consistency */
+}
+
+/* layers.json consistency: the record's diff-digest, the id containers/image
+ * derives (by diffID, or by TOC for a partial pull) and the incomplete flag. */
+static void check_layer_record(struct csctx *c, struct cslayer *l, const digest_t *diff)
+{
 	if (!l->has_diff || !digest_equal(&l->diff, diff)) {
 		report_finding(c->r, "layer.metadata_mismatch", l->id, "%s: layers.json gives layer %.80s diff-digest %s, the config says %s",
 			       c->label, l->id, l->has_diff ? l->diff.str : "(none)", diff->str);
@@ -348,11 +341,14 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 			       "%s: layer %.80s is flagged incomplete (containers/storage never finished writing it)", c->label, l->id);
 		l->verdict = 1;
 	}
-	/* the layer folder */
-	char rel[400];
-	int overlay = !strcmp(c->driver, "overlay");
-	if (overlay) snprintf(rel, sizeof rel, "overlay/%s/diff", l->id);
-	else if (!strcmp(c->driver, "vfs")) snprintf(rel, sizeof rel, "vfs/dir/%s", l->id);
+}
+
+/* The layer's folder under the root (rel, and l->path in full): 0, or -1
+ * for a driver whose folders are not verified (said once; l incomplete). */
+static int layer_folder(struct csctx *c, struct cslayer *l, char *rel, size_t n)
+{
+	if (!strcmp(c->driver, "overlay")) snprintf(rel, n, "overlay/%s/diff", l->id);
+	else if (!strcmp(c->driver, "vfs")) snprintf(rel, n, "vfs/dir/%s", l->id);
 	else {
 		if (!c->driver_unchecked) {
 			cleanup_free char *part = xasprintf("layers of %s (driver %s)", c->label, c->driver);
@@ -360,22 +356,48 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 			c->driver_unchecked = 1;
 		}
 		l->verdict = l->verdict ? l->verdict : 2;
-		return;
+		return -1;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
-	if (overlay) {
-		/* composefs layers keep their files by digest, not as a tree */
-		char cf[300];
-		snprintf(cf, sizeof cf, "overlay/%s/composefs-data", l->id);
-		struct stat st;
-		if (fsx_lstat_at(c->root, cf, &st, NULL) == 0) {
-			cleanup_free char *part = xasprintf("layer %s of %s (composefs)", l->path, c->label);
-			report_unchecked(c->r, part, "composefs layers are not verified by this version");
-			l->verdict = l->verdict ? l->verdict : 2;
-			snprintf(l->state, sizeof l->state, "not_checked");
-			return;
-		}
+	return 0;
+}
+
+/* 1 if l is a composefs layer (files kept by digest, not as a tree): said
+ * not checked, l incomplete. */
+static int composefs_layer(struct csctx *c, struct cslayer *l)
+{
+	char cf[300];
+	snprintf(cf, sizeof cf, "overlay/%s/composefs-data", l->id);
+	struct stat st;
+	if (fsx_lstat_at(c->root, cf, &st, NULL) != 0) return 0;
+	cleanup_free char *part = xasprintf("layer %s of %s (composefs)", l->path, c->label);
+	report_unchecked(c->r, part, "composefs layers are not verified by this version");
+	l->verdict = l->verdict ? l->verdict : 2;
+	snprintf(l->state, sizeof l->state, "not_checked");
+	return 1;
+}
+
+/* A reassembled layer: its size against the record's diff-size, its state,
+ * then the verdict settled with the folder's comparison. */
+static void settle_reassembled(struct csctx *c, struct cslayer *l, struct store_layer_check *k)
+{
+	/* out of uint64_t's range is a mismatch, never a conversion (undefined) */
+	if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != k->tar_size)) {
+		report_finding(c->r, "layer.metadata_mismatch", l->id,
+			       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
+			       l->diff_size, (unsigned long long)k->tar_size);
+		l->verdict = 1;
 	}
+	snprintf(l->state, sizeof l->state, k->cmp.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+	k->verdict = l->verdict;
+	store_layer_settle(k);
+	l->verdict = k->verdict;
+}
+
+/* Reassemble the layer folder rel from its tar-split record, hash it against
+ * diff and compare it file by file. */
+static void check_layer_tree(struct csctx *c, struct cslayer *l, const digest_t *diff, const char *rel, int overlay)
+{
 	char tsrel[400];
 	snprintf(tsrel, sizeof tsrel, "%s-layers/%s.tar-split.gz", c->driver, l->id);
 	/* With a mount program containers/storage extracts whiteouts in the
@@ -399,17 +421,7 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 		l->verdict = l->verdict ? l->verdict : 2;
 		return;
 	case STORE_LAYER_REASSEMBLED:
-		/* out of uint64_t's range is a mismatch, never a conversion (undefined) */
-		if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != k.tar_size)) {
-			report_finding(c->r, "layer.metadata_mismatch", l->id,
-				       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
-				       l->diff_size, (unsigned long long)k.tar_size);
-			l->verdict = 1;
-		}
-		snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
-		k.verdict = l->verdict;
-		store_layer_settle(&k);
-		l->verdict = k.verdict;
+		settle_reassembled(c, l, &k);
 		/* fall through */
 	case STORE_LAYER_MISMATCH:
 		l->done = 1;
@@ -417,6 +429,29 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	default:
 		return;
 	}
+}
+
+/* Check layer l's record against the diffID the image's config gives it,
+ * then reassemble its folder from tar-split and hash it; once per layer. */
+static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *diff)
+{
+	if (l->visited) {
+		recheck_layer_diff(c, l, diff);
+		return;
+	}
+	l->visited = 1;
+	l->checked_diff = *diff;
+	c->nlayers++;
+	if (ea_stop_requested()) {
+		l->verdict = 2;
+		return;
+	}
+	check_layer_record(c, l, diff);
+	char rel[400];
+	if (layer_folder(c, l, rel, sizeof rel) < 0) return;
+	int overlay = !strcmp(c->driver, "overlay");
+	if (overlay && composefs_layer(c, l)) return;
+	check_layer_tree(c, l, diff, rel, overlay);
 }
 
 /* ------------------------------------------------------------ images */
