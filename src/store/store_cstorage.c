@@ -477,14 +477,155 @@ static int key_is_manifest(const char *key)
 	return !strncmp(key, "manifest", 8); /* containers/storage bigDataNameIsManifest */
 }
 
+/* One big-data item as it is checked. */
+struct bigdata_item {
+	const char *key;
+	int is_config, is_manifest;
+	digest_t recorded, implied; /* its recorded digest, the digest its key names */
+	int has_rec, has_impl;
+	digest_alg_t alg;
+	digest_t got; /* what it hashes to */
+	uint64_t size;
+	char rel[600];
+};
+
+/* What the item must hash to: its recorded digest, and the digest its key
+ * names ("sha256:<id>" for the config, "manifest-<digest>"), and with which
+ * algorithm; -1 (said) when the recorded digest does not parse. */
+static int item_expected(struct csimage *im, const cJSON *digests, struct bigdata_item *it)
+{
+	struct csctx *c = im->c;
+	const char *rs = jstr(digests, it->key);
+	if (rs) {
+		if (digest_parse(rs, &it->recorded, NULL) < 0) {
+			cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+			img_finding(im, "descriptor.bad_digest", subj, "image %.80s: big-data-digests[%.80s] is '%.100s'", im->id,
+				    it->key, rs);
+			return -1;
+		}
+		it->has_rec = 1;
+	}
+	if (digest_parse(it->key, &it->implied, NULL) == 0) it->has_impl = 1;
+	else if (!strncmp(it->key, "manifest-", 9) && digest_parse(it->key + 9, &it->implied, NULL) == 0) it->has_impl = 1;
+	/* hashed with the algorithm the key names (the image ID is sha256),
+	 * else the recorded digest's */
+	it->alg = it->has_impl ? it->implied.alg : it->has_rec ? it->recorded.alg : DIGEST_SHA256;
+	if (it->has_rec && it->recorded.alg != it->alg) it->has_rec = 0; /* cannot compare across algorithms */
+	return 0;
+}
+
+/* Read (config, manifests) or only hash (the rest) the item; *subj is its
+ * path for findings.  -1 (said) when it cannot be read. */
+static int item_read(struct csimage *im, struct bigdata_item *it, char **data, size_t *len, char **subj)
+{
+	struct csctx *c = im->c;
+	ea_error_t err = {0};
+	int rc;
+	if (it->is_config || it->is_manifest)
+		rc = cs_read_big_data(c, im->id, it->key, it->alg, it->is_config ? OCI_MAX_CONFIG_BYTES : OCI_MAX_MANIFEST_BYTES,
+				      data, len, &it->got, it->rel, sizeof it->rel, &err);
+	else
+		rc = cs_hash_big_data(c, im->id, it->key, it->alg, &it->got, &it->size, it->rel, sizeof it->rel, &err);
+	*subj = xasprintf("%s/%s", c->rootpath, it->rel);
+	if (rc < 0) {
+		if (err.code == EA_E_BADNAME) {
+			cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+			img_finding(im, "store.bad_path", js, "image %.80s: %s", im->id, err.msg);
+		} else {
+			img_finding(im, finding_id_for_open_error(err.code, "blob.missing"), *subj,
+				    "big-data item '%.80s' of image %.80s: %s", it->key, im->id, err.msg);
+		}
+		return -1;
+	}
+	if (it->is_config || it->is_manifest) it->size = *len;
+	return 0;
+}
+
+/* The item against the digests it must hash to and its recorded size: -1
+ * (said) when it has none to check or does not match. */
+static int item_verify(struct csimage *im, const cJSON *sizes, const struct bigdata_item *it, const char *subj)
+{
+	struct csctx *c = im->c;
+	if (!it->has_rec && !it->has_impl) {
+		cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+		img_finding(im, "json.malformed", js, "image %.80s: big-data item '%.80s' has no recorded digest", im->id, it->key);
+		return -1;
+	}
+	if (it->is_config && !digest_equal(&it->got, &it->implied)) {
+		img_finding(im, "image.config_mismatch", im->idstr, "the config (%s) hashes to %s", it->rel, it->got.str);
+		return -1;
+	}
+	int rec_bad = it->has_rec && !digest_equal(&it->got, &it->recorded);
+	if (rec_bad || (it->has_impl && !digest_equal(&it->got, &it->implied))) {
+		img_finding(im, "blob.digest_mismatch", subj, "big-data item '%.80s' hashes to %s, recorded as %s", it->key,
+			    it->got.str, rec_bad ? it->recorded.str : it->implied.str);
+		return -1;
+	}
+	const cJSON *sz = cJSON_GetObjectItemCaseSensitive(sizes, it->key);
+	/* (uint64_t) of 1e30 is undefined behaviour: out of range is a mismatch */
+	if (cJSON_IsNumber(sz) && (sz->valuedouble < 0 || sz->valuedouble >= 18446744073709551616.0 ||
+				   (uint64_t)sz->valuedouble != it->size)) {
+		img_finding(im, "blob.size_mismatch", subj, "big-data item '%.80s' is %llu bytes, recorded as %.0f", it->key,
+			    (unsigned long long)it->size, sz->valuedouble);
+		return -1;
+	}
+	return 0;
+}
+
+/* Hand on a verified manifest: its digest (once), its parsed document when
+ * it is an image manifest, its bytes when it is the image's own. */
+static void keep_manifest(struct csimage *im, const cJSON *rec, struct bigdata_out *o, const struct bigdata_item *it,
+			  char **data, size_t len, const char *subj)
+{
+	if (o->nmanifests >= CS_MAX_MANIFESTS) {
+		img_finding(im, "json.too_large", im->idstr, "more than %d manifests", CS_MAX_MANIFESTS);
+		return;
+	}
+	for (int i = 0; i < o->nmanifests; i++)
+		if (digest_equal(&o->manifests[i], &it->got)) return;
+	o->manifests[o->nmanifests++] = it->got;
+	cJSON *doc = jsondoc_parse(*data, len); /* one meaning, as the engine reads it */
+	if (!cJSON_IsObject(doc)) {
+		img_finding(im, "json.malformed", subj, "manifest '%.80s' is not a JSON object", it->key);
+		cJSON_Delete(doc);
+	} else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config"))) {
+		o->manifest_docs[o->ndocs] = doc;
+		o->manifest_doc_digest[o->ndocs++] = it->got;
+	} else {
+		cJSON_Delete(doc); /* an index: names the image's manifest, no config of its own */
+	}
+	const char *idg = jstr(rec, "digest");
+	if (!o->manifest && idg && !strcmp(idg, it->got.str)) {
+		o->manifest = steal_pointer(data);
+		o->manifest_len = len;
+	}
+}
+
+/* Check one big-data item and hand on what verifies. */
+static void check_big_data_item(struct csimage *im, const cJSON *rec, const char *key, const char *config_key,
+				struct bigdata_out *o)
+{
+	struct bigdata_item it = {.key = key, .is_config = !strcmp(key, config_key), .is_manifest = key_is_manifest(key)};
+	if (item_expected(im, cJSON_GetObjectItemCaseSensitive(rec, "big-data-digests"), &it) < 0) return;
+	cleanup_free char *data = NULL;
+	size_t len = 0;
+	cleanup_free char *subj = NULL;
+	if (item_read(im, &it, &data, &len, &subj) < 0) return;
+	if (item_verify(im, cJSON_GetObjectItemCaseSensitive(rec, "big-data-sizes"), &it, subj) < 0) return;
+	if (it.is_config && !o->config) {
+		o->config = steal_pointer(&data);
+		o->config_len = len;
+		o->config_key = key;
+	} else if (it.is_manifest) {
+		keep_manifest(im, rec, o, &it, &data, len, subj);
+	}
+}
+
 /* Verify every big-data item of the image against its recorded digest and
  * size and the digest its key names. */
 static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_out *o)
 {
-	struct csctx *c = im->c;
 	const cJSON *names = cJSON_GetObjectItemCaseSensitive(rec, "big-data-names");
-	const cJSON *digests = cJSON_GetObjectItemCaseSensitive(rec, "big-data-digests");
-	const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(rec, "big-data-sizes");
 	char config_key[80];
 	snprintf(config_key, sizeof config_key, "sha256:%s", im->id);
 	const cJSON *k;
@@ -495,104 +636,7 @@ static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_
 			img_finding(im, "json.too_large", im->idstr, "more than %d big-data items", CS_MAX_BIGDATA);
 			break;
 		}
-		const char *key = k->valuestring;
-		int is_config = !strcmp(key, config_key), is_manifest = key_is_manifest(key);
-		/* what the item must hash to: its recorded digest, and the digest
-		 * its key names ("sha256:<id>" for the config, "manifest-<digest>") */
-		digest_t recorded, implied;
-		int has_rec = 0, has_impl = 0;
-		const char *rs = jstr(digests, key);
-		char rel[600];
-		if (rs) {
-			if (digest_parse(rs, &recorded, NULL) < 0) {
-				cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-				img_finding(im, "descriptor.bad_digest", subj, "image %.80s: big-data-digests[%.80s] is '%.100s'", im->id,
-					    key, rs);
-				continue;
-			}
-			has_rec = 1;
-		}
-		if (digest_parse(key, &implied, NULL) == 0) has_impl = 1;
-		else if (!strncmp(key, "manifest-", 9) && digest_parse(key + 9, &implied, NULL) == 0) has_impl = 1;
-		/* hashed with the algorithm the key names (the image ID is sha256),
-		 * else the recorded digest's */
-		digest_alg_t alg = has_impl ? implied.alg : has_rec ? recorded.alg : DIGEST_SHA256;
-		if (has_rec && recorded.alg != alg) has_rec = 0; /* cannot compare across algorithms */
-		ea_error_t err = {0};
-		digest_t got;
-		uint64_t size = 0;
-		cleanup_free char *data = NULL;
-		size_t len = 0;
-		int rc;
-		if (is_config || is_manifest)
-			rc = cs_read_big_data(c, im->id, key, alg, is_config ? OCI_MAX_CONFIG_BYTES : OCI_MAX_MANIFEST_BYTES, &data,
-					      &len, &got, rel, sizeof rel, &err);
-		else
-			rc = cs_hash_big_data(c, im->id, key, alg, &got, &size, rel, sizeof rel, &err);
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		if (rc < 0) {
-			if (err.code == EA_E_BADNAME) {
-				cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-				img_finding(im, "store.bad_path", js, "image %.80s: %s", im->id, err.msg);
-			} else {
-				img_finding(im, finding_id_for_open_error(err.code, "blob.missing"), subj,
-					    "big-data item '%.80s' of image %.80s: %s", key, im->id, err.msg);
-			}
-			continue;
-		}
-		if (is_config || is_manifest) size = len;
-		if (!has_rec && !has_impl) {
-			cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-			img_finding(im, "json.malformed", js, "image %.80s: big-data item '%.80s' has no recorded digest", im->id, key);
-			continue;
-		}
-		if (is_config && !digest_equal(&got, &implied)) {
-			img_finding(im, "image.config_mismatch", im->idstr, "the config (%s) hashes to %s", rel, got.str);
-			continue;
-		}
-		if ((has_rec && !digest_equal(&got, &recorded)) || (has_impl && !digest_equal(&got, &implied))) {
-			img_finding(im, "blob.digest_mismatch", subj, "big-data item '%.80s' hashes to %s, recorded as %s", key,
-				    got.str, has_rec && !digest_equal(&got, &recorded) ? recorded.str : implied.str);
-			continue;
-		}
-		const cJSON *sz = cJSON_GetObjectItemCaseSensitive(sizes, key);
-		/* (uint64_t) of 1e30 is undefined behaviour: out of range is a mismatch */
-		if (cJSON_IsNumber(sz) && (sz->valuedouble < 0 || sz->valuedouble >= 18446744073709551616.0 ||
-					   (uint64_t)sz->valuedouble != size)) {
-			img_finding(im, "blob.size_mismatch", subj, "big-data item '%.80s' is %llu bytes, recorded as %.0f", key,
-				    (unsigned long long)size, sz->valuedouble);
-			continue;
-		}
-		/* verified */
-		if (is_config && !o->config) {
-			o->config = steal_pointer(&data);
-			o->config_len = len;
-			o->config_key = key;
-		} else if (is_manifest) {
-			if (o->nmanifests >= CS_MAX_MANIFESTS) {
-				img_finding(im, "json.too_large", im->idstr, "more than %d manifests", CS_MAX_MANIFESTS);
-				continue;
-			}
-			int dup = 0;
-			for (int i = 0; i < o->nmanifests; i++) dup |= digest_equal(&o->manifests[i], &got);
-			if (dup) continue;
-			o->manifests[o->nmanifests++] = got;
-			cJSON *doc = jsondoc_parse(data, len); /* one meaning, as the engine reads it */
-			if (!cJSON_IsObject(doc)) {
-				img_finding(im, "json.malformed", subj, "manifest '%.80s' is not a JSON object", key);
-				cJSON_Delete(doc);
-			} else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config"))) {
-				o->manifest_docs[o->ndocs] = doc;
-				o->manifest_doc_digest[o->ndocs++] = got;
-			} else {
-				cJSON_Delete(doc); /* an index: names the image's manifest, no config of its own */
-			}
-			const char *idg = jstr(rec, "digest");
-			if (!o->manifest && idg && !strcmp(idg, got.str)) {
-				o->manifest = steal_pointer(&data);
-				o->manifest_len = len;
-			}
-		}
+		check_big_data_item(im, rec, k->valuestring, config_key, o);
 	}
 }
 
