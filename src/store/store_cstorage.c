@@ -721,9 +721,9 @@ static int parse_diff_ids(struct csimage *im, const char *cfg, size_t len, diges
 	return n;
 }
 
-static void audit_image(struct csctx *c, const cJSON *rec, int index)
+/* The image's report entry: its store, kind and names. */
+static cJSON *image_entry(struct csctx *c, const cJSON *rec)
 {
-	struct csimage im = {.c = c};
 	cJSON *img = cJSON_CreateObject();
 	cJSON_AddStringToObject(img, "store", c->label);
 	cJSON_AddStringToObject(img, "kind", "image");
@@ -731,75 +731,90 @@ static void audit_image(struct csctx *c, const cJSON *rec, int index)
 	const cJSON *e;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "names"))
 		if (cJSON_IsString(e)) cJSON_AddItemToArray(names, cJSON_CreateString(e->valuestring));
-	struct bigdata_out *bd = xcalloc(1, sizeof *bd); /* ~14 KB: off the (thread) stack */
-	digest_t *diffs = NULL;
-	struct cslayer **chain = NULL;
-	int nd = -1;
+	return img;
+}
+
+/* The record's id, usable as one path component: 0 (im->id, im->idstr and
+ * the entry's image_id set), else -1 (said). */
+static int take_image_id(struct csimage *im, const cJSON *rec, int index, cJSON *img)
+{
+	struct csctx *c = im->c;
 	const char *id = jstr(rec, "id");
 	if (!id || !safe_component(id)) {
 		cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-		img_finding(&im, id ? "store.bad_path" : "json.malformed", subj, "image record %d has %s id", index,
+		img_finding(im, id ? "store.bad_path" : "json.malformed", subj, "image record %d has %s id", index,
 			    id ? "an unsafe" : "no");
-		goto done;
+		return -1;
 	}
-	im.id = id;
-	snprintf(im.idstr, sizeof im.idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s", id);
-	if (ea_is_hex64(id, strlen(id))) cJSON_AddStringToObject(img, "image_id", im.idstr);
-	check_big_data(&im, rec, bd);
-	if (!bd->config) {
-		/* no config item named after the image ID that verified: either a
-		 * finding was made about it above, or it is not there at all */
-		char config_key[80];
-		snprintf(config_key, sizeof config_key, "sha256:%s", id);
-		int listed = 0;
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "big-data-names"))
-			listed |= cJSON_IsString(e) && !strcmp(e->valuestring, config_key);
-		if (!listed && chain_has_toc(c, jstr(rec, "layer"))) {
-			/* containers/image names an image with a layer pulled by its
-			 * TOC (a zstd:chunked partial pull) after the TOCs, not after
-			 * its config: not a tampered ID, but not checked here either */
-			cleanup_free char *part = xasprintf("image %s of %s (a partial pull: layers identified by TOC)", im.idstr, c->label);
-			report_unchecked(c->r, part, "images pulled by TOC (zstd:chunked) are not verified by this version");
-			im.incomplete = 1;
-		} else if (!listed) {
-			img_finding(&im, "image.config_mismatch", im.idstr, "no config item named after the image ID");
-		}
-	} else {
-		nd = parse_diff_ids(&im, bd->config, bd->config_len, &diffs);
+	im->id = id;
+	snprintf(im->idstr, sizeof im->idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s", id);
+	if (ea_is_hex64(id, strlen(id))) cJSON_AddStringToObject(img, "image_id", im->idstr);
+	return 0;
+}
+
+/* No config item named after the image ID verified: either a finding was
+ * made about it already, or it is not there at all. */
+static void config_missing(struct csimage *im, const cJSON *rec)
+{
+	struct csctx *c = im->c;
+	char config_key[80];
+	snprintf(config_key, sizeof config_key, "sha256:%s", im->id);
+	int listed = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "big-data-names"))
+		listed |= cJSON_IsString(e) && !strcmp(e->valuestring, config_key);
+	if (!listed && chain_has_toc(c, jstr(rec, "layer"))) {
+		/* containers/image names an image with a layer pulled by its
+		 * TOC (a zstd:chunked partial pull) after the TOCs, not after
+		 * its config: not a tampered ID, but not checked here either */
+		cleanup_free char *part = xasprintf("image %s of %s (a partial pull: layers identified by TOC)", im->idstr, c->label);
+		report_unchecked(c->r, part, "images pulled by TOC (zstd:chunked) are not verified by this version");
+		im->incomplete = 1;
+	} else if (!listed) {
+		img_finding(im, "image.config_mismatch", im->idstr, "no config item named after the image ID");
 	}
-	const char *dg = jstr(rec, "digest");
-	if (dg && bd->manifest) cJSON_AddStringToObject(img, "manifest_digest", dg);
-	check_manifests(&im, rec, bd, nd, bd->config ? bd->config_key : NULL);
-	/* the layer chain, top to bottom by parent (walked even without a usable
-	 * config: a missing layer is a finding of its own), then bottom-up
-	 * against diff_ids */
-	if (c->layers_bad) { /* layers.json was reported unreadable: nothing to walk */
-		im.incomplete = 1;
-		goto done;
-	}
-	const char *top = jstr(rec, "layer");
-	int cap = nd >= 0 ? nd + 1 : 4096; /* past it: longer than the config says, or a parent loop */
-	chain = xcalloc((size_t)cap + 1, sizeof *chain);
-	int m = 0, broken = 0;
+}
+
+/* The layer chain from top down by parent into chain[] (at most cap): its
+ * length; *broken is 1 when a layer is missing (said), 2 past cap. */
+static int walk_chain(struct csimage *im, const char *top, struct cslayer **chain, int cap, int *broken)
+{
+	int m = 0;
 	for (const char *lid = (top && *top) ? top : NULL; lid;) {
-		struct cslayer *l = find_layer(c, lid);
+		struct cslayer *l = find_layer(im->c, lid);
 		if (!l) {
-			img_finding(&im, "layer.missing", lid, "layer %.80s of image %.80s is not in layers.json", lid, id);
-			broken = 1;
+			img_finding(im, "layer.missing", lid, "layer %.80s of image %.80s is not in layers.json", lid, im->id);
+			*broken = 1;
 			break;
 		}
 		if (m >= cap) {
-			broken = 2;
+			*broken = 2;
 			break;
 		}
 		chain[m++] = l;
 		lid = l->parent;
 	}
-	if (nd < 0) goto done;
-	if (broken != 1 && m != nd) {
-		img_finding(&im, "image.diffid_count", im.idstr, "the config has %d diff_ids, the layer chain from %.80s %s %d layers",
-			    nd, top ? top : "(none)", broken == 2 ? "more than" : "has", m);
-	}
+	return m;
+}
+
+/* Verify layer l against its diffID and record it in its entry lj. */
+static void chain_layer(struct csimage *im, struct cslayer *l, const digest_t *diff, cJSON *lj)
+{
+	cJSON_AddStringToObject(lj, "layer_id", l->id);
+	if (l->compressed) cJSON_AddStringToObject(lj, "compressed_digest", l->compressed);
+	verify_layer(im->c, l, diff);
+	if (l->path[0]) cJSON_AddStringToObject(lj, "path", l->path);
+	cJSON_AddStringToObject(lj, "on_disk_check", l->state);
+	cJSON_AddNumberToObject(lj, "files", (double)l->files);
+	if (l->verdict == 1) im->failed = 1;
+	if (l->verdict == 2 || !l->done) im->incomplete = 1;
+}
+
+/* The diff_ids bottom-up, each with its chain ID and the layer of chain[]
+ * (m layers, top-down) it lines up with, verified. */
+static void check_layers(struct csimage *im, cJSON *img, struct cslayer **chain, int m, int broken, const digest_t *diffs,
+			 int nd)
+{
 	cJSON *layers = cJSON_AddArrayToObject(img, "layers");
 	cJSON *chains = cJSON_AddArrayToObject(img, "chain_ids");
 	digest_t chain_id, prev;
@@ -822,37 +837,85 @@ static void audit_image(struct csctx *c, const cJSON *rec, int index)
 			l = NULL;
 		}
 		if (l) {
-			cJSON_AddStringToObject(lj, "layer_id", l->id);
-			if (l->compressed) cJSON_AddStringToObject(lj, "compressed_digest", l->compressed);
-			verify_layer(c, l, &diffs[i]);
-			if (l->path[0]) cJSON_AddStringToObject(lj, "path", l->path);
-			cJSON_AddStringToObject(lj, "on_disk_check", l->state);
-			cJSON_AddNumberToObject(lj, "files", (double)l->files);
-			if (l->verdict == 1) im.failed = 1;
-			if (l->verdict == 2 || !l->done) im.incomplete = 1;
+			chain_layer(im, l, &diffs[i], lj);
 		} else {
 			cJSON_AddStringToObject(lj, "on_disk_check", broken == 1 ? "missing" : "not_checked");
-			im.failed = 1; /* a finding about the chain was made above */
+			im->failed = 1; /* a finding about the chain was made above */
 		}
 		cJSON_AddItemToArray(layers, lj);
 	}
-done:
-	free(chain);
-	free(diffs);
+}
+
+/* The layer chain, top to bottom by parent (walked even without a usable
+ * config, nd < 0: a missing layer is a finding of its own), then bottom-up
+ * against the nd diff_ids. */
+static void check_chain(struct csimage *im, const cJSON *rec, cJSON *img, const digest_t *diffs, int nd)
+{
+	if (im->c->layers_bad) { /* layers.json was reported unreadable: nothing to walk */
+		im->incomplete = 1;
+		return;
+	}
+	const char *top = jstr(rec, "layer");
+	int cap = nd >= 0 ? nd + 1 : 4096; /* past it: longer than the config says, or a parent loop */
+	cleanup_free struct cslayer **chain = xcalloc((size_t)cap + 1, sizeof *chain);
+	int broken = 0;
+	int m = walk_chain(im, top, chain, cap, &broken);
+	if (nd < 0) return;
+	if (broken != 1 && m != nd) {
+		img_finding(im, "image.diffid_count", im->idstr, "the config has %d diff_ids, the layer chain from %.80s %s %d layers",
+			    nd, top ? top : "(none)", broken == 2 ? "more than" : "has", m);
+	}
+	check_layers(im, img, chain, m, broken, diffs, nd);
+}
+
+/* Free what the big-data check handed on, and bd itself. */
+static void free_bigdata(struct bigdata_out *bd)
+{
 	free(bd->config);
 	free(bd->manifest);
 	for (int i = 0; i < bd->ndocs; i++) cJSON_Delete(bd->manifest_docs[i]);
 	free(bd);
+}
+
+/* An image with a usable id: its big data, its manifests, its layers. */
+static void audit_image_data(struct csimage *im, const cJSON *rec, cJSON *img)
+{
+	struct bigdata_out *bd = xcalloc(1, sizeof *bd); /* ~14 KB: off the (thread) stack */
+	cleanup_free digest_t *diffs = NULL;
+	int nd = -1;
+	check_big_data(im, rec, bd);
+	if (!bd->config) config_missing(im, rec);
+	else nd = parse_diff_ids(im, bd->config, bd->config_len, &diffs);
+	const char *dg = jstr(rec, "digest");
+	if (dg && bd->manifest) cJSON_AddStringToObject(img, "manifest_digest", dg);
+	check_manifests(im, rec, bd, nd, bd->config ? bd->config_key : NULL);
+	check_chain(im, rec, img, diffs, nd);
+	free_bigdata(bd);
+}
+
+/* The image's verdict, after what the signature policy says, and its entry
+ * into the report. */
+static void finish_image(struct csimage *im, cJSON *img)
+{
+	struct csctx *c = im->c;
 	/* containers/storage keeps signatures only as containers/image's own
 	 * big-data items, which edgeaudit does not read. */
 	digest_t image_id;
-	if (c->pol && digest_parse(im.idstr, &image_id, NULL) == 0 && store_sig_unavailable(c->r, c->pol, c->label, img, &image_id))
-		im.failed = 1;
-	cJSON_AddStringToObject(img, "verdict", im.failed ? "fail" : im.incomplete ? "incomplete" : "pass");
+	if (c->pol && digest_parse(im->idstr, &image_id, NULL) == 0 && store_sig_unavailable(c->r, c->pol, c->label, img, &image_id))
+		im->failed = 1;
+	cJSON_AddStringToObject(img, "verdict", im->failed ? "fail" : im->incomplete ? "incomplete" : "pass");
 	report_lock(c->r);
 	cJSON_AddItemToArray(report_images(c->r), img);
 	report_unlock(c->r);
 	c->nimages++;
+}
+
+static void audit_image(struct csctx *c, const cJSON *rec, int index)
+{
+	struct csimage im = {.c = c};
+	cJSON *img = image_entry(c, rec);
+	if (take_image_id(&im, rec, index, img) == 0) audit_image_data(&im, rec, img);
+	finish_image(&im, img);
 }
 
 /* Containers name the image they run and their own (read-write) layer:
