@@ -67,70 +67,75 @@ static int read_small(struct dctx *c, const char *rel, char *out, size_t n, ea_e
 	return 0;
 }
 
-/* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
-static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const digest_t *diff, const digest_t *parent)
+/* The layer of chainID `chain` as already met, else NULL. */
+static struct dlayer *known_layer(struct dctx *c, const digest_t *chain)
 {
 	for (struct dlayer *l = c->layers; l; l = l->next)
 		if (digest_equal(&l->chain, chain)) return l;
-	struct dlayer *l = xcalloc(1, sizeof *l);
-	l->chain = *chain;
-	l->next = c->layers;
-	c->layers = l;
-	c->nlayers++;
-	snprintf(l->state, sizeof l->state, "unchecked");
-	if (ea_stop_requested()) {
-		l->verdict = 2;
-		return l;
-	}
-	char base[300], rel[400], val[256];
-	ea_error_t err = {0};
-	snprintf(base, sizeof base, "%s/layerdb/sha256/%s", c->imgdir, digest_hex(chain));
-	struct stat st;
-	if (fsx_lstat_at(c->root, base, &st, &err) < 0 || !S_ISDIR(st.st_mode)) {
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, base);
-		report_finding(c->r, !err.code ? "layer.missing" : finding_id_for_open_error(err.code, "layer.missing"), chain->str,
-			       "%s: no layerdb entry for chainID %s (%s)", c->label, chain->str, subj);
-		l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "missing");
-		return l;
-	}
-	/* layerdb consistency: diff, parent, cache-id */
+	return NULL;
+}
+
+/* layerdb consistency: the entry's diff and parent against the config's. */
+static void check_layerdb(struct dctx *c, struct dlayer *l, const char *base, const digest_t *diff, const digest_t *parent,
+			  ea_error_t *err)
+{
+	const digest_t *chain = &l->chain;
+	char rel[400], val[256];
 	snprintf(rel, sizeof rel, "%s/diff", base);
-	if (read_small(c, rel, val, sizeof val, &err) < 0 || strcmp(val, diff->str) != 0) {
+	if (read_small(c, rel, val, sizeof val, err) < 0 || strcmp(val, diff->str) != 0) {
 		report_finding(c->r, "layer.metadata_mismatch", chain->str, "%s: layerdb %s/diff says '%.80s', the config says %s",
-			       c->label, digest_hex(chain), err.code ? err.msg : val, diff->str);
+			       c->label, digest_hex(chain), err->code ? err->msg : val, diff->str);
 		l->verdict = 1;
 	}
 	snprintf(rel, sizeof rel, "%s/parent", base);
-	err.code = EA_OK;
-	int hp = read_small(c, rel, val, sizeof val, &err) == 0;
+	err->code = EA_OK;
+	int hp = read_small(c, rel, val, sizeof val, err) == 0;
 	if ((parent && (!hp || strcmp(val, parent->str) != 0)) || (!parent && hp)) {
 		report_finding(c->r, "layer.metadata_mismatch", chain->str, "%s: layerdb %s/parent is '%.80s', expected %s", c->label,
 			       digest_hex(chain), hp ? val : "(none)", parent ? parent->str : "none");
 		l->verdict = 1;
 	}
+}
+
+/* The entry's cache-id into cache: 0, or -1 (said; l failed) when it is
+ * missing or unsafe as a path component. */
+static int layer_cache_id(struct dctx *c, struct dlayer *l, const char *base, char *cache, size_t n, ea_error_t *err)
+{
+	char rel[400];
 	snprintf(rel, sizeof rel, "%s/cache-id", base);
-	err.code = EA_OK;
-	char cache[256];
-	if (read_small(c, rel, cache, sizeof cache, &err) < 0 || !cache[0] || strchr(cache, '/') || !strcmp(cache, "..") ||
+	err->code = EA_OK;
+	if (read_small(c, rel, cache, n, err) < 0 || !cache[0] || strchr(cache, '/') || !strcmp(cache, "..") ||
 	    !strcmp(cache, ".")) {
-		report_finding(c->r, err.code ? finding_id_for_open_error(err.code, "layer.missing") : "layer.metadata_mismatch",
-			       chain->str, "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(chain));
+		report_finding(c->r, err->code ? finding_id_for_open_error(err->code, "layer.missing") : "layer.metadata_mismatch",
+			       l->chain.str, "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(&l->chain));
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "bad_metadata");
-		return l;
+		return -1;
 	}
-	/* the layer folder */
-	int overlay = !strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay");
-	if (overlay) snprintf(rel, sizeof rel, "%s/%s/diff", c->driver, cache);
-	else if (!strcmp(c->driver, "vfs")) snprintf(rel, sizeof rel, "vfs/dir/%s", cache);
+	return 0;
+}
+
+/* The layer's folder under the root (rel, and l->path in full): 0, or -1
+ * for a driver whose folders are not verified (said; l incomplete). */
+static int layer_folder(struct dctx *c, struct dlayer *l, const char *cache, char *rel, size_t n)
+{
+	if (!strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay")) snprintf(rel, n, "%s/%s/diff", c->driver, cache);
+	else if (!strcmp(c->driver, "vfs")) snprintf(rel, n, "vfs/dir/%s", cache);
 	else {
 		cleanup_free char *part = xasprintf("layers of %s (driver %s)", c->label, c->driver);
 		report_unchecked(c->r, part, "this storage driver's layer folders are not verified by this version");
 		l->verdict = 2;
-		return l;
+		return -1;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
+	return 0;
+}
+
+/* Reassemble the layer folder rel from the entry's tar-split record, hash
+ * it against diff and compare it file by file. */
+static void check_layer_tree(struct dctx *c, struct dlayer *l, const char *base, const char *rel, const digest_t *diff)
+{
+	int overlay = !strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay");
 	char tsrel[400];
 	snprintf(tsrel, sizeof tsrel, "%s/tar-split.json.gz", base);
 	struct store_layer_check k = {.r = c->r, .root = c->root, .rootpath = c->rootpath, .label = c->label,
@@ -144,7 +149,7 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	case STORE_LAYER_NO_TARSPLIT:
 	case STORE_LAYER_INTERRUPTED:
 		l->verdict = 2; /* incomplete, whatever the layerdb checks said */
-		return l;
+		return;
 	case STORE_LAYER_REASSEMBLED:
 		if (!l->verdict) snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : "ok");
 		store_layer_settle(&k);
@@ -152,10 +157,45 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 		/* fall through */
 	case STORE_LAYER_MISMATCH:
 		l->done = 1;
-		return l;
+		return;
 	default:
+		return;
+	}
+}
+
+/* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
+static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const digest_t *diff, const digest_t *parent)
+{
+	struct dlayer *l = known_layer(c, chain);
+	if (l) return l;
+	l = xcalloc(1, sizeof *l);
+	l->chain = *chain;
+	l->next = c->layers;
+	c->layers = l;
+	c->nlayers++;
+	snprintf(l->state, sizeof l->state, "unchecked");
+	if (ea_stop_requested()) {
+		l->verdict = 2;
 		return l;
 	}
+	char base[300];
+	ea_error_t err = {0};
+	snprintf(base, sizeof base, "%s/layerdb/sha256/%s", c->imgdir, digest_hex(chain));
+	struct stat st;
+	if (fsx_lstat_at(c->root, base, &st, &err) < 0 || !S_ISDIR(st.st_mode)) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, base);
+		report_finding(c->r, !err.code ? "layer.missing" : finding_id_for_open_error(err.code, "layer.missing"), chain->str,
+			       "%s: no layerdb entry for chainID %s (%s)", c->label, chain->str, subj);
+		l->verdict = 1;
+		snprintf(l->state, sizeof l->state, "missing");
+		return l;
+	}
+	check_layerdb(c, l, base, diff, parent, &err);
+	char cache[256], rel[400];
+	if (layer_cache_id(c, l, base, cache, sizeof cache, &err) < 0) return l;
+	if (layer_folder(c, l, cache, rel, sizeof rel) < 0) return l;
+	check_layer_tree(c, l, base, rel, diff);
+	return l;
 }
 
 static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
