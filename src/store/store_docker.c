@@ -198,78 +198,90 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	return l;
 }
 
-static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
+/* One image's audit: its findings decide its verdict. */
+struct dimage {
+	struct dctx *c;
+	const char *hex;
+	char idstr[80]; /* "sha256:<hex>" */
+	digest_t want;  /* the image ID */
+	cJSON *img;     /* its report entry */
+	int failed, incomplete;
+};
+
+/* The image's config, read and hashed against its ID: 0, or -1 (said)
+ * when the entry's name is no image ID or the config is unreadable or does
+ * not match. */
+static int read_config(struct dimage *im, char **cfg, size_t *len)
 {
+	struct dctx *c = im->c;
 	char rel[300];
-	snprintf(rel, sizeof rel, "%s/imagedb/content/sha256/%s", c->imgdir, hex);
-	char idstr[80];
-	snprintf(idstr, sizeof idstr, "sha256:%.64s", hex);
-	cJSON *img = cJSON_CreateObject();
-	cJSON_AddStringToObject(img, "store", c->label);
-	cJSON_AddStringToObject(img, "kind", "image");
-	cJSON *names = cJSON_GetObjectItemCaseSensitive(names_by_id, idstr);
-	if (c->only_image && !store_names_have(names, c->only_image)) {
-		cJSON_Delete(img);
-		return;
-	}
-	c->only_found = 1;
-	cJSON_AddItemToObject(img, "names", names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
-	int failed = 0, incomplete = 0;
-	ea_error_t err = {0};
-	cleanup_free char *cfg = NULL;
-	size_t len = 0;
-	digest_t *diffs = NULL;
-	int nd = 0;
-	if (!ea_is_hex64(hex, strlen(hex))) {
+	snprintf(rel, sizeof rel, "%s/imagedb/content/sha256/%s", c->imgdir, im->hex);
+	if (!ea_is_hex64(im->hex, strlen(im->hex))) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
 		report_finding(c->r, "store.bad_path", subj, "%s: an imagedb entry whose name is not a sha256 image ID", c->label);
-		failed = 1;
-		goto done;
+		im->failed = 1;
+		return -1;
 	}
-	cJSON_AddStringToObject(img, "image_id", idstr);
-	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, &cfg, &len, &err) < 0) {
+	cJSON_AddStringToObject(im->img, "image_id", im->idstr);
+	ea_error_t err = {0};
+	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, cfg, len, &err) < 0) {
 		/* over DOCKER_MAX_CONFIG: json.too_large; gone since the listing: layer.missing (as ever) */
-		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), idstr, "%s: config: %s",
+		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), im->idstr, "%s: config: %s",
 			       c->label, err.msg);
-		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) incomplete = 1;
-		else failed = 1;
-		goto done;
+		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) im->incomplete = 1;
+		else im->failed = 1;
+		return -1;
 	}
-	digest_t want, got;
-	digest_parse(idstr, &want, NULL);
-	digest_buffer(DIGEST_SHA256, cfg, len, &got);
-	if (!digest_equal(&want, &got)) {
-		report_finding(c->r, "image.config_mismatch", idstr, "%s: imagedb content hashes to %s", c->label, got.str);
-		failed = 1;
-		goto done; /* its diff_ids cannot be trusted */
+	digest_t got;
+	digest_parse(im->idstr, &im->want, NULL);
+	digest_buffer(DIGEST_SHA256, *cfg, *len, &got);
+	if (!digest_equal(&im->want, &got)) {
+		report_finding(c->r, "image.config_mismatch", im->idstr, "%s: imagedb content hashes to %s", c->label, got.str);
+		im->failed = 1;
+		return -1; /* its diff_ids cannot be trusted */
 	}
+	return 0;
+}
+
+/* rootfs.diff_ids of the verified config, up to the first that is no sha256
+ * digest (said): their number, or -1 (said) without diff_ids. */
+static int parse_diff_ids(struct dimage *im, const char *cfg, size_t len, digest_t **out)
+{
+	struct dctx *c = im->c;
 	cJSON *conf = jsondoc_parse(cfg, len); /* one meaning, as dockerd reads it */
 	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
-		report_finding(c->r, "json.malformed", idstr, "%s: config has no rootfs.diff_ids", c->label);
+		report_finding(c->r, "json.malformed", im->idstr, "%s: config has no rootfs.diff_ids", c->label);
 		cJSON_Delete(conf);
-		failed = 1;
-		goto done;
+		im->failed = 1;
+		return -1;
 	}
-	diffs = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diffs);
+	digest_t *diffs = *out = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diffs);
+	int nd = 0;
 	cJSON *e;
 	cJSON_ArrayForEach(e, ids) {
 		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &diffs[nd], NULL) < 0 || diffs[nd].alg != DIGEST_SHA256) {
-			report_finding(c->r, "json.malformed", idstr, "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
-			failed = 1;
+			report_finding(c->r, "json.malformed", im->idstr, "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
+			im->failed = 1;
 			break;
 		}
 		nd++;
 	}
 	cJSON_Delete(conf);
-	cJSON *layers = cJSON_AddArrayToObject(img, "layers");
-	cJSON *chains = cJSON_AddArrayToObject(img, "chain_ids");
+	return nd;
+}
+
+/* The diff_ids chained to chainIDs, each layer verified and in the report. */
+static void check_layers(struct dimage *im, const digest_t *diffs, int nd)
+{
+	cJSON *layers = cJSON_AddArrayToObject(im->img, "layers");
+	cJSON *chains = cJSON_AddArrayToObject(im->img, "chain_ids");
 	digest_t chain, prev;
 	for (int i = 0; i < nd; i++) {
 		if (i == 0) chain = diffs[0];
 		else digest_chain(&prev, &diffs[i], &chain);
 		cJSON_AddItemToArray(chains, cJSON_CreateString(chain.str));
-		struct dlayer *l = verify_layer(c, &chain, &diffs[i], i ? &prev : NULL);
+		struct dlayer *l = verify_layer(im->c, &chain, &diffs[i], i ? &prev : NULL);
 		cJSON *lj = cJSON_CreateObject();
 		cJSON_AddStringToObject(lj, "diff_id", diffs[i].str);
 		cJSON_AddStringToObject(lj, "chain_id", chain.str);
@@ -277,16 +289,40 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 		cJSON_AddStringToObject(lj, "on_disk_check", l->state);
 		cJSON_AddNumberToObject(lj, "files", (double)l->files);
 		cJSON_AddItemToArray(layers, lj);
-		if (l->verdict == 1) failed = 1;
-		if (l->verdict == 2 || !l->done) incomplete = 1;
+		if (l->verdict == 1) im->failed = 1;
+		if (l->verdict == 2 || !l->done) im->incomplete = 1;
 		prev = chain;
 	}
-	if (store_sig_unavailable(c->r, c->pol, c->label, img, &want)) failed = 1;
-done:
-	free(diffs);
-	cJSON_AddStringToObject(img, "verdict", failed ? "fail" : incomplete ? "incomplete" : "pass");
+}
+
+/* The image's config, its layers, then what the signature policy says. */
+static void audit_image_data(struct dimage *im)
+{
+	cleanup_free char *cfg = NULL;
+	size_t len = 0;
+	if (read_config(im, &cfg, &len) < 0) return;
+	cleanup_free digest_t *diffs = NULL;
+	int nd = parse_diff_ids(im, cfg, len, &diffs);
+	if (nd < 0) return;
+	check_layers(im, diffs, nd);
+	if (store_sig_unavailable(im->c->r, im->c->pol, im->c->label, im->img, &im->want)) im->failed = 1;
+}
+
+static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
+{
+	struct dimage im = {.c = c, .hex = hex};
+	snprintf(im.idstr, sizeof im.idstr, "sha256:%.64s", hex);
+	cJSON *names = cJSON_GetObjectItemCaseSensitive(names_by_id, im.idstr);
+	if (c->only_image && !store_names_have(names, c->only_image)) return;
+	c->only_found = 1;
+	im.img = cJSON_CreateObject();
+	cJSON_AddStringToObject(im.img, "store", c->label);
+	cJSON_AddStringToObject(im.img, "kind", "image");
+	cJSON_AddItemToObject(im.img, "names", names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
+	audit_image_data(&im);
+	cJSON_AddStringToObject(im.img, "verdict", im.failed ? "fail" : im.incomplete ? "incomplete" : "pass");
 	report_lock(c->r);
-	cJSON_AddItemToArray(report_images(c->r), img);
+	cJSON_AddItemToArray(report_images(c->r), im.img);
 	report_unlock(c->r);
 	c->nimages++;
 }
