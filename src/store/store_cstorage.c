@@ -303,28 +303,21 @@ static void expected_layer_id(const char *parent, const digest_t *diff, const ch
 	}
 }
 
-/* Check layer l's record against the diffID the image's config gives it,
- * then reassemble its folder from tar-split and hash it; once per layer. */
-static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *diff)
+/* A second image placing another diffID on a layer already checked. */
+static void recheck_layer_diff(struct csctx *c, struct cslayer *l, const digest_t *diff)
 {
-	if (l->visited) {
-		/* a second image placing another diffID on the same layer id */
-		if (!digest_equal(&l->checked_diff, diff)) {
-			report_finding(c->r, "layer.metadata_mismatch", l->id,
-				       "%s: layer %.80s is %s for one image and %s for another", c->label, l->id,
-				       l->checked_diff.str, diff->str);
-			l->verdict = 1;
-		}
-		return;
+	if (!digest_equal(&l->checked_diff, diff)) {
+		report_finding(c->r, "layer.metadata_mismatch", l->id,
+			       "%s: layer %.80s is %s for one image and %s for another", c->label, l->id,
+			       l->checked_diff.str, diff->str);
+		l->verdict = 1;
 	}
-	l->visited = 1;
-	l->checked_diff = *diff;
-	c->nlayers++;
-	if (ea_stop_requested()) {
-		l->verdict = 2;
-		return;
-	}
-	/* layers.json consistency */
+}
+
+/* layers.json consistency: the record's diff-digest, the id containers/image
+ * derives (by diffID, or by TOC for a partial pull) and the incomplete flag. */
+static void check_layer_record(struct csctx *c, struct cslayer *l, const digest_t *diff)
+{
 	if (!l->has_diff || !digest_equal(&l->diff, diff)) {
 		report_finding(c->r, "layer.metadata_mismatch", l->id, "%s: layers.json gives layer %.80s diff-digest %s, the config says %s",
 			       c->label, l->id, l->has_diff ? l->diff.str : "(none)", diff->str);
@@ -348,11 +341,14 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 			       "%s: layer %.80s is flagged incomplete (containers/storage never finished writing it)", c->label, l->id);
 		l->verdict = 1;
 	}
-	/* the layer folder */
-	char rel[400];
-	int overlay = !strcmp(c->driver, "overlay");
-	if (overlay) snprintf(rel, sizeof rel, "overlay/%s/diff", l->id);
-	else if (!strcmp(c->driver, "vfs")) snprintf(rel, sizeof rel, "vfs/dir/%s", l->id);
+}
+
+/* The layer's folder under the root (rel, and l->path in full): 0, or -1
+ * for a driver whose folders are not verified (said once; l incomplete). */
+static int layer_folder(struct csctx *c, struct cslayer *l, char *rel, size_t n)
+{
+	if (!strcmp(c->driver, "overlay")) snprintf(rel, n, "overlay/%s/diff", l->id);
+	else if (!strcmp(c->driver, "vfs")) snprintf(rel, n, "vfs/dir/%s", l->id);
 	else {
 		if (!c->driver_unchecked) {
 			cleanup_free char *part = xasprintf("layers of %s (driver %s)", c->label, c->driver);
@@ -360,22 +356,48 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 			c->driver_unchecked = 1;
 		}
 		l->verdict = l->verdict ? l->verdict : 2;
-		return;
+		return -1;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
-	if (overlay) {
-		/* composefs layers keep their files by digest, not as a tree */
-		char cf[300];
-		snprintf(cf, sizeof cf, "overlay/%s/composefs-data", l->id);
-		struct stat st;
-		if (fsx_lstat_at(c->root, cf, &st, NULL) == 0) {
-			cleanup_free char *part = xasprintf("layer %s of %s (composefs)", l->path, c->label);
-			report_unchecked(c->r, part, "composefs layers are not verified by this version");
-			l->verdict = l->verdict ? l->verdict : 2;
-			snprintf(l->state, sizeof l->state, "not_checked");
-			return;
-		}
+	return 0;
+}
+
+/* 1 if l is a composefs layer (files kept by digest, not as a tree): said
+ * not checked, l incomplete. */
+static int composefs_layer(struct csctx *c, struct cslayer *l)
+{
+	char cf[300];
+	snprintf(cf, sizeof cf, "overlay/%s/composefs-data", l->id);
+	struct stat st;
+	if (fsx_lstat_at(c->root, cf, &st, NULL) != 0) return 0;
+	cleanup_free char *part = xasprintf("layer %s of %s (composefs)", l->path, c->label);
+	report_unchecked(c->r, part, "composefs layers are not verified by this version");
+	l->verdict = l->verdict ? l->verdict : 2;
+	snprintf(l->state, sizeof l->state, "not_checked");
+	return 1;
+}
+
+/* A reassembled layer: its size against the record's diff-size, its state,
+ * then the verdict settled with the folder's comparison. */
+static void settle_reassembled(struct csctx *c, struct cslayer *l, struct store_layer_check *k)
+{
+	/* out of uint64_t's range is a mismatch, never a conversion (undefined) */
+	if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != k->tar_size)) {
+		report_finding(c->r, "layer.metadata_mismatch", l->id,
+			       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
+			       l->diff_size, (unsigned long long)k->tar_size);
+		l->verdict = 1;
 	}
+	snprintf(l->state, sizeof l->state, k->cmp.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+	k->verdict = l->verdict;
+	store_layer_settle(k);
+	l->verdict = k->verdict;
+}
+
+/* Reassemble the layer folder rel from its tar-split record, hash it against
+ * diff and compare it file by file. */
+static void check_layer_tree(struct csctx *c, struct cslayer *l, const digest_t *diff, const char *rel, int overlay)
+{
 	char tsrel[400];
 	snprintf(tsrel, sizeof tsrel, "%s-layers/%s.tar-split.gz", c->driver, l->id);
 	/* With a mount program containers/storage extracts whiteouts in the
@@ -399,17 +421,7 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 		l->verdict = l->verdict ? l->verdict : 2;
 		return;
 	case STORE_LAYER_REASSEMBLED:
-		/* out of uint64_t's range is a mismatch, never a conversion (undefined) */
-		if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != k.tar_size)) {
-			report_finding(c->r, "layer.metadata_mismatch", l->id,
-				       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
-				       l->diff_size, (unsigned long long)k.tar_size);
-			l->verdict = 1;
-		}
-		snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
-		k.verdict = l->verdict;
-		store_layer_settle(&k);
-		l->verdict = k.verdict;
+		settle_reassembled(c, l, &k);
 		/* fall through */
 	case STORE_LAYER_MISMATCH:
 		l->done = 1;
@@ -417,6 +429,29 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	default:
 		return;
 	}
+}
+
+/* Check layer l's record against the diffID the image's config gives it,
+ * then reassemble its folder from tar-split and hash it; once per layer. */
+static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *diff)
+{
+	if (l->visited) {
+		recheck_layer_diff(c, l, diff);
+		return;
+	}
+	l->visited = 1;
+	l->checked_diff = *diff;
+	c->nlayers++;
+	if (ea_stop_requested()) {
+		l->verdict = 2;
+		return;
+	}
+	check_layer_record(c, l, diff);
+	char rel[400];
+	if (layer_folder(c, l, rel, sizeof rel) < 0) return;
+	int overlay = !strcmp(c->driver, "overlay");
+	if (overlay && composefs_layer(c, l)) return;
+	check_layer_tree(c, l, diff, rel, overlay);
 }
 
 /* ------------------------------------------------------------ images */
@@ -442,14 +477,155 @@ static int key_is_manifest(const char *key)
 	return !strncmp(key, "manifest", 8); /* containers/storage bigDataNameIsManifest */
 }
 
+/* One big-data item as it is checked. */
+struct bigdata_item {
+	const char *key;
+	int is_config, is_manifest;
+	digest_t recorded, implied; /* its recorded digest, the digest its key names */
+	int has_rec, has_impl;
+	digest_alg_t alg;
+	digest_t got; /* what it hashes to */
+	uint64_t size;
+	char rel[600];
+};
+
+/* What the item must hash to: its recorded digest, and the digest its key
+ * names ("sha256:<id>" for the config, "manifest-<digest>"), and with which
+ * algorithm; -1 (said) when the recorded digest does not parse. */
+static int item_expected(struct csimage *im, const cJSON *digests, struct bigdata_item *it)
+{
+	struct csctx *c = im->c;
+	const char *rs = jstr(digests, it->key);
+	if (rs) {
+		if (digest_parse(rs, &it->recorded, NULL) < 0) {
+			cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+			img_finding(im, "descriptor.bad_digest", subj, "image %.80s: big-data-digests[%.80s] is '%.100s'", im->id,
+				    it->key, rs);
+			return -1;
+		}
+		it->has_rec = 1;
+	}
+	if (digest_parse(it->key, &it->implied, NULL) == 0) it->has_impl = 1;
+	else if (!strncmp(it->key, "manifest-", 9) && digest_parse(it->key + 9, &it->implied, NULL) == 0) it->has_impl = 1;
+	/* hashed with the algorithm the key names (the image ID is sha256),
+	 * else the recorded digest's */
+	it->alg = it->has_impl ? it->implied.alg : it->has_rec ? it->recorded.alg : DIGEST_SHA256;
+	if (it->has_rec && it->recorded.alg != it->alg) it->has_rec = 0; /* cannot compare across algorithms */
+	return 0;
+}
+
+/* Read (config, manifests) or only hash (the rest) the item; *subj is its
+ * path for findings.  -1 (said) when it cannot be read. */
+static int item_read(struct csimage *im, struct bigdata_item *it, char **data, size_t *len, char **subj)
+{
+	struct csctx *c = im->c;
+	ea_error_t err = {0};
+	int rc;
+	if (it->is_config || it->is_manifest)
+		rc = cs_read_big_data(c, im->id, it->key, it->alg, it->is_config ? OCI_MAX_CONFIG_BYTES : OCI_MAX_MANIFEST_BYTES,
+				      data, len, &it->got, it->rel, sizeof it->rel, &err);
+	else
+		rc = cs_hash_big_data(c, im->id, it->key, it->alg, &it->got, &it->size, it->rel, sizeof it->rel, &err);
+	*subj = xasprintf("%s/%s", c->rootpath, it->rel);
+	if (rc < 0) {
+		if (err.code == EA_E_BADNAME) {
+			cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+			img_finding(im, "store.bad_path", js, "image %.80s: %s", im->id, err.msg);
+		} else {
+			img_finding(im, finding_id_for_open_error(err.code, "blob.missing"), *subj,
+				    "big-data item '%.80s' of image %.80s: %s", it->key, im->id, err.msg);
+		}
+		return -1;
+	}
+	if (it->is_config || it->is_manifest) it->size = *len;
+	return 0;
+}
+
+/* The item against the digests it must hash to and its recorded size: -1
+ * (said) when it has none to check or does not match. */
+static int item_verify(struct csimage *im, const cJSON *sizes, const struct bigdata_item *it, const char *subj)
+{
+	struct csctx *c = im->c;
+	if (!it->has_rec && !it->has_impl) {
+		cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+		img_finding(im, "json.malformed", js, "image %.80s: big-data item '%.80s' has no recorded digest", im->id, it->key);
+		return -1;
+	}
+	if (it->is_config && !digest_equal(&it->got, &it->implied)) {
+		img_finding(im, "image.config_mismatch", im->idstr, "the config (%s) hashes to %s", it->rel, it->got.str);
+		return -1;
+	}
+	int rec_bad = it->has_rec && !digest_equal(&it->got, &it->recorded);
+	if (rec_bad || (it->has_impl && !digest_equal(&it->got, &it->implied))) {
+		img_finding(im, "blob.digest_mismatch", subj, "big-data item '%.80s' hashes to %s, recorded as %s", it->key,
+			    it->got.str, rec_bad ? it->recorded.str : it->implied.str);
+		return -1;
+	}
+	const cJSON *sz = cJSON_GetObjectItemCaseSensitive(sizes, it->key);
+	/* (uint64_t) of 1e30 is undefined behaviour: out of range is a mismatch */
+	if (cJSON_IsNumber(sz) && (sz->valuedouble < 0 || sz->valuedouble >= 18446744073709551616.0 ||
+				   (uint64_t)sz->valuedouble != it->size)) {
+		img_finding(im, "blob.size_mismatch", subj, "big-data item '%.80s' is %llu bytes, recorded as %.0f", it->key,
+			    (unsigned long long)it->size, sz->valuedouble);
+		return -1;
+	}
+	return 0;
+}
+
+/* Hand on a verified manifest: its digest (once), its parsed document when
+ * it is an image manifest, its bytes when it is the image's own. */
+static void keep_manifest(struct csimage *im, const cJSON *rec, struct bigdata_out *o, const struct bigdata_item *it,
+			  char **data, size_t len, const char *subj)
+{
+	if (o->nmanifests >= CS_MAX_MANIFESTS) {
+		img_finding(im, "json.too_large", im->idstr, "more than %d manifests", CS_MAX_MANIFESTS);
+		return;
+	}
+	for (int i = 0; i < o->nmanifests; i++)
+		if (digest_equal(&o->manifests[i], &it->got)) return;
+	o->manifests[o->nmanifests++] = it->got;
+	cJSON *doc = jsondoc_parse(*data, len); /* one meaning, as the engine reads it */
+	if (!cJSON_IsObject(doc)) {
+		img_finding(im, "json.malformed", subj, "manifest '%.80s' is not a JSON object", it->key);
+		cJSON_Delete(doc);
+	} else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config"))) {
+		o->manifest_docs[o->ndocs] = doc;
+		o->manifest_doc_digest[o->ndocs++] = it->got;
+	} else {
+		cJSON_Delete(doc); /* an index: names the image's manifest, no config of its own */
+	}
+	const char *idg = jstr(rec, "digest");
+	if (!o->manifest && idg && !strcmp(idg, it->got.str)) {
+		o->manifest = steal_pointer(data);
+		o->manifest_len = len;
+	}
+}
+
+/* Check one big-data item and hand on what verifies. */
+static void check_big_data_item(struct csimage *im, const cJSON *rec, const char *key, const char *config_key,
+				struct bigdata_out *o)
+{
+	struct bigdata_item it = {.key = key, .is_config = !strcmp(key, config_key), .is_manifest = key_is_manifest(key)};
+	if (item_expected(im, cJSON_GetObjectItemCaseSensitive(rec, "big-data-digests"), &it) < 0) return;
+	cleanup_free char *data = NULL;
+	size_t len = 0;
+	cleanup_free char *subj = NULL;
+	if (item_read(im, &it, &data, &len, &subj) < 0) return;
+	if (item_verify(im, cJSON_GetObjectItemCaseSensitive(rec, "big-data-sizes"), &it, subj) < 0) return;
+	if (it.is_config && !o->config) {
+		o->config = steal_pointer(&data);
+		o->config_len = len;
+		o->config_key = key;
+	} else if (it.is_manifest) {
+		keep_manifest(im, rec, o, &it, &data, len, subj);
+	}
+}
+
 /* Verify every big-data item of the image against its recorded digest and
  * size and the digest its key names. */
 static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_out *o)
 {
-	struct csctx *c = im->c;
 	const cJSON *names = cJSON_GetObjectItemCaseSensitive(rec, "big-data-names");
-	const cJSON *digests = cJSON_GetObjectItemCaseSensitive(rec, "big-data-digests");
-	const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(rec, "big-data-sizes");
 	char config_key[80];
 	snprintf(config_key, sizeof config_key, "sha256:%s", im->id);
 	const cJSON *k;
@@ -460,104 +636,7 @@ static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_
 			img_finding(im, "json.too_large", im->idstr, "more than %d big-data items", CS_MAX_BIGDATA);
 			break;
 		}
-		const char *key = k->valuestring;
-		int is_config = !strcmp(key, config_key), is_manifest = key_is_manifest(key);
-		/* what the item must hash to: its recorded digest, and the digest
-		 * its key names ("sha256:<id>" for the config, "manifest-<digest>") */
-		digest_t recorded, implied;
-		int has_rec = 0, has_impl = 0;
-		const char *rs = jstr(digests, key);
-		char rel[600];
-		if (rs) {
-			if (digest_parse(rs, &recorded, NULL) < 0) {
-				cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-				img_finding(im, "descriptor.bad_digest", subj, "image %.80s: big-data-digests[%.80s] is '%.100s'", im->id,
-					    key, rs);
-				continue;
-			}
-			has_rec = 1;
-		}
-		if (digest_parse(key, &implied, NULL) == 0) has_impl = 1;
-		else if (!strncmp(key, "manifest-", 9) && digest_parse(key + 9, &implied, NULL) == 0) has_impl = 1;
-		/* hashed with the algorithm the key names (the image ID is sha256),
-		 * else the recorded digest's */
-		digest_alg_t alg = has_impl ? implied.alg : has_rec ? recorded.alg : DIGEST_SHA256;
-		if (has_rec && recorded.alg != alg) has_rec = 0; /* cannot compare across algorithms */
-		ea_error_t err = {0};
-		digest_t got;
-		uint64_t size = 0;
-		cleanup_free char *data = NULL;
-		size_t len = 0;
-		int rc;
-		if (is_config || is_manifest)
-			rc = cs_read_big_data(c, im->id, key, alg, is_config ? OCI_MAX_CONFIG_BYTES : OCI_MAX_MANIFEST_BYTES, &data,
-					      &len, &got, rel, sizeof rel, &err);
-		else
-			rc = cs_hash_big_data(c, im->id, key, alg, &got, &size, rel, sizeof rel, &err);
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		if (rc < 0) {
-			if (err.code == EA_E_BADNAME) {
-				cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-				img_finding(im, "store.bad_path", js, "image %.80s: %s", im->id, err.msg);
-			} else {
-				img_finding(im, finding_id_for_open_error(err.code, "blob.missing"), subj,
-					    "big-data item '%.80s' of image %.80s: %s", key, im->id, err.msg);
-			}
-			continue;
-		}
-		if (is_config || is_manifest) size = len;
-		if (!has_rec && !has_impl) {
-			cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-			img_finding(im, "json.malformed", js, "image %.80s: big-data item '%.80s' has no recorded digest", im->id, key);
-			continue;
-		}
-		if (is_config && !digest_equal(&got, &implied)) {
-			img_finding(im, "image.config_mismatch", im->idstr, "the config (%s) hashes to %s", rel, got.str);
-			continue;
-		}
-		if ((has_rec && !digest_equal(&got, &recorded)) || (has_impl && !digest_equal(&got, &implied))) {
-			img_finding(im, "blob.digest_mismatch", subj, "big-data item '%.80s' hashes to %s, recorded as %s", key,
-				    got.str, has_rec && !digest_equal(&got, &recorded) ? recorded.str : implied.str);
-			continue;
-		}
-		const cJSON *sz = cJSON_GetObjectItemCaseSensitive(sizes, key);
-		/* (uint64_t) of 1e30 is undefined behaviour: out of range is a mismatch */
-		if (cJSON_IsNumber(sz) && (sz->valuedouble < 0 || sz->valuedouble >= 18446744073709551616.0 ||
-					   (uint64_t)sz->valuedouble != size)) {
-			img_finding(im, "blob.size_mismatch", subj, "big-data item '%.80s' is %llu bytes, recorded as %.0f", key,
-				    (unsigned long long)size, sz->valuedouble);
-			continue;
-		}
-		/* verified */
-		if (is_config && !o->config) {
-			o->config = steal_pointer(&data);
-			o->config_len = len;
-			o->config_key = key;
-		} else if (is_manifest) {
-			if (o->nmanifests >= CS_MAX_MANIFESTS) {
-				img_finding(im, "json.too_large", im->idstr, "more than %d manifests", CS_MAX_MANIFESTS);
-				continue;
-			}
-			int dup = 0;
-			for (int i = 0; i < o->nmanifests; i++) dup |= digest_equal(&o->manifests[i], &got);
-			if (dup) continue;
-			o->manifests[o->nmanifests++] = got;
-			cJSON *doc = jsondoc_parse(data, len); /* one meaning, as the engine reads it */
-			if (!cJSON_IsObject(doc)) {
-				img_finding(im, "json.malformed", subj, "manifest '%.80s' is not a JSON object", key);
-				cJSON_Delete(doc);
-			} else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config"))) {
-				o->manifest_docs[o->ndocs] = doc;
-				o->manifest_doc_digest[o->ndocs++] = got;
-			} else {
-				cJSON_Delete(doc); /* an index: names the image's manifest, no config of its own */
-			}
-			const char *idg = jstr(rec, "digest");
-			if (!o->manifest && idg && !strcmp(idg, got.str)) {
-				o->manifest = steal_pointer(&data);
-				o->manifest_len = len;
-			}
-		}
+		check_big_data_item(im, rec, k->valuestring, config_key, o);
 	}
 }
 
@@ -642,9 +721,9 @@ static int parse_diff_ids(struct csimage *im, const char *cfg, size_t len, diges
 	return n;
 }
 
-static void audit_image(struct csctx *c, const cJSON *rec, int index)
+/* The image's report entry: its store, kind and names. */
+static cJSON *image_entry(struct csctx *c, const cJSON *rec)
 {
-	struct csimage im = {.c = c};
 	cJSON *img = cJSON_CreateObject();
 	cJSON_AddStringToObject(img, "store", c->label);
 	cJSON_AddStringToObject(img, "kind", "image");
@@ -652,75 +731,90 @@ static void audit_image(struct csctx *c, const cJSON *rec, int index)
 	const cJSON *e;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "names"))
 		if (cJSON_IsString(e)) cJSON_AddItemToArray(names, cJSON_CreateString(e->valuestring));
-	struct bigdata_out *bd = xcalloc(1, sizeof *bd); /* ~14 KB: off the (thread) stack */
-	digest_t *diffs = NULL;
-	struct cslayer **chain = NULL;
-	int nd = -1;
+	return img;
+}
+
+/* The record's id, usable as one path component: 0 (im->id, im->idstr and
+ * the entry's image_id set), else -1 (said). */
+static int take_image_id(struct csimage *im, const cJSON *rec, int index, cJSON *img)
+{
+	struct csctx *c = im->c;
 	const char *id = jstr(rec, "id");
 	if (!id || !safe_component(id)) {
 		cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-		img_finding(&im, id ? "store.bad_path" : "json.malformed", subj, "image record %d has %s id", index,
+		img_finding(im, id ? "store.bad_path" : "json.malformed", subj, "image record %d has %s id", index,
 			    id ? "an unsafe" : "no");
-		goto done;
+		return -1;
 	}
-	im.id = id;
-	snprintf(im.idstr, sizeof im.idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s", id);
-	if (ea_is_hex64(id, strlen(id))) cJSON_AddStringToObject(img, "image_id", im.idstr);
-	check_big_data(&im, rec, bd);
-	if (!bd->config) {
-		/* no config item named after the image ID that verified: either a
-		 * finding was made about it above, or it is not there at all */
-		char config_key[80];
-		snprintf(config_key, sizeof config_key, "sha256:%s", id);
-		int listed = 0;
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "big-data-names"))
-			listed |= cJSON_IsString(e) && !strcmp(e->valuestring, config_key);
-		if (!listed && chain_has_toc(c, jstr(rec, "layer"))) {
-			/* containers/image names an image with a layer pulled by its
-			 * TOC (a zstd:chunked partial pull) after the TOCs, not after
-			 * its config: not a tampered ID, but not checked here either */
-			cleanup_free char *part = xasprintf("image %s of %s (a partial pull: layers identified by TOC)", im.idstr, c->label);
-			report_unchecked(c->r, part, "images pulled by TOC (zstd:chunked) are not verified by this version");
-			im.incomplete = 1;
-		} else if (!listed) {
-			img_finding(&im, "image.config_mismatch", im.idstr, "no config item named after the image ID");
-		}
-	} else {
-		nd = parse_diff_ids(&im, bd->config, bd->config_len, &diffs);
+	im->id = id;
+	snprintf(im->idstr, sizeof im->idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s", id);
+	if (ea_is_hex64(id, strlen(id))) cJSON_AddStringToObject(img, "image_id", im->idstr);
+	return 0;
+}
+
+/* No config item named after the image ID verified: either a finding was
+ * made about it already, or it is not there at all. */
+static void config_missing(struct csimage *im, const cJSON *rec)
+{
+	struct csctx *c = im->c;
+	char config_key[80];
+	snprintf(config_key, sizeof config_key, "sha256:%s", im->id);
+	int listed = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "big-data-names"))
+		listed |= cJSON_IsString(e) && !strcmp(e->valuestring, config_key);
+	if (!listed && chain_has_toc(c, jstr(rec, "layer"))) {
+		/* containers/image names an image with a layer pulled by its
+		 * TOC (a zstd:chunked partial pull) after the TOCs, not after
+		 * its config: not a tampered ID, but not checked here either */
+		cleanup_free char *part = xasprintf("image %s of %s (a partial pull: layers identified by TOC)", im->idstr, c->label);
+		report_unchecked(c->r, part, "images pulled by TOC (zstd:chunked) are not verified by this version");
+		im->incomplete = 1;
+	} else if (!listed) {
+		img_finding(im, "image.config_mismatch", im->idstr, "no config item named after the image ID");
 	}
-	const char *dg = jstr(rec, "digest");
-	if (dg && bd->manifest) cJSON_AddStringToObject(img, "manifest_digest", dg);
-	check_manifests(&im, rec, bd, nd, bd->config ? bd->config_key : NULL);
-	/* the layer chain, top to bottom by parent (walked even without a usable
-	 * config: a missing layer is a finding of its own), then bottom-up
-	 * against diff_ids */
-	if (c->layers_bad) { /* layers.json was reported unreadable: nothing to walk */
-		im.incomplete = 1;
-		goto done;
-	}
-	const char *top = jstr(rec, "layer");
-	int cap = nd >= 0 ? nd + 1 : 4096; /* past it: longer than the config says, or a parent loop */
-	chain = xcalloc((size_t)cap + 1, sizeof *chain);
-	int m = 0, broken = 0;
+}
+
+/* The layer chain from top down by parent into chain[] (at most cap): its
+ * length; *broken is 1 when a layer is missing (said), 2 past cap. */
+static int walk_chain(struct csimage *im, const char *top, struct cslayer **chain, int cap, int *broken)
+{
+	int m = 0;
 	for (const char *lid = (top && *top) ? top : NULL; lid;) {
-		struct cslayer *l = find_layer(c, lid);
+		struct cslayer *l = find_layer(im->c, lid);
 		if (!l) {
-			img_finding(&im, "layer.missing", lid, "layer %.80s of image %.80s is not in layers.json", lid, id);
-			broken = 1;
+			img_finding(im, "layer.missing", lid, "layer %.80s of image %.80s is not in layers.json", lid, im->id);
+			*broken = 1;
 			break;
 		}
 		if (m >= cap) {
-			broken = 2;
+			*broken = 2;
 			break;
 		}
 		chain[m++] = l;
 		lid = l->parent;
 	}
-	if (nd < 0) goto done;
-	if (broken != 1 && m != nd) {
-		img_finding(&im, "image.diffid_count", im.idstr, "the config has %d diff_ids, the layer chain from %.80s %s %d layers",
-			    nd, top ? top : "(none)", broken == 2 ? "more than" : "has", m);
-	}
+	return m;
+}
+
+/* Verify layer l against its diffID and record it in its entry lj. */
+static void chain_layer(struct csimage *im, struct cslayer *l, const digest_t *diff, cJSON *lj)
+{
+	cJSON_AddStringToObject(lj, "layer_id", l->id);
+	if (l->compressed) cJSON_AddStringToObject(lj, "compressed_digest", l->compressed);
+	verify_layer(im->c, l, diff);
+	if (l->path[0]) cJSON_AddStringToObject(lj, "path", l->path);
+	cJSON_AddStringToObject(lj, "on_disk_check", l->state);
+	cJSON_AddNumberToObject(lj, "files", (double)l->files);
+	if (l->verdict == 1) im->failed = 1;
+	if (l->verdict == 2 || !l->done) im->incomplete = 1;
+}
+
+/* The diff_ids bottom-up, each with its chain ID and the layer of chain[]
+ * (m layers, top-down) it lines up with, verified. */
+static void check_layers(struct csimage *im, cJSON *img, struct cslayer **chain, int m, int broken, const digest_t *diffs,
+			 int nd)
+{
 	cJSON *layers = cJSON_AddArrayToObject(img, "layers");
 	cJSON *chains = cJSON_AddArrayToObject(img, "chain_ids");
 	digest_t chain_id, prev;
@@ -743,37 +837,85 @@ static void audit_image(struct csctx *c, const cJSON *rec, int index)
 			l = NULL;
 		}
 		if (l) {
-			cJSON_AddStringToObject(lj, "layer_id", l->id);
-			if (l->compressed) cJSON_AddStringToObject(lj, "compressed_digest", l->compressed);
-			verify_layer(c, l, &diffs[i]);
-			if (l->path[0]) cJSON_AddStringToObject(lj, "path", l->path);
-			cJSON_AddStringToObject(lj, "on_disk_check", l->state);
-			cJSON_AddNumberToObject(lj, "files", (double)l->files);
-			if (l->verdict == 1) im.failed = 1;
-			if (l->verdict == 2 || !l->done) im.incomplete = 1;
+			chain_layer(im, l, &diffs[i], lj);
 		} else {
 			cJSON_AddStringToObject(lj, "on_disk_check", broken == 1 ? "missing" : "not_checked");
-			im.failed = 1; /* a finding about the chain was made above */
+			im->failed = 1; /* a finding about the chain was made above */
 		}
 		cJSON_AddItemToArray(layers, lj);
 	}
-done:
-	free(chain);
-	free(diffs);
+}
+
+/* The layer chain, top to bottom by parent (walked even without a usable
+ * config, nd < 0: a missing layer is a finding of its own), then bottom-up
+ * against the nd diff_ids. */
+static void check_chain(struct csimage *im, const cJSON *rec, cJSON *img, const digest_t *diffs, int nd)
+{
+	if (im->c->layers_bad) { /* layers.json was reported unreadable: nothing to walk */
+		im->incomplete = 1;
+		return;
+	}
+	const char *top = jstr(rec, "layer");
+	int cap = nd >= 0 ? nd + 1 : 4096; /* past it: longer than the config says, or a parent loop */
+	cleanup_free struct cslayer **chain = xcalloc((size_t)cap + 1, sizeof *chain);
+	int broken = 0;
+	int m = walk_chain(im, top, chain, cap, &broken);
+	if (nd < 0) return;
+	if (broken != 1 && m != nd) {
+		img_finding(im, "image.diffid_count", im->idstr, "the config has %d diff_ids, the layer chain from %.80s %s %d layers",
+			    nd, top ? top : "(none)", broken == 2 ? "more than" : "has", m);
+	}
+	check_layers(im, img, chain, m, broken, diffs, nd);
+}
+
+/* Free what the big-data check handed on, and bd itself. */
+static void free_bigdata(struct bigdata_out *bd)
+{
 	free(bd->config);
 	free(bd->manifest);
 	for (int i = 0; i < bd->ndocs; i++) cJSON_Delete(bd->manifest_docs[i]);
 	free(bd);
+}
+
+/* An image with a usable id: its big data, its manifests, its layers. */
+static void audit_image_data(struct csimage *im, const cJSON *rec, cJSON *img)
+{
+	struct bigdata_out *bd = xcalloc(1, sizeof *bd); /* ~14 KB: off the (thread) stack */
+	cleanup_free digest_t *diffs = NULL;
+	int nd = -1;
+	check_big_data(im, rec, bd);
+	if (!bd->config) config_missing(im, rec);
+	else nd = parse_diff_ids(im, bd->config, bd->config_len, &diffs);
+	const char *dg = jstr(rec, "digest");
+	if (dg && bd->manifest) cJSON_AddStringToObject(img, "manifest_digest", dg);
+	check_manifests(im, rec, bd, nd, bd->config ? bd->config_key : NULL);
+	check_chain(im, rec, img, diffs, nd);
+	free_bigdata(bd);
+}
+
+/* The image's verdict, after what the signature policy says, and its entry
+ * into the report. */
+static void finish_image(struct csimage *im, cJSON *img)
+{
+	struct csctx *c = im->c;
 	/* containers/storage keeps signatures only as containers/image's own
 	 * big-data items, which edgeaudit does not read. */
 	digest_t image_id;
-	if (c->pol && digest_parse(im.idstr, &image_id, NULL) == 0 && store_sig_unavailable(c->r, c->pol, c->label, img, &image_id))
-		im.failed = 1;
-	cJSON_AddStringToObject(img, "verdict", im.failed ? "fail" : im.incomplete ? "incomplete" : "pass");
+	if (c->pol && digest_parse(im->idstr, &image_id, NULL) == 0 && store_sig_unavailable(c->r, c->pol, c->label, img, &image_id))
+		im->failed = 1;
+	cJSON_AddStringToObject(img, "verdict", im->failed ? "fail" : im->incomplete ? "incomplete" : "pass");
 	report_lock(c->r);
 	cJSON_AddItemToArray(report_images(c->r), img);
 	report_unlock(c->r);
 	c->nimages++;
+}
+
+static void audit_image(struct csctx *c, const cJSON *rec, int index)
+{
+	struct csimage im = {.c = c};
+	cJSON *img = image_entry(c, rec);
+	if (take_image_id(&im, rec, index, img) == 0) audit_image_data(&im, rec, img);
+	finish_image(&im, img);
 }
 
 /* Containers name the image they run and their own (read-write) layer:

@@ -67,70 +67,75 @@ static int read_small(struct dctx *c, const char *rel, char *out, size_t n, ea_e
 	return 0;
 }
 
-/* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
-static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const digest_t *diff, const digest_t *parent)
+/* The layer of chainID `chain` as already met, else NULL. */
+static struct dlayer *known_layer(struct dctx *c, const digest_t *chain)
 {
 	for (struct dlayer *l = c->layers; l; l = l->next)
 		if (digest_equal(&l->chain, chain)) return l;
-	struct dlayer *l = xcalloc(1, sizeof *l);
-	l->chain = *chain;
-	l->next = c->layers;
-	c->layers = l;
-	c->nlayers++;
-	snprintf(l->state, sizeof l->state, "unchecked");
-	if (ea_stop_requested()) {
-		l->verdict = 2;
-		return l;
-	}
-	char base[300], rel[400], val[256];
-	ea_error_t err = {0};
-	snprintf(base, sizeof base, "%s/layerdb/sha256/%s", c->imgdir, digest_hex(chain));
-	struct stat st;
-	if (fsx_lstat_at(c->root, base, &st, &err) < 0 || !S_ISDIR(st.st_mode)) {
-		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, base);
-		report_finding(c->r, !err.code ? "layer.missing" : finding_id_for_open_error(err.code, "layer.missing"), chain->str,
-			       "%s: no layerdb entry for chainID %s (%s)", c->label, chain->str, subj);
-		l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "missing");
-		return l;
-	}
-	/* layerdb consistency: diff, parent, cache-id */
+	return NULL;
+}
+
+/* layerdb consistency: the entry's diff and parent against the config's. */
+static void check_layerdb(struct dctx *c, struct dlayer *l, const char *base, const digest_t *diff, const digest_t *parent,
+			  ea_error_t *err)
+{
+	const digest_t *chain = &l->chain;
+	char rel[400], val[256];
 	snprintf(rel, sizeof rel, "%s/diff", base);
-	if (read_small(c, rel, val, sizeof val, &err) < 0 || strcmp(val, diff->str) != 0) {
+	if (read_small(c, rel, val, sizeof val, err) < 0 || strcmp(val, diff->str) != 0) {
 		report_finding(c->r, "layer.metadata_mismatch", chain->str, "%s: layerdb %s/diff says '%.80s', the config says %s",
-			       c->label, digest_hex(chain), err.code ? err.msg : val, diff->str);
+			       c->label, digest_hex(chain), err->code ? err->msg : val, diff->str);
 		l->verdict = 1;
 	}
 	snprintf(rel, sizeof rel, "%s/parent", base);
-	err.code = EA_OK;
-	int hp = read_small(c, rel, val, sizeof val, &err) == 0;
+	err->code = EA_OK;
+	int hp = read_small(c, rel, val, sizeof val, err) == 0;
 	if ((parent && (!hp || strcmp(val, parent->str) != 0)) || (!parent && hp)) {
 		report_finding(c->r, "layer.metadata_mismatch", chain->str, "%s: layerdb %s/parent is '%.80s', expected %s", c->label,
 			       digest_hex(chain), hp ? val : "(none)", parent ? parent->str : "none");
 		l->verdict = 1;
 	}
+}
+
+/* The entry's cache-id into cache: 0, or -1 (said; l failed) when it is
+ * missing or unsafe as a path component. */
+static int layer_cache_id(struct dctx *c, struct dlayer *l, const char *base, char *cache, size_t n, ea_error_t *err)
+{
+	char rel[400];
 	snprintf(rel, sizeof rel, "%s/cache-id", base);
-	err.code = EA_OK;
-	char cache[256];
-	if (read_small(c, rel, cache, sizeof cache, &err) < 0 || !cache[0] || strchr(cache, '/') || !strcmp(cache, "..") ||
+	err->code = EA_OK;
+	if (read_small(c, rel, cache, n, err) < 0 || !cache[0] || strchr(cache, '/') || !strcmp(cache, "..") ||
 	    !strcmp(cache, ".")) {
-		report_finding(c->r, err.code ? finding_id_for_open_error(err.code, "layer.missing") : "layer.metadata_mismatch",
-			       chain->str, "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(chain));
+		report_finding(c->r, err->code ? finding_id_for_open_error(err->code, "layer.missing") : "layer.metadata_mismatch",
+			       l->chain.str, "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(&l->chain));
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "bad_metadata");
-		return l;
+		return -1;
 	}
-	/* the layer folder */
-	int overlay = !strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay");
-	if (overlay) snprintf(rel, sizeof rel, "%s/%s/diff", c->driver, cache);
-	else if (!strcmp(c->driver, "vfs")) snprintf(rel, sizeof rel, "vfs/dir/%s", cache);
+	return 0;
+}
+
+/* The layer's folder under the root (rel, and l->path in full): 0, or -1
+ * for a driver whose folders are not verified (said; l incomplete). */
+static int layer_folder(struct dctx *c, struct dlayer *l, const char *cache, char *rel, size_t n)
+{
+	if (!strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay")) snprintf(rel, n, "%s/%s/diff", c->driver, cache);
+	else if (!strcmp(c->driver, "vfs")) snprintf(rel, n, "vfs/dir/%s", cache);
 	else {
 		cleanup_free char *part = xasprintf("layers of %s (driver %s)", c->label, c->driver);
 		report_unchecked(c->r, part, "this storage driver's layer folders are not verified by this version");
 		l->verdict = 2;
-		return l;
+		return -1;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
+	return 0;
+}
+
+/* Reassemble the layer folder rel from the entry's tar-split record, hash
+ * it against diff and compare it file by file. */
+static void check_layer_tree(struct dctx *c, struct dlayer *l, const char *base, const char *rel, const digest_t *diff)
+{
+	int overlay = !strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay");
 	char tsrel[400];
 	snprintf(tsrel, sizeof tsrel, "%s/tar-split.json.gz", base);
 	struct store_layer_check k = {.r = c->r, .root = c->root, .rootpath = c->rootpath, .label = c->label,
@@ -144,7 +149,7 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	case STORE_LAYER_NO_TARSPLIT:
 	case STORE_LAYER_INTERRUPTED:
 		l->verdict = 2; /* incomplete, whatever the layerdb checks said */
-		return l;
+		return;
 	case STORE_LAYER_REASSEMBLED:
 		if (!l->verdict) snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : "ok");
 		store_layer_settle(&k);
@@ -152,84 +157,131 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 		/* fall through */
 	case STORE_LAYER_MISMATCH:
 		l->done = 1;
-		return l;
+		return;
 	default:
-		return l;
+		return;
 	}
 }
 
-static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
+/* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
+static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const digest_t *diff, const digest_t *parent)
 {
-	char rel[300];
-	snprintf(rel, sizeof rel, "%s/imagedb/content/sha256/%s", c->imgdir, hex);
-	char idstr[80];
-	snprintf(idstr, sizeof idstr, "sha256:%.64s", hex);
-	cJSON *img = cJSON_CreateObject();
-	cJSON_AddStringToObject(img, "store", c->label);
-	cJSON_AddStringToObject(img, "kind", "image");
-	cJSON *names = cJSON_GetObjectItemCaseSensitive(names_by_id, idstr);
-	if (c->only_image && !store_names_have(names, c->only_image)) {
-		cJSON_Delete(img);
-		return;
+	struct dlayer *l = known_layer(c, chain);
+	if (l) return l;
+	l = xcalloc(1, sizeof *l);
+	l->chain = *chain;
+	l->next = c->layers;
+	c->layers = l;
+	c->nlayers++;
+	snprintf(l->state, sizeof l->state, "unchecked");
+	if (ea_stop_requested()) {
+		l->verdict = 2;
+		return l;
 	}
-	c->only_found = 1;
-	cJSON_AddItemToObject(img, "names", names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
-	int failed = 0, incomplete = 0;
+	char base[300];
 	ea_error_t err = {0};
-	cleanup_free char *cfg = NULL;
-	size_t len = 0;
-	digest_t *diffs = NULL;
-	int nd = 0;
-	if (!ea_is_hex64(hex, strlen(hex))) {
+	snprintf(base, sizeof base, "%s/layerdb/sha256/%s", c->imgdir, digest_hex(chain));
+	struct stat st;
+	if (fsx_lstat_at(c->root, base, &st, &err) < 0 || !S_ISDIR(st.st_mode)) {
+		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, base);
+		report_finding(c->r, !err.code ? "layer.missing" : finding_id_for_open_error(err.code, "layer.missing"), chain->str,
+			       "%s: no layerdb entry for chainID %s (%s)", c->label, chain->str, subj);
+		l->verdict = 1;
+		snprintf(l->state, sizeof l->state, "missing");
+		return l;
+	}
+	check_layerdb(c, l, base, diff, parent, &err);
+	char cache[256], rel[400];
+	if (layer_cache_id(c, l, base, cache, sizeof cache, &err) < 0) return l;
+	if (layer_folder(c, l, cache, rel, sizeof rel) < 0) return l;
+	check_layer_tree(c, l, base, rel, diff);
+	return l;
+}
+
+/* One image's audit: its findings decide its verdict. */
+struct dimage {
+	struct dctx *c;
+	const char *hex;
+	char idstr[80]; /* "sha256:<hex>" */
+	digest_t want;  /* the image ID */
+	cJSON *img;     /* its report entry */
+	int failed, incomplete;
+};
+
+/* The image's config, read and hashed against its ID: 0, or -1 (said)
+ * when the entry's name is no image ID or the config is unreadable or does
+ * not match. */
+static int read_config(struct dimage *im, char **cfg, size_t *len)
+{
+	struct dctx *c = im->c;
+	char rel[300];
+	snprintf(rel, sizeof rel, "%s/imagedb/content/sha256/%s", c->imgdir, im->hex);
+	if (!ea_is_hex64(im->hex, strlen(im->hex))) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
 		report_finding(c->r, "store.bad_path", subj, "%s: an imagedb entry whose name is not a sha256 image ID", c->label);
-		failed = 1;
-		goto done;
+		im->failed = 1;
+		return -1;
 	}
-	cJSON_AddStringToObject(img, "image_id", idstr);
-	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, &cfg, &len, &err) < 0) {
+	cJSON_AddStringToObject(im->img, "image_id", im->idstr);
+	ea_error_t err = {0};
+	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, cfg, len, &err) < 0) {
 		/* over DOCKER_MAX_CONFIG: json.too_large; gone since the listing: layer.missing (as ever) */
-		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), idstr, "%s: config: %s",
+		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), im->idstr, "%s: config: %s",
 			       c->label, err.msg);
-		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) incomplete = 1;
-		else failed = 1;
-		goto done;
+		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) im->incomplete = 1;
+		else im->failed = 1;
+		return -1;
 	}
-	digest_t want, got;
-	digest_parse(idstr, &want, NULL);
-	digest_buffer(DIGEST_SHA256, cfg, len, &got);
-	if (!digest_equal(&want, &got)) {
-		report_finding(c->r, "image.config_mismatch", idstr, "%s: imagedb content hashes to %s", c->label, got.str);
-		failed = 1;
-		goto done; /* its diff_ids cannot be trusted */
+	digest_t got;
+	digest_parse(im->idstr, &im->want, NULL);
+	digest_buffer(DIGEST_SHA256, *cfg, *len, &got);
+	if (!digest_equal(&im->want, &got)) {
+		report_finding(c->r, "image.config_mismatch", im->idstr, "%s: imagedb content hashes to %s", c->label, got.str);
+		im->failed = 1;
+		return -1; /* its diff_ids cannot be trusted */
 	}
+	return 0;
+}
+
+/* rootfs.diff_ids of the verified config, up to the first that is no sha256
+ * digest (said): their number, or -1 (said) without diff_ids. */
+static int parse_diff_ids(struct dimage *im, const char *cfg, size_t len, digest_t **out)
+{
+	struct dctx *c = im->c;
 	cJSON *conf = jsondoc_parse(cfg, len); /* one meaning, as dockerd reads it */
 	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
-		report_finding(c->r, "json.malformed", idstr, "%s: config has no rootfs.diff_ids", c->label);
+		report_finding(c->r, "json.malformed", im->idstr, "%s: config has no rootfs.diff_ids", c->label);
 		cJSON_Delete(conf);
-		failed = 1;
-		goto done;
+		im->failed = 1;
+		return -1;
 	}
-	diffs = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diffs);
+	digest_t *diffs = *out = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diffs);
+	int nd = 0;
 	cJSON *e;
 	cJSON_ArrayForEach(e, ids) {
 		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &diffs[nd], NULL) < 0 || diffs[nd].alg != DIGEST_SHA256) {
-			report_finding(c->r, "json.malformed", idstr, "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
-			failed = 1;
+			report_finding(c->r, "json.malformed", im->idstr, "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
+			im->failed = 1;
 			break;
 		}
 		nd++;
 	}
 	cJSON_Delete(conf);
-	cJSON *layers = cJSON_AddArrayToObject(img, "layers");
-	cJSON *chains = cJSON_AddArrayToObject(img, "chain_ids");
+	return nd;
+}
+
+/* The diff_ids chained to chainIDs, each layer verified and in the report. */
+static void check_layers(struct dimage *im, const digest_t *diffs, int nd)
+{
+	cJSON *layers = cJSON_AddArrayToObject(im->img, "layers");
+	cJSON *chains = cJSON_AddArrayToObject(im->img, "chain_ids");
 	digest_t chain, prev;
 	for (int i = 0; i < nd; i++) {
 		if (i == 0) chain = diffs[0];
 		else digest_chain(&prev, &diffs[i], &chain);
 		cJSON_AddItemToArray(chains, cJSON_CreateString(chain.str));
-		struct dlayer *l = verify_layer(c, &chain, &diffs[i], i ? &prev : NULL);
+		struct dlayer *l = verify_layer(im->c, &chain, &diffs[i], i ? &prev : NULL);
 		cJSON *lj = cJSON_CreateObject();
 		cJSON_AddStringToObject(lj, "diff_id", diffs[i].str);
 		cJSON_AddStringToObject(lj, "chain_id", chain.str);
@@ -237,16 +289,40 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 		cJSON_AddStringToObject(lj, "on_disk_check", l->state);
 		cJSON_AddNumberToObject(lj, "files", (double)l->files);
 		cJSON_AddItemToArray(layers, lj);
-		if (l->verdict == 1) failed = 1;
-		if (l->verdict == 2 || !l->done) incomplete = 1;
+		if (l->verdict == 1) im->failed = 1;
+		if (l->verdict == 2 || !l->done) im->incomplete = 1;
 		prev = chain;
 	}
-	if (store_sig_unavailable(c->r, c->pol, c->label, img, &want)) failed = 1;
-done:
-	free(diffs);
-	cJSON_AddStringToObject(img, "verdict", failed ? "fail" : incomplete ? "incomplete" : "pass");
+}
+
+/* The image's config, its layers, then what the signature policy says. */
+static void audit_image_data(struct dimage *im)
+{
+	cleanup_free char *cfg = NULL;
+	size_t len = 0;
+	if (read_config(im, &cfg, &len) < 0) return;
+	cleanup_free digest_t *diffs = NULL;
+	int nd = parse_diff_ids(im, cfg, len, &diffs);
+	if (nd < 0) return;
+	check_layers(im, diffs, nd);
+	if (store_sig_unavailable(im->c->r, im->c->pol, im->c->label, im->img, &im->want)) im->failed = 1;
+}
+
+static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
+{
+	struct dimage im = {.c = c, .hex = hex};
+	snprintf(im.idstr, sizeof im.idstr, "sha256:%.64s", hex);
+	cJSON *names = cJSON_GetObjectItemCaseSensitive(names_by_id, im.idstr);
+	if (c->only_image && !store_names_have(names, c->only_image)) return;
+	c->only_found = 1;
+	im.img = cJSON_CreateObject();
+	cJSON_AddStringToObject(im.img, "store", c->label);
+	cJSON_AddStringToObject(im.img, "kind", "image");
+	cJSON_AddItemToObject(im.img, "names", names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
+	audit_image_data(&im);
+	cJSON_AddStringToObject(im.img, "verdict", im.failed ? "fail" : im.incomplete ? "incomplete" : "pass");
 	report_lock(c->r);
-	cJSON_AddItemToArray(report_images(c->r), img);
+	cJSON_AddItemToArray(report_images(c->r), im.img);
 	report_unlock(c->r);
 	c->nimages++;
 }
