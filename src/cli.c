@@ -28,39 +28,105 @@ static int parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
-int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o, ea_error_t *err)
-{
-	enum { O_FORMAT = 256, O_OUT, O_FAIL_ON, O_NO_PROC, O_NO_STORES, O_JOBS, O_PID, O_DEEP,
-	       O_IMAGE, O_KEY, O_TRUSTED_ROOT, O_POLICY, O_STORE, O_CONFIG, O_NO_CONFIG, O_BUDGET,
-	       O_LOG, O_PROGRESS, O_NO_PROGRESS, O_SIGN_KEY };
-	static const struct { struct option opt; unsigned group; } all[] = {
-		{{"store", required_argument, 0, O_STORE}, OPT_STORE},
-		{{"format", required_argument, 0, O_FORMAT}, OPT_OUTPUT},
-		{{"out", required_argument, 0, O_OUT}, OPT_OUTPUT},
-		{{"fail-on", required_argument, 0, O_FAIL_ON}, OPT_OUTPUT},
-		{{"no-proc", no_argument, 0, O_NO_PROC}, OPT_PARTS},
-		{{"no-stores", no_argument, 0, O_NO_STORES}, OPT_PARTS},
-		{{"jobs", required_argument, 0, O_JOBS}, OPT_JOBS},
-		{{"pid", required_argument, 0, O_PID}, OPT_PROC},
-		{{"deep", no_argument, 0, O_DEEP}, OPT_PROC},
-		{{"image", required_argument, 0, O_IMAGE}, OPT_VERIFY},
-		{{"key", required_argument, 0, O_KEY}, OPT_TRUST},
-		{{"trusted-root", required_argument, 0, O_TRUSTED_ROOT}, OPT_TRUST},
-		{{"policy", required_argument, 0, O_POLICY}, OPT_TRUST},
-		{{"config", required_argument, 0, O_CONFIG}, OPT_FIELD},
-		{{"no-config", no_argument, 0, O_NO_CONFIG}, OPT_FIELD},
-		{{"budget-ms", required_argument, 0, O_BUDGET}, OPT_FIELD},
-		{{"log", required_argument, 0, O_LOG}, OPT_FIELD},
-		{{"progress", no_argument, 0, O_PROGRESS}, OPT_FIELD},
-		{{"no-progress", no_argument, 0, O_NO_PROGRESS}, OPT_FIELD},
-		{{"sign-key", required_argument, 0, O_SIGN_KEY}, OPT_FIELD},
-	};
-	struct option longopts[sizeof all / sizeof all[0] + 1];
-	int n = 0;
-	for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (cmd->options & all[i].group) longopts[n++] = all[i].opt;
-	memset(&longopts[n], 0, sizeof longopts[n]);
+/* The long options, each with the command groups that take it. */
+enum { O_FORMAT = 256, O_OUT, O_FAIL_ON, O_NO_PROC, O_NO_STORES, O_JOBS, O_PID, O_DEEP,
+       O_IMAGE, O_KEY, O_TRUSTED_ROOT, O_POLICY, O_STORE, O_CONFIG, O_NO_CONFIG, O_BUDGET,
+       O_LOG, O_PROGRESS, O_NO_PROGRESS, O_SIGN_KEY };
+static const struct { struct option opt; unsigned group; } all_options[] = {
+	{{"store", required_argument, 0, O_STORE}, OPT_STORE},
+	{{"format", required_argument, 0, O_FORMAT}, OPT_OUTPUT},
+	{{"out", required_argument, 0, O_OUT}, OPT_OUTPUT},
+	{{"fail-on", required_argument, 0, O_FAIL_ON}, OPT_OUTPUT},
+	{{"no-proc", no_argument, 0, O_NO_PROC}, OPT_PARTS},
+	{{"no-stores", no_argument, 0, O_NO_STORES}, OPT_PARTS},
+	{{"jobs", required_argument, 0, O_JOBS}, OPT_JOBS},
+	{{"pid", required_argument, 0, O_PID}, OPT_PROC},
+	{{"deep", no_argument, 0, O_DEEP}, OPT_PROC},
+	{{"image", required_argument, 0, O_IMAGE}, OPT_VERIFY},
+	{{"key", required_argument, 0, O_KEY}, OPT_TRUST},
+	{{"trusted-root", required_argument, 0, O_TRUSTED_ROOT}, OPT_TRUST},
+	{{"policy", required_argument, 0, O_POLICY}, OPT_TRUST},
+	{{"config", required_argument, 0, O_CONFIG}, OPT_FIELD},
+	{{"no-config", no_argument, 0, O_NO_CONFIG}, OPT_FIELD},
+	{{"budget-ms", required_argument, 0, O_BUDGET}, OPT_FIELD},
+	{{"log", required_argument, 0, O_LOG}, OPT_FIELD},
+	{{"progress", no_argument, 0, O_PROGRESS}, OPT_FIELD},
+	{{"no-progress", no_argument, 0, O_NO_PROGRESS}, OPT_FIELD},
+	{{"sign-key", required_argument, 0, O_SIGN_KEY}, OPT_FIELD},
+};
 
+/* One option (getopt_long's c, with optarg) into o. */
+static int apply_option(const struct ea_command *cmd, int c, char **argv, struct ea_opts *o, ea_error_t *err)
+{
+	switch (c) {
+	case O_STORE:
+		if (o->nstores >= CLI_MAX_STORES)
+			return ea_fail(err, EA_E_USAGE, "at most %d --store options", CLI_MAX_STORES);
+		if (store_spec_parse(optarg, &o->stores[o->nstores], err) < 0) return -1;
+		o->nstores++;
+		o->set |= SET_STORES;
+		break;
+	case O_FORMAT:
+		if (!strcmp(optarg, "json")) o->format = FORMAT_JSON;
+		else if (!strcmp(optarg, "text")) o->format = FORMAT_TEXT;
+		else return ea_fail(err, EA_E_USAGE, "--format must be json or text, not '%s'", optarg);
+		o->set |= SET_FORMAT;
+		break;
+	case O_OUT: o->out = optarg; o->set |= SET_OUT; break;
+	case O_FAIL_ON: {
+		int s = severity_parse(optarg);
+		if (s < 0)
+			return ea_fail(err, EA_E_USAGE, "--fail-on must be one of critical, high, medium, low, info");
+		o->fail_on = (severity_t)s;
+		o->set |= SET_FAIL_ON;
+		break;
+	}
+	case O_NO_PROC: o->no_proc = 1; o->set |= SET_NO_PROC; break;
+	case O_NO_STORES: o->no_stores = 1; o->set |= SET_NO_STORES; break;
+	case O_JOBS:
+		if (parse_int(optarg, 1, 64, &o->jobs) < 0)
+			return ea_fail(err, EA_E_USAGE, "--jobs must be a number from 1 to 64");
+		o->set |= SET_JOBS;
+		break;
+	case O_PID:
+		if (parse_int(optarg, 1, 1 << 22, &o->pid) < 0)
+			return ea_fail(err, EA_E_USAGE, "--pid must be a process id");
+		break;
+	case O_DEEP: o->deep = 1; break;
+	case O_IMAGE: o->image = optarg; break;
+	case O_KEY: o->key = optarg; o->set |= SET_KEY; break;
+	case O_TRUSTED_ROOT: o->trusted_root = optarg; o->set |= SET_TRUSTED_ROOT; break;
+	case O_POLICY: o->policy = optarg; o->set |= SET_POLICY; break;
+	case O_CONFIG: o->config = optarg; break;
+	case O_NO_CONFIG: o->no_config = 1; break;
+	case O_BUDGET:
+		if (parse_int(optarg, 0, CLI_MAX_BUDGET_MS, &o->budget_ms) < 0)
+			return ea_fail(err, EA_E_USAGE, "--budget-ms must be a number of milliseconds from 0 (none) to %d",
+				       CLI_MAX_BUDGET_MS);
+		o->set |= SET_BUDGET;
+		break;
+	case O_LOG:
+		if (!strcmp(optarg, "kmsg")) o->log = EA_LOG_KMSG;
+		else if (!strcmp(optarg, "syslog")) o->log = EA_LOG_SYSLOG;
+		else if (!strcmp(optarg, "none")) o->log = EA_LOG_NONE;
+		else return ea_fail(err, EA_E_USAGE, "--log must be kmsg, syslog or none, not '%s'", optarg);
+		o->set |= SET_LOG;
+		break;
+	case O_PROGRESS: o->progress = 1; o->set |= SET_PROGRESS; break;
+	case O_NO_PROGRESS: o->progress = 0; o->set |= SET_PROGRESS; break;
+	case O_SIGN_KEY: o->sign_key = optarg; o->set |= SET_SIGN_KEY; break;
+	default:
+		if (optopt && optopt < 256)
+			return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name, optopt);
+		return ea_fail(err, EA_E_USAGE, "%s: unknown option or missing value: '%s' (see edgeaudit %s --help)",
+			       cmd->name, argv[optind - 1], cmd->name);
+	}
+	return 0;
+}
+
+/* Defaults before options: JSON, fail on high, one job per CPU (at most 64). */
+static void opts_defaults(struct ea_opts *o)
+{
 	memset(o, 0, sizeof *o);
 	o->t0_ms = ea_now_ms();
 	o->format = FORMAT_JSON;
@@ -68,75 +134,22 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 	o->progress = -1;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	o->jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
+}
 
+int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o, ea_error_t *err)
+{
+	enum { NOPTS = sizeof all_options / sizeof all_options[0] };
+	struct option longopts[NOPTS + 1];
+	int n = 0;
+	for (unsigned i = 0; i < NOPTS; i++)
+		if (cmd->options & all_options[i].group) longopts[n++] = all_options[i].opt;
+	memset(&longopts[n], 0, sizeof longopts[n]);
+	opts_defaults(o);
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_STORE:
-			if (o->nstores >= CLI_MAX_STORES)
-				return ea_fail(err, EA_E_USAGE, "at most %d --store options", CLI_MAX_STORES);
-			if (store_spec_parse(optarg, &o->stores[o->nstores], err) < 0) return -1;
-			o->nstores++;
-			o->set |= SET_STORES;
-			break;
-		case O_FORMAT:
-			if (!strcmp(optarg, "json")) o->format = FORMAT_JSON;
-			else if (!strcmp(optarg, "text")) o->format = FORMAT_TEXT;
-			else return ea_fail(err, EA_E_USAGE, "--format must be json or text, not '%s'", optarg);
-			o->set |= SET_FORMAT;
-			break;
-		case O_OUT: o->out = optarg; o->set |= SET_OUT; break;
-		case O_FAIL_ON: {
-			int s = severity_parse(optarg);
-			if (s < 0)
-				return ea_fail(err, EA_E_USAGE, "--fail-on must be one of critical, high, medium, low, info");
-			o->fail_on = (severity_t)s;
-			o->set |= SET_FAIL_ON;
-			break;
-		}
-		case O_NO_PROC: o->no_proc = 1; o->set |= SET_NO_PROC; break;
-		case O_NO_STORES: o->no_stores = 1; o->set |= SET_NO_STORES; break;
-		case O_JOBS:
-			if (parse_int(optarg, 1, 64, &o->jobs) < 0)
-				return ea_fail(err, EA_E_USAGE, "--jobs must be a number from 1 to 64");
-			o->set |= SET_JOBS;
-			break;
-		case O_PID:
-			if (parse_int(optarg, 1, 1 << 22, &o->pid) < 0)
-				return ea_fail(err, EA_E_USAGE, "--pid must be a process id");
-			break;
-		case O_DEEP: o->deep = 1; break;
-		case O_IMAGE: o->image = optarg; break;
-		case O_KEY: o->key = optarg; o->set |= SET_KEY; break;
-		case O_TRUSTED_ROOT: o->trusted_root = optarg; o->set |= SET_TRUSTED_ROOT; break;
-		case O_POLICY: o->policy = optarg; o->set |= SET_POLICY; break;
-		case O_CONFIG: o->config = optarg; break;
-		case O_NO_CONFIG: o->no_config = 1; break;
-		case O_BUDGET:
-			if (parse_int(optarg, 0, CLI_MAX_BUDGET_MS, &o->budget_ms) < 0)
-				return ea_fail(err, EA_E_USAGE, "--budget-ms must be a number of milliseconds from 0 (none) to %d",
-					       CLI_MAX_BUDGET_MS);
-			o->set |= SET_BUDGET;
-			break;
-		case O_LOG:
-			if (!strcmp(optarg, "kmsg")) o->log = EA_LOG_KMSG;
-			else if (!strcmp(optarg, "syslog")) o->log = EA_LOG_SYSLOG;
-			else if (!strcmp(optarg, "none")) o->log = EA_LOG_NONE;
-			else return ea_fail(err, EA_E_USAGE, "--log must be kmsg, syslog or none, not '%s'", optarg);
-			o->set |= SET_LOG;
-			break;
-		case O_PROGRESS: o->progress = 1; o->set |= SET_PROGRESS; break;
-		case O_NO_PROGRESS: o->progress = 0; o->set |= SET_PROGRESS; break;
-		case O_SIGN_KEY: o->sign_key = optarg; o->set |= SET_SIGN_KEY; break;
-		default:
-			if (optopt && optopt < 256)
-				return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name, optopt);
-			return ea_fail(err, EA_E_USAGE, "%s: unknown option or missing value: '%s' (see edgeaudit %s --help)",
-				       cmd->name, argv[optind - 1], cmd->name);
-		}
-	}
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		if (apply_option(cmd, c, argv, o, err) < 0) return -1;
 	if (optind < argc)
 		return ea_fail(err, EA_E_USAGE, "%s: unexpected argument '%s'", cmd->name, argv[optind]);
 	if (o->no_proc && o->no_stores)
