@@ -29,39 +29,63 @@ static int parse_int(const char *s, int min, int max, int *out)
 }
 
 /* The long options, each with the command groups that take it. */
-enum { O_FORMAT = 256, O_OUT, O_FAIL_ON, O_NO_PROC, O_NO_STORES, O_JOBS, O_PID, O_DEEP,
-       O_IMAGE, O_KEY, O_TRUSTED_ROOT, O_POLICY, O_STORE, O_CONFIG, O_NO_CONFIG, O_BUDGET,
-       O_LOG, O_PROGRESS, O_NO_PROGRESS, O_SIGN_KEY };
-static const struct { struct option opt; unsigned group; } all_options[] = {
-	{{"store", required_argument, 0, O_STORE}, OPT_STORE},
-	{{"format", required_argument, 0, O_FORMAT}, OPT_OUTPUT},
-	{{"out", required_argument, 0, O_OUT}, OPT_OUTPUT},
-	{{"fail-on", required_argument, 0, O_FAIL_ON}, OPT_OUTPUT},
-	{{"no-proc", no_argument, 0, O_NO_PROC}, OPT_PARTS},
-	{{"no-stores", no_argument, 0, O_NO_STORES}, OPT_PARTS},
-	{{"jobs", required_argument, 0, O_JOBS}, OPT_JOBS},
-	{{"pid", required_argument, 0, O_PID}, OPT_PROC},
-	{{"deep", no_argument, 0, O_DEEP}, OPT_PROC},
-	{{"image", required_argument, 0, O_IMAGE}, OPT_VERIFY},
-	{{"key", required_argument, 0, O_KEY}, OPT_TRUST},
-	{{"trusted-root", required_argument, 0, O_TRUSTED_ROOT}, OPT_TRUST},
-	{{"policy", required_argument, 0, O_POLICY}, OPT_TRUST},
-	{{"config", required_argument, 0, O_CONFIG}, OPT_FIELD},
-	{{"no-config", no_argument, 0, O_NO_CONFIG}, OPT_FIELD},
-	{{"budget-ms", required_argument, 0, O_BUDGET}, OPT_FIELD},
-	{{"log", required_argument, 0, O_LOG}, OPT_FIELD},
-	{{"progress", no_argument, 0, O_PROGRESS}, OPT_FIELD},
-	{{"no-progress", no_argument, 0, O_NO_PROGRESS}, OPT_FIELD},
-	{{"sign-key", required_argument, 0, O_SIGN_KEY}, OPT_FIELD},
+enum {
+	O_FORMAT = 256,
+	O_OUT,
+	O_FAIL_ON,
+	O_NO_PROC,
+	O_NO_STORES,
+	O_JOBS,
+	O_PID,
+	O_DEEP,
+	O_IMAGE,
+	O_KEY,
+	O_TRUSTED_ROOT,
+	O_POLICY,
+	O_STORE,
+	O_CONFIG,
+	O_NO_CONFIG,
+	O_BUDGET,
+	O_LOG,
+	O_PROGRESS,
+	O_NO_PROGRESS,
+	O_SIGN_KEY
+};
+static const struct {
+	struct option opt;
+	unsigned group;
+} all_options[] = {
+        {{"store", required_argument, 0, O_STORE}, OPT_STORE},
+        {{"format", required_argument, 0, O_FORMAT}, OPT_OUTPUT},
+        {{"out", required_argument, 0, O_OUT}, OPT_OUTPUT},
+        {{"fail-on", required_argument, 0, O_FAIL_ON}, OPT_OUTPUT},
+        {{"no-proc", no_argument, 0, O_NO_PROC}, OPT_PARTS},
+        {{"no-stores", no_argument, 0, O_NO_STORES}, OPT_PARTS},
+        {{"jobs", required_argument, 0, O_JOBS}, OPT_JOBS},
+        {{"pid", required_argument, 0, O_PID}, OPT_PROC},
+        {{"deep", no_argument, 0, O_DEEP}, OPT_PROC},
+        {{"image", required_argument, 0, O_IMAGE}, OPT_VERIFY},
+        {{"key", required_argument, 0, O_KEY}, OPT_TRUST},
+        {{"trusted-root", required_argument, 0, O_TRUSTED_ROOT}, OPT_TRUST},
+        {{"policy", required_argument, 0, O_POLICY}, OPT_TRUST},
+        {{"config", required_argument, 0, O_CONFIG}, OPT_FIELD},
+        {{"no-config", no_argument, 0, O_NO_CONFIG}, OPT_FIELD},
+        {{"budget-ms", required_argument, 0, O_BUDGET}, OPT_FIELD},
+        {{"log", required_argument, 0, O_LOG}, OPT_FIELD},
+        {{"progress", no_argument, 0, O_PROGRESS}, OPT_FIELD},
+        {{"no-progress", no_argument, 0, O_NO_PROGRESS}, OPT_FIELD},
+        {{"sign-key", required_argument, 0, O_SIGN_KEY}, OPT_FIELD},
 };
 
 /* One option (getopt_long's c, with optarg) into o. */
-static int apply_option(const struct ea_command *cmd, int c, char **argv, struct ea_opts *o, ea_error_t *err)
+static int apply_option(const struct ea_command *cmd, int c, char **argv, struct ea_opts *o,
+                        ea_error_t *err)
 {
 	switch (c) {
 	case O_STORE:
 		if (o->nstores >= CLI_MAX_STORES)
-			return ea_fail(err, EA_E_USAGE, "at most %d --store options", CLI_MAX_STORES);
+			return ea_fail(err, EA_E_USAGE, "at most %d --store options",
+			               CLI_MAX_STORES);
 		if (store_spec_parse(optarg, &o->stores[o->nstores], err) < 0) return -1;
 		o->nstores++;
 		o->set |= SET_STORES;
@@ -69,20 +93,33 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 	case O_FORMAT:
 		if (!strcmp(optarg, "json")) o->format = FORMAT_JSON;
 		else if (!strcmp(optarg, "text")) o->format = FORMAT_TEXT;
-		else return ea_fail(err, EA_E_USAGE, "--format must be json or text, not '%s'", optarg);
+		else
+			return ea_fail(err, EA_E_USAGE, "--format must be json or text, not '%s'",
+			               optarg);
 		o->set |= SET_FORMAT;
 		break;
-	case O_OUT: o->out = optarg; o->set |= SET_OUT; break;
+	case O_OUT:
+		o->out = optarg;
+		o->set |= SET_OUT;
+		break;
 	case O_FAIL_ON: {
 		int s = severity_parse(optarg);
 		if (s < 0)
-			return ea_fail(err, EA_E_USAGE, "--fail-on must be one of critical, high, medium, low, info");
+			return ea_fail(
+			        err, EA_E_USAGE,
+			        "--fail-on must be one of critical, high, medium, low, info");
 		o->fail_on = (severity_t)s;
 		o->set |= SET_FAIL_ON;
 		break;
 	}
-	case O_NO_PROC: o->no_proc = 1; o->set |= SET_NO_PROC; break;
-	case O_NO_STORES: o->no_stores = 1; o->set |= SET_NO_STORES; break;
+	case O_NO_PROC:
+		o->no_proc = 1;
+		o->set |= SET_NO_PROC;
+		break;
+	case O_NO_STORES:
+		o->no_stores = 1;
+		o->set |= SET_NO_STORES;
+		break;
 	case O_JOBS:
 		if (parse_int(optarg, 1, 64, &o->jobs) < 0)
 			return ea_fail(err, EA_E_USAGE, "--jobs must be a number from 1 to 64");
@@ -94,32 +131,57 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		break;
 	case O_DEEP: o->deep = 1; break;
 	case O_IMAGE: o->image = optarg; break;
-	case O_KEY: o->key = optarg; o->set |= SET_KEY; break;
-	case O_TRUSTED_ROOT: o->trusted_root = optarg; o->set |= SET_TRUSTED_ROOT; break;
-	case O_POLICY: o->policy = optarg; o->set |= SET_POLICY; break;
+	case O_KEY:
+		o->key = optarg;
+		o->set |= SET_KEY;
+		break;
+	case O_TRUSTED_ROOT:
+		o->trusted_root = optarg;
+		o->set |= SET_TRUSTED_ROOT;
+		break;
+	case O_POLICY:
+		o->policy = optarg;
+		o->set |= SET_POLICY;
+		break;
 	case O_CONFIG: o->config = optarg; break;
 	case O_NO_CONFIG: o->no_config = 1; break;
 	case O_BUDGET:
 		if (parse_int(optarg, 0, CLI_MAX_BUDGET_MS, &o->budget_ms) < 0)
-			return ea_fail(err, EA_E_USAGE, "--budget-ms must be a number of milliseconds from 0 (none) to %d",
-				       CLI_MAX_BUDGET_MS);
+			return ea_fail(
+			        err, EA_E_USAGE,
+			        "--budget-ms must be a number of milliseconds from 0 (none) to %d",
+			        CLI_MAX_BUDGET_MS);
 		o->set |= SET_BUDGET;
 		break;
 	case O_LOG:
 		if (!strcmp(optarg, "kmsg")) o->log = EA_LOG_KMSG;
 		else if (!strcmp(optarg, "syslog")) o->log = EA_LOG_SYSLOG;
 		else if (!strcmp(optarg, "none")) o->log = EA_LOG_NONE;
-		else return ea_fail(err, EA_E_USAGE, "--log must be kmsg, syslog or none, not '%s'", optarg);
+		else
+			return ea_fail(err, EA_E_USAGE,
+			               "--log must be kmsg, syslog or none, not '%s'", optarg);
 		o->set |= SET_LOG;
 		break;
-	case O_PROGRESS: o->progress = 1; o->set |= SET_PROGRESS; break;
-	case O_NO_PROGRESS: o->progress = 0; o->set |= SET_PROGRESS; break;
-	case O_SIGN_KEY: o->sign_key = optarg; o->set |= SET_SIGN_KEY; break;
+	case O_PROGRESS:
+		o->progress = 1;
+		o->set |= SET_PROGRESS;
+		break;
+	case O_NO_PROGRESS:
+		o->progress = 0;
+		o->set |= SET_PROGRESS;
+		break;
+	case O_SIGN_KEY:
+		o->sign_key = optarg;
+		o->set |= SET_SIGN_KEY;
+		break;
 	default:
 		if (optopt && optopt < 256)
-			return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name, optopt);
-		return ea_fail(err, EA_E_USAGE, "%s: unknown option or missing value: '%s' (see edgeaudit %s --help)",
-			       cmd->name, argv[optind - 1], cmd->name);
+			return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name,
+			               optopt);
+		return ea_fail(
+		        err, EA_E_USAGE,
+		        "%s: unknown option or missing value: '%s' (see edgeaudit %s --help)",
+		        cmd->name, argv[optind - 1], cmd->name);
 	}
 	return 0;
 }
@@ -136,7 +198,8 @@ static void opts_defaults(struct ea_opts *o)
 	o->jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
 }
 
-int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o, ea_error_t *err)
+int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
+              ea_error_t *err)
 {
 	enum { NOPTS = sizeof all_options / sizeof all_options[0] };
 	struct option longopts[NOPTS + 1];
@@ -151,9 +214,11 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 		if (apply_option(cmd, c, argv, o, err) < 0) return -1;
 	if (optind < argc)
-		return ea_fail(err, EA_E_USAGE, "%s: unexpected argument '%s'", cmd->name, argv[optind]);
+		return ea_fail(err, EA_E_USAGE, "%s: unexpected argument '%s'", cmd->name,
+		               argv[optind]);
 	if (o->no_proc && o->no_stores)
-		return ea_fail(err, EA_E_USAGE, "--no-proc and --no-stores together leave nothing to audit");
+		return ea_fail(err, EA_E_USAGE,
+		               "--no-proc and --no-stores together leave nothing to audit");
 	if (o->config && o->no_config)
 		return ea_fail(err, EA_E_USAGE, "--config and --no-config contradict each other");
 	return 0;
@@ -162,16 +227,19 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 int cli_check_merged(const struct ea_opts *o, ea_error_t *err)
 {
 	if (o->no_proc && o->no_stores)
-		return ea_fail(err, EA_E_USAGE, "no_proc and no_stores (options or config) leave nothing to audit");
+		return ea_fail(err, EA_E_USAGE,
+		               "no_proc and no_stores (options or config) leave nothing to audit");
 	if (o->sign_key && !o->out)
-		return ea_fail(err, EA_E_USAGE, "--sign-key needs --out: the signature is written beside the report file");
+		return ea_fail(
+		        err, EA_E_USAGE,
+		        "--sign-key needs --out: the signature is written beside the report file");
 	return 0;
 }
 
 /* ---- the stop: budget and signals */
 
-static volatile sig_atomic_t stop_signal;  /* the first stop signal, 0 if none */
-static volatile sig_atomic_t stop_after;   /* ms from the start to it */
+static volatile sig_atomic_t stop_signal; /* the first stop signal, 0 if none */
+static volatile sig_atomic_t stop_after;  /* ms from the start to it */
 static int64_t arm_t0;
 static int arm_budget_ms;
 
@@ -195,7 +263,10 @@ static void on_stop_signal(int sig)
 
 static const char *signal_name(int sig)
 {
-	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "a signal";
+	return sig == SIGINT    ? "SIGINT"
+	       : sig == SIGTERM ? "SIGTERM"
+	       : sig == SIGHUP  ? "SIGHUP"
+	                        : "a signal";
 }
 
 void cli_arm(const struct ea_opts *o)
@@ -216,8 +287,10 @@ void cli_arm(const struct ea_opts *o)
 		struct sigaction old;
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
 		if (sigaction(sigs[i], &sa, NULL) < 0)
-			fprintf(stderr, "edgeaudit: warning: cannot catch %s (%s): it would end the run without a report\n",
-				signal_name(sigs[i]), strerror(errno));
+			fprintf(stderr,
+			        "edgeaudit: warning: cannot catch %s (%s): it would end the run "
+			        "without a report\n",
+			        signal_name(sigs[i]), strerror(errno));
 	}
 	int progress = o->progress;
 	if (progress < 0) progress = isatty(STDERR_FILENO);
@@ -229,9 +302,11 @@ int cli_part_begin(report_t *r, const char *part)
 	if (ea_stop_requested()) {
 		char why[96];
 		if (stop_signal)
-			snprintf(why, sizeof why, "%s came before it started", signal_name(stop_signal));
+			snprintf(why, sizeof why, "%s came before it started",
+			         signal_name(stop_signal));
 		else
-			snprintf(why, sizeof why, "the budget of %d ms was spent before it started", arm_budget_ms);
+			snprintf(why, sizeof why, "the budget of %d ms was spent before it started",
+			         arm_budget_ms);
 		report_unchecked_kind(r, "audit.interrupted", part, why);
 		return 0;
 	}
@@ -263,7 +338,8 @@ static int write_stdout(const char *s, size_t len)
 		ssize_t w = write(STDOUT_FILENO, s + off, len - off);
 		if (w < 0) {
 			if (errno == EINTR) continue;
-			fprintf(stderr, "edgeaudit: cannot write the report to stdout: %s\n", strerror(errno));
+			fprintf(stderr, "edgeaudit: cannot write the report to stdout: %s\n",
+			        strerror(errno));
 			return -1;
 		}
 		off += (size_t)w;
@@ -280,8 +356,9 @@ static int is_serial_console(int fd)
 	if (ioctl(fd, TIOCGSERIAL, &ss) == 0) return 1;
 	char name[64];
 	if (ttyname_r(fd, name, sizeof name) != 0) return 0;
-	return !strcmp(name, "/dev/console") || !strncmp(name, "/dev/ttyS", 9) || !strncmp(name, "/dev/ttyAMA", 11) ||
-	       !strncmp(name, "/dev/ttyUSB", 11) || !strncmp(name, "/dev/hvc", 8);
+	return !strcmp(name, "/dev/console") || !strncmp(name, "/dev/ttyS", 9) ||
+	       !strncmp(name, "/dev/ttyAMA", 11) || !strncmp(name, "/dev/ttyUSB", 11) ||
+	       !strncmp(name, "/dev/hvc", 8);
 }
 
 static int want_color(const struct ea_opts *o)
@@ -297,8 +374,9 @@ int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t
 	progress_stop();
 	mark_interrupted(r, o);
 	int64_t dur = ea_now_ms() - t0_ms;
-	cleanup_free char *s = o->format == FORMAT_TEXT ? report_render_text(r, o->fail_on, want_color(o))
-							 : report_render_json(r, o->fail_on, started_unix, dur);
+	cleanup_free char *s = o->format == FORMAT_TEXT
+	                               ? report_render_text(r, o->fail_on, want_color(o))
+	                               : report_render_json(r, o->fail_on, started_unix, dur);
 	size_t len = strlen(s);
 	if (o->format == FORMAT_JSON) {
 		/* one line, newline-terminated */
@@ -324,8 +402,10 @@ int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t
 		fprintf(stderr, "edgeaudit: cannot sign the report: %s\n", err.msg);
 		code = 2;
 	}
-	if (o->log != EA_LOG_NONE && logsink_report(o->log, r, o->fail_on, written ? o->out : NULL, &err) < 0)
-		fprintf(stderr, "edgeaudit: warning: %s\n", err.msg); /* the boot log is extra; the verdict stands */
+	if (o->log != EA_LOG_NONE &&
+	    logsink_report(o->log, r, o->fail_on, written ? o->out : NULL, &err) < 0)
+		fprintf(stderr, "edgeaudit: warning: %s\n",
+		        err.msg); /* the boot log is extra; the verdict stands */
 	return code;
 }
 
@@ -348,8 +428,9 @@ void cli_audit_stores(report_t *r, const struct ea_opts *o)
 	if (o->nstores > 0) {
 		for (int i = 0; i < o->nstores; i++) {
 			char part[320];
-			snprintf(part, sizeof part, "store %s%s%s", o->stores[i].type ? store_type_name(o->stores[i].type) : "",
-				 o->stores[i].type ? ":" : "", o->stores[i].path);
+			snprintf(part, sizeof part, "store %s%s%s",
+			         o->stores[i].type ? store_type_name(o->stores[i].type) : "",
+			         o->stores[i].type ? ":" : "", o->stores[i].path);
 			if (!cli_part_begin(r, part)) {
 				skipped = 1;
 				continue;
@@ -364,10 +445,12 @@ void cli_audit_stores(report_t *r, const struct ea_opts *o)
 		int n = store_discover("", found, 16);
 		if (n == 0)
 			report_finding(r, "store.none_found", "/var/lib",
-				       "no image store found at the usual roots (docker, balena-engine, containerd, containers/storage)");
+			               "no image store found at the usual roots (docker, "
+			               "balena-engine, containerd, containers/storage)");
 		for (int i = 0; i < n; i++) {
 			char part[320];
-			snprintf(part, sizeof part, "store %s:%s", store_type_name(found[i].type), found[i].path);
+			snprintf(part, sizeof part, "store %s:%s", store_type_name(found[i].type),
+			         found[i].path);
 			if (cli_part_begin(r, part)) {
 				progress_part("store %d/%d %s", i + 1, n, part + 6);
 				store_audit(r, &found[i], &lim);

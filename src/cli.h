@@ -33,25 +33,25 @@
 #endif
 
 /* The help lines of the options every report command shares. */
-#define CLI_HELP_FIELD \
-	"  --config FILE        settings from FILE (default " EA_DEFAULT_CONFIG ",\n" \
-	"                       if present); options given here win over it\n" \
-	"  --no-config          ignore the configuration file\n" \
-	"  --budget-ms N        start no new work after N ms (0: no budget); what is\n" \
-	"                       left is reported as not checked (verdict incomplete)\n" \
-	"  --log kmsg|syslog    also log the verdict and each high finding to the\n" \
-	"                       kernel log or syslog (none: do not)\n" \
-	"  --progress           one status line per second on stderr (default: when\n" \
-	"                       stderr is a terminal); --no-progress: never\n" \
+#define CLI_HELP_FIELD                                                                   \
+	"  --config FILE        settings from FILE (default " EA_DEFAULT_CONFIG ",\n"    \
+	"                       if present); options given here win over it\n"           \
+	"  --no-config          ignore the configuration file\n"                         \
+	"  --budget-ms N        start no new work after N ms (0: no budget); what is\n"  \
+	"                       left is reported as not checked (verdict incomplete)\n"  \
+	"  --log kmsg|syslog    also log the verdict and each high finding to the\n"     \
+	"                       kernel log or syslog (none: do not)\n"                   \
+	"  --progress           one status line per second on stderr (default: when\n"   \
+	"                       stderr is a terminal); --no-progress: never\n"           \
 	"  --sign-key KEY.pem   sign the report with this EC P-256 key (needs --out):\n" \
 	"                       writes FILE.sig; check it with edgeaudit report verify\n"
-#define CLI_HELP_EXIT \
-	"\n" \
-	"Exit: 0 pass, 1 a finding at or above --fail-on, 2 usage or configuration\n" \
-	"error (or the report could not be written or signed), 3 incomplete\n" \
-	"(something could not be checked: not built, unreadable, budget, signal).\n" \
+#define CLI_HELP_EXIT                                                                   \
+	"\n"                                                                            \
+	"Exit: 0 pass, 1 a finding at or above --fail-on, 2 usage or configuration\n"   \
+	"error (or the report could not be written or signed), 3 incomplete\n"          \
+	"(something could not be checked: not built, unreadable, budget, signal).\n"    \
 	"SIGINT, SIGTERM, SIGHUP: stop starting new work and write the report whole,\n" \
-	"marked interrupted (exit 3 unless a finding fails it); a second one ends\n" \
+	"marked interrupted (exit 3 unless a finding fails it); a second one ends\n"    \
 	"edgeaudit at once.\n"
 #define CLI_MAX_BUDGET_MS 86400000 /* a day: anything longer is a typo */
 
@@ -66,7 +66,8 @@ enum {
 	OPT_PROC = 1 << 4,   /* --pid --deep */
 	OPT_VERIFY = 1 << 5, /* --image */
 	OPT_TRUST = 1 << 6,  /* --key --trusted-root --policy */
-	OPT_FIELD = 1 << 7,  /* --config --no-config --budget-ms --log --progress --no-progress --sign-key */
+	OPT_FIELD = 1 << 7,  /* --config --no-config --budget-ms --log --progress --no-progress
+	                        --sign-key */
 };
 
 /* Settings given on the command line (ea_opts.set): the config file does
@@ -101,12 +102,12 @@ struct ea_opts {
 	/* field and boot use */
 	const char *config; /* --config FILE (NULL: the default path, if it exists) */
 	int no_config;
-	int budget_ms;      /* 0: no budget */
-	int log;            /* LOG_* */
-	int progress;       /* -1: on when stderr is a terminal */
+	int budget_ms; /* 0: no budget */
+	int log;       /* LOG_* */
+	int progress;  /* -1: on when stderr is a terminal */
 	const char *sign_key;
-	unsigned set;       /* SET_*: given on the command line */
-	int64_t t0_ms;      /* monotonic start of the run (the budget counts from here) */
+	unsigned set;  /* SET_*: given on the command line */
+	int64_t t0_ms; /* monotonic start of the run (the budget counts from here) */
 	/* signatures: loaded by cli_load_policy from --policy / --key / --trusted-root */
 	struct sig_policy *pol;
 	const char *only_image; /* `verify`: only this image is walked */
@@ -126,7 +127,8 @@ struct ea_command {
 
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config;
 
-int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o, ea_error_t *err);
+int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
+              ea_error_t *err);
 
 /* Checks that need the merged settings (options + config): --sign-key
  * needs --out, and so on. */

@@ -25,34 +25,32 @@ static int run(struct ea_opts *o)
 }
 
 const struct ea_command cmd_audit = {
-	.name = "audit",
-	.summary = "audit everything: image stores, signatures per policy, /proc",
-	.options = OPT_STORE | OPT_OUTPUT | OPT_PARTS | OPT_JOBS | OPT_TRUST | OPT_FIELD,
-	.run = run,
-	.help =
-	"usage: edgeaudit audit [--store [TYPE:]PATH]... [--no-stores] [--no-proc]\n"
-	"                       [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
-	"                       [--jobs N] [--key F] [--trusted-root F] [--policy F]\n"
-	"                       [--config F | --no-config] [--budget-ms N]\n"
-	"                       [--log kmsg|syslog] [--[no-]progress] [--sign-key KEY]\n"
-	"\n"
-	"Audit this box offline and read-only: verify every image store (digests of\n"
-	"indexes, manifests, configs, layers, diffIDs and chainIDs), signatures per\n"
-	"policy, and the attack surface of every process in /proc.\n"
-	"\n"
-	"  --store [TYPE:]PATH  a store to audit (repeatable); TYPE is oci, oci-archive,\n"
-	"                       docker-archive, docker, containerd, containers-storage\n"
-	"                       or dir (a skopeo dir: copy); a bare PATH is detected.\n"
-	"                       Default: the usual roots.\n"
-	"  --no-stores          leave the image stores (and signatures) out\n"
-	"  --no-proc            leave /proc out\n"
-	"  --format json|text   one-line JSON report (default) or an 80-column summary\n"
-	"  --out FILE           write the report to FILE atomically instead of stdout\n"
-	"  --fail-on SEVERITY   lowest severity that fails the audit (default high)\n"
-	"  --jobs N             blobs verified in parallel (default: online CPUs)\n"
-	"  --key FILE           a PEM public key images must be signed with\n"
-	"  --trusted-root FILE  a sigstore trusted_root.json\n"
-	"  --policy FILE        an edgeaudit signature policy file\n"
-	CLI_HELP_FIELD
-	CLI_HELP_EXIT,
+        .name = "audit",
+        .summary = "audit everything: image stores, signatures per policy, /proc",
+        .options = OPT_STORE | OPT_OUTPUT | OPT_PARTS | OPT_JOBS | OPT_TRUST | OPT_FIELD,
+        .run = run,
+        .help = "usage: edgeaudit audit [--store [TYPE:]PATH]... [--no-stores] [--no-proc]\n"
+                "                       [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
+                "                       [--jobs N] [--key F] [--trusted-root F] [--policy F]\n"
+                "                       [--config F | --no-config] [--budget-ms N]\n"
+                "                       [--log kmsg|syslog] [--[no-]progress] [--sign-key KEY]\n"
+                "\n"
+                "Audit this box offline and read-only: verify every image store (digests of\n"
+                "indexes, manifests, configs, layers, diffIDs and chainIDs), signatures per\n"
+                "policy, and the attack surface of every process in /proc.\n"
+                "\n"
+                "  --store [TYPE:]PATH  a store to audit (repeatable); TYPE is oci, oci-archive,\n"
+                "                       docker-archive, docker, containerd, containers-storage\n"
+                "                       or dir (a skopeo dir: copy); a bare PATH is detected.\n"
+                "                       Default: the usual roots.\n"
+                "  --no-stores          leave the image stores (and signatures) out\n"
+                "  --no-proc            leave /proc out\n"
+                "  --format json|text   one-line JSON report (default) or an 80-column summary\n"
+                "  --out FILE           write the report to FILE atomically instead of stdout\n"
+                "  --fail-on SEVERITY   lowest severity that fails the audit (default high)\n"
+                "  --jobs N             blobs verified in parallel (default: online CPUs)\n"
+                "  --key FILE           a PEM public key images must be signed with\n"
+                "  --trusted-root FILE  a sigstore trusted_root.json\n"
+                "  --policy FILE        an edgeaudit signature policy file\n" CLI_HELP_FIELD
+                        CLI_HELP_EXIT,
 };

@@ -8,8 +8,8 @@
 static int check_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, 0, 'c'},
-		{0, 0, 0, 0},
+	        {"config", required_argument, 0, 'c'},
+	        {0, 0, 0, 0},
 	};
 	const char *path = NULL;
 	optind = 1;
@@ -20,13 +20,15 @@ static int check_main(int argc, char **argv)
 			path = optarg;
 			continue;
 		}
-		fprintf(stderr, "edgeaudit: config check: unknown option or missing value: '%s'\n", argv[optind - 1]);
+		fprintf(stderr, "edgeaudit: config check: unknown option or missing value: '%s'\n",
+		        argv[optind - 1]);
 		return 2;
 	}
 	if (optind < argc) {
 		/* `config check FILE` is what people type: take it. */
 		if (path || optind != argc - 1) {
-			fprintf(stderr, "edgeaudit: usage: edgeaudit config check [--config FILE]\n");
+			fprintf(stderr,
+			        "edgeaudit: usage: edgeaudit config check [--config FILE]\n");
 			return 2;
 		}
 		path = argv[optind];
@@ -59,24 +61,23 @@ static int config_main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "check")) return check_main(argc - 1, argv + 1);
 	fprintf(stderr, "edgeaudit: config: %s (see edgeaudit config --help)\n",
-		argc < 2 ? "needs a subcommand: check" : "unknown subcommand");
+	        argc < 2 ? "needs a subcommand: check" : "unknown subcommand");
 	return 2;
 }
 
 const struct ea_command cmd_config = {
-	.name = "config",
-	.summary = "check the configuration file: config check [--config FILE]",
-	.main = config_main,
-	.help =
-	"usage: edgeaudit config check [--config FILE]\n"
-	"\n"
-	"Check a configuration file (default " EA_DEFAULT_CONFIG "): JSON syntax,\n"
-	"known keys, value types and ranges.  Each problem is one line,\n"
-	"FILE:LINE:COLUMN: message; files the config names that are not there are\n"
-	"warnings.  The keys are the long options, '-' written '_' (\"fail_on\"),\n"
-	"lists for repeatable ones (\"store\": [\"oci:/data/images\"]), true/false\n"
-	"for flags; options on the command line win over the file.  The JSON\n"
-	"Schema is board/config.schema.json; see edgeaudit(1), CONFIGURATION.\n"
-	"\n"
-	"Exit: 0 valid (or no file at the default path), 2 invalid or unreadable.\n",
+        .name = "config",
+        .summary = "check the configuration file: config check [--config FILE]",
+        .main = config_main,
+        .help = "usage: edgeaudit config check [--config FILE]\n"
+                "\n"
+                "Check a configuration file (default " EA_DEFAULT_CONFIG "): JSON syntax,\n"
+                "known keys, value types and ranges.  Each problem is one line,\n"
+                "FILE:LINE:COLUMN: message; files the config names that are not there are\n"
+                "warnings.  The keys are the long options, '-' written '_' (\"fail_on\"),\n"
+                "lists for repeatable ones (\"store\": [\"oci:/data/images\"]), true/false\n"
+                "for flags; options on the command line win over the file.  The JSON\n"
+                "Schema is board/config.schema.json; see edgeaudit(1), CONFIGURATION.\n"
+                "\n"
+                "Exit: 0 valid (or no file at the default path), 2 invalid or unreadable.\n",
 };

@@ -14,28 +14,26 @@ static int run(struct ea_opts *o)
 }
 
 const struct ea_command cmd_images = {
-	.name = "images",
-	.summary = "verify the image stores only (digests end to end)",
-	.options = OPT_STORE | OPT_OUTPUT | OPT_JOBS | OPT_FIELD,
-	.run = run,
-	.help =
-	"usage: edgeaudit images [--store [TYPE:]PATH]... [--format json|text]\n"
-	"                        [--out FILE] [--fail-on SEVERITY] [--jobs N]\n"
-	"                        [--config F | --no-config] [--budget-ms N]\n"
-	"                        [--log kmsg|syslog] [--[no-]progress] [--sign-key KEY]\n"
-	"\n"
-	"Verify image stores offline: every index, manifest, config and layer blob\n"
-	"against its digest and size, diffIDs of the uncompressed layers, chainIDs.\n"
-	"Signatures and /proc are left out (see `edgeaudit audit`).\n"
-	"\n"
-	"  --store [TYPE:]PATH  a store (repeatable); TYPE is oci, oci-archive,\n"
-	"                       docker-archive, docker, containerd, containers-storage\n"
-	"                       or dir (a skopeo dir: copy); a bare PATH is detected.\n"
-	"                       Default: the usual roots.\n"
-	"  --format json|text   one-line JSON report (default) or an 80-column summary\n"
-	"  --out FILE           write the report to FILE atomically instead of stdout\n"
-	"  --fail-on SEVERITY   lowest severity that fails (default high)\n"
-	"  --jobs N             blobs verified in parallel (default: online CPUs)\n"
-	CLI_HELP_FIELD
-	CLI_HELP_EXIT,
+        .name = "images",
+        .summary = "verify the image stores only (digests end to end)",
+        .options = OPT_STORE | OPT_OUTPUT | OPT_JOBS | OPT_FIELD,
+        .run = run,
+        .help = "usage: edgeaudit images [--store [TYPE:]PATH]... [--format json|text]\n"
+                "                        [--out FILE] [--fail-on SEVERITY] [--jobs N]\n"
+                "                        [--config F | --no-config] [--budget-ms N]\n"
+                "                        [--log kmsg|syslog] [--[no-]progress] [--sign-key KEY]\n"
+                "\n"
+                "Verify image stores offline: every index, manifest, config and layer blob\n"
+                "against its digest and size, diffIDs of the uncompressed layers, chainIDs.\n"
+                "Signatures and /proc are left out (see `edgeaudit audit`).\n"
+                "\n"
+                "  --store [TYPE:]PATH  a store (repeatable); TYPE is oci, oci-archive,\n"
+                "                       docker-archive, docker, containerd, containers-storage\n"
+                "                       or dir (a skopeo dir: copy); a bare PATH is detected.\n"
+                "                       Default: the usual roots.\n"
+                "  --format json|text   one-line JSON report (default) or an 80-column summary\n"
+                "  --out FILE           write the report to FILE atomically instead of stdout\n"
+                "  --fail-on SEVERITY   lowest severity that fails (default high)\n"
+                "  --jobs N             blobs verified in parallel (default: online "
+                "CPUs)\n" CLI_HELP_FIELD CLI_HELP_EXIT,
 };

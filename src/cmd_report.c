@@ -12,9 +12,9 @@
 static int verify_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"key", required_argument, 0, 'k'},
-		{"signature", required_argument, 0, 's'},
-		{0, 0, 0, 0},
+	        {"key", required_argument, 0, 'k'},
+	        {"signature", required_argument, 0, 's'},
+	        {0, 0, 0, 0},
 	};
 	const char *key = NULL, *sigpath = NULL;
 	optind = 1;
@@ -25,12 +25,15 @@ static int verify_main(int argc, char **argv)
 		case 'k': key = optarg; break;
 		case 's': sigpath = optarg; break;
 		default:
-			fprintf(stderr, "edgeaudit: report verify: unknown option or missing value: '%s'\n", argv[optind - 1]);
+			fprintf(stderr,
+			        "edgeaudit: report verify: unknown option or missing value: '%s'\n",
+			        argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (optind != argc - 1 || !key) {
-		fprintf(stderr, "edgeaudit: usage: edgeaudit report verify REPORT --key PUB.pem [--signature SIG]\n");
+		fprintf(stderr, "edgeaudit: usage: edgeaudit report verify REPORT --key PUB.pem "
+		                "[--signature SIG]\n");
 		return 2;
 	}
 	const char *report = argv[optind];
@@ -70,26 +73,25 @@ static int report_main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "verify")) return verify_main(argc - 1, argv + 1);
 	fprintf(stderr, "edgeaudit: report: %s (see edgeaudit report --help)\n",
-		argc < 2 ? "needs a subcommand: verify" : "unknown subcommand");
+	        argc < 2 ? "needs a subcommand: verify" : "unknown subcommand");
 	return 2;
 }
 
 const struct ea_command cmd_report = {
-	.name = "report",
-	.summary = "check a signed report: report verify REPORT --key PUB.pem",
-	.main = report_main,
-	.help =
-	"usage: edgeaudit report verify REPORT --key PUB.pem [--signature SIG]\n"
-	"\n"
-	"Check the detached signature a box wrote beside its report (audit --out\n"
-	"REPORT --sign-key KEY.pem), so that a report carried off the box can be\n"
-	"trusted.  REPORT.sig holds the base64 of a DER ECDSA signature over the\n"
-	"SHA-256 of the report's exact bytes (raw DER is accepted too): the format\n"
-	"of cosign sign-blob, and of openssl dgst -sha256 -sign.\n"
-	"\n"
-	"  --key PUB.pem        the box's EC public key (PEM)\n"
-	"  --signature SIG      the signature file (default REPORT.sig)\n"
-	"\n"
-	"Exit: 0 good signature, 1 bad or missing signature (the report was changed,\n"
-	"or signed by another key), 2 usage error or unreadable key or report.\n",
+        .name = "report",
+        .summary = "check a signed report: report verify REPORT --key PUB.pem",
+        .main = report_main,
+        .help = "usage: edgeaudit report verify REPORT --key PUB.pem [--signature SIG]\n"
+                "\n"
+                "Check the detached signature a box wrote beside its report (audit --out\n"
+                "REPORT --sign-key KEY.pem), so that a report carried off the box can be\n"
+                "trusted.  REPORT.sig holds the base64 of a DER ECDSA signature over the\n"
+                "SHA-256 of the report's exact bytes (raw DER is accepted too): the format\n"
+                "of cosign sign-blob, and of openssl dgst -sha256 -sign.\n"
+                "\n"
+                "  --key PUB.pem        the box's EC public key (PEM)\n"
+                "  --signature SIG      the signature file (default REPORT.sig)\n"
+                "\n"
+                "Exit: 0 good signature, 1 bad or missing signature (the report was changed,\n"
+                "or signed by another key), 2 usage error or unreadable key or report.\n",
 };

@@ -7,12 +7,14 @@
 static int run(struct ea_opts *o)
 {
 	if (o->nstores != 1 || !o->image) {
-		fprintf(stderr, "edgeaudit verify: needs exactly one --store and an --image (see --help)\n");
+		fprintf(stderr, "edgeaudit verify: needs exactly one --store and an --image (see "
+		                "--help)\n");
 		return 2;
 	}
 	if (cli_load_policy(o) < 0) return 2;
 	if (!o->pol) {
-		fprintf(stderr, "edgeaudit verify: needs --key or --policy (on the command line or in the config)\n");
+		fprintf(stderr, "edgeaudit verify: needs --key or --policy (on the command line or "
+		                "in the config)\n");
 		return 2;
 	}
 	/* Only the named image is walked (its blobs verified by digest); every
@@ -33,29 +35,27 @@ static int run(struct ea_opts *o)
 }
 
 const struct ea_command cmd_verify = {
-	.name = "verify",
-	.summary = "verify one image's signatures (cosign, Notary Project) offline",
-	.options = OPT_STORE | OPT_OUTPUT | OPT_VERIFY | OPT_TRUST | OPT_FIELD,
-	.run = run,
-	.help =
-	"usage: edgeaudit verify --store [TYPE:]PATH --image NAME\n"
-	"                        [--key PUB.pem | --trusted-root FILE | --policy FILE]\n"
-	"                        [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
-	"                        [--config F | --no-config] [--budget-ms N]\n"
-	"                        [--log kmsg|syslog] [--[no-]progress] [--sign-key KEY]\n"
-	"\n"
-	"Verify the signatures of one image against keys and trust roots shipped\n"
-	"on the box, with no network.\n"
-	"\n"
-	"  --store [TYPE:]PATH  the store holding the image (the config's stores are\n"
-	"                       not used here)\n"
-	"  --image NAME         the image (its ref name or tag in that store)\n"
-	"  --key FILE           a PEM public key (cosign.pub style)\n"
-	"  --trusted-root FILE  a sigstore trusted_root.json\n"
-	"  --policy FILE        an edgeaudit policy file\n"
-	"  --format json|text   one-line JSON report (default) or an 80-column summary\n"
-	"  --out FILE           write the report to FILE atomically instead of stdout\n"
-	"  --fail-on SEVERITY   lowest severity that fails (default high)\n"
-	CLI_HELP_FIELD
-	CLI_HELP_EXIT,
+        .name = "verify",
+        .summary = "verify one image's signatures (cosign, Notary Project) offline",
+        .options = OPT_STORE | OPT_OUTPUT | OPT_VERIFY | OPT_TRUST | OPT_FIELD,
+        .run = run,
+        .help = "usage: edgeaudit verify --store [TYPE:]PATH --image NAME\n"
+                "                        [--key PUB.pem | --trusted-root FILE | --policy FILE]\n"
+                "                        [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
+                "                        [--config F | --no-config] [--budget-ms N]\n"
+                "                        [--log kmsg|syslog] [--[no-]progress] [--sign-key KEY]\n"
+                "\n"
+                "Verify the signatures of one image against keys and trust roots shipped\n"
+                "on the box, with no network.\n"
+                "\n"
+                "  --store [TYPE:]PATH  the store holding the image (the config's stores are\n"
+                "                       not used here)\n"
+                "  --image NAME         the image (its ref name or tag in that store)\n"
+                "  --key FILE           a PEM public key (cosign.pub style)\n"
+                "  --trusted-root FILE  a sigstore trusted_root.json\n"
+                "  --policy FILE        an edgeaudit policy file\n"
+                "  --format json|text   one-line JSON report (default) or an 80-column summary\n"
+                "  --out FILE           write the report to FILE atomically instead of stdout\n"
+                "  --fail-on SEVERITY   lowest severity that fails (default high)\n" CLI_HELP_FIELD
+                        CLI_HELP_EXIT,
 };

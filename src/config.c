@@ -18,27 +18,27 @@ static const char *const logs[] = {"none", "kmsg", "syslog", NULL};
 static const struct ckey {
 	const char *name;
 	int type;
-	unsigned set;   /* SET_* bit it gives */
-	unsigned group; /* OPT_* group of the option it stands for */
-	int min, max;   /* K_INT */
+	unsigned set;               /* SET_* bit it gives */
+	unsigned group;             /* OPT_* group of the option it stands for */
+	int min, max;               /* K_INT */
 	const char *const *choices; /* K_CHOICE */
 } keys[] = {
-	{"$schema", K_IGNORED, 0, 0, 0, 0, NULL},
-	{"comment", K_IGNORED, 0, 0, 0, 0, NULL},
-	{"store", K_STRLIST, SET_STORES, OPT_STORE, 0, 0, NULL},
-	{"no_stores", K_BOOL, SET_NO_STORES, OPT_PARTS, 0, 0, NULL},
-	{"no_proc", K_BOOL, SET_NO_PROC, OPT_PARTS, 0, 0, NULL},
-	{"format", K_CHOICE, SET_FORMAT, OPT_OUTPUT, 0, 0, formats},
-	{"out", K_PATH, SET_OUT, OPT_OUTPUT, 0, 0, NULL},
-	{"fail_on", K_CHOICE, SET_FAIL_ON, OPT_OUTPUT, 0, 0, severities},
-	{"jobs", K_INT, SET_JOBS, OPT_JOBS, 1, 64, NULL},
-	{"budget_ms", K_INT, SET_BUDGET, OPT_FIELD, 0, CLI_MAX_BUDGET_MS, NULL},
-	{"log", K_CHOICE, SET_LOG, OPT_FIELD, 0, 0, logs},
-	{"progress", K_BOOL, SET_PROGRESS, OPT_FIELD, 0, 0, NULL},
-	{"sign_key", K_PATH, SET_SIGN_KEY, OPT_FIELD, 0, 0, NULL},
-	{"key", K_PATH, SET_KEY, OPT_TRUST, 0, 0, NULL},
-	{"trusted_root", K_PATH, SET_TRUSTED_ROOT, OPT_TRUST, 0, 0, NULL},
-	{"policy", K_PATH, SET_POLICY, OPT_TRUST, 0, 0, NULL},
+        {"$schema", K_IGNORED, 0, 0, 0, 0, NULL},
+        {"comment", K_IGNORED, 0, 0, 0, 0, NULL},
+        {"store", K_STRLIST, SET_STORES, OPT_STORE, 0, 0, NULL},
+        {"no_stores", K_BOOL, SET_NO_STORES, OPT_PARTS, 0, 0, NULL},
+        {"no_proc", K_BOOL, SET_NO_PROC, OPT_PARTS, 0, 0, NULL},
+        {"format", K_CHOICE, SET_FORMAT, OPT_OUTPUT, 0, 0, formats},
+        {"out", K_PATH, SET_OUT, OPT_OUTPUT, 0, 0, NULL},
+        {"fail_on", K_CHOICE, SET_FAIL_ON, OPT_OUTPUT, 0, 0, severities},
+        {"jobs", K_INT, SET_JOBS, OPT_JOBS, 1, 64, NULL},
+        {"budget_ms", K_INT, SET_BUDGET, OPT_FIELD, 0, CLI_MAX_BUDGET_MS, NULL},
+        {"log", K_CHOICE, SET_LOG, OPT_FIELD, 0, 0, logs},
+        {"progress", K_BOOL, SET_PROGRESS, OPT_FIELD, 0, 0, NULL},
+        {"sign_key", K_PATH, SET_SIGN_KEY, OPT_FIELD, 0, 0, NULL},
+        {"key", K_PATH, SET_KEY, OPT_TRUST, 0, 0, NULL},
+        {"trusted_root", K_PATH, SET_TRUSTED_ROOT, OPT_TRUST, 0, 0, NULL},
+        {"policy", K_PATH, SET_POLICY, OPT_TRUST, 0, 0, NULL},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -97,8 +97,8 @@ static size_t skip_value(const char *t, size_t n, size_t i)
 		}
 		return n;
 	}
-	while (i < n && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' && t[i] != '\n' && t[i] != '\t' &&
-	       t[i] != '\r')
+	while (i < n && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' && t[i] != '\n' &&
+	       t[i] != '\t' && t[i] != '\r')
 		i++;
 	return i;
 }
@@ -167,18 +167,23 @@ static int syn_string(struct syn *s)
 			s->i++;
 			return 0;
 		}
-		if (c < 0x20) return syn_fail(s, "a line break or control character inside a string (a missing closing quote?)");
+		if (c < 0x20)
+			return syn_fail(s, "a line break or control character inside a string (a "
+			                   "missing closing quote?)");
 		if (c == '\\') {
 			s->i++;
 			if (s->i >= s->n) break;
 			char e = s->t[s->i];
 			if (e == 'u') {
 				for (int k = 1; k <= 4; k++)
-					if (s->i + k >= s->n || !strchr("0123456789abcdefABCDEF", s->t[s->i + k]) || !s->t[s->i + k])
+					if (s->i + k >= s->n ||
+					    !strchr("0123456789abcdefABCDEF", s->t[s->i + k]) ||
+					    !s->t[s->i + k])
 						return syn_fail(s, "\\u needs four hex digits");
 				s->i += 4;
 			} else if (!e || !strchr("\"\\/bfnrt", e)) {
-				return syn_fail(s, "an unknown escape in a string (write \\\\ for a backslash)");
+				return syn_fail(s, "an unknown escape in a string (write \\\\ for "
+				                   "a backslash)");
 			}
 		}
 		s->i++;
@@ -192,7 +197,8 @@ static int syn_number(struct syn *s)
 	const char *t = s->t;
 	if (i < s->n && t[i] == '-') i++;
 	if (i < s->n && t[i] == '0') i++;
-	else if (i < s->n && t[i] >= '1' && t[i] <= '9') while (i < s->n && t[i] >= '0' && t[i] <= '9') i++;
+	else if (i < s->n && t[i] >= '1' && t[i] <= '9')
+		while (i < s->n && t[i] >= '0' && t[i] <= '9') i++;
 	else return syn_fail(s, "a malformed number");
 	if (i < s->n && t[i] == '.') {
 		i++;
@@ -220,14 +226,20 @@ static int syn_container(struct syn *s, int depth, char close)
 	for (;;) {
 		s->i = skip_ws(s->t, s->n, s->i);
 		if (close == '}') {
-			if (s->i >= s->n) return syn_fail(s, "the file ends early: an object is not closed with }");
+			if (s->i >= s->n)
+				return syn_fail(
+				        s, "the file ends early: an object is not closed with }");
 			if (s->t[s->i] != '"') {
-				if (s->t[s->i] == '}') return syn_fail(s, "a comma before } (JSON allows no trailing comma)");
+				if (s->t[s->i] == '}')
+					return syn_fail(
+					        s,
+					        "a comma before } (JSON allows no trailing comma)");
 				return syn_fail(s, "expected a key in double quotes");
 			}
 			if (syn_string(s) < 0) return -1;
 			s->i = skip_ws(s->t, s->n, s->i);
-			if (s->i >= s->n || s->t[s->i] != ':') return syn_fail(s, "expected ':' after the key");
+			if (s->i >= s->n || s->t[s->i] != ':')
+				return syn_fail(s, "expected ':' after the key");
 			s->i = skip_ws(s->t, s->n, s->i + 1);
 		} else if (s->i < s->n && s->t[s->i] == ']') {
 			return syn_fail(s, "a comma before ] (JSON allows no trailing comma)");
@@ -235,8 +247,10 @@ static int syn_container(struct syn *s, int depth, char close)
 		if (syn_value(s, depth + 1) < 0) return -1;
 		s->i = skip_ws(s->t, s->n, s->i);
 		if (s->i >= s->n)
-			return syn_fail(s, close == '}' ? "the file ends early: an object is not closed with }"
-							: "the file ends early: a list is not closed with ]");
+			return syn_fail(
+			        s, close == '}'
+			                   ? "the file ends early: an object is not closed with }"
+			                   : "the file ends early: a list is not closed with ]");
 		if (s->t[s->i] == ',') {
 			s->i++;
 			continue;
@@ -269,13 +283,16 @@ static int syn_value(struct syn *s, int depth)
 		}
 	}
 	if (c == '\'') return syn_fail(s, "strings need double quotes, not single ones");
-	if (c == '/' || c == '#') return syn_fail(s, "comments are not allowed in JSON (use a \"comment\" key)");
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return syn_fail(s, "a word without quotes (strings need double quotes)");
+	if (c == '/' || c == '#')
+		return syn_fail(s, "comments are not allowed in JSON (use a \"comment\" key)");
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return syn_fail(s, "a word without quotes (strings need double quotes)");
 	if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f) {
 		snprintf(s->buf, sizeof s->buf, "unexpected '%c': expected a value", c);
 		return syn_fail(s, s->buf);
 	}
-	snprintf(s->buf, sizeof s->buf, "unexpected byte 0x%02x: expected a value", (unsigned char)c);
+	snprintf(s->buf, sizeof s->buf, "unexpected byte 0x%02x: expected a value",
+	         (unsigned char)c);
 	return syn_fail(s, s->buf);
 }
 
@@ -302,7 +319,8 @@ struct diag {
 	int errors;
 };
 
-static void say(struct diag *d, size_t off, int warning, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void say(struct diag *d, size_t off, int warning, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 static void say(struct diag *d, size_t off, int warning, const char *fmt, ...)
 {
 	int line, col;
@@ -312,7 +330,8 @@ static void say(struct diag *d, size_t off, int warning, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	char *l = xasprintf("%s:%d:%d: %s%s\n", d->name, line, col, warning ? "warning: " : "", msg);
+	char *l =
+	        xasprintf("%s:%d:%d: %s%s\n", d->name, line, col, warning ? "warning: " : "", msg);
 	ea_buf_append(&d->out, l, strlen(l), NULL); /* bounded: the rest would be noise */
 	free(l);
 	if (!warning) d->errors++;
@@ -330,7 +349,8 @@ static unsigned distance(const char *a, const char *b)
 		row[0] = (unsigned)i;
 		for (size_t j = 1; j <= lb; j++) {
 			unsigned cur = row[j];
-			unsigned sub = prev + (a[i - 1] != b[j - 1] && !(a[i - 1] == '-' && b[j - 1] == '_'));
+			unsigned sub = prev + (a[i - 1] != b[j - 1] &&
+			                       !(a[i - 1] == '-' && b[j - 1] == '_'));
 			unsigned best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
 			row[j] = sub < best ? sub : best;
 			prev = cur;
@@ -355,11 +375,16 @@ static void choices_text(const char *const *ch, char *out, size_t n)
 	out[0] = '\0';
 	for (int i = 0; ch[i]; i++) {
 		size_t l = strlen(out);
-		snprintf(out + l, n - l, "%s\"%s\"", i == 0 ? "" : ch[i + 1] ? ", " : " or ", ch[i]);
+		snprintf(out + l, n - l, "%s\"%s\"",
+		         i == 0      ? ""
+		         : ch[i + 1] ? ", "
+		                     : " or ",
+		         ch[i]);
 	}
 }
 
-static void warn_missing(struct diag *d, size_t off, const char *key, const char *path, int want_dir)
+static void warn_missing(struct diag *d, size_t off, const char *key, const char *path,
+                         int want_dir)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -367,7 +392,8 @@ static void warn_missing(struct diag *d, size_t off, const char *key, const char
 		return;
 	}
 	if (want_dir && !S_ISDIR(st.st_mode)) say(d, off, 1, "%s: %s is not a folder", key, path);
-	if (!want_dir && S_ISDIR(st.st_mode)) say(d, off, 1, "%s: %s is a folder, not a file", key, path);
+	if (!want_dir && S_ISDIR(st.st_mode))
+		say(d, off, 1, "%s: %s is a folder, not a file", key, path);
 }
 
 static void check_out_folder(struct diag *d, size_t off, const char *path)
@@ -385,12 +411,18 @@ static void set_value(struct ea_config *c, const struct ckey *k, cJSON *v)
 {
 	struct ea_opts *o = &c->v;
 	switch (k->set) {
-	case SET_FORMAT: o->format = !strcmp(v->valuestring, "text") ? FORMAT_TEXT : FORMAT_JSON; break;
+	case SET_FORMAT:
+		o->format = !strcmp(v->valuestring, "text") ? FORMAT_TEXT : FORMAT_JSON;
+		break;
 	case SET_OUT: o->out = v->valuestring; break;
 	case SET_FAIL_ON: o->fail_on = (severity_t)severity_parse(v->valuestring); break;
 	case SET_JOBS: o->jobs = v->valueint; break;
 	case SET_BUDGET: o->budget_ms = v->valueint; break;
-	case SET_LOG: o->log = !strcmp(v->valuestring, "kmsg") ? EA_LOG_KMSG : !strcmp(v->valuestring, "syslog") ? EA_LOG_SYSLOG : EA_LOG_NONE; break;
+	case SET_LOG:
+		o->log = !strcmp(v->valuestring, "kmsg")     ? EA_LOG_KMSG
+		         : !strcmp(v->valuestring, "syslog") ? EA_LOG_SYSLOG
+		                                             : EA_LOG_NONE;
+		break;
 	case SET_PROGRESS: o->progress = cJSON_IsTrue(v); break;
 	case SET_NO_PROC: o->no_proc = cJSON_IsTrue(v); break;
 	case SET_NO_STORES: o->no_stores = cJSON_IsTrue(v); break;
@@ -402,8 +434,8 @@ static void set_value(struct ea_config *c, const struct ckey *k, cJSON *v)
 	c->has |= k->set;
 }
 
-static void check_member(struct diag *d, struct ea_config *c, cJSON *v, const struct member_pos *pos,
-			 unsigned flags)
+static void check_member(struct diag *d, struct ea_config *c, cJSON *v,
+                         const struct member_pos *pos, unsigned flags)
 {
 	const struct ckey *k = NULL;
 	for (unsigned i = 0; i < NKEYS; i++)
@@ -413,19 +445,29 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v, const st
 		unsigned bd = 3;
 		for (unsigned i = 2; i < NKEYS; i++) {
 			unsigned dd = distance(v->string, keys[i].name);
-			if (dd < bd) { bd = dd; best = keys[i].name; }
+			if (dd < bd) {
+				bd = dd;
+				best = keys[i].name;
+			}
 		}
-		if (best) say(d, pos->key_off, 0, "unknown key \"%s\" (did you mean \"%s\"?)", v->string, best);
-		else say(d, pos->key_off, 0, "unknown key \"%s\" (see edgeaudit(1), section CONFIGURATION)", v->string);
+		if (best)
+			say(d, pos->key_off, 0, "unknown key \"%s\" (did you mean \"%s\"?)",
+			    v->string, best);
+		else
+			say(d, pos->key_off, 0,
+			    "unknown key \"%s\" (see edgeaudit(1), section CONFIGURATION)",
+			    v->string);
 		return;
 	}
 	const char *name = k->name;
 	size_t at = pos->val_off;
 	switch (k->type) {
-	case K_IGNORED:
-		return;
+	case K_IGNORED: return;
 	case K_BOOL:
-		if (!cJSON_IsBool(v)) { say(d, at, 0, "%s: must be true or false, not %s", name, json_type_name(v)); return; }
+		if (!cJSON_IsBool(v)) {
+			say(d, at, 0, "%s: must be true or false, not %s", name, json_type_name(v));
+			return;
+		}
 		break;
 	case K_PATH:
 		if (!cJSON_IsString(v) || !*v->valuestring) {
@@ -442,8 +484,12 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v, const st
 		double x = cJSON_GetNumberValue(v);
 		/* range first: (long long) of inf or 1e300 is undefined behaviour */
 		if (!cJSON_IsNumber(v) || x < k->min || x > k->max || x != (double)(long long)x) {
-			if (cJSON_IsNumber(v)) say(d, at, 0, "%s: must be a whole number from %d to %d, not %g", name, k->min, k->max, x);
-			else say(d, at, 0, "%s: must be a whole number from %d to %d, not %s", name, k->min, k->max, json_type_name(v));
+			if (cJSON_IsNumber(v))
+				say(d, at, 0, "%s: must be a whole number from %d to %d, not %g",
+				    name, k->min, k->max, x);
+			else
+				say(d, at, 0, "%s: must be a whole number from %d to %d, not %s",
+				    name, k->min, k->max, json_type_name(v));
 			return;
 		}
 		break;
@@ -451,11 +497,14 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v, const st
 	case K_CHOICE: {
 		int ok = 0;
 		if (cJSON_IsString(v))
-			for (int i = 0; k->choices[i]; i++) ok |= !strcmp(k->choices[i], v->valuestring);
+			for (int i = 0; k->choices[i]; i++)
+				ok |= !strcmp(k->choices[i], v->valuestring);
 		if (!ok) {
 			char ch[128];
 			choices_text(k->choices, ch, sizeof ch);
-			if (cJSON_IsString(v)) say(d, at, 0, "%s: must be %s, not \"%.60s\"", name, ch, v->valuestring);
+			if (cJSON_IsString(v))
+				say(d, at, 0, "%s: must be %s, not \"%.60s\"", name, ch,
+				    v->valuestring);
 			else say(d, at, 0, "%s: must be %s, not %s", name, ch, json_type_name(v));
 			return;
 		}
@@ -463,15 +512,17 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v, const st
 	}
 	case K_STRLIST: {
 		if (!cJSON_IsArray(v)) {
-			say(d, at, 0, "%s: must be a list of \"[TYPE:]PATH\" strings, not %s", name, json_type_name(v));
+			say(d, at, 0, "%s: must be a list of \"[TYPE:]PATH\" strings, not %s", name,
+			    json_type_name(v));
 			return;
 		}
 		int idx = 0, bad = 0;
 		cJSON *it;
-		cJSON_ArrayForEach(it, v) {
+		cJSON_ArrayForEach (it, v) {
 			size_t iat = array_item_off(d->text, d->len, at, idx);
 			if (!cJSON_IsString(it)) {
-				say(d, iat, 0, "%s[%d]: must be a \"[TYPE:]PATH\" string, not %s", name, idx, json_type_name(it));
+				say(d, iat, 0, "%s[%d]: must be a \"[TYPE:]PATH\" string, not %s",
+				    name, idx, json_type_name(it));
 				bad = 1;
 			} else if (c->v.nstores >= CLI_MAX_STORES) {
 				say(d, iat, 0, "%s: at most %d stores", name, CLI_MAX_STORES);
@@ -479,14 +530,17 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v, const st
 				break;
 			} else {
 				ea_error_t e = {0};
-				if (store_spec_parse(it->valuestring, &c->v.stores[c->v.nstores], &e) < 0) {
+				if (store_spec_parse(it->valuestring, &c->v.stores[c->v.nstores],
+				                     &e) < 0) {
 					say(d, iat, 0, "%s[%d]: %s", name, idx, e.msg);
 					bad = 1;
 				} else {
 					if (flags & CONFIG_CHECK_FILES) {
 						struct stat st;
 						const char *p = c->v.stores[c->v.nstores].path;
-						if (stat(p, &st) != 0) say(d, iat, 1, "%s[%d]: %s: %s", name, idx, p, strerror(errno));
+						if (stat(p, &st) != 0)
+							say(d, iat, 1, "%s[%d]: %s: %s", name, idx,
+							    p, strerror(errno));
 					}
 					c->v.nstores++;
 				}
@@ -501,7 +555,8 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v, const st
 	set_value(c, k, v);
 }
 
-int config_parse(const char *name, const char *text, size_t len, unsigned flags, struct ea_config *c, char **diag)
+int config_parse(const char *name, const char *text, size_t len, unsigned flags,
+                 struct ea_config *c, char **diag)
 {
 	memset(c, 0, sizeof *c);
 	c->path = xstrdup(name);
@@ -509,7 +564,9 @@ int config_parse(const char *name, const char *text, size_t len, unsigned flags,
 	ea_buf_init(&d.out, 16 << 10);
 	size_t start = skip_ws(text, len, skip_bom(text, len));
 	if (start >= len) {
-		say(&d, start, 0, "the file is empty: a configuration is a JSON object, e.g. {\"format\": \"text\"}");
+		say(&d, start, 0,
+		    "the file is empty: a configuration is a JSON object, e.g. {\"format\": "
+		    "\"text\"}");
 		goto done;
 	}
 	size_t bad;
@@ -522,28 +579,32 @@ int config_parse(const char *name, const char *text, size_t len, unsigned flags,
 	c->doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!c->doc) { /* the checker let it through: say where cJSON stopped */
 		size_t off = end && end >= text ? (size_t)(end - text) : 0;
-		say(&d, off < len ? off : len, 0, "JSON that cannot be read here (too deep or too large?)");
+		say(&d, off < len ? off : len, 0,
+		    "JSON that cannot be read here (too deep or too large?)");
 		goto done;
 	}
 	if (!cJSON_IsObject(c->doc)) {
-		say(&d, start, 0, "the configuration must be a JSON object {...}, not %s", json_type_name(c->doc));
+		say(&d, start, 0, "the configuration must be a JSON object {...}, not %s",
+		    json_type_name(c->doc));
 		goto done;
 	}
 	struct member_pos pos[128];
 	int npos = scan_members(text, len, pos, 128);
 	int i = 0;
 	cJSON *v;
-	cJSON_ArrayForEach(v, c->doc) {
+	cJSON_ArrayForEach (v, c->doc) {
 		struct member_pos p = i < npos ? pos[i] : (struct member_pos){start, start};
 		/* cJSON would quietly take the first of two equal keys. */
 		int j = 0, dup = 0;
 		cJSON *w;
-		cJSON_ArrayForEach(w, c->doc) {
+		cJSON_ArrayForEach (w, c->doc) {
 			if (j++ >= i) break;
 			if (!strcmp(w->string, v->string)) {
 				int line, col;
-				config_linecol(text, len, j - 1 < npos ? pos[j - 1].key_off : start, &line, &col);
-				say(&d, p.key_off, 0, "duplicate key \"%s\" (first at line %d)", v->string, line);
+				config_linecol(text, len, j - 1 < npos ? pos[j - 1].key_off : start,
+				               &line, &col);
+				say(&d, p.key_off, 0, "duplicate key \"%s\" (first at line %d)",
+				    v->string, line);
 				dup = 1;
 				break;
 			}
@@ -551,15 +612,19 @@ int config_parse(const char *name, const char *text, size_t len, unsigned flags,
 		if (!dup) check_member(&d, c, v, &p, flags);
 		i++;
 	}
-	if (c->v.no_proc && c->v.no_stores) say(&d, start, 0, "no_proc and no_stores together leave nothing to audit");
+	if (c->v.no_proc && c->v.no_stores)
+		say(&d, start, 0, "no_proc and no_stores together leave nothing to audit");
 	if ((flags & CONFIG_CHECK_FILES) && (c->has & SET_SIGN_KEY) && !(c->has & SET_OUT))
-		say(&d, start, 1, "sign_key is set but out is not: the signature goes beside a report file (--out)");
+		say(&d, start, 1,
+		    "sign_key is set but out is not: the signature goes beside a report file "
+		    "(--out)");
 done:
 	*diag = d.out.data ? d.out.data : xstrdup("");
 	return d.errors;
 }
 
-int config_load(const char *path, int must_exist, unsigned flags, struct ea_config *c, char **diag, ea_error_t *err)
+int config_load(const char *path, int must_exist, unsigned flags, struct ea_config *c, char **diag,
+                ea_error_t *err)
 {
 	memset(c, 0, sizeof *c);
 	*diag = NULL;
@@ -583,7 +648,8 @@ void config_apply(const struct ea_config *c, struct ea_opts *o, unsigned accepte
 {
 	for (unsigned i = 0; i < NKEYS; i++) {
 		const struct ckey *k = &keys[i];
-		if (!k->set || !(c->has & k->set) || (o->set & k->set) || !(accepted & k->group)) continue;
+		if (!k->set || !(c->has & k->set) || (o->set & k->set) || !(accepted & k->group))
+			continue;
 		const struct ea_opts *v = &c->v;
 		switch (k->set) {
 		case SET_STORES:

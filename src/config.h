@@ -37,21 +37,21 @@ enum { CONFIG_CHECK_FILES = 1 };
 
 struct ea_config {
 	char *path;
-	cJSON *doc;        /* owns the strings v points to */
-	unsigned has;      /* SET_* bits the file gives */
-	struct ea_opts v;  /* their values */
+	cJSON *doc;       /* owns the strings v points to */
+	unsigned has;     /* SET_* bits the file gives */
+	struct ea_opts v; /* their values */
 };
 
 /* Parse text (name: for messages).  Returns the error count; *diag (caller
  * frees, may be "") lists errors and warnings.  On 0, *c is filled. */
-int config_parse(const char *name, const char *text, size_t len, unsigned flags, struct ea_config *c,
-		 char **diag);
+int config_parse(const char *name, const char *text, size_t len, unsigned flags,
+                 struct ea_config *c, char **diag);
 
 /* Read and parse a file.  Returns 0 (loaded), 1 (must_exist is 0 and the
  * file does not exist: no config), or -1 (unreadable or invalid: *diag
  * holds the lines, err the first). */
 int config_load(const char *path, int must_exist, unsigned flags, struct ea_config *c, char **diag,
-		ea_error_t *err);
+                ea_error_t *err);
 
 void config_apply(const struct ea_config *c, struct ea_opts *o, unsigned accepted_options);
 void config_free(struct ea_config *c);

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FSX_MAX_PATH 4096
+#define FSX_MAX_PATH  4096
 #define FSX_MAX_DEPTH 64
 
 const char *fsx_type_name(mode_t m)
@@ -27,8 +27,7 @@ const char *fsx_type_name(mode_t m)
 int fsx_open_root(const char *path, ea_error_t *err)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return ea_fail_errno(err, errno, "cannot open folder %s", path);
+	if (fd < 0) return ea_fail_errno(err, errno, "cannot open folder %s", path);
 	return fd;
 }
 
@@ -37,16 +36,17 @@ int fsx_check_relpath(const char *rel, ea_error_t *err)
 	size_t n = strlen(rel);
 	if (n == 0 || n >= FSX_MAX_PATH)
 		return ea_fail(err, EA_E_BADNAME, "empty or over-long path");
-	if (rel[0] == '/')
-		return ea_fail(err, EA_E_BADNAME, "absolute path '%.80s'", rel);
+	if (rel[0] == '/') return ea_fail(err, EA_E_BADNAME, "absolute path '%.80s'", rel);
 	const char *p = rel;
 	if (p[0] == '.' && p[1] == '/') p += 2;
 	int depth = 0;
 	while (*p) {
 		const char *e = strchr(p, '/');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-			return ea_fail(err, EA_E_BADNAME, "path '%.80s' has an empty, '.' or '..' component", rel);
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return ea_fail(err, EA_E_BADNAME,
+			               "path '%.80s' has an empty, '.' or '..' component", rel);
 		if (++depth > FSX_MAX_DEPTH)
 			return ea_fail(err, EA_E_BADNAME, "path '%.80s' is nested too deep", rel);
 		p += len;
@@ -69,18 +69,24 @@ static int walk_parent(int dirfd, const char *rel, char *copy, const char **last
 		char *slash = strchr(p, '/');
 		if (!slash) break;
 		*slash = '\0';
-		int next = openat(cur, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		int next = openat(cur, p,
+		                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 		int e = errno;
 		if (next < 0) {
 			struct stat st;
 			if (fstatat(cur, p, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
 				close(cur);
-				return ea_fail(err, EA_E_SYMLINK, "'%.80s' on the path of '%.80s' is a symbolic link", p, rel);
+				return ea_fail(err, EA_E_SYMLINK,
+				               "'%.80s' on the path of '%.80s' is a symbolic link",
+				               p, rel);
 			}
 			close(cur);
 			if (e == ENOTDIR)
-				return ea_fail(err, EA_E_NOTREG, "'%.80s' on the path of '%.80s' is not a folder", p, rel);
-			return ea_fail_errno(err, e, "cannot open '%.80s' on the path of '%.80s'", p, rel);
+				return ea_fail(err, EA_E_NOTREG,
+				               "'%.80s' on the path of '%.80s' is not a folder", p,
+				               rel);
+			return ea_fail_errno(err, e, "cannot open '%.80s' on the path of '%.80s'",
+			                     p, rel);
 		}
 		close(cur);
 		cur = next;
@@ -113,7 +119,8 @@ int fsx_open_dir_at(int dirfd, const char *rel, ea_error_t *err)
 	int e = errno;
 	if (fd < 0) {
 		struct stat st;
-		int islnk = fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+		int islnk =
+		        fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
 		close(pfd);
 		if (islnk) return ea_fail(err, EA_E_SYMLINK, "'%.120s' is a symbolic link", rel);
 		if (e == ENOTDIR) return ea_fail(err, EA_E_NOTREG, "'%.120s' is not a folder", rel);
@@ -142,7 +149,8 @@ int fsx_open_file_at(int dirfd, const char *rel, struct stat *stp, ea_error_t *e
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(pfd);
-		return ea_fail(err, EA_E_NOTREG, "'%.120s' is a %s, not a regular file", rel, fsx_type_name(st.st_mode));
+		return ea_fail(err, EA_E_NOTREG, "'%.120s' is a %s, not a regular file", rel,
+		               fsx_type_name(st.st_mode));
 	}
 	int fd = openat(pfd, last, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	int e = errno;
@@ -192,22 +200,21 @@ int fsx_read_fd(int fd, size_t max, char **data, size_t *len, ea_error_t *err)
 			return -1;
 		}
 	}
-	if (!b.data) {
-		b.data = xstrdup("");
-	}
+	if (!b.data) { b.data = xstrdup(""); }
 	*data = b.data;
 	*len = b.len;
 	return 0;
 }
 
-int fsx_read_file_at(int dirfd, const char *rel, size_t max, char **data, size_t *len, ea_error_t *err)
+int fsx_read_file_at(int dirfd, const char *rel, size_t max, char **data, size_t *len,
+                     ea_error_t *err)
 {
 	struct stat st;
 	cleanup_close int fd = fsx_open_file_at(dirfd, rel, &st, err);
 	if (fd < 0) return -1;
 	if ((uint64_t)st.st_size > max)
-		return ea_fail(err, EA_E_TOOBIG, "'%.120s' is %lld bytes, over the %zu-byte limit", rel,
-			       (long long)st.st_size, max);
+		return ea_fail(err, EA_E_TOOBIG, "'%.120s' is %lld bytes, over the %zu-byte limit",
+		               rel, (long long)st.st_size, max);
 	if (fsx_read_fd(fd, max, data, len, err) < 0) {
 		size_t n = strlen(err->msg);
 		snprintf(err->msg + n, sizeof err->msg - n, " ('%.80s')", rel);
@@ -224,7 +231,8 @@ int fsx_write_atomic(const char *path, const void *data, size_t len, ea_error_t 
 	const char *base = basename(bcopy);
 	cleanup_free char *tmp = xasprintf("%s/.%s.tmp.XXXXXX", dir, base);
 	cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) return ea_fail_errno(err, errno, "cannot create a temporary file beside %s", path);
+	if (fd < 0)
+		return ea_fail_errno(err, errno, "cannot create a temporary file beside %s", path);
 	const char *p = data;
 	size_t left = len;
 	while (left > 0) {
@@ -263,7 +271,8 @@ int fsx_read_user_file(const char *path, size_t max, char **data, size_t *len, e
 	struct stat st;
 	if (fstat(fd, &st) < 0) return ea_fail_errno(err, errno, "%s", path);
 	if (!S_ISREG(st.st_mode))
-		return ea_fail(err, EA_E_NOTREG, "%s: not a regular file (a %s)", path, fsx_type_name(st.st_mode));
+		return ea_fail(err, EA_E_NOTREG, "%s: not a regular file (a %s)", path,
+		               fsx_type_name(st.st_mode));
 	if ((uint64_t)st.st_size > max)
 		return ea_fail(err, EA_E_TOOBIG, "%s: larger than %zu bytes", path, max);
 	if (fsx_read_fd(fd, max, data, len, err) < 0) {

@@ -38,7 +38,7 @@ int fsx_lstat_at(int dirfd, const char *rel, struct stat *st, ea_error_t *err);
 
 /* Read the whole regular file `rel` (at most `max` bytes; NUL-terminated). */
 int fsx_read_file_at(int dirfd, const char *rel, size_t max, char **data, size_t *len,
-		     ea_error_t *err);
+                     ea_error_t *err);
 
 /* Read all of fd (at most max bytes; NUL-terminated). */
 int fsx_read_fd(int fd, size_t max, char **data, size_t *len, ea_error_t *err);

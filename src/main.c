@@ -12,21 +12,22 @@
 #include "cli.h"
 #include "config.h"
 
-static const struct ea_command *const commands[] = {&cmd_audit, &cmd_images, &cmd_proc, &cmd_verify,
-						     &cmd_report, &cmd_config};
+static const struct ea_command *const commands[] = {&cmd_audit,  &cmd_images, &cmd_proc,
+                                                    &cmd_verify, &cmd_report, &cmd_config};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: edgeaudit COMMAND [options]   (edgeaudit COMMAND --help)\n"
-		   "\n"
-		   "Offline, read-only audit of a box's container image stores and runtime.\n"
-		   "\n");
+	           "\n"
+	           "Offline, read-only audit of a box's container image stores and runtime.\n"
+	           "\n");
 	for (unsigned i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(f, "\n  --version  print the version\n  --help     this text\n"
-		   "\nExit: 0 pass, 1 findings at or above --fail-on, 2 usage error, 3 incomplete.\n"
-		   "Configuration: " EA_DEFAULT_CONFIG " (see edgeaudit(1)).\n");
+	fprintf(f,
+	        "\n  --version  print the version\n  --help     this text\n"
+	        "\nExit: 0 pass, 1 findings at or above --fail-on, 2 usage error, 3 incomplete.\n"
+	        "Configuration: " EA_DEFAULT_CONFIG " (see edgeaudit(1)).\n");
 }
 
 /* Print a config's diagnostics, one "edgeaudit: FILE:L:C: ..." line each. */
@@ -56,12 +57,18 @@ static int run_report_command(const struct ea_command *c, int argc, char **argv)
 		int rc = config_load(path, o.config != NULL, 0, &cfg, &diag, &err);
 		if (rc < 0) {
 			print_diag(diag);
-			fprintf(stderr, "edgeaudit: configuration error (check it with: edgeaudit config check --config %s)\n", path);
+			fprintf(stderr,
+			        "edgeaudit: configuration error (check it with: edgeaudit config "
+			        "check --config %s)\n",
+			        path);
 			config_free(&cfg);
 			return 2;
 		}
 		/* verify audits the one store its command line names. */
-		if (rc == 0) config_apply(&cfg, &o, c == &cmd_verify ? c->options & ~(unsigned)OPT_STORE : c->options);
+		if (rc == 0)
+			config_apply(&cfg, &o,
+			             c == &cmd_verify ? c->options & ~(unsigned)OPT_STORE
+			                              : c->options);
 	}
 	if (cli_check_merged(&o, &err) < 0) {
 		fprintf(stderr, "edgeaudit: %s\n", err.msg);

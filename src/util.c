@@ -39,12 +39,17 @@ int ea_fail_errno(ea_error_t *err, int e, const char *fmt, ...)
 ea_errc_t ea_errc_from_errno(int e)
 {
 	switch (e) {
-	case ENOENT: case ENOTDIR: return EA_E_NOENT;
-	case ELOOP: case EMLINK: return EA_E_SYMLINK;
-	case ENXIO: case ENODEV: case EISDIR: return EA_E_NOTREG;
+	case ENOENT:
+	case ENOTDIR: return EA_E_NOENT;
+	case ELOOP:
+	case EMLINK: return EA_E_SYMLINK;
+	case ENXIO:
+	case ENODEV:
+	case EISDIR: return EA_E_NOTREG;
 	case ENAMETOOLONG: return EA_E_BADNAME;
 	case ENOMEM: return EA_E_NOMEM;
-	case EFBIG: case EOVERFLOW: return EA_E_TOOBIG;
+	case EFBIG:
+	case EOVERFLOW: return EA_E_TOOBIG;
 	case EINTR: return EA_E_INTERRUPTED;
 	default: return EA_E_IO;
 	}
@@ -53,13 +58,20 @@ ea_errc_t ea_errc_from_errno(int e)
 const char *ea_errc_name(ea_errc_t c)
 {
 	static const char *const names[] = {
-		[EA_OK] = "ok", [EA_E_IO] = "io", [EA_E_NOENT] = "not_found",
-		[EA_E_SYMLINK] = "symlink", [EA_E_NOTREG] = "not_regular",
-		[EA_E_BADNAME] = "bad_name", [EA_E_TOOBIG] = "too_big",
-		[EA_E_TRUNCATED] = "truncated", [EA_E_FORMAT] = "format",
-		[EA_E_UNSUPPORTED] = "unsupported", [EA_E_MISMATCH] = "mismatch",
-		[EA_E_NOMEM] = "no_memory", [EA_E_USAGE] = "usage",
-		[EA_E_INTERRUPTED] = "interrupted",
+	        [EA_OK] = "ok",
+	        [EA_E_IO] = "io",
+	        [EA_E_NOENT] = "not_found",
+	        [EA_E_SYMLINK] = "symlink",
+	        [EA_E_NOTREG] = "not_regular",
+	        [EA_E_BADNAME] = "bad_name",
+	        [EA_E_TOOBIG] = "too_big",
+	        [EA_E_TRUNCATED] = "truncated",
+	        [EA_E_FORMAT] = "format",
+	        [EA_E_UNSUPPORTED] = "unsupported",
+	        [EA_E_MISMATCH] = "mismatch",
+	        [EA_E_NOMEM] = "no_memory",
+	        [EA_E_USAGE] = "usage",
+	        [EA_E_INTERRUPTED] = "interrupted",
 	};
 	return (unsigned)c < sizeof names / sizeof names[0] && names[c] ? names[c] : "unknown";
 }
@@ -113,10 +125,7 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
-void ea_freep(void *p)
-{
-	free(*(void **)p);
-}
+void ea_freep(void *p) { free(*(void **)p); }
 
 void ea_closep(int *fd)
 {
@@ -191,10 +200,7 @@ void ea_budget_set_deadline(int64_t deadline_ms)
 	__atomic_store_n(&budget_deadline, deadline_ms, __ATOMIC_RELAXED);
 }
 
-void ea_stop_request(void)
-{
-	stop_flag = 1;
-}
+void ea_stop_request(void) { stop_flag = 1; }
 
 int ea_stop_requested(void)
 {

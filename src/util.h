@@ -39,10 +39,10 @@ typedef struct {
 
 /* Fill *err (if non-NULL) and return -1. */
 int ea_fail(ea_error_t *err, ea_errc_t code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* Like ea_fail, appending ": strerror(errno_value)". */
 int ea_fail_errno(ea_error_t *err, int errno_value, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* Map an errno to the closest error code. */
 ea_errc_t ea_errc_from_errno(int e);
 /* Short stable name of an error code ("io", "symlink", ...). */
@@ -60,11 +60,21 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Cleanup attributes (crun style): released when the variable leaves scope. */
 void ea_freep(void *p);
 void ea_closep(int *fd);
-#define cleanup_free __attribute__((cleanup(ea_freep)))
+#define cleanup_free  __attribute__((cleanup(ea_freep)))
 #define cleanup_close __attribute__((cleanup(ea_closep)))
 /* Hand ownership out of a cleanup variable. */
-#define steal_pointer(pp) ({ __typeof__(*(pp)) _p = *(pp); *(pp) = NULL; _p; })
-#define steal_fd(fdp) ({ int _f = *(fdp); *(fdp) = -1; _f; })
+#define steal_pointer(pp)                     \
+	({                                    \
+		__typeof__(*(pp)) _p = *(pp); \
+		*(pp) = NULL;                 \
+		_p;                           \
+	})
+#define steal_fd(fdp)            \
+	({                       \
+		int _f = *(fdp); \
+		*(fdp) = -1;     \
+		_f;              \
+	})
 
 /* Growable byte buffer with a hard cap (never grows past `max`). */
 typedef struct {
@@ -91,6 +101,6 @@ int64_t ea_now_ms(void);
 void ea_budget_set_deadline(int64_t deadline_ms); /* 0: none */
 void ea_stop_request(void);                       /* async-signal-safe */
 int ea_stop_requested(void);
-void ea_stop_reset(void);                         /* unit tests only */
+void ea_stop_reset(void); /* unit tests only */
 
 #endif

@@ -18,8 +18,8 @@ static int b64_val(unsigned char c, int url)
 	return -1;
 }
 
-int b64_decode(const char *in, size_t inlen, b64_variant_t v, size_t max, unsigned char **out, size_t *outlen,
-	       ea_error_t *err)
+int b64_decode(const char *in, size_t inlen, b64_variant_t v, size_t max, unsigned char **out,
+               size_t *outlen, ea_error_t *err)
 {
 	*out = NULL;
 	*outlen = 0;
@@ -39,7 +39,9 @@ int b64_decode(const char *in, size_t inlen, b64_variant_t v, size_t max, unsign
 		/* Either alphabet, never both: a mixed string has no single meaning. */
 		int has_std = memchr(in, '+', inlen) || memchr(in, '/', inlen);
 		int has_url = memchr(in, '-', inlen) || memchr(in, '_', inlen);
-		if (has_std && has_url) return ea_fail(err, EA_E_FORMAT, "base64 mixes the standard and URL alphabets");
+		if (has_std && has_url)
+			return ea_fail(err, EA_E_FORMAT,
+			               "base64 mixes the standard and URL alphabets");
 		url = has_url;
 	}
 	/* Padding. */
@@ -49,12 +51,18 @@ int b64_decode(const char *in, size_t inlen, b64_variant_t v, size_t max, unsign
 		pad++;
 	}
 	if (v == B64_URL && pad) return ea_fail(err, EA_E_FORMAT, "base64url with padding");
-	if (v == B64_STD && inlen % 4 != 0) return ea_fail(err, EA_E_FORMAT, "base64 length %zu is not a multiple of 4", inlen);
-	if (pad && inlen % 4 != 0) return ea_fail(err, EA_E_FORMAT, "base64 padding at a wrong place");
-	if (pad > 2 || body % 4 == 1) return ea_fail(err, EA_E_FORMAT, "base64 of an impossible length");
-	if (pad && (body + pad) % 4 != 0) return ea_fail(err, EA_E_FORMAT, "base64 padding does not complete a quantum");
+	if (v == B64_STD && inlen % 4 != 0)
+		return ea_fail(err, EA_E_FORMAT, "base64 length %zu is not a multiple of 4", inlen);
+	if (pad && inlen % 4 != 0)
+		return ea_fail(err, EA_E_FORMAT, "base64 padding at a wrong place");
+	if (pad > 2 || body % 4 == 1)
+		return ea_fail(err, EA_E_FORMAT, "base64 of an impossible length");
+	if (pad && (body + pad) % 4 != 0)
+		return ea_fail(err, EA_E_FORMAT, "base64 padding does not complete a quantum");
 	size_t n = body / 4 * 3 + (body % 4 == 2 ? 1 : body % 4 == 3 ? 2 : 0);
-	if (n > max) return ea_fail(err, EA_E_TOOBIG, "base64 decodes to %zu bytes, over the %zu-byte limit", n, max);
+	if (n > max)
+		return ea_fail(err, EA_E_TOOBIG,
+		               "base64 decodes to %zu bytes, over the %zu-byte limit", n, max);
 	unsigned char *o = xmalloc(n + 1);
 	size_t j = 0;
 	uint32_t acc = 0;
@@ -63,7 +71,8 @@ int b64_decode(const char *in, size_t inlen, b64_variant_t v, size_t max, unsign
 		int d = b64_val((unsigned char)in[i], url);
 		if (d < 0) {
 			free(o);
-			return ea_fail(err, EA_E_FORMAT, "invalid base64 character at offset %zu", i);
+			return ea_fail(err, EA_E_FORMAT, "invalid base64 character at offset %zu",
+			               i);
 		}
 		acc = (acc << 6) | (uint32_t)d;
 		bits += 6;
@@ -86,7 +95,8 @@ int b64_decode(const char *in, size_t inlen, b64_variant_t v, size_t max, unsign
 
 char *b64_encode_std(const unsigned char *in, size_t n)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] =
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char *o = xmalloc((n + 2) / 3 * 4 + 1), *p = o;
 	size_t i = 0;
 	for (; i + 3 <= n; i += 3) {

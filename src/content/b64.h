@@ -26,8 +26,8 @@
 typedef enum { B64_STD, B64_URL, B64_PROTO } b64_variant_t;
 
 /* Decode in[0..inlen) into a fresh buffer (*out, caller frees). */
-int b64_decode(const char *in, size_t inlen, b64_variant_t v, size_t max, unsigned char **out, size_t *outlen,
-	       ea_error_t *err);
+int b64_decode(const char *in, size_t inlen, b64_variant_t v, size_t max, unsigned char **out,
+               size_t *outlen, ea_error_t *err);
 
 /* Standard base64 with padding of n bytes (caller frees). */
 char *b64_encode_std(const unsigned char *in, size_t n);

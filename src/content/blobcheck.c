@@ -10,7 +10,8 @@ static int hash_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
 {
 	/* Polled per 64 KiB the decompressor hands out: one chunk in may be
 	 * hundreds of MiB out (a run of zeros), which must not outlast the stop. */
-	if (ea_stop_requested()) return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
+	if (ea_stop_requested())
+		return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
 	hasher_update(ctx, data, n);
 	return 0;
 }
@@ -21,7 +22,7 @@ static void stopped(struct blob_result *res, uint64_t off, uint64_t size)
 	res->interrupted = 1;
 	res->diff_checked = 0;
 	snprintf(res->msg, sizeof res->msg, "stopped (budget or signal) after %llu of %llu bytes",
-		 (unsigned long long)off, (unsigned long long)size);
+	         (unsigned long long)off, (unsigned long long)size);
 }
 
 /* One blob's check in flight: the hashers and the inflater. */
@@ -34,7 +35,7 @@ struct check {
 
 /* Start the hashers and, for a layer, the inflater. */
 static void check_start(struct check *k, const digest_t *want, int diff, comp_t comp,
-			const struct blobcheck_limits *lim, struct blob_result *res)
+                        const struct blobcheck_limits *lim, struct blob_result *res)
 {
 	memset(k, 0, sizeof *k);
 	hasher_init(&k->blob_h, want ? want->alg : DIGEST_SHA256);
@@ -42,8 +43,9 @@ static void check_start(struct check *k, const digest_t *want, int diff, comp_t 
 	if (diff) {
 		ea_error_t err = {0};
 		k->z = xmalloc(sizeof *k->z);
-		if (inflater_init(k->z, comp, lim ? lim->max_layer_bytes : BLOBCHECK_MAX_LAYER_BYTES,
-				  lim ? lim->max_ratio : BLOBCHECK_MAX_RATIO, &err) < 0) {
+		if (inflater_init(k->z, comp,
+		                  lim ? lim->max_layer_bytes : BLOBCHECK_MAX_LAYER_BYTES,
+		                  lim ? lim->max_ratio : BLOBCHECK_MAX_RATIO, &err) < 0) {
 			res->decomp_error = 1;
 			snprintf(res->decomp_msg, sizeof res->decomp_msg, "%s", err.msg);
 			free(k->z);
@@ -80,7 +82,8 @@ static int check_chunk(struct check *k, const unsigned char *buf, size_t n, stru
 }
 
 /* Read the region through the check, polling the stop once per chunk. */
-static uint64_t check_read(struct check *k, const struct blob_region *reg, unsigned char *buf, struct blob_result *res)
+static uint64_t check_read(struct check *k, const struct blob_region *reg, unsigned char *buf,
+                           struct blob_result *res)
 {
 	ea_error_t err = {0};
 	uint64_t off = 0;
@@ -97,7 +100,10 @@ static uint64_t check_read(struct check *k, const struct blob_region *reg, unsig
 			snprintf(res->msg, sizeof res->msg, "%s", err.msg);
 			break;
 		}
-		if (off == 0) memcpy(res->head, buf, res->headlen = n < sizeof res->head ? (unsigned)n : sizeof res->head);
+		if (off == 0)
+			memcpy(res->head, buf,
+			       res->headlen =
+			               n < sizeof res->head ? (unsigned)n : sizeof res->head);
 		int stop = check_chunk(k, buf, n, res);
 		off += n;
 		if (stop) break;
@@ -122,7 +128,10 @@ static void check_finish(struct check *k, const digest_t *want, struct blob_resu
 	}
 	hasher_final(&k->diff_h, &res->diffid);
 	if (res->status == BLOB_UNREADABLE) {
-		if (k->z) { inflater_free(k->z); free(k->z); }
+		if (k->z) {
+			inflater_free(k->z);
+			free(k->z);
+		}
 		return;
 	}
 	if (k->same_hash) res->diffid = res->got;
@@ -131,11 +140,14 @@ static void check_finish(struct check *k, const digest_t *want, struct blob_resu
 		inflater_free(k->z);
 		free(k->z);
 	}
-	res->status = res->digest_mismatch ? BLOB_DIGEST_MISMATCH : res->size_mismatch ? BLOB_SIZE_MISMATCH : BLOB_OK;
+	res->status = res->digest_mismatch ? BLOB_DIGEST_MISMATCH
+	              : res->size_mismatch ? BLOB_SIZE_MISMATCH
+	                                   : BLOB_OK;
 }
 
-void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64_t want_size, int diff,
-		      comp_t comp, const struct blobcheck_limits *lim, struct blob_result *res)
+void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64_t want_size,
+                      int diff, comp_t comp, const struct blobcheck_limits *lim,
+                      struct blob_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->diff_wanted = diff;
@@ -146,8 +158,9 @@ void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64
 		res->size_mismatch = 1;
 		res->status = BLOB_SIZE_MISMATCH;
 		res->size = reg->size;
-		snprintf(res->msg, sizeof res->msg, "%llu bytes on disk, descriptor says %lld: content not read",
-			 (unsigned long long)reg->size, (long long)want_size);
+		snprintf(res->msg, sizeof res->msg,
+		         "%llu bytes on disk, descriptor says %lld: content not read",
+		         (unsigned long long)reg->size, (long long)want_size);
 		return;
 	}
 	if (ea_stop_requested()) {
@@ -167,7 +180,7 @@ void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64
 }
 
 void blobcheck_run(struct blobsrc *src, const digest_t *d, int64_t want_size, int diff, comp_t comp,
-		   const struct blobcheck_limits *lim, struct blob_result *res)
+                   const struct blobcheck_limits *lim, struct blob_result *res)
 {
 	struct blob_region reg = {.fd = -1};
 	ea_error_t err = {0};
@@ -177,8 +190,10 @@ void blobcheck_run(struct blobsrc *src, const digest_t *d, int64_t want_size, in
 		res->comp = comp;
 		res->open_code = err.code;
 		res->status = err.code == EA_E_NOENT ? BLOB_MISSING
-			      : (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG || err.code == EA_E_BADNAME) ? BLOB_BAD_FILE
-			      : BLOB_UNREADABLE;
+		              : (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG ||
+		                 err.code == EA_E_BADNAME)
+		                      ? BLOB_BAD_FILE
+		                      : BLOB_UNREADABLE;
 		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
 		return;
 	}

@@ -18,14 +18,14 @@
 
 /* Default limits for decompression (a bomb is a finding, not a hang). */
 #define BLOBCHECK_MAX_LAYER_BYTES (16ULL << 30)
-#define BLOBCHECK_MAX_RATIO 100
+#define BLOBCHECK_MAX_RATIO       100
 
 typedef enum {
 	BLOB_OK = 0,
-	BLOB_MISSING,        /* not in the store */
-	BLOB_BAD_FILE,       /* link, FIFO, device, unsafe name */
-	BLOB_UNREADABLE,     /* I/O error, or stopped (interrupted) */
-	BLOB_SIZE_MISMATCH,  /* size on disk differs from the descriptor: not read, not hashed */
+	BLOB_MISSING,       /* not in the store */
+	BLOB_BAD_FILE,      /* link, FIFO, device, unsafe name */
+	BLOB_UNREADABLE,    /* I/O error, or stopped (interrupted) */
+	BLOB_SIZE_MISMATCH, /* size on disk differs from the descriptor: not read, not hashed */
 	BLOB_DIGEST_MISMATCH,
 } blob_status_t;
 
@@ -33,8 +33,8 @@ struct blob_result {
 	blob_status_t status;
 	ea_errc_t open_code;
 	char msg[256];
-	uint64_t size;  /* bytes actually read (a size mismatch: the size on disk) */
-	digest_t got;   /* their digest */
+	uint64_t size; /* bytes actually read (a size mismatch: the size on disk) */
+	digest_t got;  /* their digest */
 	int size_mismatch, digest_mismatch;
 	/* The budget ran out or a signal came while it was read: status
 	 * BLOB_UNREADABLE, nothing checked; callers report it as unchecked
@@ -63,10 +63,11 @@ struct blobcheck_limits {
  * polls ea_stop_requested() every chunk (256 KiB in, 64 KiB out of the
  * decompressor): a deadline or a signal stops it within milliseconds. */
 void blobcheck_run(struct blobsrc *src, const digest_t *d, int64_t want_size, int diff, comp_t comp,
-		   const struct blobcheck_limits *lim, struct blob_result *res);
+                   const struct blobcheck_limits *lim, struct blob_result *res);
 
 /* The same over an already opened region (archives address members by path). */
-void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64_t want_size, int diff,
-		      comp_t comp, const struct blobcheck_limits *lim, struct blob_result *res);
+void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64_t want_size,
+                      int diff, comp_t comp, const struct blobcheck_limits *lim,
+                      struct blob_result *res);
 
 #endif

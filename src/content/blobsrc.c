@@ -16,13 +16,15 @@ void blob_region_close(struct blob_region *r)
 	r->owns_fd = 0;
 }
 
-int blob_region_pread(const struct blob_region *r, void *buf, size_t len, uint64_t off, ea_error_t *err)
+int blob_region_pread(const struct blob_region *r, void *buf, size_t len, uint64_t off,
+                      ea_error_t *err)
 {
 	if (off > r->size || len > r->size - off)
 		return ea_fail(err, EA_E_TRUNCATED, "read past the end of %s", r->where);
 	size_t got = 0;
 	while (got < len) {
-		ssize_t n = pread(r->fd, (char *)buf + got, len - got, r->offset + (off_t)(off + got));
+		ssize_t n =
+		        pread(r->fd, (char *)buf + got, len - got, r->offset + (off_t)(off + got));
 		if (n < 0) {
 			if (errno == EINTR) continue;
 			return ea_fail_errno(err, errno, "cannot read %s", r->where);
@@ -33,14 +35,15 @@ int blob_region_pread(const struct blob_region *r, void *buf, size_t len, uint64
 	return 0;
 }
 
-int blobsrc_read_verified(struct blobsrc *s, const digest_t *d, size_t max, char **data, size_t *len, ea_error_t *err)
+int blobsrc_read_verified(struct blobsrc *s, const digest_t *d, size_t max, char **data,
+                          size_t *len, ea_error_t *err)
 {
 	struct blob_region reg = {.fd = -1};
 	if (blobsrc_open(s, d, &reg, err) < 0) return -1;
 	if (reg.size > max) {
 		blob_region_close(&reg);
-		return ea_fail(err, EA_E_TOOBIG, "%s is %llu bytes, over the %zu-byte limit", reg.where,
-			       (unsigned long long)reg.size, max);
+		return ea_fail(err, EA_E_TOOBIG, "%s is %llu bytes, over the %zu-byte limit",
+		               reg.where, (unsigned long long)reg.size, max);
 	}
 	char *buf = xmalloc(reg.size + 1);
 	if (blob_region_pread(&reg, buf, reg.size, 0, err) < 0) {
@@ -82,7 +85,8 @@ int blob_region_open_file(int dirfd, const char *rel, struct blob_region *out, e
 	return 0;
 }
 
-static int oci_dir_open(struct blobsrc *s, const digest_t *d, struct blob_region *out, ea_error_t *err)
+static int oci_dir_open(struct blobsrc *s, const digest_t *d, struct blob_region *out,
+                        ea_error_t *err)
 {
 	struct oci_dir_priv *p = s->priv;
 	char rel[DIGEST_MAX_STR + 16];

@@ -22,10 +22,10 @@
 #include "util.h"
 
 struct blob_region {
-	int fd;        /* owned by the region when owns_fd */
+	int fd; /* owned by the region when owns_fd */
 	int owns_fd;
-	off_t offset;  /* where the blob starts in fd */
-	uint64_t size; /* its length */
+	off_t offset;    /* where the blob starts in fd */
+	uint64_t size;   /* its length */
 	char where[160]; /* a path for findings: "blobs/sha256/<hex>" or "img.tar:blobs/..." */
 };
 
@@ -41,7 +41,8 @@ struct blobsrc {
 	char label[256]; /* "oci:/path" for the report */
 };
 
-static inline int blobsrc_open(struct blobsrc *s, const digest_t *d, struct blob_region *out, ea_error_t *err)
+static inline int blobsrc_open(struct blobsrc *s, const digest_t *d, struct blob_region *out,
+                               ea_error_t *err)
 {
 	return s->ops->open(s, d, out, err);
 }
@@ -50,8 +51,8 @@ void blob_region_close(struct blob_region *r);
 /* Read a whole blob (at most max bytes) and check it against d: returns
  * EA_E_MISMATCH if the content does not hash to d, EA_E_TOOBIG past max.
  * The result is NUL-terminated; caller frees. */
-int blobsrc_read_verified(struct blobsrc *s, const digest_t *d, size_t max, char **data, size_t *len,
-			  ea_error_t *err);
+int blobsrc_read_verified(struct blobsrc *s, const digest_t *d, size_t max, char **data,
+                          size_t *len, ea_error_t *err);
 
 /* The region of a whole regular file rel below dirfd, opened as the
  * contract above says (no link followed, no FIFO blocked on); rel is also
@@ -59,7 +60,8 @@ int blobsrc_read_verified(struct blobsrc *s, const digest_t *d, size_t max, char
 int blob_region_open_file(int dirfd, const char *rel, struct blob_region *out, ea_error_t *err);
 
 /* Read len bytes at off of a region (pread, EINTR-safe); short read = EA_E_TRUNCATED. */
-int blob_region_pread(const struct blob_region *r, void *buf, size_t len, uint64_t off, ea_error_t *err);
+int blob_region_pread(const struct blob_region *r, void *buf, size_t len, uint64_t off,
+                      ea_error_t *err);
 
 static inline void blobsrc_close(struct blobsrc *s)
 {

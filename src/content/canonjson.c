@@ -18,10 +18,19 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	}
 	size_t len;
 	uint32_t v, min;
-	if ((c & 0xe0) == 0xc0) { len = 2; v = c & 0x1f; min = 0x80; }
-	else if ((c & 0xf0) == 0xe0) { len = 3; v = c & 0x0f; min = 0x800; }
-	else if ((c & 0xf8) == 0xf0) { len = 4; v = c & 0x07; min = 0x10000; }
-	else return 0;
+	if ((c & 0xe0) == 0xc0) {
+		len = 2;
+		v = c & 0x1f;
+		min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3;
+		v = c & 0x0f;
+		min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4;
+		v = c & 0x07;
+		min = 0x10000;
+	} else return 0;
 	if (n < len) return 0;
 	for (size_t i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80) return 0;
@@ -46,9 +55,17 @@ static int utf16_cmp(const char *a, const char *b)
 			size_t l = np ? utf8_next(p, np, &cp) : 0;
 			if (!l) pn = 0;
 			else {
-				p += l; np -= l;
-				if (cp >= 0x10000) { cp -= 0x10000; pu[0] = (uint16_t)(0xd800 + (cp >> 10)); pu[1] = (uint16_t)(0xdc00 + (cp & 0x3ff)); pn = 2; }
-				else { pu[0] = (uint16_t)cp; pn = 1; }
+				p += l;
+				np -= l;
+				if (cp >= 0x10000) {
+					cp -= 0x10000;
+					pu[0] = (uint16_t)(0xd800 + (cp >> 10));
+					pu[1] = (uint16_t)(0xdc00 + (cp & 0x3ff));
+					pn = 2;
+				} else {
+					pu[0] = (uint16_t)cp;
+					pn = 1;
+				}
 			}
 			pi = 0;
 		}
@@ -57,9 +74,17 @@ static int utf16_cmp(const char *a, const char *b)
 			size_t l = nq ? utf8_next(q, nq, &cp) : 0;
 			if (!l) qn = 0;
 			else {
-				q += l; nq -= l;
-				if (cp >= 0x10000) { cp -= 0x10000; qu[0] = (uint16_t)(0xd800 + (cp >> 10)); qu[1] = (uint16_t)(0xdc00 + (cp & 0x3ff)); qn = 2; }
-				else { qu[0] = (uint16_t)cp; qn = 1; }
+				q += l;
+				nq -= l;
+				if (cp >= 0x10000) {
+					cp -= 0x10000;
+					qu[0] = (uint16_t)(0xd800 + (cp >> 10));
+					qu[1] = (uint16_t)(0xdc00 + (cp & 0x3ff));
+					qn = 2;
+				} else {
+					qu[0] = (uint16_t)cp;
+					qn = 1;
+				}
 			}
 			qi = 0;
 		}
@@ -88,13 +113,34 @@ static int write_string(const char *s, ea_buf_t *out, ea_error_t *err)
 		const char *w = (const char *)p;
 		size_t wn = l;
 		switch (cp) {
-		case '"': w = "\\\""; wn = 2; break;
-		case '\\': w = "\\\\"; wn = 2; break;
-		case '\b': w = "\\b"; wn = 2; break;
-		case '\f': w = "\\f"; wn = 2; break;
-		case '\n': w = "\\n"; wn = 2; break;
-		case '\r': w = "\\r"; wn = 2; break;
-		case '\t': w = "\\t"; wn = 2; break;
+		case '"':
+			w = "\\\"";
+			wn = 2;
+			break;
+		case '\\':
+			w = "\\\\";
+			wn = 2;
+			break;
+		case '\b':
+			w = "\\b";
+			wn = 2;
+			break;
+		case '\f':
+			w = "\\f";
+			wn = 2;
+			break;
+		case '\n':
+			w = "\\n";
+			wn = 2;
+			break;
+		case '\r':
+			w = "\\r";
+			wn = 2;
+			break;
+		case '\t':
+			w = "\\t";
+			wn = 2;
+			break;
 		default:
 			if (cp < 0x20) {
 				snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
@@ -128,7 +174,10 @@ int canonjson_number(double d, char *buf, size_t n, ea_error_t *err)
 	char digits[24];
 	int k = 0, neg = 0;
 	const char *q = tmp;
-	if (*q == '-') { neg = 1; q++; }
+	if (*q == '-') {
+		neg = 1;
+		q++;
+	}
 	for (; *q && *q != 'e'; q++)
 		if (*q >= '0' && *q <= '9') digits[k++] = *q;
 	digits[k] = '\0';
@@ -138,7 +187,14 @@ int canonjson_number(double d, char *buf, size_t n, ea_error_t *err)
 	int nn = e + 1; /* position of the decimal point, ECMAScript's n */
 	char *o = buf;
 	size_t left = n;
-#define EMIT(...) do { int _w = snprintf(o, left, __VA_ARGS__); if (_w < 0 || (size_t)_w >= left) return ea_fail(err, EA_E_TOOBIG, "number too long"); o += _w; left -= (size_t)_w; } while (0)
+#define EMIT(...)                                                            \
+	do {                                                                 \
+		int _w = snprintf(o, left, __VA_ARGS__);                     \
+		if (_w < 0 || (size_t)_w >= left)                            \
+			return ea_fail(err, EA_E_TOOBIG, "number too long"); \
+		o += _w;                                                     \
+		left -= (size_t)_w;                                          \
+	} while (0)
 	if (neg) EMIT("-");
 	if (k <= nn && nn <= 21) {
 		EMIT("%s", digits);
@@ -166,7 +222,8 @@ static int cmp_members(const void *a, const void *b)
 
 static int write_value(const cJSON *v, ea_buf_t *out, int depth, ea_error_t *err)
 {
-	if (depth > CANONJSON_MAX_DEPTH) return ea_fail(err, EA_E_FORMAT, "JSON nested deeper than %d", CANONJSON_MAX_DEPTH);
+	if (depth > CANONJSON_MAX_DEPTH)
+		return ea_fail(err, EA_E_FORMAT, "JSON nested deeper than %d", CANONJSON_MAX_DEPTH);
 	if (cJSON_IsNull(v)) return put(out, "null", 4, err);
 	if (cJSON_IsTrue(v)) return put(out, "true", 4, err);
 	if (cJSON_IsFalse(v)) return put(out, "false", 5, err);
@@ -193,7 +250,9 @@ static int write_value(const cJSON *v, ea_buf_t *out, int depth, ea_error_t *err
 			const unsigned char *s = (const unsigned char *)c->string;
 			if (!s) return ea_fail(err, EA_E_FORMAT, "object member without a name");
 			for (size_t n = strlen(c->string), l; n; s += l, n -= l)
-				if (!(l = utf8_next(s, n, &cp))) return ea_fail(err, EA_E_FORMAT, "member name is not valid UTF-8");
+				if (!(l = utf8_next(s, n, &cp)))
+					return ea_fail(err, EA_E_FORMAT,
+					               "member name is not valid UTF-8");
 			cnt++;
 		}
 		const cJSON **m = xcalloc(cnt ? cnt : 1, sizeof *m);
@@ -203,7 +262,8 @@ static int write_value(const cJSON *v, ea_buf_t *out, int depth, ea_error_t *err
 		int rc = put(out, "{", 1, err);
 		for (i = 0; rc == 0 && i < cnt; i++) {
 			if (i && utf16_cmp(m[i - 1]->string, m[i]->string) == 0) {
-				rc = ea_fail(err, EA_E_FORMAT, "duplicate member name \"%.64s\"", m[i]->string);
+				rc = ea_fail(err, EA_E_FORMAT, "duplicate member name \"%.64s\"",
+				             m[i]->string);
 				break;
 			}
 			if (i) rc = put(out, ",", 1, err);

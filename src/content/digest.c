@@ -5,20 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-size_t digest_len(digest_alg_t alg)
-{
-	return alg == DIGEST_SHA512 ? 64 : 32;
-}
+size_t digest_len(digest_alg_t alg) { return alg == DIGEST_SHA512 ? 64 : 32; }
 
-const char *digest_alg_name(digest_alg_t alg)
-{
-	return alg == DIGEST_SHA512 ? "sha512" : "sha256";
-}
+const char *digest_alg_name(digest_alg_t alg) { return alg == DIGEST_SHA512 ? "sha512" : "sha256"; }
 
-const char *digest_hex(const digest_t *d)
-{
-	return d->str + strlen(digest_alg_name(d->alg)) + 1;
-}
+const char *digest_hex(const digest_t *d) { return d->str + strlen(digest_alg_name(d->alg)) + 1; }
 
 static int hexval(char c)
 {
@@ -37,8 +28,10 @@ int digest_parse(const char *s, digest_t *out, ea_error_t *err)
 	/* algorithm grammar: [a-z0-9]+ ([+._-] [a-z0-9]+)* */
 	for (size_t i = 0; i < alen; i++) {
 		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '_' || c == '-'))
-			return ea_fail(err, EA_E_FORMAT, "digest '%.80s' has a malformed algorithm", s);
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '.' ||
+		      c == '_' || c == '-'))
+			return ea_fail(err, EA_E_FORMAT, "digest '%.80s' has a malformed algorithm",
+			               s);
 	}
 	digest_alg_t alg;
 	if (alen == 6 && !memcmp(s, "sha256", 6)) alg = DIGEST_SHA256;
@@ -48,16 +41,18 @@ int digest_parse(const char *s, digest_t *out, ea_error_t *err)
 		const char *e = colon + 1;
 		if (!*e) return ea_fail(err, EA_E_FORMAT, "digest '%.80s' has no encoded part", s);
 		for (; *e; e++)
-			if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') ||
-			      *e == '=' || *e == '_' || *e == '-'))
-				return ea_fail(err, EA_E_FORMAT, "digest '%.80s' has a malformed encoded part", s);
-		return ea_fail(err, EA_E_UNSUPPORTED, "digest algorithm '%.*s' is not supported", (int)(alen > 32 ? 32 : alen), s);
+			if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
+			      (*e >= '0' && *e <= '9') || *e == '=' || *e == '_' || *e == '-'))
+				return ea_fail(err, EA_E_FORMAT,
+				               "digest '%.80s' has a malformed encoded part", s);
+		return ea_fail(err, EA_E_UNSUPPORTED, "digest algorithm '%.*s' is not supported",
+		               (int)(alen > 32 ? 32 : alen), s);
 	}
 	size_t n = digest_len(alg);
 	const char *hex = colon + 1;
 	if (strlen(hex) != 2 * n)
-		return ea_fail(err, EA_E_FORMAT, "digest '%.80s' is not %s with %zu hex characters", s,
-			       digest_alg_name(alg), 2 * n);
+		return ea_fail(err, EA_E_FORMAT, "digest '%.80s' is not %s with %zu hex characters",
+		               s, digest_alg_name(alg), 2 * n);
 	for (size_t i = 0; i < n; i++) {
 		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
@@ -91,10 +86,8 @@ void hasher_init(hasher_t *h, digest_alg_t alg)
 void hasher_update(hasher_t *h, const void *data, size_t n)
 {
 	h->count += n;
-	if (h->alg == DIGEST_SHA512)
-		mbedtls_sha512_update(&h->u.sha512, data, n);
-	else
-		mbedtls_sha256_update(&h->u.sha256, data, n);
+	if (h->alg == DIGEST_SHA512) mbedtls_sha512_update(&h->u.sha512, data, n);
+	else mbedtls_sha256_update(&h->u.sha256, data, n);
 }
 
 void hasher_final(hasher_t *h, digest_t *out)
@@ -130,8 +123,9 @@ int digest_fd(int fd, digest_alg_t alg, digest_t *out, uint64_t *size, ea_error_
 	for (;;) {
 		if (ea_stop_requested()) { /* an unbounded file: the stop lands within one buffer */
 			hasher_final(&h, out);
-			return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal) after %llu bytes",
-				       (unsigned long long)h.count);
+			return ea_fail(err, EA_E_INTERRUPTED,
+			               "stopped (budget or signal) after %llu bytes",
+			               (unsigned long long)h.count);
 		}
 		ssize_t r = read(fd, buf, BUFSZ);
 		if (r < 0) {

@@ -20,7 +20,7 @@
 typedef enum { DIGEST_SHA256 = 0, DIGEST_SHA512 = 1 } digest_alg_t;
 
 #define DIGEST_MAX_BYTES 64
-#define DIGEST_MAX_STR (7 + 128 + 1)
+#define DIGEST_MAX_STR   (7 + 128 + 1)
 
 typedef struct {
 	digest_alg_t alg;

@@ -12,7 +12,8 @@ const char *comp_name(comp_t c)
 comp_t comp_sniff(const unsigned char *p, size_t n)
 {
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return COMP_GZIP;
-	if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) return COMP_ZSTD;
+	if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
+		return COMP_ZSTD;
 	return COMP_NONE;
 }
 
@@ -29,7 +30,8 @@ int inflater_init(inflater_t *z, comp_t c, uint64_t max_out, unsigned max_ratio,
 	} else if (c == COMP_ZSTD) {
 		ZSTD_DCtx *d = ZSTD_createDCtx();
 		if (!d) return ea_fail(err, EA_E_NOMEM, "ZSTD_createDCtx failed");
-		if (ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, INFLATE_ZSTD_WINDOW_LOG_MAX))) {
+		if (ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax,
+		                                        INFLATE_ZSTD_WINDOW_LOG_MAX))) {
 			ZSTD_freeDCtx(d);
 			return ea_fail(err, EA_E_UNSUPPORTED, "zstd: cannot limit the window size");
 		}
@@ -45,26 +47,31 @@ static int emit(inflater_t *z, size_t n, inflate_sink_fn sink, void *ctx, ea_err
 	if (z->out_total > z->max_out) {
 		z->bomb = 1;
 		return ea_fail(err, EA_E_TOOBIG, "inflates past the %llu-byte limit",
-			       (unsigned long long)z->max_out);
+		               (unsigned long long)z->max_out);
 	}
-	if (z->max_ratio && z->out_total > INFLATE_RATIO_FLOOR && z->out_total / (z->in_total ? z->in_total : 1) > z->max_ratio) {
+	if (z->max_ratio && z->out_total > INFLATE_RATIO_FLOOR &&
+	    z->out_total / (z->in_total ? z->in_total : 1) > z->max_ratio) {
 		z->bomb = 1;
-		return ea_fail(err, EA_E_TOOBIG, "inflates more than %u:1 (%llu bytes from %llu)", z->max_ratio,
-			       (unsigned long long)z->out_total, (unsigned long long)z->in_total);
+		return ea_fail(err, EA_E_TOOBIG, "inflates more than %u:1 (%llu bytes from %llu)",
+		               z->max_ratio, (unsigned long long)z->out_total,
+		               (unsigned long long)z->in_total);
 	}
 	return sink(ctx, z->out, n, err);
 }
 
-static int feed_gzip(inflater_t *z, const unsigned char *in, size_t n, inflate_sink_fn sink, void *ctx, ea_error_t *err)
+static int feed_gzip(inflater_t *z, const unsigned char *in, size_t n, inflate_sink_fn sink,
+                     void *ctx, ea_error_t *err)
 {
 	while (n > 0) {
 		if (z->ended) {
 			/* Another gzip member follows, or trailing garbage. */
 			if (in[0] != 0x1f || (n >= 2 && in[1] != 0x8b)) {
 				z->trailing = 1;
-				return ea_fail(err, EA_E_FORMAT, "data after the end of the gzip stream");
+				return ea_fail(err, EA_E_FORMAT,
+				               "data after the end of the gzip stream");
 			}
-			if (inflateReset(&z->zs) != Z_OK) return ea_fail(err, EA_E_FORMAT, "gzip: cannot reset");
+			if (inflateReset(&z->zs) != Z_OK)
+				return ea_fail(err, EA_E_FORMAT, "gzip: cannot reset");
 			z->ended = 0;
 		}
 		z->zs.next_in = (Bytef *)in;
@@ -75,8 +82,10 @@ static int feed_gzip(inflater_t *z, const unsigned char *in, size_t n, inflate_s
 			z->zs.next_out = z->out;
 			z->zs.avail_out = sizeof z->out;
 			ret = inflate(&z->zs, Z_NO_FLUSH);
-			if (ret == Z_NEED_DICT || ret == Z_DATA_ERROR || ret == Z_MEM_ERROR || ret == Z_STREAM_ERROR)
-				return ea_fail(err, EA_E_FORMAT, "gzip: %s", z->zs.msg ? z->zs.msg : "corrupt stream");
+			if (ret == Z_NEED_DICT || ret == Z_DATA_ERROR || ret == Z_MEM_ERROR ||
+			    ret == Z_STREAM_ERROR)
+				return ea_fail(err, EA_E_FORMAT, "gzip: %s",
+				               z->zs.msg ? z->zs.msg : "corrupt stream");
 			if (emit(z, sizeof z->out - z->zs.avail_out, sink, ctx, err) < 0) return -1;
 		} while (ret != Z_STREAM_END && (z->zs.avail_in > 0 || z->zs.avail_out == 0));
 		size_t used = given - z->zs.avail_in;
@@ -88,7 +97,8 @@ static int feed_gzip(inflater_t *z, const unsigned char *in, size_t n, inflate_s
 	return 0;
 }
 
-static int feed_zstd(inflater_t *z, const unsigned char *in, size_t n, inflate_sink_fn sink, void *ctx, ea_error_t *err)
+static int feed_zstd(inflater_t *z, const unsigned char *in, size_t n, inflate_sink_fn sink,
+                     void *ctx, ea_error_t *err)
 {
 	ZSTD_inBuffer ib = {in, n, 0};
 	while (ib.pos < ib.size) {
@@ -98,12 +108,14 @@ static int feed_zstd(inflater_t *z, const unsigned char *in, size_t n, inflate_s
 			ZSTD_ErrorCode c = ZSTD_getErrorCode(ret);
 			if (c == ZSTD_error_prefix_unknown && z->ended) {
 				z->trailing = 1;
-				return ea_fail(err, EA_E_FORMAT, "data after the end of the zstd stream");
+				return ea_fail(err, EA_E_FORMAT,
+				               "data after the end of the zstd stream");
 			}
 			if (c == ZSTD_error_frameParameter_windowTooLarge) {
 				z->bomb = 1;
-				return ea_fail(err, EA_E_TOOBIG, "zstd frame asks for a window over 2^%d bytes",
-					       INFLATE_ZSTD_WINDOW_LOG_MAX);
+				return ea_fail(err, EA_E_TOOBIG,
+				               "zstd frame asks for a window over 2^%d bytes",
+				               INFLATE_ZSTD_WINDOW_LOG_MAX);
 			}
 			return ea_fail(err, EA_E_FORMAT, "zstd: %s", ZSTD_getErrorName(ret));
 		}
@@ -114,7 +126,8 @@ static int feed_zstd(inflater_t *z, const unsigned char *in, size_t n, inflate_s
 	for (;;) {
 		ZSTD_outBuffer ob = {z->out, sizeof z->out, 0};
 		size_t ret = ZSTD_decompressStream(z->zstd, &ob, &ib);
-		if (ZSTD_isError(ret)) return ea_fail(err, EA_E_FORMAT, "zstd: %s", ZSTD_getErrorName(ret));
+		if (ZSTD_isError(ret))
+			return ea_fail(err, EA_E_FORMAT, "zstd: %s", ZSTD_getErrorName(ret));
 		/* Nothing more to flush: after a finished frame the decoder asks for
 		 * the next header (ret != 0), which must not undo `ended`. */
 		if (ob.pos == 0) break;
@@ -125,23 +138,24 @@ static int feed_zstd(inflater_t *z, const unsigned char *in, size_t n, inflate_s
 	return 0;
 }
 
-int inflater_feed(inflater_t *z, const void *in, size_t n, inflate_sink_fn sink, void *ctx, ea_error_t *err)
+int inflater_feed(inflater_t *z, const void *in, size_t n, inflate_sink_fn sink, void *ctx,
+                  ea_error_t *err)
 {
 	z->in_total += n;
 	switch (z->comp) {
 	case COMP_GZIP: return feed_gzip(z, in, n, sink, ctx, err);
 	case COMP_ZSTD: return feed_zstd(z, in, n, sink, ctx, err);
-	default:
-		z->out_total += n;
-		return sink(ctx, in, n, err);
+	default: z->out_total += n; return sink(ctx, in, n, err);
 	}
 }
 
 int inflater_finish(inflater_t *z, ea_error_t *err)
 {
 	if (z->comp == COMP_NONE) return 0;
-	if (z->in_total == 0) return ea_fail(err, EA_E_TRUNCATED, "%s stream is empty", comp_name(z->comp));
-	if (!z->ended) return ea_fail(err, EA_E_TRUNCATED, "%s stream is truncated", comp_name(z->comp));
+	if (z->in_total == 0)
+		return ea_fail(err, EA_E_TRUNCATED, "%s stream is empty", comp_name(z->comp));
+	if (!z->ended)
+		return ea_fail(err, EA_E_TRUNCATED, "%s stream is truncated", comp_name(z->comp));
 	return 0;
 }
 

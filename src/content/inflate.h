@@ -25,7 +25,7 @@
 typedef enum { COMP_NONE = 0, COMP_GZIP, COMP_ZSTD } comp_t;
 
 #define INFLATE_ZSTD_WINDOW_LOG_MAX 27 /* 128 MiB: zstd's own default limit */
-#define INFLATE_RATIO_FLOOR (64ULL << 20)
+#define INFLATE_RATIO_FLOOR         (64ULL << 20)
 
 typedef int (*inflate_sink_fn)(void *ctx, const void *data, size_t n, ea_error_t *err);
 
@@ -47,7 +47,8 @@ const char *comp_name(comp_t c);
 comp_t comp_sniff(const unsigned char *p, size_t n);
 
 int inflater_init(inflater_t *z, comp_t c, uint64_t max_out, unsigned max_ratio, ea_error_t *err);
-int inflater_feed(inflater_t *z, const void *in, size_t n, inflate_sink_fn sink, void *ctx, ea_error_t *err);
+int inflater_feed(inflater_t *z, const void *in, size_t n, inflate_sink_fn sink, void *ctx,
+                  ea_error_t *err);
 int inflater_finish(inflater_t *z, ea_error_t *err);
 void inflater_free(inflater_t *z);
 

@@ -9,13 +9,57 @@
 
 /* Struct fields edgeaudit reads from store documents, folded. */
 static const char *const read_fields[] = {
-	"mediatype", "digest", "size", "manifests", "layers", "config", "rootfs", "diff_ids", "platform", "os",
-	"architecture", "variant", "subject", "artifacttype", "schemaversion", "repotags", "annotations",
-	"repositories", "type", "name", "name_raw", "payload", "names", "id", "layer", "parent",
-	/* an OCI bundle's config.json and seccomp profiles, as runc reads them */
-	"linux", "seccomp", "root", "path", "image", "defaultaction", "defaulterrnoret", "architectures",
-	"subarchitectures", "archmap", "arches", "syscalls", "action", "errnoret", "args", "index", "value", "valuetwo",
-	"op", "includes", "excludes", "caps", "minkernel", NULL,
+        "mediatype",
+        "digest",
+        "size",
+        "manifests",
+        "layers",
+        "config",
+        "rootfs",
+        "diff_ids",
+        "platform",
+        "os",
+        "architecture",
+        "variant",
+        "subject",
+        "artifacttype",
+        "schemaversion",
+        "repotags",
+        "annotations",
+        "repositories",
+        "type",
+        "name",
+        "name_raw",
+        "payload",
+        "names",
+        "id",
+        "layer",
+        "parent",
+        /* an OCI bundle's config.json and seccomp profiles, as runc reads them */
+        "linux",
+        "seccomp",
+        "root",
+        "path",
+        "image",
+        "defaultaction",
+        "defaulterrnoret",
+        "architectures",
+        "subarchitectures",
+        "archmap",
+        "arches",
+        "syscalls",
+        "action",
+        "errnoret",
+        "args",
+        "index",
+        "value",
+        "valuetwo",
+        "op",
+        "includes",
+        "excludes",
+        "caps",
+        "minkernel",
+        NULL,
 };
 
 /* Go's fold of a struct field name: ASCII case, KELVIN SIGN, LONG S. */
@@ -45,9 +89,11 @@ static int cmp_name(const void *a, const void *b)
 
 /* jsondoc_check's walk: foldcheck says v may be a Go struct (not the value
  * of a map-typed member); depth is v's, the document's value being 0. */
-static int one_meaning(const cJSON *v, int flags, int foldcheck, int depth, int max_depth, ea_error_t *err)
+static int one_meaning(const cJSON *v, int flags, int foldcheck, int depth, int max_depth,
+                       ea_error_t *err)
 {
-	if (max_depth > 0 && depth > max_depth) return ea_fail(err, EA_E_FORMAT, "JSON nested deeper than %d", max_depth);
+	if (max_depth > 0 && depth > max_depth)
+		return ea_fail(err, EA_E_FORMAT, "JSON nested deeper than %d", max_depth);
 	if (cJSON_IsObject(v)) {
 		size_t n = 0;
 		for (const cJSON *a = v->child; a; a = a->next) n++;
@@ -55,11 +101,13 @@ static int one_meaning(const cJSON *v, int flags, int foldcheck, int depth, int 
 			/* exact duplicates: sorted names, so n log n for big objects */
 			const char **names = xcalloc(n, sizeof *names);
 			size_t i = 0;
-			for (const cJSON *a = v->child; a; a = a->next) names[i++] = a->string ? a->string : "";
+			for (const cJSON *a = v->child; a; a = a->next)
+				names[i++] = a->string ? a->string : "";
 			qsort(names, n, sizeof *names, cmp_name);
 			for (i = 1; i < n; i++)
 				if (!strcmp(names[i - 1], names[i])) {
-					ea_fail(err, EA_E_FORMAT, "duplicate JSON member \"%.64s\"", names[i]);
+					ea_fail(err, EA_E_FORMAT, "duplicate JSON member \"%.64s\"",
+					        names[i]);
 					free(names);
 					return -1;
 				}
@@ -73,7 +121,10 @@ static int one_meaning(const cJSON *v, int flags, int foldcheck, int depth, int 
 				for (int k = 0; k < 64 && read_fields[k]; k++)
 					if (!strcmp(read_fields[k], f)) {
 						if (seen & (1ULL << k))
-							return ea_fail(err, EA_E_FORMAT, "two JSON members read as \"%s\"", read_fields[k]);
+							return ea_fail(
+							        err, EA_E_FORMAT,
+							        "two JSON members read as \"%s\"",
+							        read_fields[k]);
 						seen |= 1ULL << k;
 					}
 			}
@@ -81,13 +132,16 @@ static int one_meaning(const cJSON *v, int flags, int foldcheck, int depth, int 
 		for (const cJSON *a = v->child; a; a = a->next) {
 			/* annotations and labels are Go maps: their keys are exact */
 			char f[16] = "";
-			if ((flags & JSONDOC_FOLD) && a->string && strlen(a->string) < sizeof f) fold(a->string, f, sizeof f);
-			int fc = (flags & JSONDOC_FOLD) && strcmp(f, "annotations") && strcmp(f, "labels");
+			if ((flags & JSONDOC_FOLD) && a->string && strlen(a->string) < sizeof f)
+				fold(a->string, f, sizeof f);
+			int fc = (flags & JSONDOC_FOLD) && strcmp(f, "annotations") &&
+			         strcmp(f, "labels");
 			if (one_meaning(a, flags, fc, depth + 1, max_depth, err) < 0) return -1;
 		}
 	} else if (cJSON_IsArray(v)) {
 		for (const cJSON *a = v->child; a; a = a->next)
-			if (one_meaning(a, flags, foldcheck, depth + 1, max_depth, err) < 0) return -1;
+			if (one_meaning(a, flags, foldcheck, depth + 1, max_depth, err) < 0)
+				return -1;
 	}
 	return 0;
 }

@@ -7,38 +7,41 @@
 /* FIPS 180-4 4.2.2: first 32 bits of the fractional parts of the cube roots
  * of the first 64 primes. */
 static const uint32_t sha256_k[64] __attribute__((aligned(16))) = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
-	0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
-	0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
-	0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5,
-	0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
 };
 
 /* ------------------------------------------------------------ portable C */
 
-static inline uint32_t rotr32(uint32_t x, unsigned n)
-{
-	return (x >> n) | (x << (32 - n));
-}
+static inline uint32_t rotr32(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
 
 /* FIPS 180-4 4.1.2 */
 static inline uint32_t ch(uint32_t x, uint32_t y, uint32_t z) { return (x & y) ^ (~x & z); }
-static inline uint32_t maj(uint32_t x, uint32_t y, uint32_t z) { return (x & y) ^ (x & z) ^ (y & z); }
-static inline uint32_t big_sigma0(uint32_t x) { return rotr32(x, 2) ^ rotr32(x, 13) ^ rotr32(x, 22); }
-static inline uint32_t big_sigma1(uint32_t x) { return rotr32(x, 6) ^ rotr32(x, 11) ^ rotr32(x, 25); }
+static inline uint32_t maj(uint32_t x, uint32_t y, uint32_t z)
+{
+	return (x & y) ^ (x & z) ^ (y & z);
+}
+static inline uint32_t big_sigma0(uint32_t x)
+{
+	return rotr32(x, 2) ^ rotr32(x, 13) ^ rotr32(x, 22);
+}
+static inline uint32_t big_sigma1(uint32_t x)
+{
+	return rotr32(x, 6) ^ rotr32(x, 11) ^ rotr32(x, 25);
+}
 static inline uint32_t small_sigma0(uint32_t x) { return rotr32(x, 7) ^ rotr32(x, 18) ^ (x >> 3); }
-static inline uint32_t small_sigma1(uint32_t x) { return rotr32(x, 17) ^ rotr32(x, 19) ^ (x >> 10); }
+static inline uint32_t small_sigma1(uint32_t x)
+{
+	return rotr32(x, 17) ^ rotr32(x, 19) ^ (x >> 10);
+}
 
 void sha256_block_c(uint32_t state[8], const unsigned char block[64])
 {
@@ -99,12 +102,13 @@ void sha256_block_c(uint32_t state[8], const unsigned char block[64])
 #define SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
 /* Four rounds starting at round 4*g, message words in m. */
-#define SHANI_ROUNDS4(m, g)                                                           \
-	do {                                                                          \
-		__m128i wk_ = _mm_add_epi32((m), _mm_load_si128((const __m128i *)&sha256_k[4 * (g)])); \
-		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk_); /* cdgh now holds A,B,E,F */ \
-		wk_ = _mm_shuffle_epi32(wk_, 0x0e);            /* words 2,3 down to 0,1 */  \
-		abef = _mm_sha256rnds2_epu32(abef, cdgh, wk_);                        \
+#define SHANI_ROUNDS4(m, g)                                                                      \
+	do {                                                                                     \
+		__m128i wk_ =                                                                    \
+		        _mm_add_epi32((m), _mm_load_si128((const __m128i *)&sha256_k[4 * (g)])); \
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk_); /* cdgh now holds A,B,E,F */      \
+		wk_ = _mm_shuffle_epi32(wk_, 0x0e);            /* words 2,3 down to 0,1 */       \
+		abef = _mm_sha256rnds2_epu32(abef, cdgh, wk_);                                   \
 	} while (0)
 
 SHANI_TARGET void sha256_block_shani(uint32_t state[8], const unsigned char block[64])
@@ -115,9 +119,9 @@ SHANI_TARGET void sha256_block_shani(uint32_t state[8], const unsigned char bloc
 	/* state[0..3] = dwords {A,B,C,D} (A lowest), state[4..7] = {E,F,G,H}. */
 	__m128i abcd = _mm_loadu_si128((const __m128i *)&state[0]);
 	__m128i efgh = _mm_loadu_si128((const __m128i *)&state[4]);
-	__m128i badc = _mm_shuffle_epi32(abcd, 0xb1); /* dwords B,A,D,C */
-	__m128i hgfe = _mm_shuffle_epi32(efgh, 0x1b); /* dwords H,G,F,E */
-	__m128i abef = _mm_alignr_epi8(badc, hgfe, 8); /* dwords F,E,B,A */
+	__m128i badc = _mm_shuffle_epi32(abcd, 0xb1);     /* dwords B,A,D,C */
+	__m128i hgfe = _mm_shuffle_epi32(efgh, 0x1b);     /* dwords H,G,F,E */
+	__m128i abef = _mm_alignr_epi8(badc, hgfe, 8);    /* dwords F,E,B,A */
 	__m128i cdgh = _mm_blend_epi16(hgfe, badc, 0xf0); /* dwords H,G,D,C */
 	const __m128i abef0 = abef, cdgh0 = cdgh;
 
@@ -148,10 +152,10 @@ SHANI_TARGET void sha256_block_shani(uint32_t state[8], const unsigned char bloc
 	cdgh = _mm_add_epi32(cdgh, cdgh0);
 
 	/* Back to {A,B,C,D} / {E,F,G,H}. */
-	__m128i feba = _mm_shuffle_epi32(abef, 0x1b);  /* dwords A,B,E,F */
-	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);  /* dwords G,H,C,D */
-	abcd = _mm_blend_epi16(feba, dchg, 0xf0);      /* A,B,C,D */
-	efgh = _mm_alignr_epi8(dchg, feba, 8);         /* E,F,G,H */
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1b); /* dwords A,B,E,F */
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1); /* dwords G,H,C,D */
+	abcd = _mm_blend_epi16(feba, dchg, 0xf0);     /* A,B,C,D */
+	efgh = _mm_alignr_epi8(dchg, feba, 8);        /* E,F,G,H */
 	_mm_storeu_si128((__m128i *)&state[0], abcd);
 	_mm_storeu_si128((__m128i *)&state[4], efgh);
 }
@@ -187,19 +191,14 @@ int sha256_block_have_shani(void)
 
 int mbedtls_internal_sha256_process(mbedtls_sha256_context *ctx, const unsigned char data[64])
 {
-	if (sha256_block_have_shani())
-		sha256_block_shani(ctx->MBEDTLS_PRIVATE(state), data);
-	else
-		sha256_block_c(ctx->MBEDTLS_PRIVATE(state), data);
+	if (sha256_block_have_shani()) sha256_block_shani(ctx->MBEDTLS_PRIVATE(state), data);
+	else sha256_block_c(ctx->MBEDTLS_PRIVATE(state), data);
 	return 0;
 }
 
 #else /* !__x86_64__: mbedTLS has its own block function; test hooks only. */
 
-int sha256_block_have_shani(void)
-{
-	return 0;
-}
+int sha256_block_have_shani(void) { return 0; }
 
 void sha256_block_shani(uint32_t state[8], const unsigned char block[64])
 {

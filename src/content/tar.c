@@ -101,7 +101,8 @@ static const unsigned char *go_prefix(const unsigned char h[512], size_t *pl)
 	case F_GNU:
 		/* Go reads atime/ctime there; only when they do not parse does it
 		 * fall back to a prefix (files of pre-1.8 Go writers). */
-		if ((h[345] && go_numeric(h + 345, 12, &t) < 0) || (h[357] && go_numeric(h + 357, 12, &t) < 0)) {
+		if ((h[345] && go_numeric(h + 345, 12, &t) < 0) ||
+		    (h[357] && go_numeric(h + 357, 12, &t) < 0)) {
 			size_t l = field_len(h + 345, 155);
 			if (is_ascii(h + 345, l)) *pl = l;
 		}
@@ -112,7 +113,7 @@ static const unsigned char *go_prefix(const unsigned char h[512], size_t *pl)
 }
 
 static void join_name(const unsigned char *pre, size_t pl, const unsigned char *nm, size_t nl,
-		      char out[TAR_HEADER_NAME_MAX])
+                      char out[TAR_HEADER_NAME_MAX])
 {
 	size_t o = 0;
 	if (pl) {
@@ -142,14 +143,17 @@ static void naive_name(const unsigned char h[512], char out[TAR_HEADER_NAME_MAX]
  * ErrHeader, and Go reads no further. */
 static int go_fields_ok(const unsigned char h[512])
 {
-	static const struct { unsigned off, len; } v7[] = {{124, 12}, {100, 8}, {108, 8}, {116, 8}, {136, 12}};
+	static const struct {
+		unsigned off, len;
+	} v7[] = {{124, 12}, {100, 8}, {108, 8}, {116, 8}, {136, 12}};
 	int64_t t;
 	for (unsigned i = 0; i < 5; i++)
 		if (go_numeric(h + v7[i].off, v7[i].len, &t) < 0) return 0;
 	enum tar_format f = header_format(h);
 	if (f == F_V7) return 1;
 	if (go_numeric(h + 329, 8, &t) < 0 || go_numeric(h + 337, 8, &t) < 0) return 0;
-	if (f == F_STAR && (go_numeric(h + 476, 12, &t) < 0 || go_numeric(h + 488, 12, &t) < 0)) return 0;
+	if (f == F_STAR && (go_numeric(h + 476, 12, &t) < 0 || go_numeric(h + 488, 12, &t) < 0))
+		return 0;
 	return 1;
 }
 
@@ -219,7 +223,7 @@ static uint64_t name_hash(const char *s)
 }
 
 static void ambiguity(struct tar_index *ix, uint64_t off, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 static void ambiguity(struct tar_index *ix, uint64_t off, const char *name, const char *fmt, ...)
 {
 	if (ix->namb++ >= TAR_MAX_AMBIGUITIES) return;
@@ -268,11 +272,13 @@ static void ht_insert(struct tar_index *ix, size_t k, uint64_t hoff)
 	struct tar_member *first = &ix->m[*s - 1], *last = first;
 	while (last->next_same >= 0) last = &ix->m[last->next_same];
 	last->next_same = (int32_t)k;
-	if (first->kind == TAR_DIR && m->kind == TAR_DIR) return; /* folders merge alike everywhere */
+	if (first->kind == TAR_DIR && m->kind == TAR_DIR)
+		return; /* folders merge alike everywhere */
 	ambiguity(ix, hoff, m->name,
-		  "two members named '%.120s' after path.Clean: containers/image reads the first, containerd and "
-		  "extraction the last",
-		  m->name);
+	          "two members named '%.120s' after path.Clean: containers/image reads the first, "
+	          "containerd and "
+	          "extraction the last",
+	          m->name);
 }
 
 /* ------------------------------------------------------------ reading */
@@ -343,11 +349,13 @@ static int go_parse_int(const char *s, size_t n, int64_t *out)
 
 /* One PAX record at buf (Go's parsePAXRecord, validPAXRecord); returns its
  * length or -1. */
-static long pax_record(const char *buf, size_t n, const char **k, size_t *kl, const char **v, size_t *vl)
+static long pax_record(const char *buf, size_t n, const char **k, size_t *kl, const char **v,
+                       size_t *vl)
 {
 	const char *sp = memchr(buf, ' ', n);
 	int64_t len;
-	if (!sp || go_parse_int(buf, (size_t)(sp - buf), &len) < 0 || len < 5 || (uint64_t)len > n) return -1;
+	if (!sp || go_parse_int(buf, (size_t)(sp - buf), &len) < 0 || len < 5 || (uint64_t)len > n)
+		return -1;
 	if (len <= (sp - buf) + 1) return -1;
 	const char *rec = sp + 1, *end = buf + len - 1; /* end: the newline */
 	if (*end != '\n') return -1;
@@ -357,8 +365,9 @@ static long pax_record(const char *buf, size_t n, const char **k, size_t *kl, co
 	*kl = (size_t)(eq - rec);
 	*v = eq + 1;
 	*vl = (size_t)(end - (eq + 1));
-	int named = (*kl == 4 && !memcmp(*k, "path", 4)) || (*kl == 8 && !memcmp(*k, "linkpath", 8)) ||
-		    (*kl == 5 && (!memcmp(*k, "uname", 5) || !memcmp(*k, "gname", 5)));
+	int named = (*kl == 4 && !memcmp(*k, "path", 4)) ||
+	            (*kl == 8 && !memcmp(*k, "linkpath", 8)) ||
+	            (*kl == 5 && (!memcmp(*k, "uname", 5) || !memcmp(*k, "gname", 5)));
 	if (named ? memchr(*v, 0, *vl) != NULL : memchr(*k, 0, *kl) != NULL) return -1;
 	return (long)len;
 }
@@ -394,7 +403,8 @@ static int parse_pax(const char *buf, size_t n, struct ext *e)
 		off += (size_t)len;
 		if (kl > 11 && !memcmp(k, "GNU.sparse.", 11)) e->sparse = 1;
 		if (!vl) continue;
-		if ((key_is(k, kl, "path") || key_is(k, kl, "linkpath")) && vl >= TAR_MAX_NAME) return -1;
+		if ((key_is(k, kl, "path") || key_is(k, kl, "linkpath")) && vl >= TAR_MAX_NAME)
+			return -1;
 		if (key_is(k, kl, "path")) {
 			free(e->pax_path);
 			e->pax_path = dup_n(v, vl);
@@ -407,7 +417,8 @@ static int parse_pax(const char *buf, size_t n, struct ext *e)
 		} else if (key_is(k, kl, "uid") || key_is(k, kl, "gid")) {
 			int64_t t;
 			if (go_parse_int(v, vl, &t) < 0) return -1;
-		} else if (key_is(k, kl, "atime") || key_is(k, kl, "mtime") || key_is(k, kl, "ctime")) {
+		} else if (key_is(k, kl, "atime") || key_is(k, kl, "mtime") ||
+		           key_is(k, kl, "ctime")) {
 			if (pax_time_ok(v, vl) < 0) return -1;
 		}
 	}
@@ -421,7 +432,8 @@ struct walk {
 	int zero_then; /* a zero block was just read */
 };
 
-static int stop_at(struct walk *w, ea_errc_t code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int stop_at(struct walk *w, ea_errc_t code, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 static int stop_at(struct walk *w, ea_errc_t code, const char *fmt, ...)
 {
 	char msg[240];
@@ -430,14 +442,17 @@ static int stop_at(struct walk *w, ea_errc_t code, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	w->ix->truncated = 1;
-	ea_fail(&w->ix->err, code, "%s: %s at offset %llu", w->ix->label, msg, (unsigned long long)w->off);
+	ea_fail(&w->ix->err, code, "%s: %s at offset %llu", w->ix->label, msg,
+	        (unsigned long long)w->off);
 	return -1;
 }
 
 /* An extended header's content (x, g, L, K), bounded as Go bounds it. */
 static int read_special(struct walk *w, uint64_t data, uint64_t size, char **out)
 {
-	if (size > TAR_MAX_PAX) return stop_at(w, EA_E_TOOBIG, "extended header of %llu bytes", (unsigned long long)size);
+	if (size > TAR_MAX_PAX)
+		return stop_at(w, EA_E_TOOBIG, "extended header of %llu bytes",
+		               (unsigned long long)size);
 	char *buf = xmalloc(size + 1);
 	if (size && pread_full(w->ix->fd, buf, size, data) != 1) {
 		free(buf);
@@ -452,7 +467,9 @@ static tar_kind_t kind_of(char type, const char *name)
 {
 	switch (type) {
 	case '0': return TAR_FILE;
-	case '\0': return name[0] && name[strlen(name) - 1] == '/' ? TAR_DIR : TAR_FILE; /* Go's TypeRegA rule */
+	case '\0':
+		return name[0] && name[strlen(name) - 1] == '/' ? TAR_DIR
+		                                                : TAR_FILE; /* Go's TypeRegA rule */
 	case '5': return TAR_DIR;
 	case '1': return TAR_LINK;
 	case '2': return TAR_SYMLINK;
@@ -462,7 +479,8 @@ static tar_kind_t kind_of(char type, const char *name)
 
 static int header_only(char type)
 {
-	return type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6';
+	return type == '1' || type == '2' || type == '3' || type == '4' || type == '5' ||
+	       type == '6';
 }
 
 /* A member header (not an extended one): record it. */
@@ -474,17 +492,23 @@ static int add_member(struct walk *w, const unsigned char h[512], uint64_t data,
 	tar_header_name(h, hname);
 	const char *use = hname;
 	if (w->e.pax_path) use = w->e.pax_path;
-	if (w->e.long_name && w->e.long_name[0]) use = w->e.long_name; /* Go: the GNU long name wins */
-	if (w->e.long_name && w->e.long_name[0] && w->e.pax_path && strcmp(w->e.long_name, w->e.pax_path))
-		ambiguity(ix, w->off, w->e.long_name, "member has a GNU long name '%.80s' and a PAX path '%.80s'",
-			  w->e.long_name, w->e.pax_path);
+	if (w->e.long_name && w->e.long_name[0])
+		use = w->e.long_name; /* Go: the GNU long name wins */
+	if (w->e.long_name && w->e.long_name[0] && w->e.pax_path &&
+	    strcmp(w->e.long_name, w->e.pax_path))
+		ambiguity(ix, w->off, w->e.long_name,
+		          "member has a GNU long name '%.80s' and a PAX path '%.80s'",
+		          w->e.long_name, w->e.pax_path);
 	if (use == hname) {
 		naive_name(h, alt);
 		if (strcmp(alt, hname))
-			ambiguity(ix, w->off, hname, "header name reads '%.80s' as Go reads it, '%.80s' with its prefix bytes",
-				  hname, alt);
+			ambiguity(ix, w->off, hname,
+			          "header name reads '%.80s' as Go reads it, '%.80s' with its "
+			          "prefix bytes",
+			          hname, alt);
 	}
-	if (ix->n >= TAR_MAX_MEMBERS) return stop_at(w, EA_E_TOOBIG, "more than %d members", TAR_MAX_MEMBERS);
+	if (ix->n >= TAR_MAX_MEMBERS)
+		return stop_at(w, EA_E_TOOBIG, "more than %d members", TAR_MAX_MEMBERS);
 	if (ix->n == ix->cap) {
 		ix->cap = ix->cap ? ix->cap * 2 : 64;
 		ix->m = xrealloc(ix->m, ix->cap * sizeof *ix->m);
@@ -499,9 +523,12 @@ static int add_member(struct walk *w, const unsigned char h[512], uint64_t data,
 	m->offset = data;
 	m->size = m->kind == TAR_FILE ? size : 0;
 	if (m->kind == TAR_LINK || m->kind == TAR_SYMLINK) {
-		const char *lt = w->e.long_link && w->e.long_link[0] ? w->e.long_link : w->e.pax_link;
-		if (w->e.long_link && w->e.long_link[0] && w->e.pax_link && strcmp(w->e.long_link, w->e.pax_link))
-			ambiguity(ix, w->off, m->name, "link has a GNU long link name and a different PAX linkpath");
+		const char *lt =
+		        w->e.long_link && w->e.long_link[0] ? w->e.long_link : w->e.pax_link;
+		if (w->e.long_link && w->e.long_link[0] && w->e.pax_link &&
+		    strcmp(w->e.long_link, w->e.pax_link))
+			ambiguity(ix, w->off, m->name,
+			          "link has a GNU long link name and a different PAX linkpath");
 		m->link = lt ? xstrdup(lt) : dup_n((const char *)h + 157, field_len(h + 157, 100));
 	}
 	ht_insert(ix, ix->n, w->off);
@@ -525,24 +552,30 @@ static int next_header(struct walk *w)
 	}
 	if (w->zero_then) {
 		/* Go's Reader stops with ErrHeader here; other readers go on. */
-		ambiguity(ix, w->off, "(end of archive)", "a header after a single zero block: Go's archive/tar stops, "
-			  "other readers read on");
+		ambiguity(ix, w->off, "(end of archive)",
+		          "a header after a single zero block: Go's archive/tar stops, "
+		          "other readers read on");
 		return stop_at(w, EA_E_FORMAT, "header after a single zero block");
 	}
 	if (!tar_checksum_ok(h)) return stop_at(w, EA_E_FORMAT, "bad tar header checksum");
-	if (!go_fields_ok(h)) return stop_at(w, EA_E_FORMAT, "a numeric header field Go's archive/tar refuses");
+	if (!go_fields_ok(h))
+		return stop_at(w, EA_E_FORMAT, "a numeric header field Go's archive/tar refuses");
 	int64_t ssize;
 	go_numeric(h + 124, 12, &ssize);
 	char type = (char)h[156];
-	if (w->e.has_pax_size && type != 'x' && type != 'g' && type != 'L' && type != 'K') ssize = w->e.pax_size;
+	if (w->e.has_pax_size && type != 'x' && type != 'g' && type != 'L' && type != 'K')
+		ssize = w->e.pax_size;
 	if (header_only(type)) ssize = 0;
 	if (ssize < 0) return stop_at(w, EA_E_FORMAT, "negative member size");
 	uint64_t size = (uint64_t)ssize, data = w->off + 512;
 	if (size > ix->file_size || data > ix->file_size - size)
-		return stop_at(w, EA_E_TRUNCATED, "member claims %llu bytes past the end of the file", (unsigned long long)size);
+		return stop_at(w, EA_E_TRUNCATED,
+		               "member claims %llu bytes past the end of the file",
+		               (unsigned long long)size);
 	uint64_t next = data + (size + 511) / 512 * 512;
 	if (type == 'S' || (w->e.sparse && type != 'x' && type != 'L' && type != 'K')) {
-		ambiguity(ix, w->off, "(sparse member)", "a GNU sparse member: edgeaudit does not read sparse maps");
+		ambiguity(ix, w->off, "(sparse member)",
+		          "a GNU sparse member: edgeaudit does not read sparse maps");
 		return stop_at(w, EA_E_UNSUPPORTED, "GNU sparse member");
 	}
 	char *buf = NULL;
@@ -597,7 +630,8 @@ int tar_index_open(struct tar_index *ix, int fd, const char *label, ea_error_t *
 	snprintf(ix->label, sizeof ix->label, "%s", label);
 	struct stat st;
 	if (fstat(fd, &st) < 0) return ea_fail_errno(err, errno, "cannot stat %s", label);
-	if (!S_ISREG(st.st_mode)) return ea_fail(err, EA_E_NOTREG, "%s is not a regular file", label);
+	if (!S_ISREG(st.st_mode))
+		return ea_fail(err, EA_E_NOTREG, "%s is not a regular file", label);
 	ix->file_size = (uint64_t)st.st_size;
 	struct walk w = {.ix = ix};
 	for (unsigned long k = 0;; k++) {
@@ -653,30 +687,38 @@ static int link_target(const char *from, const char *link, char *out, size_t n)
 	return (!strcmp(out, "..") || !strncmp(out, "../", 3) || !strcmp(out, ".")) ? -1 : 0;
 }
 
-int tar_member_region(const struct tar_index *ix, const char *name, struct blob_region *out, ea_error_t *err)
+int tar_member_region(const struct tar_index *ix, const char *name, struct blob_region *out,
+                      ea_error_t *err)
 {
 	const struct tar_member *m = tar_find(ix, name);
 	if (!m) return ea_fail(err, EA_E_NOENT, "%.120s: no member %.120s", ix->label, name);
 	if (m->kind == TAR_SYMLINK) {
 		char target[2 * TAR_MAX_NAME + 2];
 		if (link_target(m->name, m->link, target, sizeof target) < 0)
-			return ea_fail(err, EA_E_SYMLINK, "%.120s: member %.120s is a link that leaves the archive", ix->label,
-				       name);
+			return ea_fail(err, EA_E_SYMLINK,
+			               "%.120s: member %.120s is a link that leaves the archive",
+			               ix->label, name);
 		const struct tar_member *t = tar_find(ix, target);
 		if (!t)
-			return ea_fail(err, EA_E_SYMLINK, "%.120s: member %.120s links to %.120s, which is not in the archive",
-				       ix->label, name, target);
+			return ea_fail(err, EA_E_SYMLINK,
+			               "%.120s: member %.120s links to %.120s, which is not in the "
+			               "archive",
+			               ix->label, name, target);
 		if (t->kind == TAR_SYMLINK || t->kind == TAR_LINK)
 			return ea_fail(err, EA_E_SYMLINK,
-				       "%.120s: member %.120s links to another link (containers/image follows one)", ix->label,
-				       name);
+			               "%.120s: member %.120s links to another link "
+			               "(containers/image follows one)",
+			               ix->label, name);
 		m = t;
 	}
 	if (m->kind == TAR_LINK)
-		return ea_fail(err, EA_E_SYMLINK, "%.120s: member %.120s is a hard link (the engines do not read it as the file)",
-			       ix->label, name);
+		return ea_fail(err, EA_E_SYMLINK,
+		               "%.120s: member %.120s is a hard link (the engines do not read it "
+		               "as the file)",
+		               ix->label, name);
 	if (m->kind != TAR_FILE)
-		return ea_fail(err, EA_E_NOTREG, "%.120s: member %.120s is not a regular file", ix->label, name);
+		return ea_fail(err, EA_E_NOTREG, "%.120s: member %.120s is not a regular file",
+		               ix->label, name);
 	out->fd = ix->fd;
 	out->owns_fd = 0;
 	out->offset = (off_t)m->offset;
@@ -690,11 +732,13 @@ struct tar_src_priv {
 	char prefix[128];
 };
 
-static int tar_src_open(struct blobsrc *s, const digest_t *d, struct blob_region *out, ea_error_t *err)
+static int tar_src_open(struct blobsrc *s, const digest_t *d, struct blob_region *out,
+                        ea_error_t *err)
 {
 	struct tar_src_priv *p = s->priv;
 	char name[DIGEST_MAX_STR + 160];
-	snprintf(name, sizeof name, "%sblobs/%s/%s", p->prefix, digest_alg_name(d->alg), digest_hex(d));
+	snprintf(name, sizeof name, "%sblobs/%s/%s", p->prefix, digest_alg_name(d->alg),
+	         digest_hex(d));
 	return tar_member_region(p->ix, name, out, err);
 }
 
@@ -706,7 +750,8 @@ static void tar_src_close(struct blobsrc *s)
 
 static const struct blobsrc_ops tar_src_ops = {tar_src_open, tar_src_close};
 
-void blobsrc_tar(struct blobsrc *s, const struct tar_index *ix, const char *prefix, const char *label)
+void blobsrc_tar(struct blobsrc *s, const struct tar_index *ix, const char *prefix,
+                 const char *label)
 {
 	struct tar_src_priv *p = xcalloc(1, sizeof *p);
 	p->ix = ix;

@@ -32,20 +32,20 @@
 #include "blobsrc.h"
 #include "util.h"
 
-#define TAR_MAX_MEMBERS 200000
-#define TAR_MAX_NAME 4096
-#define TAR_MAX_PAX (1u << 20) /* Go's maxSpecialFileSize */
-#define TAR_MAX_AMBIGUITIES 64 /* recorded; namb counts them all */
+#define TAR_MAX_MEMBERS     200000
+#define TAR_MAX_NAME        4096
+#define TAR_MAX_PAX         (1u << 20) /* Go's maxSpecialFileSize */
+#define TAR_MAX_AMBIGUITIES 64         /* recorded; namb counts them all */
 
 typedef enum { TAR_FILE, TAR_DIR, TAR_LINK, TAR_SYMLINK, TAR_SPECIAL } tar_kind_t;
 
 struct tar_member {
-	char *name;      /* Go's path.Clean of the name the engines read */
+	char *name; /* Go's path.Clean of the name the engines read */
 	tar_kind_t kind;
 	uint64_t offset; /* of the content */
 	uint64_t size;
-	int unsafe_name; /* absolute, or ".." in the name as written */
-	char *link;      /* target of a symlink or hard link */
+	int unsafe_name;   /* absolute, or ".." in the name as written */
+	char *link;        /* target of a symlink or hard link */
 	int32_t next_same; /* next member with the same clean name, or -1 */
 };
 
@@ -60,13 +60,13 @@ struct tar_index {
 	uint64_t file_size;
 	struct tar_member *m;
 	size_t n, cap;
-	int32_t *ht;       /* open addressing: member index + 1 of the first of a name */
+	int32_t *ht; /* open addressing: member index + 1 of the first of a name */
 	size_t ht_cap;
 	struct tar_ambiguity amb[TAR_MAX_AMBIGUITIES];
-	size_t namb;       /* ambiguities found (more than recorded when over the cap) */
-	int truncated;     /* the index stopped at an error (see err) */
+	size_t namb;   /* ambiguities found (more than recorded when over the cap) */
+	int truncated; /* the index stopped at an error (see err) */
 	ea_error_t err;
-	char label[160];   /* the archive path, for "where" strings */
+	char label[160]; /* the archive path, for "where" strings */
 };
 
 /* Index the archive at fd (not owned). Returns 0, or -1 when nothing could
@@ -82,7 +82,8 @@ const struct tar_member *tar_find(const struct tar_index *ix, const char *name);
  * another link or dangles is EA_E_SYMLINK, and so is a hard link (no
  * consumer reads it as the file); special files are EA_E_NOTREG; absent is
  * EA_E_NOENT. */
-int tar_member_region(const struct tar_index *ix, const char *name, struct blob_region *out, ea_error_t *err);
+int tar_member_region(const struct tar_index *ix, const char *name, struct blob_region *out,
+                      ea_error_t *err);
 
 /* Go's path.Clean into out (n >= strlen(in) + 2); returns out. */
 char *tar_clean_path(const char *in, char *out, size_t n);
@@ -100,6 +101,7 @@ void tar_header_name(const unsigned char h[512], char out[TAR_HEADER_NAME_MAX]);
 
 /* A blob source over an indexed archive holding an OCI layout at `prefix`
  * ("" or "some/dir/"). The index must outlive the source. */
-void blobsrc_tar(struct blobsrc *s, const struct tar_index *ix, const char *prefix, const char *label);
+void blobsrc_tar(struct blobsrc *s, const struct tar_index *ix, const char *prefix,
+                 const char *label);
 
 #endif

@@ -34,7 +34,9 @@ static void crc_init(void)
 		crc_tab[0][i] = c;
 	}
 	for (int i = 0; i < 256; i++)
-		for (int t = 1; t < 8; t++) crc_tab[t][i] = crc_tab[0][crc_tab[t - 1][i] & 0xff] ^ (crc_tab[t - 1][i] >> 8);
+		for (int t = 1; t < 8; t++)
+			crc_tab[t][i] =
+			        crc_tab[0][crc_tab[t - 1][i] & 0xff] ^ (crc_tab[t - 1][i] >> 8);
 }
 
 uint64_t crc64_iso_update(uint64_t crc, const void *data, size_t n)
@@ -49,8 +51,9 @@ uint64_t crc64_iso_update(uint64_t crc, const void *data, size_t n)
 		v = __builtin_bswap64(v);
 #endif
 		v ^= crc;
-		crc = crc_tab[7][v & 0xff] ^ crc_tab[6][(v >> 8) & 0xff] ^ crc_tab[5][(v >> 16) & 0xff] ^
-		      crc_tab[4][(v >> 24) & 0xff] ^ crc_tab[3][(v >> 32) & 0xff] ^ crc_tab[2][(v >> 40) & 0xff] ^
+		crc = crc_tab[7][v & 0xff] ^ crc_tab[6][(v >> 8) & 0xff] ^
+		      crc_tab[5][(v >> 16) & 0xff] ^ crc_tab[4][(v >> 24) & 0xff] ^
+		      crc_tab[3][(v >> 32) & 0xff] ^ crc_tab[2][(v >> 40) & 0xff] ^
 		      crc_tab[1][(v >> 48) & 0xff] ^ crc_tab[0][v >> 56];
 		p += 8;
 		n -= 8;
@@ -163,14 +166,14 @@ struct ts {
 	unsigned char *cmp_buf;
 };
 
-#define IO_SIZE (256 * 1024)
+#define IO_SIZE                               (256 * 1024)
 /* Zeros hashed in all for file content missing on disk (see file_entry). */
-#define MAX_PAD (256ULL << 20)
+#define MAX_PAD                               (256ULL << 20)
 /* A layer tar compared with a snapshot: the same bomb limit as blobcheck. */
 #define BLOBCHECK_MAX_LAYER_BYTES_FOR_COMPARE (16ULL << 30)
 
 static void finding(struct ts *t, const char *id, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 static void finding(struct ts *t, const char *id, const char *path, const char *fmt, ...)
 {
@@ -181,7 +184,10 @@ static void finding(struct ts *t, const char *id, const char *path, const char *
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (t->res->problems == TARSPLIT_MAX_FINDINGS) snprintf(msg, sizeof msg, "more than %d problems in this layer: the rest are counted only", TARSPLIT_MAX_FINDINGS);
+	if (t->res->problems == TARSPLIT_MAX_FINDINGS)
+		snprintf(msg, sizeof msg,
+		         "more than %d problems in this layer: the rest are counted only",
+		         TARSPLIT_MAX_FINDINGS);
 	t->fn(t->ctx, id, path, msg);
 }
 
@@ -201,7 +207,8 @@ static void parse_pax_records(struct ts *t, const char *buf, size_t n)
 	size_t off = 0;
 	while (off < n) {
 		size_t len = 0, i = off;
-		while (i < n && buf[i] >= '0' && buf[i] <= '9' && len < TAR_MAX_PAX) len = len * 10 + (size_t)(buf[i++] - '0');
+		while (i < n && buf[i] >= '0' && buf[i] <= '9' && len < TAR_MAX_PAX)
+			len = len * 10 + (size_t)(buf[i++] - '0');
 		if (i >= n || buf[i] != ' ' || len == 0 || len > n - off) return;
 		const char *rec = buf + i + 1, *end = buf + off + len;
 		const char *eq = memchr(rec, '=', (size_t)(end - rec));
@@ -211,11 +218,22 @@ static void parse_pax_records(struct ts *t, const char *buf, size_t n)
 		if (vlen < sizeof val) {
 			memcpy(val, eq + 1, vlen);
 			val[vlen] = '\0';
-			if (klen == 4 && !memcmp(rec, "path", 4)) { free(t->pax_path); t->pax_path = xstrdup(val); }
-			else if (klen == 8 && !memcmp(rec, "linkpath", 8)) { free(t->pax_link); t->pax_link = xstrdup(val); }
-			else if (klen == 3 && !memcmp(rec, "uid", 3)) { t->pax_uid = strtoull(val, NULL, 10); t->pax_has_uid = 1; }
-			else if (klen == 3 && !memcmp(rec, "gid", 3)) { t->pax_gid = strtoull(val, NULL, 10); t->pax_has_gid = 1; }
-			else if (klen == 4 && !memcmp(rec, "size", 4)) { t->pax_size = strtoull(val, NULL, 10); t->pax_has_size = 1; }
+			if (klen == 4 && !memcmp(rec, "path", 4)) {
+				free(t->pax_path);
+				t->pax_path = xstrdup(val);
+			} else if (klen == 8 && !memcmp(rec, "linkpath", 8)) {
+				free(t->pax_link);
+				t->pax_link = xstrdup(val);
+			} else if (klen == 3 && !memcmp(rec, "uid", 3)) {
+				t->pax_uid = strtoull(val, NULL, 10);
+				t->pax_has_uid = 1;
+			} else if (klen == 3 && !memcmp(rec, "gid", 3)) {
+				t->pax_gid = strtoull(val, NULL, 10);
+				t->pax_has_gid = 1;
+			} else if (klen == 4 && !memcmp(rec, "size", 4)) {
+				t->pax_size = strtoull(val, NULL, 10);
+				t->pax_has_size = 1;
+			}
 		}
 		off += len;
 	}
@@ -247,19 +265,28 @@ static void header_done(struct ts *t)
 	memset(e, 0, offsetof(struct entry, type));
 	char raw[TAR_HEADER_NAME_MAX];
 	tar_header_name(h, raw);
-	norm_name(t->pax_path ? t->pax_path : t->long_name ? t->long_name : raw, e->name, sizeof e->name);
+	norm_name(t->pax_path    ? t->pax_path
+	          : t->long_name ? t->long_name
+	                         : raw,
+	          e->name, sizeof e->name);
 	size_t ll = strnlen((const char *)h + 157, 100);
 	char lraw[101];
 	memcpy(lraw, h + 157, ll);
 	lraw[ll] = '\0';
-	snprintf(e->link, sizeof e->link, "%s", t->pax_link ? t->pax_link : t->long_link ? t->long_link : lraw);
+	snprintf(e->link, sizeof e->link, "%s",
+	         t->pax_link    ? t->pax_link
+	         : t->long_link ? t->long_link
+	                        : lraw);
 	e->type = type ? type : '0';
 	e->size = t->pax_has_size ? t->pax_size : size;
 	e->mode = tar_parse_number(h + 100, 8, &v) == 0 ? (uint32_t)(v & 07777) : 0;
 	e->uid = t->pax_has_uid ? t->pax_uid : (tar_parse_number(h + 108, 8, &v) == 0 ? v : 0);
 	e->gid = t->pax_has_gid ? t->pax_gid : (tar_parse_number(h + 116, 8, &v) == 0 ? v : 0);
 	e->valid = 1;
-	free(t->pax_path); free(t->pax_link); free(t->long_name); free(t->long_link);
+	free(t->pax_path);
+	free(t->pax_link);
+	free(t->long_name);
+	free(t->long_link);
 	t->pax_path = t->pax_link = t->long_name = t->long_link = NULL;
 	t->pax_has_uid = t->pax_has_gid = t->pax_has_size = 0;
 	uint64_t content = (e->type == '0' || e->type == '7') ? e->size : 0;
@@ -273,8 +300,13 @@ static void ext_done(struct ts *t)
 {
 	const char *b = t->ext.data ? t->ext.data : "";
 	if (t->ext_type == 'x') parse_pax_records(t, b, t->ext.len);
-	else if (t->ext_type == 'L') { free(t->long_name); t->long_name = xstrdup(b); }
-	else if (t->ext_type == 'K') { free(t->long_link); t->long_link = xstrdup(b); }
+	else if (t->ext_type == 'L') {
+		free(t->long_name);
+		t->long_name = xstrdup(b);
+	} else if (t->ext_type == 'K') {
+		free(t->long_link);
+		t->long_link = xstrdup(b);
+	}
 }
 
 /* Feed reassembled tar bytes: hash them and track the headers. */
@@ -301,7 +333,8 @@ static void stream(struct ts *t, const unsigned char *p, size_t n)
 		case ST_EXT: {
 			if (t->ext_left > 0) {
 				size_t k = t->ext_left < n ? (size_t)t->ext_left : n;
-				ea_buf_append(&t->ext, p, k, NULL); /* bounded: past TAR_MAX_PAX it is cut */
+				ea_buf_append(&t->ext, p, k,
+				              NULL); /* bounded: past TAR_MAX_PAX it is cut */
 				t->ext_left -= k;
 				p += k;
 				n -= k;
@@ -337,7 +370,8 @@ static void stream(struct ts *t, const unsigned char *p, size_t n)
 static const char *type_word(char type)
 {
 	switch (type) {
-	case '0': case '7': return "regular file";
+	case '0':
+	case '7': return "regular file";
 	case '1': return "hard link";
 	case '2': return "symbolic link";
 	case '3': return "character device";
@@ -351,7 +385,9 @@ static const char *type_word(char type)
 static int type_matches(char type, mode_t m)
 {
 	switch (type) {
-	case '0': case '7': case '1': return S_ISREG(m);
+	case '0':
+	case '7':
+	case '1': return S_ISREG(m);
 	case '2': return S_ISLNK(m);
 	case '3': return S_ISCHR(m);
 	case '4': return S_ISBLK(m);
@@ -374,15 +410,18 @@ static int check_whiteout(struct ts *t, const char *name)
 		if (t->o.overlay) {
 			char val[8];
 			ssize_t n = -1;
-			int fd = dl ? fsx_open_dir_at(t->dirfd, target, NULL) : fcntl(t->dirfd, F_DUPFD_CLOEXEC, 0);
+			int fd = dl ? fsx_open_dir_at(t->dirfd, target, NULL)
+			            : fcntl(t->dirfd, F_DUPFD_CLOEXEC, 0);
 			if (fd >= 0) {
 				n = fgetxattr(fd, "trusted.overlay.opaque", val, sizeof val);
-				if (n < 0) n = fgetxattr(fd, "user.overlay.opaque", val, sizeof val);
+				if (n < 0)
+					n = fgetxattr(fd, "user.overlay.opaque", val, sizeof val);
 				close(fd);
 			}
 			if (n != 1 || val[0] != 'y')
-				finding(t, "layer.file_attr_mismatch", name, "opaque folder '%s' lacks its overlay opaque mark",
-					dl ? target : "/");
+				finding(t, "layer.file_attr_mismatch", name,
+				        "opaque folder '%s' lacks its overlay opaque mark",
+				        dl ? target : "/");
 		}
 		return 1;
 	}
@@ -391,24 +430,30 @@ static int check_whiteout(struct ts *t, const char *name)
 		/* aufs form (fuse-overlayfs): the whiteout is kept as the .wh. file itself */
 		struct stat st;
 		if (fsx_lstat_at(t->dirfd, name, &st, NULL) < 0)
-			finding(t, "layer.file_missing", name, "whiteout file for '%s' is not on disk", target);
+			finding(t, "layer.file_missing", name,
+			        "whiteout file for '%s' is not on disk", target);
 		return 1;
 	}
 	if (!t->o.overlay) {
 		/* A full tree (vfs): what the layer deletes must be gone. */
 		struct stat st;
 		if (fsx_lstat_at(t->dirfd, target, &st, NULL) == 0)
-			finding(t, "layer.file_added", target, "the layer deletes '%s', but a %s is on disk", target,
-				fsx_type_name(st.st_mode));
+			finding(t, "layer.file_added", target,
+			        "the layer deletes '%s', but a %s is on disk", target,
+			        fsx_type_name(st.st_mode));
 		return 1;
 	}
 	if (t->o.overlay) {
 		struct stat st;
 		if (fsx_lstat_at(t->dirfd, target, &st, NULL) < 0)
-			finding(t, "layer.file_missing", target, "whiteout for '%s' is not on disk (overlay keeps it as a 0/0 character device)", target);
+			finding(t, "layer.file_missing", target,
+			        "whiteout for '%s' is not on disk (overlay keeps it as a 0/0 "
+			        "character device)",
+			        target);
 		else if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(0, 0))
-			finding(t, "layer.file_attr_mismatch", target, "whiteout for '%s' is a %s, not a 0/0 character device", target,
-				fsx_type_name(st.st_mode));
+			finding(t, "layer.file_attr_mismatch", target,
+			        "whiteout for '%s' is a %s, not a 0/0 character device", target,
+			        fsx_type_name(st.st_mode));
 		if (t->o.check_added) nameset_add(&t->names, target);
 	}
 	return 1;
@@ -417,19 +462,24 @@ static int check_whiteout(struct ts *t, const char *name)
 static void check_attrs(struct ts *t, const struct entry *e, const struct stat *st)
 {
 	if (!type_matches(e->type, st->st_mode)) {
-		finding(t, "layer.file_attr_mismatch", e->name, "is a %s on disk, the layer has a %s", fsx_type_name(st->st_mode),
-			type_word(e->type));
+		finding(t, "layer.file_attr_mismatch", e->name,
+		        "is a %s on disk, the layer has a %s", fsx_type_name(st->st_mode),
+		        type_word(e->type));
 		return;
 	}
 	if (!S_ISLNK(st->st_mode) && (uint32_t)(st->st_mode & 07777) != e->mode)
-		finding(t, "layer.file_attr_mismatch", e->name, "mode %04o on disk, %04o in the layer",
-			(unsigned)(st->st_mode & 07777), (unsigned)e->mode);
+		finding(t, "layer.file_attr_mismatch", e->name,
+		        "mode %04o on disk, %04o in the layer", (unsigned)(st->st_mode & 07777),
+		        (unsigned)e->mode);
 	if ((uint64_t)st->st_uid != e->uid || (uint64_t)st->st_gid != e->gid)
-		finding(t, "layer.file_attr_mismatch", e->name, "owner %u:%u on disk, %llu:%llu in the layer", (unsigned)st->st_uid,
-			(unsigned)st->st_gid, (unsigned long long)e->uid, (unsigned long long)e->gid);
+		finding(t, "layer.file_attr_mismatch", e->name,
+		        "owner %u:%u on disk, %llu:%llu in the layer", (unsigned)st->st_uid,
+		        (unsigned)st->st_gid, (unsigned long long)e->uid,
+		        (unsigned long long)e->gid);
 	if ((e->type == '0' || e->type == '7') && (uint64_t)st->st_size != e->size)
-		finding(t, "layer.file_attr_mismatch", e->name, "%lld bytes on disk, %llu in the layer", (long long)st->st_size,
-			(unsigned long long)e->size);
+		finding(t, "layer.file_attr_mismatch", e->name,
+		        "%lld bytes on disk, %llu in the layer", (long long)st->st_size,
+		        (unsigned long long)e->size);
 	if (e->type == '2') {
 		char target[TAR_MAX_NAME];
 		int pfd = -1;
@@ -439,13 +489,15 @@ static void check_attrs(struct ts *t, const struct entry *e, const struct stat *
 			snprintf(parent, sizeof parent, "%.*s", (int)(slash - e->name), e->name);
 			pfd = fsx_open_dir_at(t->dirfd, parent, NULL);
 		}
-		ssize_t n = readlinkat(slash ? pfd : t->dirfd, slash ? slash + 1 : e->name, target, sizeof target - 1);
+		ssize_t n = readlinkat(slash ? pfd : t->dirfd, slash ? slash + 1 : e->name, target,
+		                       sizeof target - 1);
 		if (pfd >= 0) close(pfd);
 		if (n >= 0) {
 			target[n] = '\0';
 			if (strcmp(target, e->link) != 0)
-				finding(t, "layer.file_attr_mismatch", e->name, "links to '%.200s' on disk, '%.200s' in the layer", target,
-					e->link);
+				finding(t, "layer.file_attr_mismatch", e->name,
+				        "links to '%.200s' on disk, '%.200s' in the layer", target,
+				        e->link);
 		}
 	}
 }
@@ -476,20 +528,24 @@ static int stop_polled(struct ts *t)
 }
 
 /* A type-1 line: the member's content comes from the layer folder. */
-static void file_entry(struct ts *t, const char *name_in, uint64_t size, const unsigned char *crc, size_t crclen)
+static void file_entry(struct ts *t, const char *name_in, uint64_t size, const unsigned char *crc,
+                       size_t crclen)
 {
 	char name[TAR_MAX_NAME];
 	norm_name(name_in, name, sizeof name);
 	t->res->entries++;
 	int have_entry = t->cur.valid && !strcmp(t->cur.name, name);
 	if (name[0] && fsx_check_relpath(name, NULL) < 0) {
-		finding(t, "store.bad_path", name, "tar-split names a path outside the layer folder");
+		finding(t, "store.bad_path", name,
+		        "tar-split names a path outside the layer folder");
 		/* keep the stream length right so the diffID check still runs
 		 * (bounded as below: the size is the record's word) */
 		if (size > MAX_PAD - t->padded) {
 			t->failed = 1;
-			ea_fail(&t->err, EA_E_TOOBIG, "%.200s: %llu bytes outside the layer folder: not reassembled further", name,
-				(unsigned long long)size);
+			ea_fail(&t->err, EA_E_TOOBIG,
+			        "%.200s: %llu bytes outside the layer folder: not reassembled "
+			        "further",
+			        name, (unsigned long long)size);
 			return;
 		}
 		t->padded += size;
@@ -508,7 +564,8 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	if (size == 0) {
 		struct stat st;
 		if (fsx_lstat_at(t->dirfd, name, &st, NULL) < 0) {
-			if (have_entry && t->cur.type == '1') return; /* hard link target may be elsewhere */
+			if (have_entry && t->cur.type == '1')
+				return; /* hard link target may be elsewhere */
 			finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
 			return;
 		}
@@ -521,7 +578,8 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	int fd = fsx_open_file_at(t->dirfd, name, &st, &err);
 	uint64_t left = size, c = 0;
 	if (fd < 0) {
-		if (err.code == EA_E_NOENT) finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
+		if (err.code == EA_E_NOENT)
+			finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
 		else if (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG)
 			finding(t, "layer.file_attr_mismatch", name, "%s", err.msg);
 		else finding(t, "store.unreadable", name, "%s", err.msg);
@@ -535,7 +593,8 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 			size_t want = left < IO_SIZE ? (size_t)left : IO_SIZE;
 			ssize_t r = read(fd, t->io, want);
 			if (r < 0 && errno == EINTR) continue;
-			if (r <= 0) break; /* shorter than the layer says: reported by check_attrs */
+			if (r <= 0)
+				break; /* shorter than the layer says: reported by check_attrs */
 			c = crc64_iso_update(c, t->io, (size_t)r);
 			stream(t, t->io, (size_t)r);
 			left -= (uint64_t)r;
@@ -548,8 +607,10 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	if (left > 0) {
 		if (left > MAX_PAD - t->padded) {
 			t->failed = 1;
-			ea_fail(&t->err, EA_E_TOOBIG, "%.200s: %llu bytes the layer lists are not on disk: not reassembled further",
-				name, (unsigned long long)left);
+			ea_fail(&t->err, EA_E_TOOBIG,
+			        "%.200s: %llu bytes the layer lists are not on disk: not "
+			        "reassembled further",
+			        name, (unsigned long long)left);
 			return;
 		}
 		t->padded += left;
@@ -565,8 +626,11 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	if (crclen == 8) {
 		uint64_t want = 0;
 		for (int i = 0; i < 8; i++) want = want << 8 | crc[i];
-		if (want != c) finding(t, "layer.file_modified", name, "content differs from the layer (CRC-64 %016llx, layer says %016llx)",
-				       (unsigned long long)c, (unsigned long long)want);
+		if (want != c)
+			finding(t, "layer.file_modified", name,
+			        "content differs from the layer (CRC-64 %016llx, layer says "
+			        "%016llx)",
+			        (unsigned long long)c, (unsigned long long)want);
 	}
 }
 
@@ -598,9 +662,9 @@ static int do_line(struct ts *t, const char *line, size_t len)
 		unsigned char *seg = NULL;
 		size_t n = 0;
 		if (!cJSON_IsString(payload) || b64(payload->valuestring, &seg, &n) < 0)
-			rc = ea_fail(&t->err, EA_E_FORMAT, "a tar-split segment has no valid base64 payload");
-		else
-			stream(t, seg, n);
+			rc = ea_fail(&t->err, EA_E_FORMAT,
+			             "a tar-split segment has no valid base64 payload");
+		else stream(t, seg, n);
 		free(seg);
 	} else if (cJSON_IsNumber(type) && type->valueint == 1) {
 		cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
@@ -619,7 +683,8 @@ static int do_line(struct ts *t, const char *line, size_t len)
 		}
 		double sz = cJSON_IsNumber(size) ? size->valuedouble : 0;
 		if (!nm || sz < 0 || sz > 1e15) {
-			rc = ea_fail(&t->err, EA_E_FORMAT, "a tar-split file entry has no name or an invalid size");
+			rc = ea_fail(&t->err, EA_E_FORMAT,
+			             "a tar-split file entry has no name or an invalid size");
 		} else {
 			unsigned char *crc = NULL;
 			size_t crclen = 0;
@@ -641,11 +706,13 @@ static int line_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
 	struct ts *t = ctx;
 	const char *p = data;
 	while (n > 0) {
-		if (ea_stop_requested()) return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
+		if (ea_stop_requested())
+			return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
 		const char *nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) : n;
 		if (ea_buf_append(&t->line, p, k, NULL) < 0)
-			return ea_fail(err, EA_E_TOOBIG, "a tar-split line is over %u bytes", TARSPLIT_MAX_LINE);
+			return ea_fail(err, EA_E_TOOBIG, "a tar-split line is over %u bytes",
+			               TARSPLIT_MAX_LINE);
 		if (nl) {
 			if (do_line(t, t->line.data ? t->line.data : "", t->line.len) < 0) {
 				*err = t->err;
@@ -662,7 +729,8 @@ static int line_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
 
 /* ------------------------------------------------------------ added files */
 
-static void walk_added(struct ts *t, int dfd, char *path, size_t plen, int depth, unsigned long *count)
+static void walk_added(struct ts *t, int dfd, char *path, size_t plen, int depth,
+                       unsigned long *count)
 {
 	if (depth > 128 || *count > 2000000) return;
 	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
@@ -687,9 +755,13 @@ static void walk_added(struct ts *t, int dfd, char *path, size_t plen, int depth
 		if (!nameset_has(&t->names, path)) {
 			struct stat st;
 			fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW);
-			finding(t, "layer.file_added", path, "a %s on disk that the layer does not list", fsx_type_name(st.st_mode));
+			finding(t, "layer.file_added", path,
+			        "a %s on disk that the layer does not list",
+			        fsx_type_name(st.st_mode));
 		} else if (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) {
-			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+			int sub = openat(dirfd(d), e->d_name,
+			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC |
+			                         O_NONBLOCK);
 			if (sub >= 0) {
 				walk_added(t, sub, path, np + nl, depth + 1, count);
 				close(sub);
@@ -703,8 +775,8 @@ static void walk_added(struct ts *t, int dfd, char *path, size_t plen, int depth
 /* ------------------------------------------------------------ API */
 
 /* State shared by both entry points. */
-static struct ts *ts_new(int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
-			 struct tarsplit_result *res)
+static struct ts *ts_new(int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn,
+                         void *ctx, struct tarsplit_result *res)
 {
 	struct ts *t = xcalloc(1, sizeof *t);
 	memset(res, 0, sizeof *res);
@@ -731,20 +803,25 @@ static int ts_finish(struct ts *t, int ok, ea_error_t *err)
 		char path[TAR_MAX_NAME] = "";
 		unsigned long count = 0;
 		walk_added(t, t->dirfd, path, 0, 0, &count);
-		if (t->failed) rc = ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal) while looking for added files");
+		if (t->failed)
+			rc = ea_fail(err, EA_E_INTERRUPTED,
+			             "stopped (budget or signal) while looking for added files");
 	}
 	nameset_free(&t->names);
 	ea_buf_free(&t->ext);
 	ea_buf_free(&t->line);
-	free(t->pax_path); free(t->pax_link); free(t->long_name); free(t->long_link);
+	free(t->pax_path);
+	free(t->pax_link);
+	free(t->long_name);
+	free(t->long_link);
 	free(t->io);
 	free(t->cmp_buf);
 	free(t);
 	return rc;
 }
 
-int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
-		    struct tarsplit_result *res, ea_error_t *err)
+int tarsplit_verify(int tsfd, int layer_dirfd, const struct tarsplit_opts *o,
+                    tarsplit_finding_fn fn, void *ctx, struct tarsplit_result *res, ea_error_t *err)
 {
 	struct ts *t = ts_new(layer_dirfd, o, fn, ctx, res);
 	inflater_t *z = xmalloc(sizeof *z);
@@ -785,7 +862,8 @@ static void compare_close(struct ts *t)
 	if (t->cmp_fd >= 0) close(t->cmp_fd);
 	t->cmp_fd = -1;
 	if (t->cmp_differs)
-		finding(t, "layer.file_modified", t->cur.name, "content differs from the layer's tar");
+		finding(t, "layer.file_modified", t->cur.name,
+		        "content differs from the layer's tar");
 	t->cmp_differs = 0;
 }
 
@@ -810,7 +888,9 @@ static void compare_header(struct ts *t)
 		t->res->files++;
 		int fd = fsx_open_file_at(t->dirfd, name, &st, &err);
 		if (fd < 0) {
-			if (err.code == EA_E_NOENT) finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
+			if (err.code == EA_E_NOENT)
+				finding(t, "layer.file_missing", name,
+				        "listed in the layer, not on disk");
 			else if (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG)
 				finding(t, "layer.file_attr_mismatch", name, "%s", err.msg);
 			else finding(t, "store.unreadable", name, "%s", err.msg);
@@ -821,7 +901,8 @@ static void compare_header(struct ts *t)
 		return;
 	}
 	if (fsx_lstat_at(t->dirfd, name, &st, NULL) < 0) {
-		if (e->type != '1') finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
+		if (e->type != '1')
+			finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
 		return;
 	}
 	check_attrs(t, e, &st);
@@ -843,13 +924,15 @@ static void compare_content(struct ts *t, const unsigned char *p, size_t n)
 static int compare_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
 {
 	struct ts *t = ctx;
-	if (ea_stop_requested()) return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
+	if (ea_stop_requested())
+		return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
 	stream(t, data, n);
 	return 0;
 }
 
-int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer_dirfd, const struct tarsplit_opts *o,
-			   tarsplit_finding_fn fn, void *ctx, struct tarsplit_result *res, ea_error_t *err)
+int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer_dirfd,
+                           const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
+                           struct tarsplit_result *res, ea_error_t *err)
 {
 	struct ts *t = ts_new(layer_dirfd, o, fn, ctx, res);
 	t->compare = 1;

@@ -33,15 +33,15 @@
 #include "util.h"
 
 struct tarsplit_opts {
-	int overlay;     /* the layer folder is an overlay(2) "diff" folder */
-	int check_added; /* report files on disk the layer does not list */
+	int overlay;        /* the layer folder is an overlay(2) "diff" folder */
+	int check_added;    /* report files on disk the layer does not list */
 	int whiteout_files; /* whiteouts are kept as ".wh." files (aufs form, fuse-overlayfs);
-			     * with neither this nor overlay the folder is a full tree (vfs),
-			     * where what a whiteout deletes must be absent */
+	                     * with neither this nor overlay the folder is a full tree (vfs),
+	                     * where what a whiteout deletes must be absent */
 };
 
 struct tarsplit_result {
-	digest_t diffid;    /* sha256 of the reassembled tar */
+	digest_t diffid; /* sha256 of the reassembled tar */
 	uint64_t tar_size;
 	unsigned long entries, files;
 	unsigned long problems; /* findings handed to fn */
@@ -49,19 +49,21 @@ struct tarsplit_result {
 
 typedef void (*tarsplit_finding_fn)(void *ctx, const char *id, const char *path, const char *msg);
 
-#define TARSPLIT_MAX_LINE (4u << 20)
+#define TARSPLIT_MAX_LINE     (4u << 20)
 #define TARSPLIT_MAX_FINDINGS 200
 
-int tarsplit_verify(int tarsplit_fd, int layer_dirfd, const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
-		    struct tarsplit_result *res, ea_error_t *err);
+int tarsplit_verify(int tarsplit_fd, int layer_dirfd, const struct tarsplit_opts *o,
+                    tarsplit_finding_fn fn, void *ctx, struct tarsplit_result *res,
+                    ea_error_t *err);
 
 /* The same file-by-file checks driven by the layer's own tar (a blob
  * region, decompressed as `comp`) instead of a tar-split record: for stores
  * that keep the layer blob but no tar-split (containerd snapshots).  Each
  * regular file's content is compared byte for byte with the file on disk
  * (layer.file_modified); res->diffid is the sha256 of the decompressed tar. */
-int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer_dirfd, const struct tarsplit_opts *o,
-			   tarsplit_finding_fn fn, void *ctx, struct tarsplit_result *res, ea_error_t *err);
+int tarsplit_compare_layer(const struct blob_region *reg, comp_t comp, int layer_dirfd,
+                           const struct tarsplit_opts *o, tarsplit_finding_fn fn, void *ctx,
+                           struct tarsplit_result *res, ea_error_t *err);
 
 /* CRC-64 with the ISO polynomial, as Go's hash/crc64 (ISO table). */
 uint64_t crc64_iso_update(uint64_t crc, const void *data, size_t n); /* crc starts at 0 */

@@ -7,22 +7,51 @@
 
 /* include/uapi/linux/capability.h, in bit order. */
 static const char *const names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+        "CAP_CHOWN",
+        "CAP_DAC_OVERRIDE",
+        "CAP_DAC_READ_SEARCH",
+        "CAP_FOWNER",
+        "CAP_FSETID",
+        "CAP_KILL",
+        "CAP_SETGID",
+        "CAP_SETUID",
+        "CAP_SETPCAP",
+        "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE",
+        "CAP_NET_BROADCAST",
+        "CAP_NET_ADMIN",
+        "CAP_NET_RAW",
+        "CAP_IPC_LOCK",
+        "CAP_IPC_OWNER",
+        "CAP_SYS_MODULE",
+        "CAP_SYS_RAWIO",
+        "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT",
+        "CAP_SYS_ADMIN",
+        "CAP_SYS_BOOT",
+        "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME",
+        "CAP_SYS_TTY_CONFIG",
+        "CAP_MKNOD",
+        "CAP_LEASE",
+        "CAP_AUDIT_WRITE",
+        "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE",
+        "CAP_MAC_ADMIN",
+        "CAP_SYSLOG",
+        "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ",
+        "CAP_PERFMON",
+        "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
-const char *cap_name(unsigned bit)
-{
-	return bit < NNAMES ? names[bit] : NULL;
-}
+const char *cap_name(unsigned bit) { return bit < NNAMES ? names[bit] : NULL; }
 
 int cap_from_name(const char *name)
 {
@@ -42,7 +71,9 @@ int cap_parse_hex(const char *s, uint64_t *out, ea_error_t *err)
 		else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
 		else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
 		else return ea_fail(err, EA_E_FORMAT, "capability mask '%.20s' is not hex", s);
-		if (i >= 16) return ea_fail(err, EA_E_FORMAT, "capability mask '%.20s' is over 64 bits", s);
+		if (i >= 16)
+			return ea_fail(err, EA_E_FORMAT, "capability mask '%.20s' is over 64 bits",
+			               s);
 		v = v << 4 | (uint64_t)d;
 	}
 	if (i == 0) return ea_fail(err, EA_E_FORMAT, "empty capability mask");
@@ -91,7 +122,7 @@ void caps_to_str(uint64_t mask, char *buf, size_t n)
 		if (!(mask & CAP_BIT(b))) continue;
 		const char *nm = cap_name(b);
 		int w = nm ? snprintf(buf + len, n - len, "%s%s", len ? "," : "", nm)
-			   : snprintf(buf + len, n - len, "%sCAP_%u", len ? "," : "", b);
+		           : snprintf(buf + len, n - len, "%sCAP_%u", len ? "," : "", b);
 		if (w < 0 || (size_t)w >= n - len) break;
 		len += (size_t)w;
 	}

@@ -50,20 +50,22 @@ void kernel_facts_read(struct kernel_facts *kf, const char *root)
 	kf->seccomp = KF_UNKNOWN;
 	if (read_small(root, "/proc/self/status", buf, sizeof buf) == 0)
 		kf->seccomp = strstr(buf, "\nSeccomp:") != NULL;
-	kf->seccomp_filter = read_small(root, "/proc/sys/kernel/seccomp/actions_avail", kf->actions_avail,
-					sizeof kf->actions_avail) == 0;
+	kf->seccomp_filter = read_small(root, "/proc/sys/kernel/seccomp/actions_avail",
+	                                kf->actions_avail, sizeof kf->actions_avail) == 0;
 	if (!kf->seccomp_filter) kf->actions_avail[0] = '\0';
 	long l = read_long(root, "/proc/sys/kernel/cap_last_cap");
 	kf->cap_last_cap = l == KF_UNKNOWN || l < 0 || l > 63 ? -1 : (int)l;
 	kf->kptr_restrict = read_long(root, "/proc/sys/kernel/kptr_restrict");
 	kf->dmesg_restrict = read_long(root, "/proc/sys/kernel/dmesg_restrict");
 	kf->perf_event_paranoid = read_long(root, "/proc/sys/kernel/perf_event_paranoid");
-	kf->unprivileged_bpf_disabled = read_long(root, "/proc/sys/kernel/unprivileged_bpf_disabled");
+	kf->unprivileged_bpf_disabled =
+	        read_long(root, "/proc/sys/kernel/unprivileged_bpf_disabled");
 	kf->ptrace_scope = read_long(root, "/proc/sys/kernel/yama/ptrace_scope");
 	kf->kexec_load_disabled = read_long(root, "/proc/sys/kernel/kexec_load_disabled");
 	kf->modules_disabled = read_long(root, "/proc/sys/kernel/modules_disabled");
 	kf->max_user_namespaces = read_long(root, "/proc/sys/user/max_user_namespaces");
-	kf->unprivileged_userns_clone = read_long(root, "/proc/sys/kernel/unprivileged_userns_clone");
+	kf->unprivileged_userns_clone =
+	        read_long(root, "/proc/sys/kernel/unprivileged_userns_clone");
 	/* "none [integrity] confidentiality": the bracketed word is in force. */
 	if (read_small(root, "/sys/kernel/security/lockdown", buf, 256) == 0) {
 		char *o = strchr(buf, '['), *c = o ? strchr(o, ']') : NULL;
@@ -74,8 +76,12 @@ void kernel_facts_read(struct kernel_facts *kf, const char *root)
 	}
 	struct utsname u;
 	if (!root[0] && uname(&u) == 0) {
-		if (snprintf(kf->release, sizeof kf->release, "%s", u.release) >= (int)sizeof kf->release) kf->release[0] = '\0';
-		if (snprintf(kf->machine, sizeof kf->machine, "%s", u.machine) >= (int)sizeof kf->machine) kf->machine[0] = '\0';
+		if (snprintf(kf->release, sizeof kf->release, "%s", u.release) >=
+		    (int)sizeof kf->release)
+			kf->release[0] = '\0';
+		if (snprintf(kf->machine, sizeof kf->machine, "%s", u.machine) >=
+		    (int)sizeof kf->machine)
+			kf->machine[0] = '\0';
 	} else {
 		read_small(root, "/proc/sys/kernel/osrelease", kf->release, sizeof kf->release);
 		read_small(root, "/proc/sys/kernel/arch", kf->machine, sizeof kf->machine);
@@ -100,7 +106,8 @@ cJSON *kernel_facts_json(const struct kernel_facts *kf)
 	cJSON *acts = cJSON_AddArrayToObject(o, "seccomp_actions_avail");
 	char tmp[sizeof kf->actions_avail];
 	snprintf(tmp, sizeof tmp, "%s", kf->actions_avail);
-	for (char *save = NULL, *t = strtok_r(tmp, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
+	for (char *save = NULL, *t = strtok_r(tmp, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save))
 		cJSON_AddItemToArray(acts, cJSON_CreateString(t));
 	add_long(o, "cap_last_cap", kf->cap_last_cap < 0 ? KF_UNKNOWN : kf->cap_last_cap);
 	cJSON *s = cJSON_AddObjectToObject(o, "sysctl");
@@ -121,8 +128,8 @@ cJSON *kernel_facts_json(const struct kernel_facts *kf)
 int kernel_weak_settings(const struct kernel_facts *kf, char out[][96], int max)
 {
 	int n = 0;
-#define WEAK(cond, ...) \
-	do { \
+#define WEAK(cond, ...)                                                     \
+	do {                                                                \
 		if ((cond) && n < max) snprintf(out[n++], 96, __VA_ARGS__); \
 	} while (0)
 	/* Kernel addresses and the log help an exploit aim; unprivileged BPF
@@ -132,7 +139,8 @@ int kernel_weak_settings(const struct kernel_facts *kf, char out[][96], int max)
 	WEAK(kf->perf_event_paranoid != KF_UNKNOWN && kf->perf_event_paranoid < 2,
 	     "perf_event_paranoid=%ld (unprivileged kernel profiling)", kf->perf_event_paranoid);
 	WEAK(kf->unprivileged_bpf_disabled == 0, "unprivileged_bpf_disabled=0 (unprivileged eBPF)");
-	WEAK(kf->ptrace_scope == 0, "yama ptrace_scope=0 (any process may trace its user's others)");
+	WEAK(kf->ptrace_scope == 0,
+	     "yama ptrace_scope=0 (any process may trace its user's others)");
 #undef WEAK
 	return n;
 }

@@ -20,17 +20,17 @@
 #define KF_UNKNOWN (-999)
 
 struct kernel_facts {
-	int seccomp;          /* 1: CONFIG_SECCOMP (status shows Seccomp:), 0: not, KF_UNKNOWN */
-	int seccomp_filter;   /* 1: CONFIG_SECCOMP_FILTER (actions_avail exists) */
+	int seccomp;        /* 1: CONFIG_SECCOMP (status shows Seccomp:), 0: not, KF_UNKNOWN */
+	int seccomp_filter; /* 1: CONFIG_SECCOMP_FILTER (actions_avail exists) */
 	char actions_avail[256];
-	int cap_last_cap;     /* -1 unknown */
+	int cap_last_cap; /* -1 unknown */
 	long kptr_restrict, dmesg_restrict, perf_event_paranoid, unprivileged_bpf_disabled,
-		ptrace_scope, kexec_load_disabled, modules_disabled, max_user_namespaces,
-		unprivileged_userns_clone; /* KF_UNKNOWN when absent */
-	char lockdown[32];    /* "none", "integrity", "confidentiality"; "" unknown */
-	char release[128];    /* uname -r */
-	char machine[32];     /* uname -m */
-	int major, minor;     /* from release; 0 unknown */
+	        ptrace_scope, kexec_load_disabled, modules_disabled, max_user_namespaces,
+	        unprivileged_userns_clone; /* KF_UNKNOWN when absent */
+	char lockdown[32];                 /* "none", "integrity", "confidentiality"; "" unknown */
+	char release[128];                 /* uname -r */
+	char machine[32];                  /* uname -m */
+	int major, minor;                  /* from release; 0 unknown */
 };
 
 /* root: "" for the real /proc and /sys, or a folder holding proc/ and sys/

@@ -28,35 +28,36 @@
 #include "seccomp_eval.h"
 #include "util.h"
 
-#define PROC_MAX_PROCS 32768       /* past this the rest is reported unchecked */
+#define PROC_MAX_PROCS      32768 /* past this the rest is reported unchecked */
 #define PROC_MAX_CONTAINERS 4096
-#define STATUS_MAX (64u << 10)
-#define CGROUP_MAX (64u << 10)
-#define SMALL_MAX 4096u
-#define CMDLINE_MAX (64u << 10)
-#define MOUNTINFO_MAX (4u << 20)
-#define DEEP_TIMEOUT_MS 1000
-#define ANCESTOR_DEPTH 16
+#define STATUS_MAX          (64u << 10)
+#define CGROUP_MAX          (64u << 10)
+#define SMALL_MAX           4096u
+#define CMDLINE_MAX         (64u << 10)
+#define MOUNTINFO_MAX       (4u << 20)
+#define DEEP_TIMEOUT_MS     1000
+#define ANCESTOR_DEPTH      16
 
 enum { NS_PID, NS_NET, NS_MNT, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_TIME, NS_COUNT };
-static const char *const ns_names[NS_COUNT] = {"pid", "net", "mnt", "ipc", "uts", "user", "cgroup", "time"};
+static const char *const ns_names[NS_COUNT] = {"pid", "net",  "mnt",    "ipc",
+                                               "uts", "user", "cgroup", "time"};
 
 struct prec {
 	struct proc_status st;
 	uint64_t ns[NS_COUNT];
-	unsigned ns_known;        /* bit per NS_* read */
+	unsigned ns_known; /* bit per NS_* read */
 	struct cgroup_match cg;
 	int cg_matched;
-	char *lsm;                /* label, NULL if none */
-	char *uid_map, *gid_map;  /* only for a user namespace of its own */
+	char *lsm;               /* label, NULL if none */
+	char *uid_map, *gid_map; /* only for a user namespace of its own */
 	int ns_unreadable;
-	int full;                 /* 1: reported (all, or the --pid one); 0: kept for the ancestor walk */
-	struct sc_result *deep;   /* evaluation of its filters, NULL if none */
+	int full; /* 1: reported (all, or the --pid one); 0: kept for the ancestor walk */
+	struct sc_result *deep; /* evaluation of its filters, NULL if none */
 	size_t deep_insns[8];
 	size_t deep_nfilters;
-	char *deep_problem;       /* why its filters could not be read */
-	char *threads_differ;     /* tids whose seccomp state differs from the main thread's */
-	int cont;                 /* index in the container table, -1 */
+	char *deep_problem;   /* why its filters could not be read */
+	char *threads_differ; /* tids whose seccomp state differs from the main thread's */
+	int cont;             /* index in the container table, -1 */
 };
 
 struct cont {
@@ -69,10 +70,11 @@ struct cont {
 	char profile_problem[200];
 	/* finding accumulators */
 	int n_noseccomp, n_nonnp, first_noseccomp, first_nonnp;
-	uint64_t caps;            /* union of effective/permitted/ambient, and bounding when no_new_privs is off */
+	uint64_t caps; /* union of effective/permitted/ambient, and bounding when no_new_privs is
+	                  off */
 	int caps_pid;
-	int host_ns[NS_COUNT];    /* first pid sharing the host's namespace, 0 none */
-	char *deep_msg[2][4];     /* distinct filter findings per class */
+	int host_ns[NS_COUNT]; /* first pid sharing the host's namespace, 0 none */
+	char *deep_msg[2][4];  /* distinct filter findings per class */
 	int deep_pid[2][4];
 };
 
@@ -86,20 +88,27 @@ struct scan {
 	uint64_t ref_ns[NS_COUNT];
 	unsigned ref_known;
 	int lsm_on;
-	int deep_off;             /* deep turned off for this run (reported once) */
-	int deep_timeouts;        /* processes that did not stop in time */
+	int deep_off;      /* deep turned off for this run (reported once) */
+	int deep_timeouts; /* processes that did not stop in time */
 	struct prec *p;
 	size_t np, cap;
 	struct cont *c;
 	size_t nc;
 	struct dockerd_info *dk;
 	int ndk;
-	struct { uint64_t mnt; char *bundle; } rootcache[64];
+	struct {
+		uint64_t mnt;
+		char *bundle;
+	} rootcache[64];
 	int nrootcache;
 	char *host_mountinfo;
 	size_t host_mountinfo_len;
 	/* deep cache: one evaluation per distinct filter stack */
-	struct dcache { uint64_t h; size_t total; struct sc_result *res; } *dc;
+	struct dcache {
+		uint64_t h;
+		size_t total;
+		struct sc_result *res;
+	} * dc;
 	size_t ndc;
 	unsigned unreadable;
 	char unreadable_pids[160];
@@ -109,9 +118,11 @@ struct scan {
 /* ---- small reads below a /proc folder fd ---- */
 
 /* Read a /proc file fully (procfs files have no size): at most max bytes. */
-static int read_at(int dirfd, const char *rel, size_t max, char **data, size_t *len, ea_error_t *err)
+static int read_at(int dirfd, const char *rel, size_t max, char **data, size_t *len,
+                   ea_error_t *err)
 {
-	cleanup_close int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	cleanup_close int fd =
+	        openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) return ea_fail_errno(err, errno, "%s", rel);
 	ea_buf_t b;
 	ea_buf_init(&b, max);
@@ -167,7 +178,8 @@ static void note_unreadable(struct scan *s, int pid, const char *why)
 	if (s->unreadable++ == 0) snprintf(s->unreadable_why, sizeof s->unreadable_why, "%s", why);
 	size_t l = strlen(s->unreadable_pids);
 	if (s->unreadable <= 10 && l + 12 < sizeof s->unreadable_pids)
-		snprintf(s->unreadable_pids + l, sizeof s->unreadable_pids - l, "%s%d", l ? " " : "", pid);
+		snprintf(s->unreadable_pids + l, sizeof s->unreadable_pids - l, "%s%d",
+		         l ? " " : "", pid);
 }
 
 /* ---- deep ---- */
@@ -183,7 +195,8 @@ static void deep_read(struct scan *s, struct prec *pr, int dirfd)
 {
 	if (s->deep_off || pr->st.seccomp != 2 || pr->st.pid == s->self) return;
 	if (pr->st.tracer_pid > 0) {
-		pr->deep_problem = xasprintf("already traced by pid %d: its filters cannot be read", pr->st.tracer_pid);
+		pr->deep_problem = xasprintf("already traced by pid %d: its filters cannot be read",
+		                             pr->st.tracer_pid);
 		return;
 	}
 	struct sc_filter_set fs;
@@ -199,7 +212,8 @@ static void deep_read(struct scan *s, struct prec *pr, int dirfd)
 		}
 		if (e.code == EA_E_UNSUPPORTED) {
 			s->deep_off = 1;
-			report_finding(s->r, "proc.deep_unavailable", "kernel", "--deep: %s", e.msg);
+			report_finding(s->r, "proc.deep_unavailable", "kernel", "--deep: %s",
+			               e.msg);
 			return;
 		}
 		pr->deep_problem = xasprintf("%s", e.msg);
@@ -220,7 +234,8 @@ static void deep_read(struct scan *s, struct prec *pr, int dirfd)
 		h = fnv(h, &fs.n[i], sizeof fs.n[i]);
 		h = fnv(h, fs.insns[i], fs.n[i] * sizeof *fs.insns[i]);
 		total += fs.n[i];
-		if (i < sizeof pr->deep_insns / sizeof pr->deep_insns[0]) pr->deep_insns[i] = fs.n[i];
+		if (i < sizeof pr->deep_insns / sizeof pr->deep_insns[0])
+			pr->deep_insns[i] = fs.n[i];
 	}
 	pr->deep_nfilters = fs.count;
 	if (fs.count == 0) {
@@ -251,15 +266,19 @@ static void deep_read(struct scan *s, struct prec *pr, int dirfd)
 		char list[128] = "";
 		int shown = 0;
 		while (d && (de = readdir(d)) && shown < 8) {
-			if (de->d_name[0] < '1' || de->d_name[0] > '9' || atoi(de->d_name) == pr->st.pid) continue;
+			if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+			    atoi(de->d_name) == pr->st.pid)
+				continue;
 			char rel[300];
 			snprintf(rel, sizeof rel, "%s/status", de->d_name);
 			cleanup_free char *txt = NULL;
 			size_t len;
 			struct proc_status ts;
-			if (read_at(tfd, rel, STATUS_MAX, &txt, &len, NULL) < 0 || proc_status_parse(txt, len, &ts, NULL) < 0)
+			if (read_at(tfd, rel, STATUS_MAX, &txt, &len, NULL) < 0 ||
+			    proc_status_parse(txt, len, &ts, NULL) < 0)
 				continue;
-			if (ts.seccomp != pr->st.seccomp || ts.seccomp_filters != pr->st.seccomp_filters) {
+			if (ts.seccomp != pr->st.seccomp ||
+			    ts.seccomp_filters != pr->st.seccomp_filters) {
 				size_t l = strlen(list);
 				if (l + strlen(de->d_name) + 2 > sizeof list) break;
 				if (l) list[l++] = ' ';
@@ -310,7 +329,8 @@ static int read_namespaces(struct scan *s, struct prec *pr, int dfd, int pid)
 		size_t alen = 0;
 		struct proc_status st2;
 		if (read_at(dfd, "status", STATUS_MAX, &again, &alen, NULL) < 0 || alen == 0 ||
-		    proc_status_parse(again, alen, &st2, NULL) < 0 || st2.state == 'Z' || st2.state == 'X' ||
+		    proc_status_parse(again, alen, &st2, NULL) < 0 || st2.state == 'Z' ||
+		    st2.state == 'X' ||
 		    !strstr(again, "\nVmSize:")) /* no memory left: it is exiting */
 			return -1;
 		note_unreadable(s, pid, "its namespaces cannot be read (ptrace access mode)");
@@ -324,10 +344,13 @@ static int read_namespaces(struct scan *s, struct prec *pr, int dfd, int pid)
 /* ID maps of a process in another user namespace, and its LSM label. */
 static void read_labels(struct scan *s, struct prec *pr, int dfd)
 {
-	if ((pr->ns_known & s->ref_known & (1u << NS_USER)) && pr->ns[NS_USER] != s->ref_ns[NS_USER]) {
+	if ((pr->ns_known & s->ref_known & (1u << NS_USER)) &&
+	    pr->ns[NS_USER] != s->ref_ns[NS_USER]) {
 		size_t l;
-		if (read_at(dfd, "uid_map", SMALL_MAX, &pr->uid_map, &l, NULL) < 0) pr->uid_map = NULL;
-		if (read_at(dfd, "gid_map", SMALL_MAX, &pr->gid_map, &l, NULL) < 0) pr->gid_map = NULL;
+		if (read_at(dfd, "uid_map", SMALL_MAX, &pr->uid_map, &l, NULL) < 0)
+			pr->uid_map = NULL;
+		if (read_at(dfd, "gid_map", SMALL_MAX, &pr->gid_map, &l, NULL) < 0)
+			pr->gid_map = NULL;
 	}
 	if (s->lsm_on) {
 		char *lab = NULL;
@@ -369,7 +392,8 @@ static void note_daemon(struct scan *s, const struct prec *pr, int dfd)
 	if (strcmp(pr->st.name, "dockerd") != 0 && strncmp(pr->st.name, "balena", 6) != 0) return;
 	cleanup_free char *cmd = NULL;
 	size_t clen;
-	if (read_at(dfd, "cmdline", CMDLINE_MAX, &cmd, &clen, NULL) == 0 && dockerd_parse(pr->st.name, cmd, clen, &di)) {
+	if (read_at(dfd, "cmdline", CMDLINE_MAX, &cmd, &clen, NULL) == 0 &&
+	    dockerd_parse(pr->st.name, cmd, clen, &di)) {
 		s->dk = xrealloc(s->dk, (size_t)(s->ndk + 1) * sizeof *s->dk);
 		s->dk[s->ndk++] = di;
 	}
@@ -398,7 +422,8 @@ static void read_process(struct scan *s, int pid)
 		if (slen) note_unreadable(s, pid, e.msg);
 		return; /* an empty status: it exited while read */
 	}
-	if (pr.st.state == 'Z' || pr.st.state == 'X') return; /* exited, not reaped: no attack surface left */
+	if (pr.st.state == 'Z' || pr.st.state == 'X')
+		return; /* exited, not reaped: no attack surface left */
 	pr.full = s->want_pid ? pid == s->want_pid : !pr.st.kthread;
 	if (pr.full && read_full(s, &pr, dfd, pid) < 0) return;
 	note_daemon(s, &pr, dfd);
@@ -446,7 +471,8 @@ static int find_shim(struct scan *s, const struct prec *pr, struct shim_info *si
 		struct prec *a = find(s, pid);
 		if (!a) return 0;
 		const char *comm = a->st.name;
-		if (!strncmp(comm, "containerd-shim", 15) || !strcmp(comm, "conmon") || !strncmp(comm, "balena", 6)) {
+		if (!strncmp(comm, "containerd-shim", 15) || !strcmp(comm, "conmon") ||
+		    !strncmp(comm, "balena", 6)) {
 			cleanup_free char *cmd = NULL;
 			size_t clen;
 			if (read_file_pid(pid, "cmdline", CMDLINE_MAX, &cmd, &clen) < 0) return 0;
@@ -477,7 +503,8 @@ static int find_shim(struct scan *s, const struct prec *pr, struct shim_info *si
 static int bundle_from_root(struct scan *s, const struct prec *pr, char *bundle, size_t n)
 {
 	if (!s->host_mountinfo) {
-		if (read_file_pid(1, "mountinfo", MOUNTINFO_MAX, &s->host_mountinfo, &s->host_mountinfo_len) < 0) {
+		if (read_file_pid(1, "mountinfo", MOUNTINFO_MAX, &s->host_mountinfo,
+		                  &s->host_mountinfo_len) < 0) {
 			s->host_mountinfo = xstrdup("");
 			s->host_mountinfo_len = 0;
 		}
@@ -487,15 +514,19 @@ static int bundle_from_root(struct scan *s, const struct prec *pr, char *bundle,
 	if (read_file_pid(pr->st.pid, "mountinfo", MOUNTINFO_MAX, &mi, &milen) < 0) return 0;
 	char root[PC_PATH], host[PC_PATH];
 	unsigned maj, min;
-	if (mountinfo_root(mi, milen, root, sizeof root, &maj, &min) < 0 || !strcmp(root, "/")) return 0;
-	if (mountinfo_host_path(s->host_mountinfo, s->host_mountinfo_len, maj, min, root, host, sizeof host) < 0) return 0;
+	if (mountinfo_root(mi, milen, root, sizeof root, &maj, &min) < 0 || !strcmp(root, "/"))
+		return 0;
+	if (mountinfo_host_path(s->host_mountinfo, s->host_mountinfo_len, maj, min, root, host,
+	                        sizeof host) < 0)
+		return 0;
 	char *slash = strrchr(host, '/');
 	if (!slash || slash == host) return 0;
 	char dir[PC_PATH + 16];
 	snprintf(dir, sizeof dir, "%.*s/config.json", (int)(slash - host), host);
 	cJSON *cfg = pc_read_json(dir, NULL);
 	if (!cfg) return 0;
-	const char *rp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "root"), "path"));
+	const char *rp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(cfg, "root"), "path"));
 	int ok = rp && (!strcmp(rp, slash + 1) || !strcmp(rp, host));
 	cJSON_Delete(cfg);
 	if (!ok) return 0;
@@ -542,7 +573,8 @@ static int find_or_add_container(struct scan *s, const char *runtime, const char
 
 static void identify(struct scan *s, struct prec *pr)
 {
-	int own_mnt = (pr->ns_known & s->ref_known & (1u << NS_MNT)) && pr->ns[NS_MNT] != s->ref_ns[NS_MNT];
+	int own_mnt = (pr->ns_known & s->ref_known & (1u << NS_MNT)) &&
+	              pr->ns[NS_MNT] != s->ref_ns[NS_MNT];
 	if (!pr->cg_matched && !own_mnt) return; /* a host process */
 	struct shim_info si;
 	int have_shim = find_shim(s, pr, &si);
@@ -560,20 +592,28 @@ static void identify(struct scan *s, struct prec *pr)
 		} else {
 			if (!runtime[0] || (si.kind == SHIM_BALENA && !strcmp(runtime, "docker")))
 				snprintf(runtime, sizeof runtime, "%s",
-					 si.kind == SHIM_BALENA ? "balena" : !strcmp(si.ns, "moby") ? "docker" : "containerd");
+				         si.kind == SHIM_BALENA   ? "balena"
+				         : !strcmp(si.ns, "moby") ? "docker"
+				                                  : "containerd");
 			if (!id[0]) {
 				/* ctr's cgroup is /<namespace>/<id>; else the shim's own id. */
 				const char *leaf = basename_of(pr->cg.path);
 				size_t nl = strlen(si.ns);
 				const char *p = pr->cg.path;
-				if (p[0] == '/' && !strncmp(p + 1, si.ns, nl) && p[1 + nl] == '/' && leaf[0]) snprintf(id, sizeof id, "%s", leaf);
+				if (p[0] == '/' && !strncmp(p + 1, si.ns, nl) && p[1 + nl] == '/' &&
+				    leaf[0])
+					snprintf(id, sizeof id, "%s", leaf);
 				else snprintf(id, sizeof id, "%s", si.id);
 			}
 			/* The shim's folder is its own task's bundle; a shim shared by a
 			 * pod keeps the others beside it. */
 			if (si.bundle[0]) {
-				if (!strcmp(basename_of(si.bundle), id)) snprintf(bundle, sizeof bundle, "%s", si.bundle);
-				else snprintf(bundle, sizeof bundle, "%.*s/%s", (int)(basename_of(si.bundle) - si.bundle - 1), si.bundle, id);
+				if (!strcmp(basename_of(si.bundle), id))
+					snprintf(bundle, sizeof bundle, "%s", si.bundle);
+				else
+					snprintf(bundle, sizeof bundle, "%.*s/%s",
+					         (int)(basename_of(si.bundle) - si.bundle - 1),
+					         si.bundle, id);
 			}
 		}
 	}
@@ -607,15 +647,16 @@ static void identify(struct scan *s, struct prec *pr)
 static void load_container(struct scan *s, struct cont *c)
 {
 	container_load(&c->c, c->have_shim ? &c->shim : NULL, s->dk, s->ndk);
-	const cJSON *linux_ = c->c.config ? cJSON_GetObjectItemCaseSensitive(c->c.config, "linux") : NULL;
+	const cJSON *linux_ =
+	        c->c.config ? cJSON_GetObjectItemCaseSensitive(c->c.config, "linux") : NULL;
 	const cJSON *prof = linux_ ? cJSON_GetObjectItemCaseSensitive(linux_, "seccomp") : NULL;
 	if (!prof || cJSON_IsNull(prof)) return;
 	struct prec *first = find(s, c->first_pid);
 	struct sc_profile_ctx ctx = {
-		.native = s->nhost_arches ? s->host_arches[0] : SC_ARCH_X86_64,
-		.caps = first ? first->st.caps[PS_CAP_BND] : 0,
-		.kernel_major = s->kf.major,
-		.kernel_minor = s->kf.minor,
+	        .native = s->nhost_arches ? s->host_arches[0] : SC_ARCH_X86_64,
+	        .caps = first ? first->st.caps[PS_CAP_BND] : 0,
+	        .kernel_major = s->kf.major,
+	        .kernel_minor = s->kf.minor,
 	};
 	c->profile = xmalloc(sizeof *c->profile);
 	ea_error_t e = {0};
@@ -653,12 +694,16 @@ static int report_image_index(struct scan *s, const char *id, const char *name)
 	int idx = -1, i = 0;
 	report_lock(s->r);
 	const cJSON *it;
-	cJSON_ArrayForEach(it, report_images(s->r)) {
-		const char *iid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "image_id"));
-		if (id && id[0] && iid && !strcmp(iid, id)) { idx = i; break; }
+	cJSON_ArrayForEach (it, report_images(s->r)) {
+		const char *iid =
+		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "image_id"));
+		if (id && id[0] && iid && !strcmp(iid, id)) {
+			idx = i;
+			break;
+		}
 		const cJSON *names = cJSON_GetObjectItemCaseSensitive(it, "names"), *n;
 		if (name && name[0])
-			cJSON_ArrayForEach(n, names)
+			cJSON_ArrayForEach (n, names)
 				if (cJSON_IsString(n) && !strcmp(n->valuestring, name)) idx = i;
 		if (idx >= 0) break;
 		i++;
@@ -689,7 +734,8 @@ static cJSON *container_json(struct scan *s, struct cont *c, int full)
 	}
 	if (c->profile) cJSON_AddItemToObject(o, "profile", sc_result_json(c->profile));
 	else if (c->c.config) cJSON_AddNullToObject(o, "profile");
-	if (c->profile_problem[0]) cJSON_AddStringToObject(o, "profile_problem", c->profile_problem);
+	if (c->profile_problem[0])
+		cJSON_AddStringToObject(o, "profile_problem", c->profile_problem);
 	if (c->c.problem[0]) cJSON_AddStringToObject(o, "problem", c->c.problem);
 	return o;
 }
@@ -707,12 +753,15 @@ static cJSON *process_json(struct scan *s, struct prec *pr)
 	if (st->nspid_depth > 1) cJSON_AddNumberToObject(o, "ns_pid", (double)st->nspid_inner);
 	if (st->seccomp >= 0) cJSON_AddStringToObject(o, "seccomp", modes[st->seccomp]);
 	else cJSON_AddNullToObject(o, "seccomp");
-	if (st->seccomp_filters >= 0) cJSON_AddNumberToObject(o, "seccomp_filters", st->seccomp_filters);
+	if (st->seccomp_filters >= 0)
+		cJSON_AddNumberToObject(o, "seccomp_filters", st->seccomp_filters);
 	if (st->no_new_privs >= 0) cJSON_AddBoolToObject(o, "no_new_privs", st->no_new_privs);
 	else cJSON_AddNullToObject(o, "no_new_privs");
 	cJSON *caps = cJSON_AddObjectToObject(o, "caps");
 	for (int i = 0; i < PS_CAP_COUNT; i++)
-		if (st->caps_seen & (1u << i)) cJSON_AddItemToObject(caps, capkeys[i], caps_to_json(st->caps[i], s->kf.cap_last_cap));
+		if (st->caps_seen & (1u << i))
+			cJSON_AddItemToObject(caps, capkeys[i],
+			                      caps_to_json(st->caps[i], s->kf.cap_last_cap));
 	if (pr->ns_unreadable) cJSON_AddBoolToObject(o, "ns_unreadable", 1);
 	cJSON *hn = cJSON_AddArrayToObject(o, "host_ns");
 	for (int i = 0; i < NS_COUNT; i++)
@@ -755,11 +804,14 @@ static void accumulate(struct scan *s, struct prec *pr)
 	if ((caps & ~c->caps) && !c->caps_pid) c->caps_pid = st->pid;
 	c->caps |= caps;
 	for (int i = 0; i < NS_COUNT; i++)
-		if ((pr->ns_known & s->ref_known & (1u << i)) && pr->ns[i] == s->ref_ns[i] && !c->host_ns[i]) c->host_ns[i] = st->pid;
+		if ((pr->ns_known & s->ref_known & (1u << i)) && pr->ns[i] == s->ref_ns[i] &&
+		    !c->host_ns[i])
+			c->host_ns[i] = st->pid;
 	if (pr->deep) {
 		for (int cls = 0; cls < 2; cls++) {
 			char msg[400];
-			if (!sc_result_permits(pr->deep, (enum sc_class)cls, msg, sizeof msg)) continue;
+			if (!sc_result_permits(pr->deep, (enum sc_class)cls, msg, sizeof msg))
+				continue;
 			int k;
 			for (k = 0; k < 4 && c->deep_msg[cls][k]; k++)
 				if (!strcmp(c->deep_msg[cls][k], msg)) break;
@@ -777,44 +829,59 @@ static void container_findings(struct scan *s, struct cont *c)
 	snprintf(subj, sizeof subj, "%s:%s", c->c.runtime, c->c.id);
 	const char *nm = c->c.name[0] ? c->c.name : "";
 	char who[300];
-	snprintf(who, sizeof who, "%s%s%s%d process%s", nm, nm[0] ? ", " : "", "", c->nprocs, c->nprocs == 1 ? "" : "es");
+	snprintf(who, sizeof who, "%s%s%s%d process%s", nm, nm[0] ? ", " : "", "", c->nprocs,
+	         c->nprocs == 1 ? "" : "es");
 	if (c->n_noseccomp)
-		report_finding(s->r, "proc.no_seccomp", subj, "no seccomp filter: %d of %s (pid %d)", c->n_noseccomp, who,
-			       c->first_noseccomp);
+		report_finding(s->r, "proc.no_seccomp", subj,
+		               "no seccomp filter: %d of %s (pid %d)", c->n_noseccomp, who,
+		               c->first_noseccomp);
 	if (c->n_nonnp)
-		report_finding(s->r, "proc.no_new_privs_off", subj, "no_new_privs is off: %d of %s (pid %d)", c->n_nonnp, who,
-			       c->first_nonnp);
+		report_finding(s->r, "proc.no_new_privs_off", subj,
+		               "no_new_privs is off: %d of %s (pid %d)", c->n_nonnp, who,
+		               c->first_nonnp);
 	if (c->caps & CAP_BIT(EA_CAP_SYS_ADMIN))
-		report_finding(s->r, "proc.cap_sys_admin", subj, "CAP_SYS_ADMIN in the container (%s, pid %d)", who, c->caps_pid);
+		report_finding(s->r, "proc.cap_sys_admin", subj,
+		               "CAP_SYS_ADMIN in the container (%s, pid %d)", who, c->caps_pid);
 	if (c->caps & CAP_BIT(EA_CAP_SYS_MODULE))
-		report_finding(s->r, "proc.cap_sys_module", subj, "CAP_SYS_MODULE in the container (%s, pid %d)", who, c->caps_pid);
-	uint64_t risky = CAP_BIT(EA_CAP_DAC_READ_SEARCH) | CAP_BIT(EA_CAP_NET_ADMIN) | CAP_BIT(EA_CAP_SYS_RAWIO) |
-			 CAP_BIT(EA_CAP_SYS_PTRACE) | CAP_BIT(EA_CAP_SYS_BOOT) | CAP_BIT(EA_CAP_SYS_TIME) |
-			 CAP_BIT(EA_CAP_MAC_OVERRIDE) | CAP_BIT(EA_CAP_MAC_ADMIN) | CAP_BIT(EA_CAP_SYSLOG) |
-			 CAP_BIT(EA_CAP_PERFMON) | CAP_BIT(EA_CAP_BPF);
+		report_finding(s->r, "proc.cap_sys_module", subj,
+		               "CAP_SYS_MODULE in the container (%s, pid %d)", who, c->caps_pid);
+	uint64_t risky = CAP_BIT(EA_CAP_DAC_READ_SEARCH) | CAP_BIT(EA_CAP_NET_ADMIN) |
+	                 CAP_BIT(EA_CAP_SYS_RAWIO) | CAP_BIT(EA_CAP_SYS_PTRACE) |
+	                 CAP_BIT(EA_CAP_SYS_BOOT) | CAP_BIT(EA_CAP_SYS_TIME) |
+	                 CAP_BIT(EA_CAP_MAC_OVERRIDE) | CAP_BIT(EA_CAP_MAC_ADMIN) |
+	                 CAP_BIT(EA_CAP_SYSLOG) | CAP_BIT(EA_CAP_PERFMON) | CAP_BIT(EA_CAP_BPF);
 	if (c->caps & risky) {
 		char names[400];
 		caps_to_str(c->caps & risky, names, sizeof names);
-		report_finding(s->r, "proc.cap_dangerous", subj, "%s in the container (%s)", names, who);
+		report_finding(s->r, "proc.cap_dangerous", subj, "%s in the container (%s)", names,
+		               who);
 	}
 	if (c->host_ns[NS_PID])
-		report_finding(s->r, "proc.host_pid_ns", subj, "shares the host's pid namespace (pid %d)", c->host_ns[NS_PID]);
+		report_finding(s->r, "proc.host_pid_ns", subj,
+		               "shares the host's pid namespace (pid %d)", c->host_ns[NS_PID]);
 	if (c->host_ns[NS_NET])
-		report_finding(s->r, "proc.host_net_ns", subj, "shares the host's network namespace (pid %d)", c->host_ns[NS_NET]);
+		report_finding(s->r, "proc.host_net_ns", subj,
+		               "shares the host's network namespace (pid %d)", c->host_ns[NS_NET]);
 	if (c->host_ns[NS_IPC])
-		report_finding(s->r, "proc.host_ipc_ns", subj, "shares the host's IPC namespace (pid %d)", c->host_ns[NS_IPC]);
-	static const char *const fid[2] = {"proc.filter_allows_dangerous", "proc.filter_allows_risky"};
-	static const char *const pid_[2] = {"proc.profile_allows_dangerous", "proc.profile_allows_risky"};
+		report_finding(s->r, "proc.host_ipc_ns", subj,
+		               "shares the host's IPC namespace (pid %d)", c->host_ns[NS_IPC]);
+	static const char *const fid[2] = {"proc.filter_allows_dangerous",
+	                                   "proc.filter_allows_risky"};
+	static const char *const pid_[2] = {"proc.profile_allows_dangerous",
+	                                    "proc.profile_allows_risky"};
 	for (int cls = 0; cls < 2; cls++) {
 		for (int k = 0; k < 4 && c->deep_msg[cls][k]; k++)
-			report_finding(s->r, fid[cls], subj, "pid %d's seccomp filter permits %s", c->deep_pid[cls][k],
-				       c->deep_msg[cls][k]);
+			report_finding(s->r, fid[cls], subj, "pid %d's seccomp filter permits %s",
+			               c->deep_pid[cls][k], c->deep_msg[cls][k]);
 		char msg[400];
-		if (c->profile && sc_result_permits(c->profile, (enum sc_class)cls, msg, sizeof msg))
-			report_finding(s->r, pid_[cls], subj, "the bundle's seccomp profile permits %s", msg);
+		if (c->profile &&
+		    sc_result_permits(c->profile, (enum sc_class)cls, msg, sizeof msg))
+			report_finding(s->r, pid_[cls], subj,
+			               "the bundle's seccomp profile permits %s", msg);
 	}
 	if (c->c.problem[0] || c->profile_problem[0])
-		report_finding(s->r, "proc.bundle_unreadable", subj, "%s", c->profile_problem[0] ? c->profile_problem : c->c.problem);
+		report_finding(s->r, "proc.bundle_unreadable", subj, "%s",
+		               c->profile_problem[0] ? c->profile_problem : c->c.problem);
 }
 
 /* ---- the scan ---- */
@@ -853,10 +920,12 @@ static void kernel_part(struct scan *s)
 	cJSON_Delete(k);
 	if (s->kf.seccomp == 0 || (s->kf.seccomp == 1 && !s->kf.seccomp_filter))
 		report_finding(s->r, "proc.seccomp_unsupported", "kernel",
-			       "the kernel has no seccomp filter support: no container can be confined by a profile");
+		               "the kernel has no seccomp filter support: no container can be "
+		               "confined by a profile");
 	char weak[8][96];
 	int nw = kernel_weak_settings(&s->kf, weak, 8);
-	for (int i = 0; i < nw; i++) report_finding(s->r, "proc.kernel_hardening", "kernel", "%s", weak[i]);
+	for (int i = 0; i < nw; i++)
+		report_finding(s->r, "proc.kernel_hardening", "kernel", "%s", weak[i]);
 }
 
 /* The host's namespaces are PID 1's.  Where PID 1 hides them (a sandbox's
@@ -866,11 +935,13 @@ static void host_namespaces(struct scan *s)
 {
 	const char *ref = "pid 1";
 	for (int pass = 0; pass < 2 && !(s->ref_known & (1u << NS_PID)); pass++) {
-		cleanup_close int fd = open(pass ? "/proc/self" : "/proc/1", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		cleanup_close int fd =
+		        open(pass ? "/proc/self" : "/proc/1", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		s->ref_known = 0;
 		for (int i = 0; fd >= 0 && i < NS_COUNT; i++) {
 			int en;
-			if (ns_inode(fd, ns_names[i], &s->ref_ns[i], &en) == 0) s->ref_known |= 1u << i;
+			if (ns_inode(fd, ns_names[i], &s->ref_ns[i], &en) == 0)
+				s->ref_known |= 1u << i;
 		}
 		if (pass) ref = "edgeaudit (pid 1's namespaces cannot be read)";
 	}
@@ -883,14 +954,18 @@ static void host_namespaces(struct scan *s)
 static void deep_possible(struct scan *s)
 {
 	if (geteuid() != 0) {
-		report_finding(s->r, "proc.deep_unavailable", "edgeaudit", "--deep needs root (CAP_SYS_ADMIN and ptrace)");
+		report_finding(s->r, "proc.deep_unavailable", "edgeaudit",
+		               "--deep needs root (CAP_SYS_ADMIN and ptrace)");
 		s->deep_off = 1;
 	} else if (s->kf.ptrace_scope == 3) {
-		report_finding(s->r, "proc.deep_unavailable", "kernel", "--deep: Yama ptrace_scope is 3: no process can be attached");
+		report_finding(s->r, "proc.deep_unavailable", "kernel",
+		               "--deep: Yama ptrace_scope is 3: no process can be attached");
 		s->deep_off = 1;
 	} else if (!s->nhost_arches) {
 		report_finding(s->r, "proc.deep_unavailable", "kernel",
-			       "--deep: filters of a %s machine cannot be evaluated (x86_64, i386, aarch64, arm)", s->kf.machine);
+		               "--deep: filters of a %s machine cannot be evaluated (x86_64, i386, "
+		               "aarch64, arm)",
+		               s->kf.machine);
 		s->deep_off = 1;
 	}
 }
@@ -941,7 +1016,8 @@ static void report_processes_found(struct scan *s)
 		if (pr->deep_problem && pr->st.seccomp == 2) {
 			char subj[32];
 			snprintf(subj, sizeof subj, "pid %d", pr->st.pid);
-			report_finding(s->r, "proc.filter_unreadable", subj, "%s (%s)", pr->deep_problem, pr->st.name);
+			report_finding(s->r, "proc.filter_unreadable", subj, "%s (%s)",
+			               pr->deep_problem, pr->st.name);
 		}
 	}
 	for (size_t i = 0; i < s->nc; i++) container_findings(s, &s->c[i]);
@@ -952,15 +1028,17 @@ static void scan_completeness(struct scan *s, int stopped, int over)
 {
 	report_t *r = s->r;
 	if (s->unreadable)
-		report_finding(r, "proc.unreadable", "/proc", "%u process%s could not be read (pids %s%s): %s", s->unreadable,
-			       s->unreadable == 1 ? "" : "es", s->unreadable_pids, s->unreadable > 10 ? " ..." : "",
-			       s->unreadable_why);
+		report_finding(r, "proc.unreadable", "/proc",
+		               "%u process%s could not be read (pids %s%s): %s", s->unreadable,
+		               s->unreadable == 1 ? "" : "es", s->unreadable_pids,
+		               s->unreadable > 10 ? " ..." : "", s->unreadable_why);
 	char why[96];
 	if (stopped) {
 		snprintf(why, sizeof why, "stopped after %zu processes (budget or signal)", s->np);
 		report_unchecked_kind(r, "audit.interrupted", "proc", why);
 	} else if (over) {
-		snprintf(why, sizeof why, "more than %d processes: the rest were not read", PROC_MAX_PROCS);
+		snprintf(why, sizeof why, "more than %d processes: the rest were not read",
+		         PROC_MAX_PROCS);
 		report_unchecked_kind(r, "proc.unreadable", "proc", why);
 	} else {
 		report_checked(r, "proc");
@@ -988,11 +1066,14 @@ void proc_audit(report_t *r, int pid, int deep)
 	int stopped = 0, over = 0;
 	if (read_processes(&s, &stopped, &over) < 0) return;
 	if (deep) proc_ptrace_release_pending(2000);
-	if (s.np > 1) qsort(s.p, s.np, sizeof *s.p, cmp_prec); /* no process read: s.p is NULL (qsort's argument is nonnull) */
+	if (s.np > 1)
+		qsort(s.p, s.np, sizeof *s.p,
+		      cmp_prec); /* no process read: s.p is NULL (qsort's argument is nonnull) */
 	if (pid && !find(&s, pid)) {
 		char subj[32];
 		snprintf(subj, sizeof subj, "pid %d", pid);
-		report_finding(r, "proc.unreadable", subj, "no such process (or a zombie): nothing was checked");
+		report_finding(r, "proc.unreadable", subj,
+		               "no such process (or a zombie): nothing was checked");
 	}
 	report_processes_found(&s);
 	scan_completeness(&s, stopped, over);

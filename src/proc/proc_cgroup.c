@@ -20,10 +20,13 @@ const char *cg_runtime_name(enum cg_runtime r)
 }
 
 /* c (length n) is "<prefix><64 hex><suffix>"? */
-static int wrapped_id(const char *c, size_t n, const char *prefix, const char *suffix, const char **id)
+static int wrapped_id(const char *c, size_t n, const char *prefix, const char *suffix,
+                      const char **id)
 {
 	size_t pl = strlen(prefix), sl = strlen(suffix);
-	if (n != pl + 64 + sl || strncmp(c, prefix, pl) != 0 || strncmp(c + pl + 64, suffix, sl) != 0) return 0;
+	if (n != pl + 64 + sl || strncmp(c, prefix, pl) != 0 ||
+	    strncmp(c + pl + 64, suffix, sl) != 0)
+		return 0;
 	if (!ea_is_hex64(c + pl, 64)) return 0;
 	*id = c + pl;
 	return 1;
@@ -66,18 +69,40 @@ static int match_path(const char *path, size_t plen, struct cgroup_match *m)
 		size_t n = (size_t)(p - c);
 		if (!n) break;
 		const char *id;
-		if (wrapped_id(c, n, "docker-", ".scope", &id)) { set(m, in_kubepods ? CG_KUBEPODS : CG_DOCKER, id); goto found; }
-		if (wrapped_id(c, n, "balena-", ".scope", &id)) { set(m, CG_BALENA, id); goto found; }
-		if (wrapped_id(c, n, "libpod-", ".scope", &id) || wrapped_id(c, n, "libpod-", "", &id)) {
+		if (wrapped_id(c, n, "docker-", ".scope", &id)) {
+			set(m, in_kubepods ? CG_KUBEPODS : CG_DOCKER, id);
+			goto found;
+		}
+		if (wrapped_id(c, n, "balena-", ".scope", &id)) {
+			set(m, CG_BALENA, id);
+			goto found;
+		}
+		if (wrapped_id(c, n, "libpod-", ".scope", &id) ||
+		    wrapped_id(c, n, "libpod-", "", &id)) {
 			set(m, CG_PODMAN, id);
 			goto found;
 		}
-		if (wrapped_id(c, n, "cri-containerd-", ".scope", &id)) { set(m, CG_CONTAINERD, id); goto found; }
-		if (wrapped_id(c, n, "crio-", ".scope", &id)) { set(m, CG_CRIO, id); goto found; }
+		if (wrapped_id(c, n, "cri-containerd-", ".scope", &id)) {
+			set(m, CG_CONTAINERD, id);
+			goto found;
+		}
+		if (wrapped_id(c, n, "crio-", ".scope", &id)) {
+			set(m, CG_CRIO, id);
+			goto found;
+		}
 		if (ea_is_hex64(c, n) && prev) {
-			if (prevn == 6 && !strncmp(prev, "docker", 6)) { set(m, CG_DOCKER, c); goto found; }
-			if (prevn == 6 && !strncmp(prev, "balena", 6)) { set(m, CG_BALENA, c); goto found; }
-			if (in_kubepods) { set(m, CG_KUBEPODS, c); goto found; }
+			if (prevn == 6 && !strncmp(prev, "docker", 6)) {
+				set(m, CG_DOCKER, c);
+				goto found;
+			}
+			if (prevn == 6 && !strncmp(prev, "balena", 6)) {
+				set(m, CG_BALENA, c);
+				goto found;
+			}
+			if (in_kubepods) {
+				set(m, CG_KUBEPODS, c);
+				goto found;
+			}
 		}
 		if ((n >= 8 && !strncmp(c, "kubepods", 8))) in_kubepods = 1;
 		if (in_kubepods && !pod[0]) pod_uid(c, n, pod, sizeof pod);
@@ -106,7 +131,10 @@ int proc_cgroup_match(const char *text, size_t len, struct cgroup_match *m)
 			const char *path = c2 + 1;
 			size_t plen = (size_t)(le - path);
 			int rank = (c1 == p + 1 && p[0] == '0' && c2 == c1 + 1) ? 3
-				 : ((size_t)(c2 - c1 - 1) == 12 && !strncmp(c1 + 1, "name=systemd", 12)) ? 2 : 1;
+			           : ((size_t)(c2 - c1 - 1) == 12 &&
+			              !strncmp(c1 + 1, "name=systemd", 12))
+			                   ? 2
+			                   : 1;
 			if (rank > path_rank && plen < sizeof m->path) {
 				memcpy(m->path, path, plen);
 				m->path[plen] = '\0';

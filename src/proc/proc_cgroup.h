@@ -25,13 +25,21 @@
 
 #include <stddef.h>
 
-enum cg_runtime { CG_NONE = 0, CG_DOCKER, CG_BALENA, CG_PODMAN, CG_CONTAINERD, CG_CRIO, CG_KUBEPODS };
+enum cg_runtime {
+	CG_NONE = 0,
+	CG_DOCKER,
+	CG_BALENA,
+	CG_PODMAN,
+	CG_CONTAINERD,
+	CG_CRIO,
+	CG_KUBEPODS
+};
 
 struct cgroup_match {
 	enum cg_runtime runtime;
-	char id[65];     /* container id, "" when no match */
-	char pod[65];    /* pod uid for kubepods paths, "" otherwise */
-	char path[512];  /* the unified / name=systemd / first path ("" if none) */
+	char id[65];    /* container id, "" when no match */
+	char pod[65];   /* pod uid for kubepods paths, "" otherwise */
+	char path[512]; /* the unified / name=systemd / first path ("" if none) */
 };
 
 /* Returns 1 when a container path matched, 0 otherwise (m->path is filled

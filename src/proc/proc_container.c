@@ -31,8 +31,14 @@ static int is_opt(const char *a, const char *opt, const char **val)
 	a += a[1] == '-' ? 2 : 1;
 	size_t n = strlen(opt);
 	if (strncmp(a, opt, n) != 0) return 0;
-	if (a[n] == '\0') { *val = NULL; return 1; }
-	if (a[n] == '=') { *val = a + n + 1; return 1; }
+	if (a[n] == '\0') {
+		*val = NULL;
+		return 1;
+	}
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
 	return 0;
 }
 
@@ -47,10 +53,7 @@ int pc_copy(char *dst, size_t n, const char *src)
 	return cut ? -1 : 0;
 }
 
-static void copy(char *dst, size_t n, const char *src)
-{
-	pc_copy(dst, n, src);
-}
+static void copy(char *dst, size_t n, const char *src) { pc_copy(dst, n, src); }
 
 /* argv0's base name. */
 static const char *base0(const char *cmd, size_t len)
@@ -69,10 +72,8 @@ enum shim_kind shim_parse(const char *comm, const char *cmd, size_t len, struct 
 		si->kind = SHIM_BALENA;
 	else if (!strncmp(comm, "containerd-shim", 15) || !strncmp(b, "containerd-shim", 15))
 		si->kind = SHIM_CONTAINERD;
-	else if (!strcmp(comm, "conmon"))
-		si->kind = SHIM_CONMON;
-	else
-		return SHIM_NONE;
+	else if (!strcmp(comm, "conmon")) si->kind = SHIM_CONMON;
+	else return SHIM_NONE;
 	size_t pos = 0;
 	next_arg(cmd, len, &pos); /* argv0 */
 	const char *a, *v;
@@ -80,15 +81,33 @@ enum shim_kind shim_parse(const char *comm, const char *cmd, size_t len, struct 
 		char *dst = NULL;
 		size_t dn = 0;
 		if (si->kind == SHIM_CONMON) {
-			if (is_opt(a, "c", &v) || is_opt(a, "cid", &v)) { dst = si->id; dn = sizeof si->id; }
-			else if (is_opt(a, "b", &v) || is_opt(a, "bundle", &v)) { dst = si->bundle; dn = sizeof si->bundle; }
-			else if (is_opt(a, "n", &v) || is_opt(a, "name", &v)) { dst = si->name; dn = sizeof si->name; }
+			if (is_opt(a, "c", &v) || is_opt(a, "cid", &v)) {
+				dst = si->id;
+				dn = sizeof si->id;
+			} else if (is_opt(a, "b", &v) || is_opt(a, "bundle", &v)) {
+				dst = si->bundle;
+				dn = sizeof si->bundle;
+			} else if (is_opt(a, "n", &v) || is_opt(a, "name", &v)) {
+				dst = si->name;
+				dn = sizeof si->name;
+			}
 		} else {
-			if (is_opt(a, "namespace", &v)) { dst = si->ns; dn = sizeof si->ns; }
-			else if (is_opt(a, "id", &v)) { dst = si->id; dn = sizeof si->id; }
-			else if (is_opt(a, "address", &v)) { dst = si->address; dn = sizeof si->address; }
-			else if (is_opt(a, "runtime-root", &v)) { dst = si->runtime_root; dn = sizeof si->runtime_root; }
-			else if (is_opt(a, "workdir", &v)) { dst = si->bundle; dn = sizeof si->bundle; }
+			if (is_opt(a, "namespace", &v)) {
+				dst = si->ns;
+				dn = sizeof si->ns;
+			} else if (is_opt(a, "id", &v)) {
+				dst = si->id;
+				dn = sizeof si->id;
+			} else if (is_opt(a, "address", &v)) {
+				dst = si->address;
+				dn = sizeof si->address;
+			} else if (is_opt(a, "runtime-root", &v)) {
+				dst = si->runtime_root;
+				dn = sizeof si->runtime_root;
+			} else if (is_opt(a, "workdir", &v)) {
+				dst = si->bundle;
+				dn = sizeof si->bundle;
+			}
 		}
 		if (!dst) continue;
 		if (!v) v = next_arg(cmd, len, &pos);
@@ -102,15 +121,18 @@ int dockerd_parse(const char *comm, const char *cmd, size_t len, struct dockerd_
 	memset(di, 0, sizeof *di);
 	const char *b = base0(cmd, len);
 	if (!strcmp(comm, "dockerd") || !strcmp(b, "dockerd")) di->balena = 0;
-	else if (!strncmp(comm, "balena-engine-d", 15) || !strcmp(comm, "balenad") || !strcmp(b, "balenad") ||
-		 !strcmp(b, "balena-engine-daemon") || (!strcmp(b, "balena-engine") && len > strlen(cmd) + 1 &&
-							 !strcmp(cmd + strlen(cmd) + 1, "daemon")))
+	else if (!strncmp(comm, "balena-engine-d", 15) || !strcmp(comm, "balenad") ||
+	         !strcmp(b, "balenad") || !strcmp(b, "balena-engine-daemon") ||
+	         (!strcmp(b, "balena-engine") && len > strlen(cmd) + 1 &&
+	          !strcmp(cmd + strlen(cmd) + 1, "daemon")))
 		di->balena = 1;
-	else
-		return 0;
-	copy(di->data_root, sizeof di->data_root, di->balena ? "/var/lib/balena-engine" : "/var/lib/docker");
-	copy(di->exec_root, sizeof di->exec_root, di->balena ? "/var/run/balena-engine" : "/var/run/docker");
-	copy(di->config_file, sizeof di->config_file, di->balena ? "/etc/balena-engine/daemon.json" : "/etc/docker/daemon.json");
+	else return 0;
+	copy(di->data_root, sizeof di->data_root,
+	     di->balena ? "/var/lib/balena-engine" : "/var/lib/docker");
+	copy(di->exec_root, sizeof di->exec_root,
+	     di->balena ? "/var/run/balena-engine" : "/var/run/docker");
+	copy(di->config_file, sizeof di->config_file,
+	     di->balena ? "/etc/balena-engine/daemon.json" : "/etc/docker/daemon.json");
 	size_t pos = 0;
 	next_arg(cmd, len, &pos);
 	const char *a, *v;
@@ -144,7 +166,8 @@ static void unescape(const char *s, size_t n, char *out, size_t on)
 	for (size_t i = 0; i < n && j + 1 < on; i++) {
 		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
 		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-			out[j++] = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+			out[j++] = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+			                  (s[i + 3] - '0'));
 			i += 3;
 		} else {
 			out[j++] = s[i];
@@ -154,8 +177,8 @@ static void unescape(const char *s, size_t n, char *out, size_t on)
 }
 
 /* Split one mountinfo line: "id parent maj:min root mountpoint ...". */
-static int mi_fields(const char *line, size_t n, unsigned *maj, unsigned *min, const char **root, size_t *rootn,
-		     const char **mp, size_t *mpn)
+static int mi_fields(const char *line, size_t n, unsigned *maj, unsigned *min, const char **root,
+                     size_t *rootn, const char **mp, size_t *mpn)
 {
 	const char *f[5];
 	size_t fl[5];
@@ -200,7 +223,8 @@ int mountinfo_root(const char *mi, size_t len, char *root, size_t rn, unsigned *
 	return found ? 0 : -1;
 }
 
-int mountinfo_host_path(const char *mi, size_t len, unsigned maj, unsigned min, const char *root, char *out, size_t n)
+int mountinfo_host_path(const char *mi, size_t len, unsigned maj, unsigned min, const char *root,
+                        char *out, size_t n)
 {
 	size_t best = 0;
 	int found = 0;
@@ -217,7 +241,8 @@ int mountinfo_host_path(const char *mi, size_t len, unsigned maj, unsigned min, 
 			unescape(m, m_n, mpt, sizeof mpt);
 			size_t rl = strlen(mroot);
 			if (rl == 1) rl = 0; /* "/" */
-			int prefix = !strncmp(root, mroot, rl) && (root[rl] == '/' || root[rl] == '\0');
+			int prefix =
+			        !strncmp(root, mroot, rl) && (root[rl] == '/' || root[rl] == '\0');
 			/* Longest prefix wins; between equals, the later (upper) mount. */
 			if (prefix && (!found || rl >= best)) {
 				const char *rest = root + rl;
@@ -269,7 +294,8 @@ void container_clear(struct container *c)
 
 static void note(struct container *c, const char *what, const ea_error_t *e)
 {
-	if (!c->problem[0] && snprintf(c->problem, sizeof c->problem, "%s: %s", what, e->msg) >= (int)sizeof c->problem)
+	if (!c->problem[0] && snprintf(c->problem, sizeof c->problem, "%s: %s", what, e->msg) >=
+	                              (int)sizeof c->problem)
 		c->problem[sizeof c->problem - 2] = '~';
 }
 
@@ -279,7 +305,8 @@ static const char *jstr(const cJSON *o, const char *k)
 }
 
 /* Docker / balenaEngine: <data-root>/containers/<id>/config.v2.json. */
-static void docker_image(struct container *c, const struct shim_info *shim, const struct dockerd_info *d, int nd)
+static void docker_image(struct container *c, const struct shim_info *shim,
+                         const struct dockerd_info *d, int nd)
 {
 	const struct dockerd_info *use = NULL;
 	int want_balena = !strcmp(c->runtime, "balena");
@@ -287,13 +314,17 @@ static void docker_image(struct container *c, const struct shim_info *shim, cons
 	if (shim && shim->address[0]) {
 		for (int i = 0; i < nd && !use; i++) {
 			size_t n = strlen(d[i].exec_root);
-			if (n && !strncmp(shim->address, d[i].exec_root, n) && shim->address[n] == '/') use = &d[i];
+			if (n && !strncmp(shim->address, d[i].exec_root, n) &&
+			    shim->address[n] == '/')
+				use = &d[i];
 		}
 	}
 	for (int i = 0; i < nd && !use; i++)
 		if (d[i].balena == want_balena) use = &d[i];
 	char path[PC_PATH + 128];
-	const char *root = use ? use->data_root : want_balena ? "/var/lib/balena-engine" : "/var/lib/docker";
+	const char *root = use           ? use->data_root
+	                   : want_balena ? "/var/lib/balena-engine"
+	                                 : "/var/lib/docker";
 	if (use && !use->data_root_given) {
 		/* daemon.json may move it. */
 		cJSON *cfg = pc_read_json(use->config_file, NULL);
@@ -304,7 +335,9 @@ static void docker_image(struct container *c, const struct shim_info *shim, cons
 		}
 		cJSON_Delete(cfg);
 	}
-	if (root && snprintf(path, sizeof path, "%s/containers/%s/config.v2.json", root, c->id) >= (int)sizeof path) return;
+	if (root && snprintf(path, sizeof path, "%s/containers/%s/config.v2.json", root, c->id) >=
+	                    (int)sizeof path)
+		return;
 	ea_error_t e = {0};
 	cJSON *j = pc_read_json(path, &e);
 	if (!j) {
@@ -320,7 +353,9 @@ static void docker_image(struct container *c, const struct shim_info *shim, cons
 	cJSON_Delete(j);
 	/* runc's state: <exec-root>/runtime-runc/moby/<id>/state.json */
 	if (use) {
-		if (snprintf(path, sizeof path, "%s/runtime-runc/moby/%s", use->exec_root, c->id) < (int)sizeof path && exists(path))
+		if (snprintf(path, sizeof path, "%s/runtime-runc/moby/%s", use->exec_root, c->id) <
+		            (int)sizeof path &&
+		    exists(path))
 			pc_copy(c->state, sizeof c->state, path);
 	}
 }
@@ -337,7 +372,8 @@ static void podman_image(struct container *c)
 		*s = '\0';
 	}
 	const char *leaf = strrchr(base, '/');
-	if (!leaf || strlen(leaf) < 12 || strcmp(leaf + strlen(leaf) - 11, "-containers") != 0) return;
+	if (!leaf || strlen(leaf) < 12 || strcmp(leaf + strlen(leaf) - 11, "-containers") != 0)
+		return;
 	snprintf(path, sizeof path, "%s/containers.json", base);
 	ea_error_t e = {0};
 	cJSON *j = pc_read_json(path, &e);
@@ -347,7 +383,7 @@ static void podman_image(struct container *c)
 	}
 	const cJSON *it;
 	char image[80] = "";
-	cJSON_ArrayForEach(it, j) {
+	cJSON_ArrayForEach (it, j) {
 		const char *id = jstr(it, "id");
 		if (!id || strcmp(id, c->id) != 0) continue;
 		const char *img = jstr(it, "image");
@@ -358,7 +394,8 @@ static void podman_image(struct container *c)
 	}
 	cJSON_Delete(j);
 	if (!image[0]) return;
-	if (snprintf(c->image_id, sizeof c->image_id, "sha256:%s", image) >= (int)sizeof c->image_id) {
+	if (snprintf(c->image_id, sizeof c->image_id, "sha256:%s", image) >=
+	    (int)sizeof c->image_id) {
 		c->image_id[0] = '\0';
 		return;
 	}
@@ -370,21 +407,23 @@ static void podman_image(struct container *c)
 	drv[dl] = '\0';
 	char root[PC_PATH];
 	snprintf(root, sizeof root, "%.*s", (int)(leaf - base), base);
-	if (snprintf(path, sizeof path, "%s/%s-images/images.json", root, drv) >= (int)sizeof path) return;
+	if (snprintf(path, sizeof path, "%s/%s-images/images.json", root, drv) >= (int)sizeof path)
+		return;
 	j = pc_read_json(path, &e);
 	if (!j) return;
-	cJSON_ArrayForEach(it, j) {
+	cJSON_ArrayForEach (it, j) {
 		const char *id = jstr(it, "id");
 		if (!id || strcmp(id, image) != 0) continue;
 		const cJSON *names = cJSON_GetObjectItemCaseSensitive(it, "names");
 		if (cJSON_IsArray(names) && cJSON_IsString(names->child))
-			snprintf(c->image_name, sizeof c->image_name, "%s", names->child->valuestring);
+			snprintf(c->image_name, sizeof c->image_name, "%s",
+			         names->child->valuestring);
 	}
 	cJSON_Delete(j);
 }
 
-void container_load(struct container *c, const struct shim_info *shim, const struct dockerd_info *dockerds,
-		    int ndockerds)
+void container_load(struct container *c, const struct shim_info *shim,
+                    const struct dockerd_info *dockerds, int ndockerds)
 {
 	if (c->bundle[0]) {
 		char path[PC_PATH + 16];
@@ -394,10 +433,13 @@ void container_load(struct container *c, const struct shim_info *shim, const str
 		if (!c->config) note(c, "config.json", &e);
 	}
 	/* CRI engines name the image in the bundle's annotations. */
-	const cJSON *ann = c->config ? cJSON_GetObjectItemCaseSensitive(c->config, "annotations") : NULL;
-	static const char *const img_keys[] = {"io.kubernetes.cri.image-name", "io.kubernetes.cri-o.ImageName",
-					       "io.containerd.image.name", "org.opencontainers.image.ref.name"};
-	for (unsigned i = 0; ann && i < sizeof img_keys / sizeof img_keys[0] && !c->image_name[0]; i++) {
+	const cJSON *ann =
+	        c->config ? cJSON_GetObjectItemCaseSensitive(c->config, "annotations") : NULL;
+	static const char *const img_keys[] = {
+	        "io.kubernetes.cri.image-name", "io.kubernetes.cri-o.ImageName",
+	        "io.containerd.image.name", "org.opencontainers.image.ref.name"};
+	for (unsigned i = 0; ann && i < sizeof img_keys / sizeof img_keys[0] && !c->image_name[0];
+	     i++) {
 		const char *v = jstr(ann, img_keys[i]);
 		if (v) snprintf(c->image_name, sizeof c->image_name, "%s", v);
 	}
@@ -412,10 +454,14 @@ void container_load(struct container *c, const struct shim_info *shim, const str
 		char path[PC_PATH];
 		snprintf(path, sizeof path, "/run/runc/%s", c->id);
 		if (exists(path)) snprintf(c->state, sizeof c->state, "%s", path);
-	} else if (shim && (shim->kind == SHIM_CONTAINERD || shim->kind == SHIM_BALENA) && shim->ns[0]) {
+	} else if (shim && (shim->kind == SHIM_CONTAINERD || shim->kind == SHIM_BALENA) &&
+	           shim->ns[0]) {
 		char path[PC_PATH];
-		const char *rr = shim->runtime_root[0] ? shim->runtime_root : "/run/containerd/runc";
-		if (snprintf(path, sizeof path, "%s/%s/%s", rr, shim->ns, c->id) < (int)sizeof path && exists(path))
+		const char *rr =
+		        shim->runtime_root[0] ? shim->runtime_root : "/run/containerd/runc";
+		if (snprintf(path, sizeof path, "%s/%s/%s", rr, shim->ns, c->id) <
+		            (int)sizeof path &&
+		    exists(path))
 			pc_copy(c->state, sizeof c->state, path);
 	}
 }

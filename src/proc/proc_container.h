@@ -35,17 +35,17 @@
 #include "util.h"
 
 #define PC_MAX_JSON (8u << 20)
-#define PC_PATH 1024
+#define PC_PATH     1024
 
 enum shim_kind { SHIM_NONE = 0, SHIM_CONTAINERD, SHIM_BALENA, SHIM_CONMON };
 
 struct shim_info {
 	enum shim_kind kind;
-	char ns[128];      /* containerd namespace ("moby" for Docker, "k8s.io" for CRI) */
-	char id[256];      /* -id / -c */
-	char name[256];    /* conmon -n */
+	char ns[128];          /* containerd namespace ("moby" for Docker, "k8s.io" for CRI) */
+	char id[256];          /* -id / -c */
+	char name[256];        /* conmon -n */
 	char address[PC_PATH]; /* containerd socket */
-	char bundle[PC_PATH];  /* conmon -b; for containerd shims the caller fills it from the cwd */
+	char bundle[PC_PATH]; /* conmon -b; for containerd shims the caller fills it from the cwd */
 	char runtime_root[PC_PATH]; /* v1 shim -runtime-root */
 };
 
@@ -68,11 +68,11 @@ int dockerd_parse(const char *comm, const char *cmdline, size_t len, struct dock
 int mountinfo_root(const char *mi, size_t len, char *root, size_t rn, unsigned *maj, unsigned *min);
 /* Where (maj:min, root) appears in the host's mountinfo: the mount of that
  * device whose own root is the longest prefix of root.  -1 if none. */
-int mountinfo_host_path(const char *mi, size_t len, unsigned maj, unsigned min, const char *root, char *out,
-			size_t n);
+int mountinfo_host_path(const char *mi, size_t len, unsigned maj, unsigned min, const char *root,
+                        char *out, size_t n);
 
 struct container {
-	char runtime[32];  /* docker, balena, podman, containerd, cri-o, kubernetes, oci */
+	char runtime[32]; /* docker, balena, podman, containerd, cri-o, kubernetes, oci */
 	char id[256];
 	char name[256];
 	char pod[65];
@@ -89,8 +89,8 @@ void container_clear(struct container *c);
 int pc_copy(char *dst, size_t n, const char *src);
 /* Read config.json from c->bundle (if set), the image and the state.  shim
  * may be NULL; dockerds: the daemons seen in the scan. */
-void container_load(struct container *c, const struct shim_info *shim, const struct dockerd_info *dockerds,
-		    int ndockerds);
+void container_load(struct container *c, const struct shim_info *shim,
+                    const struct dockerd_info *dockerds, int ndockerds);
 /* Read a JSON file (bounded, not through a symbolic link at the file) with
  * one meaning, as runc reads it (jsondoc.h): else NULL, EA_E_FORMAT. */
 cJSON *pc_read_json(const char *path, ea_error_t *err);

@@ -82,28 +82,35 @@ static int read_all(int pid, struct sc_filter_set *out, ea_error_t *err)
 		long n = pt(PTRACE_SECCOMP_GET_FILTER, pid, idx, NULL);
 		if (n < 0) {
 			int e = errno;
-			if (e == ENOENT) return 0;                  /* past the last filter */
-			if (e == EINVAL && idx == 0) return 0;      /* not in filter mode */
+			if (e == ENOENT) return 0;             /* past the last filter */
+			if (e == EINVAL && idx == 0) return 0; /* not in filter mode */
 			if (e == ESRCH) return ea_fail(err, EA_E_NOENT, "process %d is gone", pid);
 			if (e == EIO || e == EINVAL)
-				return ea_fail(err, EA_E_UNSUPPORTED, "the kernel cannot export seccomp filters (CONFIG_CHECKPOINT_RESTORE?)");
+				return ea_fail(err, EA_E_UNSUPPORTED,
+				               "the kernel cannot export seccomp filters "
+				               "(CONFIG_CHECKPOINT_RESTORE?)");
 			if (e == EACCES || e == EPERM)
-				return ea_fail(err, EA_E_IO, "reading seccomp filters needs CAP_SYS_ADMIN");
+				return ea_fail(err, EA_E_IO,
+				               "reading seccomp filters needs CAP_SYS_ADMIN");
 			if (e == EMEDIUMTYPE)
-				return ea_fail(err, EA_E_UNSUPPORTED, "filter %lu is not classic BPF", idx);
+				return ea_fail(err, EA_E_UNSUPPORTED,
+				               "filter %lu is not classic BPF", idx);
 			return ea_fail_errno(err, e, "PTRACE_SECCOMP_GET_FILTER %lu", idx);
 		}
 		if (n == 0 || n > SC_BPF_MAXINSNS)
 			return ea_fail(err, EA_E_FORMAT, "filter %lu has %ld instructions", idx, n);
 		if (out->count >= PT_MAX_FILTERS)
-			return ea_fail(err, EA_E_TOOBIG, "more than %d seccomp filters", PT_MAX_FILTERS);
+			return ea_fail(err, EA_E_TOOBIG, "more than %d seccomp filters",
+			               PT_MAX_FILTERS);
 		struct sc_insn *buf = xcalloc((size_t)n, sizeof *buf);
 		long m = pt(PTRACE_SECCOMP_GET_FILTER, pid, idx, buf);
 		if (m != n) {
 			int e = errno;
 			free(buf);
-			if (m < 0 && e == ESRCH) return ea_fail(err, EA_E_NOENT, "process %d is gone", pid);
-			return ea_fail(err, EA_E_IO, "filter %lu changed size while read (%ld, %ld)", idx, n, m);
+			if (m < 0 && e == ESRCH)
+				return ea_fail(err, EA_E_NOENT, "process %d is gone", pid);
+			return ea_fail(err, EA_E_IO,
+			               "filter %lu changed size while read (%ld, %ld)", idx, n, m);
 		}
 		out->insns[out->count] = buf;
 		out->n[out->count] = (size_t)n;
@@ -111,7 +118,8 @@ static int read_all(int pid, struct sc_filter_set *out, ea_error_t *err)
 	}
 }
 
-int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_set *out, ea_error_t *err)
+int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_set *out,
+                      ea_error_t *err)
 {
 	memset(out, 0, sizeof *out);
 	sigset_t block, old;
@@ -126,7 +134,8 @@ int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_s
 	if (pt(PTRACE_SEIZE, pid, 0, 0) < 0) {
 		int e = errno;
 		if (e == ESRCH) ea_fail(err, EA_E_NOENT, "process %d is gone", pid);
-		else if (e == EPERM || e == EACCES) ea_fail(err, EA_E_IO, "ptrace refused (not root, Yama, or already traced)");
+		else if (e == EPERM || e == EACCES)
+			ea_fail(err, EA_E_IO, "ptrace refused (not root, Yama, or already traced)");
 		else ea_fail_errno(err, e, "PTRACE_SEIZE %d", pid);
 		goto out_mask;
 	}
@@ -146,7 +155,9 @@ int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_s
 		goto out_mask;
 	}
 	if (w == 0) {
-		ea_fail(err, EA_E_INTERRUPTED, "process %d did not stop within %d ms (left to detach later)", pid, timeout_ms);
+		ea_fail(err, EA_E_INTERRUPTED,
+		        "process %d did not stop within %d ms (left to detach later)", pid,
+		        timeout_ms);
 		if (npending < MAX_PENDING) pending[npending++] = pid;
 		goto out_mask;
 	}

@@ -50,7 +50,8 @@ void sc_filter_set_free(struct sc_filter_set *s);
  * or no seccomp filter support); EA_E_IO refused (not root, Yama, already
  * traced); EA_E_INTERRUPTED no stop before the deadline; EA_E_TOOBIG more
  * than PT_MAX_FILTERS filters. */
-int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_set *out, ea_error_t *err);
+int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_set *out,
+                      ea_error_t *err);
 
 /* Wait up to timeout_ms for tracees left seized by a deadline and detach
  * them; returns how many are still seized. */

@@ -45,7 +45,8 @@ static int parse_int_field(const char *v, int *out)
 
 int proc_status_parse(const char *text, size_t len, struct proc_status *st, ea_error_t *err)
 {
-	static const char *const capkeys[PS_CAP_COUNT] = {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"};
+	static const char *const capkeys[PS_CAP_COUNT] = {"CapInh", "CapPrm", "CapEff", "CapBnd",
+	                                                  "CapAmb"};
 	memset(st, 0, sizeof *st);
 	st->state = '?';
 	st->pid = st->ppid = st->tgid = st->tracer_pid = -1;
@@ -60,7 +61,10 @@ int proc_status_parse(const char *text, size_t len, struct proc_status *st, ea_e
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		const char *next = nl ? nl + 1 : end;
 		char line[4096];
-		if (n >= sizeof line) { p = next; continue; }
+		if (n >= sizeof line) {
+			p = next;
+			continue;
+		}
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p = next;
@@ -99,16 +103,21 @@ int proc_status_parse(const char *text, size_t len, struct proc_status *st, ea_e
 				if (!*s) break;
 				errno = 0;
 				long v = strtol(s, &e, 10);
-				if (errno || e == s) { bad = 1; break; }
+				if (errno || e == s) {
+					bad = 1;
+					break;
+				}
 				st->nspid_inner = v;
 				depth++;
 				s = e;
 			}
 			st->nspid_depth = depth;
 		} else if (!strcmp(key, "NoNewPrivs")) {
-			bad = parse_int_field(val, &st->no_new_privs) || st->no_new_privs < 0 || st->no_new_privs > 1;
+			bad = parse_int_field(val, &st->no_new_privs) || st->no_new_privs < 0 ||
+			      st->no_new_privs > 1;
 		} else if (!strcmp(key, "Seccomp")) {
-			bad = parse_int_field(val, &st->seccomp) || st->seccomp < 0 || st->seccomp > 2;
+			bad = parse_int_field(val, &st->seccomp) || st->seccomp < 0 ||
+			      st->seccomp > 2;
 		} else if (!strcmp(key, "Seccomp_filters")) {
 			bad = parse_int_field(val, &st->seccomp_filters) || st->seccomp_filters < 0;
 		} else if (!strcmp(key, "VmSize")) {
@@ -123,10 +132,12 @@ int proc_status_parse(const char *text, size_t len, struct proc_status *st, ea_e
 			}
 		}
 		if (bad)
-			return ea_fail(err, EA_E_FORMAT, "status field %s has a malformed value '%.40s'", key, val);
+			return ea_fail(err, EA_E_FORMAT,
+			               "status field %s has a malformed value '%.40s'", key, val);
 	}
 	if (!have_name || st->pid < 0)
-		return ea_fail(err, EA_E_FORMAT, "status has no %s line", have_name ? "Pid" : "Name");
+		return ea_fail(err, EA_E_FORMAT, "status has no %s line",
+		               have_name ? "Pid" : "Name");
 	/* Kthread: appeared in 6.x; before it, a kernel thread is the one with
 	 * no user memory, which status shows as no Vm* lines (a zombie has none
 	 * either, but its State says Z).  Not "PPid 2": inside a pid namespace

@@ -57,15 +57,15 @@ struct sc_prog {
 
 /* include/uapi/linux/seccomp.h */
 #define SC_RET_KILL_PROCESS 0x80000000u
-#define SC_RET_KILL_THREAD 0x00000000u
-#define SC_RET_TRAP 0x00030000u
-#define SC_RET_ERRNO 0x00050000u
-#define SC_RET_USER_NOTIF 0x7fc00000u
-#define SC_RET_TRACE 0x7ff00000u
-#define SC_RET_LOG 0x7ffc0000u
-#define SC_RET_ALLOW 0x7fff0000u
-#define SC_RET_ACTION_FULL 0xffff0000u
-#define SC_RET_DATA 0x0000ffffu
+#define SC_RET_KILL_THREAD  0x00000000u
+#define SC_RET_TRAP         0x00030000u
+#define SC_RET_ERRNO        0x00050000u
+#define SC_RET_USER_NOTIF   0x7fc00000u
+#define SC_RET_TRACE        0x7ff00000u
+#define SC_RET_LOG          0x7ffc0000u
+#define SC_RET_ALLOW        0x7fff0000u
+#define SC_RET_ACTION_FULL  0xffff0000u
+#define SC_RET_DATA         0x0000ffffu
 
 int sc_bpf_check(const struct sc_insn *p, size_t n, ea_error_t *err);
 
@@ -74,7 +74,8 @@ int sc_bpf_check(const struct sc_insn *p, size_t n, ea_error_t *err);
 uint32_t sc_bpf_run(const struct sc_insn *p, size_t n, const struct sc_data *d, int *read_args);
 
 /* All filters of one thread, progs[0] first installed. */
-uint32_t sc_run_stack(const struct sc_prog *progs, size_t nprogs, const struct sc_data *d, int *read_args);
+uint32_t sc_run_stack(const struct sc_prog *progs, size_t nprogs, const struct sc_data *d,
+                      int *read_args);
 
 /* What the kernel does with ret: "allow", "log", "errno:N" (N clamped),
  * "trap", "trace", "user_notif", "kill_thread", "kill_process". */

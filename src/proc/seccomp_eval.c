@@ -6,7 +6,8 @@
 
 _Static_assert(SE_MAX_SYSCALLS >= 64, "room for the syscall table");
 
-void sc_eval_filters(const struct sc_prog *progs, size_t n, unsigned arch_mask, struct sc_result *out)
+void sc_eval_filters(const struct sc_prog *progs, size_t n, unsigned arch_mask,
+                     struct sc_result *out)
 {
 	memset(out, 0, sizeof *out);
 	out->arch_mask = arch_mask;
@@ -27,8 +28,8 @@ void sc_eval_filters(const struct sc_prog *progs, size_t n, unsigned arch_mask, 
 	}
 }
 
-int sc_eval_profile(const cJSON *prof, const struct sc_profile_ctx *ctx, unsigned arch_mask, struct sc_result *out,
-		    ea_error_t *err)
+int sc_eval_profile(const cJSON *prof, const struct sc_profile_ctx *ctx, unsigned arch_mask,
+                    struct sc_result *out, ea_error_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (sc_profile_check(prof, err) < 0) return -1;
@@ -37,7 +38,9 @@ int sc_eval_profile(const cJSON *prof, const struct sc_profile_ctx *ctx, unsigne
 		if (!(arch_mask & (1u << a))) continue;
 		for (unsigned i = 0; i < sc_syscalls_count && i < SE_MAX_SYSCALLS; i++) {
 			struct sc_eval e;
-			if (sc_profile_eval(prof, ctx, (enum sc_arch)a, &sc_syscalls[i], &e, err) < 0) return -1;
+			if (sc_profile_eval(prof, ctx, (enum sc_arch)a, &sc_syscalls[i], &e, err) <
+			    0)
+				return -1;
 			out->absent[a][i] = (unsigned char)e.absent;
 			out->ret[a][i] = e.ret;
 			out->argdep[a][i] = (unsigned char)e.conditional;
@@ -63,7 +66,9 @@ cJSON *sc_result_json(const struct sc_result *r)
 			cJSON_AddItemToArray(g, cJSON_CreateString(sc_syscalls[i].name));
 			if (r->argdep[a][i]) {
 				if (!deps) deps = cJSON_CreateObject();
-				if (!dl) dl = cJSON_AddArrayToObject(deps, sc_arch_name((enum sc_arch)a));
+				if (!dl)
+					dl = cJSON_AddArrayToObject(deps,
+					                            sc_arch_name((enum sc_arch)a));
 				cJSON_AddItemToArray(dl, cJSON_CreateString(sc_syscalls[i].name));
 			}
 		}
@@ -90,7 +95,9 @@ int sc_result_permits(const struct sc_result *r, enum sc_class cls, char *buf, s
 			if (!(r->arch_mask & (1u << a)) || r->absent[a][i]) continue;
 			evaluated |= 1u << a;
 			if (!sc_action_permits(r->ret[a][i])) continue;
-			if (on && (r->ret[a][i] & SC_RET_ACTION_FULL) != (first & SC_RET_ACTION_FULL)) mixed = 1;
+			if (on &&
+			    (r->ret[a][i] & SC_RET_ACTION_FULL) != (first & SC_RET_ACTION_FULL))
+				mixed = 1;
 			if (!on) first = r->ret[a][i];
 			on |= 1u << a;
 		}
@@ -105,13 +112,16 @@ int sc_result_permits(const struct sc_result *r, enum sc_class cls, char *buf, s
 			ll += (size_t)snprintf(label + ll, sizeof label - ll, " on");
 			for (int a = 0; a < SC_ARCH_COUNT && ll < sizeof label; a++)
 				if (on & (1u << a))
-					ll += (size_t)snprintf(label + ll, sizeof label - ll, " %s", sc_arch_name((enum sc_arch)a));
+					ll += (size_t)snprintf(label + ll, sizeof label - ll, " %s",
+					                       sc_arch_name((enum sc_arch)a));
 		}
 		int k;
 		for (k = 0; k < ng; k++)
 			if (!strcmp(g[k].label, label)) break;
 		if (k == ng) {
-			if (ng == 8) k = 7; /* cannot happen with four architectures and eight actions; stay bounded */
+			if (ng == 8)
+				k = 7; /* cannot happen with four architectures and eight actions;
+				          stay bounded */
 			else {
 				snprintf(g[k].label, sizeof g[k].label, "%s", label);
 				g[k].names[0] = '\0';
@@ -119,12 +129,14 @@ int sc_result_permits(const struct sc_result *r, enum sc_class cls, char *buf, s
 			}
 		}
 		size_t nl = strlen(g[k].names);
-		snprintf(g[k].names + nl, sizeof g[k].names - nl, "%s%s", nl ? ", " : "", sc_syscalls[i].name);
+		snprintf(g[k].names + nl, sizeof g[k].names - nl, "%s%s", nl ? ", " : "",
+		         sc_syscalls[i].name);
 	}
 	size_t len = 0;
 	if (n) buf[0] = '\0';
 	for (int k = 0; k < ng && len + 1 < n; k++) {
-		int w = snprintf(buf + len, n - len, "%s%s (%s)", k ? "; " : "", g[k].names, g[k].label);
+		int w = snprintf(buf + len, n - len, "%s%s (%s)", k ? "; " : "", g[k].names,
+		                 g[k].label);
 		if (w < 0 || (size_t)w >= n - len) {
 			/* Out of room: say so rather than end mid-word. */
 			if (n >= 4) memcpy(buf + n - 4, "...", 4);

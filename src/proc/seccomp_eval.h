@@ -33,10 +33,11 @@ struct sc_result {
 
 /* Run the stack (progs[0] first installed) for every syscall on each
  * architecture of arch_mask. */
-void sc_eval_filters(const struct sc_prog *progs, size_t n, unsigned arch_mask, struct sc_result *out);
+void sc_eval_filters(const struct sc_prog *progs, size_t n, unsigned arch_mask,
+                     struct sc_result *out);
 /* Evaluate a profile on the architectures it covers among arch_mask. */
-int sc_eval_profile(const cJSON *prof, const struct sc_profile_ctx *ctx, unsigned arch_mask, struct sc_result *out,
-		    ea_error_t *err);
+int sc_eval_profile(const cJSON *prof, const struct sc_profile_ctx *ctx, unsigned arch_mask,
+                    struct sc_result *out, ea_error_t *err);
 cJSON *sc_result_json(const struct sc_result *r);
 /* "mount, setns (allow); bpf (log on x86_64)": the syscalls of class cls
  * that some architecture permits (sc_action_permits), grouped by action and

@@ -15,7 +15,8 @@ int sc_scmp_action(const char *name, long errno_ret, uint32_t *ret)
 {
 	/* SCMP_ACT_ERRNO(x) in libseccomp keeps the low 16 bits (runc and crun pass it on) */
 	uint32_t data = errno_ret < 0 ? EPERM_ : (uint32_t)errno_ret & 0xffffu;
-	if (!strcmp(name, "SCMP_ACT_KILL") || !strcmp(name, "SCMP_ACT_KILL_THREAD")) *ret = SC_RET_KILL_THREAD;
+	if (!strcmp(name, "SCMP_ACT_KILL") || !strcmp(name, "SCMP_ACT_KILL_THREAD"))
+		*ret = SC_RET_KILL_THREAD;
 	else if (!strcmp(name, "SCMP_ACT_KILL_PROCESS")) *ret = SC_RET_KILL_PROCESS;
 	else if (!strcmp(name, "SCMP_ACT_TRAP")) *ret = SC_RET_TRAP;
 	else if (!strcmp(name, "SCMP_ACT_ERRNO")) *ret = SC_RET_ERRNO | data;
@@ -32,7 +33,9 @@ static long num_or(const cJSON *o, const char *key, long dflt)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	/* bounded before the conversion: (long) of 2e91 is undefined behaviour;
 	 * no index or errno is anywhere near 2^32 */
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 4294967296.0 ? (long)v->valuedouble : dflt;
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 4294967296.0
+	               ? (long)v->valuedouble
+	               : dflt;
 }
 
 /* Moby names the daemon's architecture as Go does. */
@@ -50,15 +53,12 @@ static const char *goarch(enum sc_arch a)
 static int str_in(const cJSON *arr, const char *s)
 {
 	const cJSON *it;
-	cJSON_ArrayForEach(it, arr)
+	cJSON_ArrayForEach (it, arr)
 		if (cJSON_IsString(it) && !strcmp(it->valuestring, s)) return 1;
 	return 0;
 }
 
-static int has_items(const cJSON *arr)
-{
-	return cJSON_IsArray(arr) && arr->child;
-}
+static int has_items(const cJSON *arr) { return cJSON_IsArray(arr) && arr->child; }
 
 /* "4.8" -> 4, 8; -1 if malformed. */
 static int parse_kver(const char *s, int *maj, int *min)
@@ -79,7 +79,8 @@ static int kernel_at_least(const struct sc_profile_ctx *ctx, const char *minv)
 {
 	int maj, min;
 	if (ctx->kernel_major == 0 && ctx->kernel_minor == 0) return 1;
-	if (parse_kver(minv, &maj, &min) < 0) return 1; /* moby refuses such a profile; be permissive */
+	if (parse_kver(minv, &maj, &min) < 0)
+		return 1; /* moby refuses such a profile; be permissive */
 	return ctx->kernel_major > maj || (ctx->kernel_major == maj && ctx->kernel_minor >= min);
 }
 
@@ -101,7 +102,7 @@ static int rule_applies(const cJSON *rule, const struct sc_profile_ctx *ctx)
 		if (has_items(a) && !str_in(a, ga)) return 0;
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(inc, "caps"), *it;
 		if (has_items(c))
-			cJSON_ArrayForEach(it, c)
+			cJSON_ArrayForEach (it, c)
 				if (!cJSON_IsString(it) || !has_cap(ctx, it->valuestring)) return 0;
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(inc, "minKernel");
 		if (cJSON_IsString(k) && !kernel_at_least(ctx, k->valuestring)) return 0;
@@ -111,7 +112,7 @@ static int rule_applies(const cJSON *rule, const struct sc_profile_ctx *ctx)
 		if (has_items(a) && str_in(a, ga)) return 0;
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(exc, "caps"), *it;
 		if (has_items(c))
-			cJSON_ArrayForEach(it, c)
+			cJSON_ArrayForEach (it, c)
 				if (cJSON_IsString(it) && has_cap(ctx, it->valuestring)) return 0;
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(exc, "minKernel");
 		if (cJSON_IsString(k) && kernel_at_least(ctx, k->valuestring)) return 0;
@@ -130,10 +131,15 @@ static int rule_names(const cJSON *rule, const char *name)
 static int get_u64(const cJSON *o, const char *key, uint64_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!v) { *out = 0; return 0; }
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble >= 18446744073709551616.0) return -1; /* 2^64 */
-	*out = v->valuedouble >= 9223372036854775808.0 ? (uint64_t)(v->valuedouble - 9223372036854775808.0) + (1ull << 63)
-						      : (uint64_t)v->valuedouble;
+	if (!v) {
+		*out = 0;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble >= 18446744073709551616.0)
+		return -1; /* 2^64 */
+	*out = v->valuedouble >= 9223372036854775808.0
+	               ? (uint64_t)(v->valuedouble - 9223372036854775808.0) + (1ull << 63)
+	               : (uint64_t)v->valuedouble;
 	return 0;
 }
 
@@ -141,11 +147,12 @@ static int get_u64(const cJSON *o, const char *key, uint64_t *out)
 static int args_match(const cJSON *conds, const uint64_t args[6])
 {
 	const cJSON *c;
-	cJSON_ArrayForEach(c, conds) {
+	cJSON_ArrayForEach (c, conds) {
 		long idx = num_or(c, "index", -1);
 		const cJSON *op = cJSON_GetObjectItemCaseSensitive(c, "op");
 		uint64_t v, v2;
-		if (idx < 0 || idx > 5 || !cJSON_IsString(op) || get_u64(c, "value", &v) < 0 || get_u64(c, "valueTwo", &v2) < 0)
+		if (idx < 0 || idx > 5 || !cJSON_IsString(op) || get_u64(c, "value", &v) < 0 ||
+		    get_u64(c, "valueTwo", &v2) < 0)
 			return -1;
 		uint64_t a = args[idx];
 		const char *o = op->valuestring;
@@ -170,21 +177,27 @@ int sc_profile_check(const cJSON *prof, ea_error_t *err)
 	if (!cJSON_IsObject(prof) || !cJSON_IsString(da))
 		return ea_fail(err, EA_E_FORMAT, "seccomp profile without a defaultAction");
 	if (sc_scmp_action(da->valuestring, -1, &r) < 0)
-		return ea_fail(err, EA_E_FORMAT, "seccomp profile: unknown defaultAction '%.40s'", da->valuestring);
+		return ea_fail(err, EA_E_FORMAT, "seccomp profile: unknown defaultAction '%.40s'",
+		               da->valuestring);
 	const cJSON *sys = cJSON_GetObjectItemCaseSensitive(prof, "syscalls"), *rule;
 	if (sys && !cJSON_IsNull(sys) && !cJSON_IsArray(sys))
 		return ea_fail(err, EA_E_FORMAT, "seccomp profile: syscalls is not an array");
 	int i = 0;
-	cJSON_ArrayForEach(rule, sys) {
+	cJSON_ArrayForEach (rule, sys) {
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(rule, "action");
-		if (!cJSON_IsObject(rule) || !cJSON_IsString(a) || sc_scmp_action(a->valuestring, -1, &r) < 0)
-			return ea_fail(err, EA_E_FORMAT, "seccomp profile: rule %d has no known action", i);
+		if (!cJSON_IsObject(rule) || !cJSON_IsString(a) ||
+		    sc_scmp_action(a->valuestring, -1, &r) < 0)
+			return ea_fail(err, EA_E_FORMAT,
+			               "seccomp profile: rule %d has no known action", i);
 		const cJSON *args = cJSON_GetObjectItemCaseSensitive(rule, "args");
 		if (args && !cJSON_IsNull(args) && !cJSON_IsArray(args))
-			return ea_fail(err, EA_E_FORMAT, "seccomp profile: rule %d: args is not an array", i);
+			return ea_fail(err, EA_E_FORMAT,
+			               "seccomp profile: rule %d: args is not an array", i);
 		uint64_t zero[6] = {0};
 		if (cJSON_IsArray(args) && args_match(args, zero) < 0)
-			return ea_fail(err, EA_E_FORMAT, "seccomp profile: rule %d has a malformed argument condition", i);
+			return ea_fail(
+			        err, EA_E_FORMAT,
+			        "seccomp profile: rule %d has a malformed argument condition", i);
 		i++;
 	}
 	return 0;
@@ -197,7 +210,7 @@ unsigned sc_profile_arches(const cJSON *prof, const struct sc_profile_ctx *ctx)
 	const cJSON *archs = cJSON_GetObjectItemCaseSensitive(prof, "architectures");
 	const cJSON *map = cJSON_GetObjectItemCaseSensitive(prof, "archMap");
 	if (has_items(archs)) {
-		cJSON_ArrayForEach(it, archs) {
+		cJSON_ArrayForEach (it, archs) {
 			int a = cJSON_IsString(it) ? sc_arch_from_scmp(it->valuestring) : -1;
 			if (a >= 0) mask |= 1u << a;
 		}
@@ -205,12 +218,15 @@ unsigned sc_profile_arches(const cJSON *prof, const struct sc_profile_ctx *ctx)
 	}
 	if (has_items(map)) {
 		/* The engine keeps the entry of its own architecture. */
-		cJSON_ArrayForEach(it, map) {
+		cJSON_ArrayForEach (it, map) {
 			const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "architecture");
-			if (!cJSON_IsString(a) || sc_arch_from_scmp(a->valuestring) != (int)ctx->native) continue;
+			if (!cJSON_IsString(a) ||
+			    sc_arch_from_scmp(a->valuestring) != (int)ctx->native)
+				continue;
 			mask |= 1u << ctx->native;
-			const cJSON *sub = cJSON_GetObjectItemCaseSensitive(it, "subArchitectures"), *s;
-			cJSON_ArrayForEach(s, sub) {
+			const cJSON *sub = cJSON_GetObjectItemCaseSensitive(it, "subArchitectures"),
+			            *s;
+			cJSON_ArrayForEach (s, sub) {
 				int b = cJSON_IsString(s) ? sc_arch_from_scmp(s->valuestring) : -1;
 				if (b >= 0) mask |= 1u << b;
 			}
@@ -222,7 +238,7 @@ unsigned sc_profile_arches(const cJSON *prof, const struct sc_profile_ctx *ctx)
 }
 
 int sc_profile_eval(const cJSON *prof, const struct sc_profile_ctx *ctx, enum sc_arch arch,
-		    const struct sc_syscall *sc, struct sc_eval *out, ea_error_t *err)
+                    const struct sc_syscall *sc, struct sc_eval *out, ea_error_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (sc_profile_check(prof, err) < 0) return -1;
@@ -239,7 +255,7 @@ int sc_profile_eval(const cJSON *prof, const struct sc_profile_ctx *ctx, enum sc
 	sc_syscall_args(sc, args);
 	const cJSON *sys = cJSON_GetObjectItemCaseSensitive(prof, "syscalls"), *rule;
 	const cJSON *uncond = NULL, *cond = NULL;
-	cJSON_ArrayForEach(rule, sys) {
+	cJSON_ArrayForEach (rule, sys) {
 		if (!rule_names(rule, sc->name) || !rule_applies(rule, ctx)) continue;
 		const cJSON *conds = cJSON_GetObjectItemCaseSensitive(rule, "args");
 		if (!has_items(conds)) {

@@ -36,15 +36,15 @@
 #include "util.h"
 
 struct sc_profile_ctx {
-	enum sc_arch native;   /* the engine's (host's) architecture */
-	uint64_t caps;         /* the container's capabilities (bounding set) */
+	enum sc_arch native;            /* the engine's (host's) architecture */
+	uint64_t caps;                  /* the container's capabilities (bounding set) */
 	int kernel_major, kernel_minor; /* for minKernel; 0.0: every minKernel holds */
 };
 
 struct sc_eval {
-	uint32_t ret;     /* kernel return value */
-	int conditional;  /* the syscall has argument-dependent rules */
-	int absent;       /* the syscall does not exist on this architecture */
+	uint32_t ret;    /* kernel return value */
+	int conditional; /* the syscall has argument-dependent rules */
+	int absent;      /* the syscall does not exist on this architecture */
 };
 
 /* Validate the profile's shape (defaultAction known, syscalls an array of
@@ -53,7 +53,7 @@ int sc_profile_check(const cJSON *prof, ea_error_t *err);
 /* Architectures the profile's filter covers: bit (1 << sc_arch). */
 unsigned sc_profile_arches(const cJSON *prof, const struct sc_profile_ctx *ctx);
 int sc_profile_eval(const cJSON *prof, const struct sc_profile_ctx *ctx, enum sc_arch arch,
-		    const struct sc_syscall *sc, struct sc_eval *out, ea_error_t *err);
+                    const struct sc_syscall *sc, struct sc_eval *out, ea_error_t *err);
 /* Kernel return value of an SCMP_ACT_* name with its errno (-1: none given). */
 int sc_scmp_action(const char *name, long errno_ret, uint32_t *ret);
 

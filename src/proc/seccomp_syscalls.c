@@ -5,14 +5,14 @@
 
 /* include/uapi/linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE */
 static const uint32_t audit_arch[SC_ARCH_COUNT] = {
-	[SC_ARCH_X86_64] = 0xc000003eu, /* EM_X86_64 62 */
-	[SC_ARCH_I386] = 0x40000003u,   /* EM_386 3 */
-	[SC_ARCH_AARCH64] = 0xc00000b7u, /* EM_AARCH64 183 */
-	[SC_ARCH_ARM] = 0x40000028u,    /* EM_ARM 40 */
+        [SC_ARCH_X86_64] = 0xc000003eu,  /* EM_X86_64 62 */
+        [SC_ARCH_I386] = 0x40000003u,    /* EM_386 3 */
+        [SC_ARCH_AARCH64] = 0xc00000b7u, /* EM_AARCH64 183 */
+        [SC_ARCH_ARM] = 0x40000028u,     /* EM_ARM 40 */
 };
 static const char *const arch_names[SC_ARCH_COUNT] = {"x86_64", "i386", "aarch64", "arm"};
-static const char *const scmp_names[SC_ARCH_COUNT] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_AARCH64",
-							 "SCMP_ARCH_ARM"};
+static const char *const scmp_names[SC_ARCH_COUNT] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86",
+                                                      "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"};
 
 const struct sc_syscall *sc_syscall_lookup(const char *name)
 {
@@ -27,10 +27,7 @@ void sc_syscall_args(const struct sc_syscall *s, uint64_t args[6])
 	if (s->args == SC_ARGS_NS) args[0] = SC_NS_FLAGS;
 }
 
-uint32_t sc_arch_audit(enum sc_arch a)
-{
-	return (unsigned)a < SC_ARCH_COUNT ? audit_arch[a] : 0;
-}
+uint32_t sc_arch_audit(enum sc_arch a) { return (unsigned)a < SC_ARCH_COUNT ? audit_arch[a] : 0; }
 
 const char *sc_arch_name(enum sc_arch a)
 {

@@ -19,32 +19,36 @@ static void put_line(char *out, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(out, LOGSINK_LINE_MAX, fmt, ap);
 	va_end(ap);
-	if (n >= LOGSINK_LINE_MAX) memcpy(out + LOGSINK_LINE_MAX - 4, "...", 4); /* say it was cut */
+	if (n >= LOGSINK_LINE_MAX)
+		memcpy(out + LOGSINK_LINE_MAX - 4, "...", 4); /* say it was cut */
 	/* A subject comes from a store: no control bytes into the boot log. */
 	for (char *p = out; *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) *p = '?';
 }
 
-int logsink_lines(report_t *r, severity_t fail_on, const char *report_path, char lines[][LOGSINK_LINE_MAX],
-		  int levels[], int max)
+int logsink_lines(report_t *r, severity_t fail_on, const char *report_path,
+                  char lines[][LOGSINK_LINE_MAX], int levels[], int max)
 {
 	if (max < 2) return 0;
 	const char *verdict = report_verdict(r, fail_on);
 	int code = report_exit_code(r, fail_on);
 	char up[16];
 	size_t i;
-	for (i = 0; verdict[i] && i < sizeof up - 1; i++) up[i] = (char)toupper((unsigned char)verdict[i]);
+	for (i = 0; verdict[i] && i < sizeof up - 1; i++)
+		up[i] = (char)toupper((unsigned char)verdict[i]);
 	up[i] = '\0';
 	int n = 0;
-	put_line(lines[n], "verdict %s (exit %d): %u critical, %u high, %u medium, %u low, %u info%s%s%s", up, code,
-		 report_count(r, SEV_CRITICAL), report_count(r, SEV_HIGH), report_count(r, SEV_MEDIUM),
-		 report_count(r, SEV_LOW), report_count(r, SEV_INFO), report_interrupted(r) ? "; interrupted" : "",
-		 report_path ? "; report " : "", report_path ? report_path : "");
+	put_line(lines[n],
+	         "verdict %s (exit %d): %u critical, %u high, %u medium, %u low, %u info%s%s%s", up,
+	         code, report_count(r, SEV_CRITICAL), report_count(r, SEV_HIGH),
+	         report_count(r, SEV_MEDIUM), report_count(r, SEV_LOW), report_count(r, SEV_INFO),
+	         report_interrupted(r) ? "; interrupted" : "", report_path ? "; report " : "",
+	         report_path ? report_path : "");
 	levels[n++] = code == 0 ? LOG_NOTICE : code == 1 ? LOG_ERR : LOG_WARNING;
 	unsigned more = 0;
 	cJSON *f;
 	for (int s = SEV_CRITICAL; s >= SEV_HIGH; s--) {
-		cJSON_ArrayForEach(f, report_findings(r)) {
+		cJSON_ArrayForEach (f, report_findings(r)) {
 			const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(f, "severity"));
 			if (!sev || severity_parse(sev) != s) continue;
 			if (n >= max - 1) { /* one line kept for the count of the rest */
@@ -52,9 +56,9 @@ int logsink_lines(report_t *r, severity_t fail_on, const char *report_path, char
 				continue;
 			}
 			put_line(lines[n], "%s %s %s: %s", s == SEV_CRITICAL ? "CRIT" : "HIGH",
-				 cJSON_GetStringValue(cJSON_GetObjectItem(f, "id")) ?: "?",
-				 cJSON_GetStringValue(cJSON_GetObjectItem(f, "subject")) ?: "",
-				 cJSON_GetStringValue(cJSON_GetObjectItem(f, "message")) ?: "");
+			         cJSON_GetStringValue(cJSON_GetObjectItem(f, "id")) ?: "?",
+			         cJSON_GetStringValue(cJSON_GetObjectItem(f, "subject")) ?: "",
+			         cJSON_GetStringValue(cJSON_GetObjectItem(f, "message")) ?: "");
 			levels[n++] = s == SEV_CRITICAL ? LOG_ERR : LOG_WARNING;
 		}
 	}
@@ -74,13 +78,19 @@ static int send_kmsg(char lines[][LOGSINK_LINE_MAX], const int levels[], int n, 
 	for (int i = 0; i < n; i++) {
 		char rec[LOGSINK_LINE_MAX + 32];
 		/* One write is one kernel log record: "<facility|level>text". */
-		int len = snprintf(rec, sizeof rec, "<%d>edgeaudit: %s\n", LOG_USER | levels[i], lines[i]);
+		int len = snprintf(rec, sizeof rec, "<%d>edgeaudit: %s\n", LOG_USER | levels[i],
+		                   lines[i]);
 		ssize_t w;
 		do w = write(fd, rec, (size_t)len);
 		while (w < 0 && errno == EINTR);
-		if (w != len) { lost++; lost_errno = w < 0 ? errno : EIO; }
+		if (w != len) {
+			lost++;
+			lost_errno = w < 0 ? errno : EIO;
+		}
 	}
-	if (lost) return ea_fail_errno(err, lost_errno, "--log kmsg: %d of %d lines not written", lost, n);
+	if (lost)
+		return ea_fail_errno(err, lost_errno, "--log kmsg: %d of %d lines not written",
+		                     lost, n);
 	return 0;
 }
 
@@ -101,18 +111,24 @@ static int send_syslog(char lines[][LOGSINK_LINE_MAX], const int levels[], int n
 	int lost = 0, lost_errno = 0;
 	for (int i = 0; i < n; i++) {
 		char rec[LOGSINK_LINE_MAX + 64];
-		int len = snprintf(rec, sizeof rec, "<%d>%s edgeaudit[%d]: %s", LOG_USER | levels[i], ts, (int)getpid(),
-				   lines[i]);
+		int len = snprintf(rec, sizeof rec, "<%d>%s edgeaudit[%d]: %s",
+		                   LOG_USER | levels[i], ts, (int)getpid(), lines[i]);
 		ssize_t w;
 		do w = send(fd, rec, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		while (w < 0 && errno == EINTR);
-		if (w != len) { lost++; lost_errno = w < 0 ? errno : EIO; }
+		if (w != len) {
+			lost++;
+			lost_errno = w < 0 ? errno : EIO;
+		}
 	}
-	if (lost) return ea_fail_errno(err, lost_errno, "--log syslog: %d of %d lines not sent", lost, n);
+	if (lost)
+		return ea_fail_errno(err, lost_errno, "--log syslog: %d of %d lines not sent", lost,
+		                     n);
 	return 0;
 }
 
-int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path, ea_error_t *err)
+int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path,
+                   ea_error_t *err)
 {
 	char lines[LOGSINK_MAX_LINES][LOGSINK_LINE_MAX];
 	int levels[LOGSINK_MAX_LINES];

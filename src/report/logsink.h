@@ -18,18 +18,19 @@
 #include "util.h"
 
 #define LOGSINK_MAX_LINES 10
-#define LOGSINK_LINE_MAX 240
+#define LOGSINK_LINE_MAX  240
 
 /* The sinks (--log, ea_opts.log). */
 enum { EA_LOG_NONE = 0, EA_LOG_KMSG = 1, EA_LOG_SYSLOG = 2 };
 
 /* sink: EA_LOG_KMSG or EA_LOG_SYSLOG (above).  report_path may be NULL (stdout). */
-int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path, ea_error_t *err);
+int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path,
+                   ea_error_t *err);
 
 /* The lines logsink_report would write (no priority prefix), one per
  * element, with their syslog levels; exposed for the tests.  Returns the
  * count (at most max). */
-int logsink_lines(report_t *r, severity_t fail_on, const char *report_path, char lines[][LOGSINK_LINE_MAX],
-		  int levels[], int max);
+int logsink_lines(report_t *r, severity_t fail_on, const char *report_path,
+                  char lines[][LOGSINK_LINE_MAX], int levels[], int max);
 
 #endif

@@ -12,7 +12,7 @@
 
 #include "util.h"
 
-#define PROGRESS_COLS 80
+#define PROGRESS_COLS      80
 #define PROGRESS_PERIOD_MS 1000
 
 static struct {
@@ -31,10 +31,11 @@ void progress_format(char *out, size_t n, int64_t elapsed_ms, const char *part, 
 	int len;
 	if (findings >= 0)
 		len = snprintf(tmp, sizeof tmp, "edgeaudit: %lld s: %s (%ld findings so far)",
-			       (long long)(elapsed_ms / 1000), part && *part ? part : "working", findings);
+		               (long long)(elapsed_ms / 1000), part && *part ? part : "working",
+		               findings);
 	else
-		len = snprintf(tmp, sizeof tmp, "edgeaudit: %lld s: %s", (long long)(elapsed_ms / 1000),
-			       part && *part ? part : "working");
+		len = snprintf(tmp, sizeof tmp, "edgeaudit: %lld s: %s",
+		               (long long)(elapsed_ms / 1000), part && *part ? part : "working");
 	if (len < 0) len = 0;
 	if ((size_t)len >= sizeof tmp) len = sizeof tmp - 1;
 	/* 80 columns, printable ASCII only: a path from a store could hold
@@ -69,7 +70,8 @@ static void *loop(void *arg)
 	pthread_mutex_lock(&P.mu);
 	int64_t next = ea_now_ms() + PROGRESS_PERIOD_MS;
 	while (!__atomic_load_n(&P.stop, __ATOMIC_SEQ_CST)) {
-		struct timespec ts = {.tv_sec = next / 1000, .tv_nsec = (long)(next % 1000) * 1000000L};
+		struct timespec ts = {.tv_sec = next / 1000,
+		                      .tv_nsec = (long)(next % 1000) * 1000000L};
 		pthread_cond_timedwait(&P.cv, &P.mu, &ts);
 		if (__atomic_load_n(&P.stop, __ATOMIC_SEQ_CST)) break;
 		int64_t now = ea_now_ms();
@@ -78,7 +80,8 @@ static void *loop(void *arg)
 		if (P.r) {
 			findings = 0;
 			report_lock(P.r);
-			for (int s = 0; s < SEV_COUNT; s++) findings += report_count(P.r, (severity_t)s);
+			for (int s = 0; s < SEV_COUNT; s++)
+				findings += report_count(P.r, (severity_t)s);
 			report_unlock(P.r);
 		}
 		char line[PROGRESS_COLS + 1];

@@ -48,7 +48,8 @@ report_t *report_new(void)
 	r->unchecked = cJSON_CreateArray();
 	r->checked = cJSON_CreateArray();
 	r->kernel = cJSON_CreateObject();
-	if (!r->stores || !r->images || !r->processes || !r->findings || !r->unchecked || !r->checked || !r->kernel) {
+	if (!r->stores || !r->images || !r->processes || !r->findings || !r->unchecked ||
+	    !r->checked || !r->kernel) {
 		fprintf(stderr, "edgeaudit: out of memory\n");
 		_exit(3);
 	}
@@ -182,7 +183,10 @@ static void read_small(const char *path, char *out, size_t n)
 	if (fd < 0) return;
 	ssize_t r = read(fd, out, n - 1);
 	close(fd);
-	if (r <= 0) { out[0] = '\0'; return; }
+	if (r <= 0) {
+		out[0] = '\0';
+		return;
+	}
 	out[r] = '\0';
 	out[strcspn(out, "\n")] = '\0';
 }
@@ -232,7 +236,8 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	if (r->interrupted) cJSON_AddItemReferenceToObject(o, "interrupted", r->interrupted);
 	else cJSON_AddNullToObject(o, "interrupted");
 	cJSON *sum = cJSON_AddObjectToObject(o, "summary");
-	for (int s = SEV_CRITICAL; s >= 0; s--) cJSON_AddNumberToObject(sum, sev_names[s], r->counts[s]);
+	for (int s = SEV_CRITICAL; s >= 0; s--)
+		cJSON_AddNumberToObject(sum, sev_names[s], r->counts[s]);
 	cJSON_AddNumberToObject(sum, "unlisted", r->dropped);
 	add_ref(o, "checked", r->checked);
 	add_ref(o, "unchecked", r->unchecked);
@@ -253,11 +258,11 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 
 /* ---- text: 80 columns, ASCII only ---- */
 
-#define TEXT_COLS 80
-#define TEXT_MAX_FINDING_LINES 16
+#define TEXT_COLS                80
+#define TEXT_MAX_FINDING_LINES   16
 /* The whole summary fits one 80x24 serial console screen (no pager there):
  * the verdict stays on screen when the report ends. */
-#define TEXT_ROWS 22 /* 24 less the command line and the next prompt */
+#define TEXT_ROWS                22 /* 24 less the command line and the next prompt */
 #define TEXT_MAX_UNCHECKED_LINES 4
 
 static unsigned lines_in(const ea_buf_t *b)
@@ -334,7 +339,8 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 	int code = !strcmp(verdict, "fail") ? 1 : !strcmp(verdict, "incomplete") ? 3 : 0;
 	char up[16];
 	size_t i;
-	for (i = 0; verdict[i] && i < sizeof up - 1; i++) up[i] = (char)toupper((unsigned char)verdict[i]);
+	for (i = 0; verdict[i] && i < sizeof up - 1; i++)
+		up[i] = (char)toupper((unsigned char)verdict[i]);
 	up[i] = '\0';
 	if (color) {
 		const char *c = code == 0 ? "\033[32m" : code == 1 ? "\033[31m" : "\033[33m";
@@ -345,31 +351,38 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 		line(&b, "VERDICT: %s (exit %d)", up, code);
 	}
 	if (r->interrupted) {
-		const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(r->interrupted, "reason")) ?: "";
-		const char *detail = cJSON_GetStringValue(cJSON_GetObjectItem(r->interrupted, "detail")) ?: "?";
+		const char *why =
+		        cJSON_GetStringValue(cJSON_GetObjectItem(r->interrupted, "reason")) ?: "";
+		const char *detail =
+		        cJSON_GetStringValue(cJSON_GetObjectItem(r->interrupted, "detail")) ?: "?";
 		if (!strcmp(why, "budget"))
 			line(&b, "INTERRUPTED: %s; work left is listed as not checked", detail);
 		else
-			line(&b, "INTERRUPTED: %s at %.0f ms; work left is listed as not checked", detail,
+			line(&b, "INTERRUPTED: %s at %.0f ms; work left is listed as not checked",
+			     detail,
 			     cJSON_GetNumberValue(cJSON_GetObjectItem(r->interrupted, "after_ms")));
 	}
-	line(&b, "findings: %u critical, %u high, %u medium, %u low, %u info", r->counts[SEV_CRITICAL],
-	     r->counts[SEV_HIGH], r->counts[SEV_MEDIUM], r->counts[SEV_LOW], r->counts[SEV_INFO]);
+	line(&b, "findings: %u critical, %u high, %u medium, %u low, %u info",
+	     r->counts[SEV_CRITICAL], r->counts[SEV_HIGH], r->counts[SEV_MEDIUM],
+	     r->counts[SEV_LOW], r->counts[SEV_INFO]);
 	char parts[256] = "";
 	cJSON *it;
-	cJSON_ArrayForEach(it, r->checked) {
+	cJSON_ArrayForEach (it, r->checked) {
 		if (parts[0]) strncat(parts, ", ", sizeof parts - strlen(parts) - 1);
 		strncat(parts, it->valuestring, sizeof parts - strlen(parts) - 1);
 	}
 	line(&b, "checked: %s; %d stores, %d images, %d processes", parts[0] ? parts : "nothing",
-	     cJSON_GetArraySize(r->stores), cJSON_GetArraySize(r->images), cJSON_GetArraySize(r->processes));
+	     cJSON_GetArraySize(r->stores), cJSON_GetArraySize(r->images),
+	     cJSON_GetArraySize(r->processes));
 	int nun = cJSON_GetArraySize(r->unchecked), un = 0;
-	cJSON_ArrayForEach(it, r->unchecked) {
+	cJSON_ArrayForEach (it, r->unchecked) {
 		if (nun > TEXT_MAX_UNCHECKED_LINES && un == TEXT_MAX_UNCHECKED_LINES - 1) {
-			line(&b, "not checked: %d more parts (listed in the JSON report)", nun - un);
+			line(&b, "not checked: %d more parts (listed in the JSON report)",
+			     nun - un);
 			break;
 		}
-		line(&b, "not checked: %s: %s", cJSON_GetStringValue(cJSON_GetObjectItem(it, "part")),
+		line(&b, "not checked: %s: %s",
+		     cJSON_GetStringValue(cJSON_GetObjectItem(it, "part")),
 		     cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason")));
 		un++;
 	}
@@ -379,15 +392,22 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 	unsigned room = used < TEXT_ROWS ? TEXT_ROWS - used : 0;
 	if (room > TEXT_MAX_FINDING_LINES) room = TEXT_MAX_FINDING_LINES;
 	for (int s = SEV_CRITICAL; s >= 0; s--) {
-		cJSON_ArrayForEach(it, r->findings) {
+		cJSON_ArrayForEach (it, r->findings) {
 			const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(it, "severity"));
-			if (!sev || severity_parse(sev) != s || !finding_listed(it, fail_on)) continue;
+			if (!sev || severity_parse(sev) != s || !finding_listed(it, fail_on))
+				continue;
 			const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
-			if (id && (!strcmp(id, "audit.not_implemented") || !strcmp(id, "audit.interrupted")))
+			if (id && (!strcmp(id, "audit.not_implemented") ||
+			           !strcmp(id, "audit.interrupted")))
 				continue; /* shown above as "not checked" */
-			if (shown >= room) { more++; continue; }
+			if (shown >= room) {
+				more++;
+				continue;
+			}
 			char subj[40];
-			short_subject(cJSON_GetStringValue(cJSON_GetObjectItem(it, "subject")) ?: "", subj, sizeof subj);
+			short_subject(cJSON_GetStringValue(cJSON_GetObjectItem(it, "subject"))
+			                      ?: "",
+			              subj, sizeof subj);
 			static const char *const tag[] = {"INFO", "LOW ", "MED ", "HIGH", "CRIT"};
 			line(&b, "%s %s %s: %s", tag[s], id ? id : "?", subj,
 			     cJSON_GetStringValue(cJSON_GetObjectItem(it, "message")) ?: "");
@@ -395,7 +415,8 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 		}
 	}
 	if (more) line(&b, "... %u more findings listed in the JSON report", more);
-	if (r->dropped) line(&b, "... %u findings over the report's limit were counted only", r->dropped);
+	if (r->dropped)
+		line(&b, "... %u findings over the report's limit were counted only", r->dropped);
 	pthread_mutex_unlock(&r->mu);
 	if (!b.data) b.data = xstrdup("");
 	return b.data;

@@ -55,7 +55,7 @@ void report_free(report_t *r);
  * finding limit was reached.  The returned object belongs to the report and
  * must only be modified by the calling thread right after this call. */
 cJSON *report_finding(report_t *r, const char *id, const char *subject, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 /* A part of the audit that was not checked at all (not built yet, left out
  * by a budget, ...): recorded in "unchecked" and as an incomplete finding. */
@@ -89,7 +89,8 @@ int report_exit_code(report_t *r, severity_t fail_on);
 unsigned report_count(report_t *r, severity_t s);
 
 /* Render (caller frees). started_unix: wall clock start; duration_ms. */
-char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, int64_t duration_ms);
+char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix,
+                         int64_t duration_ms);
 char *report_render_text(report_t *r, severity_t fail_on, int color);
 
 /* Host facts (hostname, kernel, arch, boot_id), read once from uname and

@@ -43,10 +43,7 @@ static int rng(void *ctx, unsigned char *out, size_t n)
 	return fsx_read_full(fd, out, n, NULL) == (ssize_t)n ? 0 : MBEDTLS_ERR_ECP_RANDOM_FAILED;
 }
 
-static void pk_freep(mbedtls_pk_context *pk)
-{
-	mbedtls_pk_free(pk);
-}
+static void pk_freep(mbedtls_pk_context *pk) { mbedtls_pk_free(pk); }
 #define cleanup_pk __attribute__((cleanup(pk_freep)))
 
 static int is_p256(const mbedtls_pk_context *pk)
@@ -59,20 +56,26 @@ int report_sign(const char *key_pem, const void *data, size_t len, char **sig_b6
 {
 	cleanup_pk mbedtls_pk_context pk;
 	mbedtls_pk_init(&pk);
-	int rc = mbedtls_pk_parse_key(&pk, (const unsigned char *)key_pem, strlen(key_pem) + 1, NULL, 0, rng, NULL);
+	int rc = mbedtls_pk_parse_key(&pk, (const unsigned char *)key_pem, strlen(key_pem) + 1,
+	                              NULL, 0, rng, NULL);
 	if (rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || rc == MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE)
-		return ea_fail(err, EA_E_UNSUPPORTED, "the signing key is encrypted or of a kind not supported (-0x%04x); "
-				   "use an unencrypted EC P-256 key", (unsigned)-rc);
+		return ea_fail(err, EA_E_UNSUPPORTED,
+		               "the signing key is encrypted or of a kind not supported (-0x%04x); "
+		               "use an unencrypted EC P-256 key",
+		               (unsigned)-rc);
 	if (rc != 0)
-		return ea_fail(err, EA_E_FORMAT, "not a PEM private key (mbedTLS -0x%04x)", (unsigned)-rc);
+		return ea_fail(err, EA_E_FORMAT, "not a PEM private key (mbedTLS -0x%04x)",
+		               (unsigned)-rc);
 	if (!is_p256(&pk))
 		return ea_fail(err, EA_E_UNSUPPORTED, "the signing key is not an EC P-256 key");
 	unsigned char hash[32];
 	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
 	unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
 	size_t sig_len = 0;
-	rc = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sizeof sig, &sig_len, rng, NULL);
-	if (rc != 0) return ea_fail(err, EA_E_IO, "signing failed (mbedTLS -0x%04x)", (unsigned)-rc);
+	rc = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sizeof sig, &sig_len,
+	                     rng, NULL);
+	if (rc != 0)
+		return ea_fail(err, EA_E_IO, "signing failed (mbedTLS -0x%04x)", (unsigned)-rc);
 	size_t olen = 0;
 	mbedtls_base64_encode(NULL, 0, &olen, sig, sig_len); /* asks the size */
 	char *out = xmalloc(olen + 2);
@@ -88,12 +91,15 @@ int report_sign(const char *key_pem, const void *data, size_t len, char **sig_b6
 
 /* The signature file's bytes -> DER: base64 (whitespace ignored) or, as
  * `openssl dgst -sign` writes it, raw DER. */
-static int sig_decode(const unsigned char *sig, size_t n, unsigned char *der, size_t max, size_t *der_len)
+static int sig_decode(const unsigned char *sig, size_t n, unsigned char *der, size_t max,
+                      size_t *der_len)
 {
 	/* Base64 of a DER SEQUENCE starts with 'M'; raw DER starts with 0x30
 	 * and its length says where it ends (short or 0x81 long form). */
 	if (n >= 2 && sig[0] == 0x30) {
-		size_t body = sig[1] < 0x80 ? sig[1] : sig[1] == 0x81 && n >= 3 ? sig[2] : (size_t)-1;
+		size_t body = sig[1] < 0x80              ? sig[1]
+		              : sig[1] == 0x81 && n >= 3 ? sig[2]
+		                                         : (size_t)-1;
 		size_t hdr = sig[1] < 0x80 ? 2 : 3;
 		if (body != (size_t)-1 && body + hdr == n && n <= max) {
 			memcpy(der, sig, n);
@@ -113,14 +119,16 @@ static int sig_decode(const unsigned char *sig, size_t n, unsigned char *der, si
 	return mbedtls_base64_decode(der, max, der_len, clean, c) == 0 && *der_len > 0 ? 0 : -1;
 }
 
-int report_verify(const char *pub_pem, const void *data, size_t len, const void *sig, size_t sig_len,
-		  char fpr[72], ea_error_t *err)
+int report_verify(const char *pub_pem, const void *data, size_t len, const void *sig,
+                  size_t sig_len, char fpr[72], ea_error_t *err)
 {
 	cleanup_pk mbedtls_pk_context pk;
 	mbedtls_pk_init(&pk);
-	int rc = mbedtls_pk_parse_public_key(&pk, (const unsigned char *)pub_pem, strlen(pub_pem) + 1);
+	int rc = mbedtls_pk_parse_public_key(&pk, (const unsigned char *)pub_pem,
+	                                     strlen(pub_pem) + 1);
 	if (rc != 0)
-		return ea_fail(err, EA_E_USAGE, "not a PEM public key (mbedTLS -0x%04x)", (unsigned)-rc);
+		return ea_fail(err, EA_E_USAGE, "not a PEM public key (mbedTLS -0x%04x)",
+		               (unsigned)-rc);
 	if (mbedtls_pk_get_type(&pk) != MBEDTLS_PK_ECKEY)
 		return ea_fail(err, EA_E_USAGE, "the key is not an EC public key");
 	if (fpr) {
@@ -133,21 +141,24 @@ int report_verify(const char *pub_pem, const void *data, size_t len, const void 
 			ea_hex(h, sizeof h, fpr + 7);
 		}
 	}
-	if (sig_len > REPORT_SIG_MAX) return ea_fail(err, EA_E_FORMAT, "the signature file is too large to be one");
+	if (sig_len > REPORT_SIG_MAX)
+		return ea_fail(err, EA_E_FORMAT, "the signature file is too large to be one");
 	unsigned char der[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
 	size_t der_len = 0;
 	if (sig_decode(sig, sig_len, der, sizeof der, &der_len) < 0)
-		return ea_fail(err, EA_E_FORMAT, "the signature file holds no base64 or DER signature");
+		return ea_fail(err, EA_E_FORMAT,
+		               "the signature file holds no base64 or DER signature");
 	unsigned char hash[32];
 	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
 	rc = mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, der, der_len);
 	if (rc != 0)
-		return ea_fail(err, EA_E_MISMATCH, "the signature does not match this report and key");
+		return ea_fail(err, EA_E_MISMATCH,
+		               "the signature does not match this report and key");
 	return 0;
 }
 
 int report_sign_file(const char *report_path, const void *data, size_t len, const char *key_path,
-		     ea_error_t *err)
+                     ea_error_t *err)
 {
 	cleanup_free char *pem = NULL;
 	size_t pem_len = 0;

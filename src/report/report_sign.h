@@ -22,8 +22,8 @@
 #include "util.h"
 
 #define REPORT_SIG_SUFFIX ".sig"
-#define REPORT_KEY_MAX (16u << 10)
-#define REPORT_SIG_MAX (4u << 10)
+#define REPORT_KEY_MAX    (16u << 10)
+#define REPORT_SIG_MAX    (4u << 10)
 
 /* Sign data with the private key in key_pem (NUL-terminated PEM text).
  * *sig_b64: the signature file's content ("BASE64\n"), caller frees.
@@ -35,12 +35,12 @@ int report_sign(const char *key_pem, const void *data, size_t len, char **sig_b6
  * not match: a changed report or another key), EA_E_FORMAT (the signature
  * file is no signature) or EA_E_USAGE (the key is no EC public key).
  * fpr (optional, 72 bytes): "sha256:<hex>" of the key's DER encoding. */
-int report_verify(const char *pub_pem, const void *data, size_t len, const void *sig, size_t sig_len,
-		  char fpr[72], ea_error_t *err);
+int report_verify(const char *pub_pem, const void *data, size_t len, const void *sig,
+                  size_t sig_len, char fpr[72], ea_error_t *err);
 
 /* Sign the report file just written: reads the key file, writes
  * report_path + ".sig" atomically. */
 int report_sign_file(const char *report_path, const void *data, size_t len, const char *key_path,
-		     ea_error_t *err);
+                     ea_error_t *err);
 
 #endif

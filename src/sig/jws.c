@@ -26,17 +26,17 @@
 #include "sig_int.h"
 #include "x509util.h"
 
-#define NOTARY_CTY "application/vnd.cncf.notary.payload.v1+json"
-#define H_SCHEME "io.cncf.notary.signingScheme"
-#define H_TIME "io.cncf.notary.signingTime"
-#define H_ATIME "io.cncf.notary.authenticSigningTime"
-#define H_EXPIRY "io.cncf.notary.expiry"
-#define H_PLUGIN "io.cncf.notary.verificationPlugin"
+#define NOTARY_CTY   "application/vnd.cncf.notary.payload.v1+json"
+#define H_SCHEME     "io.cncf.notary.signingScheme"
+#define H_TIME       "io.cncf.notary.signingTime"
+#define H_ATIME      "io.cncf.notary.authenticSigningTime"
+#define H_EXPIRY     "io.cncf.notary.expiry"
+#define H_PLUGIN     "io.cncf.notary.verificationPlugin"
 #define H_PLUGIN_MIN "io.cncf.notary.verificationPluginMinVersion"
 
 /* A failed validation: a refusal when enforced, a note when logged. */
 static int nv_fail(int level, struct sig_result *r, const char *id, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 static int nv_fail(int level, struct sig_result *r, const char *id, const char *fmt, ...)
 {
 	char m[256];
@@ -77,7 +77,8 @@ static int has_revocation_info(const mbedtls_x509_crt *c)
 	size_t vl;
 	if (x509_find_ext(c, cdp, 3, &v, &vl, NULL)) return 1;
 	/* AIA matters only when it names an OCSP responder (1.3.6.1.5.5.7.48.1). */
-	static const unsigned char ocsp[] = {0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01};
+	static const unsigned char ocsp[] = {0x06, 0x08, 0x2b, 0x06, 0x01,
+	                                     0x05, 0x05, 0x07, 0x30, 0x01};
 	if (x509_find_ext(c, aia, 8, &v, &vl, NULL) && memmem(v, vl, ocsp, sizeof ocsp)) return 1;
 	return 0;
 }
@@ -85,15 +86,15 @@ static int has_revocation_info(const mbedtls_x509_crt *c)
 /* The envelope under verification: what integrity establishes and the
  * later validations read.  Released by the cleanup_jws attribute. */
 struct jws {
-	cJSON *env, *ph;                 /* the envelope, its protected header */
-	const cJSON *hdr;                /* the unprotected header */
-	const char *p64, *pl64;          /* as in the envelope: the signing input */
+	cJSON *env, *ph;        /* the envelope, its protected header */
+	const cJSON *hdr;       /* the unprotected header */
+	const char *p64, *pl64; /* as in the envelope: the signing input */
 	unsigned char *phraw, *plraw, *sig;
 	size_t phl, pll, sigl;
 	const char *alg, *expiry;
-	int sa;                          /* scheme notary.x509.signingAuthority */
+	int sa; /* scheme notary.x509.signingAuthority */
 	int64_t t_exp, t_auth;
-	mbedtls_x509_crt chain;          /* x5c: the leaf first */
+	mbedtls_x509_crt chain; /* x5c: the leaf first */
 };
 
 static void jws_freep(struct jws *w)
@@ -115,14 +116,15 @@ static int store_certs(const struct nt_statement *st, const char *type, mbedtls_
 	int n = 0;
 	for (int i = 0; i < st->nstores; i++)
 		if (!strcmp(st->stores[i]->type, type))
-			for (const mbedtls_x509_crt *c = &st->stores[i]->certs; c && c->raw.len; c = c->next)
+			for (const mbedtls_x509_crt *c = &st->stores[i]->certs; c && c->raw.len;
+			     c = c->next)
 				if (x509_parse_der(out, c->raw.p, c->raw.len, &err) == 0) n++;
 	return n;
 }
 
 /* ---- the statement: exact scope, else the global one ---- */
-static int select_statement(const struct sig_accept *a, const struct sig_subject *s, const struct nt_statement **st,
-			    struct sig_result *r)
+static int select_statement(const struct sig_accept *a, const struct sig_subject *s,
+                            const struct nt_statement **st, struct sig_result *r)
 {
 	const struct notation_cfg *nc = a->pol ? a->pol->notation : NULL;
 	char repos[8][512];
@@ -139,14 +141,16 @@ static int select_statement(const struct sig_accept *a, const struct sig_subject
 		return -1;
 	}
 	if (!*st) {
-		sig_refuse(r, "signature.no_trust_policy", "no notation trust policy statement applies to %.200s",
-			   nr ? rp[0] : "this unnamed image");
+		sig_refuse(r, "signature.no_trust_policy",
+		           "no notation trust policy statement applies to %.200s",
+		           nr ? rp[0] : "this unnamed image");
 		return -1;
 	}
 	if ((*st)->skip) {
 		r->skipped = 1;
-		sig_refuse(r, "signature.missing", "notation trust policy statement \"%.100s\" skips verification",
-			   (*st)->name);
+		sig_refuse(r, "signature.missing",
+		           "notation trust policy statement \"%.100s\" skips verification",
+		           (*st)->name);
 		return -1;
 	}
 	return 0;
@@ -158,13 +162,15 @@ static int read_envelope(const char *env, size_t elen, struct jws *w, struct sig
 	ea_error_t err;
 	w->env = sjson_parse(env, elen, &err);
 	if (!w->env || !cJSON_IsObject(w->env)) {
-		sig_refuse(r, "signature.malformed", "JWS envelope is not valid JSON: %s", w->env ? "not an object" : err.msg);
+		sig_refuse(r, "signature.malformed", "JWS envelope is not valid JSON: %s",
+		           w->env ? "not an object" : err.msg);
 		return -1;
 	}
 	for (const cJSON *m = w->env->child; m; m = m->next)
-		if (strcmp(m->string, "payload") && strcmp(m->string, "protected") && strcmp(m->string, "header") &&
-		    strcmp(m->string, "signature")) {
-			sig_refuse(r, "signature.malformed", "JWS envelope has unknown member \"%.64s\"", m->string);
+		if (strcmp(m->string, "payload") && strcmp(m->string, "protected") &&
+		    strcmp(m->string, "header") && strcmp(m->string, "signature")) {
+			sig_refuse(r, "signature.malformed",
+			           "JWS envelope has unknown member \"%.64s\"", m->string);
 			return -1;
 		}
 	const char *s64 = sjson_str(w->env, "signature");
@@ -172,11 +178,13 @@ static int read_envelope(const char *env, size_t elen, struct jws *w, struct sig
 	w->pl64 = sjson_str(w->env, "payload");
 	w->hdr = cJSON_GetObjectItemCaseSensitive(w->env, "header");
 	if (!w->p64 || !w->pl64 || !s64 || !cJSON_IsObject(w->hdr)) {
-		sig_refuse(r, "signature.malformed", "JWS envelope lacks protected, payload, header or signature");
+		sig_refuse(r, "signature.malformed",
+		           "JWS envelope lacks protected, payload, header or signature");
 		return -1;
 	}
 	if (b64_decode(w->p64, strlen(w->p64), B64_URL, 64 * 1024, &w->phraw, &w->phl, &err) < 0 ||
-	    b64_decode(w->pl64, strlen(w->pl64), B64_URL, SIG_MAX_PAYLOAD, &w->plraw, &w->pll, &err) < 0 ||
+	    b64_decode(w->pl64, strlen(w->pl64), B64_URL, SIG_MAX_PAYLOAD, &w->plraw, &w->pll,
+	               &err) < 0 ||
 	    b64_decode(s64, strlen(s64), B64_URL, 1024, &w->sig, &w->sigl, &err) < 0) {
 		sig_refuse(r, "signature.malformed", "JWS base64url: %s", err.msg);
 		return -1;
@@ -199,14 +207,18 @@ static int check_crit(const cJSON *ph, const cJSON *crit, struct sig_result *r)
 		else if (!strcmp(v, H_EXPIRY)) crit_expiry = 1;
 		else if (!strcmp(v, H_ATIME)) crit_atime = 1;
 		else if (!strcmp(v, H_PLUGIN) || !strcmp(v, H_PLUGIN_MIN)) {
-			sig_refuse(r, "signature.unsupported_envelope", "signature requires verification plugin: not supported offline");
+			sig_refuse(r, "signature.unsupported_envelope",
+			           "signature requires verification plugin: not supported offline");
 			return -1;
 		} else {
-			sig_refuse(r, "signature.malformed", "crit names \"%.64s\", which this verifier does not understand", v);
+			sig_refuse(r, "signature.malformed",
+			           "crit names \"%.64s\", which this verifier does not understand",
+			           v);
 			return -1;
 		}
 		if (!cJSON_GetObjectItemCaseSensitive(ph, v)) {
-			sig_refuse(r, "signature.malformed", "crit names %.64s, absent from the header", v);
+			sig_refuse(r, "signature.malformed",
+			           "crit names %.64s, absent from the header", v);
 			return -1;
 		}
 	}
@@ -230,7 +242,9 @@ static int read_times(struct jws *w, struct sig_result *r)
 	    (w->sa && (!atime || rfc3339_parse_ms(atime, &w->t_auth, &err) < 0)) ||
 	    (w->expiry && rfc3339_parse_ms(w->expiry, &w->t_exp, &err) < 0) ||
 	    (cJSON_GetObjectItemCaseSensitive(w->ph, H_EXPIRY) && !w->expiry)) {
-		sig_refuse(r, "signature.malformed", "signing time, authentic signing time or expiry is missing or malformed");
+		sig_refuse(
+		        r, "signature.malformed",
+		        "signing time, authentic signing time or expiry is missing or malformed");
 		return -1;
 	}
 	return 0;
@@ -243,16 +257,19 @@ static int read_header(struct jws *w, struct sig_result *r)
 	const cJSON *crit = cJSON_GetObjectItemCaseSensitive(w->ph, "crit");
 	w->alg = sjson_str(w->ph, "alg");
 	if (!w->alg || !cty || !scheme || !cJSON_IsArray(crit)) {
-		sig_refuse(r, "signature.malformed", "protected header lacks alg, cty, crit or %s", H_SCHEME);
+		sig_refuse(r, "signature.malformed", "protected header lacks alg, cty, crit or %s",
+		           H_SCHEME);
 		return -1;
 	}
 	if (strcmp(cty, NOTARY_CTY) != 0) {
-		sig_refuse(r, "signature.unsupported_envelope", "payload content type \"%.80s\" is not supported", cty);
+		sig_refuse(r, "signature.unsupported_envelope",
+		           "payload content type \"%.80s\" is not supported", cty);
 		return -1;
 	}
 	w->sa = !strcmp(scheme, "notary.x509.signingAuthority");
 	if (!w->sa && strcmp(scheme, "notary.x509") != 0) {
-		sig_refuse(r, "signature.unsupported_envelope", "signing scheme \"%.64s\" is not supported", scheme);
+		sig_refuse(r, "signature.unsupported_envelope",
+		           "signing scheme \"%.64s\" is not supported", scheme);
 		return -1;
 	}
 	if (check_crit(w->ph, crit, r) < 0) return -1;
@@ -264,8 +281,10 @@ static int read_header(struct jws *w, struct sig_result *r)
 static int read_chain(struct jws *w, struct sig_result *r)
 {
 	const cJSON *x5c = cJSON_GetObjectItemCaseSensitive(w->hdr, "x5c");
-	if (!cJSON_IsArray(x5c) || cJSON_GetArraySize(x5c) < 1 || cJSON_GetArraySize(x5c) > SIG_MAX_CHAIN) {
-		sig_refuse(r, "signature.malformed", "x5c must hold 1 to %d certificates", SIG_MAX_CHAIN);
+	if (!cJSON_IsArray(x5c) || cJSON_GetArraySize(x5c) < 1 ||
+	    cJSON_GetArraySize(x5c) > SIG_MAX_CHAIN) {
+		sig_refuse(r, "signature.malformed", "x5c must hold 1 to %d certificates",
+		           SIG_MAX_CHAIN);
 		return -1;
 	}
 	for (const cJSON *c = x5c->child; c; c = c->next) {
@@ -273,21 +292,26 @@ static int read_chain(struct jws *w, struct sig_result *r)
 		size_t dl;
 		ea_error_t err = {0};
 		if (!cJSON_IsString(c) ||
-		    b64_decode(c->valuestring, strlen(c->valuestring), B64_STD, SIG_MAX_CERT, &der, &dl, &err) < 0 ||
+		    b64_decode(c->valuestring, strlen(c->valuestring), B64_STD, SIG_MAX_CERT, &der,
+		               &dl, &err) < 0 ||
 		    x509_parse_der(&w->chain, der, dl, &err) < 0) {
-			sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
-				   "x5c certificate: %s", err.msg);
+			sig_refuse(r,
+			           err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm"
+			                                        : "signature.malformed",
+			           "x5c certificate: %s", err.msg);
 			return -1;
 		}
 	}
 	const char *want = alg_for_key(&w->chain.pk);
 	if (!want) {
-		sig_refuse(r, "signature.unsupported_algorithm", "signing key (%zu-bit) is not an allowed Notary Project key",
-			   mbedtls_pk_get_bitlen(&w->chain.pk));
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "signing key (%zu-bit) is not an allowed Notary Project key",
+		           mbedtls_pk_get_bitlen(&w->chain.pk));
 		return -1;
 	}
 	if (strcmp(want, w->alg) != 0) {
-		sig_refuse(r, "signature.unsupported_algorithm", "alg %.16s does not match the signing key (%s)", w->alg, want);
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "alg %.16s does not match the signing key (%s)", w->alg, want);
 		return -1;
 	}
 	return 0;
@@ -298,15 +322,20 @@ static int read_chain(struct jws *w, struct sig_result *r)
 static int verify_signature(struct jws *w, struct sig_result *r)
 {
 	const char *alg = w->alg;
-	mbedtls_md_type_t md = alg[2] == '2' ? MBEDTLS_MD_SHA256 : alg[2] == '3' ? MBEDTLS_MD_SHA384 : MBEDTLS_MD_SHA512;
+	mbedtls_md_type_t md = alg[2] == '2'   ? MBEDTLS_MD_SHA256
+	                       : alg[2] == '3' ? MBEDTLS_MD_SHA384
+	                                       : MBEDTLS_MD_SHA512;
 	size_t n = strlen(w->p64) + 1 + strlen(w->pl64);
 	cleanup_free char *in = xmalloc(n + 1);
 	snprintf(in, n + 1, "%s.%s", w->p64, w->pl64);
 	int pss = alg[0] == 'P';
 	ea_error_t err;
-	if (sigverify_msg(&w->chain.pk, md, in, n, w->sig, w->sigl, pss ? SIG_DER : SIG_RAW_RS, pss, &err) < 0) {
-		sig_refuse(r, err.code == EA_E_MISMATCH ? "signature.payload_tampered" : "signature.malformed",
-			   "JWS signature does not verify with the x5c leaf: %.200s", err.msg);
+	if (sigverify_msg(&w->chain.pk, md, in, n, w->sig, w->sigl, pss ? SIG_DER : SIG_RAW_RS, pss,
+	                  &err) < 0) {
+		sig_refuse(r,
+		           err.code == EA_E_MISMATCH ? "signature.payload_tampered"
+		                                     : "signature.malformed",
+		           "JWS signature does not verify with the x5c leaf: %.200s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -318,24 +347,28 @@ static int check_target(const struct sig_subject *s, const struct jws *w, struct
 	ea_error_t err;
 	cleanup_cjson cJSON *pl = sjson_parse((const char *)w->plraw, w->pll, &err);
 	const cJSON *ta = pl ? cJSON_GetObjectItemCaseSensitive(pl, "targetArtifact") : NULL;
-	const char *tdg = ta ? sjson_str(ta, "digest") : NULL, *tmt = ta ? sjson_str(ta, "mediaType") : NULL;
+	const char *tdg = ta ? sjson_str(ta, "digest") : NULL,
+	           *tmt = ta ? sjson_str(ta, "mediaType") : NULL;
 	int64_t tsize;
 	digest_t td;
 	if (!tdg || !tmt || sjson_i64(ta, "size", &tsize) < 0 || digest_parse(tdg, &td, &err) < 0) {
-		sig_refuse(r, "signature.malformed", "payload targetArtifact lacks a digest, mediaType or size");
+		sig_refuse(r, "signature.malformed",
+		           "payload targetArtifact lacks a digest, mediaType or size");
 		return -1;
 	}
 	if (!digest_equal(&td, &s->digest) || (s->size >= 0 && tsize != s->size) ||
 	    (s->media_type && strcmp(tmt, s->media_type) != 0)) {
-		sig_refuse(r, "signature.digest_mismatch", "signature is for %.80s (%lld bytes, %.60s), not %s", td.str,
-			   (long long)tsize, tmt, s->digest.str);
+		sig_refuse(r, "signature.digest_mismatch",
+		           "signature is for %.80s (%lld bytes, %.60s), not %s", td.str,
+		           (long long)tsize, tmt, s->digest.str);
 		return -1;
 	}
 	return 0;
 }
 
 /* ---- integrity (always enforced); names the signer ---- */
-static int integrity(const struct sig_subject *s, const char *env, size_t elen, struct jws *w, struct sig_result *r)
+static int integrity(const struct sig_subject *s, const char *env, size_t elen, struct jws *w,
+                     struct sig_result *r)
 {
 	if (read_envelope(env, elen, w, r) < 0 || read_header(w, r) < 0 || read_chain(w, r) < 0 ||
 	    verify_signature(w, r) < 0 || check_target(s, w, r) < 0)
@@ -351,7 +384,8 @@ static int root_in_store(const mbedtls_x509_crt *chain, const mbedtls_x509_crt *
 	while (last->next && last->next->raw.len) last = last->next;
 	if (!x509_is_self_signed(last)) return 0;
 	for (const mbedtls_x509_crt *c = roots; c && c->raw.len; c = c->next)
-		if (c->raw.len == last->raw.len && !memcmp(c->raw.p, last->raw.p, c->raw.len)) return 1;
+		if (c->raw.len == last->raw.len && !memcmp(c->raw.p, last->raw.p, c->raw.len))
+			return 1;
 	return 0;
 }
 
@@ -359,8 +393,9 @@ static int code_signing_leaf(const mbedtls_x509_crt *leaf)
 {
 	return mbedtls_x509_crt_check_key_usage(leaf, MBEDTLS_X509_KU_DIGITAL_SIGNATURE) == 0 &&
 	       mbedtls_x509_crt_has_ext_type(leaf, MBEDTLS_X509_EXT_KEY_USAGE) &&
-	       mbedtls_x509_crt_check_extended_key_usage(leaf, MBEDTLS_OID_CODE_SIGNING,
-							 MBEDTLS_OID_SIZE(MBEDTLS_OID_CODE_SIGNING)) == 0 &&
+	       mbedtls_x509_crt_check_extended_key_usage(
+	               leaf, MBEDTLS_OID_CODE_SIGNING,
+	               MBEDTLS_OID_SIZE(MBEDTLS_OID_CODE_SIGNING)) == 0 &&
 	       mbedtls_x509_crt_get_ca_istrue(leaf) != 1;
 }
 
@@ -381,30 +416,35 @@ static int authenticity(const struct nt_statement *st, struct jws *w, struct sig
 	mbedtls_x509_crt_init(&roots);
 	struct x509_verdict v;
 	if (store_certs(st, want_type, &roots) == 0)
-		return nv_fail(lvl, r, "signature.untrusted_chain", "trust policy \"%.64s\" has no %s trust store", st->name,
-			       want_type);
+		return nv_fail(lvl, r, "signature.untrusted_chain",
+		               "trust policy \"%.64s\" has no %s trust store", st->name, want_type);
 	if (!root_in_store(&w->chain, &roots))
-		return nv_fail(lvl, r, "signature.untrusted_chain", "the x5c chain does not end in a root of the trust store");
+		return nv_fail(lvl, r, "signature.untrusted_chain",
+		               "the x5c chain does not end in a root of the trust store");
 	if (x509_verify_chain_at(&w->chain, &roots, -1, &v) < 0)
 		return nv_fail(lvl, r, v.refusal, "%s", v.msg);
 	if (!code_signing_leaf(&w->chain))
-		return nv_fail(lvl, r, "signature.untrusted_chain", "signing certificate is not a code-signing leaf");
+		return nv_fail(lvl, r, "signature.untrusted_chain",
+		               "signing certificate is not a code-signing leaf");
 	if (!st->any_identity && !trusted_identity(st, &w->chain))
-		return nv_fail(lvl, r, "signature.identity_mismatch", "%.180s is not a trusted identity", r->signer);
+		return nv_fail(lvl, r, "signature.identity_mismatch",
+		               "%.180s is not a trusted identity", r->signer);
 	return 0;
 }
 
 /* ---- expiry: io.cncf.notary.expiry against the clock ---- */
-static int expiry(int64_t now_ms, const struct nt_statement *st, const struct jws *w, struct sig_result *r)
+static int expiry(int64_t now_ms, const struct nt_statement *st, const struct jws *w,
+                  struct sig_result *r)
 {
 	if (w->expiry && now_ms >= w->t_exp)
-		return nv_fail(st->expiry, r, "signature.expired", "the signature expired at %.40s", w->expiry);
+		return nv_fail(st->expiry, r, "signature.expired", "the signature expired at %.40s",
+		               w->expiry);
 	return 0;
 }
 
 /* The RFC 3161 countersignature's time (*t), else a refusal in tr. */
-static int countersigned_time(const struct nt_statement *st, const struct jws *w, const cJSON *tsig, int64_t *t,
-			      struct sig_result *tr)
+static int countersigned_time(const struct nt_statement *st, const struct jws *w, const cJSON *tsig,
+                              int64_t *t, struct sig_result *tr)
 {
 	cleanup_free unsigned char *tok = NULL;
 	size_t tl;
@@ -412,8 +452,8 @@ static int countersigned_time(const struct nt_statement *st, const struct jws *w
 	cleanup_crt mbedtls_x509_crt tsa_roots;
 	mbedtls_x509_crt_init(&tsa_roots);
 	store_certs(st, "tsa", &tsa_roots);
-	if (!cJSON_IsString(tsig) ||
-	    b64_decode(tsig->valuestring, strlen(tsig->valuestring), B64_STD, 64 * 1024, &tok, &tl, &err) < 0) {
+	if (!cJSON_IsString(tsig) || b64_decode(tsig->valuestring, strlen(tsig->valuestring),
+	                                        B64_STD, 64 * 1024, &tok, &tl, &err) < 0) {
 		sig_refuse(tr, "signature.malformed", "timestamp signature is not base64");
 		return -1;
 	}
@@ -421,8 +461,8 @@ static int countersigned_time(const struct nt_statement *st, const struct jws *w
 }
 
 /* Every certificate of the chain valid at lo and at hi. */
-static int chain_valid_at(const struct nt_statement *st, const struct jws *w, int64_t lo, int64_t hi,
-			  struct sig_result *r)
+static int chain_valid_at(const struct nt_statement *st, const struct jws *w, int64_t lo,
+                          int64_t hi, struct sig_result *r)
 {
 	for (const mbedtls_x509_crt *c = &w->chain; c && c->raw.len; c = c->next) {
 		const char *why = x509_validity_at(c, lo);
@@ -431,7 +471,8 @@ static int chain_valid_at(const struct nt_statement *st, const struct jws *w, in
 			char who[160], ts[32];
 			x509_subject_str(c, who, sizeof who);
 			rfc3339_format(lo, ts, sizeof ts);
-			return nv_fail(st->authentic_timestamp, r, why, "certificate \"%.100s\" is not valid at %s", who, ts);
+			return nv_fail(st->authentic_timestamp, r, why,
+			               "certificate \"%.100s\" is not valid at %s", who, ts);
 		}
 	}
 	return 0;
@@ -440,10 +481,11 @@ static int chain_valid_at(const struct nt_statement *st, const struct jws *w, in
 /* ---- authentic timestamp: the chain valid now (no timestamp) or at the
  * authentic signing time (signingAuthority) or the countersignature's ---- */
 static int authentic_timestamp(int64_t now_ms, const struct nt_statement *st, const struct jws *w,
-			       struct sig_result *r)
+                               struct sig_result *r)
 {
 	int64_t lo = now_ms, hi = now_ms;
-	const cJSON *tsig = cJSON_GetObjectItemCaseSensitive(w->hdr, "io.cncf.notary.timestampSignature");
+	const cJSON *tsig =
+	        cJSON_GetObjectItemCaseSensitive(w->hdr, "io.cncf.notary.timestampSignature");
 	if (w->sa) {
 		lo = hi = w->t_auth;
 	} else if (tsig && st->ts_after_expiry && !x509_validity_at(&w->chain, hi)) {
@@ -469,8 +511,9 @@ static int revocation(const struct nt_statement *st, const struct jws *w, struct
 			char who[160];
 			x509_subject_str(c, who, sizeof who);
 			return nv_fail(st->revocation, r, "signature.revocation_unknown",
-				       "certificate \"%.100s\" names a CRL or OCSP responder: revocation cannot be checked offline",
-				       who);
+			               "certificate \"%.100s\" names a CRL or OCSP responder: "
+			               "revocation cannot be checked offline",
+			               who);
 		}
 	return 0;
 }
@@ -478,8 +521,8 @@ static int revocation(const struct nt_statement *st, const struct jws *w, struct
 /* The verifier: the validations in the specification's order.  Each step
  * refuses (-1) or passes (0, perhaps logging a failure its level only
  * logs); only the end of the list clears the refusal set first. */
-void notation_verify_jws(const struct sig_accept *a, const struct sig_subject *s, const char *env, size_t elen,
-			 struct sig_result *r)
+void notation_verify_jws(const struct sig_accept *a, const struct sig_subject *s, const char *env,
+                         size_t elen, struct sig_result *r)
 {
 	snprintf(r->kind, sizeof r->kind, "notation");
 	snprintf(r->tlog, sizeof r->tlog, "none");
@@ -495,7 +538,9 @@ void notation_verify_jws(const struct sig_accept *a, const struct sig_subject *s
 	if (authentic_timestamp(a->pol->now_ms, st, &w, r) < 0) return;
 	if (revocation(st, &w, r) < 0) return;
 
-	r->signed_at_ms = w.sa ? w.t_auth : 0; /* notary.x509's signingTime is untrusted: not reported as verified */
+	r->signed_at_ms =
+	        w.sa ? w.t_auth
+	             : 0;  /* notary.x509's signingTime is untrusted: not reported as verified */
 	r->refusal = NULL; /* every enforced validation passed */
 	r->msg[0] = '\0';
 }

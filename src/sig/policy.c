@@ -60,10 +60,7 @@ struct sig_policy *sig_policy_new(void)
 	return p;
 }
 
-void sig_policy_set_now(struct sig_policy *p, int64_t now_ms)
-{
-	p->now_ms = now_ms;
-}
+void sig_policy_set_now(struct sig_policy *p, int64_t now_ms) { p->now_ms = now_ms; }
 
 static char *join_path(const char *base, const char *rel)
 {
@@ -71,7 +68,8 @@ static char *join_path(const char *base, const char *rel)
 	return xasprintf("%s/%s", base, rel);
 }
 
-static int load_key_data(struct pol_key *k, const char *name, const unsigned char *pem, size_t len, ea_error_t *err)
+static int load_key_data(struct pol_key *k, const char *name, const unsigned char *pem, size_t len,
+                         ea_error_t *err)
 {
 	snprintf(k->name, sizeof k->name, "%s", name);
 	mbedtls_pk_init(&k->pk);
@@ -87,7 +85,8 @@ static int load_key_data(struct pol_key *k, const char *name, const unsigned cha
 	return 0;
 }
 
-int policy_add_key_pem(struct sig_policy *p, const char *name, const unsigned char *pem, size_t len, ea_error_t *err)
+int policy_add_key_pem(struct sig_policy *p, const char *name, const unsigned char *pem, size_t len,
+                       ea_error_t *err)
 {
 	p->keys = xrealloc(p->keys, (size_t)(p->nkeys + 1) * sizeof *p->keys);
 	struct pol_key *k = &p->keys[p->nkeys];
@@ -122,7 +121,8 @@ static int load_troot(struct sig_policy *p, const char *path, ea_error_t *err)
 	return rc;
 }
 
-static int load_notation(struct sig_policy *p, const char *tp_path, const char *store_path, ea_error_t *err)
+static int load_notation(struct sig_policy *p, const char *tp_path, const char *store_path,
+                         ea_error_t *err)
 {
 	char *data = NULL;
 	size_t len;
@@ -139,13 +139,16 @@ static int load_notation(struct sig_policy *p, const char *tp_path, const char *
 	return rc;
 }
 
-static int only_members(const cJSON *o, const char *const *allowed, const char *what, ea_error_t *err)
+static int only_members(const cJSON *o, const char *const *allowed, const char *what,
+                        ea_error_t *err)
 {
 	for (const cJSON *m = o->child; m; m = m->next) {
 		int ok = 0;
 		for (int i = 0; allowed[i]; i++)
 			if (!strcmp(m->string, allowed[i])) ok = 1;
-		if (!ok) return ea_fail(err, EA_E_USAGE, "%s: unknown member \"%.64s\"", what, m->string);
+		if (!ok)
+			return ea_fail(err, EA_E_USAGE, "%s: unknown member \"%.64s\"", what,
+			               m->string);
 	}
 	return 0;
 }
@@ -155,8 +158,8 @@ static int valid_name(const char *s)
 	size_t n = strlen(s);
 	if (n == 0 || n >= 64) return 0;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
-		      *s == '_' || *s == '.'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
 			return 0;
 	return 1;
 }
@@ -187,9 +190,11 @@ static char *opt_str(const cJSON *o, const char *key, int *bad)
 
 /* ---- 1. the document: an object of known members, its schema, default
  * mode and trusted root ---- */
-static int parse_top(const cJSON *j, const char *base_dir, struct sig_policy *p, int *mode, ea_error_t *err)
+static int parse_top(const cJSON *j, const char *base_dir, struct sig_policy *p, int *mode,
+                     ea_error_t *err)
 {
-	static const char *const top[] = {"schema", "mode", "trustedRoot", "keys", "identities", "notation", "images", "$comment", NULL};
+	static const char *const top[] = {"schema",   "mode",   "trustedRoot", "keys", "identities",
+	                                  "notation", "images", "$comment",    NULL};
 	const char *schema = sjson_str(j, "schema");
 	const char *tr = sjson_str(j, "trustedRoot");
 	if (!cJSON_IsObject(j)) return ea_fail(err, EA_E_USAGE, "policy is not a JSON object");
@@ -213,9 +218,11 @@ static int parse_key(const cJSON *k, const char *base_dir, struct sig_policy *p,
 	if (!cJSON_IsObject(k)) return ea_fail(err, EA_E_USAGE, "policy: a key is not an object");
 	if (only_members(k, km, "policy key", err) < 0) return -1;
 	if (!name || !path || !valid_name(name))
-		return ea_fail(err, EA_E_USAGE, "policy: each key needs a name ([A-Za-z0-9._-]) and a path");
+		return ea_fail(err, EA_E_USAGE,
+		               "policy: each key needs a name ([A-Za-z0-9._-]) and a path");
 	for (int i = 0; i < p->nkeys; i++)
-		if (!strcmp(p->keys[i].name, name)) return ea_fail(err, EA_E_USAGE, "policy: key \"%s\" declared twice", name);
+		if (!strcmp(p->keys[i].name, name))
+			return ea_fail(err, EA_E_USAGE, "policy: key \"%s\" declared twice", name);
 	cleanup_free char *full = join_path(base_dir, path);
 	if (load_key_file(p, name, full, err) < 0) {
 		if (err) err->code = EA_E_USAGE;
@@ -225,7 +232,8 @@ static int parse_key(const cJSON *k, const char *base_dir, struct sig_policy *p,
 }
 
 /* ---- 2. keys: named public keys, each loaded ---- */
-static int parse_keys(const cJSON *keys, const char *base_dir, struct sig_policy *p, ea_error_t *err)
+static int parse_keys(const cJSON *keys, const char *base_dir, struct sig_policy *p,
+                      ea_error_t *err)
 {
 	if (keys && (!cJSON_IsArray(keys) || cJSON_GetArraySize(keys) > 64))
 		return ea_fail(err, EA_E_USAGE, "policy: keys must be an array (at most 64)");
@@ -236,15 +244,19 @@ static int parse_keys(const cJSON *keys, const char *base_dir, struct sig_policy
 
 static int parse_identity(const cJSON *k, struct sig_policy *p, ea_error_t *err)
 {
-	static const char *const im[] = {"name", "subject", "subjectPattern", "issuer", "issuerPattern", NULL};
+	static const char *const im[] = {"name",   "subject",       "subjectPattern",
+	                                 "issuer", "issuerPattern", NULL};
 	const char *name = sjson_str(k, "name");
-	if (!cJSON_IsObject(k)) return ea_fail(err, EA_E_USAGE, "policy: an identity is not an object");
+	if (!cJSON_IsObject(k))
+		return ea_fail(err, EA_E_USAGE, "policy: an identity is not an object");
 	if (only_members(k, im, "policy identity", err) < 0) return -1;
 	if (!name || !valid_name(name))
-		return ea_fail(err, EA_E_USAGE, "policy: each identity needs a name ([A-Za-z0-9._-])");
+		return ea_fail(err, EA_E_USAGE,
+		               "policy: each identity needs a name ([A-Za-z0-9._-])");
 	for (int i = 0; i < p->nidentities; i++)
 		if (!strcmp(p->identities[i].name, name))
-			return ea_fail(err, EA_E_USAGE, "policy: identity \"%s\" declared twice", name);
+			return ea_fail(err, EA_E_USAGE, "policy: identity \"%s\" declared twice",
+			               name);
 	struct pol_identity *id = &p->identities[p->nidentities++];
 	snprintf(id->name, sizeof id->name, "%s", name);
 	int bad = 0;
@@ -256,8 +268,9 @@ static int parse_identity(const cJSON *k, struct sig_policy *p, ea_error_t *err)
 	 * "any issuer" is something anyone with an OIDC account can get. */
 	if (bad || !!id->subject == !!id->subject_pattern || !!id->issuer == !!id->issuer_pattern)
 		return ea_fail(err, EA_E_USAGE,
-			       "policy: identity \"%s\" needs exactly one of subject/subjectPattern and one of issuer/issuerPattern",
-			       name);
+		               "policy: identity \"%s\" needs exactly one of "
+		               "subject/subjectPattern and one of issuer/issuerPattern",
+		               name);
 	return 0;
 }
 
@@ -266,21 +279,26 @@ static int parse_identities(const cJSON *ids, struct sig_policy *p, ea_error_t *
 {
 	if (ids && (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) > 64))
 		return ea_fail(err, EA_E_USAGE, "policy: identities must be an array (at most 64)");
-	if (ids) p->identities = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *p->identities);
+	if (ids)
+		p->identities = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *p->identities);
 	for (const cJSON *k = ids ? ids->child : NULL; k; k = k->next)
 		if (parse_identity(k, p, err) < 0) return -1;
 	return 0;
 }
 
 /* ---- 4. notation: its trust policy and trust store, loaded ---- */
-static int parse_notation(const cJSON *nt, const char *base_dir, struct sig_policy *p, ea_error_t *err)
+static int parse_notation(const cJSON *nt, const char *base_dir, struct sig_policy *p,
+                          ea_error_t *err)
 {
 	static const char *const nm[] = {"trustPolicy", "trustStore", NULL};
 	if (!nt) return 0;
 	const char *tp = sjson_str(nt, "trustPolicy"), *ts = sjson_str(nt, "trustStore");
-	if (!cJSON_IsObject(nt)) return ea_fail(err, EA_E_USAGE, "policy: notation is not an object");
+	if (!cJSON_IsObject(nt))
+		return ea_fail(err, EA_E_USAGE, "policy: notation is not an object");
 	if (only_members(nt, nm, "policy notation", err) < 0) return -1;
-	if (!tp || !ts) return ea_fail(err, EA_E_USAGE, "policy: notation needs trustPolicy and trustStore paths");
+	if (!tp || !ts)
+		return ea_fail(err, EA_E_USAGE,
+		               "policy: notation needs trustPolicy and trustStore paths");
 	cleanup_free char *tpp = join_path(base_dir, tp);
 	cleanup_free char *tsp = join_path(base_dir, ts);
 	if (load_notation(p, tpp, tsp, err) < 0) {
@@ -291,10 +309,12 @@ static int parse_notation(const cJSON *nt, const char *base_dir, struct sig_poli
 }
 
 /* An optional boolean member of a rule. */
-static int rule_bool(const cJSON *k, const char *key, int def, int *out, const char *what, ea_error_t *err)
+static int rule_bool(const cJSON *k, const char *key, int def, int *out, const char *what,
+                     ea_error_t *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(k, key);
-	if (v && !cJSON_IsBool(v)) return ea_fail(err, EA_E_USAGE, "%s: %s must be true or false", what, key);
+	if (v && !cJSON_IsBool(v))
+		return ea_fail(err, EA_E_USAGE, "%s: %s must be true or false", what, key);
 	*out = v ? cJSON_IsTrue(v) : def;
 	return 0;
 }
@@ -302,42 +322,60 @@ static int rule_bool(const cJSON *k, const char *key, int def, int *out, const c
 static int parse_rule_names(const cJSON *k, struct pol_rule *r, const char *what, ea_error_t *err)
 {
 	const cJSON *names = cJSON_GetObjectItemCaseSensitive(k, "names");
-	if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) < 1 || cJSON_GetArraySize(names) > 256)
-		return ea_fail(err, EA_E_USAGE, "%s: names must be an array of 1 to 256 patterns", what);
+	if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) < 1 ||
+	    cJSON_GetArraySize(names) > 256)
+		return ea_fail(err, EA_E_USAGE, "%s: names must be an array of 1 to 256 patterns",
+		               what);
 	r->names = xcalloc((size_t)cJSON_GetArraySize(names), sizeof *r->names);
 	for (const cJSON *n = names->child; n; n = n->next) {
 		if (!cJSON_IsString(n) || !n->valuestring[0] || strlen(n->valuestring) > 512)
-			return ea_fail(err, EA_E_USAGE, "%s: a name pattern is not a non-empty string", what);
+			return ea_fail(err, EA_E_USAGE,
+			               "%s: a name pattern is not a non-empty string", what);
 		r->names[r->nnames++] = xstrdup(n->valuestring);
 	}
 	return 0;
 }
 
 /* One signedBy entry: "key:NAME", "identity:NAME" or "notation", declared. */
-static int resolve_signer(const char *v, struct pol_rule *r, const struct sig_policy *p, const char *what,
-			  ea_error_t *err)
+static int resolve_signer(const char *v, struct pol_rule *r, const struct sig_policy *p,
+                          const char *what, ea_error_t *err)
 {
 	int found = 0;
 	if (!strncmp(v, "key:", 4)) {
 		for (int i = 0; i < p->nkeys; i++)
-			if (!strcmp(p->keys[i].name, v + 4)) { r->keys[r->nkeys++] = i; found = 1; }
+			if (!strcmp(p->keys[i].name, v + 4)) {
+				r->keys[r->nkeys++] = i;
+				found = 1;
+			}
 	} else if (!strncmp(v, "identity:", 9)) {
 		for (int i = 0; i < p->nidentities; i++)
-			if (!strcmp(p->identities[i].name, v + 9)) { r->ids[r->nids++] = i; found = 1; }
+			if (!strcmp(p->identities[i].name, v + 9)) {
+				r->ids[r->nids++] = i;
+				found = 1;
+			}
 		if (found && !p->troot)
-			return ea_fail(err, EA_E_USAGE, "%s: \"%s\" needs trustedRoot (the Fulcio CA and Rekor keys)", what, v);
+			return ea_fail(
+			        err, EA_E_USAGE,
+			        "%s: \"%s\" needs trustedRoot (the Fulcio CA and Rekor keys)", what,
+			        v);
 	} else if (!strcmp(v, "notation")) {
 		if (!p->notation)
-			return ea_fail(err, EA_E_USAGE, "%s: \"notation\" needs the notation trustPolicy and trustStore", what);
+			return ea_fail(
+			        err, EA_E_USAGE,
+			        "%s: \"notation\" needs the notation trustPolicy and trustStore",
+			        what);
 		r->notation = found = 1;
 	}
 	if (!found)
-		return ea_fail(err, EA_E_USAGE, "%s: signedBy \"%.64s\" names no declared key:, identity: or notation", what, v);
+		return ea_fail(
+		        err, EA_E_USAGE,
+		        "%s: signedBy \"%.64s\" names no declared key:, identity: or notation",
+		        what, v);
 	return 0;
 }
 
-static int parse_signed_by(const cJSON *k, struct pol_rule *r, const struct sig_policy *p, const char *what,
-			   ea_error_t *err)
+static int parse_signed_by(const cJSON *k, struct pol_rule *r, const struct sig_policy *p,
+                           const char *what, ea_error_t *err)
 {
 	const cJSON *sb = cJSON_GetObjectItemCaseSensitive(k, "signedBy");
 	if (sb && (!cJSON_IsArray(sb) || cJSON_GetArraySize(sb) > 64))
@@ -346,24 +384,28 @@ static int parse_signed_by(const cJSON *k, struct pol_rule *r, const struct sig_
 	r->keys = xcalloc((size_t)ns + 1, sizeof *r->keys);
 	r->ids = xcalloc((size_t)ns + 1, sizeof *r->ids);
 	for (const cJSON *s = sb ? sb->child : NULL; s; s = s->next)
-		if (resolve_signer(cJSON_IsString(s) ? s->valuestring : "", r, p, what, err) < 0) return -1;
+		if (resolve_signer(cJSON_IsString(s) ? s->valuestring : "", r, p, what, err) < 0)
+			return -1;
 	return 0;
 }
 
 static int parse_rule(const cJSON *k, int ri, int mode, struct sig_policy *p, ea_error_t *err)
 {
-	static const char *const rm[] = {"names", "require", "mode", "signedBy", "checkReference", "$comment", NULL};
+	static const char *const rm[] = {"names",          "require",  "mode", "signedBy",
+	                                 "checkReference", "$comment", NULL};
 	char what[32];
 	snprintf(what, sizeof what, "policy images[%d]", ri);
 	if (!cJSON_IsObject(k)) return ea_fail(err, EA_E_USAGE, "%s is not an object", what);
 	if (only_members(k, rm, what, err) < 0) return -1;
 	struct pol_rule *r = &p->rules[p->nrules++];
-	if (parse_rule_names(k, r, what, err) < 0 || rule_bool(k, "require", 1, &r->require, what, err) < 0 ||
+	if (parse_rule_names(k, r, what, err) < 0 ||
+	    rule_bool(k, "require", 1, &r->require, what, err) < 0 ||
 	    rule_bool(k, "checkReference", 0, &r->check_reference, what, err) < 0 ||
 	    parse_mode(k, mode, &r->mode, what, err) < 0 || parse_signed_by(k, r, p, what, err) < 0)
 		return -1;
 	if (r->require && r->nkeys + r->nids + r->notation == 0)
-		return ea_fail(err, EA_E_USAGE, "%s: require needs at least one signedBy entry", what);
+		return ea_fail(err, EA_E_USAGE, "%s: require needs at least one signedBy entry",
+		               what);
 	return 0;
 }
 
@@ -371,7 +413,8 @@ static int parse_rule(const cJSON *k, int ri, int mode, struct sig_policy *p, ea
 static int parse_rules(const cJSON *imgs, int mode, struct sig_policy *p, ea_error_t *err)
 {
 	if (!cJSON_IsArray(imgs) || cJSON_GetArraySize(imgs) < 1 || cJSON_GetArraySize(imgs) > 256)
-		return ea_fail(err, EA_E_USAGE, "policy: images must be an array of 1 to 256 rules");
+		return ea_fail(err, EA_E_USAGE,
+		               "policy: images must be an array of 1 to 256 rules");
 	p->rules = xcalloc((size_t)cJSON_GetArraySize(imgs), sizeof *p->rules);
 	int ri = 0;
 	for (const cJSON *k = imgs->child; k; k = k->next, ri++)
@@ -381,20 +424,25 @@ static int parse_rules(const cJSON *imgs, int mode, struct sig_policy *p, ea_err
 
 /* The policy document, in its members' order: each part refers only to
  * what the parts before it declared. */
-int policy_parse(const char *json, size_t len, const char *base_dir, struct sig_policy *p, ea_error_t *err)
+int policy_parse(const char *json, size_t len, const char *base_dir, struct sig_policy *p,
+                 ea_error_t *err)
 {
 	ea_error_t perr;
 	cleanup_cjson cJSON *j = sjson_parse(json, len, &perr);
 	if (!j) return ea_fail(err, EA_E_USAGE, "policy is not valid JSON: %s", perr.msg);
 	int mode = POL_ENFORCE;
 	if (parse_top(j, base_dir, p, &mode, err) < 0) return -1;
-	if (parse_keys(cJSON_GetObjectItemCaseSensitive(j, "keys"), base_dir, p, err) < 0) return -1;
-	if (parse_identities(cJSON_GetObjectItemCaseSensitive(j, "identities"), p, err) < 0) return -1;
-	if (parse_notation(cJSON_GetObjectItemCaseSensitive(j, "notation"), base_dir, p, err) < 0) return -1;
+	if (parse_keys(cJSON_GetObjectItemCaseSensitive(j, "keys"), base_dir, p, err) < 0)
+		return -1;
+	if (parse_identities(cJSON_GetObjectItemCaseSensitive(j, "identities"), p, err) < 0)
+		return -1;
+	if (parse_notation(cJSON_GetObjectItemCaseSensitive(j, "notation"), base_dir, p, err) < 0)
+		return -1;
 	return parse_rules(cJSON_GetObjectItemCaseSensitive(j, "images"), mode, p, err);
 }
 
-const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *const *names, int nnames)
+const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *const *names,
+                                       int nnames)
 {
 	if (!p) return NULL;
 	for (int i = 0; i < p->nrules; i++) {
@@ -409,14 +457,16 @@ const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *c
 }
 
 int sig_policy_load(const char *policy_path, const char *key_path, const char *trusted_root_path,
-		    struct sig_policy **out, ea_error_t *err)
+                    struct sig_policy **out, ea_error_t *err)
 {
 	*out = NULL;
 	if (policy_path && (key_path || trusted_root_path))
-		return ea_fail(err, EA_E_USAGE, "--policy names its own keys and trusted root: give it alone");
+		return ea_fail(err, EA_E_USAGE,
+		               "--policy names its own keys and trusted root: give it alone");
 	if (trusted_root_path && !key_path)
 		return ea_fail(err, EA_E_USAGE,
-			       "a trusted root alone names no signer: give --key, or --policy with identities");
+		               "a trusted root alone names no signer: give --key, or --policy with "
+		               "identities");
 	struct sig_policy *p = sig_policy_new();
 	int rc = 0;
 	if (policy_path) {

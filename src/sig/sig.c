@@ -9,12 +9,12 @@
 #include "sig_int.h"
 #include "x509util.h"
 
-#define MT_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_INDEX         "application/vnd.oci.image.index.v1+json"
+#define MT_DOCKER_LIST   "application/vnd.docker.distribution.manifest.list.v2+json"
 #define MT_SIMPLESIGNING "application/vnd.dev.cosign.simplesigning.v1+json"
-#define AT_NOTARY "application/vnd.cncf.notary.signature"
-#define MT_JWS "application/jose+json"
-#define MT_COSE "application/cose"
+#define AT_NOTARY        "application/vnd.cncf.notary.signature"
+#define MT_JWS           "application/jose+json"
+#define MT_COSE          "application/cose"
 #define AT_BUNDLE_PREFIX "application/vnd.dev.sigstore.bundle"
 
 struct work {
@@ -71,13 +71,17 @@ static void push_work(struct run *x, const digest_t *d, const char *tag, int lin
 
 /* Read a blob named by a signature manifest.  A blob that does not hash to
  * its digest is store tampering: reported as such whatever the policy. */
-static int read_blob(struct run *x, const digest_t *d, size_t max, char **data, size_t *len, struct sig_result *r)
+static int read_blob(struct run *x, const digest_t *d, size_t max, char **data, size_t *len,
+                     struct sig_result *r)
 {
 	ea_error_t err;
 	if (blobsrc_read_verified(x->src, d, max, data, len, &err) == 0) return 0;
 	if (err.code == EA_E_MISMATCH) {
-		cJSON *f = report_finding(x->rep, "blob.digest_mismatch", d->str, "signature blob: %s", err.msg);
-		if (f) cJSON_AddStringToObject(f, "store", x->t->store_label ? x->t->store_label : "");
+		cJSON *f = report_finding(x->rep, "blob.digest_mismatch", d->str,
+		                          "signature blob: %s", err.msg);
+		if (f)
+			cJSON_AddStringToObject(f, "store",
+			                        x->t->store_label ? x->t->store_label : "");
 	}
 	if (r) sig_refuse(r, "signature.unreadable", "%.80s: %.200s", d->str, err.msg);
 	return -1;
@@ -94,8 +98,8 @@ static const cJSON *layer_digest(const cJSON *layer, digest_t *d)
 static int expected_tag(const struct run *x, const char *tag, const char *suffix)
 {
 	char want[DIGEST_MAX_STR + 8];
-	snprintf(want, sizeof want, "%s-%s%s", digest_alg_name(x->t->manifest_digest.alg), digest_hex(&x->t->manifest_digest),
-		 suffix);
+	snprintf(want, sizeof want, "%s-%s%s", digest_alg_name(x->t->manifest_digest.alg),
+	         digest_hex(&x->t->manifest_digest), suffix);
 	return tag && !strcmp(tag, want);
 }
 
@@ -117,7 +121,9 @@ static void do_cosign(struct run *x, const struct work *w, const cJSON *layers)
 		if (!layer_digest(l, &d)) {
 			if (!w->linked) continue;
 			struct sig_result *r = new_result(x, &w->d);
-			if (r) sig_refuse(r, "signature.malformed", "simplesigning layer without a valid digest");
+			if (r)
+				sig_refuse(r, "signature.malformed",
+				           "simplesigning layer without a valid digest");
 			continue;
 		}
 		if (read_blob(x, &d, SIG_MAX_PAYLOAD, &payload, &plen, &tmp) < 0) {
@@ -143,7 +149,7 @@ static void do_cosign(struct run *x, const struct work *w, const cJSON *layers)
 		struct sig_result *r = new_result(x, &w->d);
 		if (r)
 			cosign_verify_layer(&x->acc, &x->subj, (unsigned char *)payload, plen,
-					    cJSON_GetObjectItemCaseSensitive(l, "annotations"), r);
+			                    cJSON_GetObjectItemCaseSensitive(l, "annotations"), r);
 		free(payload);
 	}
 }
@@ -159,7 +165,8 @@ static void do_manifest(struct run *x, const struct work *w, const cJSON *m)
 	int linked = w->linked;
 	if (subject) {
 		const char *sd = sjson_str(subject, "digest");
-		if (!sd || strcmp(sd, x->t->manifest_digest.str) != 0) return; /* another artifact's referrer */
+		if (!sd || strcmp(sd, x->t->manifest_digest.str) != 0)
+			return; /* another artifact's referrer */
 		linked = 1;
 	}
 	int is_notary = at && !strcmp(at, AT_NOTARY);
@@ -174,25 +181,33 @@ static void do_manifest(struct run *x, const struct work *w, const cJSON *m)
 			return;
 		}
 		if (cJSON_GetArraySize(layers) != 1) {
-			sig_refuse(r, "signature.malformed", "signature manifest must have exactly one layer");
+			sig_refuse(r, "signature.malformed",
+			           "signature manifest must have exactly one layer");
 			return;
 		}
 		const char *lmt = sjson_str(layers->child, "mediaType");
 		digest_t d;
 		if (!lmt || !layer_digest(layers->child, &d)) {
-			sig_refuse(r, "signature.malformed", "signature layer lacks mediaType or digest");
+			sig_refuse(r, "signature.malformed",
+			           "signature layer lacks mediaType or digest");
 			return;
 		}
 		if (is_notary && !strcmp(lmt, MT_COSE)) {
-			sig_refuse(r, "signature.unsupported_envelope", "COSE envelopes are not verified by this version");
+			sig_refuse(r, "signature.unsupported_envelope",
+			           "COSE envelopes are not verified by this version");
 			return;
 		}
-		if ((is_notary && strcmp(lmt, MT_JWS) != 0) || (is_bundle && strncmp(lmt, AT_BUNDLE_PREFIX, strlen(AT_BUNDLE_PREFIX)))) {
-			sig_refuse(r, "signature.unsupported_envelope", "signature layer of type \"%.80s\"", lmt);
+		if ((is_notary && strcmp(lmt, MT_JWS) != 0) ||
+		    (is_bundle && strncmp(lmt, AT_BUNDLE_PREFIX, strlen(AT_BUNDLE_PREFIX)))) {
+			sig_refuse(r, "signature.unsupported_envelope",
+			           "signature layer of type \"%.80s\"", lmt);
 			return;
 		}
-		if (is_notary && (!x->acc.rule ? !x->acc.pol || !x->acc.pol->notation : !x->acc.rule->notation)) {
-			sig_refuse(r, "signature.wrong_key", "Notary Project signature, and the policy does not accept notation here");
+		if (is_notary && (!x->acc.rule ? !x->acc.pol || !x->acc.pol->notation
+		                               : !x->acc.rule->notation)) {
+			sig_refuse(r, "signature.wrong_key",
+			           "Notary Project signature, and the policy does not accept "
+			           "notation here");
 			return;
 		}
 		char *env = NULL;
@@ -236,11 +251,13 @@ static void add_json(struct run *x, cJSON *arr, int i)
 	cJSON_AddItemToArray(arr, o);
 }
 
-static void add_finding(struct run *x, const struct pol_rule *rule, const char *id, const char *subject, const char *msg)
+static void add_finding(struct run *x, const struct pol_rule *rule, const char *id,
+                        const char *subject, const char *msg)
 {
 	cJSON *f;
 	if (rule->mode == POL_AUDIT) {
-		f = report_finding(x->rep, "signature.audit", subject, "%s (audit mode: reported, not enforced)", msg);
+		f = report_finding(x->rep, "signature.audit", subject,
+		                   "%s (audit mode: reported, not enforced)", msg);
 		if (f) cJSON_AddStringToObject(f, "refusal", id);
 	} else {
 		f = report_finding(x->rep, id, subject, "%s", msg);
@@ -272,7 +289,8 @@ static void add_candidate(struct run *x, const struct sig_candidate *c)
 	int linked = expected_tag(x, c->tag, ".sig") || expected_tag(x, c->tag, "");
 	if (c->tag && !linked && (!strncmp(c->tag, "sha256-", 7) || !strncmp(c->tag, "sha512-", 7)))
 		return; /* another image's signature tag */
-	int is_index = c->media_type && (!strcmp(c->media_type, MT_INDEX) || !strcmp(c->media_type, MT_DOCKER_LIST));
+	int is_index = c->media_type &&
+	               (!strcmp(c->media_type, MT_INDEX) || !strcmp(c->media_type, MT_DOCKER_LIST));
 	if (!is_index) {
 		push_work(x, &c->digest, c->tag, linked);
 		return;
@@ -312,7 +330,9 @@ static void check_work(struct run *x, const struct work *w)
 	}
 	if (w->linked) {
 		struct sig_result *r = new_result(x, &w->d);
-		if (r) sig_refuse(r, "signature.malformed", "signature manifest: %s", m ? "not an object" : err.msg);
+		if (r)
+			sig_refuse(r, "signature.malformed", "signature manifest: %s",
+			           m ? "not an object" : err.msg);
 	}
 }
 
@@ -321,8 +341,10 @@ static void report_logged(struct run *x)
 {
 	for (int i = 0; i < x->nres; i++)
 		if (!x->res[i].refusal && x->res[i].logged[0]) {
-			cJSON *f = report_finding(x->rep, "signature.notation_logged", x->where[i],
-						  "Notary Project checks the trust policy only logs failed: %.400s", x->res[i].logged);
+			cJSON *f = report_finding(
+			        x->rep, "signature.notation_logged", x->where[i],
+			        "Notary Project checks the trust policy only logs failed: %.400s",
+			        x->res[i].logged);
 			if (f) cJSON_AddStringToObject(f, "image", x->t->manifest_digest.str);
 		}
 }
@@ -332,12 +354,13 @@ static void report_refused(struct run *x, const struct pol_rule *rule, int n_rea
 {
 	const struct sig_target *t = x->t;
 	for (int i = 0; i < x->nres; i++)
-		if (x->res[i].refusal && !x->res[i].skipped) add_finding(x, rule, x->res[i].refusal, x->where[i], x->res[i].msg);
+		if (x->res[i].refusal && !x->res[i].skipped)
+			add_finding(x, rule, x->res[i].refusal, x->where[i], x->res[i].msg);
 	char msg[400];
 	snprintf(msg, sizeof msg, "%.120s (%s) must be signed per policy: %s%s",
-		 t->nnames > 0 && t->names[0] ? t->names[0] : "unnamed image", t->manifest_digest.str,
-		 n_real ? "no signature verified" : "no signature found",
-		 x->nres && !n_real ? " (the notation trust policy skips it)" : "");
+	         t->nnames > 0 && t->names[0] ? t->names[0] : "unnamed image",
+	         t->manifest_digest.str, n_real ? "no signature verified" : "no signature found",
+	         x->nres && !n_real ? " (the notation trust policy skips it)" : "");
 	add_finding(x, rule, "signature.missing", t->manifest_digest.str, msg);
 }
 
@@ -365,12 +388,13 @@ static int judge(struct run *x, const struct pol_rule *rule)
 	}
 	if (x->truncated && rule && rule->require && rc != 1)
 		report_finding(x->rep, "signature.too_many", x->t->manifest_digest.str,
-			       "more than %d signatures or layers: the rest were not checked", SIG_MAX_SIGS);
+		               "more than %d signatures or layers: the rest were not checked",
+		               SIG_MAX_SIGS);
 	return rc;
 }
 
 int sig_verify_image(report_t *rep, const struct sig_policy *pol, struct blobsrc *src,
-		     const struct sig_candidate *cands, int ncands, const struct sig_target *t)
+                     const struct sig_candidate *cands, int ncands, const struct sig_target *t)
 {
 	cleanup_free struct run *x = xcalloc(1, sizeof *x);
 	const struct pol_rule *rule = policy_rule_for(pol, t->names, t->nnames);
@@ -381,11 +405,11 @@ int sig_verify_image(report_t *rep, const struct sig_policy *pol, struct blobsrc
 	x->t = t;
 	x->acc = (struct sig_accept){.pol = pol, .rule = rule};
 	x->subj = (struct sig_subject){
-		.digest = t->manifest_digest,
-		.size = t->manifest ? (int64_t)t->manifest_len : -1,
-		.media_type = target_mt[0] ? target_mt : NULL,
-		.names = t->names,
-		.nnames = t->nnames,
+	        .digest = t->manifest_digest,
+	        .size = t->manifest ? (int64_t)t->manifest_len : -1,
+	        .media_type = target_mt[0] ? target_mt : NULL,
+	        .names = t->names,
+	        .nnames = t->nnames,
 	};
 
 	for (int i = 0; i < ncands && i < SIG_MAX_SIGS; i++) add_candidate(x, &cands[i]);

@@ -46,8 +46,8 @@
  *            //  - manifests whose subject.digest == M (OCI 1.1 referrers),
  *            //  - index.json entries with annotation kind=dev.cosignproject.cosign/sigs
  *            //    (cosign save) -- give them all, sig.c checks which are M's;
- *        struct sig_target t = {store label, names, nnames, M digest, manifest bytes, len, image_json};
- *        int rc = sig_verify_image(report, pol, src, c, n, &t);
+ *        struct sig_target t = {store label, names, nnames, M digest, manifest bytes, len,
+ * image_json}; int rc = sig_verify_image(report, pol, src, c, n, &t);
  *        // rc 1: verified per policy; 0: the policy does not require a signature;
  *        // -1: required and not verified (findings were added);
  *        // -2: the same under an audit-mode rule: reported (signature.audit),
@@ -84,7 +84,7 @@ struct sig_policy; /* parsed policy + trust material; NULL means "nothing requir
  *  - all NULL: *out is an empty policy (nothing required, nothing trusted).
  * Files are read bounded (4 MiB), non-blocking, regular files only. */
 int sig_policy_load(const char *policy_path, const char *key_path, const char *trusted_root_path,
-		    struct sig_policy **out, ea_error_t *err);
+                    struct sig_policy **out, ea_error_t *err);
 void sig_policy_free(struct sig_policy *p);
 
 /* A manifest (or index) in the store that may be a signature of the target:
@@ -98,21 +98,21 @@ struct sig_candidate {
 };
 
 struct sig_target {
-	const char *store_label;     /* "oci:/path" */
-	const char *const *names;    /* the image's names ("localhost/app:1") */
+	const char *store_label;  /* "oci:/path" */
+	const char *const *names; /* the image's names ("localhost/app:1") */
 	int nnames;
-	digest_t manifest_digest;    /* the verified manifest */
-	const char *manifest;        /* its bytes (digest-verified by the caller); may be NULL
-				      * (Docker's classic store keeps none): then notation's
-				      * targetArtifact size and media type are not compared */
+	digest_t manifest_digest; /* the verified manifest */
+	const char *manifest;     /* its bytes (digest-verified by the caller); may be NULL
+	                           * (Docker's classic store keeps none): then notation's
+	                           * targetArtifact size and media type are not compared */
 	size_t manifest_len;
-	cJSON *image_json;           /* gets "signatures": [...] */
+	cJSON *image_json; /* gets "signatures": [...] */
 };
 
 /* Verify t's signatures among cands per policy; add findings (signature.*)
  * and a "signatures" array to t->image_json.  Returns 1 verified per
  * policy, 0 not required, -1 required and not verified. */
 int sig_verify_image(report_t *r, const struct sig_policy *pol, struct blobsrc *src,
-		     const struct sig_candidate *cands, int ncands, const struct sig_target *t);
+                     const struct sig_candidate *cands, int ncands, const struct sig_target *t);
 
 #endif

@@ -17,7 +17,7 @@
 #include "x509util.h"
 
 #define BUNDLE_MAX_TLOG 8
-#define BUNDLE_MAX_TS 8
+#define BUNDLE_MAX_TS   8
 
 struct bundle {
 	cJSON *j;
@@ -29,16 +29,23 @@ struct bundle {
 	int ncerts;
 	/* content */
 	int dsse;
-	unsigned char *sig; size_t siglen;
-	unsigned char *mdigest; size_t mdlen; mbedtls_md_type_t md; /* messageSignature */
-	unsigned char *payload; size_t plen; const char *ptype;    /* DSSE */
-	unsigned char *pae; size_t paelen;
+	unsigned char *sig;
+	size_t siglen;
+	unsigned char *mdigest;
+	size_t mdlen;
+	mbedtls_md_type_t md; /* messageSignature */
+	unsigned char *payload;
+	size_t plen;
+	const char *ptype; /* DSSE */
+	unsigned char *pae;
+	size_t paelen;
 	/* transparency log */
 	struct tlog_entry tl[BUNDLE_MAX_TLOG];
 	unsigned char *tl_body[BUNDLE_MAX_TLOG], *tl_set[BUNDLE_MAX_TLOG];
 	const char *tl_kind[BUNDLE_MAX_TLOG], *tl_ver[BUNDLE_MAX_TLOG];
 	int ntl;
-	unsigned char *ts[BUNDLE_MAX_TS]; size_t tslen[BUNDLE_MAX_TS];
+	unsigned char *ts[BUNDLE_MAX_TS];
+	size_t tslen[BUNDLE_MAX_TS];
 	int nts;
 };
 
@@ -76,9 +83,10 @@ static int parse_proof(struct tlog_entry *t, const cJSON *pr, struct sig_result 
 	const cJSON *cp = cJSON_GetObjectItemCaseSensitive(pr, "checkpoint");
 	cleanup_free unsigned char *root = NULL;
 	size_t rl;
-	if (sjson_i64(pr, "logIndex", &t->proof_index) < 0 || sjson_i64(pr, "treeSize", &t->tree_size) < 0 ||
-	    sjson_b64(pr, "rootHash", B64_PROTO, 64, &root, &rl, &err) < 0 || rl != 32 || !cJSON_IsArray(hs) ||
-	    cJSON_GetArraySize(hs) > 64) {
+	if (sjson_i64(pr, "logIndex", &t->proof_index) < 0 ||
+	    sjson_i64(pr, "treeSize", &t->tree_size) < 0 ||
+	    sjson_b64(pr, "rootHash", B64_PROTO, 64, &root, &rl, &err) < 0 || rl != 32 ||
+	    !cJSON_IsArray(hs) || cJSON_GetArraySize(hs) > 64) {
 		sig_refuse(r, "signature.malformed", "inclusion proof is malformed");
 		return -1;
 	}
@@ -87,7 +95,9 @@ static int parse_proof(struct tlog_entry *t, const cJSON *pr, struct sig_result 
 	for (const cJSON *h = hs->child; h; h = h->next) {
 		cleanup_free unsigned char *hv = NULL;
 		size_t hl;
-		if (!cJSON_IsString(h) || b64_decode(h->valuestring, strlen(h->valuestring), B64_PROTO, 64, &hv, &hl, &err) < 0 ||
+		if (!cJSON_IsString(h) ||
+		    b64_decode(h->valuestring, strlen(h->valuestring), B64_PROTO, 64, &hv, &hl,
+		               &err) < 0 ||
 		    hl != 32) {
 			sig_refuse(r, "signature.malformed", "inclusion proof hash is malformed");
 			return -1;
@@ -110,19 +120,25 @@ static int parse_tlog(struct bundle *b, const cJSON *e, int i, struct sig_result
 	/* integratedTime: Rekor v2 entries have none (protobuf JSON omits a zero). */
 	if (!cJSON_GetObjectItemCaseSensitive(e, "integratedTime")) t->integrated_time = 0;
 	else if (sjson_i64(e, "integratedTime", &t->integrated_time) < 0) t->integrated_time = -1;
-	if (sjson_i64(e, "logIndex", &t->log_index) < 0 || t->integrated_time < 0 ||
-	    !lid || sjson_b64(lid, "keyId", B64_PROTO, 64, &id, &idl, &err) < 0 || idl != 32 || !kv ||
-	    !(b->tl_kind[i] = sjson_str(kv, "kind")) || !(b->tl_ver[i] = sjson_str(kv, "version"))) {
-		sig_refuse(r, "signature.malformed", "transparency log entry %d lacks logIndex, integratedTime, logId or kindVersion", i);
+	if (sjson_i64(e, "logIndex", &t->log_index) < 0 || t->integrated_time < 0 || !lid ||
+	    sjson_b64(lid, "keyId", B64_PROTO, 64, &id, &idl, &err) < 0 || idl != 32 || !kv ||
+	    !(b->tl_kind[i] = sjson_str(kv, "kind")) ||
+	    !(b->tl_ver[i] = sjson_str(kv, "version"))) {
+		sig_refuse(r, "signature.malformed",
+		           "transparency log entry %d lacks logIndex, integratedTime, logId or "
+		           "kindVersion",
+		           i);
 		return -1;
 	}
 	memcpy(t->log_id, id, 32);
 	if (t->log_index < 0) {
-		sig_refuse(r, "signature.malformed", "transparency log entry with a negative log index");
+		sig_refuse(r, "signature.malformed",
+		           "transparency log entry with a negative log index");
 		return -1;
 	}
 	size_t bl;
-	if (sjson_b64(e, "canonicalizedBody", B64_PROTO, SIG_MAX_ENVELOPE, &b->tl_body[i], &bl, &err) < 0) {
+	if (sjson_b64(e, "canonicalizedBody", B64_PROTO, SIG_MAX_ENVELOPE, &b->tl_body[i], &bl,
+	              &err) < 0) {
 		sig_refuse(r, "signature.malformed", "transparency log entry body: %s", err.msg);
 		return -1;
 	}
@@ -130,7 +146,8 @@ static int parse_tlog(struct bundle *b, const cJSON *e, int i, struct sig_result
 	t->blen = bl;
 	const cJSON *ip = cJSON_GetObjectItemCaseSensitive(e, "inclusionPromise");
 	if (ip) {
-		if (sjson_b64(ip, "signedEntryTimestamp", B64_PROTO, 1024, &b->tl_set[i], &t->setlen, &err) < 0) {
+		if (sjson_b64(ip, "signedEntryTimestamp", B64_PROTO, 1024, &b->tl_set[i],
+		              &t->setlen, &err) < 0) {
 			sig_refuse(r, "signature.malformed", "signed entry timestamp: %s", err.msg);
 			return -1;
 		}
@@ -146,34 +163,39 @@ static void strip_nulls(cJSON *o, int depth)
 	if (depth > 64) return;
 	for (cJSON *c = o ? o->child : NULL, *next; c; c = next) {
 		next = c->next;
-		if (cJSON_IsNull(c) && cJSON_IsObject(o)) cJSON_Delete(cJSON_DetachItemViaPointer(o, c));
+		if (cJSON_IsNull(c) && cJSON_IsObject(o))
+			cJSON_Delete(cJSON_DetachItemViaPointer(o, c));
 		else strip_nulls(c, depth + 1);
 	}
 }
 
 /* ---- parse 1: a JSON object of a known bundle version, with verification
  * material and exactly one content ---- */
-static int parse_shape(struct bundle *b, const char *data, size_t len, const cJSON **vm, const cJSON **ms,
-		       const cJSON **de, struct sig_result *r)
+static int parse_shape(struct bundle *b, const char *data, size_t len, const cJSON **vm,
+                       const cJSON **ms, const cJSON **de, struct sig_result *r)
 {
 	ea_error_t err;
 	b->j = sjson_parse(data, len, &err);
 	strip_nulls(b->j, 0);
 	if (!b->j || !cJSON_IsObject(b->j)) {
-		sig_refuse(r, "signature.malformed", "bundle is not valid JSON: %s", b->j ? "not an object" : err.msg);
+		sig_refuse(r, "signature.malformed", "bundle is not valid JSON: %s",
+		           b->j ? "not an object" : err.msg);
 		return -1;
 	}
 	b->version = media_version(sjson_str(b->j, "mediaType"));
 	if (!b->version) {
-		sig_refuse(r, "signature.unsupported_envelope", "unknown bundle mediaType \"%.80s\"",
-			   sjson_str(b->j, "mediaType") ? sjson_str(b->j, "mediaType") : "");
+		sig_refuse(r, "signature.unsupported_envelope",
+		           "unknown bundle mediaType \"%.80s\"",
+		           sjson_str(b->j, "mediaType") ? sjson_str(b->j, "mediaType") : "");
 		return -1;
 	}
 	*vm = cJSON_GetObjectItemCaseSensitive(b->j, "verificationMaterial");
 	*ms = cJSON_GetObjectItemCaseSensitive(b->j, "messageSignature");
 	*de = cJSON_GetObjectItemCaseSensitive(b->j, "dsseEnvelope");
 	if (!cJSON_IsObject(*vm) || !!*ms == !!*de) {
-		sig_refuse(r, "signature.malformed", "bundle needs verificationMaterial and exactly one of messageSignature, dsseEnvelope");
+		sig_refuse(r, "signature.malformed",
+		           "bundle needs verificationMaterial and exactly one of messageSignature, "
+		           "dsseEnvelope");
 		return -1;
 	}
 	return 0;
@@ -181,14 +203,17 @@ static int parse_shape(struct bundle *b, const char *data, size_t len, const cJS
 
 /* The certificates: a chain (cc) or one certificate (ce), leaf first; no
  * root among them, or the bundle would pick its own anchor. */
-static int parse_certificates(struct bundle *b, const cJSON *cc, const cJSON *ce, struct sig_result *r)
+static int parse_certificates(struct bundle *b, const cJSON *cc, const cJSON *ce,
+                              struct sig_result *r)
 {
 	ea_error_t err;
 	const cJSON *list = ce;
 	if (cc) {
 		list = cJSON_GetObjectItemCaseSensitive(cc, "certificates");
-		if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1 || cJSON_GetArraySize(list) > SIG_MAX_CHAIN) {
-			sig_refuse(r, "signature.malformed", "x509CertificateChain holds no certificate");
+		if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1 ||
+		    cJSON_GetArraySize(list) > SIG_MAX_CHAIN) {
+			sig_refuse(r, "signature.malformed",
+			           "x509CertificateChain holds no certificate");
 			return -1;
 		}
 		list = list->child;
@@ -198,15 +223,18 @@ static int parse_certificates(struct bundle *b, const cJSON *cc, const cJSON *ce
 		size_t dl;
 		if (sjson_b64(c, "rawBytes", B64_PROTO, SIG_MAX_CERT, &der, &dl, &err) < 0 ||
 		    x509_parse_der(&b->chain, der, dl, &err) < 0) {
-			sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
-				   "bundle certificate: %s", err.msg);
+			sig_refuse(r,
+			           err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm"
+			                                        : "signature.malformed",
+			           "bundle certificate: %s", err.msg);
 			return -1;
 		}
 		b->ncerts++;
 	}
 	for (const mbedtls_x509_crt *c = &b->chain; c && c->raw.len; c = c->next)
 		if (x509_is_self_signed(c)) {
-			sig_refuse(r, "signature.untrusted_chain", "bundle carries a self-signed (root) certificate");
+			sig_refuse(r, "signature.untrusted_chain",
+			           "bundle carries a self-signed (root) certificate");
 			return -1;
 		}
 	return 0;
@@ -219,7 +247,9 @@ static int parse_key_material(struct bundle *b, const cJSON *vm, struct sig_resu
 	const cJSON *cc = cJSON_GetObjectItemCaseSensitive(vm, "x509CertificateChain");
 	const cJSON *ce = cJSON_GetObjectItemCaseSensitive(vm, "certificate");
 	if (!!pk + !!cc + !!ce != 1) {
-		sig_refuse(r, "signature.malformed", "bundle needs exactly one of publicKey, x509CertificateChain, certificate");
+		sig_refuse(
+		        r, "signature.malformed",
+		        "bundle needs exactly one of publicKey, x509CertificateChain, certificate");
 		return -1;
 	}
 	if (!pk) return parse_certificates(b, cc, ce, r);
@@ -242,10 +272,12 @@ static int parse_message_signature(struct bundle *b, const cJSON *ms, struct sig
 	else if (!strcmp(alg, "SHA2_384") && b->mdlen == 48) b->md = MBEDTLS_MD_SHA384;
 	else if (!strcmp(alg, "SHA2_512") && b->mdlen == 64) b->md = MBEDTLS_MD_SHA512;
 	else {
-		sig_refuse(r, "signature.unsupported_algorithm", "message digest %.32s is not supported", alg);
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "message digest %.32s is not supported", alg);
 		return -1;
 	}
-	if (sjson_b64(ms, "signature", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 || b->siglen == 0) {
+	if (sjson_b64(ms, "signature", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 ||
+	    b->siglen == 0) {
 		sig_refuse(r, "signature.malformed", "messageSignature.signature: %s", err.msg);
 		return -1;
 	}
@@ -273,13 +305,16 @@ static int parse_dsse(struct bundle *b, const cJSON *de, struct sig_result *r)
 	b->dsse = 1;
 	const cJSON *sigs = cJSON_GetObjectItemCaseSensitive(de, "signatures");
 	b->ptype = sjson_str(de, "payloadType");
-	if (!b->ptype || sjson_b64(de, "payload", B64_PROTO, SIG_MAX_ENVELOPE, &b->payload, &b->plen, &err) < 0) {
-		sig_refuse(r, "signature.malformed", "dsseEnvelope payload or payloadType is malformed");
+	if (!b->ptype || sjson_b64(de, "payload", B64_PROTO, SIG_MAX_ENVELOPE, &b->payload,
+	                           &b->plen, &err) < 0) {
+		sig_refuse(r, "signature.malformed",
+		           "dsseEnvelope payload or payloadType is malformed");
 		return -1;
 	}
 	/* One signature: the bundle has one verification material. */
 	if (!cJSON_IsArray(sigs) || cJSON_GetArraySize(sigs) != 1 ||
-	    sjson_b64(sigs->child, "sig", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 || b->siglen == 0) {
+	    sjson_b64(sigs->child, "sig", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 ||
+	    b->siglen == 0) {
 		sig_refuse(r, "signature.malformed", "dsseEnvelope needs exactly one signature");
 		return -1;
 	}
@@ -297,7 +332,8 @@ static int parse_tlog_entries(struct bundle *b, const cJSON *vm, struct sig_resu
 {
 	const cJSON *tls = cJSON_GetObjectItemCaseSensitive(vm, "tlogEntries");
 	if (tls && (!cJSON_IsArray(tls) || cJSON_GetArraySize(tls) > BUNDLE_MAX_TLOG)) {
-		sig_refuse(r, "signature.malformed", "tlogEntries must be an array of at most %d", BUNDLE_MAX_TLOG);
+		sig_refuse(r, "signature.malformed", "tlogEntries must be an array of at most %d",
+		           BUNDLE_MAX_TLOG);
 		return -1;
 	}
 	for (const cJSON *e = tls ? tls->child : NULL; e; e = e->next) {
@@ -314,12 +350,14 @@ static int parse_timestamps(struct bundle *b, const cJSON *vm, struct sig_result
 	const cJSON *tvd = cJSON_GetObjectItemCaseSensitive(vm, "timestampVerificationData");
 	const cJSON *rts = tvd ? cJSON_GetObjectItemCaseSensitive(tvd, "rfc3161Timestamps") : NULL;
 	if (rts && (!cJSON_IsArray(rts) || cJSON_GetArraySize(rts) > BUNDLE_MAX_TS)) {
-		sig_refuse(r, "signature.malformed", "rfc3161Timestamps must be an array of at most %d", BUNDLE_MAX_TS);
+		sig_refuse(r, "signature.malformed",
+		           "rfc3161Timestamps must be an array of at most %d", BUNDLE_MAX_TS);
 		return -1;
 	}
 	for (const cJSON *t = rts ? rts->child : NULL; t; t = t->next) {
 		int i = b->nts++;
-		if (sjson_b64(t, "signedTimestamp", B64_PROTO, 64 * 1024, &b->ts[i], &b->tslen[i], &err) < 0) {
+		if (sjson_b64(t, "signedTimestamp", B64_PROTO, 64 * 1024, &b->ts[i], &b->tslen[i],
+		              &err) < 0) {
 			sig_refuse(r, "signature.malformed", "RFC 3161 timestamp: %s", err.msg);
 			return -1;
 		}
@@ -341,17 +379,21 @@ static int bundle_parse(struct bundle *b, const char *data, size_t len, struct s
 }
 
 /* The in-toto statement names the artifact among its subjects. */
-static int statement_names(const struct bundle *b, const struct sig_subject *s, struct sig_result *r)
+static int statement_names(const struct bundle *b, const struct sig_subject *s,
+                           struct sig_result *r)
 {
 	if (strcmp(b->ptype, "application/vnd.in-toto+json") != 0) {
-		sig_refuse(r, "signature.unsupported_envelope", "DSSE payload type \"%.64s\" is not an in-toto statement", b->ptype);
+		sig_refuse(r, "signature.unsupported_envelope",
+		           "DSSE payload type \"%.64s\" is not an in-toto statement", b->ptype);
 		return -1;
 	}
 	ea_error_t err;
 	cleanup_cjson cJSON *st = sjson_parse((const char *)b->payload, b->plen, &err);
 	const char *type = st ? sjson_str(st, "_type") : NULL;
 	const cJSON *subj = st ? cJSON_GetObjectItemCaseSensitive(st, "subject") : NULL;
-	if (!type || (strcmp(type, "https://in-toto.io/Statement/v0.1") && strcmp(type, "https://in-toto.io/Statement/v1")) ||
+	if (!type ||
+	    (strcmp(type, "https://in-toto.io/Statement/v0.1") &&
+	     strcmp(type, "https://in-toto.io/Statement/v1")) ||
 	    !cJSON_IsArray(subj)) {
 		sig_refuse(r, "signature.malformed", "DSSE payload is not an in-toto statement");
 		return -1;
@@ -364,7 +406,8 @@ static int statement_names(const struct bundle *b, const struct sig_subject *s, 
 		if (v && !strcmp(v, digest_hex(&s->digest))) found = 1;
 	}
 	if (!found) {
-		sig_refuse(r, "signature.digest_mismatch", "the in-toto statement does not name %s", s->digest.str);
+		sig_refuse(r, "signature.digest_mismatch", "the in-toto statement does not name %s",
+		           s->digest.str);
 		return -1;
 	}
 	return 0;
@@ -385,8 +428,8 @@ struct bundle_times {
 
 /* The hash the signature is over: DSSE's PAE hashed here, or the
  * messageSignature's digest as the bundle gives it. */
-static void signed_hash(const struct bundle *b, unsigned char h[MBEDTLS_MD_MAX_SIZE], const unsigned char **hash,
-			size_t *hlen, mbedtls_md_type_t *md)
+static void signed_hash(const struct bundle *b, unsigned char h[MBEDTLS_MD_MAX_SIZE],
+                        const unsigned char **hash, size_t *hlen, mbedtls_md_type_t *md)
 {
 	if (b->dsse) {
 		*md = MBEDTLS_MD_SHA256;
@@ -413,20 +456,25 @@ static void refuse_key(const struct sig_accept *a, const struct bundle *b, struc
 		if (!strcmp(hb, b->hint) || !strcmp(a->pol->keys[i].name, b->hint)) named = i;
 	}
 	if (!accepted_has_keys(a))
-		sig_refuse(r, "signature.wrong_key", "bundle is signed with a key and the policy accepts no key here");
+		sig_refuse(r, "signature.wrong_key",
+		           "bundle is signed with a key and the policy accepts no key here");
 	else if (named >= 0)
-		sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with key %s it names",
-			   a->pol->keys[named].name);
+		sig_refuse(r, "signature.payload_tampered",
+		           "bundle signature does not verify with key %s it names",
+		           a->pol->keys[named].name);
 	else if (b->hint)
-		sig_refuse(r, "signature.wrong_key", "bundle is signed by key \"%.64s\", not one the policy accepts", b->hint);
+		sig_refuse(r, "signature.wrong_key",
+		           "bundle is signed by key \"%.64s\", not one the policy accepts",
+		           b->hint);
 	else
-		sig_refuse(r, "signature.invalid", "bundle signature does not verify with any accepted key");
+		sig_refuse(r, "signature.invalid",
+		           "bundle signature does not verify with any accepted key");
 }
 
 /* ---- 1. the signature, over what the bundle says it signed: by an
  * accepted key, or by the leaf certificate ---- */
 static int verify_signature(const struct sig_accept *a, struct bundle *b, struct bundle_key *key,
-			    struct sig_result *r)
+                            struct sig_result *r)
 {
 	unsigned char h[MBEDTLS_MD_MAX_SIZE];
 	const unsigned char *hash;
@@ -445,12 +493,16 @@ static int verify_signature(const struct sig_accept *a, struct bundle *b, struct
 		key->len = l > 0 ? (size_t)l : 0;
 		return 0;
 	}
-	if (mbedtls_pk_get_type(&b->chain.pk) != MBEDTLS_PK_ECKEY && mbedtls_pk_get_type(&b->chain.pk) != MBEDTLS_PK_RSA) {
-		sig_refuse(r, "signature.unsupported_algorithm", "certificate key type is not ECDSA or RSA");
+	if (mbedtls_pk_get_type(&b->chain.pk) != MBEDTLS_PK_ECKEY &&
+	    mbedtls_pk_get_type(&b->chain.pk) != MBEDTLS_PK_RSA) {
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "certificate key type is not ECDSA or RSA");
 		return -1;
 	}
 	if (sigverify_hash(&b->chain.pk, md, hash, hlen, b->sig, b->siglen, SIG_DER, 0, &err) < 0) {
-		sig_refuse(r, "signature.payload_tampered", "bundle signature does not verify with its certificate: %.200s", err.msg);
+		sig_refuse(r, "signature.payload_tampered",
+		           "bundle signature does not verify with its certificate: %.200s",
+		           err.msg);
 		return -1;
 	}
 	return 0;
@@ -462,15 +514,16 @@ static int content_names(const struct bundle *b, const struct sig_subject *s, st
 	if (b->dsse) return statement_names(b, s, r);
 	size_t al = digest_len(s->digest.alg);
 	if (al != b->mdlen || memcmp(b->mdigest, s->digest.bytes, al) != 0) {
-		sig_refuse(r, "signature.digest_mismatch", "bundle signs another digest than %s", s->digest.str);
+		sig_refuse(r, "signature.digest_mismatch", "bundle signs another digest than %s",
+		           s->digest.str);
 		return -1;
 	}
 	return 0;
 }
 
 /* ---- 3a. trusted times: RFC 3161 timestamps ---- */
-static int timestamps(const struct trusted_root *tr, const struct bundle *b, struct bundle_times *tm,
-		      struct sig_result *r)
+static int timestamps(const struct trusted_root *tr, const struct bundle *b,
+                      struct bundle_times *tm, struct sig_result *r)
 {
 	for (int i = 0; i < b->nts; i++) {
 		int64_t t;
@@ -480,7 +533,8 @@ static int timestamps(const struct trusted_root *tr, const struct bundle *b, str
 			snprintf(r->tlog, sizeof r->tlog, "not_checked");
 			break;
 		}
-		if (tsa_verify(tr, NULL, b->ts[i], b->tslen[i], b->sig, b->siglen, &t, r) < 0) return -1;
+		if (tsa_verify(tr, NULL, b->ts[i], b->tslen[i], b->sig, b->siglen, &t, r) < 0)
+			return -1;
 		tm->t[tm->n++] = t;
 	}
 	return 0;
@@ -488,44 +542,54 @@ static int timestamps(const struct trusted_root *tr, const struct bundle *b, str
 
 /* One Rekor entry: the form its bundle version relies on, the entry
  * itself, and a body that is this bundle's signature. */
-static int tlog_entry(const struct trusted_root *tr, const struct bundle *b, int i, const struct bundle_key *key,
-		      struct bundle_times *tm, struct sig_result *r)
+static int tlog_entry(const struct trusted_root *tr, const struct bundle *b, int i,
+                      const struct bundle_key *key, struct bundle_times *tm, struct sig_result *r)
 {
 	const struct tlog_entry *t = &b->tl[i];
 	ea_error_t err;
 	/* v0.1 bundles rely on the promise (SET), later ones on the proof. */
 	if (b->version == 1 && !t->set) {
-		sig_refuse(r, "signature.bad_set", "v0.1 bundle entry without a signed entry timestamp");
+		sig_refuse(r, "signature.bad_set",
+		           "v0.1 bundle entry without a signed entry timestamp");
 		return -1;
 	}
 	if (b->version >= 2 && !t->has_proof) {
-		sig_refuse(r, "signature.bad_inclusion_proof", "bundle entry without an inclusion proof");
+		sig_refuse(r, "signature.bad_inclusion_proof",
+		           "bundle entry without an inclusion proof");
 		return -1;
 	}
 	r->signed_at_ms = 0;
 	if (tlog_verify_entry(tr, t, r) < 0) return -1;
 	if (r->signed_at_ms) tm->t[tm->n++] = r->signed_at_ms;
 	cleanup_cjson cJSON *bj = sjson_parse((const char *)t->body, t->blen, &err);
-	const char *bk = bj ? sjson_str(bj, "kind") : NULL, *bv = bj ? sjson_str(bj, "apiVersion") : NULL;
+	const char *bk = bj ? sjson_str(bj, "kind") : NULL,
+	           *bv = bj ? sjson_str(bj, "apiVersion") : NULL;
 	if (!(bk && bv && !strcmp(bk, b->tl_kind[i]) && !strcmp(bv, b->tl_ver[i]))) {
 		sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
 		return -1;
 	}
 	struct tlog_expect x = {
-		.sig = b->sig, .siglen = b->siglen,
-		.cert_der = b->has_key ? NULL : b->chain.raw.p, .cert_len = b->has_key ? 0 : b->chain.raw.len,
-		.key_der = key->der, .key_len = key->len,
-		.digest = b->dsse ? NULL : b->mdigest, .dlen = b->dsse ? 0 : b->mdlen,
-		.payload = b->payload, .plen = b->plen, .payload_type = b->ptype,
+	        .sig = b->sig,
+	        .siglen = b->siglen,
+	        .cert_der = b->has_key ? NULL : b->chain.raw.p,
+	        .cert_len = b->has_key ? 0 : b->chain.raw.len,
+	        .key_der = key->der,
+	        .key_len = key->len,
+	        .digest = b->dsse ? NULL : b->mdigest,
+	        .dlen = b->dsse ? 0 : b->mdlen,
+	        .payload = b->payload,
+	        .plen = b->plen,
+	        .payload_type = b->ptype,
 	};
 	return tlog_body_matches(t->body, t->blen, &x, r) < 0 ? -1 : 0;
 }
 
 /* ---- 3b. trusted times: Rekor entries ---- */
-static int tlog_entries(const struct trusted_root *tr, const struct bundle *b, const struct bundle_key *key,
-			struct bundle_times *tm, struct sig_result *r)
+static int tlog_entries(const struct trusted_root *tr, const struct bundle *b,
+                        const struct bundle_key *key, struct bundle_times *tm, struct sig_result *r)
 {
-	int need_tlog = !b->has_key || tr; /* a key alone needs no log; with a trusted root, entries are checked */
+	int need_tlog = !b->has_key ||
+	                tr; /* a key alone needs no log; with a trusted root, entries are checked */
 	if (b->ntl == 0) {
 		snprintf(r->tlog, sizeof r->tlog, "none");
 		return 0;
@@ -541,15 +605,17 @@ static int tlog_entries(const struct trusted_root *tr, const struct bundle *b, c
 
 /* ---- 4. the certificate at every trusted time, and who it names ---- */
 static int certificate(const struct sig_accept *a, const struct trusted_root *tr, struct bundle *b,
-		       const struct bundle_times *tm, struct sig_result *r)
+                       const struct bundle_times *tm, struct sig_result *r)
 {
 	if (b->has_key) return 0;
 	if (!accepted_has_identities(a)) {
-		sig_refuse(r, "signature.identity_mismatch", "certificate-signed bundle, and the policy accepts no identity here");
+		sig_refuse(r, "signature.identity_mismatch",
+		           "certificate-signed bundle, and the policy accepts no identity here");
 		return -1;
 	}
 	if (tm->n == 0) {
-		sig_refuse(r, "signature.no_timestamp", "no verified signing time (SET or timestamp) for the certificate");
+		sig_refuse(r, "signature.no_timestamp",
+		           "no verified signing time (SET or timestamp) for the certificate");
 		return -1;
 	}
 	for (int i = 0; i < tm->n; i++)
@@ -557,8 +623,8 @@ static int certificate(const struct sig_accept *a, const struct trusted_root *tr
 	return identity_accept(a, &b->chain, r) < 0 ? -1 : 0;
 }
 
-void bundle_verify(const struct sig_accept *a, const struct sig_subject *s, const char *data, size_t len,
-		   struct sig_result *r)
+void bundle_verify(const struct sig_accept *a, const struct sig_subject *s, const char *data,
+                   size_t len, struct sig_result *r)
 {
 	cleanup_bundle struct bundle b = {0};
 	mbedtls_x509_crt_init(&b.chain);
@@ -577,6 +643,6 @@ void bundle_verify(const struct sig_accept *a, const struct sig_subject *s, cons
 	if (certificate(a, tr, &b, &tm, r) < 0) return;
 
 	r->signed_at_ms = tm.n ? tm.t[0] : 0; /* the first trusted time (a certificate has one) */
-	r->refusal = NULL; /* every check above passed */
+	r->refusal = NULL;                    /* every check above passed */
 	r->msg[0] = '\0';
 }

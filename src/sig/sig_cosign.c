@@ -14,11 +14,11 @@
 #include "sig_int.h"
 #include "x509util.h"
 
-#define ANN_SIG "dev.cosignproject.cosign/signature"
-#define ANN_CERT "dev.sigstore.cosign/certificate"
-#define ANN_CHAIN "dev.sigstore.cosign/chain"
+#define ANN_SIG    "dev.cosignproject.cosign/signature"
+#define ANN_CERT   "dev.sigstore.cosign/certificate"
+#define ANN_CHAIN  "dev.sigstore.cosign/chain"
 #define ANN_BUNDLE "dev.sigstore.cosign/bundle"
-#define ANN_TSA "dev.sigstore.cosign/rfc3161timestamp"
+#define ANN_TSA    "dev.sigstore.cosign/rfc3161timestamp"
 
 /* The payload's docker-reference is one of the image's names. */
 static int reference_matches(const struct sig_subject *s, const char *ref)
@@ -32,8 +32,8 @@ static int reference_matches(const struct sig_subject *s, const char *ref)
 }
 
 /* The payload's claims, read only after its signature verified. */
-static int check_payload(const struct sig_accept *a, const struct sig_subject *s, const unsigned char *payload,
-			 size_t plen, struct sig_result *r)
+static int check_payload(const struct sig_accept *a, const struct sig_subject *s,
+                         const unsigned char *payload, size_t plen, struct sig_result *r)
 {
 	ea_error_t err;
 	cleanup_cjson cJSON *j = sjson_parse((const char *)payload, plen, &err);
@@ -45,26 +45,33 @@ static int check_payload(const struct sig_accept *a, const struct sig_subject *s
 	const char *ref = idn ? sjson_str(idn, "docker-reference") : NULL;
 	digest_t d;
 	if (!cJSON_IsObject(crit) || !type || !dg) {
-		sig_refuse(r, "signature.malformed", "payload is not a cosign simple-signing document%s%s", j ? "" : ": ",
-			   j ? "" : err.msg);
+		sig_refuse(r, "signature.malformed",
+		           "payload is not a cosign simple-signing document%s%s", j ? "" : ": ",
+		           j ? "" : err.msg);
 		return -1;
 	}
 	if (strcmp(type, "cosign container image signature") != 0) {
-		sig_refuse(r, "signature.malformed", "payload type \"%.64s\" is not a cosign container image signature", type);
+		sig_refuse(r, "signature.malformed",
+		           "payload type \"%.64s\" is not a cosign container image signature",
+		           type);
 		return -1;
 	}
 	if (digest_parse(dg, &d, &err) < 0) {
-		sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
-			   "payload docker-manifest-digest: %s", err.msg);
+		sig_refuse(r,
+		           err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm"
+		                                        : "signature.malformed",
+		           "payload docker-manifest-digest: %s", err.msg);
 		return -1;
 	}
 	if (!digest_equal(&d, &s->digest)) {
-		sig_refuse(r, "signature.digest_mismatch", "payload signs manifest %.80s, not %s", d.str, s->digest.str);
+		sig_refuse(r, "signature.digest_mismatch", "payload signs manifest %.80s, not %s",
+		           d.str, s->digest.str);
 		return -1;
 	}
 	if (a->rule && a->rule->check_reference && !reference_matches(s, ref)) {
-		sig_refuse(r, "signature.reference_mismatch", "payload docker-reference \"%.100s\" is none of the image's names",
-			   ref ? ref : "(none)");
+		sig_refuse(r, "signature.reference_mismatch",
+		           "payload docker-reference \"%.100s\" is none of the image's names",
+		           ref ? ref : "(none)");
 		return -1;
 	}
 	return 0;
@@ -72,8 +79,8 @@ static int check_payload(const struct sig_accept *a, const struct sig_subject *s
 
 /* The Rekor bundle annotation: {"SignedEntryTimestamp", "Payload": {body,
  * integratedTime, logIndex, logID}}. */
-static int check_rekor(const struct trusted_root *tr, const char *bjson, const struct tlog_expect *x,
-		       struct sig_result *r)
+static int check_rekor(const struct trusted_root *tr, const char *bjson,
+                       const struct tlog_expect *x, struct sig_result *r)
 {
 	ea_error_t err;
 	cleanup_cjson cJSON *j = sjson_parse(bjson, strlen(bjson), &err);
@@ -83,7 +90,8 @@ static int check_rekor(const struct trusted_root *tr, const char *bjson, const s
 	memset(&e, 0, sizeof e);
 	cleanup_free unsigned char *set = NULL;
 	cleanup_free unsigned char *body = NULL;
-	if (!pl || !logid || strlen(logid) != 64 || sjson_i64(pl, "integratedTime", &e.integrated_time) < 0 ||
+	if (!pl || !logid || strlen(logid) != 64 ||
+	    sjson_i64(pl, "integratedTime", &e.integrated_time) < 0 ||
 	    sjson_i64(pl, "logIndex", &e.log_index) < 0 ||
 	    sjson_b64(j, "SignedEntryTimestamp", B64_STD, 1024, &set, &e.setlen, &err) < 0 ||
 	    sjson_b64(pl, "body", B64_STD, SIG_MAX_ENVELOPE, &body, &e.blen, &err) < 0) {
@@ -110,8 +118,8 @@ static int check_rekor(const struct trusted_root *tr, const char *bjson, const s
 	return tlog_body_matches(body, e.blen, x, r) < 0 ? -1 : 0;
 }
 
-static int try_keys(const struct sig_accept *a, const unsigned char *payload, size_t plen, const unsigned char *sig,
-		    size_t siglen)
+static int try_keys(const struct sig_accept *a, const unsigned char *payload, size_t plen,
+                    const unsigned char *sig, size_t siglen)
 {
 	/* SHA-256 is what cosign signs with; a P-384/P-521 key may pair with its
 	 * own hash (KMS keys): both are collision-resistant, neither is weaker. */
@@ -131,7 +139,8 @@ static int try_keys(const struct sig_accept *a, const unsigned char *payload, si
 
 /* One signature layer: its annotations and what the steps learn. */
 struct cosign_layer {
-	const char *sig_b64, *cert_pem, *chain_pem, *rekor, *tsa; /* annotations, NULL when absent */
+	const char *sig_b64, *cert_pem, *chain_pem, *rekor,
+	        *tsa; /* annotations, NULL when absent */
 	unsigned char *sig;
 	size_t siglen;
 	mbedtls_x509_crt leaf; /* keyless: the certificate, then its chain */
@@ -159,18 +168,26 @@ static int read_annotations(const cJSON *ann, struct cosign_layer *l, struct sig
 		sig_refuse(r, "signature.malformed", "layer has no %s annotation", ANN_SIG);
 		return -1;
 	}
-	if (b64_decode(l->sig_b64, strlen(l->sig_b64), B64_STD, 4096, &l->sig, &l->siglen, &err) < 0 || l->siglen == 0) {
-		sig_refuse(r, "signature.malformed", "signature annotation: %s", l->siglen ? err.msg : "empty");
+	if (b64_decode(l->sig_b64, strlen(l->sig_b64), B64_STD, 4096, &l->sig, &l->siglen, &err) <
+	            0 ||
+	    l->siglen == 0) {
+		sig_refuse(r, "signature.malformed", "signature annotation: %s",
+		           l->siglen ? err.msg : "empty");
 		return -1;
 	}
 	if (!l->cert_pem) return 0;
 	int cnt = 0;
-	if (x509_parse_any(&l->leaf, (const unsigned char *)l->cert_pem, strlen(l->cert_pem), &cnt, &err) < 0 || cnt != 1 ||
-	    (l->chain_pem &&
-	     x509_parse_any(&l->leaf, (const unsigned char *)l->chain_pem, strlen(l->chain_pem), NULL, &err) < 0) ||
+	if (x509_parse_any(&l->leaf, (const unsigned char *)l->cert_pem, strlen(l->cert_pem), &cnt,
+	                   &err) < 0 ||
+	    cnt != 1 ||
+	    (l->chain_pem && x509_parse_any(&l->leaf, (const unsigned char *)l->chain_pem,
+	                                    strlen(l->chain_pem), NULL, &err) < 0) ||
 	    x509_count(&l->leaf) > SIG_MAX_CHAIN) {
-		sig_refuse(r, err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm" : "signature.malformed",
-			   "certificate annotation: %s", cnt > 1 ? "more than one certificate" : err.msg);
+		sig_refuse(r,
+		           err.code == EA_E_UNSUPPORTED ? "signature.unsupported_algorithm"
+		                                        : "signature.malformed",
+		           "certificate annotation: %s",
+		           cnt > 1 ? "more than one certificate" : err.msg);
 		return -1;
 	}
 	return 0;
@@ -178,7 +195,7 @@ static int read_annotations(const cJSON *ann, struct cosign_layer *l, struct sig
 
 /* ---- 1. the signature, by an accepted key or (keyless) by the certificate ---- */
 static int verify_signature(const struct sig_accept *a, const unsigned char *payload, size_t plen,
-			    struct cosign_layer *l, struct sig_result *r)
+                            struct cosign_layer *l, struct sig_result *r)
 {
 	ea_error_t err;
 	l->k = try_keys(a, payload, plen, l->sig, l->siglen);
@@ -188,20 +205,27 @@ static int verify_signature(const struct sig_accept *a, const unsigned char *pay
 	}
 	if (!l->cert_pem) {
 		sig_refuse(r, accepted_has_keys(a) ? "signature.invalid" : "signature.wrong_key",
-			   accepted_has_keys(a) ? "signature does not verify with any accepted key (another signer, or payload or signature altered)"
-						: "key-signed, and the policy accepts no key here");
+		           accepted_has_keys(a)
+		                   ? "signature does not verify with any accepted key (another "
+		                     "signer, or payload or signature altered)"
+		                   : "key-signed, and the policy accepts no key here");
 		return -1;
 	}
-	if (sigverify_msg(&l->leaf.pk, MBEDTLS_MD_SHA256, payload, plen, l->sig, l->siglen, SIG_DER, 0, &err) < 0) {
-		sig_refuse(r, "signature.payload_tampered", "signature does not verify with the layer's certificate: %.200s", err.msg);
+	if (sigverify_msg(&l->leaf.pk, MBEDTLS_MD_SHA256, payload, plen, l->sig, l->siglen, SIG_DER,
+	                  0, &err) < 0) {
+		sig_refuse(r, "signature.payload_tampered",
+		           "signature does not verify with the layer's certificate: %.200s",
+		           err.msg);
 		return -1;
 	}
 	if (!accepted_has_identities(a)) {
 		char who[200];
 		x509_subject_str(&l->leaf, who, sizeof who);
-		if (x509_san_identity(&l->leaf, who, sizeof who) < 0) x509_subject_str(&l->leaf, who, sizeof who);
-		sig_refuse(r, "signature.wrong_key", "signed by certificate %.150s; the policy accepts %s here", who,
-			   accepted_has_keys(a) ? "only keys" : "no signer");
+		if (x509_san_identity(&l->leaf, who, sizeof who) < 0)
+			x509_subject_str(&l->leaf, who, sizeof who);
+		sig_refuse(r, "signature.wrong_key",
+		           "signed by certificate %.150s; the policy accepts %s here", who,
+		           accepted_has_keys(a) ? "only keys" : "no signer");
 		return -1;
 	}
 	l->keyless = 1;
@@ -224,7 +248,8 @@ static int timestamp(const struct trusted_root *tr, struct cosign_layer *l, stru
 	}
 	/* cosign's annotation is JSON {"SignedRFC3161Timestamp": b64}: pass its decoded token. */
 	cleanup_cjson cJSON *tj = sjson_parse((const char *)tok, tl, &err);
-	if (!tj || sjson_b64(tj, "SignedRFC3161Timestamp", B64_STD, 64 * 1024, &tt, &ttl, &err) < 0) {
+	if (!tj ||
+	    sjson_b64(tj, "SignedRFC3161Timestamp", B64_STD, 64 * 1024, &tt, &ttl, &err) < 0) {
 		sig_refuse(r, "signature.malformed", "RFC 3161 timestamp annotation is malformed");
 		return -1;
 	}
@@ -234,8 +259,9 @@ static int timestamp(const struct trusted_root *tr, struct cosign_layer *l, stru
 }
 
 /* ---- 4. the Rekor entry: checked when keyless or with a trusted root ---- */
-static int transparency_log(const struct sig_accept *a, const struct trusted_root *tr, const unsigned char *payload,
-			    size_t plen, const struct cosign_layer *l, struct sig_result *r)
+static int transparency_log(const struct sig_accept *a, const struct trusted_root *tr,
+                            const unsigned char *payload, size_t plen, const struct cosign_layer *l,
+                            struct sig_result *r)
 {
 	if (!l->rekor) return 0;
 	if (!l->keyless && !tr) {
@@ -248,30 +274,36 @@ static int transparency_log(const struct sig_accept *a, const struct trusted_roo
 	const unsigned char *kd = NULL;
 	int kl = l->k >= 0 ? pk_spki_der(&a->pol->keys[l->k].pk, kbuf, sizeof kbuf, &kd) : 0;
 	struct tlog_expect x = {
-		.sig = l->sig, .siglen = l->siglen,
-		.cert_der = l->keyless ? l->leaf.raw.p : NULL, .cert_len = l->keyless ? l->leaf.raw.len : 0,
-		.key_der = kd, .key_len = kl > 0 ? (size_t)kl : 0,
-		.digest = pd.bytes, .dlen = 32,
+	        .sig = l->sig,
+	        .siglen = l->siglen,
+	        .cert_der = l->keyless ? l->leaf.raw.p : NULL,
+	        .cert_len = l->keyless ? l->leaf.raw.len : 0,
+	        .key_der = kd,
+	        .key_len = kl > 0 ? (size_t)kl : 0,
+	        .digest = pd.bytes,
+	        .dlen = 32,
 	};
 	r->signed_at_ms = 0;
 	return check_rekor(tr, l->rekor, &x, r);
 }
 
 /* ---- 5. keyless: the certificate at the integrated time, and who it names ---- */
-static int certificate(const struct sig_accept *a, const struct trusted_root *tr, struct cosign_layer *l,
-		       struct sig_result *r)
+static int certificate(const struct sig_accept *a, const struct trusted_root *tr,
+                       struct cosign_layer *l, struct sig_result *r)
 {
 	if (!l->keyless) return 0;
 	if (!l->rekor || r->signed_at_ms == 0) {
-		sig_refuse(r, "signature.no_timestamp", "keyless signature without a verified Rekor entry");
+		sig_refuse(r, "signature.no_timestamp",
+		           "keyless signature without a verified Rekor entry");
 		return -1;
 	}
 	if (fulcio_verify_cert(tr, &l->leaf, r->signed_at_ms, r) < 0) return -1;
 	return identity_accept(a, &l->leaf, r) < 0 ? -1 : 0;
 }
 
-void cosign_verify_layer(const struct sig_accept *a, const struct sig_subject *s, const unsigned char *payload,
-			 size_t plen, const cJSON *ann, struct sig_result *r)
+void cosign_verify_layer(const struct sig_accept *a, const struct sig_subject *s,
+                         const unsigned char *payload, size_t plen, const cJSON *ann,
+                         struct sig_result *r)
 {
 	snprintf(r->kind, sizeof r->kind, "cosign");
 	snprintf(r->tlog, sizeof r->tlog, "none");
@@ -282,7 +314,8 @@ void cosign_verify_layer(const struct sig_accept *a, const struct sig_subject *s
 
 	if (read_annotations(ann, &l, r) < 0) return;
 	if (verify_signature(a, payload, plen, &l, r) < 0) return;
-	if (check_payload(a, s, payload, plen, r) < 0) return; /* 2. the payload names the manifest */
+	if (check_payload(a, s, payload, plen, r) < 0)
+		return; /* 2. the payload names the manifest */
 	if (timestamp(tr, &l, r) < 0) return;
 	if (transparency_log(a, tr, payload, plen, &l, r) < 0) return;
 	if (certificate(a, tr, &l, r) < 0) return;

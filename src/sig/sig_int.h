@@ -31,18 +31,18 @@ static inline void sig_cjson_freep(cJSON **j) { cJSON_Delete(*j); }
 static inline void sig_crt_freep(mbedtls_x509_crt *c) { mbedtls_x509_crt_free(c); }
 static inline void sig_pk_freep(mbedtls_pk_context *pk) { mbedtls_pk_free(pk); }
 #define cleanup_cjson __attribute__((cleanup(sig_cjson_freep)))
-#define cleanup_crt __attribute__((cleanup(sig_crt_freep)))
-#define cleanup_pk __attribute__((cleanup(sig_pk_freep)))
+#define cleanup_crt   __attribute__((cleanup(sig_crt_freep)))
+#define cleanup_pk    __attribute__((cleanup(sig_pk_freep)))
 
 /* ---------------------------------------------------------------- limits */
-#define SIG_MAX_MANIFEST (4u << 20)  /* a signature manifest or referrers index */
-#define SIG_MAX_PAYLOAD (256u << 10) /* a simple-signing payload */
-#define SIG_MAX_ENVELOPE (4u << 20)  /* a bundle or JWS envelope */
-#define SIG_MAX_CONFIG (4u << 20)    /* policy, trusted root, trust policy */
-#define SIG_MAX_CERT (64u << 10)     /* one certificate (PEM or DER) */
-#define SIG_MAX_SIGS 64              /* signatures considered per image */
-#define SIG_MAX_LAYERS 64            /* signature layers per manifest */
-#define SIG_MAX_CHAIN 10             /* certificates in an envelope's chain */
+#define SIG_MAX_MANIFEST (4u << 20)   /* a signature manifest or referrers index */
+#define SIG_MAX_PAYLOAD  (256u << 10) /* a simple-signing payload */
+#define SIG_MAX_ENVELOPE (4u << 20)   /* a bundle or JWS envelope */
+#define SIG_MAX_CONFIG   (4u << 20)   /* policy, trusted root, trust policy */
+#define SIG_MAX_CERT     (64u << 10)  /* one certificate (PEM or DER) */
+#define SIG_MAX_SIGS     64           /* signatures considered per image */
+#define SIG_MAX_LAYERS   64           /* signature layers per manifest */
+#define SIG_MAX_CHAIN    10           /* certificates in an envelope's chain */
 
 /* ---------------------------------------------------------------- strict JSON */
 /* Parse exactly len bytes of JSON (nothing after it), refusing duplicate
@@ -54,16 +54,16 @@ const char *sjson_str(const cJSON *o, const char *key);
  * JSON writes int64 as strings); must be integral and |x| < 2^53. */
 int sjson_i64(const cJSON *o, const char *key, int64_t *out);
 /* Decode a base64 string member (variant as b64.h); -1 when absent/bad. */
-int sjson_b64(const cJSON *o, const char *key, int variant, size_t max, unsigned char **out, size_t *len,
-	      ea_error_t *err);
+int sjson_b64(const cJSON *o, const char *key, int variant, size_t max, unsigned char **out,
+              size_t *len, ea_error_t *err);
 
 /* ---------------------------------------------------------------- trusted root */
 struct tr_key {
-	unsigned char id[32];   /* logId.keyId (Rekor: sha256 of the DER key) */
-	int has_key;            /* 0: an EdDSA key we cannot use (see eddsa) */
+	unsigned char id[32]; /* logId.keyId (Rekor: sha256 of the DER key) */
+	int has_key;          /* 0: an EdDSA key we cannot use (see eddsa) */
 	int eddsa;
 	mbedtls_pk_context pk;
-	int64_t start, end;     /* validFor (ms); end = INT64_MAX when open */
+	int64_t start, end; /* validFor (ms); end = INT64_MAX when open */
 	char url[128];
 };
 struct tr_ca {
@@ -80,7 +80,8 @@ struct trusted_root {
 };
 int troot_parse(const char *json, size_t len, struct trusted_root **out, ea_error_t *err);
 void troot_free(struct trusted_root *t);
-const struct tr_key *troot_find_log(const struct tr_key *logs, int n, const unsigned char *id, size_t idlen);
+const struct tr_key *troot_find_log(const struct tr_key *logs, int n, const unsigned char *id,
+                                    size_t idlen);
 
 /* ---------------------------------------------------------------- policy */
 enum { POL_ENFORCE = 0, POL_AUDIT = 1 };
@@ -95,75 +96,95 @@ struct pol_identity {
 	char *subject, *subject_pattern, *issuer, *issuer_pattern;
 };
 struct pol_rule {
-	char **names;   /* fnmatch(3) globs over image names; "*" = all */
+	char **names; /* fnmatch(3) globs over image names; "*" = all */
 	int nnames;
-	int require;    /* 1: a signature must verify */
-	int mode;       /* POL_ENFORCE / POL_AUDIT */
+	int require; /* 1: a signature must verify */
+	int mode;    /* POL_ENFORCE / POL_AUDIT */
 	int check_reference;
-	int *keys, nkeys;   /* indexes into sig_policy.keys */
-	int *ids, nids;     /* indexes into sig_policy.identities */
-	int notation;       /* Notary Project signatures accepted per trustpolicy */
+	int *keys, nkeys; /* indexes into sig_policy.keys */
+	int *ids, nids;   /* indexes into sig_policy.identities */
+	int notation;     /* Notary Project signatures accepted per trustpolicy */
 };
 
 /* notation's own trust policy and trust store. */
 enum { NV_ENFORCE = 0, NV_LOG = 1, NV_SKIP = 2 };
-struct nt_store { char type[24]; char name[128]; mbedtls_x509_crt certs; int ncerts; };
+struct nt_store {
+	char type[24];
+	char name[128];
+	mbedtls_x509_crt certs;
+	int ncerts;
+};
 struct nt_statement {
 	char name[128];
-	char **scopes; int nscopes; int global;
+	char **scopes;
+	int nscopes;
+	int global;
 	char level[16];
 	int skip;
 	/* enforcement of each validation: NV_ENFORCE or NV_LOG (revocation may be NV_SKIP) */
 	int authenticity, authentic_timestamp, expiry, revocation;
 	int ts_after_expiry; /* verifyTimestamp "afterCertExpiry" */
-	struct nt_store **stores; int nstores; /* borrowed from notation_cfg */
-	char **identities; int nidentities; int any_identity;
+	struct nt_store **stores;
+	int nstores; /* borrowed from notation_cfg */
+	char **identities;
+	int nidentities;
+	int any_identity;
 };
 struct notation_cfg {
-	struct nt_statement *st; int nst;
-	struct nt_store *stores; int nstores;
+	struct nt_statement *st;
+	int nst;
+	struct nt_store *stores;
+	int nstores;
 };
-int notation_policy_parse(const char *json, size_t len, int store_root_fd, struct notation_cfg **out,
-			  ea_error_t *err);
+int notation_policy_parse(const char *json, size_t len, int store_root_fd,
+                          struct notation_cfg **out, ea_error_t *err);
 void notation_cfg_free(struct notation_cfg *c);
 /* The statement for a repository ("localhost/app"), NULL when none applies. */
-const struct nt_statement *notation_select(const struct notation_cfg *c, const char *const *repos, int nrepos);
+const struct nt_statement *notation_select(const struct notation_cfg *c, const char *const *repos,
+                                           int nrepos);
 /* Does the subject DN of c match the trusted identity "x509.subject: ..."? */
 int notation_identity_match(const char *identity, const mbedtls_x509_crt *c);
 
 struct sig_policy {
-	struct pol_key *keys; int nkeys;
-	struct pol_identity *identities; int nidentities;
-	struct pol_rule *rules; int nrules;
+	struct pol_key *keys;
+	int nkeys;
+	struct pol_identity *identities;
+	int nidentities;
+	struct pol_rule *rules;
+	int nrules;
 	struct trusted_root *troot;
 	struct notation_cfg *notation;
 	int64_t now_ms; /* the verification clock: fixed when the policy is loaded */
 };
 
 /* Parse a policy document; base_dir resolves its relative paths. */
-int policy_parse(const char *json, size_t len, const char *base_dir, struct sig_policy *p, ea_error_t *err);
+int policy_parse(const char *json, size_t len, const char *base_dir, struct sig_policy *p,
+                 ea_error_t *err);
 /* The first rule matching any of the names (NULL: none). */
-const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *const *names, int nnames);
+const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *const *names,
+                                       int nnames);
 /* Read a configuration file the user named (bounded, non-blocking, regular). */
 int config_read(const char *path, size_t max, char **data, size_t *len, ea_error_t *err);
 /* Tests: set the verification clock. */
 void sig_policy_set_now(struct sig_policy *p, int64_t now_ms);
 /* Tests: a policy that requires signatures from the given keys/identities. */
 struct sig_policy *sig_policy_new(void);
-int policy_add_key_pem(struct sig_policy *p, const char *name, const unsigned char *pem, size_t len, ea_error_t *err);
+int policy_add_key_pem(struct sig_policy *p, const char *name, const unsigned char *pem, size_t len,
+                       ea_error_t *err);
 
 /* ---------------------------------------------------------------- results */
 struct sig_result {
-	const char *refusal;    /* NULL: verified; else a "signature.*" finding id */
+	const char *refusal; /* NULL: verified; else a "signature.*" finding id */
 	char msg[320];
-	char kind[24];          /* "cosign", "sigstore-bundle", "notation" */
-	char signer[256];       /* who: "key:release", "https://...(issuer)", "CN=..." */
-	char tlog[16];          /* "verified", "none", "not_checked", "unsupported" */
-	int64_t signed_at_ms;   /* a trusted signing time, 0 when none */
-	int skipped;            /* notation level skip: nothing was verified */
-	char logged[320];       /* notation: failures the level only logs */
+	char kind[24];        /* "cosign", "sigstore-bundle", "notation" */
+	char signer[256];     /* who: "key:release", "https://...(issuer)", "CN=..." */
+	char tlog[16];        /* "verified", "none", "not_checked", "unsupported" */
+	int64_t signed_at_ms; /* a trusted signing time, 0 when none */
+	int skipped;          /* notation level skip: nothing was verified */
+	char logged[320];     /* notation: failures the level only logs */
 };
-void sig_refuse(struct sig_result *r, const char *id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sig_refuse(struct sig_result *r, const char *id, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 /* What a check may accept: the rule's signers, resolved. */
 struct sig_accept {
@@ -173,22 +194,23 @@ struct sig_accept {
 
 /* The artifact a signature must name. */
 struct sig_subject {
-	digest_t digest;              /* the manifest digest (or blob digest) */
-	int64_t size;                 /* its size in bytes, -1 when unknown */
-	const char *media_type;       /* its media type, NULL when unknown */
-	const char *const *names;     /* image names, for docker-reference / notation scopes */
+	digest_t digest;          /* the manifest digest (or blob digest) */
+	int64_t size;             /* its size in bytes, -1 when unknown */
+	const char *media_type;   /* its media type, NULL when unknown */
+	const char *const *names; /* image names, for docker-reference / notation scopes */
 	int nnames;
 };
 
 /* cosign simple signing: one signature layer (payload + its annotations). */
-void cosign_verify_layer(const struct sig_accept *a, const struct sig_subject *s, const unsigned char *payload,
-			 size_t plen, const cJSON *annotations, struct sig_result *r);
+void cosign_verify_layer(const struct sig_accept *a, const struct sig_subject *s,
+                         const unsigned char *payload, size_t plen, const cJSON *annotations,
+                         struct sig_result *r);
 /* sigstore bundle v0.1-v0.3 over an artifact known by its sha256 digest. */
-void bundle_verify(const struct sig_accept *a, const struct sig_subject *s, const char *bundle, size_t blen,
-		   struct sig_result *r);
+void bundle_verify(const struct sig_accept *a, const struct sig_subject *s, const char *bundle,
+                   size_t blen, struct sig_result *r);
 /* Notary Project JWS envelope for the artifact s. */
-void notation_verify_jws(const struct sig_accept *a, const struct sig_subject *s, const char *env, size_t elen,
-			 struct sig_result *r);
+void notation_verify_jws(const struct sig_accept *a, const struct sig_subject *s, const char *env,
+                         size_t elen, struct sig_result *r);
 
 /* ---- shared sigstore pieces (sig_sigstore.c) ---- */
 /* Verify one Rekor v1 entry: log known and valid at integratedTime, SET,
@@ -197,49 +219,61 @@ void notation_verify_jws(const struct sig_accept *a, const struct sig_subject *s
 struct tlog_entry {
 	int64_t log_index, integrated_time;
 	unsigned char log_id[32];
-	const unsigned char *body; size_t blen;
-	const unsigned char *set; size_t setlen;           /* NULL: no promise */
+	const unsigned char *body;
+	size_t blen;
+	const unsigned char *set;
+	size_t setlen; /* NULL: no promise */
 	/* inclusion proof */
 	int has_proof;
 	int64_t proof_index, tree_size;
 	unsigned char root_hash[32];
-	unsigned char (*hashes)[32]; int nhashes;
+	unsigned char (*hashes)[32];
+	int nhashes;
 	const char *checkpoint;
 };
-int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e, struct sig_result *r);
+int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
+                      struct sig_result *r);
 /* Fulcio leaf (+ intermediates in leaf->next) at time t: CA window, chain,
  * validity, SCT (when the root lists CT logs), code-signing usage. */
-int fulcio_verify_cert(const struct trusted_root *tr, mbedtls_x509_crt *leaf, int64_t t_ms, struct sig_result *r);
+int fulcio_verify_cert(const struct trusted_root *tr, mbedtls_x509_crt *leaf, int64_t t_ms,
+                       struct sig_result *r);
 /* Match a Fulcio leaf against the rule's identities; fills r->signer. */
 int identity_accept(const struct sig_accept *a, const mbedtls_x509_crt *leaf, struct sig_result *r);
 /* Does any accepted key verify sig over msg (or hash)?  Returns the key's
  * index, -1 when none. */
-int accepted_key_verify(const struct sig_accept *a, mbedtls_md_type_t md, const unsigned char *hash, size_t hlen,
-			const unsigned char *sig, size_t siglen);
+int accepted_key_verify(const struct sig_accept *a, mbedtls_md_type_t md, const unsigned char *hash,
+                        size_t hlen, const unsigned char *sig, size_t siglen);
 int accepted_has_keys(const struct sig_accept *a);
 int accepted_has_identities(const struct sig_accept *a);
 /* RFC 6962 Merkle inclusion proof. */
 int merkle_verify_inclusion(int64_t index, int64_t size, const unsigned char leaf_hash[32],
-			    unsigned char (*hashes)[32], int nhashes, const unsigned char root[32]);
+                            unsigned char (*hashes)[32], int nhashes, const unsigned char root[32]);
 /* Hashedrekord / dsse / intoto entry body against what the bundle holds. */
 struct tlog_expect {
-	const unsigned char *sig; size_t siglen;    /* the signature bytes */
-	const unsigned char *cert_der; size_t cert_len; /* the leaf, or NULL */
-	const unsigned char *key_der; size_t key_len;   /* the key SPKI, or NULL */
-	const unsigned char *digest; size_t dlen;   /* hashedrekord: the signed hash (sha256) */
-	const unsigned char *payload; size_t plen;  /* dsse/intoto: the envelope payload */
+	const unsigned char *sig;
+	size_t siglen; /* the signature bytes */
+	const unsigned char *cert_der;
+	size_t cert_len; /* the leaf, or NULL */
+	const unsigned char *key_der;
+	size_t key_len; /* the key SPKI, or NULL */
+	const unsigned char *digest;
+	size_t dlen; /* hashedrekord: the signed hash (sha256) */
+	const unsigned char *payload;
+	size_t plen; /* dsse/intoto: the envelope payload */
 	const char *payload_type;
 };
-int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_expect *x, struct sig_result *r);
+int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_expect *x,
+                      struct sig_result *r);
 /* SCT list of a Fulcio leaf against the trusted root's CT logs. */
-int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf, const mbedtls_x509_crt *issuer,
-	       struct sig_result *r);
+int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf,
+               const mbedtls_x509_crt *issuer, struct sig_result *r);
 
 /* RFC 3161 timestamp token over `signed` (the signature bytes), chained to
  * a timestamp authority of the trusted root (sigstore) or to `roots`
  * (notation): 0 and *t_ms on success, else a refusal in r. */
-int tsa_verify(const struct trusted_root *tr, mbedtls_x509_crt *roots, const unsigned char *token, size_t tlen,
-	       const unsigned char *signed_data, size_t slen, int64_t *t_ms, struct sig_result *r);
+int tsa_verify(const struct trusted_root *tr, mbedtls_x509_crt *roots, const unsigned char *token,
+               size_t tlen, const unsigned char *signed_data, size_t slen, int64_t *t_ms,
+               struct sig_result *r);
 
 /* Image name helpers: "reg/ns/app:tag@sha256:.." -> "reg/ns/app". */
 void image_repo(const char *name, char *out, size_t n);

@@ -15,7 +15,8 @@
 cJSON *sjson_parse(const char *data, size_t len, ea_error_t *err)
 {
 	if (len > SIG_MAX_ENVELOPE) {
-		ea_fail(err, EA_E_TOOBIG, "JSON of %zu bytes, over the %u-byte limit", len, SIG_MAX_ENVELOPE);
+		ea_fail(err, EA_E_TOOBIG, "JSON of %zu bytes, over the %u-byte limit", len,
+		        SIG_MAX_ENVELOPE);
 		return NULL;
 	}
 	if (memchr(data, '\0', len)) {
@@ -25,7 +26,8 @@ cJSON *sjson_parse(const char *data, size_t len, ea_error_t *err)
 	const char *end = NULL;
 	cJSON *j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
 	if (!j) {
-		ea_fail(err, EA_E_FORMAT, "not valid JSON (near offset %td)", end ? end - data : (ptrdiff_t)0);
+		ea_fail(err, EA_E_FORMAT, "not valid JSON (near offset %td)",
+		        end ? end - data : (ptrdiff_t)0);
 		return NULL;
 	}
 	/* Only whitespace may follow the value. */
@@ -63,7 +65,10 @@ int sjson_i64(const cJSON *o, const char *key, int64_t *out)
 	if (cJSON_IsString(v)) {
 		const char *s = v->valuestring;
 		int neg = 0;
-		if (*s == '-') { neg = 1; s++; }
+		if (*s == '-') {
+			neg = 1;
+			s++;
+		}
 		if (!*s || strlen(s) > 16) return -1;
 		int64_t x = 0;
 		for (; *s; s++) {
@@ -76,8 +81,8 @@ int sjson_i64(const cJSON *o, const char *key, int64_t *out)
 	return -1;
 }
 
-int sjson_b64(const cJSON *o, const char *key, int variant, size_t max, unsigned char **out, size_t *len,
-	      ea_error_t *err)
+int sjson_b64(const cJSON *o, const char *key, int variant, size_t max, unsigned char **out,
+              size_t *len, ea_error_t *err)
 {
 	const char *s = sjson_str(o, key);
 	if (!s) return ea_fail(err, EA_E_FORMAT, "\"%s\" missing or not a string", key);

@@ -20,8 +20,8 @@ static uint64_t be(const unsigned char *p, int n)
 	return v;
 }
 
-int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf, const mbedtls_x509_crt *issuer,
-	       struct sig_result *r)
+int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf,
+               const mbedtls_x509_crt *issuer, struct sig_result *r)
 {
 	const unsigned char *v;
 	size_t vl;
@@ -31,8 +31,8 @@ int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf, cons
 	}
 	unsigned char *p = (unsigned char *)v;
 	size_t len;
-	if (mbedtls_asn1_get_tag(&p, v + vl, &len, MBEDTLS_ASN1_OCTET_STRING) != 0 || p + len != v + vl || len < 2 ||
-	    be(p, 2) != len - 2) {
+	if (mbedtls_asn1_get_tag(&p, v + vl, &len, MBEDTLS_ASN1_OCTET_STRING) != 0 ||
+	    p + len != v + vl || len < 2 || be(p, 2) != len - 2) {
 		sig_refuse(r, "signature.bad_sct", "SCT list is malformed");
 		return -1;
 	}
@@ -40,9 +40,11 @@ int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf, cons
 	unsigned char *tbs = NULL;
 	size_t tbslen = 0;
 	ea_error_t err;
-	if (x509_tbs_without_ext(leaf, oid_sct, sizeof oid_sct - 1, &tbs, &tbslen, &err) < 0 || tbslen >= (1u << 24)) {
+	if (x509_tbs_without_ext(leaf, oid_sct, sizeof oid_sct - 1, &tbs, &tbslen, &err) < 0 ||
+	    tbslen >= (1u << 24)) {
 		free(tbs);
-		sig_refuse(r, "signature.bad_sct", "cannot rebuild the precertificate: %s", err.msg);
+		sig_refuse(r, "signature.bad_sct", "cannot rebuild the precertificate: %s",
+		           err.msg);
 		return -1;
 	}
 	digest_t ikh;
@@ -68,7 +70,8 @@ int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf, cons
 		if (!log || !log->has_key) continue;
 		known++;
 		if ((int64_t)ts < log->start || (int64_t)ts > log->end) continue;
-		if (halg != 4 /* sha256 */ || (salg != 3 /* ecdsa */ && salg != 1 /* rsa */)) continue;
+		if (halg != 4 /* sha256 */ || (salg != 3 /* ecdsa */ && salg != 1 /* rsa */))
+			continue;
 		/* digitally-signed struct of RFC 6962 sec. 3.2, precert_entry */
 		size_t n = 1 + 1 + 8 + 2 + 32 + 3 + tbslen + 2 + el;
 		unsigned char *m = xmalloc(n), *w = m;
@@ -88,14 +91,16 @@ int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf, cons
 		*w++ = (unsigned char)(el >> 8);
 		*w++ = (unsigned char)el;
 		memcpy(w, ext, el);
-		if (sigverify_msg((mbedtls_pk_context *)&log->pk, MBEDTLS_MD_SHA256, m, n, sp + 4, sigl, SIG_DER, 0, &err) == 0)
+		if (sigverify_msg((mbedtls_pk_context *)&log->pk, MBEDTLS_MD_SHA256, m, n, sp + 4,
+		                  sigl, SIG_DER, 0, &err) == 0)
 			verified = 1;
 		free(m);
 	}
 	free(tbs);
 	if (!verified) {
-		sig_refuse(r, "signature.bad_sct", known ? "no SCT verifies with the trusted root's CT log keys"
-							 : "no SCT from a CT log of the trusted root");
+		sig_refuse(r, "signature.bad_sct",
+		           known ? "no SCT verifies with the trusted root's CT log keys"
+		                 : "no SCT from a CT log of the trusted root");
 		return -1;
 	}
 	return 0;

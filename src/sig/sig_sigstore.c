@@ -30,7 +30,7 @@ static void node_hash(const unsigned char l[32], const unsigned char r[32], unsi
 
 /* RFC 9162 sec. 2.1.3.2, step by step. */
 int merkle_verify_inclusion(int64_t index, int64_t size, const unsigned char leaf_hash[32],
-			    unsigned char (*hashes)[32], int nhashes, const unsigned char root[32])
+                            unsigned char (*hashes)[32], int nhashes, const unsigned char root[32])
 {
 	if (index < 0 || size <= 0 || index >= size) return -1;
 	uint64_t fn = (uint64_t)index, sn = (uint64_t)size - 1;
@@ -62,7 +62,7 @@ int merkle_verify_inclusion(int64_t index, int64_t size, const unsigned char lea
  * newline); the key hint of an ECDSA Rekor key is the first 4 bytes of the
  * log id. */
 static int checkpoint_verify(const struct tr_key *log, const char *note, int64_t tree_size,
-			     const unsigned char root[32], struct sig_result *r)
+                             const unsigned char root[32], struct sig_result *r)
 {
 	size_t n = strlen(note);
 	if (n > 8192) {
@@ -81,7 +81,8 @@ static int checkpoint_verify(const struct tr_key *log, const char *note, int64_t
 	for (int i = 0; i < 3; i++) {
 		const char *e = memchr(p, '\n', (size_t)(note + textlen - p));
 		if (!e || (size_t)(e - p) >= sizeof line[i]) {
-			sig_refuse(r, "signature.bad_inclusion_proof", "checkpoint lacks origin, size or root hash");
+			sig_refuse(r, "signature.bad_inclusion_proof",
+			           "checkpoint lacks origin, size or root hash");
 			return -1;
 		}
 		memcpy(line[i], p, (size_t)(e - p));
@@ -102,7 +103,8 @@ static int checkpoint_verify(const struct tr_key *log, const char *note, int64_t
 	if (sz != tree_size || memcmp(rh, root, 32) != 0) {
 		free(rh);
 		sig_refuse(r, "signature.bad_inclusion_proof",
-			   "checkpoint (size %lld) does not commit to the proof's root (size %lld)", sz, (long long)tree_size);
+		           "checkpoint (size %lld) does not commit to the proof's root (size %lld)",
+		           sz, (long long)tree_size);
 		return -1;
 	}
 	free(rh);
@@ -119,11 +121,14 @@ static int checkpoint_verify(const struct tr_key *log, const char *note, int64_t
 			if (sp) {
 				unsigned char *raw = NULL;
 				size_t rl;
-				if (b64_decode(sp + 1, (size_t)(e - sp - 1), B64_STD, 1024, &raw, &rl, &err) == 0 && rl > 4 &&
-				    memcmp(raw, log->id, 4) == 0) {
+				if (b64_decode(sp + 1, (size_t)(e - sp - 1), B64_STD, 1024, &raw,
+				               &rl, &err) == 0 &&
+				    rl > 4 && memcmp(raw, log->id, 4) == 0) {
 					checked = 1;
-					int ok = sigverify_msg((mbedtls_pk_context *)&log->pk, MBEDTLS_MD_SHA256, note, textlen,
-							       raw + 4, rl - 4, SIG_DER, 0, &err) == 0;
+					int ok = sigverify_msg((mbedtls_pk_context *)&log->pk,
+					                       MBEDTLS_MD_SHA256, note, textlen,
+					                       raw + 4, rl - 4, SIG_DER, 0,
+					                       &err) == 0;
 					free(raw);
 					if (ok) return 0;
 				} else {
@@ -133,48 +138,58 @@ static int checkpoint_verify(const struct tr_key *log, const char *note, int64_t
 		}
 		s = e + 1;
 	}
-	sig_refuse(r, "signature.bad_inclusion_proof", checked ? "checkpoint signature does not verify with the log's key"
-							      : "checkpoint carries no signature by the entry's log");
+	sig_refuse(r, "signature.bad_inclusion_proof",
+	           checked ? "checkpoint signature does not verify with the log's key"
+	                   : "checkpoint carries no signature by the entry's log");
 	return -1;
 }
 
 /* ---------------------------------------------------------------- Rekor entries */
 
-int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e, struct sig_result *r)
+int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
+                      struct sig_result *r)
 {
 	char hexid[65];
 	ea_hex(e->log_id, 32, hexid);
 	if (!tr) {
-		sig_refuse(r, "signature.untrusted_log", "no trusted root to check the transparency log entry against");
+		sig_refuse(r, "signature.untrusted_log",
+		           "no trusted root to check the transparency log entry against");
 		return -1;
 	}
 	const struct tr_key *log = troot_find_log(tr->tlogs, tr->ntlogs, e->log_id, 32);
 	if (!log) {
-		sig_refuse(r, "signature.untrusted_log", "transparency log %.16s... is not in the trusted root", hexid);
+		sig_refuse(r, "signature.untrusted_log",
+		           "transparency log %.16s... is not in the trusted root", hexid);
 		return -1;
 	}
 	if (log->eddsa || !log->has_key) {
 		snprintf(r->tlog, sizeof r->tlog, "unsupported");
-		sig_refuse(r, "signature.unsupported_algorithm", "transparency log %s signs with Ed25519 (Rekor v2): not supported",
-			   log->url);
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "transparency log %s signs with Ed25519 (Rekor v2): not supported",
+		           log->url);
 		return -1;
 	}
 	if (e->integrated_time == 0 && !e->set) {
 		snprintf(r->tlog, sizeof r->tlog, "unsupported");
-		sig_refuse(r, "signature.unsupported_algorithm", "entry without an integrated time (Rekor v2): not supported");
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "entry without an integrated time (Rekor v2): not supported");
 		return -1;
 	}
 	if (e->log_index < 0 || e->integrated_time <= 0) {
-		sig_refuse(r, "signature.malformed", "transparency log entry with a negative index or no integrated time");
+		sig_refuse(r, "signature.malformed",
+		           "transparency log entry with a negative index or no integrated time");
 		return -1;
 	}
 	int64_t t = e->integrated_time * 1000;
 	if (t < log->start || t > log->end) {
-		sig_refuse(r, "signature.untrusted_log", "the log key of %s was not valid at the integrated time", log->url);
+		sig_refuse(r, "signature.untrusted_log",
+		           "the log key of %s was not valid at the integrated time", log->url);
 		return -1;
 	}
 	if (!e->set && !e->has_proof) {
-		sig_refuse(r, "signature.bad_set", "transparency log entry with neither a signed entry timestamp nor a proof");
+		sig_refuse(
+		        r, "signature.bad_set",
+		        "transparency log entry with neither a signed entry timestamp nor a proof");
 		return -1;
 	}
 	ea_error_t err;
@@ -192,11 +207,13 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 		int rc = canonjson_write(o, &buf, &err);
 		cJSON_Delete(o);
 		if (rc == 0)
-			rc = sigverify_msg((mbedtls_pk_context *)&log->pk, MBEDTLS_MD_SHA256, buf.data, buf.len, e->set,
-					   e->setlen, SIG_DER, 0, &err);
+			rc = sigverify_msg((mbedtls_pk_context *)&log->pk, MBEDTLS_MD_SHA256,
+			                   buf.data, buf.len, e->set, e->setlen, SIG_DER, 0, &err);
 		ea_buf_free(&buf);
 		if (rc < 0) {
-			sig_refuse(r, "signature.bad_set", "signed entry timestamp does not verify with the key of %s", log->url);
+			sig_refuse(r, "signature.bad_set",
+			           "signed entry timestamp does not verify with the key of %s",
+			           log->url);
 			return -1;
 		}
 	}
@@ -209,15 +226,19 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 		digest_t lh;
 		hasher_final(&h, &lh);
 		if (e->nhashes > 64 ||
-		    merkle_verify_inclusion(e->proof_index, e->tree_size, lh.bytes, e->hashes, e->nhashes, e->root_hash) < 0) {
-			sig_refuse(r, "signature.bad_inclusion_proof", "inclusion proof does not lead to the root hash");
+		    merkle_verify_inclusion(e->proof_index, e->tree_size, lh.bytes, e->hashes,
+		                            e->nhashes, e->root_hash) < 0) {
+			sig_refuse(r, "signature.bad_inclusion_proof",
+			           "inclusion proof does not lead to the root hash");
 			return -1;
 		}
 		if (!e->checkpoint) {
-			sig_refuse(r, "signature.bad_inclusion_proof", "inclusion proof without a checkpoint");
+			sig_refuse(r, "signature.bad_inclusion_proof",
+			           "inclusion proof without a checkpoint");
 			return -1;
 		}
-		if (checkpoint_verify(log, e->checkpoint, e->tree_size, e->root_hash, r) < 0) return -1;
+		if (checkpoint_verify(log, e->checkpoint, e->tree_size, e->root_hash, r) < 0)
+			return -1;
 	}
 	snprintf(r->tlog, sizeof r->tlog, "verified");
 	/* The integrated time is trusted only when the log signed it (SET). */
@@ -227,15 +248,16 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 
 /* ---------------------------------------------------------------- entry body */
 
-static int pem_or_der_equal(const unsigned char *pem, size_t pl, const unsigned char *der, size_t dl, int cert)
+static int pem_or_der_equal(const unsigned char *pem, size_t pl, const unsigned char *der,
+                            size_t dl, int cert)
 {
 	if (!der) return 0;
 	if (cert) {
 		mbedtls_x509_crt c;
 		mbedtls_x509_crt_init(&c);
 		ea_error_t err;
-		int ok = x509_parse_any(&c, pem, pl, NULL, &err) == 0 && c.raw.len == dl && memcmp(c.raw.p, der, dl) == 0 &&
-			 x509_count(&c) == 1;
+		int ok = x509_parse_any(&c, pem, pl, NULL, &err) == 0 && c.raw.len == dl &&
+		         memcmp(c.raw.p, der, dl) == 0 && x509_count(&c) == 1;
 		mbedtls_x509_crt_free(&c);
 		return ok;
 	}
@@ -259,9 +281,10 @@ static int verifier_matches(const char *b64, const struct tlog_expect *x)
 	unsigned char *pem = NULL;
 	size_t pl;
 	ea_error_t err;
-	if (!b64 || b64_decode(b64, strlen(b64), B64_STD, SIG_MAX_CERT, &pem, &pl, &err) < 0) return 0;
+	if (!b64 || b64_decode(b64, strlen(b64), B64_STD, SIG_MAX_CERT, &pem, &pl, &err) < 0)
+		return 0;
 	int ok = x->cert_der ? pem_or_der_equal(pem, pl, x->cert_der, x->cert_len, 1)
-			     : pem_or_der_equal(pem, pl, x->key_der, x->key_len, 0);
+	                     : pem_or_der_equal(pem, pl, x->key_der, x->key_len, 0);
 	free(pem);
 	return ok;
 }
@@ -271,7 +294,8 @@ static int b64_equals(const char *b64, const unsigned char *want, size_t wl, int
 	unsigned char *a = NULL, *b = NULL;
 	size_t al, bl;
 	ea_error_t err;
-	if (!b64 || b64_decode(b64, strlen(b64), B64_STD, SIG_MAX_ENVELOPE, &a, &al, &err) < 0) return 0;
+	if (!b64 || b64_decode(b64, strlen(b64), B64_STD, SIG_MAX_ENVELOPE, &a, &al, &err) < 0)
+		return 0;
 	if (twice) {
 		int rc = b64_decode((char *)a, al, B64_STD, SIG_MAX_ENVELOPE, &b, &bl, &err);
 		free(a);
@@ -293,7 +317,8 @@ static int hash_obj_equals(const cJSON *h, const unsigned char *want32)
 	return strcmp(hex, val) == 0;
 }
 
-int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_expect *x, struct sig_result *r)
+int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_expect *x,
+                      struct sig_result *r)
 {
 	ea_error_t err;
 	cJSON *j = sjson_parse((const char *)body, blen, &err);
@@ -312,46 +337,68 @@ int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_
 		const cJSON *pk = sg ? cJSON_GetObjectItemCaseSensitive(sg, "publicKey") : NULL;
 		const cJSON *data = cJSON_GetObjectItemCaseSensitive(spec, "data");
 		const cJSON *hash = data ? cJSON_GetObjectItemCaseSensitive(data, "hash") : NULL;
-		if (!x->digest || x->dlen != 32) what = "hashed artifact (no sha256 digest to compare)";
+		if (!x->digest || x->dlen != 32)
+			what = "hashed artifact (no sha256 digest to compare)";
 		else if (!hash || !hash_obj_equals(hash, x->digest)) what = "artifact hash";
-		else if (!sg || !b64_equals(sjson_str(sg, "content"), x->sig, x->siglen, 0)) what = "signature";
-		else if (!pk || !verifier_matches(sjson_str(pk, "content"), x)) what = "certificate or key";
+		else if (!sg || !b64_equals(sjson_str(sg, "content"), x->sig, x->siglen, 0))
+			what = "signature";
+		else if (!pk || !verifier_matches(sjson_str(pk, "content"), x))
+			what = "certificate or key";
 		else ok = 1;
 	} else if (!strcmp(kind, "dsse") && !strcmp(ver, "0.0.1")) {
 		digest_t ph;
-		digest_buffer(DIGEST_SHA256, x->payload ? x->payload : (const unsigned char *)"", x->plen, &ph);
+		digest_buffer(DIGEST_SHA256, x->payload ? x->payload : (const unsigned char *)"",
+		              x->plen, &ph);
 		const cJSON *sigs = cJSON_GetObjectItemCaseSensitive(spec, "signatures");
 		if (!x->payload) what = "payload";
-		else if (!hash_obj_equals(cJSON_GetObjectItemCaseSensitive(spec, "payloadHash"), ph.bytes)) what = "payload hash";
-		else if (!cJSON_IsArray(sigs) || cJSON_GetArraySize(sigs) != 1) what = "signature count";
-		else if (!b64_equals(sjson_str(sigs->child, "signature"), x->sig, x->siglen, 0)) what = "signature";
-		else if (!verifier_matches(sjson_str(sigs->child, "verifier"), x)) what = "certificate or key";
+		else if (!hash_obj_equals(cJSON_GetObjectItemCaseSensitive(spec, "payloadHash"),
+		                          ph.bytes))
+			what = "payload hash";
+		else if (!cJSON_IsArray(sigs) || cJSON_GetArraySize(sigs) != 1)
+			what = "signature count";
+		else if (!b64_equals(sjson_str(sigs->child, "signature"), x->sig, x->siglen, 0))
+			what = "signature";
+		else if (!verifier_matches(sjson_str(sigs->child, "verifier"), x))
+			what = "certificate or key";
 		else ok = 1;
 	} else if (!strcmp(kind, "intoto") && !strcmp(ver, "0.0.2")) {
 		const cJSON *content = cJSON_GetObjectItemCaseSensitive(spec, "content");
-		const cJSON *env = content ? cJSON_GetObjectItemCaseSensitive(content, "envelope") : NULL;
-		const cJSON *sigs = env ? cJSON_GetObjectItemCaseSensitive(env, "signatures") : NULL;
+		const cJSON *env =
+		        content ? cJSON_GetObjectItemCaseSensitive(content, "envelope") : NULL;
+		const cJSON *sigs =
+		        env ? cJSON_GetObjectItemCaseSensitive(env, "signatures") : NULL;
 		digest_t ph;
-		digest_buffer(DIGEST_SHA256, x->payload ? x->payload : (const unsigned char *)"", x->plen, &ph);
+		digest_buffer(DIGEST_SHA256, x->payload ? x->payload : (const unsigned char *)"",
+		              x->plen, &ph);
 		const char *pt = env ? sjson_str(env, "payloadType") : NULL;
 		if (!x->payload || !env) what = "envelope";
-		else if (!content || !hash_obj_equals(cJSON_GetObjectItemCaseSensitive(content, "payloadHash"), ph.bytes)) what = "payload hash";
-		else if (!pt || !x->payload_type || strcmp(pt, x->payload_type)) what = "payload type";
+		else if (!content ||
+		         !hash_obj_equals(cJSON_GetObjectItemCaseSensitive(content, "payloadHash"),
+		                          ph.bytes))
+			what = "payload hash";
+		else if (!pt || !x->payload_type || strcmp(pt, x->payload_type))
+			what = "payload type";
 		/* Rekor may store the envelope without its payload (payloadHash binds it). */
-		else if (cJSON_GetObjectItemCaseSensitive(env, "payload") && !b64_equals(sjson_str(env, "payload"), x->payload, x->plen, 1))
+		else if (cJSON_GetObjectItemCaseSensitive(env, "payload") &&
+		         !b64_equals(sjson_str(env, "payload"), x->payload, x->plen, 1))
 			what = "payload";
-		else if (!cJSON_IsArray(sigs) || cJSON_GetArraySize(sigs) != 1) what = "signature count";
-		else if (!b64_equals(sjson_str(sigs->child, "sig"), x->sig, x->siglen, 1)) what = "signature";
-		else if (!verifier_matches(sjson_str(sigs->child, "publicKey"), x)) what = "certificate or key";
+		else if (!cJSON_IsArray(sigs) || cJSON_GetArraySize(sigs) != 1)
+			what = "signature count";
+		else if (!b64_equals(sjson_str(sigs->child, "sig"), x->sig, x->siglen, 1))
+			what = "signature";
+		else if (!verifier_matches(sjson_str(sigs->child, "publicKey"), x))
+			what = "certificate or key";
 		else ok = 1;
 	} else {
 		cJSON_Delete(j);
-		sig_refuse(r, "signature.unsupported_envelope", "transparency log entry kind %.32s %.16s is not supported", kind, ver);
+		sig_refuse(r, "signature.unsupported_envelope",
+		           "transparency log entry kind %.32s %.16s is not supported", kind, ver);
 		return -1;
 	}
 	cJSON_Delete(j);
 	if (!ok) {
-		sig_refuse(r, "signature.tlog_mismatch", "transparency log entry does not match the signature: %s differs", what);
+		sig_refuse(r, "signature.tlog_mismatch",
+		           "transparency log entry does not match the signature: %s differs", what);
 		return -1;
 	}
 	return 0;
@@ -369,23 +416,29 @@ static int chain_append(mbedtls_x509_crt *chain, const mbedtls_x509_crt *from, i
 	return 0;
 }
 
-int fulcio_verify_cert(const struct trusted_root *tr, mbedtls_x509_crt *leaf, int64_t t, struct sig_result *r)
+int fulcio_verify_cert(const struct trusted_root *tr, mbedtls_x509_crt *leaf, int64_t t,
+                       struct sig_result *r)
 {
 	if (!tr || tr->ncas == 0) {
-		sig_refuse(r, "signature.untrusted_chain", "no certificate authority in the trusted root");
+		sig_refuse(r, "signature.untrusted_chain",
+		           "no certificate authority in the trusted root");
 		return -1;
 	}
 	if (t <= 0) {
-		sig_refuse(r, "signature.no_timestamp", "no verified signing time (Rekor SET) to judge the certificate at");
+		sig_refuse(r, "signature.no_timestamp",
+		           "no verified signing time (Rekor SET) to judge the certificate at");
 		return -1;
 	}
 	if (mbedtls_x509_crt_check_key_usage(leaf, MBEDTLS_X509_KU_DIGITAL_SIGNATURE) != 0 ||
-	    mbedtls_x509_crt_check_extended_key_usage(leaf, MBEDTLS_OID_CODE_SIGNING, MBEDTLS_OID_SIZE(MBEDTLS_OID_CODE_SIGNING)) != 0) {
+	    mbedtls_x509_crt_check_extended_key_usage(leaf, MBEDTLS_OID_CODE_SIGNING,
+	                                              MBEDTLS_OID_SIZE(MBEDTLS_OID_CODE_SIGNING)) !=
+	            0) {
 		sig_refuse(r, "signature.untrusted_chain", "certificate is not for code signing");
 		return -1;
 	}
 	struct sig_result last = {.refusal = "signature.untrusted_chain"};
-	snprintf(last.msg, sizeof last.msg, "no certificate authority of the trusted root was valid at the signing time");
+	snprintf(last.msg, sizeof last.msg,
+	         "no certificate authority of the trusted root was valid at the signing time");
 	for (int i = 0; i < tr->ncas; i++) {
 		const struct tr_ca *ca = &tr->cas[i];
 		if (t < ca->start || t > ca->end) continue;
@@ -394,7 +447,8 @@ int fulcio_verify_cert(const struct trusted_root *tr, mbedtls_x509_crt *leaf, in
 		struct x509_verdict v;
 		int rc = chain_append(&chain, leaf, 0);
 		if (rc == 0) rc = chain_append(&chain, &ca->certs, 1);
-		if (rc == 0) rc = x509_verify_chain_at(&chain, (mbedtls_x509_crt *)&ca->root, t, &v);
+		if (rc == 0)
+			rc = x509_verify_chain_at(&chain, (mbedtls_x509_crt *)&ca->root, t, &v);
 		else {
 			v.refusal = "signature.malformed";
 			snprintf(v.msg, sizeof v.msg, "certificate chain does not parse");
@@ -402,16 +456,20 @@ int fulcio_verify_cert(const struct trusted_root *tr, mbedtls_x509_crt *leaf, in
 		if (rc == 0) {
 			/* The leaf's issuer, for the SCT's issuer key hash. */
 			const mbedtls_x509_crt *issuer = NULL;
-			for (const mbedtls_x509_crt *c = chain.next; c && c->raw.len && !issuer; c = c->next)
+			for (const mbedtls_x509_crt *c = chain.next; c && c->raw.len && !issuer;
+			     c = c->next)
 				if (c->subject_raw.len == leaf->issuer_raw.len &&
-				    !memcmp(c->subject_raw.p, leaf->issuer_raw.p, c->subject_raw.len))
+				    !memcmp(c->subject_raw.p, leaf->issuer_raw.p,
+				            c->subject_raw.len))
 					issuer = c;
 			if (!issuer && ca->root.subject_raw.len == leaf->issuer_raw.len &&
-			    !memcmp(ca->root.subject_raw.p, leaf->issuer_raw.p, leaf->issuer_raw.len))
+			    !memcmp(ca->root.subject_raw.p, leaf->issuer_raw.p,
+			            leaf->issuer_raw.len))
 				issuer = &ca->root;
 			if (tr->nctlogs > 0) {
 				if (!issuer) {
-					sig_refuse(r, "signature.bad_sct", "cannot find the issuer to check the SCT");
+					sig_refuse(r, "signature.bad_sct",
+					           "cannot find the issuer to check the SCT");
 					rc = -1;
 				} else {
 					rc = sct_verify(tr, leaf, issuer, r);
@@ -440,15 +498,17 @@ int accepted_has_identities(const struct sig_accept *a)
 	return a->rule ? a->rule->nids > 0 : a->pol && a->pol->nidentities > 0;
 }
 
-int accepted_key_verify(const struct sig_accept *a, mbedtls_md_type_t md, const unsigned char *hash, size_t hlen,
-			const unsigned char *sig, size_t siglen)
+int accepted_key_verify(const struct sig_accept *a, mbedtls_md_type_t md, const unsigned char *hash,
+                        size_t hlen, const unsigned char *sig, size_t siglen)
 {
 	if (!a->pol) return -1;
 	int n = a->rule ? a->rule->nkeys : a->pol->nkeys;
 	for (int i = 0; i < n; i++) {
 		int k = a->rule ? a->rule->keys[i] : i;
 		ea_error_t err;
-		if (sigverify_hash(&a->pol->keys[k].pk, md, hash, hlen, sig, siglen, SIG_DER, 0, &err) == 0) return k;
+		if (sigverify_hash(&a->pol->keys[k].pk, md, hash, hlen, sig, siglen, SIG_DER, 0,
+		                   &err) == 0)
+			return k;
 	}
 	return -1;
 }
@@ -464,23 +524,28 @@ int identity_accept(const struct sig_accept *a, const mbedtls_x509_crt *leaf, st
 {
 	char san[512], iss[512];
 	if (x509_san_identity(leaf, san, sizeof san) < 0) {
-		sig_refuse(r, "signature.identity_mismatch", "certificate has no URI or email identity");
+		sig_refuse(r, "signature.identity_mismatch",
+		           "certificate has no URI or email identity");
 		return -1;
 	}
 	if (x509_fulcio_issuer(leaf, iss, sizeof iss) < 0) {
-		sig_refuse(r, "signature.identity_mismatch", "certificate has no OIDC issuer extension (%.100s)", san);
+		sig_refuse(r, "signature.identity_mismatch",
+		           "certificate has no OIDC issuer extension (%.100s)", san);
 		return -1;
 	}
 	snprintf(r->signer, sizeof r->signer, "%.180s (%.70s)", san, iss);
 	int n = !a->pol ? 0 : a->rule ? a->rule->nids : a->pol->nidentities;
 	for (int i = 0; i < n; i++) {
 		const struct pol_identity *id = &a->pol->identities[a->rule ? a->rule->ids[i] : i];
-		if (str_match(id->subject, id->subject_pattern, san) && str_match(id->issuer, id->issuer_pattern, iss)) {
-			snprintf(r->signer, sizeof r->signer, "identity:%.40s %.140s (%.60s)", id->name, san, iss);
+		if (str_match(id->subject, id->subject_pattern, san) &&
+		    str_match(id->issuer, id->issuer_pattern, iss)) {
+			snprintf(r->signer, sizeof r->signer, "identity:%.40s %.140s (%.60s)",
+			         id->name, san, iss);
 			return 0;
 		}
 	}
-	sig_refuse(r, "signature.identity_mismatch", "signed by %.150s (issuer %.100s): not an identity the policy accepts",
-		   san, iss);
+	sig_refuse(r, "signature.identity_mismatch",
+	           "signed by %.150s (issuer %.100s): not an identity the policy accepts", san,
+	           iss);
 	return -1;
 }

@@ -11,7 +11,8 @@
 #include "sig_int.h"
 #include "x509util.h"
 
-static int parse_range(const cJSON *o, int64_t *start, int64_t *end, const char *what, ea_error_t *err)
+static int parse_range(const cJSON *o, int64_t *start, int64_t *end, const char *what,
+                       ea_error_t *err)
 {
 	const cJSON *vf = cJSON_GetObjectItemCaseSensitive(o, "validFor");
 	if (!cJSON_IsObject(vf)) return ea_fail(err, EA_E_FORMAT, "%s: validFor missing", what);
@@ -20,14 +21,19 @@ static int parse_range(const cJSON *o, int64_t *start, int64_t *end, const char 
 	if (rfc3339_parse_ms(s, start, err) < 0) return -1;
 	*end = INT64_MAX;
 	/* protobuf JSON: null is the same as an absent field */
-	if (cJSON_GetObjectItemCaseSensitive(vf, "end") && !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(vf, "end"))) {
-		if (!e || rfc3339_parse_ms(e, end, err) < 0) return ea_fail(err, EA_E_FORMAT, "%s: validFor.end malformed", what);
-		if (*end < *start) return ea_fail(err, EA_E_FORMAT, "%s: validFor ends before it starts", what);
+	if (cJSON_GetObjectItemCaseSensitive(vf, "end") &&
+	    !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(vf, "end"))) {
+		if (!e || rfc3339_parse_ms(e, end, err) < 0)
+			return ea_fail(err, EA_E_FORMAT, "%s: validFor.end malformed", what);
+		if (*end < *start)
+			return ea_fail(err, EA_E_FORMAT, "%s: validFor ends before it starts",
+			               what);
 	}
 	return 0;
 }
 
-static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char *what, ea_error_t *err)
+static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char *what,
+                      ea_error_t *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -43,17 +49,21 @@ static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char 
 	for (const cJSON *l = arr->child; l; l = l->next, i++) {
 		const cJSON *pk = cJSON_GetObjectItemCaseSensitive(l, "publicKey");
 		const cJSON *lid = cJSON_GetObjectItemCaseSensitive(l, "logId");
-		if (!cJSON_IsObject(pk) || !cJSON_IsObject(lid)) return ea_fail(err, EA_E_FORMAT, "%s[%d]: publicKey or logId missing", what, i);
+		if (!cJSON_IsObject(pk) || !cJSON_IsObject(lid))
+			return ea_fail(err, EA_E_FORMAT, "%s[%d]: publicKey or logId missing", what,
+			               i);
 		const char *url = sjson_str(l, "baseUrl");
 		snprintf(k[i].url, sizeof k[i].url, "%s", url ? url : "");
 		const char *ha = sjson_str(l, "hashAlgorithm");
-		if (ha && strcmp(ha, "SHA2_256") != 0) return ea_fail(err, EA_E_UNSUPPORTED, "%s[%d]: hash %s", what, i, ha);
+		if (ha && strcmp(ha, "SHA2_256") != 0)
+			return ea_fail(err, EA_E_UNSUPPORTED, "%s[%d]: hash %s", what, i, ha);
 		unsigned char *id = NULL, *der = NULL;
 		size_t idl, derl;
 		if (sjson_b64(lid, "keyId", B64_PROTO, 64, &id, &idl, err) < 0) return -1;
 		if (idl != 32) {
 			free(id);
-			return ea_fail(err, EA_E_FORMAT, "%s[%d]: logId is %zu bytes, want 32", what, i, idl);
+			return ea_fail(err, EA_E_FORMAT, "%s[%d]: logId is %zu bytes, want 32",
+			               what, i, idl);
 		}
 		memcpy(k[i].id, id, 32);
 		free(id);
@@ -61,7 +71,8 @@ static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char 
 		if (sjson_b64(pk, "rawBytes", B64_PROTO, 16384, &der, &derl, err) < 0) return -1;
 		const char *kd = sjson_str(pk, "keyDetails");
 		if (spki_is_eddsa(der, derl) || (kd && strstr(kd, "ED25519"))) {
-			k[i].eddsa = 1; /* kept, so an entry from this log says "unsupported", not "unknown log" */
+			k[i].eddsa = 1; /* kept, so an entry from this log says "unsupported", not
+			                   "unknown log" */
 		} else if (pk_parse_public(&k[i].pk, der, derl, err) < 0) {
 			free(der);
 			return -1;
@@ -74,7 +85,8 @@ static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char 
 	return 0;
 }
 
-static int parse_cas(const cJSON *arr, struct tr_ca **out, int *n, const char *what, ea_error_t *err)
+static int parse_cas(const cJSON *arr, struct tr_ca **out, int *n, const char *what,
+                     ea_error_t *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -95,14 +107,19 @@ static int parse_cas(const cJSON *arr, struct tr_ca **out, int *n, const char *w
 		snprintf(c[i].uri, sizeof c[i].uri, "%s", uri ? uri : "");
 		if (parse_range(a, &c[i].start, &c[i].end, what, err) < 0) return -1;
 		const cJSON *chain = cJSON_GetObjectItemCaseSensitive(a, "certChain");
-		const cJSON *certs = chain ? cJSON_GetObjectItemCaseSensitive(chain, "certificates") : NULL;
-		if (!cJSON_IsArray(certs) || cJSON_GetArraySize(certs) < 1 || cJSON_GetArraySize(certs) > SIG_MAX_CHAIN)
-			return ea_fail(err, EA_E_FORMAT, "%s[%d]: certChain.certificates missing or too long", what, i);
+		const cJSON *certs =
+		        chain ? cJSON_GetObjectItemCaseSensitive(chain, "certificates") : NULL;
+		if (!cJSON_IsArray(certs) || cJSON_GetArraySize(certs) < 1 ||
+		    cJSON_GetArraySize(certs) > SIG_MAX_CHAIN)
+			return ea_fail(err, EA_E_FORMAT,
+			               "%s[%d]: certChain.certificates missing or too long", what,
+			               i);
 		const cJSON *last = NULL;
 		for (const cJSON *ce = certs->child; ce; ce = ce->next) {
 			unsigned char *der;
 			size_t dl;
-			if (sjson_b64(ce, "rawBytes", B64_PROTO, SIG_MAX_CERT, &der, &dl, err) < 0) return -1;
+			if (sjson_b64(ce, "rawBytes", B64_PROTO, SIG_MAX_CERT, &der, &dl, err) < 0)
+				return -1;
 			int rc = x509_parse_der(&c[i].certs, der, dl, err);
 			free(der);
 			if (rc < 0) return -1;
@@ -111,11 +128,13 @@ static int parse_cas(const cJSON *arr, struct tr_ca **out, int *n, const char *w
 		/* The anchor is the last certificate of the chain. */
 		unsigned char *der;
 		size_t dl;
-		if (sjson_b64(last, "rawBytes", B64_PROTO, SIG_MAX_CERT, &der, &dl, err) < 0) return -1;
+		if (sjson_b64(last, "rawBytes", B64_PROTO, SIG_MAX_CERT, &der, &dl, err) < 0)
+			return -1;
 		int rc = x509_parse_der(&c[i].root, der, dl, err);
 		free(der);
 		if (rc < 0) return -1;
-		pk_prepare_shared(&c[i].root.pk); /* the anchor's key is shared by every verification */
+		pk_prepare_shared(
+		        &c[i].root.pk); /* the anchor's key is shared by every verification */
 	}
 	return 0;
 }
@@ -130,15 +149,19 @@ int troot_parse(const char *json, size_t len, struct trusted_root **out, ea_erro
 	const char *mt = sjson_str(j, "mediaType");
 	if (!cJSON_IsObject(j)) {
 		ea_fail(err, EA_E_FORMAT, "trusted root is not a JSON object");
-	} else if (!mt || (strncmp(mt, "application/vnd.dev.sigstore.trustedroot+json;version=0.", 56) != 0 &&
-			   strncmp(mt, "application/vnd.dev.sigstore.trustedroot.v0.", 44) != 0)) {
-		ea_fail(err, EA_E_FORMAT, "not a sigstore trusted root (mediaType \"%.80s\")", mt ? mt : "");
-	} else if (parse_logs(cJSON_GetObjectItemCaseSensitive(j, "tlogs"), &t->tlogs, &t->ntlogs, "tlogs", err) == 0 &&
-		   parse_logs(cJSON_GetObjectItemCaseSensitive(j, "ctlogs"), &t->ctlogs, &t->nctlogs, "ctlogs", err) == 0 &&
-		   parse_cas(cJSON_GetObjectItemCaseSensitive(j, "certificateAuthorities"), &t->cas, &t->ncas,
-			     "certificateAuthorities", err) == 0 &&
-		   parse_cas(cJSON_GetObjectItemCaseSensitive(j, "timestampAuthorities"), &t->tsas, &t->ntsas,
-			     "timestampAuthorities", err) == 0) {
+	} else if (!mt || (strncmp(mt, "application/vnd.dev.sigstore.trustedroot+json;version=0.",
+	                           56) != 0 &&
+	                   strncmp(mt, "application/vnd.dev.sigstore.trustedroot.v0.", 44) != 0)) {
+		ea_fail(err, EA_E_FORMAT, "not a sigstore trusted root (mediaType \"%.80s\")",
+		        mt ? mt : "");
+	} else if (parse_logs(cJSON_GetObjectItemCaseSensitive(j, "tlogs"), &t->tlogs, &t->ntlogs,
+	                      "tlogs", err) == 0 &&
+	           parse_logs(cJSON_GetObjectItemCaseSensitive(j, "ctlogs"), &t->ctlogs,
+	                      &t->nctlogs, "ctlogs", err) == 0 &&
+	           parse_cas(cJSON_GetObjectItemCaseSensitive(j, "certificateAuthorities"), &t->cas,
+	                     &t->ncas, "certificateAuthorities", err) == 0 &&
+	           parse_cas(cJSON_GetObjectItemCaseSensitive(j, "timestampAuthorities"), &t->tsas,
+	                     &t->ntsas, "timestampAuthorities", err) == 0) {
 		rc = 0;
 	}
 	cJSON_Delete(j);
@@ -175,7 +198,8 @@ void troot_free(struct trusted_root *t)
 	free(t);
 }
 
-const struct tr_key *troot_find_log(const struct tr_key *logs, int n, const unsigned char *id, size_t idlen)
+const struct tr_key *troot_find_log(const struct tr_key *logs, int n, const unsigned char *id,
+                                    size_t idlen)
 {
 	if (idlen != 32) return NULL;
 	for (int i = 0; i < n; i++)

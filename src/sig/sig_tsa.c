@@ -20,29 +20,36 @@
 #include "x509util.h"
 
 #define OID_SIGNED_DATA "\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02"
-#define OID_TSTINFO "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x04"
-#define OID_ATTR_CT "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x03"
-#define OID_ATTR_MD "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x04"
+#define OID_TSTINFO     "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x04"
+#define OID_ATTR_CT     "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x03"
+#define OID_ATTR_MD     "\x2a\x86\x48\x86\xf7\x0d\x01\x09\x04"
 
 struct tsa_token {
-	const unsigned char *tst; size_t tstlen;   /* TSTInfo DER (the eContent) */
-	const unsigned char *certs; size_t certslen; /* [0] certificates content */
-	const unsigned char *sid; size_t sidlen;   /* SignerIdentifier TLV */
+	const unsigned char *tst;
+	size_t tstlen; /* TSTInfo DER (the eContent) */
+	const unsigned char *certs;
+	size_t certslen; /* [0] certificates content */
+	const unsigned char *sid;
+	size_t sidlen; /* SignerIdentifier TLV */
 	int sid_ski;
 	mbedtls_md_type_t digest_alg;
-	const unsigned char *attrs; size_t attrslen; /* signedAttrs TLV ([0]) */
-	const unsigned char *sigalg; size_t sigalglen; /* AlgorithmIdentifier content */
-	const unsigned char *sig; size_t siglen;
+	const unsigned char *attrs;
+	size_t attrslen; /* signedAttrs TLV ([0]) */
+	const unsigned char *sigalg;
+	size_t sigalglen; /* AlgorithmIdentifier content */
+	const unsigned char *sig;
+	size_t siglen;
 	/* TSTInfo */
 	mbedtls_md_type_t imprint_alg;
-	const unsigned char *imprint; size_t imprintlen;
+	const unsigned char *imprint;
+	size_t imprintlen;
 	int64_t gen_time;
 };
 
 #define GET(p, end, len, tag) (mbedtls_asn1_get_tag(p, end, len, tag) == 0)
-#define SEQ (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
-#define SET (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SET)
-#define CTX(n) (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | (n))
+#define SEQ                   (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
+#define SET                   (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SET)
+#define CTX(n)                (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | (n))
 
 static int oid_eq(const unsigned char *p, size_t len, const char *oid)
 {
@@ -68,7 +75,8 @@ static int gen_time(const unsigned char *p, size_t len, int64_t *out)
 	memcpy(buf, p, len);
 	buf[len] = '\0';
 	char iso[48];
-	snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", buf, buf + 4, buf + 6, buf + 8, buf + 10, buf + 12, buf + 14);
+	snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", buf, buf + 4, buf + 6, buf + 8,
+	         buf + 10, buf + 12, buf + 14);
 	ea_error_t err;
 	return rfc3339_parse_ms(iso, out, &err);
 }
@@ -108,7 +116,8 @@ static int parse_token(const unsigned char *tok, size_t tlen, struct tsa_token *
 		if (!GET(&p, end, &len, SEQ)) return -1;
 		unsigned char *se = p + len;
 		int status;
-		if (mbedtls_asn1_get_int(&p, se, &status) != 0 || (status != 0 && status != 1)) return -1;
+		if (mbedtls_asn1_get_int(&p, se, &status) != 0 || (status != 0 && status != 1))
+			return -1;
 		(void)st;
 		p = se;
 		if (!GET(&p, end, &len, SEQ) || p + len != end) return -1;
@@ -189,7 +198,8 @@ static int parse_token(const unsigned char *tok, size_t tlen, struct tsa_token *
 /* The signed attributes: contentType and messageDigest. */
 static int check_attrs(const struct tsa_token *t)
 {
-	unsigned char *p = (unsigned char *)t->attrs + 1, *end = (unsigned char *)t->attrs + t->attrslen;
+	unsigned char *p = (unsigned char *)t->attrs + 1,
+	              *end = (unsigned char *)t->attrs + t->attrslen;
 	size_t len;
 	if (mbedtls_asn1_get_len(&p, end, &len) != 0 || p + len != end) return -1;
 	int ct = 0, md = 0;
@@ -205,10 +215,13 @@ static int check_attrs(const struct tsa_token *t)
 		p += ol;
 		if (!GET(&p, ae, &len, SET) || p + len != ae) return -1;
 		if (oid_eq(oid, ol, OID_ATTR_CT)) {
-			if (ct++ || !GET(&p, ae, &len, MBEDTLS_ASN1_OID) || !oid_eq(p, len, OID_TSTINFO) || p + len != ae) return -1;
+			if (ct++ || !GET(&p, ae, &len, MBEDTLS_ASN1_OID) ||
+			    !oid_eq(p, len, OID_TSTINFO) || p + len != ae)
+				return -1;
 		} else if (oid_eq(oid, ol, OID_ATTR_MD)) {
-			if (md++ || !GET(&p, ae, &len, MBEDTLS_ASN1_OCTET_STRING) || p + len != ae ||
-			    len != mbedtls_md_get_size(mi) || memcmp(p, h, len) != 0)
+			if (md++ || !GET(&p, ae, &len, MBEDTLS_ASN1_OCTET_STRING) ||
+			    p + len != ae || len != mbedtls_md_get_size(mi) ||
+			    memcmp(p, h, len) != 0)
 				return -1;
 		}
 		p = ae;
@@ -232,8 +245,8 @@ static int sid_matches(const struct tsa_token *t, const mbedtls_x509_crt *c)
 	p += len;
 	size_t namelen = (size_t)(p - name);
 	if (!GET(&p, end, &len, MBEDTLS_ASN1_INTEGER)) return 0;
-	return c->issuer_raw.len == namelen && !memcmp(c->issuer_raw.p, name, namelen) && c->serial.len == len &&
-	       !memcmp(c->serial.p, p, len);
+	return c->issuer_raw.len == namelen && !memcmp(c->issuer_raw.p, name, namelen) &&
+	       c->serial.len == len && !memcmp(c->serial.p, p, len);
 }
 
 /* Verify the CMS signature of t with cert c. */
@@ -255,14 +268,18 @@ static int check_signature(const struct tsa_token *t, mbedtls_x509_crt *c)
 		mbedtls_md_type_t md = t->digest_alg, smd;
 		mbedtls_pk_type_t pk;
 		/* rsaEncryption / ecPublicKey name no hash: the digestAlgorithm does. */
-		static const char rsa_enc[] = MBEDTLS_OID_PKCS1_RSA, ec_pub[] = MBEDTLS_OID_EC_ALG_UNRESTRICTED;
+		static const char rsa_enc[] = MBEDTLS_OID_PKCS1_RSA,
+		                  ec_pub[] = MBEDTLS_OID_EC_ALG_UNRESTRICTED;
 		int ok_alg = 0;
 		if (oid_eq(q, ol, rsa_enc) || oid_eq(q, ol, ec_pub)) ok_alg = 1;
-		else if (mbedtls_oid_get_sig_alg(&oid, &smd, &pk) == 0 && smd == md && pk != MBEDTLS_PK_RSASSA_PSS) ok_alg = 1;
+		else if (mbedtls_oid_get_sig_alg(&oid, &smd, &pk) == 0 && smd == md &&
+		         pk != MBEDTLS_PK_RSASSA_PSS)
+			ok_alg = 1;
 		const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(md);
 		ea_error_t err;
 		if (ok_alg && mi)
-			rc = sigverify_msg(&c->pk, md, der, t->attrslen, t->sig, t->siglen, SIG_DER, 0, &err);
+			rc = sigverify_msg(&c->pk, md, der, t->attrslen, t->sig, t->siglen, SIG_DER,
+			                   0, &err);
 	}
 	free(der);
 	return rc;
@@ -270,8 +287,8 @@ static int check_signature(const struct tsa_token *t, mbedtls_x509_crt *c)
 
 /* ---- 1. the token: parses, its algorithms are known, it stamps these
  * signature bytes, its signed attributes are right ---- */
-static int read_token(const unsigned char *token, size_t tlen, const unsigned char *signed_data, size_t slen,
-		      struct tsa_token *t, struct sig_result *r)
+static int read_token(const unsigned char *token, size_t tlen, const unsigned char *signed_data,
+                      size_t slen, struct tsa_token *t, struct sig_result *r)
 {
 	if (tlen > 64 * 1024 || parse_token(token, tlen, t) < 0) {
 		sig_refuse(r, "signature.malformed", "RFC 3161 timestamp token does not parse");
@@ -280,16 +297,20 @@ static int read_token(const unsigned char *token, size_t tlen, const unsigned ch
 	const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(t->imprint_alg);
 	unsigned char h[MBEDTLS_MD_MAX_SIZE];
 	if (!mi || !mbedtls_md_info_from_type(t->digest_alg)) {
-		sig_refuse(r, "signature.unsupported_algorithm", "timestamp uses a digest algorithm edgeaudit does not have");
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "timestamp uses a digest algorithm edgeaudit does not have");
 		return -1;
 	}
 	mbedtls_md(mi, signed_data, slen, h);
 	if (t->imprintlen != mbedtls_md_get_size(mi) || memcmp(h, t->imprint, t->imprintlen) != 0) {
-		sig_refuse(r, "signature.tlog_mismatch", "the timestamp stamps another signature (messageImprint differs)");
+		sig_refuse(r, "signature.tlog_mismatch",
+		           "the timestamp stamps another signature (messageImprint differs)");
 		return -1;
 	}
 	if (check_attrs(t) < 0) {
-		sig_refuse(r, "signature.malformed", "timestamp signed attributes lack contentType or a matching messageDigest");
+		sig_refuse(
+		        r, "signature.malformed",
+		        "timestamp signed attributes lack contentType or a matching messageDigest");
 		return -1;
 	}
 	return 0;
@@ -306,7 +327,8 @@ static int embedded_certs(const struct tsa_token *t, mbedtls_x509_crt *emb, stru
 	while (p < end) {
 		unsigned char *start = p;
 		size_t len;
-		if (!GET(&p, end, &len, SEQ) || ++n > SIG_MAX_CHAIN || x509_parse_der(emb, start, (size_t)(p + len - start), &err) < 0) {
+		if (!GET(&p, end, &len, SEQ) || ++n > SIG_MAX_CHAIN ||
+		    x509_parse_der(emb, start, (size_t)(p + len - start), &err) < 0) {
 			sig_refuse(r, "signature.malformed", "timestamp certificates do not parse");
 			return -1;
 		}
@@ -316,7 +338,8 @@ static int embedded_certs(const struct tsa_token *t, mbedtls_x509_crt *emb, stru
 }
 
 /* The signer: an embedded certificate, else the authority's leaf. */
-static const mbedtls_x509_crt *find_signer(const struct tsa_token *t, const mbedtls_x509_crt *emb, const struct tr_ca *ca)
+static const mbedtls_x509_crt *find_signer(const struct tsa_token *t, const mbedtls_x509_crt *emb,
+                                           const struct tr_ca *ca)
 {
 	for (const mbedtls_x509_crt *c = emb; c && c->raw.len; c = c->next)
 		if (sid_matches(t, c)) return c;
@@ -327,15 +350,19 @@ static const mbedtls_x509_crt *find_signer(const struct tsa_token *t, const mbed
 
 /* The signer, then the untrusted intermediates: the token's and the
  * authority's, roots left out. */
-static int build_chain(const mbedtls_x509_crt *signer, const mbedtls_x509_crt *emb, const struct tr_ca *ca,
-		       mbedtls_x509_crt *chain)
+static int build_chain(const mbedtls_x509_crt *signer, const mbedtls_x509_crt *emb,
+                       const struct tr_ca *ca, mbedtls_x509_crt *chain)
 {
 	ea_error_t err;
 	int rc = x509_parse_der(chain, signer->raw.p, signer->raw.len, &err);
 	for (const mbedtls_x509_crt *c = emb; rc == 0 && c && c->raw.len; c = c->next)
-		if (c != signer && !x509_is_self_signed(c)) rc = x509_parse_der(chain, c->raw.p, c->raw.len, &err);
-	for (const mbedtls_x509_crt *c = ca ? &ca->certs : NULL; rc == 0 && c && c->raw.len; c = c->next)
-		if (!x509_is_self_signed(c) && c->raw.len && !(c->raw.len == signer->raw.len && !memcmp(c->raw.p, signer->raw.p, c->raw.len)))
+		if (c != signer && !x509_is_self_signed(c))
+			rc = x509_parse_der(chain, c->raw.p, c->raw.len, &err);
+	for (const mbedtls_x509_crt *c = ca ? &ca->certs : NULL; rc == 0 && c && c->raw.len;
+	     c = c->next)
+		if (!x509_is_self_signed(c) && c->raw.len &&
+		    !(c->raw.len == signer->raw.len &&
+		      !memcmp(c->raw.p, signer->raw.p, c->raw.len)))
 			rc = x509_parse_der(chain, c->raw.p, c->raw.len, &err);
 	return rc;
 }
@@ -343,16 +370,20 @@ static int build_chain(const mbedtls_x509_crt *signer, const mbedtls_x509_crt *e
 /* One candidate anchor: a trusted root's authority (ca), or the given roots
  * (ca NULL).  1 when the token's signer chains to it at genTime; else 0 and
  * why in *last. */
-static int try_anchor(const struct tsa_token *t, const mbedtls_x509_crt *emb, const struct tr_ca *ca,
-		      mbedtls_x509_crt *roots, struct sig_result *last)
+static int try_anchor(const struct tsa_token *t, const mbedtls_x509_crt *emb,
+                      const struct tr_ca *ca, mbedtls_x509_crt *roots, struct sig_result *last)
 {
 	if (ca && (t->gen_time < ca->start || t->gen_time > ca->end)) {
-		snprintf(last->msg, sizeof last->msg, "timestamp time is outside the validity of the trusted root's timestamp authority");
+		snprintf(last->msg, sizeof last->msg,
+		         "timestamp time is outside the validity of the trusted root's timestamp "
+		         "authority");
 		return 0;
 	}
 	const mbedtls_x509_crt *signer = find_signer(t, emb, ca);
 	if (!signer) {
-		snprintf(last->msg, sizeof last->msg, "the timestamp's signer certificate is not in the token or the trusted root");
+		snprintf(last->msg, sizeof last->msg,
+		         "the timestamp's signer certificate is not in the token or the trusted "
+		         "root");
 		return 0;
 	}
 	cleanup_crt mbedtls_x509_crt chain;
@@ -363,13 +394,17 @@ static int try_anchor(const struct tsa_token *t, const mbedtls_x509_crt *emb, co
 		snprintf(last->msg, sizeof last->msg, "timestamp chain does not parse");
 	} else if (check_signature(t, &chain) < 0) {
 		last->refusal = "signature.payload_tampered";
-		snprintf(last->msg, sizeof last->msg, "timestamp signature does not verify with its signer certificate");
-	} else if (mbedtls_x509_crt_check_extended_key_usage(&chain, MBEDTLS_OID_TIME_STAMPING,
-							     MBEDTLS_OID_SIZE(MBEDTLS_OID_TIME_STAMPING)) != 0 ||
-		   !mbedtls_x509_crt_has_ext_type(&chain, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE)) {
+		snprintf(last->msg, sizeof last->msg,
+		         "timestamp signature does not verify with its signer certificate");
+	} else if (mbedtls_x509_crt_check_extended_key_usage(
+	                   &chain, MBEDTLS_OID_TIME_STAMPING,
+	                   MBEDTLS_OID_SIZE(MBEDTLS_OID_TIME_STAMPING)) != 0 ||
+	           !mbedtls_x509_crt_has_ext_type(&chain, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE)) {
 		last->refusal = "signature.untrusted_chain";
-		snprintf(last->msg, sizeof last->msg, "timestamp signer is not a time-stamping certificate");
-	} else if (x509_verify_chain_at(&chain, ca ? (mbedtls_x509_crt *)&ca->root : roots, t->gen_time, &v) < 0) {
+		snprintf(last->msg, sizeof last->msg,
+		         "timestamp signer is not a time-stamping certificate");
+	} else if (x509_verify_chain_at(&chain, ca ? (mbedtls_x509_crt *)&ca->root : roots,
+	                                t->gen_time, &v) < 0) {
 		last->refusal = v.refusal;
 		snprintf(last->msg, sizeof last->msg, "timestamp: %s", v.msg);
 	} else {
@@ -380,11 +415,13 @@ static int try_anchor(const struct tsa_token *t, const mbedtls_x509_crt *emb, co
 
 /* ---- 3. a trusted signer: the given roots first, then the trusted root's
  * authorities valid at genTime; the last reason refuses when none ---- */
-static int trusted_signer(const struct trusted_root *tr, mbedtls_x509_crt *roots, const struct tsa_token *t,
-			  const mbedtls_x509_crt *emb, struct sig_result *r)
+static int trusted_signer(const struct trusted_root *tr, mbedtls_x509_crt *roots,
+                          const struct tsa_token *t, const mbedtls_x509_crt *emb,
+                          struct sig_result *r)
 {
 	struct sig_result last = {.refusal = "signature.untrusted_chain"};
-	snprintf(last.msg, sizeof last.msg, "timestamp is not signed by a trusted timestamp authority");
+	snprintf(last.msg, sizeof last.msg,
+	         "timestamp is not signed by a trusted timestamp authority");
 	if (roots && try_anchor(t, emb, NULL, roots, &last)) return 0;
 	for (int i = 0; tr && i < tr->ntsas; i++)
 		if (try_anchor(t, emb, &tr->tsas[i], roots, &last)) return 0;
@@ -392,8 +429,9 @@ static int trusted_signer(const struct trusted_root *tr, mbedtls_x509_crt *roots
 	return -1;
 }
 
-int tsa_verify(const struct trusted_root *tr, mbedtls_x509_crt *roots, const unsigned char *token, size_t tlen,
-	       const unsigned char *signed_data, size_t slen, int64_t *t_ms, struct sig_result *r)
+int tsa_verify(const struct trusted_root *tr, mbedtls_x509_crt *roots, const unsigned char *token,
+               size_t tlen, const unsigned char *signed_data, size_t slen, int64_t *t_ms,
+               struct sig_result *r)
 {
 	*t_ms = 0;
 	struct tsa_token t;

@@ -52,9 +52,10 @@ int rfc3339_parse_ms(const char *s, int64_t *out, ea_error_t *err)
 {
 	int Y, M, D, h, m, sec;
 	size_t n = strlen(s);
-	if (n < 20 || n > 40 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) || s[7] != '-' ||
-	    digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) || s[13] != ':' ||
-	    digits(s + 14, 2, &m) || s[16] != ':' || digits(s + 17, 2, &sec))
+	if (n < 20 || n > 40 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) ||
+	    s[7] != '-' || digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't') ||
+	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &m) || s[16] != ':' ||
+	    digits(s + 17, 2, &sec))
 		return ea_fail(err, EA_E_FORMAT, "not an RFC 3339 time: \"%.40s\"", s);
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || m > 59 || sec > 60)
@@ -72,7 +73,9 @@ int rfc3339_parse_ms(const char *s, int64_t *out, ea_error_t *err)
 			nd++;
 			p++;
 		}
-		if (nd == 0 || nd > 9) return ea_fail(err, EA_E_FORMAT, "bad fraction in RFC 3339 time \"%.40s\"", s);
+		if (nd == 0 || nd > 9)
+			return ea_fail(err, EA_E_FORMAT, "bad fraction in RFC 3339 time \"%.40s\"",
+			               s);
 		for (; nd < 3; nd++) ms *= 10;
 	}
 	int64_t off = 0;
@@ -81,7 +84,8 @@ int rfc3339_parse_ms(const char *s, int64_t *out, ea_error_t *err)
 	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
 		int oh, om;
 		if (digits(p + 1, 2, &oh) || digits(p + 4, 2, &om) || oh > 23 || om > 59)
-			return ea_fail(err, EA_E_FORMAT, "bad offset in RFC 3339 time \"%.40s\"", s);
+			return ea_fail(err, EA_E_FORMAT, "bad offset in RFC 3339 time \"%.40s\"",
+			               s);
 		off = (oh * 60 + om) * 60000LL * (*p == '+' ? 1 : -1);
 	} else {
 		return ea_fail(err, EA_E_FORMAT, "bad zone in RFC 3339 time \"%.40s\"", s);
@@ -110,13 +114,19 @@ int x509_parse_der(mbedtls_x509_crt *chain, const unsigned char *der, size_t len
 	if (rc != 0) {
 		char e[100];
 		mbedtls_strerror(rc, e, sizeof e);
-		return ea_fail(err, rc == MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG || rc == (MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG + MBEDTLS_ERR_OID_NOT_FOUND) ? EA_E_UNSUPPORTED : EA_E_FORMAT,
-			       "certificate does not parse: %s", e);
+		return ea_fail(err,
+		               rc == MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG ||
+		                               rc == (MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG +
+		                                      MBEDTLS_ERR_OID_NOT_FOUND)
+		                       ? EA_E_UNSUPPORTED
+		                       : EA_E_FORMAT,
+		               "certificate does not parse: %s", e);
 	}
 	return 0;
 }
 
-int x509_parse_any(mbedtls_x509_crt *chain, const unsigned char *data, size_t len, int *count, ea_error_t *err)
+int x509_parse_any(mbedtls_x509_crt *chain, const unsigned char *data, size_t len, int *count,
+                   ea_error_t *err)
 {
 	int before = x509_count(chain);
 	static const char begin[] = "-----BEGIN CERTIFICATE-----";
@@ -128,10 +138,13 @@ int x509_parse_any(mbedtls_x509_crt *chain, const unsigned char *data, size_t le
 		found = 1;
 	} else {
 		while (p < lim) {
-			const unsigned char *b = memmem(p, (size_t)(lim - p), begin, sizeof begin - 1);
+			const unsigned char *b =
+			        memmem(p, (size_t)(lim - p), begin, sizeof begin - 1);
 			if (!b) break;
 			const unsigned char *e = memmem(b, (size_t)(lim - b), end, sizeof end - 1);
-			if (!e) return ea_fail(err, EA_E_FORMAT, "PEM certificate block without its END line");
+			if (!e)
+				return ea_fail(err, EA_E_FORMAT,
+				               "PEM certificate block without its END line");
 			e += sizeof end - 1;
 			mbedtls_pem_context pem;
 			mbedtls_pem_init(&pem);
@@ -142,11 +155,13 @@ int x509_parse_any(mbedtls_x509_crt *chain, const unsigned char *data, size_t le
 			memcpy(blk, b, bl);
 			blk[bl] = '\n';
 			blk[bl + 1] = '\0';
-			int rc = mbedtls_pem_read_buffer(&pem, begin, end, (const unsigned char *)blk, NULL, 0, &used);
+			int rc = mbedtls_pem_read_buffer(
+			        &pem, begin, end, (const unsigned char *)blk, NULL, 0, &used);
 			free(blk);
 			if (rc != 0) {
 				mbedtls_pem_free(&pem);
-				return ea_fail(err, EA_E_FORMAT, "PEM certificate block is not valid base64");
+				return ea_fail(err, EA_E_FORMAT,
+				               "PEM certificate block is not valid base64");
 			}
 			size_t dl;
 			const unsigned char *der = mbedtls_pem_get_buffer(&pem, &dl);
@@ -196,7 +211,8 @@ static int vrfy_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 	struct vctx *v = p;
 	/* mbedTLS judges validity against the clock; we judge it at `at`. */
 	*flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
-	const char *r = v->at < 0 ? NULL : x509_validity_at(crt, v->at); /* at < 0: time not judged here */
+	const char *r =
+	        v->at < 0 ? NULL : x509_validity_at(crt, v->at); /* at < 0: time not judged here */
 	if (r && !v->time_refusal) {
 		v->time_refusal = r;
 		x509_subject_str(crt, v->who, sizeof v->who);
@@ -206,7 +222,8 @@ static int vrfy_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 	return 0;
 }
 
-int x509_verify_chain_at(mbedtls_x509_crt *leaf, mbedtls_x509_crt *roots, int64_t at, struct x509_verdict *v)
+int x509_verify_chain_at(mbedtls_x509_crt *leaf, mbedtls_x509_crt *roots, int64_t at,
+                         struct x509_verdict *v)
 {
 	memset(v, 0, sizeof *v);
 	if (!roots || !roots->raw.len) {
@@ -216,15 +233,16 @@ int x509_verify_chain_at(mbedtls_x509_crt *leaf, mbedtls_x509_crt *roots, int64_
 	}
 	struct vctx c = {.at = at};
 	uint32_t flags = 0;
-	int rc = mbedtls_x509_crt_verify_with_profile(leaf, roots, NULL, &mbedtls_x509_crt_profile_default, NULL,
-						      &flags, vrfy_cb, &c);
+	int rc = mbedtls_x509_crt_verify_with_profile(
+	        leaf, roots, NULL, &mbedtls_x509_crt_profile_default, NULL, &flags, vrfy_cb, &c);
 	if (flags != 0 || (rc != 0 && rc != MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)) {
 		char info[160];
 		if (flags) mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
 		else mbedtls_strerror(rc, info, sizeof info);
 		info[strcspn(info, "\n")] = '\0';
 		v->refusal = "signature.untrusted_chain";
-		snprintf(v->msg, sizeof v->msg, "certificate chain does not verify to a trusted root: %.140s", info);
+		snprintf(v->msg, sizeof v->msg,
+		         "certificate chain does not verify to a trusted root: %.140s", info);
 		return -1;
 	}
 	if (c.time_refusal) {
@@ -232,7 +250,9 @@ int x509_verify_chain_at(mbedtls_x509_crt *leaf, mbedtls_x509_crt *roots, int64_
 		rfc3339_format(at, ts, sizeof ts);
 		v->refusal = c.time_refusal;
 		snprintf(v->msg, sizeof v->msg, "certificate \"%.100s\" is %s at %s", c.who,
-			 !strcmp(c.time_refusal, "signature.cert_expired") ? "expired" : "not yet valid", ts);
+		         !strcmp(c.time_refusal, "signature.cert_expired") ? "expired"
+		                                                           : "not yet valid",
+		         ts);
 		return -1;
 	}
 	if (rc != 0) { /* never "ok" without the library saying so */
@@ -254,7 +274,10 @@ int x509_san_identity(const mbedtls_x509_crt *c, char *out, size_t n)
 		if (mbedtls_x509_parse_subject_alt_name(&s->buf, &san) != 0) continue;
 		if (san.type == MBEDTLS_X509_SAN_UNIFORM_RESOURCE_IDENTIFIER && !out[0]) {
 			size_t l = san.san.unstructured_name.len;
-			if (l >= n || memchr(san.san.unstructured_name.p, 0, l)) { mbedtls_x509_free_subject_alt_name(&san); continue; }
+			if (l >= n || memchr(san.san.unstructured_name.p, 0, l)) {
+				mbedtls_x509_free_subject_alt_name(&san);
+				continue;
+			}
 			memcpy(out, san.san.unstructured_name.p, l);
 			out[l] = '\0';
 		} else if (san.type == MBEDTLS_X509_SAN_RFC822_NAME && !email[0]) {
@@ -270,16 +293,20 @@ int x509_san_identity(const mbedtls_x509_crt *c, char *out, size_t n)
 	return out[0] ? 0 : -1;
 }
 
-int x509_find_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidlen, const unsigned char **val,
-		  size_t *vlen, int *critical)
+int x509_find_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidlen,
+                  const unsigned char **val, size_t *vlen, int *critical)
 {
 	if (!c->v3_ext.p || !c->v3_ext.len) return 0;
 	unsigned char *p = c->v3_ext.p, *end = c->v3_ext.p + c->v3_ext.len;
 	size_t len;
-	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) return 0;
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) !=
+	    0)
+		return 0;
 	end = p + len;
 	while (p < end) {
-		if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) return 0;
+		if (mbedtls_asn1_get_tag(&p, end, &len,
+		                         MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+			return 0;
 		unsigned char *e = p + len;
 		size_t ol;
 		if (mbedtls_asn1_get_tag(&p, e, &ol, MBEDTLS_ASN1_OID) != 0) return 0;
@@ -313,8 +340,8 @@ int x509_fulcio_issuer(const mbedtls_x509_crt *c, char *out, size_t n)
 	if (x509_find_ext(c, oid_v2, sizeof oid_v2 - 1, &v, &vl, NULL)) {
 		unsigned char *p = (unsigned char *)v;
 		size_t l;
-		if (mbedtls_asn1_get_tag(&p, v + vl, &l, MBEDTLS_ASN1_UTF8_STRING) != 0 || p + l != v + vl || l >= n ||
-		    memchr(p, 0, l))
+		if (mbedtls_asn1_get_tag(&p, v + vl, &l, MBEDTLS_ASN1_UTF8_STRING) != 0 ||
+		    p + l != v + vl || l >= n || memchr(p, 0, l))
 			return -1;
 		memcpy(out, p, l);
 		out[l] = '\0';
@@ -347,45 +374,63 @@ static size_t der_hdr(unsigned char *h, unsigned char tag, size_t len)
 	size_t i = 0;
 	h[i++] = tag;
 	if (len < 0x80) h[i++] = (unsigned char)len;
-	else if (len < 0x100) { h[i++] = 0x81; h[i++] = (unsigned char)len; }
-	else if (len < 0x10000) { h[i++] = 0x82; h[i++] = (unsigned char)(len >> 8); h[i++] = (unsigned char)len; }
-	else { h[i++] = 0x83; h[i++] = (unsigned char)(len >> 16); h[i++] = (unsigned char)(len >> 8); h[i++] = (unsigned char)len; }
+	else if (len < 0x100) {
+		h[i++] = 0x81;
+		h[i++] = (unsigned char)len;
+	} else if (len < 0x10000) {
+		h[i++] = 0x82;
+		h[i++] = (unsigned char)(len >> 8);
+		h[i++] = (unsigned char)len;
+	} else {
+		h[i++] = 0x83;
+		h[i++] = (unsigned char)(len >> 16);
+		h[i++] = (unsigned char)(len >> 8);
+		h[i++] = (unsigned char)len;
+	}
 	return i;
 }
 
-int x509_tbs_without_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidlen, unsigned char **out,
-			 size_t *outlen, ea_error_t *err)
+int x509_tbs_without_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidlen,
+                         unsigned char **out, size_t *outlen, ea_error_t *err)
 {
 	unsigned char *p = c->tbs.p, *end = c->tbs.p + c->tbs.len;
 	size_t len;
-	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 || p + len != end)
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) !=
+	            0 ||
+	    p + len != end)
 		return ea_fail(err, EA_E_FORMAT, "TBSCertificate does not parse");
 	unsigned char *body = p, *a3 = NULL, *a3end = NULL;
 	while (p < end) {
 		unsigned char *start = p;
 		unsigned char tag = *p;
 		p++;
-		if (mbedtls_asn1_get_len(&p, end, &len) != 0) return ea_fail(err, EA_E_FORMAT, "TBSCertificate does not parse");
+		if (mbedtls_asn1_get_len(&p, end, &len) != 0)
+			return ea_fail(err, EA_E_FORMAT, "TBSCertificate does not parse");
 		p += len;
 		if (tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 3)) {
 			a3 = start;
 			a3end = p;
 		}
 	}
-	if (!a3 || a3end != end) return ea_fail(err, EA_E_FORMAT, "TBSCertificate has no extensions at its end");
+	if (!a3 || a3end != end)
+		return ea_fail(err, EA_E_FORMAT, "TBSCertificate has no extensions at its end");
 	/* Inside [3]: SEQUENCE OF Extension. */
 	unsigned char *q = a3 + 1;
 	if (mbedtls_asn1_get_len(&q, end, &len) != 0 ||
-	    mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 || q + len != end)
+	    mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) !=
+	            0 ||
+	    q + len != end)
 		return ea_fail(err, EA_E_FORMAT, "extensions do not parse");
 	unsigned char *exts = q, *drop = NULL, *drop_end = NULL;
 	while (q < end) {
 		unsigned char *start = q;
-		if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+		if (mbedtls_asn1_get_tag(&q, end, &len,
+		                         MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
 			return ea_fail(err, EA_E_FORMAT, "extension does not parse");
 		unsigned char *e = q + len, *r = q;
 		size_t ol;
-		if (mbedtls_asn1_get_tag(&r, e, &ol, MBEDTLS_ASN1_OID) != 0) return ea_fail(err, EA_E_FORMAT, "extension does not parse");
+		if (mbedtls_asn1_get_tag(&r, e, &ol, MBEDTLS_ASN1_OID) != 0)
+			return ea_fail(err, EA_E_FORMAT, "extension does not parse");
 		if (ol == oidlen && memcmp(r, oid, oidlen) == 0) {
 			if (drop) return ea_fail(err, EA_E_FORMAT, "extension appears twice");
 			drop = start;
@@ -400,19 +445,26 @@ int x509_tbs_without_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidl
 	size_t l2 = 0, l3 = 0, inner = 0;
 	if (keep_ext) {
 		l3 = der_hdr(h3, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE, keep_ext);
-		l2 = der_hdr(h2, MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 3, l3 + keep_ext);
+		l2 = der_hdr(h2, MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 3,
+		             l3 + keep_ext);
 		inner = l2 + l3 + keep_ext;
 	}
 	size_t l1 = der_hdr(h1, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE, pre + inner);
 	size_t total = l1 + pre + inner;
 	unsigned char *o = xmalloc(total), *w = o;
-	memcpy(w, h1, l1); w += l1;
-	memcpy(w, body, pre); w += pre;
+	memcpy(w, h1, l1);
+	w += l1;
+	memcpy(w, body, pre);
+	w += pre;
 	if (keep_ext) {
-		memcpy(w, h2, l2); w += l2;
-		memcpy(w, h3, l3); w += l3;
-		memcpy(w, exts, (size_t)(drop - exts)); w += drop - exts;
-		memcpy(w, drop_end, (size_t)(end - drop_end)); w += end - drop_end;
+		memcpy(w, h2, l2);
+		w += l2;
+		memcpy(w, h3, l3);
+		w += l3;
+		memcpy(w, exts, (size_t)(drop - exts));
+		w += drop - exts;
+		memcpy(w, drop_end, (size_t)(end - drop_end));
+		w += end - drop_end;
 	}
 	*out = o;
 	*outlen = total;
@@ -432,7 +484,8 @@ int spki_is_eddsa(const unsigned char *der, size_t len)
 
 int pk_parse_public(mbedtls_pk_context *pk, const unsigned char *data, size_t len, ea_error_t *err)
 {
-	static const char begin[] = "-----BEGIN PUBLIC KEY-----", end[] = "-----END PUBLIC KEY-----";
+	static const char begin[] = "-----BEGIN PUBLIC KEY-----",
+	                  end[] = "-----END PUBLIC KEY-----";
 	mbedtls_pem_context pem;
 	mbedtls_pem_init(&pem);
 	const unsigned char *der = data;
@@ -445,7 +498,8 @@ int pk_parse_public(mbedtls_pk_context *pk, const unsigned char *data, size_t le
 		memcpy(blk, data, len);
 		blk[len] = '\0';
 		size_t used;
-		int rc = mbedtls_pem_read_buffer(&pem, begin, end, (const unsigned char *)blk + (b - data), NULL, 0, &used);
+		int rc = mbedtls_pem_read_buffer(
+		        &pem, begin, end, (const unsigned char *)blk + (b - data), NULL, 0, &used);
 		free(blk);
 		if (rc != 0) {
 			mbedtls_pem_free(&pem);
@@ -455,7 +509,8 @@ int pk_parse_public(mbedtls_pk_context *pk, const unsigned char *data, size_t le
 	}
 	if (spki_is_eddsa(der, dl)) {
 		mbedtls_pem_free(&pem);
-		return ea_fail(err, EA_E_UNSUPPORTED, "EdDSA public key: mbedTLS 3.6 has no Ed25519/Ed448");
+		return ea_fail(err, EA_E_UNSUPPORTED,
+		               "EdDSA public key: mbedTLS 3.6 has no Ed25519/Ed448");
 	}
 	int rc = mbedtls_pk_parse_public_key(pk, der, dl);
 	mbedtls_pem_free(&pem);
@@ -468,7 +523,8 @@ int pk_parse_public(mbedtls_pk_context *pk, const unsigned char *data, size_t le
 	if (t != MBEDTLS_PK_ECKEY && t != MBEDTLS_PK_RSA) {
 		mbedtls_pk_free(pk);
 		mbedtls_pk_init(pk);
-		return ea_fail(err, EA_E_UNSUPPORTED, "public key type %d is not ECDSA or RSA", (int)t);
+		return ea_fail(err, EA_E_UNSUPPORTED, "public key type %d is not ECDSA or RSA",
+		               (int)t);
 	}
 	return 0;
 }
@@ -484,7 +540,8 @@ void pk_prepare_shared(mbedtls_pk_context *pk)
 	(void)mbedtls_rsa_public(rsa, in, out);
 }
 
-int pk_spki_der(const mbedtls_pk_context *pk, unsigned char *buf, size_t n, const unsigned char **der)
+int pk_spki_der(const mbedtls_pk_context *pk, unsigned char *buf, size_t n,
+                const unsigned char **der)
 {
 	int l = mbedtls_pk_write_pubkey_der(pk, buf, n);
 	if (l <= 0) return -1;
@@ -505,7 +562,10 @@ mbedtls_md_type_t pk_default_md(const mbedtls_pk_context *pk)
 /* Append DER INTEGER of the unsigned big-endian x[0..n) to o. */
 static size_t der_uint(unsigned char *o, const unsigned char *x, size_t n)
 {
-	while (n > 1 && x[0] == 0) { x++; n--; }
+	while (n > 1 && x[0] == 0) {
+		x++;
+		n--;
+	}
 	int pad = x[0] & 0x80;
 	size_t h = der_hdr(o, MBEDTLS_ASN1_INTEGER, n + (pad ? 1 : 0));
 	if (pad) o[h++] = 0;
@@ -513,12 +573,13 @@ static size_t der_uint(unsigned char *o, const unsigned char *x, size_t n)
 	return h + n;
 }
 
-static int raw_to_der(const mbedtls_pk_context *pk, const unsigned char *sig, size_t siglen, unsigned char *out,
-		      size_t *outlen, ea_error_t *err)
+static int raw_to_der(const mbedtls_pk_context *pk, const unsigned char *sig, size_t siglen,
+                      unsigned char *out, size_t *outlen, ea_error_t *err)
 {
 	size_t nb = (mbedtls_pk_get_bitlen(pk) + 7) / 8;
 	if (nb == 0 || nb > 66 || siglen != 2 * nb)
-		return ea_fail(err, EA_E_FORMAT, "raw ECDSA signature is %zu bytes, want %zu", siglen, 2 * nb);
+		return ea_fail(err, EA_E_FORMAT, "raw ECDSA signature is %zu bytes, want %zu",
+		               siglen, 2 * nb);
 	unsigned char body[2 * (4 + 67)];
 	size_t bl = der_uint(body, sig, nb);
 	bl += der_uint(body + bl, sig + nb, nb);
@@ -528,16 +589,21 @@ static int raw_to_der(const mbedtls_pk_context *pk, const unsigned char *sig, si
 	return 0;
 }
 
-int sigverify_hash(mbedtls_pk_context *pk, mbedtls_md_type_t md, const unsigned char *hash, size_t hlen,
-		   const unsigned char *sig, size_t siglen, sig_encoding_t enc, int pss, ea_error_t *err)
+int sigverify_hash(mbedtls_pk_context *pk, mbedtls_md_type_t md, const unsigned char *hash,
+                   size_t hlen, const unsigned char *sig, size_t siglen, sig_encoding_t enc,
+                   int pss, ea_error_t *err)
 {
 	mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
 	if (mbedtls_md_get_size(mbedtls_md_info_from_type(md)) != hlen)
-		return ea_fail(err, EA_E_USAGE, "hash length %zu does not fit the digest algorithm", hlen);
-	if (siglen == 0 || siglen > 1024) return ea_fail(err, EA_E_FORMAT, "signature of %zu bytes", siglen);
+		return ea_fail(err, EA_E_USAGE, "hash length %zu does not fit the digest algorithm",
+		               hlen);
+	if (siglen == 0 || siglen > 1024)
+		return ea_fail(err, EA_E_FORMAT, "signature of %zu bytes", siglen);
 	int rc;
 	if (t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECDSA) {
-		if (pss) return ea_fail(err, EA_E_UNSUPPORTED, "RSA-PSS signature with an ECDSA key");
+		if (pss)
+			return ea_fail(err, EA_E_UNSUPPORTED,
+			               "RSA-PSS signature with an ECDSA key");
 		unsigned char der[160];
 		size_t dl = siglen;
 		const unsigned char *s = sig;
@@ -547,10 +613,13 @@ int sigverify_hash(mbedtls_pk_context *pk, mbedtls_md_type_t md, const unsigned 
 		}
 		rc = mbedtls_pk_verify(pk, md, hash, hlen, s, dl);
 	} else if (t == MBEDTLS_PK_RSA) {
-		if (enc != SIG_DER) return ea_fail(err, EA_E_FORMAT, "raw r||s signature with an RSA key");
+		if (enc != SIG_DER)
+			return ea_fail(err, EA_E_FORMAT, "raw r||s signature with an RSA key");
 		if (pss) {
-			mbedtls_pk_rsassa_pss_options o = {.mgf1_hash_id = md, .expected_salt_len = (int)hlen};
-			rc = mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &o, pk, md, hash, hlen, sig, siglen);
+			mbedtls_pk_rsassa_pss_options o = {.mgf1_hash_id = md,
+			                                   .expected_salt_len = (int)hlen};
+			rc = mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &o, pk, md, hash, hlen,
+			                           sig, siglen);
 		} else {
 			rc = mbedtls_pk_verify(pk, md, hash, hlen, sig, siglen);
 		}
@@ -566,11 +635,13 @@ int sigverify_hash(mbedtls_pk_context *pk, mbedtls_md_type_t md, const unsigned 
 }
 
 int sigverify_msg(mbedtls_pk_context *pk, mbedtls_md_type_t md, const void *msg, size_t len,
-		  const unsigned char *sig, size_t siglen, sig_encoding_t enc, int pss, ea_error_t *err)
+                  const unsigned char *sig, size_t siglen, sig_encoding_t enc, int pss,
+                  ea_error_t *err)
 {
 	const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(md);
 	if (!mi) return ea_fail(err, EA_E_UNSUPPORTED, "digest algorithm not built in");
 	unsigned char h[MBEDTLS_MD_MAX_SIZE];
-	if (mbedtls_md(mi, msg, len, h) != 0) return ea_fail(err, EA_E_UNSUPPORTED, "digest failed");
+	if (mbedtls_md(mi, msg, len, h) != 0)
+		return ea_fail(err, EA_E_UNSUPPORTED, "digest failed");
 	return sigverify_hash(pk, md, h, mbedtls_md_get_size(mi), sig, siglen, enc, pss, err);
 }

@@ -36,7 +36,8 @@ void rfc3339_format(int64_t ms, char *buf, size_t n);
 /* ---- certificates ---- */
 /* Parse every certificate of a PEM bundle (or one DER certificate) and
  * append to chain; a block that does not parse fails the whole call. */
-int x509_parse_any(mbedtls_x509_crt *chain, const unsigned char *data, size_t len, int *count, ea_error_t *err);
+int x509_parse_any(mbedtls_x509_crt *chain, const unsigned char *data, size_t len, int *count,
+                   ea_error_t *err);
 int x509_parse_der(mbedtls_x509_crt *chain, const unsigned char *der, size_t len, ea_error_t *err);
 int x509_is_self_signed(const mbedtls_x509_crt *c);
 int x509_count(const mbedtls_x509_crt *c);
@@ -49,15 +50,16 @@ struct x509_verdict {
 /* leaf->next... are the untrusted intermediates.  Returns 0 (good) or -1
  * with v->refusal set; never 0 without a verified chain.  at_ms < 0: the
  * validity periods are not judged (the caller judges them itself). */
-int x509_verify_chain_at(mbedtls_x509_crt *leaf, mbedtls_x509_crt *roots, int64_t at_ms, struct x509_verdict *v);
+int x509_verify_chain_at(mbedtls_x509_crt *leaf, mbedtls_x509_crt *roots, int64_t at_ms,
+                         struct x509_verdict *v);
 /* Validity of one certificate at t: 0 ok, else the refusal id. */
 const char *x509_validity_at(const mbedtls_x509_crt *c, int64_t at_ms);
 
 /* The first URI SAN, else the first email SAN (Fulcio writes exactly one). */
 int x509_san_identity(const mbedtls_x509_crt *c, char *out, size_t n);
 /* Find a v3 extension by its DER OID (without tag/length). Returns 1 found, 0 not. */
-int x509_find_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidlen, const unsigned char **val,
-		  size_t *vlen, int *critical);
+int x509_find_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidlen,
+                  const unsigned char **val, size_t *vlen, int *critical);
 /* Fulcio's OIDC issuer (1.3.6.1.4.1.57264.1.8, else the deprecated .1.1). */
 int x509_fulcio_issuer(const mbedtls_x509_crt *c, char *out, size_t n);
 /* Subject DN as "C=US, ST=WA, O=..., CN=..." (mbedTLS's rendering). */
@@ -66,15 +68,16 @@ void x509_subject_str(const mbedtls_x509_crt *c, char *out, size_t n);
 void x509_sha256_hex(const mbedtls_x509_crt *c, char out[65]);
 /* A copy of the TBSCertificate without the extension `oid` (for SCTs: RFC
  * 6962 sec. 3.2 signs the precertificate's TBS without the SCT list). */
-int x509_tbs_without_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidlen, unsigned char **out,
-			 size_t *outlen, ea_error_t *err);
+int x509_tbs_without_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidlen,
+                         unsigned char **out, size_t *outlen, ea_error_t *err);
 
 /* ---- public keys and signatures ---- */
 /* Parse a PEM or DER SubjectPublicKeyInfo.  Ed25519/Ed448 keys are
  * EA_E_UNSUPPORTED (mbedTLS 3.6 has no EdDSA). */
 int pk_parse_public(mbedtls_pk_context *pk, const unsigned char *data, size_t len, ea_error_t *err);
 /* DER SubjectPublicKeyInfo of pk into buf (returns length, or -1). */
-int pk_spki_der(const mbedtls_pk_context *pk, unsigned char *buf, size_t n, const unsigned char **der);
+int pk_spki_der(const mbedtls_pk_context *pk, unsigned char *buf, size_t n,
+                const unsigned char **der);
 /* Make pk safe to verify with from several threads at once: mbedTLS (built
  * without MBEDTLS_THREADING_C) caches R^2 mod N inside an RSA context on its
  * first public operation; do that once, now.  EC keys need nothing (the
@@ -88,10 +91,12 @@ mbedtls_md_type_t pk_default_md(const mbedtls_pk_context *pk);
 typedef enum { SIG_DER, SIG_RAW_RS } sig_encoding_t;
 /* Verify sig over a precomputed hash: ECDSA (DER or raw r||s), RSA PKCS#1
  * v1.5, or RSA-PSS when pss (salt length = hash length, MGF1 same hash). */
-int sigverify_hash(mbedtls_pk_context *pk, mbedtls_md_type_t md, const unsigned char *hash, size_t hlen,
-		   const unsigned char *sig, size_t siglen, sig_encoding_t enc, int pss, ea_error_t *err);
+int sigverify_hash(mbedtls_pk_context *pk, mbedtls_md_type_t md, const unsigned char *hash,
+                   size_t hlen, const unsigned char *sig, size_t siglen, sig_encoding_t enc,
+                   int pss, ea_error_t *err);
 /* Same over a message (hashed with md here). */
 int sigverify_msg(mbedtls_pk_context *pk, mbedtls_md_type_t md, const void *msg, size_t len,
-		  const unsigned char *sig, size_t siglen, sig_encoding_t enc, int pss, ea_error_t *err);
+                  const unsigned char *sig, size_t siglen, sig_encoding_t enc, int pss,
+                  ea_error_t *err);
 
 #endif

@@ -7,35 +7,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PAGE_HDR 16
-#define ELEM_SIZE 16 /* branch and leaf elements are both 16 bytes */
-#define META_BYTES 64
+#define PAGE_HDR       16
+#define ELEM_SIZE      16 /* branch and leaf elements are both 16 bytes */
+#define META_BYTES     64
 #define META_SUM_BYTES 56 /* the checksum covers the meta up to itself */
 
-#define F_BRANCH 0x01
-#define F_LEAF 0x02
-#define F_META 0x04
+#define F_BRANCH    0x01
+#define F_LEAF      0x02
+#define F_META      0x04
 #define LEAF_BUCKET 0x01
 
 struct bbolt {
-	int fd;                   /* -1 for a memory buffer */
+	int fd; /* -1 for a memory buffer */
 	const unsigned char *mem;
 	uint64_t size;
 	char label[64];
 	struct bbolt_info info;
-	uint64_t npages;          /* min(high-water mark, whole pages in the file) */
+	uint64_t npages; /* min(high-water mark, whole pages in the file) */
 	uint64_t steps, max_steps;
-	size_t live;              /* bytes of page buffers held */
-	unsigned char *visited;   /* bbolt_check: one bit per page */
+	size_t live;            /* bytes of page buffers held */
+	unsigned char *visited; /* bbolt_check: one bit per page */
 	struct bbolt_stats *st;
 };
 
 /* ------------------------------------------------------------ bytes */
 
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
+static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -92,8 +89,10 @@ int bbolt_varint(const void *p, size_t n, int64_t *out)
 static int rd(bbolt_t *db, void *buf, size_t n, uint64_t off, ea_error_t *err)
 {
 	if (off > db->size || n > db->size - off)
-		return ea_fail(err, EA_E_FORMAT, "%s: %zu bytes at offset %llu lie past the end of the file (%llu bytes): truncated?",
-			       db->label, n, (unsigned long long)off, (unsigned long long)db->size);
+		return ea_fail(err, EA_E_FORMAT,
+		               "%s: %zu bytes at offset %llu lie past the end of the file (%llu "
+		               "bytes): truncated?",
+		               db->label, n, (unsigned long long)off, (unsigned long long)db->size);
 	if (db->mem) {
 		memcpy(buf, db->mem + off, n);
 		return 0;
@@ -103,11 +102,14 @@ static int rd(bbolt_t *db, void *buf, size_t n, uint64_t off, ea_error_t *err)
 		ssize_t k = pread(db->fd, (char *)buf + got, n - got, (off_t)(off + got));
 		if (k < 0) {
 			if (errno == EINTR) continue;
-			return ea_fail_errno(err, errno, "%s: cannot read offset %llu", db->label, (unsigned long long)(off + got));
+			return ea_fail_errno(err, errno, "%s: cannot read offset %llu", db->label,
+			                     (unsigned long long)(off + got));
 		}
 		if (k == 0)
-			return ea_fail(err, EA_E_FORMAT, "%s: the file ends at offset %llu, before its size: truncated while read?",
-				       db->label, (unsigned long long)(off + got));
+			return ea_fail(err, EA_E_FORMAT,
+			               "%s: the file ends at offset %llu, before its size: "
+			               "truncated while read?",
+			               db->label, (unsigned long long)(off + got));
 		got += (size_t)k;
 	}
 	return 0;
@@ -120,19 +122,18 @@ struct meta {
 	uint64_t root, seq, freelist, pgid, txid, checksum;
 };
 
-static int page_size_ok(uint32_t ps)
-{
-	return ps >= 512 && ps <= 65536 && (ps & (ps - 1)) == 0;
-}
+static int page_size_ok(uint32_t ps) { return ps >= 512 && ps <= 65536 && (ps & (ps - 1)) == 0; }
 
 /* Read and validate the meta page `id` at `off`.  0 valid; -1 with the
  * reason in why; big_endian set when the magic is byte-swapped. */
-static int meta_read(bbolt_t *db, uint64_t off, uint64_t id, struct meta *m, char *why, size_t whylen, int *big_endian)
+static int meta_read(bbolt_t *db, uint64_t off, uint64_t id, struct meta *m, char *why,
+                     size_t whylen, int *big_endian)
 {
 	unsigned char b[PAGE_HDR + META_BYTES];
 	ea_error_t e = {0};
 	if (rd(db, b, sizeof b, off, &e) < 0) {
-		snprintf(why, whylen, "unreadable (%s)", e.code == EA_E_FORMAT ? "past the end of the file" : "I/O error");
+		snprintf(why, whylen, "unreadable (%s)",
+		         e.code == EA_E_FORMAT ? "past the end of the file" : "I/O error");
 		return -1;
 	}
 	const unsigned char *p = b + PAGE_HDR;
@@ -182,7 +183,8 @@ static int load_meta(bbolt_t *db, struct meta *cur, struct bbolt_info *info, ea_
 	if (v0) {
 		v1 = meta_read(db, m0.page_size, 1, &m1, w1, sizeof w1, &be) == 0;
 		if (v1 && m1.page_size != m0.page_size) {
-			snprintf(w1, sizeof w1, "page size %u differs from page 0's %u", m1.page_size, m0.page_size);
+			snprintf(w1, sizeof w1, "page size %u differs from page 0's %u",
+			         m1.page_size, m0.page_size);
 			v1 = 0;
 		}
 	} else {
@@ -191,22 +193,28 @@ static int load_meta(bbolt_t *db, struct meta *cur, struct bbolt_info *info, ea_
 		static const uint32_t guess[] = {4096, 16384, 65536, 8192, 32768, 2048, 1024, 512};
 		for (unsigned i = 0; i < sizeof guess / sizeof guess[0] && !v1; i++) {
 			char w[96];
-			if (meta_read(db, guess[i], 1, &m1, w, sizeof w, &be) == 0 && m1.page_size == guess[i]) v1 = 1;
+			if (meta_read(db, guess[i], 1, &m1, w, sizeof w, &be) == 0 &&
+			    m1.page_size == guess[i])
+				v1 = 1;
 			else if (i == 0) snprintf(w1, sizeof w1, "%s", w);
 		}
 	}
 	if (!v0 && !v1) {
 		if (be)
-			return ea_fail(err, EA_E_UNSUPPORTED, "%s: a big-endian bbolt file (not written on this architecture family)",
-				       db->label);
-		return ea_fail(err, EA_E_FORMAT, "%s: no valid meta page (page 0: %s; page 1: %s)", db->label, w0, w1);
+			return ea_fail(err, EA_E_UNSUPPORTED,
+			               "%s: a big-endian bbolt file (not written on this "
+			               "architecture family)",
+			               db->label);
+		return ea_fail(err, EA_E_FORMAT, "%s: no valid meta page (page 0: %s; page 1: %s)",
+		               db->label, w0, w1);
 	}
 	int use1 = v1 && (!v0 || m1.txid > m0.txid);
 	*cur = use1 ? m1 : m0;
 	memset(info, 0, sizeof *info);
 	info->meta_used = use1;
 	info->other_valid = v0 && v1;
-	if (!info->other_valid) snprintf(info->other_err, sizeof info->other_err, "%s", use1 ? w0 : w1);
+	if (!info->other_valid)
+		snprintf(info->other_err, sizeof info->other_err, "%s", use1 ? w0 : w1);
 	info->page_size = cur->page_size;
 	info->txid = cur->txid;
 	info->hwm = cur->pgid;
@@ -222,11 +230,13 @@ static int finish_open(bbolt_t *db, ea_error_t *err)
 	uint64_t file_pages = db->size / m.page_size;
 	db->npages = m.pgid < file_pages ? m.pgid : file_pages;
 	if (m.pgid < 3)
-		return ea_fail(err, EA_E_FORMAT, "%s: meta says %llu pages are in use: fewer than a database has", db->label,
-			       (unsigned long long)m.pgid);
+		return ea_fail(err, EA_E_FORMAT,
+		               "%s: meta says %llu pages are in use: fewer than a database has",
+		               db->label, (unsigned long long)m.pgid);
 	if (m.root < 2 || m.root >= m.pgid)
-		return ea_fail(err, EA_E_FORMAT, "%s: root bucket page %llu is outside pages 2..%llu", db->label,
-			       (unsigned long long)m.root, (unsigned long long)m.pgid - 1);
+		return ea_fail(err, EA_E_FORMAT,
+		               "%s: root bucket page %llu is outside pages 2..%llu", db->label,
+		               (unsigned long long)m.root, (unsigned long long)m.pgid - 1);
 	return 0;
 }
 
@@ -244,7 +254,8 @@ int bbolt_open_fd(bbolt_t **out, int fd, const char *label, ea_error_t *err)
 	*out = NULL;
 	struct stat st;
 	if (fstat(fd, &st) < 0) return ea_fail_errno(err, errno, "%s: fstat", label);
-	if (!S_ISREG(st.st_mode)) return ea_fail(err, EA_E_NOTREG, "%s is not a regular file", label);
+	if (!S_ISREG(st.st_mode))
+		return ea_fail(err, EA_E_NOTREG, "%s is not a regular file", label);
 	bbolt_t *db = db_new(label);
 	db->fd = fd;
 	db->size = (uint64_t)st.st_size;
@@ -283,20 +294,11 @@ void bbolt_closep(bbolt_t **db)
 	*db = NULL;
 }
 
-const struct bbolt_info *bbolt_info(const bbolt_t *db)
-{
-	return &db->info;
-}
+const struct bbolt_info *bbolt_info(const bbolt_t *db) { return &db->info; }
 
-uint64_t bbolt_steps(const bbolt_t *db)
-{
-	return db->steps;
-}
+uint64_t bbolt_steps(const bbolt_t *db) { return db->steps; }
 
-void bbolt_set_max_steps(bbolt_t *db, uint64_t max)
-{
-	db->max_steps = max;
-}
+void bbolt_set_max_steps(bbolt_t *db, uint64_t max) { db->max_steps = max; }
 
 int bbolt_changed(bbolt_t *db, ea_error_t *err)
 {
@@ -309,9 +311,10 @@ int bbolt_changed(bbolt_t *db, ea_error_t *err)
 	struct bbolt_info info;
 	ea_error_t e = {0};
 	int rc = load_meta(db, &m, &info, &e);
-	db->size = old_size; /* keep reading the state we opened */
+	db->size = old_size;  /* keep reading the state we opened */
 	if (rc < 0) return 1; /* unreadable now: it changed under us */
-	return m.txid != db->info.txid || m.root != db->info.root || (uint64_t)st.st_size != old_size;
+	return m.txid != db->info.txid || m.root != db->info.root ||
+	       (uint64_t)st.st_size != old_size;
 }
 
 /* ------------------------------------------------------------ pages */
@@ -319,7 +322,7 @@ int bbolt_changed(bbolt_t *db, ea_error_t *err)
 struct page {
 	unsigned char *p; /* owned unless inline */
 	size_t len;
-	uint64_t id;      /* 0 for an inline page */
+	uint64_t id; /* 0 for an inline page */
 	uint16_t flags, count;
 	int owned;
 };
@@ -338,14 +341,17 @@ static void page_free(bbolt_t *db, struct page *pg)
 static int page_shape(bbolt_t *db, struct page *pg, ea_error_t *err)
 {
 	if (pg->flags != F_BRANCH && pg->flags != F_LEAF)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu has type flags 0x%x where a branch or leaf page belongs",
-			       db->label, (unsigned long long)pg->id, pg->flags);
+		return ea_fail(
+		        err, EA_E_FORMAT,
+		        "%s: page %llu has type flags 0x%x where a branch or leaf page belongs",
+		        db->label, (unsigned long long)pg->id, pg->flags);
 	if ((uint64_t)PAGE_HDR + (uint64_t)pg->count * ELEM_SIZE > pg->len)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu: %u elements do not fit its %zu bytes", db->label,
-			       (unsigned long long)pg->id, pg->count, pg->len);
+		return ea_fail(err, EA_E_FORMAT,
+		               "%s: page %llu: %u elements do not fit its %zu bytes", db->label,
+		               (unsigned long long)pg->id, pg->count, pg->len);
 	if (pg->flags == F_BRANCH && pg->count == 0)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu is a branch page with no elements", db->label,
-			       (unsigned long long)pg->id);
+		return ea_fail(err, EA_E_FORMAT, "%s: page %llu is a branch page with no elements",
+		               db->label, (unsigned long long)pg->id);
 	return 0;
 }
 
@@ -353,36 +359,46 @@ static int page_load(bbolt_t *db, uint64_t id, struct page *pg, ea_error_t *err)
 {
 	memset(pg, 0, sizeof *pg);
 	if (id < 2 || id >= db->info.hwm)
-		return ea_fail(err, EA_E_FORMAT, "%s: a reference to page %llu, outside the pages in use (2..%llu)", db->label,
-			       (unsigned long long)id, (unsigned long long)db->info.hwm - 1);
+		return ea_fail(err, EA_E_FORMAT,
+		               "%s: a reference to page %llu, outside the pages in use (2..%llu)",
+		               db->label, (unsigned long long)id,
+		               (unsigned long long)db->info.hwm - 1);
 	if (id >= db->npages)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu lies past the end of the file (%llu bytes): truncated?",
-			       db->label, (unsigned long long)id, (unsigned long long)db->size);
+		return ea_fail(
+		        err, EA_E_FORMAT,
+		        "%s: page %llu lies past the end of the file (%llu bytes): truncated?",
+		        db->label, (unsigned long long)id, (unsigned long long)db->size);
 	if (++db->steps > db->max_steps)
-		return ea_fail(err, EA_E_TOOBIG, "%s: more than %llu page reads: pages pointing in a cycle?", db->label,
-			       (unsigned long long)db->max_steps);
+		return ea_fail(err, EA_E_TOOBIG,
+		               "%s: more than %llu page reads: pages pointing in a cycle?",
+		               db->label, (unsigned long long)db->max_steps);
 	uint32_t ps = db->info.page_size;
 	unsigned char h[PAGE_HDR];
 	if (rd(db, h, sizeof h, id * ps, err) < 0) return -1;
 	uint32_t ovf = le32(h + 12);
 	if (le64(h) != id)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu says it is page %llu", db->label, (unsigned long long)id,
-			       (unsigned long long)le64(h));
+		return ea_fail(err, EA_E_FORMAT, "%s: page %llu says it is page %llu", db->label,
+		               (unsigned long long)id, (unsigned long long)le64(h));
 	if (ovf >= db->npages - id)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu: %u overflow pages run past the %s", db->label,
-			       (unsigned long long)id, ovf, db->npages < db->info.hwm ? "end of the file" : "pages in use");
+		return ea_fail(err, EA_E_FORMAT, "%s: page %llu: %u overflow pages run past the %s",
+		               db->label, (unsigned long long)id, ovf,
+		               db->npages < db->info.hwm ? "end of the file" : "pages in use");
 	uint64_t run = ((uint64_t)ovf + 1) * ps;
 	if (run > BBOLT_MAX_RUN_BYTES)
-		return ea_fail(err, EA_E_TOOBIG, "%s: page %llu spans %llu bytes, over the %u-byte limit", db->label,
-			       (unsigned long long)id, (unsigned long long)run, BBOLT_MAX_RUN_BYTES);
+		return ea_fail(err, EA_E_TOOBIG,
+		               "%s: page %llu spans %llu bytes, over the %u-byte limit", db->label,
+		               (unsigned long long)id, (unsigned long long)run,
+		               BBOLT_MAX_RUN_BYTES);
 	if (db->live + run > BBOLT_MAX_LIVE_BYTES)
-		return ea_fail(err, EA_E_TOOBIG, "%s: more than %u bytes of pages held at once", db->label,
-			       BBOLT_MAX_LIVE_BYTES);
+		return ea_fail(err, EA_E_TOOBIG, "%s: more than %u bytes of pages held at once",
+		               db->label, BBOLT_MAX_LIVE_BYTES);
 	if (db->visited) {
 		for (uint64_t k = id; k <= id + ovf; k++) {
 			if (db->visited[k / 8] & (1u << (k % 8)))
-				return ea_fail(err, EA_E_FORMAT, "%s: page %llu is reached twice (pages pointing in a cycle or shared)",
-					       db->label, (unsigned long long)k);
+				return ea_fail(err, EA_E_FORMAT,
+				               "%s: page %llu is reached twice (pages pointing in "
+				               "a cycle or shared)",
+				               db->label, (unsigned long long)k);
 			db->visited[k / 8] |= (unsigned char)(1u << (k % 8));
 		}
 		if (db->st) db->st->pages += ovf + 1;
@@ -434,19 +450,21 @@ static int elem_at(bbolt_t *db, const struct page *pg, unsigned i, struct elem *
 	}
 	/* pos, ksize and vsize are 32-bit: their sum cannot wrap a uint64. */
 	if (end > pg->len)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu element %u: key or value runs past the page", db->label,
-			       (unsigned long long)pg->id, i);
+		return ea_fail(err, EA_E_FORMAT,
+		               "%s: page %llu element %u: key or value runs past the page",
+		               db->label, (unsigned long long)pg->id, i);
 	if (e->klen == 0)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu element %u has an empty key", db->label,
-			       (unsigned long long)pg->id, i);
+		return ea_fail(err, EA_E_FORMAT, "%s: page %llu element %u has an empty key",
+		               db->label, (unsigned long long)pg->id, i);
 	if (pg->flags == F_LEAF && (e->flags & ~(uint32_t)LEAF_BUCKET))
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu element %u has unknown flags 0x%x", db->label,
-			       (unsigned long long)pg->id, i, e->flags);
+		return ea_fail(err, EA_E_FORMAT, "%s: page %llu element %u has unknown flags 0x%x",
+		               db->label, (unsigned long long)pg->id, i, e->flags);
 	e->key = pg->p + start;
 	e->val = e->key + e->klen;
 	if (pg->flags == F_LEAF && (e->flags & LEAF_BUCKET) && e->vlen < 16)
-		return ea_fail(err, EA_E_FORMAT, "%s: page %llu element %u: a bucket whose header is %zu bytes", db->label,
-			       (unsigned long long)pg->id, i, e->vlen);
+		return ea_fail(err, EA_E_FORMAT,
+		               "%s: page %llu element %u: a bucket whose header is %zu bytes",
+		               db->label, (unsigned long long)pg->id, i, e->vlen);
 	return 0;
 }
 
@@ -468,22 +486,26 @@ int bbolt_root(bbolt_t *db, bbolt_bucket_t *out, ea_error_t *err)
 	return 0;
 }
 
-int bbolt_child(const bbolt_bucket_t *parent, const struct bbolt_kv *kv, bbolt_bucket_t *out, ea_error_t *err)
+int bbolt_child(const bbolt_bucket_t *parent, const struct bbolt_kv *kv, bbolt_bucket_t *out,
+                ea_error_t *err)
 {
 	bbolt_t *db = parent->db;
 	memset(out, 0, sizeof *out);
 	out->db = db;
 	if (!kv->is_bucket || kv->vlen < 16)
-		return ea_fail(err, EA_E_FORMAT, "%s: a key opened as a bucket holds a plain value", db->label);
+		return ea_fail(err, EA_E_FORMAT, "%s: a key opened as a bucket holds a plain value",
+		               db->label);
 	if (parent->nest + 1 > BBOLT_MAX_NEST)
-		return ea_fail(err, EA_E_FORMAT, "%s: buckets nested deeper than %d", db->label, BBOLT_MAX_NEST);
+		return ea_fail(err, EA_E_FORMAT, "%s: buckets nested deeper than %d", db->label,
+		               BBOLT_MAX_NEST);
 	out->nest = parent->nest + 1;
 	out->root = le64(kv->val);
 	if (out->root == 0) {
 		size_t n = kv->vlen - 16;
 		if (n < PAGE_HDR)
-			return ea_fail(err, EA_E_FORMAT, "%s: an inline bucket of %zu bytes, too short for its page", db->label,
-				       n);
+			return ea_fail(err, EA_E_FORMAT,
+			               "%s: an inline bucket of %zu bytes, too short for its page",
+			               db->label, n);
 		out->inl = xmalloc(n);
 		memcpy(out->inl, kv->val + 16, n);
 		out->inl_len = n;
@@ -505,7 +527,8 @@ struct krange {
 	size_t lolen, hilen;
 };
 
-static int walk_page(struct walk *w, const struct page *pg, const struct krange *r, unsigned depth, ea_error_t *err)
+static int walk_page(struct walk *w, const struct page *pg, const struct krange *r, unsigned depth,
+                     ea_error_t *err)
 {
 	bbolt_t *db = w->db;
 	const unsigned char *prev = NULL;
@@ -516,16 +539,20 @@ static int walk_page(struct walk *w, const struct page *pg, const struct krange 
 		/* The order bbolt keeps: strictly increasing within a page, and
 		 * inside the range the parent's branch element gives the page. */
 		if (prev && key_cmp(prev, prevlen, e.key, e.klen) >= 0)
-			return ea_fail(err, EA_E_FORMAT, "%s: page %llu element %u: keys out of order", db->label,
-				       (unsigned long long)pg->id, i);
+			return ea_fail(err, EA_E_FORMAT,
+			               "%s: page %llu element %u: keys out of order", db->label,
+			               (unsigned long long)pg->id, i);
 		if ((r->lo && key_cmp(e.key, e.klen, r->lo, r->lolen) < 0) ||
 		    (r->hi && key_cmp(e.key, e.klen, r->hi, r->hilen) >= 0))
-			return ea_fail(err, EA_E_FORMAT, "%s: page %llu element %u: key outside the range its parent page gives",
-				       db->label, (unsigned long long)pg->id, i);
+			return ea_fail(err, EA_E_FORMAT,
+			               "%s: page %llu element %u: key outside the range its parent "
+			               "page gives",
+			               db->label, (unsigned long long)pg->id, i);
 		prev = e.key;
 		prevlen = e.klen;
 		if (pg->flags == F_LEAF) {
-			struct bbolt_kv kv = {e.key, e.klen, e.val, e.vlen, (e.flags & LEAF_BUCKET) != 0};
+			struct bbolt_kv kv = {e.key, e.klen, e.val, e.vlen,
+			                      (e.flags & LEAF_BUCKET) != 0};
 			if (db->st) db->st->keys++;
 			int rc = w->fn(w->ctx, &kv, err);
 			if (rc < 0) return -1;
@@ -533,8 +560,10 @@ static int walk_page(struct walk *w, const struct page *pg, const struct krange 
 			continue;
 		}
 		if (depth + 1 >= BBOLT_MAX_DEPTH)
-			return ea_fail(err, EA_E_FORMAT, "%s: page %llu: branch pages nested deeper than %d (pages pointing in a cycle?)",
-				       db->label, (unsigned long long)pg->id, BBOLT_MAX_DEPTH);
+			return ea_fail(err, EA_E_FORMAT,
+			               "%s: page %llu: branch pages nested deeper than %d (pages "
+			               "pointing in a cycle?)",
+			               db->label, (unsigned long long)pg->id, BBOLT_MAX_DEPTH);
 		struct krange cr = {e.key, r->hi, e.klen, r->hilen};
 		if (i + 1 < pg->count) {
 			struct elem nx;
@@ -559,15 +588,17 @@ int bbolt_foreach(const bbolt_bucket_t *b, bbolt_visit_fn fn, void *ctx, ea_erro
 	struct page pg;
 	if (b->root == 0) {
 		if (!b->inl || b->inl_len < PAGE_HDR)
-			return ea_fail(err, EA_E_FORMAT, "%s: an inline bucket without its page", db->label);
+			return ea_fail(err, EA_E_FORMAT, "%s: an inline bucket without its page",
+			               db->label);
 		memset(&pg, 0, sizeof pg);
 		pg.p = b->inl;
 		pg.len = b->inl_len;
 		pg.flags = le16(pg.p + 8);
 		pg.count = le16(pg.p + 10);
 		if (pg.flags != F_LEAF)
-			return ea_fail(err, EA_E_FORMAT, "%s: an inline bucket whose page is not a leaf (flags 0x%x)", db->label,
-				       pg.flags);
+			return ea_fail(err, EA_E_FORMAT,
+			               "%s: an inline bucket whose page is not a leaf (flags 0x%x)",
+			               db->label, pg.flags);
 		if (page_shape(db, &pg, err) < 0) return -1;
 		return walk_page(&w, &pg, &all, 0, err);
 	}
@@ -626,9 +657,11 @@ int bbolt_get(const bbolt_bucket_t *b, const char *key, char **val, size_t *vlen
 	return 1;
 }
 
-int bbolt_get_bucket(const bbolt_bucket_t *b, const char *name, bbolt_bucket_t *out, ea_error_t *err)
+int bbolt_get_bucket(const bbolt_bucket_t *b, const char *name, bbolt_bucket_t *out,
+                     ea_error_t *err)
 {
-	struct find f = {.key = name, .klen = strlen(name), .want_bucket = 1, .parent = b, .out = out};
+	struct find f = {
+	        .key = name, .klen = strlen(name), .want_bucket = 1, .parent = b, .out = out};
 	memset(out, 0, sizeof *out);
 	out->db = b->db;
 	if (bbolt_foreach(b, find_cb, &f, err) < 0) {

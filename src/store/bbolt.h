@@ -42,12 +42,12 @@
 
 #include "util.h"
 
-#define BBOLT_MAGIC 0xED0CDAEDu
-#define BBOLT_VERSION 2
-#define BBOLT_MAX_DEPTH 32              /* branch levels in one bucket's tree */
-#define BBOLT_MAX_NEST 64               /* buckets inside buckets */
-#define BBOLT_MAX_RUN_BYTES (16u << 20) /* one page and its overflow */
-#define BBOLT_MAX_LIVE_BYTES (64u << 20)
+#define BBOLT_MAGIC             0xED0CDAEDu
+#define BBOLT_VERSION           2
+#define BBOLT_MAX_DEPTH         32          /* branch levels in one bucket's tree */
+#define BBOLT_MAX_NEST          64          /* buckets inside buckets */
+#define BBOLT_MAX_RUN_BYTES     (16u << 20) /* one page and its overflow */
+#define BBOLT_MAX_LIVE_BYTES    (64u << 20)
 #define BBOLT_DEFAULT_MAX_STEPS 4000000ULL /* page reads per open database */
 
 typedef struct bbolt bbolt_t;
@@ -55,8 +55,8 @@ typedef struct bbolt bbolt_t;
 struct bbolt_info {
 	uint32_t page_size;
 	uint64_t txid;
-	uint64_t hwm;       /* pages in use (meta pgid) */
-	uint64_t root;      /* root bucket's page */
+	uint64_t hwm;  /* pages in use (meta pgid) */
+	uint64_t root; /* root bucket's page */
 	uint64_t file_size;
 	int meta_used;      /* 0 or 1 */
 	int other_valid;    /* the other meta page was valid too */
@@ -87,7 +87,7 @@ typedef struct {
 	uint64_t root;      /* first page; 0: inline */
 	unsigned char *inl; /* inline bucket: owned copy of its leaf page */
 	size_t inl_len;
-	unsigned nest;      /* 0 for the root bucket */
+	unsigned nest; /* 0 for the root bucket */
 } bbolt_bucket_t;
 
 void bbolt_bucket_release(bbolt_bucket_t *b);
@@ -104,7 +104,8 @@ struct bbolt_kv {
 
 int bbolt_root(bbolt_t *db, bbolt_bucket_t *out, ea_error_t *err);
 /* The bucket a kv (from bbolt_foreach on parent) describes. */
-int bbolt_child(const bbolt_bucket_t *parent, const struct bbolt_kv *kv, bbolt_bucket_t *out, ea_error_t *err);
+int bbolt_child(const bbolt_bucket_t *parent, const struct bbolt_kv *kv, bbolt_bucket_t *out,
+                ea_error_t *err);
 
 /* Visit every key of b in order.  The callback returns 0 to go on, 1 to
  * stop (bbolt_foreach then returns 0), -1 to stop with *err filled. */
@@ -116,7 +117,8 @@ int bbolt_foreach(const bbolt_bucket_t *b, bbolt_visit_fn fn, void *ctx, ea_erro
  * -1 on error. */
 int bbolt_get(const bbolt_bucket_t *b, const char *key, char **val, size_t *vlen, ea_error_t *err);
 /* Open the nested bucket `name`: 1 found, 0 absent or a plain value, -1 error. */
-int bbolt_get_bucket(const bbolt_bucket_t *b, const char *name, bbolt_bucket_t *out, ea_error_t *err);
+int bbolt_get_bucket(const bbolt_bucket_t *b, const char *name, bbolt_bucket_t *out,
+                     ea_error_t *err);
 
 struct bbolt_stats {
 	uint64_t pages, buckets, inline_buckets, keys, max_depth;

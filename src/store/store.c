@@ -12,14 +12,14 @@
 #include "store_readers.h"
 
 static const char *const type_names[STORE_TYPE_COUNT] = {
-	[STORE_AUTO] = "auto",
-	[STORE_OCI] = "oci",
-	[STORE_OCI_ARCHIVE] = "oci-archive",
-	[STORE_DOCKER_ARCHIVE] = "docker-archive",
-	[STORE_DOCKER] = "docker",
-	[STORE_CONTAINERD] = "containerd",
-	[STORE_CONTAINERS_STORAGE] = "containers-storage",
-	[STORE_DIR] = "dir",
+        [STORE_AUTO] = "auto",
+        [STORE_OCI] = "oci",
+        [STORE_OCI_ARCHIVE] = "oci-archive",
+        [STORE_DOCKER_ARCHIVE] = "docker-archive",
+        [STORE_DOCKER] = "docker",
+        [STORE_CONTAINERD] = "containerd",
+        [STORE_CONTAINERS_STORAGE] = "containers-storage",
+        [STORE_DIR] = "dir",
 };
 
 const char *store_type_name(store_type_t t)
@@ -35,7 +35,9 @@ int store_spec_parse(const char *arg, struct store_spec *out, ea_error_t *err)
 		for (int t = 1; t < STORE_TYPE_COUNT; t++) {
 			size_t n = strlen(type_names[t]);
 			if ((size_t)(colon - arg) == n && !strncmp(arg, type_names[t], n)) {
-				if (!colon[1]) return ea_fail(err, EA_E_USAGE, "--store %s: no path after the type", arg);
+				if (!colon[1])
+					return ea_fail(err, EA_E_USAGE,
+					               "--store %s: no path after the type", arg);
 				out->type = (store_type_t)t;
 				out->path = colon + 1;
 				return 0;
@@ -46,9 +48,11 @@ int store_spec_parse(const char *arg, struct store_spec *out, ea_error_t *err)
 		for (const char *p = arg; p < colon; p++)
 			if (!((*p >= 'a' && *p <= 'z') || *p == '-')) looks_like_type = 0;
 		if (looks_like_type)
-			return ea_fail(err, EA_E_USAGE,
-				       "--store %s: unknown store type '%.*s' (oci, oci-archive, docker-archive, docker, containerd, containers-storage, dir)",
-				       arg, (int)(colon - arg), arg);
+			return ea_fail(
+			        err, EA_E_USAGE,
+			        "--store %s: unknown store type '%.*s' (oci, oci-archive, "
+			        "docker-archive, docker, containerd, containers-storage, dir)",
+			        arg, (int)(colon - arg), arg);
 	}
 	if (!*arg) return ea_fail(err, EA_E_USAGE, "--store needs a path");
 	out->type = STORE_AUTO;
@@ -106,14 +110,17 @@ store_type_t store_detect(const char *path)
 	if (!S_ISDIR(st.st_mode)) return STORE_AUTO;
 	cleanup_close int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) return STORE_AUTO;
-	if (exists_at(dfd, "oci-layout", 0) || (exists_at(dfd, "index.json", 0) && exists_at(dfd, "blobs", 1)))
+	if (exists_at(dfd, "oci-layout", 0) ||
+	    (exists_at(dfd, "index.json", 0) && exists_at(dfd, "blobs", 1)))
 		return STORE_OCI;
 	if (exists_at(dfd, "io.containerd.content.v1.content", 1)) return STORE_CONTAINERD;
 	if (store_is_skopeo_dir(dfd)) return STORE_DIR;
-	if (exists_at(dfd, "image", 1) && (exists_at(dfd, "overlay2", 1) || exists_at(dfd, "vfs", 1) ||
-					   exists_at(dfd, "containers", 1)))
+	if (exists_at(dfd, "image", 1) &&
+	    (exists_at(dfd, "overlay2", 1) || exists_at(dfd, "vfs", 1) ||
+	     exists_at(dfd, "containers", 1)))
 		return STORE_DOCKER;
-	static const char *const cs[] = {"overlay-images", "vfs-images", "btrfs-images", "zfs-images"};
+	static const char *const cs[] = {"overlay-images", "vfs-images", "btrfs-images",
+	                                 "zfs-images"};
 	for (unsigned i = 0; i < sizeof cs / sizeof cs[0]; i++)
 		if (exists_at(dfd, cs[i], 1)) return STORE_CONTAINERS_STORAGE;
 	return STORE_AUTO;
@@ -121,12 +128,15 @@ store_type_t store_detect(const char *path)
 
 int store_discover(const char *root_prefix, struct store_spec *out, int max)
 {
-	static const struct { const char *path; store_type_t type; } roots[] = {
-		{"/var/lib/docker", STORE_DOCKER},
-		{"/var/lib/balena-engine", STORE_DOCKER},
-		{"/var/lib/docker/containerd/daemon", STORE_CONTAINERD},
-		{"/var/lib/containerd", STORE_CONTAINERD},
-		{"/var/lib/containers/storage", STORE_CONTAINERS_STORAGE},
+	static const struct {
+		const char *path;
+		store_type_t type;
+	} roots[] = {
+	        {"/var/lib/docker", STORE_DOCKER},
+	        {"/var/lib/balena-engine", STORE_DOCKER},
+	        {"/var/lib/docker/containerd/daemon", STORE_CONTAINERD},
+	        {"/var/lib/containerd", STORE_CONTAINERD},
+	        {"/var/lib/containers/storage", STORE_CONTAINERS_STORAGE},
 	};
 	int n = 0;
 	for (unsigned i = 0; i < sizeof roots / sizeof roots[0] && n < max; i++) {
@@ -145,7 +155,8 @@ int store_discover(const char *root_prefix, struct store_spec *out, int max)
 }
 
 /* Readers that exist; the others are reported as not built yet. */
-typedef void (*store_reader_fn)(report_t *, const struct store_spec *, const struct audit_limits *, cJSON *);
+typedef void (*store_reader_fn)(report_t *, const struct store_spec *, const struct audit_limits *,
+                                cJSON *);
 
 static store_reader_fn reader_for(store_type_t t)
 {
@@ -166,15 +177,17 @@ void store_audit(report_t *r, const struct store_spec *spec, const struct audit_
 	struct store_spec s = *spec;
 	struct stat st;
 	if (stat(s.path, &st) != 0) {
-		report_finding(r, "store.not_found", s.path, "store %s does not exist or cannot be opened", s.path);
+		report_finding(r, "store.not_found", s.path,
+		               "store %s does not exist or cannot be opened", s.path);
 		return;
 	}
 	if (s.type == STORE_AUTO) {
 		s.type = store_detect(s.path);
 		if (s.type == STORE_AUTO) {
 			report_finding(r, "store.unknown_type", s.path,
-				       "%s is not an image store edgeaudit recognises; name its type as TYPE:PATH",
-				       s.path);
+			               "%s is not an image store edgeaudit recognises; name its "
+			               "type as TYPE:PATH",
+			               s.path);
 			return;
 		}
 	}

@@ -45,11 +45,11 @@ store_type_t store_detect(const char *path);
 int store_discover(const char *root_prefix, struct store_spec *out, int max);
 
 struct audit_limits {
-	int jobs;                  /* blobs verified in parallel */
+	int jobs;                           /* blobs verified in parallel */
 	unsigned long long max_layer_bytes; /* decompressed layer limit (0: default) */
-	unsigned max_ratio;        /* decompression ratio limit (0: default) */
-	const struct sig_policy *pol; /* signatures to check (NULL: none) */
-	const char *only_image;    /* `verify`: only the image with this name */
+	unsigned max_ratio;                 /* decompression ratio limit (0: default) */
+	const struct sig_policy *pol;       /* signatures to check (NULL: none) */
+	const char *only_image;             /* `verify`: only the image with this name */
 };
 
 /* Audit one store into the report. */

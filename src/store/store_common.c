@@ -27,8 +27,9 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
 	k->err = (ea_error_t){0};
 	cleanup_close int lfd = fsx_open_dir_at(k->root, k->folder_rel, &k->err);
 	if (lfd < 0) {
-		report_finding(k->r, finding_id_for_open_error(k->err.code, "layer.missing"), k->path,
-			       "%s: layer folder of %s: %s", k->label, k->diff->str, k->err.msg);
+		report_finding(k->r, finding_id_for_open_error(k->err.code, "layer.missing"),
+		               k->path, "%s: layer folder of %s: %s", k->label, k->diff->str,
+		               k->err.msg);
 		k->verdict = k->err.code == EA_E_IO ? 2 : 1;
 		k->state = "missing";
 		return STORE_LAYER_NO_FOLDER;
@@ -36,12 +37,14 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
 	cleanup_free char *subj = xasprintf("%s/%s", k->rootpath, k->tarsplit_rel);
 	cleanup_close int tsfd = fsx_open_file_at(k->root, k->tarsplit_rel, NULL, &k->err);
 	if (tsfd < 0) {
-		report_finding(k->r, finding_id_for_open_error(k->err.code, "tarsplit.malformed"), subj,
-			       "%s: cannot verify the layer on disk: %s", k->label, k->err.msg);
+		report_finding(k->r, finding_id_for_open_error(k->err.code, "tarsplit.malformed"),
+		               subj, "%s: cannot verify the layer on disk: %s", k->label,
+		               k->err.msg);
 		return STORE_LAYER_NO_TARSPLIT;
 	}
 	struct tarsplit_result res = {0};
-	int rc = tarsplit_verify(tsfd, lfd, &k->opts, store_layer_compare_finding, &k->cmp, &res, &k->err);
+	int rc = tarsplit_verify(tsfd, lfd, &k->opts, store_layer_compare_finding, &k->cmp, &res,
+	                         &k->err);
 	k->files = res.files;
 	if (rc < 0) {
 		if (k->err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
@@ -57,8 +60,9 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
 	}
 	k->tar_size = res.tar_size;
 	if (!digest_equal(&res.diffid, k->diff)) {
-		report_finding(k->r, "layer.diffid_mismatch", k->path, "%s: the layer on disk reassembles to %s, its diffID is %s",
-			       k->label, res.diffid.str, k->diff->str);
+		report_finding(k->r, "layer.diffid_mismatch", k->path,
+		               "%s: the layer on disk reassembles to %s, its diffID is %s",
+		               k->label, res.diffid.str, k->diff->str);
 		k->verdict = 1;
 		k->state = "mismatch";
 		return STORE_LAYER_MISMATCH;
@@ -75,30 +79,39 @@ void store_scan_stopped(report_t *r, const char *subject, unsigned long limit)
 
 void store_folder_unlistable(report_t *r, const char *subject, int errnum)
 {
-	report_finding(r, "store.unreadable", subject, "cannot list the folder: %s", strerror(errnum));
+	report_finding(r, "store.unreadable", subject, "cannot list the folder: %s",
+	               strerror(errnum));
 }
 
 void store_entry_unreadable(report_t *r, const char *subject, int errnum)
 {
-	if (errnum != ENOENT) report_finding(r, "store.unreadable", subject, "cannot stat the entry: %s", strerror(errnum));
+	if (errnum != ENOENT)
+		report_finding(r, "store.unreadable", subject, "cannot stat the entry: %s",
+		               strerror(errnum));
 }
 
 int store_names_have(cJSON *names, const char *want)
 {
 	cJSON *n;
-	cJSON_ArrayForEach(n, names) if (cJSON_IsString(n) && !strcmp(n->valuestring, want)) return 1;
+	cJSON_ArrayForEach (n, names)
+		if (cJSON_IsString(n) && !strcmp(n->valuestring, want)) return 1;
 	return 0;
 }
 
-int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img, const digest_t *id)
+int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img,
+                          const digest_t *id)
 {
 	if (!pol) return 0;
 	const char *names[64];
 	int n = 0;
 	cJSON *nm;
-	cJSON_ArrayForEach(nm, cJSON_GetObjectItemCaseSensitive(img, "names")) if (n < 64 && cJSON_IsString(nm)) names[n++] = nm->valuestring;
+	cJSON_ArrayForEach (nm, cJSON_GetObjectItemCaseSensitive(img, "names"))
+		if (n < 64 && cJSON_IsString(nm)) names[n++] = nm->valuestring;
 	struct sig_target t = {label, names, n, *id, NULL, 0, img};
 	int rc = sig_verify_image(r, pol, NULL, NULL, 0, &t);
-	cJSON_AddStringToObject(img, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
+	cJSON_AddStringToObject(img, "signature_check",
+	                        rc > 0    ? "verified"
+	                        : rc == 0 ? "not_required"
+	                                  : "not_verified");
 	return rc == -1;
 }

@@ -35,11 +35,11 @@
 #include "store_readers.h"
 #include "tarsplit.h"
 
-#define CONTENT_DIR "io.containerd.content.v1.content"
-#define META_DB "io.containerd.metadata.v1.bolt/meta.db"
-#define MAX_RECORDS 100000
-#define MAX_KEY 512
-#define META_READ_TRIES 6
+#define CONTENT_DIR       "io.containerd.content.v1.content"
+#define META_DB           "io.containerd.metadata.v1.bolt/meta.db"
+#define MAX_RECORDS       100000
+#define MAX_KEY           512
+#define META_READ_TRIES   6
 #define META_SNAPSHOT_MAX (16u << 20) /* pages in use copied at once */
 
 struct image_rec {
@@ -244,7 +244,8 @@ static int snapshotter_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 	cleanup_bucket bbolt_bucket_t b = {0};
 	cleanup_free char *name = key_str(kv->key, kv->klen);
 	struct ns_walk sw = {w->c, &b, w->ns, name};
-	if (bbolt_child(w->parent, kv, &b, err) < 0 || bbolt_foreach(&b, snap_cb, &sw, err) < 0) note_error(w->c, err);
+	if (bbolt_child(w->parent, kv, &b, err) < 0 || bbolt_foreach(&b, snap_cb, &sw, err) < 0)
+		note_error(w->c, err);
 	return 0;
 }
 
@@ -319,19 +320,24 @@ static int read_meta_db(struct ctrd *c, int root, cJSON *sj)
 	cleanup_close int fd = fsx_open_file_at(root, META_DB, &st, &err);
 	if (fd < 0) {
 		if (err.code == EA_E_NOENT)
-			report_finding(c->r, "store.unreadable", c->meta_path, "%s: no %s: image names unknown", c->label, META_DB);
+			report_finding(c->r, "store.unreadable", c->meta_path,
+			               "%s: no %s: image names unknown", c->label, META_DB);
 		else
-			report_finding(c->r, open_error_id(&err), c->meta_path, "%s: %s", c->label, err.msg);
+			report_finding(c->r, open_error_id(&err), c->meta_path, "%s: %s", c->label,
+			               err.msg);
 		return -1;
 	}
 	for (int attempt = 1; attempt <= META_READ_TRIES; attempt++) {
-		if (attempt > 1) usleep(5000u << (attempt - 2)); /* 5, 10, 20 ... ms: wait for a quiet moment */
+		if (attempt > 1)
+			usleep(5000u
+			       << (attempt - 2)); /* 5, 10, 20 ... ms: wait for a quiet moment */
 		records_free(c);
 		cleanup_bbolt bbolt_t *live = NULL, *mem = NULL;
 		cleanup_free unsigned char *copy = NULL;
 		ea_error_t e1 = {0}, e2 = {0};
 		if (bbolt_open_fd(&live, fd, "meta.db", &e1) < 0) {
-			report_finding(c->r, open_error_id(&e1), c->meta_path, "%s: %s", c->label, e1.msg);
+			report_finding(c->r, open_error_id(&e1), c->meta_path, "%s: %s", c->label,
+			               e1.msg);
 			return -1;
 		}
 		size_t clen = 0;
@@ -341,7 +347,8 @@ static int read_meta_db(struct ctrd *c, int root, cJSON *sj)
 			 * pages the current meta reaches are never written in place. */
 			if (bbolt_changed(live, NULL) == 1) continue;
 			if (bbolt_open_mem(&mem, copy, clen, "meta.db", &e1) < 0) {
-				report_finding(c->r, open_error_id(&e1), c->meta_path, "%s: %s", c->label, e1.msg);
+				report_finding(c->r, open_error_id(&e1), c->meta_path, "%s: %s",
+				               c->label, e1.msg);
 				return -1;
 			}
 		}
@@ -370,17 +377,20 @@ static int read_meta_db(struct ctrd *c, int root, cJSON *sj)
 		}
 		if (!bi->other_valid) cJSON_AddStringToObject(mj, "other_meta_page", bi->other_err);
 		if (bad_check)
-			report_finding(c->r, open_error_id(&e1), c->meta_path, "%s: %s", c->label, e1.msg);
+			report_finding(c->r, open_error_id(&e1), c->meta_path, "%s: %s", c->label,
+			               e1.msg);
 		if (bad_walk && (!bad_check || strcmp(e1.msg, e2.msg) != 0))
-			report_finding(c->r, open_error_id(&e2), c->meta_path, "%s: %s%s", c->label, e2.msg,
-				       c->walk_errors > 1 ? " (and more damage further on)" : "");
+			report_finding(c->r, open_error_id(&e2), c->meta_path, "%s: %s%s", c->label,
+			               e2.msg,
+			               c->walk_errors > 1 ? " (and more damage further on)" : "");
 		return bad_check || bad_walk ? -1 : 0;
 	}
 	/* What was read mixes transactions: trust none of it. */
 	records_free(c);
 	report_finding(c->r, "bbolt.changing", c->meta_path,
-		       "%s: meta.db changed during each of %d reads (containerd was committing): image names not read",
-		       c->label, META_READ_TRIES);
+	               "%s: meta.db changed during each of %d reads (containerd was committing): "
+	               "image names not read",
+	               c->label, META_READ_TRIES);
 	return -1;
 }
 
@@ -391,7 +401,9 @@ static int snapshotter_name_ok(const char *s)
 {
 	if (!*s || strlen(s) > 64) return 0;
 	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')) return 0;
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_' || *p == '.'))
+			return 0;
 	return strcmp(s, ".") && strcmp(s, "..");
 }
 
@@ -410,7 +422,8 @@ static int backend_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 	cleanup_free char *name = key_str(kv->key, kv->klen);
 	struct snap_rec *s = NULL;
 	for (size_t i = 0; i < c->nsnaps && !s; i++)
-		if (c->snaps[i].backend && !strcmp(c->snaps[i].snapshotter, w->snapshotter) && !strcmp(c->snaps[i].backend, name))
+		if (c->snaps[i].backend && !strcmp(c->snaps[i].snapshotter, w->snapshotter) &&
+		    !strcmp(c->snaps[i].backend, name))
 			s = &c->snaps[i];
 	if (!s) return 0;
 	cleanup_bucket bbolt_bucket_t b = {0};
@@ -422,8 +435,9 @@ static int backend_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 	if (g < 0) return -1;
 	if (g && bbolt_uvarint(v, vlen, &id) == (int)vlen) {
 		/* overlayfs keeps the tree in <id>/fs; native and others in <id>. */
-		s->path = xasprintf("io.containerd.snapshotter.v1.%s/snapshots/%llu%s", w->snapshotter, (unsigned long long)id,
-				    !strcmp(w->snapshotter, "overlayfs") ? "/fs" : "");
+		s->path = xasprintf("io.containerd.snapshotter.v1.%s/snapshots/%llu%s",
+		                    w->snapshotter, (unsigned long long)id,
+		                    !strcmp(w->snapshotter, "overlayfs") ? "/fs" : "");
 	}
 	free(v);
 	g = bbolt_get(&b, "kind", &v, &vlen, err);
@@ -436,13 +450,16 @@ static int backend_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 static void read_snapshotter_db(struct ctrd *c, int root, const char *snapshotter)
 {
 	if (!snapshotter_name_ok(snapshotter)) return;
-	cleanup_free char *rel = xasprintf("io.containerd.snapshotter.v1.%s/metadata.db", snapshotter);
+	cleanup_free char *rel =
+	        xasprintf("io.containerd.snapshotter.v1.%s/metadata.db", snapshotter);
 	cleanup_free char *subj = xasprintf("%s/%s", c->root_path, rel);
 	ea_error_t err = {0};
 	struct stat st;
 	cleanup_close int fd = fsx_open_file_at(root, rel, &st, &err);
 	if (fd < 0) {
-		if (err.code != EA_E_NOENT) report_finding(c->r, open_error_id(&err), subj, "%s: %s", c->label, err.msg);
+		if (err.code != EA_E_NOENT)
+			report_finding(c->r, open_error_id(&err), subj, "%s: %s", c->label,
+			               err.msg);
 		return;
 	}
 	cleanup_bbolt bbolt_t *db = NULL;
@@ -469,7 +486,8 @@ static const char *kind_name(int k)
 /* A committed snapshot is the extracted copy of a layer whose blob the
  * content store keeps: compare it file by file with that blob's tar
  * (tarsplit_compare_layer).  Returns 1 when it was compared. */
-static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobsrc *src, struct snap_rec *s)
+static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobsrc *src,
+                           struct snap_rec *s)
 {
 	digest_t chain, blob, diffid;
 	comp_t comp;
@@ -477,12 +495,14 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 	    !oci_trusted_layer(oc, &chain, &blob, &comp, &diffid))
 		return 0;
 	ea_error_t err = {0};
-	cleanup_free char *base = xasprintf("%s/%s", c->root_path, s->path); /* the snapshot folder */
+	cleanup_free char *base =
+	        xasprintf("%s/%s", c->root_path, s->path); /* the snapshot folder */
 	struct layer_compare k = {.r = c->r, .path = base};
 	int dfd = fsx_open_dir_at(root, s->path, &err);
 	if (dfd < 0) {
-		report_finding(c->r, err.code == EA_E_NOENT ? "layer.missing" : open_error_id(&err), base,
-			       "%s: snapshot folder of layer %s: %s", c->label, diffid.str, err.msg);
+		report_finding(c->r, err.code == EA_E_NOENT ? "layer.missing" : open_error_id(&err),
+		               base, "%s: snapshot folder of layer %s: %s", c->label, diffid.str,
+		               err.msg);
 		s->check = "differs";
 		return 1;
 	}
@@ -491,21 +511,25 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 	struct tarsplit_result res;
 	if (blobsrc_open(src, &blob, &reg, &err) == 0) {
 		struct tarsplit_opts to = {.overlay = !strcmp(s->snapshotter, "overlayfs"),
-					   .check_added = !strcmp(s->snapshotter, "overlayfs")};
-		rc = tarsplit_compare_layer(&reg, comp, dfd, &to, store_layer_compare_finding, &k, &res, &err);
+		                           .check_added = !strcmp(s->snapshotter, "overlayfs")};
+		rc = tarsplit_compare_layer(&reg, comp, dfd, &to, store_layer_compare_finding, &k,
+		                            &res, &err);
 		blob_region_close(&reg);
 	}
 	close(dfd);
 	if (rc < 0) {
 		if (err.code != EA_E_INTERRUPTED)
-			report_finding(c->r, "snapshot.unverified", base, "%s: snapshot of layer %s could not be compared: %s",
-				       c->label, diffid.str, err.msg);
+			report_finding(c->r, "snapshot.unverified", base,
+			               "%s: snapshot of layer %s could not be compared: %s",
+			               c->label, diffid.str, err.msg);
 		else
-			report_unchecked_kind(c->r, "audit.interrupted", base, err.msg); /* unchecked, never ok */
+			report_unchecked_kind(c->r, "audit.interrupted", base,
+			                      err.msg); /* unchecked, never ok */
 		s->check = "not_verified";
 	} else if (!digest_equal(&res.diffid, &diffid)) {
-		report_finding(c->r, "layer.diffid_mismatch", base, "%s: the layer blob %s decompressed to %s, not %s", c->label,
-			       blob.str, res.diffid.str, diffid.str);
+		report_finding(c->r, "layer.diffid_mismatch", base,
+		               "%s: the layer blob %s decompressed to %s, not %s", c->label,
+		               blob.str, res.diffid.str, diffid.str);
 		s->check = "differs";
 	} else {
 		s->check = k.failed ? "differs" : k.incomplete ? "not_verified" : "verified";
@@ -513,18 +537,21 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 	return 1;
 }
 
-static void report_snapshots(struct ctrd *c, int root, cJSON *sj, oci_ctx_t *oc, struct blobsrc *src)
+static void report_snapshots(struct ctrd *c, int root, cJSON *sj, oci_ctx_t *oc,
+                             struct blobsrc *src)
 {
 	/* Each snapshotter's metadata.db once. */
 	for (size_t i = 0; i < c->nsnaps; i++) {
 		int seen = 0;
-		for (size_t k = 0; k < i && !seen; k++) seen = !strcmp(c->snaps[k].snapshotter, c->snaps[i].snapshotter);
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !strcmp(c->snaps[k].snapshotter, c->snaps[i].snapshotter);
 		if (!seen) read_snapshotter_db(c, root, c->snaps[i].snapshotter);
 	}
 	for (size_t i = 0; i < c->nsnaps; i++) {
 		struct snap_rec *s = &c->snaps[i];
 		cleanup_free char *subj = s->path ? xasprintf("%s/%s", c->root_path, s->path)
-						  : xasprintf("%s:%s/snapshots/%s/%s", c->label, s->ns, s->snapshotter, s->key);
+		                                  : xasprintf("%s:%s/snapshots/%s/%s", c->label,
+		                                              s->ns, s->snapshotter, s->key);
 		if (ea_stop_requested()) {
 			s->check = "not_verified";
 			continue;
@@ -533,17 +560,21 @@ static void report_snapshots(struct ctrd *c, int root, cJSON *sj, oci_ctx_t *oc,
 		if (s->kind == 2) {
 			/* A container's writable layer: it changes by design. */
 			s->check = "writable";
-			report_finding(c->r, "snapshot.writable", subj, "%s: active snapshot %s (namespace %s) is a container's writable layer",
-				       c->label, s->key, s->ns);
+			report_finding(c->r, "snapshot.writable", subj,
+			               "%s: active snapshot %s (namespace %s) is a container's "
+			               "writable layer",
+			               c->label, s->key, s->ns);
 			continue;
 		}
 		s->check = "not_verified";
 		struct stat st;
 		int present = s->path && fstatat(root, s->path, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		report_finding(c->r, "snapshot.unverified", subj,
-			       "%s: %s snapshot %s (namespace %s, snapshotter %s)%s is an extracted layer that no verified layer "
-			       "blob of the content store matches, so its files are not verified",
-			       c->label, kind_name(s->kind), s->key, s->ns, s->snapshotter, present ? "" : " (folder absent)");
+		               "%s: %s snapshot %s (namespace %s, snapshotter %s)%s is an "
+		               "extracted layer that no verified layer "
+		               "blob of the content store matches, so its files are not verified",
+		               c->label, kind_name(s->kind), s->key, s->ns, s->snapshotter,
+		               present ? "" : " (folder absent)");
 	}
 	cJSON_AddNumberToObject(sj, "snapshots", (double)c->nsnaps);
 }
@@ -554,15 +585,16 @@ static void annotate_images(struct ctrd *c)
 {
 	report_lock(c->r);
 	cJSON *img;
-	cJSON_ArrayForEach(img, report_images(c->r)) {
-		const char *store = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(img, "store"));
+	cJSON_ArrayForEach (img, report_images(c->r)) {
+		const char *store =
+		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(img, "store"));
 		if (!store || strcmp(store, c->label)) continue;
 		cJSON *names = cJSON_GetObjectItemCaseSensitive(img, "names");
 		cJSON *chains = cJSON_GetObjectItemCaseSensitive(img, "chain_ids");
 		cJSON *arr = NULL;
 		cJSON *ch;
 		int differs = 0, unverified = 0;
-		cJSON_ArrayForEach(ch, chains) {
+		cJSON_ArrayForEach (ch, chains) {
 			const char *cid = cJSON_GetStringValue(ch);
 			if (!cid) continue;
 			for (size_t i = 0; i < c->nsnaps; i++) {
@@ -572,9 +604,10 @@ static void annotate_images(struct ctrd *c)
 				int in_ns = 0;
 				cJSON *n;
 				size_t nl = strlen(s->ns);
-				cJSON_ArrayForEach(n, names) {
+				cJSON_ArrayForEach (n, names) {
 					const char *nm = cJSON_GetStringValue(n);
-					if (nm && !strncmp(nm, s->ns, nl) && nm[nl] == '/') in_ns = 1;
+					if (nm && !strncmp(nm, s->ns, nl) && nm[nl] == '/')
+						in_ns = 1;
 				}
 				if (!in_ns) continue;
 				if (!arr) arr = cJSON_AddArrayToObject(img, "snapshots");
@@ -589,11 +622,14 @@ static void annotate_images(struct ctrd *c)
 				else if (!strcmp(chk, "not_verified")) unverified = 1;
 			}
 		}
-		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(img, "verdict"));
+		const char *v =
+		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(img, "verdict"));
 		if (v && strcmp(v, "fail") && differs)
-			cJSON_ReplaceItemInObjectCaseSensitive(img, "verdict", cJSON_CreateString("fail"));
+			cJSON_ReplaceItemInObjectCaseSensitive(img, "verdict",
+			                                       cJSON_CreateString("fail"));
 		else if (v && !strcmp(v, "pass") && unverified)
-			cJSON_ReplaceItemInObjectCaseSensitive(img, "verdict", cJSON_CreateString("incomplete"));
+			cJSON_ReplaceItemInObjectCaseSensitive(img, "verdict",
+			                                       cJSON_CreateString("incomplete"));
 	}
 	report_unlock(c->r);
 }
@@ -605,7 +641,8 @@ static void annotate_images(struct ctrd *c)
 static void scan_blobs(struct ctrd *c, oci_ctx_t *oc, int content, cJSON *sj)
 {
 	cleanup_free char *prefix = xasprintf("%s/%s", c->root_path, CONTENT_DIR);
-	store_scan_blob_dirs(c->r, oc, content, c->label, prefix, "the target of no image in meta.db", sj);
+	store_scan_blob_dirs(c->r, oc, content, c->label, prefix,
+	                     "the target of no image in meta.db", sj);
 }
 
 /* ------------------------------------------------------------ the reader */
@@ -622,8 +659,9 @@ static cJSON *add_roots(struct ctrd *c, oci_ctx_t *oc)
 		if (a->unreadable) continue; /* its damage is the bbolt.corrupt finding */
 		if (!a->digest && !a->mediatype && !a->have_size) {
 			report_finding(c->r, "containerd.bad_record", qual,
-				       "%s: image record v1/%s/images/%s in meta.db has no target (digest, mediatype, size)",
-				       c->label, a->ns, a->name);
+			               "%s: image record v1/%s/images/%s in meta.db has no target "
+			               "(digest, mediatype, size)",
+			               c->label, a->ns, a->name);
 			continue;
 		}
 		cJSON *d = cJSON_CreateObject();
@@ -635,8 +673,9 @@ static cJSON *add_roots(struct ctrd *c, oci_ctx_t *oc)
 		char **names = xcalloc(cap, sizeof *names);
 		for (size_t k = i; k < c->nimgs; k++) {
 			struct image_rec *b = &c->imgs[k];
-			if (b->grouped || !b->digest || !a->digest || strcmp(a->digest, b->digest) ||
-			    (!a->mediatype) != (!b->mediatype) || (a->mediatype && strcmp(a->mediatype, b->mediatype)) ||
+			if (b->grouped || !b->digest || !a->digest ||
+			    strcmp(a->digest, b->digest) || (!a->mediatype) != (!b->mediatype) ||
+			    (a->mediatype && strcmp(a->mediatype, b->mediatype)) ||
 			    a->have_size != b->have_size || a->size != b->size)
 				continue;
 			if (n == cap) names = xrealloc(names, (cap *= 2) * sizeof *names);
@@ -645,7 +684,8 @@ static cJSON *add_roots(struct ctrd *c, oci_ctx_t *oc)
 		}
 		if (!n) names[n++] = xstrdup(qual); /* no digest: the verifier reports it */
 		a->grouped = 1;
-		cleanup_free char *where = xasprintf("meta.db v1/%s/images/%s target", a->ns, a->name);
+		cleanup_free char *where =
+		        xasprintf("meta.db v1/%s/images/%s target", a->ns, a->name);
 		oci_add_root(oc, d, (const char *const *)names, (int)n, where);
 		for (size_t k = 0; k < n; k++) free(names[k]);
 		free(names);
@@ -653,7 +693,8 @@ static cJSON *add_roots(struct ctrd *c, oci_ctx_t *oc)
 	return descs;
 }
 
-void store_read_containerd(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj)
+void store_read_containerd(report_t *r, const struct store_spec *spec,
+                           const struct audit_limits *lim, cJSON *sj)
 {
 	struct ctrd c = {.r = r, .root_path = spec->path};
 	snprintf(c.label, sizeof c.label, "containerd:%s", spec->path);
@@ -669,11 +710,13 @@ void store_read_containerd(report_t *r, const struct store_spec *spec, const str
 	cJSON_AddNumberToObject(sj, "namespaces", (double)c.nnamespaces);
 	cJSON_AddNumberToObject(sj, "image_records", (double)c.nimgs);
 	if (c.limited)
-		report_finding(r, "bbolt.corrupt", c.meta_path, "%s: more than %d image or snapshot records: the rest are not read",
-			       c.label, MAX_RECORDS);
+		report_finding(r, "bbolt.corrupt", c.meta_path,
+		               "%s: more than %d image or snapshot records: the rest are not read",
+		               c.label, MAX_RECORDS);
 	if (c.stopped) {
 		cleanup_free char *part = xasprintf("image names of %s", c.label);
-		report_unchecked(r, part, "stopped before meta.db was read whole (budget or signal)");
+		report_unchecked(r, part,
+		                 "stopped before meta.db was read whole (budget or signal)");
 	}
 
 	cleanup_close int content = fsx_open_dir_at(root, CONTENT_DIR, &err);
@@ -682,8 +725,9 @@ void store_read_containerd(report_t *r, const struct store_spec *spec, const str
 		if (err.code != EA_E_NOENT)
 			report_finding(r, open_error_id(&err), subj, "%s: %s", c.label, err.msg);
 		else if (c.nimgs)
-			report_finding(r, "store.unreadable", subj, "%s: no content store: %zu image records not verified", c.label,
-				       c.nimgs);
+			report_finding(r, "store.unreadable", subj,
+			               "%s: no content store: %zu image records not verified",
+			               c.label, c.nimgs);
 		cJSON_AddNumberToObject(sj, "images", 0);
 		report_snapshots(&c, root, sj, NULL, NULL);
 		records_free(&c);

@@ -45,10 +45,10 @@
 /* images.json and layers.json grow with the store (about 2 KB an image,
  * 700 bytes a layer): 32 MiB is tens of thousands of records. */
 #define CS_MAX_STORE_JSON (32u << 20)
-#define CS_MAX_RECORDS 100000
-#define CS_MAX_DRIVERS 8
-#define CS_MAX_BIGDATA 256 /* big-data items per image */
-#define CS_MAX_MANIFESTS 32 /* distinct manifests per image (an index and its instances) */
+#define CS_MAX_RECORDS    100000
+#define CS_MAX_DRIVERS    8
+#define CS_MAX_BIGDATA    256 /* big-data items per image */
+#define CS_MAX_MANIFESTS  32  /* distinct manifests per image (an index and its instances) */
 
 struct cslayer {
 	char *id;
@@ -81,7 +81,8 @@ struct csctx {
 	int layers_bad, images_bad; /* layers.json / images.json exist but could not be read */
 	unsigned nimages, nlayers;
 	int driver_unchecked; /* a driver whose layer folders are not verified: said once */
-	int aufs_whiteouts;   /* overlay with a mount program (fuse-overlayfs): whiteouts are ".wh." files */
+	int aufs_whiteouts;   /* overlay with a mount program (fuse-overlayfs): whiteouts are ".wh."
+	                         files */
 };
 
 /* One image's audit: its findings decide its verdict. */
@@ -102,9 +103,10 @@ static int safe_component(const char *s)
 
 /* A finding about image `im`: its kind decides whether the image failed or
  * could not be checked. */
-static void img_finding(struct csimage *im, const char *id, const char *subject, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void img_finding(struct csimage *im, const char *id, const char *subject, const char *fmt, ...)
+static void img_finding(struct csimage *im, const char *id, const char *subject, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
+static void img_finding(struct csimage *im, const char *id, const char *subject, const char *fmt,
+                        ...)
 {
 	char msg[768];
 	va_list ap;
@@ -132,12 +134,14 @@ static int bigdata_file_name(const char *key, char *out, size_t n)
 		if (!(ch == '.' || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z'))) plain = 0;
 	}
 	if (plain) {
-		if (!kl || kl >= n || kl > 255 || !strcmp(key, ".") || !strcmp(key, "..")) return -1;
+		if (!kl || kl >= n || kl > 255 || !strcmp(key, ".") || !strcmp(key, ".."))
+			return -1;
 		memcpy(out, key, kl + 1);
 		return 0;
 	}
 	size_t olen = 0;
-	if (n < 2 || mbedtls_base64_encode((unsigned char *)out + 1, n - 1, &olen, (const unsigned char *)key, kl) != 0)
+	if (n < 2 || mbedtls_base64_encode((unsigned char *)out + 1, n - 1, &olen,
+	                                   (const unsigned char *)key, kl) != 0)
 		return -1;
 	out[0] = '=';
 	out[olen + 1] = '\0';
@@ -148,12 +152,14 @@ static int bigdata_file_name(const char *key, char *out, size_t n)
 /* Read the big-data item `key` of image `id` (at most max bytes) and hash
  * it.  The reading half of what a blob source over an image's big data
  * needs (signatures read manifests and signature items the same way). */
-static int cs_read_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg, size_t max, char **data,
-			    size_t *len, digest_t *got, char *rel, size_t reln, ea_error_t *err)
+static int cs_read_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg,
+                            size_t max, char **data, size_t *len, digest_t *got, char *rel,
+                            size_t reln, ea_error_t *err)
 {
 	char name[400];
 	if (bigdata_file_name(key, name, sizeof name) < 0)
-		return ea_fail(err, EA_E_BADNAME, "big-data key '%.80s' maps to no safe file name", key);
+		return ea_fail(err, EA_E_BADNAME, "big-data key '%.80s' maps to no safe file name",
+		               key);
 	if ((size_t)snprintf(rel, reln, "%s-images/%s/%s", c->driver, id, name) >= reln)
 		return ea_fail(err, EA_E_BADNAME, "big-data path too long");
 	if (fsx_read_file_at(c->root, rel, max, data, len, err) < 0) return -1;
@@ -163,12 +169,13 @@ static int cs_read_big_data(struct csctx *c, const char *id, const char *key, di
 
 /* Hash a big-data item without holding it (signatures and other items may
  * be large). */
-static int cs_hash_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg, digest_t *got,
-			    uint64_t *size, char *rel, size_t reln, ea_error_t *err)
+static int cs_hash_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg,
+                            digest_t *got, uint64_t *size, char *rel, size_t reln, ea_error_t *err)
 {
 	char name[400];
 	if (bigdata_file_name(key, name, sizeof name) < 0)
-		return ea_fail(err, EA_E_BADNAME, "big-data key '%.80s' maps to no safe file name", key);
+		return ea_fail(err, EA_E_BADNAME, "big-data key '%.80s' maps to no safe file name",
+		               key);
 	if ((size_t)snprintf(rel, reln, "%s-images/%s/%s", c->driver, id, name) >= reln)
 		return ea_fail(err, EA_E_BADNAME, "big-data path too long");
 	cleanup_close int fd = fsx_open_file_at(c->root, rel, NULL, err);
@@ -218,7 +225,9 @@ static cJSON *load_array(struct csctx *c, const char *rel, int *bad)
 	if (fsx_read_file_at(c->root, rel, CS_MAX_STORE_JSON, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+			report_finding(c->r,
+			               finding_id_for_open_error(err.code, "store.unreadable"),
+			               subj, "%s: %s", c->label, err.msg);
 			*bad = 1;
 		}
 		return NULL;
@@ -227,14 +236,16 @@ static cJSON *load_array(struct csctx *c, const char *rel, int *bad)
 	cJSON *j = jsondoc_parse_n(data, len, 131072);
 	if (!cJSON_IsArray(j)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, "json.malformed", subj, "%s: not a JSON array of records", c->label);
+		report_finding(c->r, "json.malformed", subj, "%s: not a JSON array of records",
+		               c->label);
 		cJSON_Delete(j);
 		*bad = 1;
 		return NULL;
 	}
 	if (cJSON_GetArraySize(j) > CS_MAX_RECORDS) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, "json.too_large", subj, "%s: more than %d records", c->label, CS_MAX_RECORDS);
+		report_finding(c->r, "json.too_large", subj, "%s: more than %d records", c->label,
+		               CS_MAX_RECORDS);
 		cJSON_Delete(j);
 		*bad = 1;
 		return NULL;
@@ -252,12 +263,13 @@ static void load_layers(struct csctx *c)
 	c->layers = xcalloc((size_t)cJSON_GetArraySize(c->layers_json) + 1, sizeof *c->layers);
 	cJSON *e;
 	int i = -1;
-	cJSON_ArrayForEach(e, c->layers_json) {
+	cJSON_ArrayForEach (e, c->layers_json) {
 		i++;
 		const char *id = jstr(e, "id");
 		if (!id || !safe_component(id)) {
-			report_finding(c->r, id ? "store.bad_path" : "json.malformed", subj, "%s: layer record %d has %s id",
-				       c->label, i, id ? "an unsafe" : "no");
+			report_finding(c->r, id ? "store.bad_path" : "json.malformed", subj,
+			               "%s: layer record %d has %s id", c->label, i,
+			               id ? "an unsafe" : "no");
 			continue;
 		}
 		struct cslayer *l = &c->layers[c->nlayers_rec++];
@@ -279,15 +291,17 @@ static void load_layers(struct csctx *c)
 	 * its load order, so neither can be trusted */
 	for (size_t k = 1; k < c->nlayers_rec; k++)
 		if (!strcmp(c->layers[k - 1].id, c->layers[k].id))
-			report_finding(c->r, "json.malformed", subj, "%s: two layer records with id %.80s", c->label,
-				       c->layers[k].id);
+			report_finding(c->r, "json.malformed", subj,
+			               "%s: two layer records with id %.80s", c->label,
+			               c->layers[k].id);
 }
 
 /* The layer id containers/image gives a layer with this parent and diffID
  * (storage_dest.go layerID): the diffID's hex for a base layer, else
  * sha256("<parent id>+<diffID hex>"); a layer pulled by TOC (zstd:chunked)
  * uses "@TOC=<toc hex>" in place of the diffID and is always hashed. */
-static void expected_layer_id(const char *parent, const digest_t *diff, const char *toc, char out[65])
+static void expected_layer_id(const char *parent, const digest_t *diff, const char *toc,
+                              char out[65])
 {
 	digest_t d;
 	if (toc) {
@@ -308,8 +322,8 @@ static void recheck_layer_diff(struct csctx *c, struct cslayer *l, const digest_
 {
 	if (!digest_equal(&l->checked_diff, diff)) {
 		report_finding(c->r, "layer.metadata_mismatch", l->id,
-			       "%s: layer %.80s is %s for one image and %s for another", c->label, l->id,
-			       l->checked_diff.str, diff->str);
+		               "%s: layer %.80s is %s for one image and %s for another", c->label,
+		               l->id, l->checked_diff.str, diff->str);
 		l->verdict = 1;
 	}
 }
@@ -319,26 +333,33 @@ static void recheck_layer_diff(struct csctx *c, struct cslayer *l, const digest_
 static void check_layer_record(struct csctx *c, struct cslayer *l, const digest_t *diff)
 {
 	if (!l->has_diff || !digest_equal(&l->diff, diff)) {
-		report_finding(c->r, "layer.metadata_mismatch", l->id, "%s: layers.json gives layer %.80s diff-digest %s, the config says %s",
-			       c->label, l->id, l->has_diff ? l->diff.str : "(none)", diff->str);
+		report_finding(
+		        c->r, "layer.metadata_mismatch", l->id,
+		        "%s: layers.json gives layer %.80s diff-digest %s, the config says %s",
+		        c->label, l->id, l->has_diff ? l->diff.str : "(none)", diff->str);
 		l->verdict = 1;
 	}
 	char want[65];
 	expected_layer_id(l->parent, diff, NULL, want);
 	int id_ok = !strcmp(want, l->id);
 	if (!id_ok && l->toc) {
-		expected_layer_id(l->parent, diff, l->toc[0] && strchr(l->toc, ':') ? strchr(l->toc, ':') + 1 : l->toc, want);
+		expected_layer_id(
+		        l->parent, diff,
+		        l->toc[0] && strchr(l->toc, ':') ? strchr(l->toc, ':') + 1 : l->toc, want);
 		id_ok = !strcmp(want, l->id);
 	}
 	if (!id_ok) {
 		report_finding(c->r, "layer.metadata_mismatch", l->id,
-			       "%s: layer id %.80s is not the one derived from its parent %.80s and diffID %s (%s)", c->label, l->id,
-			       l->parent ? l->parent : "(none)", diff->str, want);
+		               "%s: layer id %.80s is not the one derived from its parent %.80s "
+		               "and diffID %s (%s)",
+		               c->label, l->id, l->parent ? l->parent : "(none)", diff->str, want);
 		l->verdict = 1;
 	}
 	if (l->incomplete) {
 		report_finding(c->r, "layer.metadata_mismatch", l->id,
-			       "%s: layer %.80s is flagged incomplete (containers/storage never finished writing it)", c->label, l->id);
+		               "%s: layer %.80s is flagged incomplete (containers/storage never "
+		               "finished writing it)",
+		               c->label, l->id);
 		l->verdict = 1;
 	}
 }
@@ -351,8 +372,11 @@ static int layer_folder(struct csctx *c, struct cslayer *l, char *rel, size_t n)
 	else if (!strcmp(c->driver, "vfs")) snprintf(rel, n, "vfs/dir/%s", l->id);
 	else {
 		if (!c->driver_unchecked) {
-			cleanup_free char *part = xasprintf("layers of %s (driver %s)", c->label, c->driver);
-			report_unchecked(c->r, part, "this storage driver's layer folders are not verified by this version");
+			cleanup_free char *part =
+			        xasprintf("layers of %s (driver %s)", c->label, c->driver);
+			report_unchecked(c->r, part,
+			                 "this storage driver's layer folders are not verified by "
+			                 "this version");
 			c->driver_unchecked = 1;
 		}
 		l->verdict = l->verdict ? l->verdict : 2;
@@ -382,13 +406,18 @@ static int composefs_layer(struct csctx *c, struct cslayer *l)
 static void settle_reassembled(struct csctx *c, struct cslayer *l, struct store_layer_check *k)
 {
 	/* out of uint64_t's range is a mismatch, never a conversion (undefined) */
-	if (l->diff_size >= 0 && (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != k->tar_size)) {
-		report_finding(c->r, "layer.metadata_mismatch", l->id,
-			       "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes", c->label, l->id,
-			       l->diff_size, (unsigned long long)k->tar_size);
+	if (l->diff_size >= 0 &&
+	    (l->diff_size >= 18446744073709551616.0 || (uint64_t)l->diff_size != k->tar_size)) {
+		report_finding(
+		        c->r, "layer.metadata_mismatch", l->id,
+		        "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes",
+		        c->label, l->id, l->diff_size, (unsigned long long)k->tar_size);
 		l->verdict = 1;
 	}
-	snprintf(l->state, sizeof l->state, k->cmp.failed ? "files_differ" : l->verdict == 1 ? "bad_metadata" : "ok");
+	snprintf(l->state, sizeof l->state,
+	         k->cmp.failed     ? "files_differ"
+	         : l->verdict == 1 ? "bad_metadata"
+	                           : "ok");
 	k->verdict = l->verdict;
 	store_layer_settle(k);
 	l->verdict = k->verdict;
@@ -396,38 +425,44 @@ static void settle_reassembled(struct csctx *c, struct cslayer *l, struct store_
 
 /* Reassemble the layer folder rel from its tar-split record, hash it against
  * diff and compare it file by file. */
-static void check_layer_tree(struct csctx *c, struct cslayer *l, const digest_t *diff, const char *rel, int overlay)
+static void check_layer_tree(struct csctx *c, struct cslayer *l, const digest_t *diff,
+                             const char *rel, int overlay)
 {
 	char tsrel[400];
 	snprintf(tsrel, sizeof tsrel, "%s-layers/%s.tar-split.gz", c->driver, l->id);
 	/* With a mount program containers/storage extracts whiteouts in the
 	 * tar's own form (".wh.X" files, drivers/overlay getWhiteoutFormat), so
 	 * the folder is compared like a plain tree, added files still judged. */
-	struct store_layer_check k = {.r = c->r, .root = c->root, .rootpath = c->rootpath, .label = c->label,
-				      .path = l->path, .folder_rel = rel, .tarsplit_rel = tsrel, .diff = diff,
-				      .opts = {.overlay = overlay && !c->aufs_whiteouts, .check_added = overlay,
-					       .whiteout_files = overlay && c->aufs_whiteouts},
-				      .verdict = l->verdict};
+	struct store_layer_check k = {.r = c->r,
+	                              .root = c->root,
+	                              .rootpath = c->rootpath,
+	                              .label = c->label,
+	                              .path = l->path,
+	                              .folder_rel = rel,
+	                              .tarsplit_rel = tsrel,
+	                              .diff = diff,
+	                              .opts = {.overlay = overlay && !c->aufs_whiteouts,
+	                                       .check_added = overlay,
+	                                       .whiteout_files = overlay && c->aufs_whiteouts},
+	                              .verdict = l->verdict};
 	enum store_layer_outcome o = store_check_layer_folder(&k);
 	l->verdict = k.verdict;
 	l->files = k.files;
 	if (k.state) snprintf(l->state, sizeof l->state, "%s", k.state);
 	switch (o) {
-	case STORE_LAYER_NO_TARSPLIT: /* a link or special file where the record belongs fails the layer */
-		l->verdict = l->verdict ? l->verdict
-					: (k.err.code == EA_E_SYMLINK || k.err.code == EA_E_NOTREG ? 1 : 2);
+	case STORE_LAYER_NO_TARSPLIT: /* a link or special file where the record belongs fails the
+	                                 layer */
+		l->verdict =
+		        l->verdict
+		                ? l->verdict
+		                : (k.err.code == EA_E_SYMLINK || k.err.code == EA_E_NOTREG ? 1 : 2);
 		return;
-	case STORE_LAYER_INTERRUPTED:
-		l->verdict = l->verdict ? l->verdict : 2;
-		return;
+	case STORE_LAYER_INTERRUPTED: l->verdict = l->verdict ? l->verdict : 2; return;
 	case STORE_LAYER_REASSEMBLED:
 		settle_reassembled(c, l, &k);
 		/* fall through */
-	case STORE_LAYER_MISMATCH:
-		l->done = 1;
-		return;
-	default:
-		return;
+	case STORE_LAYER_MISMATCH: l->done = 1; return;
+	default: return;
 	}
 }
 
@@ -498,42 +533,52 @@ static int item_expected(struct csimage *im, const cJSON *digests, struct bigdat
 	const char *rs = jstr(digests, it->key);
 	if (rs) {
 		if (digest_parse(rs, &it->recorded, NULL) < 0) {
-			cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-			img_finding(im, "descriptor.bad_digest", subj, "image %.80s: big-data-digests[%.80s] is '%.100s'", im->id,
-				    it->key, rs);
+			cleanup_free char *subj =
+			        xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+			img_finding(im, "descriptor.bad_digest", subj,
+			            "image %.80s: big-data-digests[%.80s] is '%.100s'", im->id,
+			            it->key, rs);
 			return -1;
 		}
 		it->has_rec = 1;
 	}
 	if (digest_parse(it->key, &it->implied, NULL) == 0) it->has_impl = 1;
-	else if (!strncmp(it->key, "manifest-", 9) && digest_parse(it->key + 9, &it->implied, NULL) == 0) it->has_impl = 1;
+	else if (!strncmp(it->key, "manifest-", 9) &&
+	         digest_parse(it->key + 9, &it->implied, NULL) == 0)
+		it->has_impl = 1;
 	/* hashed with the algorithm the key names (the image ID is sha256),
 	 * else the recorded digest's */
 	it->alg = it->has_impl ? it->implied.alg : it->has_rec ? it->recorded.alg : DIGEST_SHA256;
-	if (it->has_rec && it->recorded.alg != it->alg) it->has_rec = 0; /* cannot compare across algorithms */
+	if (it->has_rec && it->recorded.alg != it->alg)
+		it->has_rec = 0; /* cannot compare across algorithms */
 	return 0;
 }
 
 /* Read (config, manifests) or only hash (the rest) the item; *subj is its
  * path for findings.  -1 (said) when it cannot be read. */
-static int item_read(struct csimage *im, struct bigdata_item *it, char **data, size_t *len, char **subj)
+static int item_read(struct csimage *im, struct bigdata_item *it, char **data, size_t *len,
+                     char **subj)
 {
 	struct csctx *c = im->c;
 	ea_error_t err = {0};
 	int rc;
 	if (it->is_config || it->is_manifest)
-		rc = cs_read_big_data(c, im->id, it->key, it->alg, it->is_config ? OCI_MAX_CONFIG_BYTES : OCI_MAX_MANIFEST_BYTES,
-				      data, len, &it->got, it->rel, sizeof it->rel, &err);
+		rc = cs_read_big_data(c, im->id, it->key, it->alg,
+		                      it->is_config ? OCI_MAX_CONFIG_BYTES : OCI_MAX_MANIFEST_BYTES,
+		                      data, len, &it->got, it->rel, sizeof it->rel, &err);
 	else
-		rc = cs_hash_big_data(c, im->id, it->key, it->alg, &it->got, &it->size, it->rel, sizeof it->rel, &err);
+		rc = cs_hash_big_data(c, im->id, it->key, it->alg, &it->got, &it->size, it->rel,
+		                      sizeof it->rel, &err);
 	*subj = xasprintf("%s/%s", c->rootpath, it->rel);
 	if (rc < 0) {
 		if (err.code == EA_E_BADNAME) {
-			cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+			cleanup_free char *js =
+			        xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
 			img_finding(im, "store.bad_path", js, "image %.80s: %s", im->id, err.msg);
 		} else {
 			img_finding(im, finding_id_for_open_error(err.code, "blob.missing"), *subj,
-				    "big-data item '%.80s' of image %.80s: %s", it->key, im->id, err.msg);
+			            "big-data item '%.80s' of image %.80s: %s", it->key, im->id,
+			            err.msg);
 		}
 		return -1;
 	}
@@ -543,30 +588,38 @@ static int item_read(struct csimage *im, struct bigdata_item *it, char **data, s
 
 /* The item against the digests it must hash to and its recorded size: -1
  * (said) when it has none to check or does not match. */
-static int item_verify(struct csimage *im, const cJSON *sizes, const struct bigdata_item *it, const char *subj)
+static int item_verify(struct csimage *im, const cJSON *sizes, const struct bigdata_item *it,
+                       const char *subj)
 {
 	struct csctx *c = im->c;
 	if (!it->has_rec && !it->has_impl) {
-		cleanup_free char *js = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-		img_finding(im, "json.malformed", js, "image %.80s: big-data item '%.80s' has no recorded digest", im->id, it->key);
+		cleanup_free char *js =
+		        xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+		img_finding(im, "json.malformed", js,
+		            "image %.80s: big-data item '%.80s' has no recorded digest", im->id,
+		            it->key);
 		return -1;
 	}
 	if (it->is_config && !digest_equal(&it->got, &it->implied)) {
-		img_finding(im, "image.config_mismatch", im->idstr, "the config (%s) hashes to %s", it->rel, it->got.str);
+		img_finding(im, "image.config_mismatch", im->idstr, "the config (%s) hashes to %s",
+		            it->rel, it->got.str);
 		return -1;
 	}
 	int rec_bad = it->has_rec && !digest_equal(&it->got, &it->recorded);
 	if (rec_bad || (it->has_impl && !digest_equal(&it->got, &it->implied))) {
-		img_finding(im, "blob.digest_mismatch", subj, "big-data item '%.80s' hashes to %s, recorded as %s", it->key,
-			    it->got.str, rec_bad ? it->recorded.str : it->implied.str);
+		img_finding(im, "blob.digest_mismatch", subj,
+		            "big-data item '%.80s' hashes to %s, recorded as %s", it->key,
+		            it->got.str, rec_bad ? it->recorded.str : it->implied.str);
 		return -1;
 	}
 	const cJSON *sz = cJSON_GetObjectItemCaseSensitive(sizes, it->key);
 	/* (uint64_t) of 1e30 is undefined behaviour: out of range is a mismatch */
-	if (cJSON_IsNumber(sz) && (sz->valuedouble < 0 || sz->valuedouble >= 18446744073709551616.0 ||
-				   (uint64_t)sz->valuedouble != it->size)) {
-		img_finding(im, "blob.size_mismatch", subj, "big-data item '%.80s' is %llu bytes, recorded as %.0f", it->key,
-			    (unsigned long long)it->size, sz->valuedouble);
+	if (cJSON_IsNumber(sz) &&
+	    (sz->valuedouble < 0 || sz->valuedouble >= 18446744073709551616.0 ||
+	     (uint64_t)sz->valuedouble != it->size)) {
+		img_finding(im, "blob.size_mismatch", subj,
+		            "big-data item '%.80s' is %llu bytes, recorded as %.0f", it->key,
+		            (unsigned long long)it->size, sz->valuedouble);
 		return -1;
 	}
 	return 0;
@@ -574,11 +627,12 @@ static int item_verify(struct csimage *im, const cJSON *sizes, const struct bigd
 
 /* Hand on a verified manifest: its digest (once), its parsed document when
  * it is an image manifest, its bytes when it is the image's own. */
-static void keep_manifest(struct csimage *im, const cJSON *rec, struct bigdata_out *o, const struct bigdata_item *it,
-			  char **data, size_t len, const char *subj)
+static void keep_manifest(struct csimage *im, const cJSON *rec, struct bigdata_out *o,
+                          const struct bigdata_item *it, char **data, size_t len, const char *subj)
 {
 	if (o->nmanifests >= CS_MAX_MANIFESTS) {
-		img_finding(im, "json.too_large", im->idstr, "more than %d manifests", CS_MAX_MANIFESTS);
+		img_finding(im, "json.too_large", im->idstr, "more than %d manifests",
+		            CS_MAX_MANIFESTS);
 		return;
 	}
 	for (int i = 0; i < o->nmanifests; i++)
@@ -586,7 +640,8 @@ static void keep_manifest(struct csimage *im, const cJSON *rec, struct bigdata_o
 	o->manifests[o->nmanifests++] = it->got;
 	cJSON *doc = jsondoc_parse(*data, len); /* one meaning, as the engine reads it */
 	if (!cJSON_IsObject(doc)) {
-		img_finding(im, "json.malformed", subj, "manifest '%.80s' is not a JSON object", it->key);
+		img_finding(im, "json.malformed", subj, "manifest '%.80s' is not a JSON object",
+		            it->key);
 		cJSON_Delete(doc);
 	} else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config"))) {
 		o->manifest_docs[o->ndocs] = doc;
@@ -602,16 +657,20 @@ static void keep_manifest(struct csimage *im, const cJSON *rec, struct bigdata_o
 }
 
 /* Check one big-data item and hand on what verifies. */
-static void check_big_data_item(struct csimage *im, const cJSON *rec, const char *key, const char *config_key,
-				struct bigdata_out *o)
+static void check_big_data_item(struct csimage *im, const cJSON *rec, const char *key,
+                                const char *config_key, struct bigdata_out *o)
 {
-	struct bigdata_item it = {.key = key, .is_config = !strcmp(key, config_key), .is_manifest = key_is_manifest(key)};
-	if (item_expected(im, cJSON_GetObjectItemCaseSensitive(rec, "big-data-digests"), &it) < 0) return;
+	struct bigdata_item it = {.key = key,
+	                          .is_config = !strcmp(key, config_key),
+	                          .is_manifest = key_is_manifest(key)};
+	if (item_expected(im, cJSON_GetObjectItemCaseSensitive(rec, "big-data-digests"), &it) < 0)
+		return;
 	cleanup_free char *data = NULL;
 	size_t len = 0;
 	cleanup_free char *subj = NULL;
 	if (item_read(im, &it, &data, &len, &subj) < 0) return;
-	if (item_verify(im, cJSON_GetObjectItemCaseSensitive(rec, "big-data-sizes"), &it, subj) < 0) return;
+	if (item_verify(im, cJSON_GetObjectItemCaseSensitive(rec, "big-data-sizes"), &it, subj) < 0)
+		return;
 	if (it.is_config && !o->config) {
 		o->config = steal_pointer(&data);
 		o->config_len = len;
@@ -630,10 +689,11 @@ static void check_big_data(struct csimage *im, const cJSON *rec, struct bigdata_
 	snprintf(config_key, sizeof config_key, "sha256:%s", im->id);
 	const cJSON *k;
 	int n = 0;
-	cJSON_ArrayForEach(k, names) {
+	cJSON_ArrayForEach (k, names) {
 		if (!cJSON_IsString(k)) continue;
 		if (++n > CS_MAX_BIGDATA) {
-			img_finding(im, "json.too_large", im->idstr, "more than %d big-data items", CS_MAX_BIGDATA);
+			img_finding(im, "json.too_large", im->idstr, "more than %d big-data items",
+			            CS_MAX_BIGDATA);
 			break;
 		}
 		check_big_data_item(im, rec, k->valuestring, config_key, o);
@@ -652,31 +712,38 @@ static int manifest_known(const struct bigdata_out *o, const char *s)
 /* The image's `digest` (and `digests`) must name verified manifests; each
  * image manifest must name this config and carry as many layers as it has
  * diff_ids. */
-static void check_manifests(struct csimage *im, const cJSON *rec, const struct bigdata_out *o, int ndiff, const char *cfgdigest)
+static void check_manifests(struct csimage *im, const cJSON *rec, const struct bigdata_out *o,
+                            int ndiff, const char *cfgdigest)
 {
 	const char *dg = jstr(rec, "digest");
 	if (!o->nmanifests) {
-		img_finding(im, "image.no_manifest", im->idstr, "image %.80s has no verified manifest", im->id);
+		img_finding(im, "image.no_manifest", im->idstr,
+		            "image %.80s has no verified manifest", im->id);
 	} else if (!dg || !manifest_known(o, dg)) {
-		img_finding(im, "image.no_manifest", dg ? dg : im->idstr, "the image's digest %.80s is none of its verified manifests",
-			    dg ? dg : "(none)");
+		img_finding(im, "image.no_manifest", dg ? dg : im->idstr,
+		            "the image's digest %.80s is none of its verified manifests",
+		            dg ? dg : "(none)");
 	}
 	const cJSON *e;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "digests")) {
-		if (cJSON_IsString(e) && !manifest_known(o, e->valuestring) && (!dg || strcmp(dg, e->valuestring)))
-			img_finding(im, "image.no_manifest", e->valuestring, "the image lists digest %.80s, none of its verified manifests",
-				    e->valuestring);
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(rec, "digests")) {
+		if (cJSON_IsString(e) && !manifest_known(o, e->valuestring) &&
+		    (!dg || strcmp(dg, e->valuestring)))
+			img_finding(im, "image.no_manifest", e->valuestring,
+			            "the image lists digest %.80s, none of its verified manifests",
+			            e->valuestring);
 	}
 	for (int i = 0; i < o->ndocs; i++) {
 		const cJSON *m = o->manifest_docs[i];
 		const char *cd = jstr(cJSON_GetObjectItemCaseSensitive(m, "config"), "digest");
 		if (cfgdigest && (!cd || strcmp(cd, cfgdigest) != 0))
-			img_finding(im, "image.config_mismatch", im->idstr, "manifest %s names config %.80s, the image's is %s",
-				    o->manifest_doc_digest[i].str, cd ? cd : "(none)", cfgdigest);
+			img_finding(im, "image.config_mismatch", im->idstr,
+			            "manifest %s names config %.80s, the image's is %s",
+			            o->manifest_doc_digest[i].str, cd ? cd : "(none)", cfgdigest);
 		const cJSON *ls = cJSON_GetObjectItemCaseSensitive(m, "layers");
 		if (cJSON_IsArray(ls) && ndiff >= 0 && cJSON_GetArraySize(ls) != ndiff)
 			img_finding(im, "image.diffid_count", o->manifest_doc_digest[i].str,
-				    "manifest lists %d layers, the config %d diff_ids", cJSON_GetArraySize(ls), ndiff);
+			            "manifest lists %d layers, the config %d diff_ids",
+			            cJSON_GetArraySize(ls), ndiff);
 	}
 }
 
@@ -684,7 +751,8 @@ static void check_manifests(struct csimage *im, const cJSON *rec, const struct b
 static int chain_has_toc(struct csctx *c, const char *top)
 {
 	int steps = 0;
-	for (struct cslayer *l = top ? find_layer(c, top) : NULL; l && steps < 4096; l = find_layer(c, l->parent), steps++)
+	for (struct cslayer *l = top ? find_layer(c, top) : NULL; l && steps < 4096;
+	     l = find_layer(c, l->parent), steps++)
 		if (l->toc) return 1;
 	return 0;
 }
@@ -693,7 +761,8 @@ static int chain_has_toc(struct csctx *c, const char *top)
 static int parse_diff_ids(struct csimage *im, const char *cfg, size_t len, digest_t **out)
 {
 	cJSON *conf = jsondoc_parse(cfg, len); /* one meaning, as the engine reads it */
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
 		img_finding(im, "json.malformed", im->idstr, "config has no rootfs.diff_ids");
 		cJSON_Delete(conf);
@@ -707,9 +776,11 @@ static int parse_diff_ids(struct csimage *im, const char *cfg, size_t len, diges
 	digest_t *d = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *d);
 	int n = 0;
 	cJSON *e;
-	cJSON_ArrayForEach(e, ids) {
-		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &d[n], NULL) < 0 || d[n].alg != DIGEST_SHA256) {
-			img_finding(im, "json.malformed", im->idstr, "diff_ids[%d] is not a sha256 digest", n);
+	cJSON_ArrayForEach (e, ids) {
+		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &d[n], NULL) < 0 ||
+		    d[n].alg != DIGEST_SHA256) {
+			img_finding(im, "json.malformed", im->idstr,
+			            "diff_ids[%d] is not a sha256 digest", n);
 			cJSON_Delete(conf);
 			free(d);
 			return -1;
@@ -729,8 +800,9 @@ static cJSON *image_entry(struct csctx *c, const cJSON *rec)
 	cJSON_AddStringToObject(img, "kind", "image");
 	cJSON *names = cJSON_AddArrayToObject(img, "names");
 	const cJSON *e;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "names"))
-		if (cJSON_IsString(e)) cJSON_AddItemToArray(names, cJSON_CreateString(e->valuestring));
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(rec, "names"))
+		if (cJSON_IsString(e))
+			cJSON_AddItemToArray(names, cJSON_CreateString(e->valuestring));
 	return img;
 }
 
@@ -741,13 +813,15 @@ static int take_image_id(struct csimage *im, const cJSON *rec, int index, cJSON 
 	struct csctx *c = im->c;
 	const char *id = jstr(rec, "id");
 	if (!id || !safe_component(id)) {
-		cleanup_free char *subj = xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
-		img_finding(im, id ? "store.bad_path" : "json.malformed", subj, "image record %d has %s id", index,
-			    id ? "an unsafe" : "no");
+		cleanup_free char *subj =
+		        xasprintf("%s/%s-images/images.json", c->rootpath, c->driver);
+		img_finding(im, id ? "store.bad_path" : "json.malformed", subj,
+		            "image record %d has %s id", index, id ? "an unsafe" : "no");
 		return -1;
 	}
 	im->id = id;
-	snprintf(im->idstr, sizeof im->idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s", id);
+	snprintf(im->idstr, sizeof im->idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s",
+	         id);
 	if (ea_is_hex64(id, strlen(id))) cJSON_AddStringToObject(img, "image_id", im->idstr);
 	return 0;
 }
@@ -761,29 +835,37 @@ static void config_missing(struct csimage *im, const cJSON *rec)
 	snprintf(config_key, sizeof config_key, "sha256:%s", im->id);
 	int listed = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "big-data-names"))
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(rec, "big-data-names"))
 		listed |= cJSON_IsString(e) && !strcmp(e->valuestring, config_key);
 	if (!listed && chain_has_toc(c, jstr(rec, "layer"))) {
 		/* containers/image names an image with a layer pulled by its
 		 * TOC (a zstd:chunked partial pull) after the TOCs, not after
 		 * its config: not a tampered ID, but not checked here either */
-		cleanup_free char *part = xasprintf("image %s of %s (a partial pull: layers identified by TOC)", im->idstr, c->label);
-		report_unchecked(c->r, part, "images pulled by TOC (zstd:chunked) are not verified by this version");
+		cleanup_free char *part =
+		        xasprintf("image %s of %s (a partial pull: layers identified by TOC)",
+		                  im->idstr, c->label);
+		report_unchecked(
+		        c->r, part,
+		        "images pulled by TOC (zstd:chunked) are not verified by this version");
 		im->incomplete = 1;
 	} else if (!listed) {
-		img_finding(im, "image.config_mismatch", im->idstr, "no config item named after the image ID");
+		img_finding(im, "image.config_mismatch", im->idstr,
+		            "no config item named after the image ID");
 	}
 }
 
 /* The layer chain from top down by parent into chain[] (at most cap): its
  * length; *broken is 1 when a layer is missing (said), 2 past cap. */
-static int walk_chain(struct csimage *im, const char *top, struct cslayer **chain, int cap, int *broken)
+static int walk_chain(struct csimage *im, const char *top, struct cslayer **chain, int cap,
+                      int *broken)
 {
 	int m = 0;
 	for (const char *lid = (top && *top) ? top : NULL; lid;) {
 		struct cslayer *l = find_layer(im->c, lid);
 		if (!l) {
-			img_finding(im, "layer.missing", lid, "layer %.80s of image %.80s is not in layers.json", lid, im->id);
+			img_finding(im, "layer.missing", lid,
+			            "layer %.80s of image %.80s is not in layers.json", lid,
+			            im->id);
 			*broken = 1;
 			break;
 		}
@@ -812,8 +894,8 @@ static void chain_layer(struct csimage *im, struct cslayer *l, const digest_t *d
 
 /* The diff_ids bottom-up, each with its chain ID and the layer of chain[]
  * (m layers, top-down) it lines up with, verified. */
-static void check_layers(struct csimage *im, cJSON *img, struct cslayer **chain, int m, int broken, const digest_t *diffs,
-			 int nd)
+static void check_layers(struct csimage *im, cJSON *img, struct cslayer **chain, int m, int broken,
+                         const digest_t *diffs, int nd)
 {
 	cJSON *layers = cJSON_AddArrayToObject(img, "layers");
 	cJSON *chains = cJSON_AddArrayToObject(img, "chain_ids");
@@ -839,7 +921,8 @@ static void check_layers(struct csimage *im, cJSON *img, struct cslayer **chain,
 		if (l) {
 			chain_layer(im, l, &diffs[i], lj);
 		} else {
-			cJSON_AddStringToObject(lj, "on_disk_check", broken == 1 ? "missing" : "not_checked");
+			cJSON_AddStringToObject(lj, "on_disk_check",
+			                        broken == 1 ? "missing" : "not_checked");
 			im->failed = 1; /* a finding about the chain was made above */
 		}
 		cJSON_AddItemToArray(layers, lj);
@@ -849,21 +932,24 @@ static void check_layers(struct csimage *im, cJSON *img, struct cslayer **chain,
 /* The layer chain, top to bottom by parent (walked even without a usable
  * config, nd < 0: a missing layer is a finding of its own), then bottom-up
  * against the nd diff_ids. */
-static void check_chain(struct csimage *im, const cJSON *rec, cJSON *img, const digest_t *diffs, int nd)
+static void check_chain(struct csimage *im, const cJSON *rec, cJSON *img, const digest_t *diffs,
+                        int nd)
 {
 	if (im->c->layers_bad) { /* layers.json was reported unreadable: nothing to walk */
 		im->incomplete = 1;
 		return;
 	}
 	const char *top = jstr(rec, "layer");
-	int cap = nd >= 0 ? nd + 1 : 4096; /* past it: longer than the config says, or a parent loop */
+	int cap = nd >= 0 ? nd + 1
+	                  : 4096; /* past it: longer than the config says, or a parent loop */
 	cleanup_free struct cslayer **chain = xcalloc((size_t)cap + 1, sizeof *chain);
 	int broken = 0;
 	int m = walk_chain(im, top, chain, cap, &broken);
 	if (nd < 0) return;
 	if (broken != 1 && m != nd) {
-		img_finding(im, "image.diffid_count", im->idstr, "the config has %d diff_ids, the layer chain from %.80s %s %d layers",
-			    nd, top ? top : "(none)", broken == 2 ? "more than" : "has", m);
+		img_finding(im, "image.diffid_count", im->idstr,
+		            "the config has %d diff_ids, the layer chain from %.80s %s %d layers",
+		            nd, top ? top : "(none)", broken == 2 ? "more than" : "has", m);
 	}
 	check_layers(im, img, chain, m, broken, diffs, nd);
 }
@@ -901,9 +987,13 @@ static void finish_image(struct csimage *im, cJSON *img)
 	/* containers/storage keeps signatures only as containers/image's own
 	 * big-data items, which edgeaudit does not read. */
 	digest_t image_id;
-	if (c->pol && digest_parse(im->idstr, &image_id, NULL) == 0 && store_sig_unavailable(c->r, c->pol, c->label, img, &image_id))
+	if (c->pol && digest_parse(im->idstr, &image_id, NULL) == 0 &&
+	    store_sig_unavailable(c->r, c->pol, c->label, img, &image_id))
 		im->failed = 1;
-	cJSON_AddStringToObject(img, "verdict", im->failed ? "fail" : im->incomplete ? "incomplete" : "pass");
+	cJSON_AddStringToObject(img, "verdict",
+	                        im->failed       ? "fail"
+	                        : im->incomplete ? "incomplete"
+	                                         : "pass");
 	report_lock(c->r);
 	cJSON_AddItemToArray(report_images(c->r), img);
 	report_unlock(c->r);
@@ -933,16 +1023,24 @@ static void check_containers(struct csctx *c, const char **ids, size_t nids)
 	int bad;
 	cJSON *cs = load_array(c, rel, &bad);
 	const cJSON *ct;
-	cJSON_ArrayForEach(ct, cs) {
-		const char *img = jstr(ct, "image"), *lay = jstr(ct, "layer"), *cid = jstr(ct, "id");
-		if (img && *img && !c->images_bad && !(ids && bsearch(&img, ids, nids, sizeof *ids, str_cmp))) {
-			cleanup_free char *subj = ea_is_hex64(img, strlen(img)) ? xasprintf("sha256:%s", img) : xasprintf("%.80s", img);
-			report_finding(c->r, "image.missing", subj, "%s: container %.80s uses image %.80s, which is not in images.json",
-				       c->label, cid ? cid : "?", img);
+	cJSON_ArrayForEach (ct, cs) {
+		const char *img = jstr(ct, "image"), *lay = jstr(ct, "layer"),
+		           *cid = jstr(ct, "id");
+		if (img && *img && !c->images_bad &&
+		    !(ids && bsearch(&img, ids, nids, sizeof *ids, str_cmp))) {
+			cleanup_free char *subj = ea_is_hex64(img, strlen(img))
+			                                  ? xasprintf("sha256:%s", img)
+			                                  : xasprintf("%.80s", img);
+			report_finding(
+			        c->r, "image.missing", subj,
+			        "%s: container %.80s uses image %.80s, which is not in images.json",
+			        c->label, cid ? cid : "?", img);
 		}
 		if (lay && *lay && !c->layers_bad && !find_layer(c, lay))
-			report_finding(c->r, "layer.missing", lay, "%s: container %.80s uses layer %.80s, which is not in layers.json",
-				       c->label, cid ? cid : "?", lay);
+			report_finding(
+			        c->r, "layer.missing", lay,
+			        "%s: container %.80s uses layer %.80s, which is not in layers.json",
+			        c->label, cid ? cid : "?", lay);
 	}
 	cJSON_Delete(cs);
 }
@@ -957,8 +1055,11 @@ static int overlay_mount_program(struct csctx *c)
 	ea_error_t err = {0};
 	if (fsx_read_file_at(c->root, "overlay/.has-mount-program", 64, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
-			cleanup_free char *subj = xasprintf("%s/overlay/.has-mount-program", c->rootpath);
-			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+			cleanup_free char *subj =
+			        xasprintf("%s/overlay/.has-mount-program", c->rootpath);
+			report_finding(c->r,
+			               finding_id_for_open_error(err.code, "store.unreadable"),
+			               subj, "%s: %s", c->label, err.msg);
 		}
 		return 0;
 	}
@@ -977,7 +1078,7 @@ static void audit_driver(struct csctx *c)
 	const char **ids = xcalloc((size_t)cJSON_GetArraySize(images) + 1, sizeof *ids);
 	size_t nids = 0;
 	const cJSON *a;
-	cJSON_ArrayForEach(a, images) {
+	cJSON_ArrayForEach (a, images) {
 		const char *id = jstr(a, "id");
 		if (id) ids[nids++] = id;
 	}
@@ -985,13 +1086,16 @@ static void audit_driver(struct csctx *c)
 	for (size_t k = 1; k < nids; k++)
 		if (!strcmp(ids[k - 1], ids[k])) {
 			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r, "json.malformed", subj, "%s: two image records with id %.80s", c->label, ids[k]);
+			report_finding(c->r, "json.malformed", subj,
+			               "%s: two image records with id %.80s", c->label, ids[k]);
 		}
 	int i = 0;
-	cJSON_ArrayForEach(a, images) {
+	cJSON_ArrayForEach (a, images) {
 		if (ea_stop_requested()) {
 			cleanup_free char *part = xasprintf("images of %s", c->label);
-			report_unchecked(c->r, part, "stopped before every image was verified (budget or signal)");
+			report_unchecked(
+			        c->r, part,
+			        "stopped before every image was verified (budget or signal)");
 			break;
 		}
 		audit_image(c, a, i++);
@@ -1024,7 +1128,8 @@ static int list_drivers(int root, char drivers[][64], int max)
 		struct stat st;
 		/* a link in place of the folder is listed too: reading it is then
 		 * a store.symlink finding, never a driver passed over in silence */
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !(S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !(S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
 			continue;
 		char name[64];
 		memcpy(name, e->d_name, cut);
@@ -1037,12 +1142,10 @@ static int list_drivers(int root, char drivers[][64], int max)
 	return n;
 }
 
-static int cmp_driver(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
+static int cmp_driver(const void *a, const void *b) { return strcmp(a, b); }
 
-void store_read_containers_storage(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj)
+void store_read_containers_storage(report_t *r, const struct store_spec *spec,
+                                   const struct audit_limits *lim, cJSON *sj)
 {
 	struct csctx c = {.r = r, .rootpath = spec->path, .pol = lim->pol};
 	snprintf(c.label, sizeof c.label, "containers-storage:%s", spec->path);
@@ -1057,7 +1160,9 @@ void store_read_containers_storage(report_t *r, const struct store_spec *spec, c
 	qsort(drivers, (size_t)nd, sizeof drivers[0], cmp_driver);
 	if (!nd)
 		report_finding(r, "store.unknown_type", spec->path,
-			       "%s has no <driver>-images or <driver>-layers folder: not a containers/storage root", spec->path);
+		               "%s has no <driver>-images or <driver>-layers folder: not a "
+		               "containers/storage root",
+		               spec->path);
 	cJSON *dj = cJSON_AddArrayToObject(sj, "drivers");
 	for (int i = 0; i < nd; i++) {
 		memcpy(c.driver, drivers[i], sizeof c.driver);

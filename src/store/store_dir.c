@@ -32,7 +32,9 @@ static int dir_open(struct blobsrc *s, const digest_t *d, struct blob_region *ou
 	char rel[DIGEST_MAX_STR];
 	if (digest_equal(d, &p->manifest)) snprintf(rel, sizeof rel, "manifest.json");
 	else if (d->alg == DIGEST_SHA256) snprintf(rel, sizeof rel, "%s", digest_hex(d));
-	else return ea_fail(err, EA_E_NOENT, "a dir: copy names blobs by their sha256 only, not %s", d->str);
+	else
+		return ea_fail(err, EA_E_NOENT,
+		               "a dir: copy names blobs by their sha256 only, not %s", d->str);
 	return blob_region_open_file(p->root_fd, rel, out, err);
 }
 
@@ -54,10 +56,12 @@ int store_is_skopeo_dir(int dirfd)
 	cleanup_free char *data = NULL;
 	size_t len = 0;
 	if (fsx_read_file_at(dirfd, "version", sizeof buf, &data, &len, NULL) < 0) return 0;
-	return !strncmp(data, "Directory Transport Version:", 28) && faccessat(dirfd, "manifest.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return !strncmp(data, "Directory Transport Version:", 28) &&
+	       faccessat(dirfd, "manifest.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-void store_read_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj)
+void store_read_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim,
+                    cJSON *sj)
 {
 	char label[256];
 	snprintf(label, sizeof label, "dir:%s", spec->path);
@@ -71,8 +75,8 @@ void store_read_dir(report_t *r, const struct store_spec *spec, const struct aud
 	size_t mlen = 0;
 	if (fsx_read_file_at(root, "manifest.json", DIR_MAX_MANIFEST, &man, &mlen, &err) < 0) {
 		cleanup_free char *subj = xasprintf("%s/manifest.json", spec->path);
-		report_finding(r, finding_id_for_open_error(err.code, "json.malformed"), subj, "%s: manifest.json: %s", label,
-			       err.msg);
+		report_finding(r, finding_id_for_open_error(err.code, "json.malformed"), subj,
+		               "%s: manifest.json: %s", label, err.msg);
 		return;
 	}
 	struct dir_priv *p = xcalloc(1, sizeof *p);
@@ -83,10 +87,12 @@ void store_read_dir(report_t *r, const struct store_spec *spec, const struct aud
 
 	/* The root descriptor: the manifest's own mediaType (schema 2 manifests
 	 * from Docker registries may omit it in older copies). */
-	cJSON *mj = jsondoc_parse(man, mlen); /* bounded: the verifier reports what is wrong with it */
+	cJSON *mj =
+	        jsondoc_parse(man, mlen); /* bounded: the verifier reports what is wrong with it */
 	const char *mt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mj, "mediaType"));
 	cJSON *desc = cJSON_CreateObject();
-	cJSON_AddStringToObject(desc, "mediaType", mt ? mt : "application/vnd.oci.image.manifest.v1+json");
+	cJSON_AddStringToObject(desc, "mediaType",
+	                        mt ? mt : "application/vnd.oci.image.manifest.v1+json");
 	cJSON_AddStringToObject(desc, "digest", p->manifest.str);
 	cJSON_AddNumberToObject(desc, "size", (double)mlen);
 	cJSON_Delete(mj);
@@ -104,8 +110,8 @@ void store_read_dir(report_t *r, const struct store_spec *spec, const struct aud
 	unsigned long total = 0;
 	if (!d) store_folder_unlistable(r, spec->path, errno);
 	while (d && (e = readdir(d)) && total < STORE_MAX_BLOB_ENTRIES) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json") || !strcmp(e->d_name, "version") ||
-		    !strncmp(e->d_name, "signature-", 10))
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json") ||
+		    !strcmp(e->d_name, "version") || !strncmp(e->d_name, "signature-", 10))
 			continue;
 		total++;
 		struct stat st;
@@ -120,11 +126,18 @@ void store_read_dir(report_t *r, const struct store_spec *spec, const struct aud
 		int valid = digest_parse(dstr, &dg, NULL) == 0;
 		if (valid && oci_referenced(c, &dg)) continue;
 		cleanup_free char *path = xasprintf("%s/%.200s", spec->path, e->d_name);
-		if (S_ISLNK(st.st_mode)) report_finding(r, "store.symlink", path, "%s: an entry that is a symbolic link", label);
-		else if (!S_ISREG(st.st_mode)) report_finding(r, "store.special_file", path, "%s: an entry that is a %s", label, fsx_type_name(st.st_mode));
-		else report_finding(r, "blob.unreferenced", valid ? dg.str : path, "%s: %s is referenced by no descriptor", label, path);
+		if (S_ISLNK(st.st_mode))
+			report_finding(r, "store.symlink", path,
+			               "%s: an entry that is a symbolic link", label);
+		else if (!S_ISREG(st.st_mode))
+			report_finding(r, "store.special_file", path, "%s: an entry that is a %s",
+			               label, fsx_type_name(st.st_mode));
+		else
+			report_finding(r, "blob.unreferenced", valid ? dg.str : path,
+			               "%s: %s is referenced by no descriptor", label, path);
 	}
-	if (total >= STORE_MAX_BLOB_ENTRIES) store_scan_stopped(r, spec->path, STORE_MAX_BLOB_ENTRIES);
+	if (total >= STORE_MAX_BLOB_ENTRIES)
+		store_scan_stopped(r, spec->path, STORE_MAX_BLOB_ENTRIES);
 	if (d) closedir(d);
 	else if (dfd >= 0) close(dfd);
 	oci_free(c);

@@ -27,7 +27,7 @@
 #include "tarsplit.h"
 
 #define DOCKER_MAX_CONFIG (8u << 20)
-#define DOCKER_MAX_REPOS (16u << 20)
+#define DOCKER_MAX_REPOS  (16u << 20)
 
 struct dlayer {
 	digest_t chain;
@@ -76,38 +76,45 @@ static struct dlayer *known_layer(struct dctx *c, const digest_t *chain)
 }
 
 /* layerdb consistency: the entry's diff and parent against the config's. */
-static void check_layerdb(struct dctx *c, struct dlayer *l, const char *base, const digest_t *diff, const digest_t *parent,
-			  ea_error_t *err)
+static void check_layerdb(struct dctx *c, struct dlayer *l, const char *base, const digest_t *diff,
+                          const digest_t *parent, ea_error_t *err)
 {
 	const digest_t *chain = &l->chain;
 	char rel[400], val[256];
 	snprintf(rel, sizeof rel, "%s/diff", base);
 	if (read_small(c, rel, val, sizeof val, err) < 0 || strcmp(val, diff->str) != 0) {
-		report_finding(c->r, "layer.metadata_mismatch", chain->str, "%s: layerdb %s/diff says '%.80s', the config says %s",
-			       c->label, digest_hex(chain), err->code ? err->msg : val, diff->str);
+		report_finding(c->r, "layer.metadata_mismatch", chain->str,
+		               "%s: layerdb %s/diff says '%.80s', the config says %s", c->label,
+		               digest_hex(chain), err->code ? err->msg : val, diff->str);
 		l->verdict = 1;
 	}
 	snprintf(rel, sizeof rel, "%s/parent", base);
 	err->code = EA_OK;
 	int hp = read_small(c, rel, val, sizeof val, err) == 0;
 	if ((parent && (!hp || strcmp(val, parent->str) != 0)) || (!parent && hp)) {
-		report_finding(c->r, "layer.metadata_mismatch", chain->str, "%s: layerdb %s/parent is '%.80s', expected %s", c->label,
-			       digest_hex(chain), hp ? val : "(none)", parent ? parent->str : "none");
+		report_finding(c->r, "layer.metadata_mismatch", chain->str,
+		               "%s: layerdb %s/parent is '%.80s', expected %s", c->label,
+		               digest_hex(chain), hp ? val : "(none)",
+		               parent ? parent->str : "none");
 		l->verdict = 1;
 	}
 }
 
 /* The entry's cache-id into cache: 0, or -1 (said; l failed) when it is
  * missing or unsafe as a path component. */
-static int layer_cache_id(struct dctx *c, struct dlayer *l, const char *base, char *cache, size_t n, ea_error_t *err)
+static int layer_cache_id(struct dctx *c, struct dlayer *l, const char *base, char *cache, size_t n,
+                          ea_error_t *err)
 {
 	char rel[400];
 	snprintf(rel, sizeof rel, "%s/cache-id", base);
 	err->code = EA_OK;
-	if (read_small(c, rel, cache, n, err) < 0 || !cache[0] || strchr(cache, '/') || !strcmp(cache, "..") ||
-	    !strcmp(cache, ".")) {
-		report_finding(c->r, err->code ? finding_id_for_open_error(err->code, "layer.missing") : "layer.metadata_mismatch",
-			       l->chain.str, "%s: layerdb %s/cache-id is missing or unsafe", c->label, digest_hex(&l->chain));
+	if (read_small(c, rel, cache, n, err) < 0 || !cache[0] || strchr(cache, '/') ||
+	    !strcmp(cache, "..") || !strcmp(cache, ".")) {
+		report_finding(c->r,
+		               err->code ? finding_id_for_open_error(err->code, "layer.missing")
+		                         : "layer.metadata_mismatch",
+		               l->chain.str, "%s: layerdb %s/cache-id is missing or unsafe",
+		               c->label, digest_hex(&l->chain));
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "bad_metadata");
 		return -1;
@@ -119,11 +126,15 @@ static int layer_cache_id(struct dctx *c, struct dlayer *l, const char *base, ch
  * for a driver whose folders are not verified (said; l incomplete). */
 static int layer_folder(struct dctx *c, struct dlayer *l, const char *cache, char *rel, size_t n)
 {
-	if (!strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay")) snprintf(rel, n, "%s/%s/diff", c->driver, cache);
+	if (!strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay"))
+		snprintf(rel, n, "%s/%s/diff", c->driver, cache);
 	else if (!strcmp(c->driver, "vfs")) snprintf(rel, n, "vfs/dir/%s", cache);
 	else {
-		cleanup_free char *part = xasprintf("layers of %s (driver %s)", c->label, c->driver);
-		report_unchecked(c->r, part, "this storage driver's layer folders are not verified by this version");
+		cleanup_free char *part =
+		        xasprintf("layers of %s (driver %s)", c->label, c->driver);
+		report_unchecked(
+		        c->r, part,
+		        "this storage driver's layer folders are not verified by this version");
 		l->verdict = 2;
 		return -1;
 	}
@@ -133,14 +144,22 @@ static int layer_folder(struct dctx *c, struct dlayer *l, const char *cache, cha
 
 /* Reassemble the layer folder rel from the entry's tar-split record, hash
  * it against diff and compare it file by file. */
-static void check_layer_tree(struct dctx *c, struct dlayer *l, const char *base, const char *rel, const digest_t *diff)
+static void check_layer_tree(struct dctx *c, struct dlayer *l, const char *base, const char *rel,
+                             const digest_t *diff)
 {
 	int overlay = !strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay");
 	char tsrel[400];
 	snprintf(tsrel, sizeof tsrel, "%s/tar-split.json.gz", base);
-	struct store_layer_check k = {.r = c->r, .root = c->root, .rootpath = c->rootpath, .label = c->label,
-				      .path = l->path, .folder_rel = rel, .tarsplit_rel = tsrel, .diff = diff,
-				      .opts = {.overlay = overlay, .check_added = overlay}, .verdict = l->verdict};
+	struct store_layer_check k = {.r = c->r,
+	                              .root = c->root,
+	                              .rootpath = c->rootpath,
+	                              .label = c->label,
+	                              .path = l->path,
+	                              .folder_rel = rel,
+	                              .tarsplit_rel = tsrel,
+	                              .diff = diff,
+	                              .opts = {.overlay = overlay, .check_added = overlay},
+	                              .verdict = l->verdict};
 	enum store_layer_outcome o = store_check_layer_folder(&k);
 	l->verdict = k.verdict;
 	l->files = k.files;
@@ -151,20 +170,19 @@ static void check_layer_tree(struct dctx *c, struct dlayer *l, const char *base,
 		l->verdict = 2; /* incomplete, whatever the layerdb checks said */
 		return;
 	case STORE_LAYER_REASSEMBLED:
-		if (!l->verdict) snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : "ok");
+		if (!l->verdict)
+			snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : "ok");
 		store_layer_settle(&k);
 		l->verdict = k.verdict;
 		/* fall through */
-	case STORE_LAYER_MISMATCH:
-		l->done = 1;
-		return;
-	default:
-		return;
+	case STORE_LAYER_MISMATCH: l->done = 1; return;
+	default: return;
 	}
 }
 
 /* Verify the extracted layer of chainID `chain` (diffID `diff`) once. */
-static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const digest_t *diff, const digest_t *parent)
+static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const digest_t *diff,
+                                   const digest_t *parent)
 {
 	struct dlayer *l = known_layer(c, chain);
 	if (l) return l;
@@ -184,8 +202,11 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	struct stat st;
 	if (fsx_lstat_at(c->root, base, &st, &err) < 0 || !S_ISDIR(st.st_mode)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, base);
-		report_finding(c->r, !err.code ? "layer.missing" : finding_id_for_open_error(err.code, "layer.missing"), chain->str,
-			       "%s: no layerdb entry for chainID %s (%s)", c->label, chain->str, subj);
+		report_finding(c->r,
+		               !err.code ? "layer.missing"
+		                         : finding_id_for_open_error(err.code, "layer.missing"),
+		               chain->str, "%s: no layerdb entry for chainID %s (%s)", c->label,
+		               chain->str, subj);
 		l->verdict = 1;
 		snprintf(l->state, sizeof l->state, "missing");
 		return l;
@@ -218,16 +239,19 @@ static int read_config(struct dimage *im, char **cfg, size_t *len)
 	snprintf(rel, sizeof rel, "%s/imagedb/content/sha256/%s", c->imgdir, im->hex);
 	if (!ea_is_hex64(im->hex, strlen(im->hex))) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, "store.bad_path", subj, "%s: an imagedb entry whose name is not a sha256 image ID", c->label);
+		report_finding(c->r, "store.bad_path", subj,
+		               "%s: an imagedb entry whose name is not a sha256 image ID",
+		               c->label);
 		im->failed = 1;
 		return -1;
 	}
 	cJSON_AddStringToObject(im->img, "image_id", im->idstr);
 	ea_error_t err = {0};
 	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, cfg, len, &err) < 0) {
-		/* over DOCKER_MAX_CONFIG: json.too_large; gone since the listing: layer.missing (as ever) */
-		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"), im->idstr, "%s: config: %s",
-			       c->label, err.msg);
+		/* over DOCKER_MAX_CONFIG: json.too_large; gone since the listing: layer.missing (as
+		 * ever) */
+		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"),
+		               im->idstr, "%s: config: %s", c->label, err.msg);
 		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) im->incomplete = 1;
 		else im->failed = 1;
 		return -1;
@@ -236,7 +260,8 @@ static int read_config(struct dimage *im, char **cfg, size_t *len)
 	digest_parse(im->idstr, &im->want, NULL);
 	digest_buffer(DIGEST_SHA256, *cfg, *len, &got);
 	if (!digest_equal(&im->want, &got)) {
-		report_finding(c->r, "image.config_mismatch", im->idstr, "%s: imagedb content hashes to %s", c->label, got.str);
+		report_finding(c->r, "image.config_mismatch", im->idstr,
+		               "%s: imagedb content hashes to %s", c->label, got.str);
 		im->failed = 1;
 		return -1; /* its diff_ids cannot be trusted */
 	}
@@ -249,9 +274,11 @@ static int parse_diff_ids(struct dimage *im, const char *cfg, size_t len, digest
 {
 	struct dctx *c = im->c;
 	cJSON *conf = jsondoc_parse(cfg, len); /* one meaning, as dockerd reads it */
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
-		report_finding(c->r, "json.malformed", im->idstr, "%s: config has no rootfs.diff_ids", c->label);
+		report_finding(c->r, "json.malformed", im->idstr,
+		               "%s: config has no rootfs.diff_ids", c->label);
 		cJSON_Delete(conf);
 		im->failed = 1;
 		return -1;
@@ -259,9 +286,11 @@ static int parse_diff_ids(struct dimage *im, const char *cfg, size_t len, digest
 	digest_t *diffs = *out = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diffs);
 	int nd = 0;
 	cJSON *e;
-	cJSON_ArrayForEach(e, ids) {
-		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &diffs[nd], NULL) < 0 || diffs[nd].alg != DIGEST_SHA256) {
-			report_finding(c->r, "json.malformed", im->idstr, "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
+	cJSON_ArrayForEach (e, ids) {
+		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &diffs[nd], NULL) < 0 ||
+		    diffs[nd].alg != DIGEST_SHA256) {
+			report_finding(c->r, "json.malformed", im->idstr,
+			               "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
 			im->failed = 1;
 			break;
 		}
@@ -305,7 +334,8 @@ static void audit_image_data(struct dimage *im)
 	int nd = parse_diff_ids(im, cfg, len, &diffs);
 	if (nd < 0) return;
 	check_layers(im, diffs, nd);
-	if (store_sig_unavailable(im->c->r, im->c->pol, im->c->label, im->img, &im->want)) im->failed = 1;
+	if (store_sig_unavailable(im->c->r, im->c->pol, im->c->label, im->img, &im->want))
+		im->failed = 1;
 }
 
 static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
@@ -318,9 +348,13 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	im.img = cJSON_CreateObject();
 	cJSON_AddStringToObject(im.img, "store", c->label);
 	cJSON_AddStringToObject(im.img, "kind", "image");
-	cJSON_AddItemToObject(im.img, "names", names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
+	cJSON_AddItemToObject(im.img, "names",
+	                      names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
 	audit_image_data(&im);
-	cJSON_AddStringToObject(im.img, "verdict", im.failed ? "fail" : im.incomplete ? "incomplete" : "pass");
+	cJSON_AddStringToObject(im.img, "verdict",
+	                        im.failed       ? "fail"
+	                        : im.incomplete ? "incomplete"
+	                                        : "pass");
 	report_lock(c->r);
 	cJSON_AddItemToArray(report_images(c->r), im.img);
 	report_unlock(c->r);
@@ -340,7 +374,9 @@ static cJSON *load_names(struct dctx *c)
 	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_REPOS, &data, &len, &err) < 0) {
 		if (err.code != EA_E_NOENT) {
 			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+			report_finding(c->r,
+			               finding_id_for_open_error(err.code, "store.unreadable"),
+			               subj, "%s: %s", c->label, err.msg);
 		}
 		return by_id;
 	}
@@ -348,13 +384,14 @@ static cJSON *load_names(struct dctx *c)
 	cJSON *repos = cJSON_GetObjectItemCaseSensitive(j, "Repositories");
 	if (!cJSON_IsObject(repos)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, "json.malformed", subj, "%s: repositories.json has no Repositories object", c->label);
+		report_finding(c->r, "json.malformed", subj,
+		               "%s: repositories.json has no Repositories object", c->label);
 		cJSON_Delete(j);
 		return by_id;
 	}
 	cJSON *repo, *ref;
-	cJSON_ArrayForEach(repo, repos) {
-		cJSON_ArrayForEach(ref, repo) {
+	cJSON_ArrayForEach (repo, repos) {
+		cJSON_ArrayForEach (ref, repo) {
 			if (!cJSON_IsString(ref) || !ref->string) continue;
 			cJSON *arr = cJSON_GetObjectItemCaseSensitive(by_id, ref->valuestring);
 			if (!arr) arr = cJSON_AddArrayToObject(by_id, ref->valuestring);
@@ -383,14 +420,21 @@ static void audit_driver(struct dctx *c)
 			n++;
 			if (ea_stop_requested()) {
 				cleanup_free char *part = xasprintf("images of %s", c->label);
-				report_unchecked(c->r, part, "stopped before every image was verified (budget or signal)");
+				report_unchecked(c->r, part,
+				                 "stopped before every image was verified (budget "
+				                 "or signal)");
 				break;
 			}
 			struct stat st;
-			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
-				cleanup_free char *subj = xasprintf("%s/%s/%s", c->rootpath, rel, e->d_name);
-				report_finding(c->r, S_ISLNK(st.st_mode) ? "store.symlink" : "store.special_file", subj,
-					       "%s: imagedb entry is a %s", c->label, fsx_type_name(st.st_mode));
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    !S_ISREG(st.st_mode)) {
+				cleanup_free char *subj =
+				        xasprintf("%s/%s/%s", c->rootpath, rel, e->d_name);
+				report_finding(c->r,
+				               S_ISLNK(st.st_mode) ? "store.symlink"
+				                                   : "store.special_file",
+				               subj, "%s: imagedb entry is a %s", c->label,
+				               fsx_type_name(st.st_mode));
 				continue;
 			}
 			audit_image(c, e->d_name, names);
@@ -400,26 +444,31 @@ static void audit_driver(struct dctx *c)
 		else close(dfd);
 	} else if (err.code != EA_E_NOENT) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-		report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj, "%s: %s", c->label, err.msg);
+		report_finding(c->r, finding_id_for_open_error(err.code, "store.unreadable"), subj,
+		               "%s: %s", c->label, err.msg);
 	}
 	/* names that point at no image */
 	cJSON *ids;
-	cJSON_ArrayForEach(ids, names) {
+	cJSON_ArrayForEach (ids, names) {
 		char hex[300];
-		snprintf(hex, sizeof hex, "%s/imagedb/content/sha256/%.64s", c->imgdir, ids->string + (strncmp(ids->string, "sha256:", 7) ? 0 : 7));
+		snprintf(hex, sizeof hex, "%s/imagedb/content/sha256/%.64s", c->imgdir,
+		         ids->string + (strncmp(ids->string, "sha256:", 7) ? 0 : 7));
 		struct stat st;
 		if (fsx_lstat_at(c->root, hex, &st, NULL) < 0) {
 			cJSON *nm = cJSON_GetArrayItem(ids, 0);
-			report_finding(c->r, "image.missing", ids->string, "%s: %s names image %s, which is not in imagedb", c->label,
-				       nm ? nm->valuestring : "a name", ids->string);
+			report_finding(c->r, "image.missing", ids->string,
+			               "%s: %s names image %s, which is not in imagedb", c->label,
+			               nm ? nm->valuestring : "a name", ids->string);
 		}
 	}
 	cJSON_Delete(names);
 }
 
-void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj)
+void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim,
+                       cJSON *sj)
 {
-	struct dctx c = {.r = r, .rootpath = spec->path, .pol = lim->pol, .only_image = lim->only_image};
+	struct dctx c = {
+	        .r = r, .rootpath = spec->path, .pol = lim->pol, .only_image = lim->only_image};
 	snprintf(c.label, sizeof c.label, "docker:%s", spec->path);
 	ea_error_t err = {0};
 	c.root = fsx_open_root(spec->path, &err);
@@ -429,8 +478,9 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 	}
 	int idir = fsx_open_dir_at(c.root, "image", &err);
 	if (idir < 0) {
-		report_finding(r, finding_id_for_open_error(err.code, "store.unknown_type"), spec->path,
-			       "%s has no image/ folder: not a Docker data root", spec->path);
+		report_finding(r, finding_id_for_open_error(err.code, "store.unknown_type"),
+		               spec->path, "%s has no image/ folder: not a Docker data root",
+		               spec->path);
 		close(c.root);
 		return;
 	}
@@ -452,16 +502,21 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 			continue;
 		}
 		if (S_ISLNK(st.st_mode)) {
-			report_finding(r, "store.symlink", subj, "%s: a driver folder that is a symbolic link (not followed)", c.label);
+			report_finding(r, "store.symlink", subj,
+			               "%s: a driver folder that is a symbolic link (not followed)",
+			               c.label);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-			report_finding(r, "store.special_file", subj, "%s: an entry that is a %s", c.label, fsx_type_name(st.st_mode));
+			report_finding(r, "store.special_file", subj, "%s: an entry that is a %s",
+			               c.label, fsx_type_name(st.st_mode));
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode)) continue; /* a stray file: no driver */
 		if (strlen(e->d_name) >= sizeof c.driver) {
-			report_finding(r, "store.bad_path", subj, "%s: a driver folder name over %zu bytes", c.label, sizeof c.driver - 1);
+			report_finding(r, "store.bad_path", subj,
+			               "%s: a driver folder name over %zu bytes", c.label,
+			               sizeof c.driver - 1);
 			continue;
 		}
 		snprintf(c.driver, sizeof c.driver, "%s", e->d_name);
@@ -479,6 +534,7 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 	cJSON_AddNumberToObject(sj, "images", c.nimages);
 	cJSON_AddNumberToObject(sj, "layers", c.nlayers);
 	if (c.only_image && !c.only_found)
-		report_finding(r, "image.missing", c.only_image, "%s: no image named '%s'", c.label, c.only_image);
+		report_finding(r, "image.missing", c.only_image, "%s: no image named '%s'", c.label,
+		               c.only_image);
 	close(c.root);
 }

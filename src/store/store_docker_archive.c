@@ -107,7 +107,6 @@ static int digest_from_name(const char *name, digest_t *d)
 	return digest_parse(s, d, NULL);
 }
 
-
 /* One legacy manifest.json entry being verified. */
 struct legacy {
 	report_t *r;
@@ -135,20 +134,24 @@ static const char *legacy_subject(const struct legacy *L)
 static void legacy_diff_ids(struct legacy *L, const char *cfg, size_t cfglen)
 {
 	cJSON *conf = jsondoc_parse(cfg, cfglen); /* one meaning, as the engine reads it */
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
-		report_finding(L->r, "json.malformed", legacy_subject(L), "%s: config has no rootfs.diff_ids", L->where);
+		report_finding(L->r, "json.malformed", legacy_subject(L),
+		               "%s: config has no rootfs.diff_ids", L->where);
 		L->failed = 1;
 		cJSON_Delete(conf);
 		return;
 	}
 	L->diff_ids = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *L->diff_ids);
 	cJSON *e;
-	cJSON_ArrayForEach(e, ids) {
-		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &L->diff_ids[L->ndiff], NULL) < 0 ||
+	cJSON_ArrayForEach (e, ids) {
+		if (!cJSON_IsString(e) ||
+		    digest_parse(e->valuestring, &L->diff_ids[L->ndiff], NULL) < 0 ||
 		    L->diff_ids[L->ndiff].alg != DIGEST_SHA256) {
-			report_finding(L->r, "json.malformed", legacy_subject(L), "%s: diff_ids[%d] is not a sha256 digest",
-				       L->where, L->ndiff);
+			report_finding(L->r, "json.malformed", legacy_subject(L),
+			               "%s: diff_ids[%d] is not a sha256 digest", L->where,
+			               L->ndiff);
 			L->failed = 1;
 			break;
 		}
@@ -165,7 +168,8 @@ static int legacy_config(struct legacy *L, const char *cfgname)
 	L->cfgsubj = xasprintf("%s:%.200s", L->label, cfgname);
 	const struct tar_member *cm = tar_find(L->ix, cfgname);
 	if (cm && cm->unsafe_name) {
-		report_finding(L->r, "store.bad_path", L->cfgsubj, "config member has an unsafe name");
+		report_finding(L->r, "store.bad_path", L->cfgsubj,
+		               "config member has an unsafe name");
 		L->failed = 1;
 		return -1;
 	}
@@ -173,8 +177,8 @@ static int legacy_config(struct legacy *L, const char *cfgname)
 	size_t cfglen = 0;
 	ea_error_t err = {0};
 	if (store_tar_read_member(L->ix, cfgname, OCI_MAX_CONFIG_BYTES, &cfg, &cfglen, &err) < 0) {
-		report_finding(L->r, finding_id_for_open_error(err.code, "blob.missing"), legacy_subject(L), "%s: config: %s",
-			       L->where, err.msg);
+		report_finding(L->r, finding_id_for_open_error(err.code, "blob.missing"),
+		               legacy_subject(L), "%s: config: %s", L->where, err.msg);
 		if (err.code == EA_E_TOOBIG || err.code == EA_E_IO) L->incomplete = 1;
 		else L->failed = 1;
 		return -1;
@@ -184,12 +188,13 @@ static int legacy_config(struct legacy *L, const char *cfgname)
 	cJSON_AddStringToObject(L->img, "image_id", got.str);
 	if (!L->have_id) {
 		/* A config whose name promises no digest cannot be tied to an image ID. */
-		report_finding(L->r, "image.config_mismatch", L->cfgsubj, "%s: config member name '%.100s' carries no image ID",
-			       L->where, cfgname);
+		report_finding(L->r, "image.config_mismatch", L->cfgsubj,
+		               "%s: config member name '%.100s' carries no image ID", L->where,
+		               cfgname);
 		L->failed = 1;
 	} else if (!digest_equal(&got, &L->want_id)) {
-		report_finding(L->r, "image.config_mismatch", L->want_id.str, "%s: config %s hashes to %s", L->where, cfgname,
-			       got.str);
+		report_finding(L->r, "image.config_mismatch", L->want_id.str,
+		               "%s: config %s hashes to %s", L->where, cfgname, got.str);
 		L->failed = 1;
 	}
 	legacy_diff_ids(L, cfg, cfglen);
@@ -207,7 +212,9 @@ static void legacy_check_member(struct legacy *L, const char *ln, struct layer_c
 		lc->res.open_code = EA_E_BADNAME;
 		snprintf(lc->res.msg, sizeof lc->res.msg, "layer member has an unsafe name");
 	} else if (tar_member_region(L->ix, ln, &reg, &err) < 0) {
-		lc->res.status = err.code == EA_E_NOENT ? BLOB_MISSING : err.code == EA_E_IO ? BLOB_UNREADABLE : BLOB_BAD_FILE;
+		lc->res.status = err.code == EA_E_NOENT ? BLOB_MISSING
+		                 : err.code == EA_E_IO  ? BLOB_UNREADABLE
+		                                        : BLOB_BAD_FILE;
 		lc->res.open_code = err.code;
 		snprintf(lc->res.msg, sizeof lc->res.msg, "%s", err.msg);
 	} else {
@@ -216,35 +223,49 @@ static void legacy_check_member(struct legacy *L, const char *ln, struct layer_c
 		unsigned char head[4] = {0};
 		size_t hn = reg.size < 4 ? (size_t)reg.size : 4;
 		comp_t comp = COMP_NONE;
-		if (hn && blob_region_pread(&reg, head, hn, 0, NULL) == 0) comp = comp_sniff(head, hn);
+		if (hn && blob_region_pread(&reg, head, hn, 0, NULL) == 0)
+			comp = comp_sniff(head, hn);
 		const struct audit_limits *lim = L->lim;
-		struct blobcheck_limits bl = {lim->max_layer_bytes ? lim->max_layer_bytes : BLOBCHECK_MAX_LAYER_BYTES,
-					      lim->max_ratio ? lim->max_ratio : BLOBCHECK_MAX_RATIO};
+		struct blobcheck_limits bl = {
+		        lim->max_layer_bytes ? lim->max_layer_bytes : BLOBCHECK_MAX_LAYER_BYTES,
+		        lim->max_ratio ? lim->max_ratio : BLOBCHECK_MAX_RATIO};
 		blobcheck_region(&reg, NULL, -1, 1, comp, &bl, &lc->res);
 	}
 }
 
 /* The findings of a layer member's check, said once per member. */
-static void legacy_member_findings(struct legacy *L, struct layer_cache *lc, const char *lsubj, int i)
+static void legacy_member_findings(struct legacy *L, struct layer_cache *lc, const char *lsubj,
+                                   int i)
 {
 	if (lc->reported) return;
 	lc->reported = 1;
 	const struct blob_result *res = &lc->res;
 	switch (res->status) {
-	case BLOB_MISSING: report_finding(L->r, "blob.missing", lsubj, "%s: layer %d: %s", L->where, i, res->msg); break;
+	case BLOB_MISSING:
+		report_finding(L->r, "blob.missing", lsubj, "%s: layer %d: %s", L->where, i,
+		               res->msg);
+		break;
 	case BLOB_BAD_FILE:
-		report_finding(L->r, res->open_code == EA_E_SYMLINK ? "store.symlink"
-				     : res->open_code == EA_E_BADNAME ? "store.bad_path" : "store.special_file",
-			       lsubj, "%s: layer %d: %s", L->where, i, res->msg);
+		report_finding(L->r,
+		               res->open_code == EA_E_SYMLINK   ? "store.symlink"
+		               : res->open_code == EA_E_BADNAME ? "store.bad_path"
+		                                                : "store.special_file",
+		               lsubj, "%s: layer %d: %s", L->where, i, res->msg);
 		break;
 	case BLOB_UNREADABLE:
-		if (res->interrupted) report_unchecked_kind(L->r, "audit.interrupted", lsubj, res->msg);
-		else report_finding(L->r, "store.unreadable", lsubj, "%s: layer %d: %s", L->where, i, res->msg);
+		if (res->interrupted)
+			report_unchecked_kind(L->r, "audit.interrupted", lsubj, res->msg);
+		else
+			report_finding(L->r, "store.unreadable", lsubj, "%s: layer %d: %s",
+			               L->where, i, res->msg);
 		break;
 	default:
 		if (res->decomp_error)
-			report_finding(L->r, res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
-				       lsubj, "%s: layer %d: %s", L->where, i, res->decomp_msg);
+			report_finding(L->r,
+			               res->bomb       ? "layer.bomb"
+			               : res->trailing ? "layer.trailing_data"
+			                               : "layer.decompress_error",
+			               lsubj, "%s: layer %d: %s", L->where, i, res->decomp_msg);
 	}
 }
 
@@ -276,13 +297,15 @@ static void legacy_layer(struct legacy *L, cJSON *lj, const char *ln, int i)
 				state = "ok";
 			} else {
 				state = "mismatch";
-				report_finding(L->r, "image.diffid_mismatch", lsubj, "%s: layer %d hashes to %s, config says %s",
-					       L->where, i, res->diffid.str, L->diff_ids[i].str);
+				report_finding(L->r, "image.diffid_mismatch", lsubj,
+				               "%s: layer %d hashes to %s, config says %s",
+				               L->where, i, res->diffid.str, L->diff_ids[i].str);
 				L->failed = 1;
 			}
 		}
 	}
-	if (!strcmp(state, "unchecked") && L->diff_ids && i < L->ndiff && !L->failed) L->incomplete = 1;
+	if (!strcmp(state, "unchecked") && L->diff_ids && i < L->ndiff && !L->failed)
+		L->incomplete = 1;
 	cJSON_AddStringToObject(lj, "diff_id_check", state);
 }
 
@@ -291,24 +314,29 @@ static void legacy_layers(struct legacy *L, cJSON *layers)
 {
 	int nl = cJSON_GetArraySize(layers);
 	if (L->diff_ids && !L->failed && L->ndiff != nl) {
-		report_finding(L->r, "image.diffid_count", legacy_subject(L), "%s: %d layers, config has %d diff_ids", L->where,
-			       nl, L->ndiff);
+		report_finding(L->r, "image.diffid_count", legacy_subject(L),
+		               "%s: %d layers, config has %d diff_ids", L->where, nl, L->ndiff);
 		L->failed = 1;
 	}
 	cJSON *lja = cJSON_AddArrayToObject(L->img, "layers");
 	int i = 0;
 	cJSON *e;
-	cJSON_ArrayForEach(e, layers) {
-		if (ea_stop_requested()) { /* the rest of a long Layers list: unchecked, not walked */
-			cleanup_free char *part = xasprintf("layers %d to %d of %s", i, nl - 1, L->where);
-			report_unchecked_kind(L->r, "audit.interrupted", part, "stopped before they were verified (budget or signal)");
+	cJSON_ArrayForEach (e, layers) {
+		if (ea_stop_requested()) { /* the rest of a long Layers list: unchecked, not walked
+			                    */
+			cleanup_free char *part =
+			        xasprintf("layers %d to %d of %s", i, nl - 1, L->where);
+			report_unchecked_kind(
+			        L->r, "audit.interrupted", part,
+			        "stopped before they were verified (budget or signal)");
 			L->incomplete = 1;
 			break;
 		}
 		cJSON *lj = cJSON_CreateObject();
 		cJSON_AddItemToArray(lja, lj);
 		if (!cJSON_IsString(e)) {
-			report_finding(L->r, "json.malformed", L->where, "Layers[%d] is not a string", i);
+			report_finding(L->r, "json.malformed", L->where,
+			               "Layers[%d] is not a string", i);
 			L->failed = 1;
 		} else {
 			legacy_layer(L, lj, e->valuestring, i);
@@ -319,8 +347,8 @@ static void legacy_layers(struct legacy *L, cJSON *layers)
 
 /* One legacy image: names, config (= image ID), layers, chainIDs, and the
  * signature policy (a docker-archive carries no signatures). */
-static void legacy_image(report_t *r, const struct tar_index *ix, const char *label, cJSON *entry, int idx,
-			 const struct audit_limits *lim, struct layer_cache_tab *cache)
+static void legacy_image(report_t *r, const struct tar_index *ix, const char *label, cJSON *entry,
+                         int idx, const struct audit_limits *lim, struct layer_cache_tab *cache)
 {
 	struct legacy L = {.r = r, .ix = ix, .label = label, .lim = lim, .cache = cache};
 	cJSON *cfgj = cJSON_GetObjectItemCaseSensitive(entry, "Config");
@@ -333,18 +361,25 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 	cJSON *names = cJSON_AddArrayToObject(L.img, "names");
 	cJSON *t;
 	if (cJSON_IsArray(tags))
-		cJSON_ArrayForEach(t, tags) if (cJSON_IsString(t)) cJSON_AddItemToArray(names, cJSON_CreateString(t->valuestring));
+		cJSON_ArrayForEach (t, tags)
+			if (cJSON_IsString(t))
+				cJSON_AddItemToArray(names, cJSON_CreateString(t->valuestring));
 	if (!cJSON_IsString(cfgj) || !cJSON_IsArray(layers)) {
-		report_finding(r, "json.malformed", L.where, "entry has no Config string or Layers array");
+		report_finding(r, "json.malformed", L.where,
+		               "entry has no Config string or Layers array");
 		L.failed = 1;
 	} else if (legacy_config(&L, cfgj->valuestring) == 0) {
 		legacy_layers(&L, layers);
 		if (L.diff_ids && L.ndiff > 0) oci_add_chain_ids(L.img, L.diff_ids, L.ndiff);
-		if (L.have_id && store_sig_unavailable(r, lim->pol, label, L.img, &L.want_id)) L.failed = 1;
+		if (L.have_id && store_sig_unavailable(r, lim->pol, label, L.img, &L.want_id))
+			L.failed = 1;
 	}
 	free(L.diff_ids);
 	free(L.cfgsubj);
-	cJSON_AddStringToObject(L.img, "verdict", L.failed ? "fail" : L.incomplete ? "incomplete" : "pass");
+	cJSON_AddStringToObject(L.img, "verdict",
+	                        L.failed       ? "fail"
+	                        : L.incomplete ? "incomplete"
+	                                       : "pass");
 	report_lock(r);
 	cJSON_AddItemToArray(report_images(r), L.img);
 	report_unlock(r);
@@ -356,13 +391,14 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 static void normalize_ref(const char *in, char *out, size_t n)
 {
 	const char *slash = strchr(in, '/');
-	int has_domain = slash && (memchr(in, '.', (size_t)(slash - in)) || memchr(in, ':', (size_t)(slash - in)) ||
-				   ((size_t)(slash - in) == 9 && !strncmp(in, "localhost", 9)));
+	int has_domain = slash && (memchr(in, '.', (size_t)(slash - in)) ||
+	                           memchr(in, ':', (size_t)(slash - in)) ||
+	                           ((size_t)(slash - in) == 9 && !strncmp(in, "localhost", 9)));
 	const char *last = strrchr(in, '/');
 	last = last ? last + 1 : in;
 	int has_tag = strchr(last, ':') || strchr(in, '@');
-	snprintf(out, n, "%s%s%s%s", has_domain ? "" : "docker.io/", !has_domain && !slash ? "library/" : "", in,
-		 has_tag ? "" : ":latest");
+	snprintf(out, n, "%s%s%s%s", has_domain ? "" : "docker.io/",
+	         !has_domain && !slash ? "library/" : "", in, has_tag ? "" : ":latest");
 }
 
 /* The digest of a path that is exactly "blobs/sha256/<64 hex>". */
@@ -374,9 +410,10 @@ static int blob_path_digest(const char *path, digest_t *d)
 	return digest_parse(s, d, NULL);
 }
 
-static void mismatch(report_t *r, const char *label, const char *where, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void mismatch(report_t *r, const char *label, const char *where, const char *what, const char *fmt, ...)
+static void mismatch(report_t *r, const char *label, const char *where, const char *what,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void mismatch(report_t *r, const char *label, const char *where, const char *what,
+                     const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -398,22 +435,26 @@ static void check_entry(report_t *r, oci_ctx_t *c, const char *label, cJSON *e, 
 	cJSON *layers = cJSON_GetObjectItemCaseSensitive(e, "Layers");
 	cJSON *tags = cJSON_GetObjectItemCaseSensitive(e, "RepoTags");
 	if (!cJSON_IsString(cfg) || !cJSON_IsArray(layers)) {
-		report_finding(r, "json.malformed", label, "%s: %s has no Config string or Layers array", label, where);
+		report_finding(r, "json.malformed", label,
+		               "%s: %s has no Config string or Layers array", label, where);
 		return;
 	}
 	digest_t cd;
 	if (blob_path_digest(cfg->valuestring, &cd) < 0) {
-		mismatch(r, label, where, cfg->valuestring, "Config '%.200s' is not blobs/sha256/<hex> of the layout",
-			 cfg->valuestring);
+		mismatch(r, label, where, cfg->valuestring,
+		         "Config '%.200s' is not blobs/sha256/<hex> of the layout",
+		         cfg->valuestring);
 		return;
 	}
 	int nl = cJSON_GetArraySize(layers), k = 0;
 	cleanup_free digest_t *ld = xcalloc((size_t)nl + 1, sizeof *ld);
 	cJSON *l;
-	cJSON_ArrayForEach(l, layers) {
+	cJSON_ArrayForEach (l, layers) {
 		if (!cJSON_IsString(l) || blob_path_digest(l->valuestring, &ld[k]) < 0) {
 			const char *p = cJSON_IsString(l) ? l->valuestring : "(not a string)";
-			mismatch(r, label, where, p, "Layers[%d] '%.200s' is not blobs/sha256/<hex> of the layout", k, p);
+			mismatch(r, label, where, p,
+			         "Layers[%d] '%.200s' is not blobs/sha256/<hex> of the layout", k,
+			         p);
 			return;
 		}
 		k++;
@@ -421,13 +462,14 @@ static void check_entry(report_t *r, oci_ctx_t *c, const char *label, cJSON *e, 
 	struct oci_image_view v;
 	if (!oci_image_by_content(c, &cd, ld, nl, &v)) {
 		mismatch(r, label, where, cfg->valuestring,
-			 "no image of the OCI layout has this config and these %d layers: docker load would load an image "
-			 "nothing verified",
-			 nl);
+		         "no image of the OCI layout has this config and these %d layers: docker "
+		         "load would load an image "
+		         "nothing verified",
+		         nl);
 		return;
 	}
 	cJSON *t;
-	cJSON_ArrayForEach(t, tags) {
+	cJSON_ArrayForEach (t, tags) {
 		if (!cJSON_IsString(t)) continue;
 		char want[512], have[512];
 		normalize_ref(t->valuestring, want, sizeof want);
@@ -438,9 +480,10 @@ static void check_entry(report_t *r, oci_ctx_t *c, const char *label, cJSON *e, 
 		}
 		if (!bound)
 			mismatch(r, label, where, t->valuestring,
-				 "RepoTags '%.200s' is not a name index.json gives manifest %s: docker load would tag an image "
-				 "under a name nothing verified it under",
-				 t->valuestring, v.manifest.str);
+			         "RepoTags '%.200s' is not a name index.json gives manifest %s: "
+			         "docker load would tag an image "
+			         "under a name nothing verified it under",
+			         t->valuestring, v.manifest.str);
 	}
 }
 
@@ -448,7 +491,7 @@ static void check_entries_against_layout(report_t *r, oci_ctx_t *c, const char *
 {
 	int idx = 0;
 	cJSON *e;
-	cJSON_ArrayForEach(e, mj) {
+	cJSON_ArrayForEach (e, mj) {
 		char where[64];
 		snprintf(where, sizeof where, "manifest.json[%d]", idx++);
 		check_entry(r, c, label, e, where);
@@ -473,23 +516,28 @@ static void repotag_conflicts(report_t *r, const char *label, cJSON *mj)
 {
 	size_t n = 0, k = 0;
 	cJSON *e, *t;
-	cJSON_ArrayForEach(e, mj) n += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "RepoTags"));
+	cJSON_ArrayForEach (e, mj)
+		n += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "RepoTags"));
 	if (n < 2) return;
 	cleanup_free struct tag_use *v = xcalloc(n, sizeof *v);
 	int i = 0;
-	cJSON_ArrayForEach(e, mj) {
-		const char *cfg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "Config"));
-		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(e, "RepoTags"))
-			if (cJSON_IsString(t) && k < n) v[k++] = (struct tag_use){t->valuestring, cfg ? cfg : "", i};
+	cJSON_ArrayForEach (e, mj) {
+		const char *cfg =
+		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "Config"));
+		cJSON_ArrayForEach (t, cJSON_GetObjectItemCaseSensitive(e, "RepoTags"))
+			if (cJSON_IsString(t) && k < n)
+				v[k++] = (struct tag_use){t->valuestring, cfg ? cfg : "", i};
 		i++;
 	}
 	qsort(v, k, sizeof *v, tag_cmp);
 	for (size_t j = 1; j < k; j++) {
-		if (strcmp(v[j].tag, v[j - 1].tag) || !strcmp(v[j].config, v[j - 1].config)) continue;
+		if (strcmp(v[j].tag, v[j - 1].tag) || !strcmp(v[j].config, v[j - 1].config))
+			continue;
 		if (j >= 2 && !strcmp(v[j].tag, v[j - 2].tag)) continue; /* once per tag */
 		report_finding(r, "image.name_conflict", v[j].tag,
-			       "%s: manifest.json gives '%.200s' to entries %d and %d, two different images", label, v[j].tag,
-			       v[j - 1].entry, v[j].entry);
+		               "%s: manifest.json gives '%.200s' to entries %d and %d, two "
+		               "different images",
+		               label, v[j].tag, v[j - 1].entry, v[j].entry);
 	}
 }
 
@@ -499,14 +547,16 @@ static int index_has_manifests(const struct tar_index *ix)
 {
 	cleanup_free char *b = NULL;
 	size_t n = 0;
-	if (store_tar_read_member(ix, "index.json", OCI_MAX_INDEX_BYTES, &b, &n, NULL) < 0) return 1;
+	if (store_tar_read_member(ix, "index.json", OCI_MAX_INDEX_BYTES, &b, &n, NULL) < 0)
+		return 1;
 	cJSON *j = jsondoc_parse(b, n);
 	int has = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "manifests")) > 0;
 	cJSON_Delete(j);
 	return has || !j; /* unparsable: let the layout reader report it */
 }
 
-void store_read_docker_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj)
+void store_read_docker_archive(report_t *r, const struct store_spec *spec,
+                               const struct audit_limits *lim, cJSON *sj)
 {
 	char label[256];
 	snprintf(label, sizeof label, "docker-archive:%s", spec->path);
@@ -516,18 +566,21 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 	cleanup_free char *mbytes = NULL;
 	size_t mlen = 0;
 	cJSON *mj = NULL;
-	if (store_tar_read_member(&ix, "manifest.json", MANIFEST_JSON_MAX, &mbytes, &mlen, &err) < 0) {
-		report_finding(r, err.code == EA_E_TOOBIG ? "json.too_large" : "json.malformed", label,
-			       "%s: manifest.json: %s", label, err.msg);
+	if (store_tar_read_member(&ix, "manifest.json", MANIFEST_JSON_MAX, &mbytes, &mlen, &err) <
+	    0) {
+		report_finding(r, err.code == EA_E_TOOBIG ? "json.too_large" : "json.malformed",
+		               label, "%s: manifest.json: %s", label, err.msg);
 	} else {
 		mj = jsondoc_parse(mbytes, mlen);
 		if (!cJSON_IsArray(mj)) {
-			report_finding(r, "json.malformed", label, "%s: manifest.json is not a JSON array", label);
+			report_finding(r, "json.malformed", label,
+			               "%s: manifest.json is not a JSON array", label);
 			cJSON_Delete(mj);
 			mj = NULL;
 		}
 	}
-	if (tar_find(&ix, "index.json") && tar_find(&ix, "oci-layout") && index_has_manifests(&ix)) {
+	if (tar_find(&ix, "index.json") && tar_find(&ix, "oci-layout") &&
+	    index_has_manifests(&ix)) {
 		/* Engine 25+ form. */
 		cJSON_AddStringToObject(sj, "form", "oci");
 		struct blobsrc src;
@@ -546,21 +599,26 @@ void store_read_docker_archive(report_t *r, const struct store_spec *spec, const
 		struct layer_cache_tab cache = {0};
 		int i = 0, found = 0;
 		cJSON *e;
-		cJSON_ArrayForEach(e, mj) {
-			if (lim->only_image && !store_names_have(cJSON_GetObjectItemCaseSensitive(e, "RepoTags"), lim->only_image)) {
+		cJSON_ArrayForEach (e, mj) {
+			if (lim->only_image &&
+			    !store_names_have(cJSON_GetObjectItemCaseSensitive(e, "RepoTags"),
+			                      lim->only_image)) {
 				i++;
 				continue;
 			}
 			found = 1;
 			if (ea_stop_requested()) {
-				report_unchecked_kind(r, "audit.interrupted", label, "stopped before every image was verified (budget or signal)");
+				report_unchecked_kind(r, "audit.interrupted", label,
+				                      "stopped before every image was verified "
+				                      "(budget or signal)");
 				break;
 			}
 			legacy_image(r, &ix, label, e, i++, lim, &cache);
 		}
 		cJSON_AddNumberToObject(sj, "images", i);
 		if (lim->only_image && !found)
-			report_finding(r, "image.missing", lim->only_image, "%s: no image named '%s'", label, lim->only_image);
+			report_finding(r, "image.missing", lim->only_image,
+			               "%s: no image named '%s'", label, lim->only_image);
 		store_scan_unsafe_members(r, &ix, label);
 		lc_free(&cache);
 	}

@@ -15,15 +15,22 @@
 #include "tar.h"
 #include "tarsplit.h"
 
-void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
-void store_read_oci_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
-void store_read_docker_archive(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
-void store_read_containerd(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
-void store_read_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim,
+                        cJSON *sj);
+void store_read_oci_archive(report_t *r, const struct store_spec *spec,
+                            const struct audit_limits *lim, cJSON *sj);
+void store_read_docker_archive(report_t *r, const struct store_spec *spec,
+                               const struct audit_limits *lim, cJSON *sj);
+void store_read_containerd(report_t *r, const struct store_spec *spec,
+                           const struct audit_limits *lim, cJSON *sj);
+void store_read_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim,
+                    cJSON *sj);
 /* A folder written by skopeo's dir: transport (version file + manifest.json). */
 int store_is_skopeo_dir(int dirfd);
-void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
-void store_read_containers_storage(report_t *r, const struct store_spec *spec, const struct audit_limits *lim, cJSON *sj);
+void store_read_docker(report_t *r, const struct store_spec *spec, const struct audit_limits *lim,
+                       cJSON *sj);
+void store_read_containers_storage(report_t *r, const struct store_spec *spec,
+                                   const struct audit_limits *lim, cJSON *sj);
 
 /* An extracted layer compared with its tar-split record (Docker's and
  * containers/storage's stores): tarsplit_verify hands each difference to
@@ -49,12 +56,17 @@ void store_layer_compare_finding(void *ctx, const char *id, const char *path, co
  * (failed) or could not be read (incomplete).  The outcome says which
  * step ended the check: */
 enum store_layer_outcome {
-	STORE_LAYER_NO_FOLDER,      /* not openable: found, verdict 1 (2 on EA_E_IO), state "missing" */
-	STORE_LAYER_NO_TARSPLIT,    /* not openable: found, `err` says why; the verdict is the caller's */
-	STORE_LAYER_INTERRUPTED,    /* stopped: unchecked, state "interrupted"; the verdict is the caller's */
-	STORE_LAYER_TARSPLIT_ERROR, /* a bad record: found, verdict kept or 2 (1 if a file differed) */
-	STORE_LAYER_MISMATCH,       /* reassembled to another diffID: found, verdict 1, state "mismatch" */
-	STORE_LAYER_REASSEMBLED,    /* to diff: state and verdict are the caller's (store_layer_settle) */
+	STORE_LAYER_NO_FOLDER, /* not openable: found, verdict 1 (2 on EA_E_IO), state "missing" */
+	STORE_LAYER_NO_TARSPLIT, /* not openable: found, `err` says why; the verdict is the caller's
+	                          */
+	STORE_LAYER_INTERRUPTED, /* stopped: unchecked, state "interrupted"; the verdict is the
+	                            caller's */
+	STORE_LAYER_TARSPLIT_ERROR, /* a bad record: found, verdict kept or 2 (1 if a file differed)
+	                             */
+	STORE_LAYER_MISMATCH, /* reassembled to another diffID: found, verdict 1, state "mismatch"
+	                       */
+	STORE_LAYER_REASSEMBLED, /* to diff: state and verdict are the caller's (store_layer_settle)
+	                          */
 };
 struct store_layer_check {
 	/* in */
@@ -88,13 +100,16 @@ int store_names_have(cJSON *names, const char *want);
  * containers/storage): an image a signature policy requires to be signed
  * cannot be verified there, and sig.c says so (signature.missing), never ok.
  * Adds "signature_check" to img; returns 1 when the image fails on it. */
-int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img, const digest_t *id);
+int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img,
+                          const digest_t *id);
 
 /* The verifier's options for a store audit. */
 static inline struct oci_opts oci_opts_for(const struct audit_limits *lim)
 {
-	struct oci_opts o = {.jobs = lim->jobs, .lim = {lim->max_layer_bytes, lim->max_ratio},
-			     .pol = lim->pol, .only_image = lim->only_image};
+	struct oci_opts o = {.jobs = lim->jobs,
+	                     .lim = {lim->max_layer_bytes, lim->max_ratio},
+	                     .pol = lim->pol,
+	                     .only_image = lim->only_image};
 	return o;
 }
 
@@ -114,14 +129,15 @@ void store_folder_unlistable(report_t *r, const char *subject, int errnum);
  * any other stat failure is store.unreadable. */
 void store_entry_unreadable(report_t *r, const char *subject, int errnum);
 
-cJSON *store_oci_index_roots(report_t *r, oci_ctx_t *c, const char *label, const char *bytes, size_t len);
+cJSON *store_oci_index_roots(report_t *r, oci_ctx_t *c, const char *label, const char *bytes,
+                             size_t len);
 
 /* blobs/<alg>/<name> below root: blobs nothing references (blob.unreferenced,
  * info; `unref_why` says by what) and entries that are no regular file.
  * Subjects are path_prefix + "/blobs/...". c may be NULL (nothing known
  * referenced). Shared by the layout and containerd readers (store_oci.c). */
-void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label, const char *path_prefix,
-			  const char *unref_why, cJSON *sj);
+void store_scan_blob_dirs(report_t *r, oci_ctx_t *c, int root, const char *label,
+                          const char *path_prefix, const char *unref_why, cJSON *sj);
 
 /* Shared by the archive readers (store_oci.c). */
 /* Report an indexed archive's ambiguities (archive.ambiguous each). */
@@ -129,9 +145,10 @@ void store_report_ambiguities(report_t *r, const struct tar_index *ix, const cha
 /* store.bad_path for each member with an absolute or '..' name. */
 void store_scan_unsafe_members(report_t *r, const struct tar_index *ix, const char *label);
 int store_open_archive(report_t *r, const char *path, const char *label, struct tar_index *ix);
-int store_tar_read_member(const struct tar_index *ix, const char *name, size_t max, char **data, size_t *len,
-			  ea_error_t *err);
+int store_tar_read_member(const struct tar_index *ix, const char *name, size_t max, char **data,
+                          size_t *len, ea_error_t *err);
 oci_ctx_t *store_verify_tar_layout(report_t *r, const struct tar_index *ix, const char *label,
-				   const struct audit_limits *lim, struct blobsrc *src, cJSON *sj, cJSON **idx_out);
+                                   const struct audit_limits *lim, struct blobsrc *src, cJSON *sj,
+                                   cJSON **idx_out);
 
 #endif

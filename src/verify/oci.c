@@ -13,31 +13,37 @@
 
 media_kind_t media_kind(const char *mt, comp_t *comp)
 {
-	static const struct { const char *mt; media_kind_t kind; comp_t comp; } table[] = {
-		{"application/vnd.oci.image.index.v1+json", MT_INDEX, COMP_NONE},
-		{"application/vnd.docker.distribution.manifest.list.v2+json", MT_INDEX, COMP_NONE},
-		{"application/vnd.oci.image.manifest.v1+json", MT_MANIFEST, COMP_NONE},
-		{"application/vnd.docker.distribution.manifest.v2+json", MT_MANIFEST, COMP_NONE},
-		{"application/vnd.oci.image.config.v1+json", MT_CONFIG, COMP_NONE},
-		{"application/vnd.docker.container.image.v1+json", MT_CONFIG, COMP_NONE},
-		{"application/vnd.oci.image.layer.v1.tar", MT_LAYER, COMP_NONE},
-		{"application/vnd.oci.image.layer.v1.tar+gzip", MT_LAYER, COMP_GZIP},
-		{"application/vnd.oci.image.layer.v1.tar+zstd", MT_LAYER, COMP_ZSTD},
-		{"application/vnd.oci.image.layer.nondistributable.v1.tar", MT_LAYER, COMP_NONE},
-		{"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", MT_LAYER, COMP_GZIP},
-		{"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", MT_LAYER, COMP_ZSTD},
-		{"application/vnd.docker.image.rootfs.diff.tar", MT_LAYER, COMP_NONE},
-		{"application/vnd.docker.image.rootfs.diff.tar.gzip", MT_LAYER, COMP_GZIP},
-		{"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", MT_LAYER, COMP_GZIP},
-		{"application/vnd.oci.empty.v1+json", MT_OTHER, COMP_NONE},
-		{"application/vnd.dev.cosign.simplesigning.v1+json", MT_OTHER, COMP_NONE},
-		{"application/vnd.dev.sigstore.bundle.v0.3+json", MT_OTHER, COMP_NONE},
-		{"application/vnd.dev.sigstore.bundle+json;version=0.3", MT_OTHER, COMP_NONE},
-		{"application/vnd.cncf.notary.signature", MT_OTHER, COMP_NONE},
-		{"application/jose+json", MT_OTHER, COMP_NONE},
-		{"application/cose", MT_OTHER, COMP_NONE},
-		{"application/vnd.in-toto+json", MT_OTHER, COMP_NONE},
-		{"application/vnd.dsse.envelope.v1+json", MT_OTHER, COMP_NONE},
+	static const struct {
+		const char *mt;
+		media_kind_t kind;
+		comp_t comp;
+	} table[] = {
+	        {"application/vnd.oci.image.index.v1+json", MT_INDEX, COMP_NONE},
+	        {"application/vnd.docker.distribution.manifest.list.v2+json", MT_INDEX, COMP_NONE},
+	        {"application/vnd.oci.image.manifest.v1+json", MT_MANIFEST, COMP_NONE},
+	        {"application/vnd.docker.distribution.manifest.v2+json", MT_MANIFEST, COMP_NONE},
+	        {"application/vnd.oci.image.config.v1+json", MT_CONFIG, COMP_NONE},
+	        {"application/vnd.docker.container.image.v1+json", MT_CONFIG, COMP_NONE},
+	        {"application/vnd.oci.image.layer.v1.tar", MT_LAYER, COMP_NONE},
+	        {"application/vnd.oci.image.layer.v1.tar+gzip", MT_LAYER, COMP_GZIP},
+	        {"application/vnd.oci.image.layer.v1.tar+zstd", MT_LAYER, COMP_ZSTD},
+	        {"application/vnd.oci.image.layer.nondistributable.v1.tar", MT_LAYER, COMP_NONE},
+	        {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", MT_LAYER,
+	         COMP_GZIP},
+	        {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", MT_LAYER,
+	         COMP_ZSTD},
+	        {"application/vnd.docker.image.rootfs.diff.tar", MT_LAYER, COMP_NONE},
+	        {"application/vnd.docker.image.rootfs.diff.tar.gzip", MT_LAYER, COMP_GZIP},
+	        {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", MT_LAYER, COMP_GZIP},
+	        {"application/vnd.oci.empty.v1+json", MT_OTHER, COMP_NONE},
+	        {"application/vnd.dev.cosign.simplesigning.v1+json", MT_OTHER, COMP_NONE},
+	        {"application/vnd.dev.sigstore.bundle.v0.3+json", MT_OTHER, COMP_NONE},
+	        {"application/vnd.dev.sigstore.bundle+json;version=0.3", MT_OTHER, COMP_NONE},
+	        {"application/vnd.cncf.notary.signature", MT_OTHER, COMP_NONE},
+	        {"application/jose+json", MT_OTHER, COMP_NONE},
+	        {"application/cose", MT_OTHER, COMP_NONE},
+	        {"application/vnd.in-toto+json", MT_OTHER, COMP_NONE},
+	        {"application/vnd.dsse.envelope.v1+json", MT_OTHER, COMP_NONE},
 	};
 	if (comp) *comp = COMP_NONE;
 	if (!mt) return MT_UNKNOWN;
@@ -55,13 +61,13 @@ enum { ROLE_LAYER = 1, ROLE_JSON = 2, ROLE_OTHER = 4 };
 
 struct blob {
 	digest_t d;
-	int64_t size;     /* first declared size */
+	int64_t size; /* first declared size */
 	int size_conflict;
 	comp_t comp;
-	int want_diff;    /* decompress and compute the diffID */
+	int want_diff;     /* decompress and compute the diffID */
 	int comp_conflict; /* named as a layer with two compressions */
 	int magic_checked; /* the first bytes were read (phase 2) */
-	char magic[16];   /* what they are: "gzip", "zstd", "bzip2", "xz" or "" */
+	char magic[16];    /* what they are: "gzip", "zstd", "bzip2", "xz" or "" */
 	int reported_comp; /* its layer.compression_mismatch was emitted */
 	unsigned roles;
 	unsigned nimages; /* images naming it as a layer */
@@ -85,8 +91,8 @@ struct image {
 	char *manifest_mt;
 	char *artifact_type;
 	int is_artifact;
-	int sig_object;   /* a signature or attestation the verifier consumes */
-	char *raw;        /* manifest bytes, kept for signatures */
+	int sig_object; /* a signature or attestation the verifier consumes */
+	char *raw;      /* manifest bytes, kept for signatures */
 	size_t rawlen;
 	int have_config;
 	digest_t config;
@@ -95,7 +101,7 @@ struct image {
 	int nlayers;
 	digest_t *diff_ids;
 	int ndiff;
-	int diff_ids_bad; /* malformed diff_ids in config */
+	int diff_ids_bad;       /* malformed diff_ids in config */
 	int failed, incomplete; /* from the walk (manifest/config level) */
 	char verdict[16];
 	cJSON *json;
@@ -115,7 +121,12 @@ struct oci_ctx {
 	struct image *images, **images_tail;
 	int nimages;
 	/* roots */
-	struct root { cJSON *desc; char **names; int nnames; char *where; } *roots;
+	struct root {
+		cJSON *desc;
+		char **names;
+		int nnames;
+		char *where;
+	} * roots;
 	int nroots, roots_cap;
 	/* signature candidates (strings borrowed from roots and images) */
 	struct sig_candidate *cands;
@@ -149,7 +160,8 @@ static struct blob *blob_get(oci_ctx_t *c, const digest_t *d, int64_t size, unsi
 	if (c->nblobs >= OCI_MAX_BLOBS) {
 		if (!c->too_many)
 			report_finding(c->r, "audit.findings_truncated", c->src->label,
-				       "more than %d blobs in one store: the rest are not verified", OCI_MAX_BLOBS);
+			               "more than %d blobs in one store: the rest are not verified",
+			               OCI_MAX_BLOBS);
 		c->too_many = 1;
 		return NULL;
 	}
@@ -170,7 +182,8 @@ static char *sanitize(const char *s)
 	/* For subjects taken from hostile JSON: bounded, printable. */
 	size_t n = strnlen(s, 200);
 	char *o = xmalloc(n + 1);
-	for (size_t i = 0; i < n; i++) o[i] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+	for (size_t i = 0; i < n; i++)
+		o[i] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
 	o[n] = '\0';
 	return o;
 }
@@ -187,7 +200,8 @@ struct desc {
 static int parse_desc(oci_ctx_t *c, cJSON *j, const char *where, struct desc *out)
 {
 	if (!cJSON_IsObject(j)) {
-		report_finding(c->r, "json.malformed", where, "%s: a descriptor that is not a JSON object", where);
+		report_finding(c->r, "json.malformed", where,
+		               "%s: a descriptor that is not a JSON object", where);
 		return -1;
 	}
 	cJSON *mt = cJSON_GetObjectItemCaseSensitive(j, "mediaType");
@@ -195,21 +209,24 @@ static int parse_desc(oci_ctx_t *c, cJSON *j, const char *where, struct desc *ou
 	cJSON *sz = cJSON_GetObjectItemCaseSensitive(j, "size");
 	out->mt = cJSON_IsString(mt) ? mt->valuestring : NULL;
 	if (!cJSON_IsString(dg)) {
-		report_finding(c->r, "descriptor.bad_digest", where, "%s: descriptor has no digest string", where);
+		report_finding(c->r, "descriptor.bad_digest", where,
+		               "%s: descriptor has no digest string", where);
 		return -1;
 	}
 	ea_error_t err = {0};
 	if (digest_parse(dg->valuestring, &out->d, &err) < 0) {
 		cleanup_free char *s = sanitize(dg->valuestring);
-		report_finding(c->r, err.code == EA_E_UNSUPPORTED ? "descriptor.unsupported_digest" : "descriptor.bad_digest",
-			       s, "%s: %s", where, err.msg);
+		report_finding(c->r,
+		               err.code == EA_E_UNSUPPORTED ? "descriptor.unsupported_digest"
+		                                            : "descriptor.bad_digest",
+		               s, "%s: %s", where, err.msg);
 		return -1;
 	}
 	/* size: an integer in [0, 2^53) (JSON numbers are doubles in cJSON). */
 	if (!cJSON_IsNumber(sz) || sz->valuedouble < 0 || sz->valuedouble > 9007199254740991.0 ||
 	    floor(sz->valuedouble) != sz->valuedouble) {
-		report_finding(c->r, "descriptor.bad_size", out->d.str, "%s: descriptor size is missing, negative or not an integer",
-			       where);
+		report_finding(c->r, "descriptor.bad_size", out->d.str,
+		               "%s: descriptor size is missing, negative or not an integer", where);
 		out->size = -1;
 	} else {
 		out->size = (int64_t)sz->valuedouble;
@@ -232,43 +249,54 @@ static int blob_findings(oci_ctx_t *c, struct blob *b)
 		break;
 	case BLOB_BAD_FILE:
 		report_finding(c->r,
-			       res->open_code == EA_E_SYMLINK ? "store.symlink"
-			       : res->open_code == EA_E_BADNAME ? "store.bad_path"
-			       : "store.special_file",
-			       b->d.str, "%s: %s", c->src->label, res->msg);
+		               res->open_code == EA_E_SYMLINK   ? "store.symlink"
+		               : res->open_code == EA_E_BADNAME ? "store.bad_path"
+		                                                : "store.special_file",
+		               b->d.str, "%s: %s", c->src->label, res->msg);
 		break;
 	case BLOB_UNREADABLE:
 		if (res->interrupted) { /* unchecked, never ok */
 			cleanup_free char *why = xasprintf("%s: %s", c->src->label, res->msg);
 			report_unchecked_kind(c->r, "audit.interrupted", b->d.str, why);
 		} else
-			report_finding(c->r, "store.unreadable", b->d.str, "%s: %s", c->src->label, res->msg);
+			report_finding(c->r, "store.unreadable", b->d.str, "%s: %s", c->src->label,
+			               res->msg);
 		break;
-	default:
-		break;
+	default: break;
 	}
-	if (res->status != BLOB_MISSING && res->status != BLOB_BAD_FILE && res->status != BLOB_UNREADABLE) {
+	if (res->status != BLOB_MISSING && res->status != BLOB_BAD_FILE &&
+	    res->status != BLOB_UNREADABLE) {
 		if (res->digest_mismatch)
-			report_finding(c->r, "blob.digest_mismatch", b->d.str, "%s: content hashes to %s", c->src->label,
-				       res->got.str);
+			report_finding(c->r, "blob.digest_mismatch", b->d.str,
+			               "%s: content hashes to %s", c->src->label, res->got.str);
 		if (res->size_mismatch)
-			report_finding(c->r, "blob.size_mismatch", b->d.str, "%s: %llu bytes, descriptor says %lld%s",
-				       c->src->label, (unsigned long long)res->size, (long long)b->size,
-				       res->status == BLOB_SIZE_MISMATCH && !res->got.str[0] ? ": content not read" : "");
+			report_finding(c->r, "blob.size_mismatch", b->d.str,
+			               "%s: %llu bytes, descriptor says %lld%s", c->src->label,
+			               (unsigned long long)res->size, (long long)b->size,
+			               res->status == BLOB_SIZE_MISMATCH && !res->got.str[0]
+			                       ? ": content not read"
+			                       : "");
 		if (res->diff_wanted && res->decomp_error)
 			report_finding(c->r,
-				       res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
-				       b->d.str, "%s: %s layer: %s", c->src->label, comp_name(res->comp), res->decomp_msg);
+			               res->bomb       ? "layer.bomb"
+			               : res->trailing ? "layer.trailing_data"
+			                               : "layer.decompress_error",
+			               b->d.str, "%s: %s layer: %s", c->src->label,
+			               comp_name(res->comp), res->decomp_msg);
 	} else if (res->interrupted && res->diff_wanted && res->decomp_error) {
 		/* found before the stop: a finding all the same */
-		report_finding(c->r, res->bomb ? "layer.bomb" : res->trailing ? "layer.trailing_data" : "layer.decompress_error",
-			       b->d.str, "%s: %s layer: %s", c->src->label, comp_name(res->comp), res->decomp_msg);
+		report_finding(c->r,
+		               res->bomb       ? "layer.bomb"
+		               : res->trailing ? "layer.trailing_data"
+		                               : "layer.decompress_error",
+		               b->d.str, "%s: %s layer: %s", c->src->label, comp_name(res->comp),
+		               res->decomp_msg);
 	}
 verdict:
-	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE || res->digest_mismatch || res->size_mismatch)
+	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE || res->digest_mismatch ||
+	    res->size_mismatch)
 		rc = 1;
-	else if (res->status == BLOB_UNREADABLE)
-		rc = 2;
+	else if (res->status == BLOB_UNREADABLE) rc = 2;
 	if (res->diff_wanted && res->decomp_error) {
 		if (res->bomb) rc = rc ? rc : 2;
 		else rc = 1;
@@ -282,24 +310,28 @@ verdict:
 static int desc_size_check(oci_ctx_t *c, const struct blob *b, int64_t declared, const char *where)
 {
 	if (!b || !b->verified || declared < 0 || declared == b->size) return 0;
-	if (b->res.status == BLOB_MISSING || b->res.status == BLOB_BAD_FILE || b->res.status == BLOB_UNREADABLE) return 0;
+	if (b->res.status == BLOB_MISSING || b->res.status == BLOB_BAD_FILE ||
+	    b->res.status == BLOB_UNREADABLE)
+		return 0;
 	if ((uint64_t)declared == b->res.size) return 0;
-	report_finding(c->r, "blob.size_mismatch", b->d.str, "%s: %s: %llu bytes, this descriptor says %lld (descriptors disagree)",
-		       c->src->label, where, (unsigned long long)b->res.size, (long long)declared);
+	report_finding(c->r, "blob.size_mismatch", b->d.str,
+	               "%s: %s: %llu bytes, this descriptor says %lld (descriptors disagree)",
+	               c->src->label, where, (unsigned long long)b->res.size, (long long)declared);
 	return 1;
 }
 
 /* Read a JSON blob (index, manifest, config) verified against its digest.
  * Emits findings; returns the parsed document or NULL.  *raw receives the
  * exact bytes when asked (manifests: signatures sign them). */
-static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, const char *what, char **raw,
-			     size_t *rawlen, int *failed)
+static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, const char *what,
+                             char **raw, size_t *rawlen, int *failed)
 {
 	struct blob *b = blob_get(c, &ds->d, ds->size, ROLE_JSON);
 	if (!b) return NULL;
 	if (ds->size > (int64_t)max) {
-		report_finding(c->r, "json.too_large", ds->d.str, "%s %s declares %lld bytes, over the %zu-byte limit", what,
-			       c->src->label, (long long)ds->size, max);
+		report_finding(c->r, "json.too_large", ds->d.str,
+		               "%s %s declares %lld bytes, over the %zu-byte limit", what,
+		               c->src->label, (long long)ds->size, max);
 		*failed = 2;
 		return NULL;
 	}
@@ -307,8 +339,10 @@ static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, co
 	ea_error_t err = {0};
 	if (blobsrc_open(c->src, &ds->d, &reg, &err) < 0) {
 		b->res.status = err.code == EA_E_NOENT ? BLOB_MISSING
-				: (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG || err.code == EA_E_BADNAME) ? BLOB_BAD_FILE
-				: BLOB_UNREADABLE;
+		                : (err.code == EA_E_SYMLINK || err.code == EA_E_NOTREG ||
+		                   err.code == EA_E_BADNAME)
+		                        ? BLOB_BAD_FILE
+		                        : BLOB_UNREADABLE;
 		b->res.open_code = err.code;
 		snprintf(b->res.msg, sizeof b->res.msg, "%s", err.msg);
 		b->verified = 1;
@@ -316,8 +350,9 @@ static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, co
 		return NULL;
 	}
 	if (reg.size > max) {
-		report_finding(c->r, "json.too_large", ds->d.str, "%s %s is %llu bytes, over the %zu-byte limit", what,
-			       reg.where, (unsigned long long)reg.size, max);
+		report_finding(c->r, "json.too_large", ds->d.str,
+		               "%s %s is %llu bytes, over the %zu-byte limit", what, reg.where,
+		               (unsigned long long)reg.size, max);
 		blob_region_close(&reg);
 		*failed = 2;
 		if (b->size >= 0 && reg.size != (uint64_t)b->size) {
@@ -349,7 +384,9 @@ static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, co
 		digest_buffer(ds->d.alg, buf, reg.size, &b->res.got);
 		b->res.digest_mismatch = !digest_equal(&b->res.got, &ds->d);
 		b->res.size_mismatch = b->size >= 0 && (uint64_t)b->size != reg.size;
-		b->res.status = b->res.digest_mismatch ? BLOB_DIGEST_MISMATCH : b->res.size_mismatch ? BLOB_SIZE_MISMATCH : BLOB_OK;
+		b->res.status = b->res.digest_mismatch ? BLOB_DIGEST_MISMATCH
+		                : b->res.size_mismatch ? BLOB_SIZE_MISMATCH
+		                                       : BLOB_OK;
 		b->verified = 1;
 	}
 	blob_region_close(&reg);
@@ -365,8 +402,9 @@ static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, co
 	cJSON *doc = jsondoc_parse(buf, reg.size); /* one meaning, as the engine reads it */
 	if (!doc || !cJSON_IsObject(doc)) {
 		report_finding(c->r, "json.malformed", ds->d.str,
-			       "%s %s is not one JSON object (syntax, data after it, or member names twice)", what,
-			       c->src->label);
+		               "%s %s is not one JSON object (syntax, data after it, or member "
+		               "names twice)",
+		               what, c->src->label);
 		cJSON_Delete(doc);
 		free(buf);
 		*failed = *failed ? *failed : 2;
@@ -383,17 +421,20 @@ static cJSON *read_json_blob(oci_ctx_t *c, const struct desc *ds, size_t max, co
 
 /* ------------------------------------------------------------ the walk */
 
-static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const char *platform, const char *where, int depth);
+static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const char *platform,
+                 const char *where, int depth);
 
 static char *platform_string(cJSON *desc)
 {
 	cJSON *p = cJSON_GetObjectItemCaseSensitive(desc, "platform");
 	if (!cJSON_IsObject(p)) return NULL;
 	const char *os = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "os"));
-	const char *arch = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "architecture"));
+	const char *arch =
+	        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "architecture"));
 	const char *var = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "variant"));
 	if (!os || !arch) return NULL;
-	cleanup_free char *s = var ? xasprintf("%s/%s/%s", os, arch, var) : xasprintf("%s/%s", os, arch);
+	cleanup_free char *s =
+	        var ? xasprintf("%s/%s/%s", os, arch, var) : xasprintf("%s/%s", os, arch);
 	return sanitize(s);
 }
 
@@ -404,13 +445,14 @@ static void walk_index(oci_ctx_t *c, const struct desc *ds, char **names, int nn
 	if (!doc) return;
 	cJSON *ms = cJSON_GetObjectItemCaseSensitive(doc, "manifests");
 	if (!cJSON_IsArray(ms)) {
-		report_finding(c->r, "json.malformed", ds->d.str, "index %s has no manifests array", c->src->label);
+		report_finding(c->r, "json.malformed", ds->d.str, "index %s has no manifests array",
+		               c->src->label);
 		cJSON_Delete(doc);
 		return;
 	}
 	int i = 0;
 	cJSON *m;
-	cJSON_ArrayForEach(m, ms) {
+	cJSON_ArrayForEach (m, ms) {
 		char where[128];
 		snprintf(where, sizeof where, "index %.19s manifests[%d]", ds->d.str, i++);
 		cleanup_free char *plat = platform_string(m);
@@ -436,11 +478,14 @@ static void add_layer(oci_ctx_t *c, struct image *img, cJSON *lj, int idx)
 	int is_layer = ds.kind == MT_LAYER;
 	if (!img->is_artifact && !is_layer) {
 		cleanup_free char *mt = sanitize(ds.mt ? ds.mt : "(none)");
-		report_finding(c->r, "mediatype.unknown", ds.d.str, "%s: layer media type '%s' is not one edgeaudit can verify as a layer",
-			       where, mt);
+		report_finding(
+		        c->r, "mediatype.unknown", ds.d.str,
+		        "%s: layer media type '%s' is not one edgeaudit can verify as a layer",
+		        where, mt);
 		img->incomplete = 1;
 	}
-	struct blob *b = blob_get(c, &ds.d, ds.size, is_layer && !img->is_artifact ? ROLE_LAYER : ROLE_OTHER);
+	struct blob *b = blob_get(c, &ds.d, ds.size,
+	                          is_layer && !img->is_artifact ? ROLE_LAYER : ROLE_OTHER);
 	if (b && is_layer && !img->is_artifact) {
 		if (!b->want_diff) b->comp = ds.comp;
 		else if (b->comp != ds.comp) b->comp_conflict = 1;
@@ -458,9 +503,12 @@ static void add_layer(oci_ctx_t *c, struct image *img, cJSON *lj, int idx)
 static int sig_media(const char *mt)
 {
 	static const char *const types[] = {
-		"application/vnd.dev.cosign.simplesigning.v1+json", "application/vnd.dev.sigstore.bundle.v0.3+json",
-		"application/vnd.dev.sigstore.bundle+json;version=0.3", "application/vnd.cncf.notary.signature",
-		"application/vnd.dsse.envelope.v1+json", "application/vnd.in-toto+json",
+	        "application/vnd.dev.cosign.simplesigning.v1+json",
+	        "application/vnd.dev.sigstore.bundle.v0.3+json",
+	        "application/vnd.dev.sigstore.bundle+json;version=0.3",
+	        "application/vnd.cncf.notary.signature",
+	        "application/vnd.dsse.envelope.v1+json",
+	        "application/vnd.in-toto+json",
 	};
 	for (unsigned i = 0; mt && i < sizeof types / sizeof types[0]; i++)
 		if (!strcmp(mt, types[i])) return 1;
@@ -472,12 +520,16 @@ static int sig_media(const char *mt)
 static int is_sig_object(cJSON *doc)
 {
 	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(doc, "config");
-	if (sig_media(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "artifactType"))) ||
+	if (sig_media(
+	            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "artifactType"))) ||
 	    sig_media(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cfg, "mediaType"))))
 		return 1;
 	cJSON *layers = cJSON_GetObjectItemCaseSensitive(doc, "layers"), *l;
 	if (!cJSON_IsArray(layers) || !cJSON_GetArraySize(layers)) return 0;
-	cJSON_ArrayForEach(l, layers) if (!sig_media(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l, "mediaType")))) return 0;
+	cJSON_ArrayForEach (l, layers)
+		if (!sig_media(
+		            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l, "mediaType"))))
+			return 0;
 	return 1;
 }
 
@@ -489,9 +541,11 @@ static void read_diff_ids(oci_ctx_t *c, struct image *img, const struct desc *cd
 	if (cf == 1) img->failed = 1;
 	if (cf == 2) img->incomplete = 1;
 	if (!conf) return;
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
 	if (!cJSON_IsArray(ids)) {
-		report_finding(c->r, "json.malformed", cd->d.str, "config in %s has no rootfs.diff_ids array", c->src->label);
+		report_finding(c->r, "json.malformed", cd->d.str,
+		               "config in %s has no rootfs.diff_ids array", c->src->label);
 		img->failed = 1;
 		img->diff_ids_bad = 1;
 		cJSON_Delete(conf);
@@ -499,12 +553,14 @@ static void read_diff_ids(oci_ctx_t *c, struct image *img, const struct desc *cd
 	}
 	img->diff_ids = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *img->diff_ids);
 	cJSON *e;
-	cJSON_ArrayForEach(e, ids) {
+	cJSON_ArrayForEach (e, ids) {
 		ea_error_t err = {0};
-		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &img->diff_ids[img->ndiff], &err) < 0 ||
+		if (!cJSON_IsString(e) ||
+		    digest_parse(e->valuestring, &img->diff_ids[img->ndiff], &err) < 0 ||
 		    img->diff_ids[img->ndiff].alg != DIGEST_SHA256) {
-			report_finding(c->r, "json.malformed", cd->d.str, "config in %s: diff_ids[%d] is not a sha256 digest",
-				       c->src->label, img->ndiff);
+			report_finding(c->r, "json.malformed", cd->d.str,
+			               "config in %s: diff_ids[%d] is not a sha256 digest",
+			               c->src->label, img->ndiff);
 			img->failed = 1;
 			img->diff_ids_bad = 1;
 			break;
@@ -522,7 +578,8 @@ static void walk_config(oci_ctx_t *c, struct image *img, const struct desc *ds, 
 	char where[96];
 	snprintf(where, sizeof where, "manifest %.19s config", ds->d.str);
 	if (!cfg) {
-		report_finding(c->r, "json.malformed", ds->d.str, "manifest in %s has no config descriptor", c->src->label);
+		report_finding(c->r, "json.malformed", ds->d.str,
+		               "manifest in %s has no config descriptor", c->src->label);
 		img->failed = 1;
 		return;
 	}
@@ -543,18 +600,21 @@ static void walk_config(oci_ctx_t *c, struct image *img, const struct desc *ds, 
 		blob_get(c, &cd.d, cd.size, ROLE_OTHER);
 	} else {
 		cleanup_free char *mt = sanitize(cd.mt ? cd.mt : "(none)");
-		report_finding(c->r, "mediatype.unknown", cd.d.str, "%s: config media type '%s' is unknown", where, mt);
+		report_finding(c->r, "mediatype.unknown", cd.d.str,
+		               "%s: config media type '%s' is unknown", where, mt);
 		img->incomplete = 1;
 		blob_get(c, &cd.d, cd.size, ROLE_OTHER);
 	}
 }
 
-static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int nnames, const char *platform)
+static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int nnames,
+                          const char *platform)
 {
 	int failed = 0;
 	char *raw = NULL;
 	size_t rawlen = 0;
-	cJSON *doc = read_json_blob(c, ds, OCI_MAX_MANIFEST_BYTES, "manifest", &raw, &rawlen, &failed);
+	cJSON *doc =
+	        read_json_blob(c, ds, OCI_MAX_MANIFEST_BYTES, "manifest", &raw, &rawlen, &failed);
 	struct image *img = xcalloc(1, sizeof *img);
 	img->manifest = ds->d;
 	img->manifest_mt = xstrdup(ds->mt ? ds->mt : "");
@@ -592,15 +652,17 @@ static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int
 		img->layers = xcalloc((size_t)n + 1, sizeof *img->layers);
 		int i = 0;
 		cJSON *l;
-		cJSON_ArrayForEach(l, layers) add_layer(c, img, l, i++);
+		cJSON_ArrayForEach (l, layers) add_layer(c, img, l, i++);
 	} else if (!img->is_artifact) {
-		report_finding(c->r, "json.malformed", ds->d.str, "manifest in %s has no layers array", c->src->label);
+		report_finding(c->r, "json.malformed", ds->d.str,
+		               "manifest in %s has no layers array", c->src->label);
 		img->failed = 1;
 	}
 	cJSON_Delete(doc);
 }
 
-static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const char *platform, const char *where, int depth)
+static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const char *platform,
+                 const char *where, int depth)
 {
 	if (ea_stop_requested()) return;
 	/* Content addressing cannot make a cycle, but an index may name the same
@@ -609,14 +671,16 @@ static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const cha
 	if (++c->walked > OCI_MAX_WALK) {
 		if (c->walked == OCI_MAX_WALK + 1)
 			report_finding(c->r, "audit.findings_truncated", c->src->label,
-				       "%s: more than %d descriptors reached from the roots: the rest are not verified",
-				       c->src->label, OCI_MAX_WALK);
+			               "%s: more than %d descriptors reached from the roots: the "
+			               "rest are not verified",
+			               c->src->label, OCI_MAX_WALK);
 		return;
 	}
 	struct desc ds;
 	if (parse_desc(c, descj, where, &ds) < 0) return;
 	if (depth > OCI_MAX_DEPTH) {
-		report_finding(c->r, "json.malformed", ds.d.str, "%s: indexes nested deeper than %d", where, OCI_MAX_DEPTH);
+		report_finding(c->r, "json.malformed", ds.d.str,
+		               "%s: indexes nested deeper than %d", where, OCI_MAX_DEPTH);
 		return;
 	}
 	switch (ds.kind) {
@@ -626,7 +690,8 @@ static void walk(oci_ctx_t *c, cJSON *descj, char **names, int nnames, const cha
 		/* Not an index or manifest where one belongs: verify the blob and say
 		 * its type is not one we can follow. */
 		cleanup_free char *mt = sanitize(ds.mt ? ds.mt : "(none)");
-		report_finding(c->r, "mediatype.unknown", ds.d.str, "%s: media type '%s' is not an index or manifest", where, mt);
+		report_finding(c->r, "mediatype.unknown", ds.d.str,
+		               "%s: media type '%s' is not an index or manifest", where, mt);
 		blob_get(c, &ds.d, ds.size, ROLE_OTHER);
 	}
 	}
@@ -641,11 +706,15 @@ static void sniff_magic(struct blob *b)
 	const unsigned char *h = b->res.head;
 	size_t n = b->res.headlen;
 	if (!b->verified || !n) return;
-	const char *m = comp_sniff(h, n) == COMP_GZIP   ? "gzip"
-			: comp_sniff(h, n) == COMP_ZSTD ? "zstd"
-			: (n >= 3 && !memcmp(h, "BZh", 3)) ? "bzip2"
-			: (n >= 6 && !memcmp(h, "\xfd" "7zXZ\0", 6)) ? "xz"
-								: "";
+	const char *m = comp_sniff(h, n) == COMP_GZIP      ? "gzip"
+	                : comp_sniff(h, n) == COMP_ZSTD    ? "zstd"
+	                : (n >= 3 && !memcmp(h, "BZh", 3)) ? "bzip2"
+	                : (n >= 6 && !memcmp(h,
+	                                     "\xfd"
+	                                     "7zXZ\0",
+	                                     6))
+	                        ? "xz"
+	                        : "";
 	snprintf(b->magic, sizeof b->magic, "%s", m);
 	b->magic_checked = 1;
 }
@@ -719,7 +788,8 @@ static const char *blob_state(const struct blob *b)
  * own size (a blob shared by two descriptors is held to each), and the
  * compression its media type names against the bytes and the other
  * descriptors.  Returns 1 when the image fails. */
-static int layer_descriptor_findings(oci_ctx_t *c, struct image *img, int i, const struct layer_ref *L)
+static int layer_descriptor_findings(oci_ctx_t *c, struct image *img, int i,
+                                     const struct layer_ref *L)
 {
 	struct blob *b = L->b;
 	int failed = 0;
@@ -731,14 +801,16 @@ static int layer_descriptor_findings(oci_ctx_t *c, struct image *img, int i, con
 	if (b->comp_conflict) {
 		if (!b->reported_comp)
 			report_finding(c->r, "layer.compression_mismatch", b->d.str,
-				       "%s: one blob named as a layer with two compressions", c->src->label);
+			               "%s: one blob named as a layer with two compressions",
+			               c->src->label);
 		b->reported_comp = 1;
 		failed = 1;
 	} else if (!magic_agrees(b)) {
 		if (!b->reported_comp)
 			report_finding(c->r, "layer.compression_mismatch", b->d.str,
-				       "%s: layer %d of %s: media type says %s, the bytes are %s", c->src->label, i,
-				       img->manifest.str, comp_name(b->comp), b->magic[0] ? b->magic : "no compressed stream");
+			               "%s: layer %d of %s: media type says %s, the bytes are %s",
+			               c->src->label, i, img->manifest.str, comp_name(b->comp),
+			               b->magic[0] ? b->magic : "no compressed stream");
 		b->reported_comp = 1;
 		failed = 1;
 	}
@@ -747,8 +819,8 @@ static int layer_descriptor_findings(oci_ctx_t *c, struct image *img, int i, con
 
 /* Layer i of an image in the report: its blob's state and findings, its
  * descriptor's own checks, and its diffID against the config's. */
-static void finish_layer(oci_ctx_t *c, struct image *img, int i, int check_diff, cJSON *lj, int *failed,
-			 int *incomplete)
+static void finish_layer(oci_ctx_t *c, struct image *img, int i, int check_diff, cJSON *lj,
+                         int *failed, int *incomplete)
 {
 	struct layer_ref *L = &img->layers[i];
 	if (!L->b) {
@@ -784,8 +856,10 @@ static void finish_layer(oci_ctx_t *c, struct image *img, int i, int check_diff,
 			dstate = "ok";
 		} else {
 			dstate = "mismatch";
-			report_finding(c->r, "image.diffid_mismatch", b->d.str, "%s: layer %d of %s decompresses to %s, config %s says %s",
-				       c->src->label, i, img->manifest.str, b->res.diffid.str, img->config.str, img->diff_ids[i].str);
+			report_finding(c->r, "image.diffid_mismatch", b->d.str,
+			               "%s: layer %d of %s decompresses to %s, config %s says %s",
+			               c->src->label, i, img->manifest.str, b->res.diffid.str,
+			               img->config.str, img->diff_ids[i].str);
 			*failed = 1;
 		}
 	} else if (check_diff && i < img->ndiff) {
@@ -812,7 +886,9 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 		cJSON_AddStringToObject(j, "media_type", s);
 	}
 	if (img->artifact_type) cJSON_AddStringToObject(j, "artifact_type", img->artifact_type);
-	if (img->have_config) cJSON_AddStringToObject(j, img->is_artifact ? "config_digest" : "image_id", img->config.str);
+	if (img->have_config)
+		cJSON_AddStringToObject(j, img->is_artifact ? "config_digest" : "image_id",
+		                        img->config.str);
 	/* Config and other non-layer blobs of the image. */
 	if (img->have_config) {
 		struct blob *cb = blob_find(c, &img->config);
@@ -820,7 +896,8 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 			if (!cb->verified) incomplete = 1;
 			else {
 				int bf = blob_findings(c, cb);
-				if (bf == 1 || desc_size_check(c, cb, img->config_size, "config")) failed = 1;
+				if (bf == 1 || desc_size_check(c, cb, img->config_size, "config"))
+					failed = 1;
 				if (bf == 2) incomplete = 1;
 			}
 		}
@@ -829,8 +906,8 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 	int check_diff = !img->is_artifact && !img->diff_ids_bad && img->diff_ids;
 	if (check_diff && img->ndiff != img->nlayers) {
 		report_finding(c->r, "image.diffid_count", img->manifest.str,
-			       "%s: manifest has %d layers, config %s has %d diff_ids", c->src->label, img->nlayers,
-			       img->config.str, img->ndiff);
+		               "%s: manifest has %d layers, config %s has %d diff_ids",
+		               c->src->label, img->nlayers, img->config.str, img->ndiff);
 		failed = 1;
 	}
 	for (int i = 0; i < img->nlayers; i++) {
@@ -838,15 +915,28 @@ static void finish_image(oci_ctx_t *c, struct image *img)
 		cJSON_AddItemToArray(layers, lj);
 		finish_layer(c, img, i, check_diff, lj, &failed, &incomplete);
 	}
-	if (!img->is_artifact && img->diff_ids && img->ndiff > 0) oci_add_chain_ids(j, img->diff_ids, img->ndiff);
-	if (c->o.pol && !img->sig_object) { /* every manifest an engine could run or bind to a name */
-		struct sig_target t = {c->src->label, (const char *const *)img->names, img->nnames, img->manifest,
-				       img->raw, img->rawlen, j};
+	if (!img->is_artifact && img->diff_ids && img->ndiff > 0)
+		oci_add_chain_ids(j, img->diff_ids, img->ndiff);
+	if (c->o.pol &&
+	    !img->sig_object) { /* every manifest an engine could run or bind to a name */
+		struct sig_target t = {c->src->label,
+		                       (const char *const *)img->names,
+		                       img->nnames,
+		                       img->manifest,
+		                       img->raw,
+		                       img->rawlen,
+		                       j};
 		int rc = sig_verify_image(c->r, c->o.pol, c->src, c->cands, c->ncands, &t);
-		cJSON_AddStringToObject(j, "signature_check", rc > 0 ? "verified" : rc == 0 ? "not_required" : "not_verified");
+		cJSON_AddStringToObject(j, "signature_check",
+		                        rc > 0    ? "verified"
+		                        : rc == 0 ? "not_required"
+		                                  : "not_verified");
 		if (rc == -1) failed = 1;
 	}
-	snprintf(img->verdict, sizeof img->verdict, "%s", failed ? "fail" : incomplete ? "incomplete" : "pass");
+	snprintf(img->verdict, sizeof img->verdict, "%s",
+	         failed       ? "fail"
+	         : incomplete ? "incomplete"
+	                      : "pass");
 	cJSON_AddStringToObject(j, "verdict", img->verdict);
 	img->json = j;
 	report_lock(c->r);
@@ -881,7 +971,8 @@ oci_ctx_t *oci_new(report_t *r, struct blobsrc *src, const struct oci_opts *o)
 	return c;
 }
 
-void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nnames, const char *where)
+void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nnames,
+                  const char *where)
 {
 	if (c->nroots == c->roots_cap) {
 		c->roots_cap = c->roots_cap ? c->roots_cap * 2 : 16;
@@ -895,7 +986,8 @@ void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nname
 	rt->where = xstrdup(where);
 }
 
-static void add_cand(oci_ctx_t *c, const digest_t *d, const char *mt, const char *at, const char *tag)
+static void add_cand(oci_ctx_t *c, const digest_t *d, const char *mt, const char *at,
+                     const char *tag)
 {
 	for (int i = 0; i < c->ncands; i++)
 		if (digest_equal(&c->cands[i].digest, d)) {
@@ -943,16 +1035,22 @@ static void name_conflicts(oci_ctx_t *c)
 	struct bound_name *v = xcalloc(n, sizeof *v);
 	size_t k = 0;
 	for (int i = 0; i < c->nroots; i++) {
-		const char *dg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c->roots[i].desc, "digest"));
-		for (int j = 0; j < c->roots[i].nnames; j++) v[k++] = (struct bound_name){c->roots[i].names[j], dg ? dg : "", c->roots[i].where};
+		const char *dg = cJSON_GetStringValue(
+		        cJSON_GetObjectItemCaseSensitive(c->roots[i].desc, "digest"));
+		for (int j = 0; j < c->roots[i].nnames; j++)
+			v[k++] = (struct bound_name){c->roots[i].names[j], dg ? dg : "",
+			                             c->roots[i].where};
 	}
 	qsort(v, n, sizeof *v, bound_cmp);
 	for (size_t i = 1; i < n; i++) {
-		if (strcmp(v[i].name, v[i - 1].name) || !strcmp(v[i].digest, v[i - 1].digest)) continue;
+		if (strcmp(v[i].name, v[i - 1].name) || !strcmp(v[i].digest, v[i - 1].digest))
+			continue;
 		if (i >= 2 && !strcmp(v[i].name, v[i - 2].name)) continue; /* said once per name */
-		cleanup_free char *nm = sanitize(v[i].name), *d0 = sanitize(v[i - 1].digest), *d1 = sanitize(v[i].digest);
-		report_finding(c->r, "image.name_conflict", nm, "%s: '%s' names %s (%s) and %s (%s)", c->src->label, nm, d0,
-			       v[i - 1].where, d1, v[i].where);
+		cleanup_free char *nm = sanitize(v[i].name), *d0 = sanitize(v[i - 1].digest),
+		                  *d1 = sanitize(v[i].digest);
+		report_finding(c->r, "image.name_conflict", nm,
+		               "%s: '%s' names %s (%s) and %s (%s)", c->src->label, nm, d0,
+		               v[i - 1].where, d1, v[i].where);
 	}
 	free(v);
 }
@@ -965,11 +1063,15 @@ int oci_run(oci_ctx_t *c)
 		struct root *rt = &c->roots[i];
 		if (c->o.pol) {
 			digest_t d;
-			const char *dg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rt->desc, "digest"));
+			const char *dg = cJSON_GetStringValue(
+			        cJSON_GetObjectItemCaseSensitive(rt->desc, "digest"));
 			if (dg && digest_parse(dg, &d, NULL) == 0)
-				add_cand(c, &d, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rt->desc, "mediaType")),
-					 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rt->desc, "artifactType")),
-					 rt->nnames ? rt->names[0] : NULL);
+				add_cand(c, &d,
+				         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				                 rt->desc, "mediaType")),
+				         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				                 rt->desc, "artifactType")),
+				         rt->nnames ? rt->names[0] : NULL);
 		}
 		int named = !c->o.only_image || root_named(rt, c->o.only_image);
 		if (named) walked++;
@@ -978,10 +1080,13 @@ int oci_run(oci_ctx_t *c)
 		walk(c, rt->desc, rt->names, rt->nnames, plat, rt->where, 0);
 	}
 	if (c->o.only_image && !walked)
-		report_finding(c->r, "image.missing", c->o.only_image, "%s: no image named '%s'", c->src->label, c->o.only_image);
+		report_finding(c->r, "image.missing", c->o.only_image, "%s: no image named '%s'",
+		               c->src->label, c->o.only_image);
 	if (c->o.pol)
 		for (struct image *img = c->images; img; img = img->next)
-			if (img->is_artifact) add_cand(c, &img->manifest, img->manifest_mt, img->artifact_type, NULL);
+			if (img->is_artifact)
+				add_cand(c, &img->manifest, img->manifest_mt, img->artifact_type,
+				         NULL);
 	verify_blobs(c);
 	int skipped = 0;
 	for (unsigned k = 0; k < c->nwork; k++)
@@ -993,18 +1098,17 @@ int oci_run(oci_ctx_t *c)
 			if (b->verified && !b->reported) blob_findings(c, b);
 	if (skipped) {
 		char *part = xasprintf("%d blobs of %s", skipped, c->src->label);
-		report_unchecked_kind(c->r, "audit.interrupted", part, "stopped before they were verified (budget or signal)");
+		report_unchecked_kind(c->r, "audit.interrupted", part,
+		                      "stopped before they were verified (budget or signal)");
 		free(part);
 	}
 	return c->nimages;
 }
 
-int oci_referenced(oci_ctx_t *c, const digest_t *d)
-{
-	return blob_find(c, d) != NULL;
-}
+int oci_referenced(oci_ctx_t *c, const digest_t *d) { return blob_find(c, d) != NULL; }
 
-int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_t *comp, digest_t *diffid)
+int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_t *comp,
+                      digest_t *diffid)
 {
 	for (struct image *img = c->images; img; img = img->next) {
 		if (img->is_artifact || !img->diff_ids || img->ndiff != img->nlayers) continue;
@@ -1017,7 +1121,8 @@ int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_
 			}
 			if (!digest_equal(&cur, chain)) continue;
 			struct blob *b = img->layers[i].b;
-			if (!b || !b->verified || b->res.status != BLOB_OK || !b->res.diff_checked ||
+			if (!b || !b->verified || b->res.status != BLOB_OK ||
+			    !b->res.diff_checked ||
 			    !digest_equal(&b->res.diffid, &img->diff_ids[i]))
 				continue;
 			*blob = b->d;
@@ -1030,13 +1135,15 @@ int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_
 }
 
 int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *layers, int nlayers,
-			 struct oci_image_view *out)
+                         struct oci_image_view *out)
 {
 	for (struct image *img = c->images; img; img = img->next) {
-		if (img->is_artifact || !img->have_config || !digest_equal(&img->config, config) || img->nlayers != nlayers)
+		if (img->is_artifact || !img->have_config || !digest_equal(&img->config, config) ||
+		    img->nlayers != nlayers)
 			continue;
 		int same = 1;
-		for (int i = 0; i < nlayers && same; i++) same = img->layers[i].b && digest_equal(&img->layers[i].b->d, &layers[i]);
+		for (int i = 0; i < nlayers && same; i++)
+			same = img->layers[i].b && digest_equal(&img->layers[i].b->d, &layers[i]);
 		if (!same) continue;
 		out->manifest = img->manifest;
 		out->names = (const char *const *)img->names;

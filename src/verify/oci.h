@@ -36,8 +36,8 @@ struct oci_opts {
 	const struct sig_policy *pol; /* check signatures of each image (NULL: no) */
 	const char *only_image;       /* verify only images with this name (NULL: all) */
 	int all_roots;                /* with a policy: walk and judge every root even
-				       * under only_image (a layout or archive is
-				       * imported whole: every entry gets its names) */
+	                               * under only_image (a layout or archive is
+	                               * imported whole: every entry gets its names) */
 };
 
 typedef struct oci_ctx oci_ctx_t;
@@ -46,7 +46,8 @@ oci_ctx_t *oci_new(report_t *r, struct blobsrc *src, const struct oci_opts *o);
 /* A root descriptor (JSON object, borrowed for the duration of oci_run) with
  * the names it is known by (may be NULL/0). `where` names it for findings
  * ("index.json manifests[2]"). */
-void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nnames, const char *where);
+void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nnames,
+                  const char *where);
 /* Walk and verify; returns the number of images found. */
 int oci_run(oci_ctx_t *c);
 /* Was this digest named by any descriptor reached? */
@@ -58,7 +59,8 @@ const char *oci_image_verdict(oci_ctx_t *c, const digest_t *manifest);
  * blob was read whole and its content matched the config's diffID (so the
  * blob can serve as the reference for an extracted copy).  Returns 1 and
  * fills blob, comp and diffid; 0 if no trusted layer has that chainID. */
-int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_t *comp, digest_t *diffid);
+int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_t *comp,
+                      digest_t *diffid);
 /* After oci_run: the image (not artifact) whose config digest is `config`
  * and whose layer blobs are `layers`, in order.  Returns 1 and fills the
  * view (borrowed until oci_free), 0 if none. */
@@ -69,7 +71,7 @@ struct oci_image_view {
 	const char *verdict;
 };
 int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *layers, int nlayers,
-			 struct oci_image_view *out);
+                         struct oci_image_view *out);
 void oci_free(oci_ctx_t *c);
 /* An image's "chain_ids" array (n >= 1 diffIDs, in order), as every
  * reader reports it. */
@@ -88,13 +90,13 @@ typedef enum {
 media_kind_t media_kind(const char *mt, comp_t *comp);
 
 /* Limits on JSON documents read from a store. */
-#define OCI_MAX_INDEX_BYTES (4u << 20)
+#define OCI_MAX_INDEX_BYTES    (4u << 20)
 #define OCI_MAX_MANIFEST_BYTES (4u << 20)
-#define OCI_MAX_CONFIG_BYTES (8u << 20)
-#define OCI_MAX_DEPTH 8
+#define OCI_MAX_CONFIG_BYTES   (8u << 20)
+#define OCI_MAX_DEPTH          8
 /* Bounds on what one store may make us hold (memory: about 5 KiB per
  * image, 1.3 KiB per blob; hostile stores must stay under 64 MiB). */
-#define OCI_MAX_BLOBS 16384
-#define OCI_MAX_WALK 4096 /* indexes and manifests walked from the roots */
+#define OCI_MAX_BLOBS          16384
+#define OCI_MAX_WALK           4096 /* indexes and manifests walked from the roots */
 
 #endif

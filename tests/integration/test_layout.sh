@@ -128,3 +128,18 @@ sys.exit(rc)
 PYEOF
 }
 check "layout: no include cycle between rooms (util.h and fsx.h aside)" room_graph_acyclic
+
+# Issue 13 item 5: src/ and tests/unit/ as .clang-format has them (lines of
+# at most 100 columns, tabs counted as 8).
+if ! command -v clang-format >/dev/null; then
+	skip "src/ and tests/unit/ are clang-formatted" "clang-format is not installed (build.sh test installs it)"
+else
+	mapfile -t cfiles < <(cd "$TOP" && find src tests/unit -name '*.[ch]' | sort)
+	fmt=$(cd "$TOP" && clang-format --dry-run -Werror "${cfiles[@]}" 2>&1 | grep 'error:' | head -n 5)
+	wide=$(cd "$TOP" && for f in "${cfiles[@]}"; do expand -t8 "$f" | awk -v f="$f" 'length > 100 { print f ":" NR; exit }'; done)
+	if [ -z "$fmt" ] && [ -z "$wide" ]; then
+		ok "src/ and tests/unit/ are clang-formatted, no line over 100 columns (${#cfiles[@]} files)"
+	else
+		not_ok "src/ and tests/unit/ are clang-formatted" "$fmt" "$wide"
+	fi
+fi

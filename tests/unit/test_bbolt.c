@@ -15,7 +15,7 @@
 #include "inflate.h"
 #include "unit.h"
 
-#define PS 4096
+#define PS     4096
 #define NPAGES 8
 
 /* ------------------------------------------------------------ builder */
@@ -41,7 +41,8 @@ static uint64_t fnv(const unsigned char *p, size_t n)
 	return h;
 }
 
-static void put_meta(unsigned char *db, uint32_t ps, unsigned idx, uint64_t root, uint64_t hwm, uint64_t txid)
+static void put_meta(unsigned char *db, uint32_t ps, unsigned idx, uint64_t root, uint64_t hwm,
+                     uint64_t txid)
 {
 	unsigned char *p = db + (size_t)idx * ps, *m = p + 16;
 	memset(p, 0, 80);
@@ -72,7 +73,8 @@ struct item {
 };
 
 /* A leaf (or branch) page at p; returns its length. */
-static size_t put_page(unsigned char *p, uint64_t id, uint16_t flags, const struct item *it, unsigned n, uint32_t ovf)
+static size_t put_page(unsigned char *p, uint64_t id, uint16_t flags, const struct item *it,
+                       unsigned n, uint32_t ovf)
 {
 	w64(p, id);
 	w16(p + 8, flags);
@@ -146,8 +148,8 @@ static unsigned char *std_db(size_t *len)
 }
 
 /* Offsets into the standard database, for corruptions. */
-#define PAGE(n) ((size_t)(n) * PS)
-#define ELEM(n, i) (PAGE(n) + 16 + (size_t)(i) * 16)
+#define PAGE(n)    ((size_t)(n)*PS)
+#define ELEM(n, i) (PAGE(n) + 16 + (size_t)(i)*16)
 
 /* Open + full check; returns the error code (EA_OK when both succeed). */
 static ea_errc_t check_db(const unsigned char *db, size_t len, char *msg, size_t msglen)
@@ -155,7 +157,8 @@ static ea_errc_t check_db(const unsigned char *db, size_t len, char *msg, size_t
 	bbolt_t *b = NULL;
 	ea_error_t err = {0};
 	ea_errc_t rc = EA_OK;
-	if (bbolt_open_mem(&b, db, len, "test.db", &err) < 0 || bbolt_check(b, NULL, &err) < 0) rc = err.code;
+	if (bbolt_open_mem(&b, db, len, "test.db", &err) < 0 || bbolt_check(b, NULL, &err) < 0)
+		rc = err.code;
 	if (msg) snprintf(msg, msglen, "%s", err.msg);
 	bbolt_close(b);
 	return rc;
@@ -171,8 +174,8 @@ static int keys_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 	(void)err;
 	struct keys *k = ctx;
 	size_t l = strlen(k->buf);
-	snprintf(k->buf + l, sizeof k->buf - l, "%s%.*s%s", k->n++ ? "," : "", (int)kv->klen, (const char *)kv->key,
-		 kv->is_bucket ? "/" : "");
+	snprintf(k->buf + l, sizeof k->buf - l, "%s%.*s%s", k->n++ ? "," : "", (int)kv->klen,
+	         (const char *)kv->key, kv->is_bucket ? "/" : "");
 	return 0;
 }
 
@@ -237,8 +240,8 @@ UNIT_TEST(bbolt_std_check_stats)
 	CHECK(bbolt_open_mem(&b, db, len, "test.db", &err) == 0);
 	struct bbolt_stats st;
 	CHECK(bbolt_check(b, &st, &err) == 0);
-	CHECK_EQ_INT(st.pages, 6);    /* 2..7, the overflow page included */
-	CHECK_EQ_INT(st.buckets, 4);  /* b, c, k2, k6 */
+	CHECK_EQ_INT(st.pages, 6);   /* 2..7, the overflow page included */
+	CHECK_EQ_INT(st.buckets, 4); /* b, c, k2, k6 */
 	CHECK_EQ_INT(st.inline_buckets, 2);
 	CHECK_EQ_INT(st.keys, 11);
 	CHECK_EQ_INT(st.max_depth, 2);
@@ -342,7 +345,8 @@ static unsigned char *key_at(unsigned char *db, unsigned page, unsigned i)
 {
 	unsigned char *e = db + ELEM(page, i);
 	int leaf = db[PAGE(page) + 8] == 0x02;
-	uint32_t pos = leaf ? (uint32_t)e[4] | (uint32_t)e[5] << 8 : (uint32_t)e[0] | (uint32_t)e[1] << 8;
+	uint32_t pos =
+	        leaf ? (uint32_t)e[4] | (uint32_t)e[5] << 8 : (uint32_t)e[0] | (uint32_t)e[1] << 8;
 	return e + pos;
 }
 /* The inline page of root element i (a bucket): after its key and the 16-byte header. */
@@ -352,65 +356,166 @@ static unsigned char *inline_page(unsigned char *db, unsigned i)
 	return key_at(db, 2, i) + e[8] + 16;
 }
 
-static void m_count(unsigned char *db, size_t *len) { (void)len; w16(db + PAGE(4) + 10, 300); }
-static void m_count_ovf(unsigned char *db, size_t *len) { (void)len; w16(db + PAGE(6) + 10, 600); }
-static void m_pos(unsigned char *db, size_t *len) { (void)len; w32(db + ELEM(4, 1) + 4, 0xfffffff0u); }
-static void m_vsize(unsigned char *db, size_t *len) { (void)len; w32(db + ELEM(4, 0) + 12, 0xffffffffu); }
-static void m_bksize(unsigned char *db, size_t *len) { (void)len; w32(db + ELEM(3, 1) + 4, 5000); }
-static void m_order(unsigned char *db, size_t *len) { (void)len; key_at(db, 4, 0)[1] = '3'; }
-static void m_range(unsigned char *db, size_t *len) { (void)len; key_at(db, 5, 0)[1] = '4'; }
-static void m_id(unsigned char *db, size_t *len) { (void)len; w64(db + PAGE(5), 9); }
-static void m_child_hwm(unsigned char *db, size_t *len) { (void)len; w64(db + ELEM(3, 1) + 8, 100); }
-static void m_child_meta(unsigned char *db, size_t *len) { (void)len; w64(db + ELEM(3, 0) + 8, 1); }
-static void m_truncated(unsigned char *db, size_t *len) { (void)db; *len = 5 * PS; }
-static void m_truncated_mid(unsigned char *db, size_t *len) { (void)db; *len = 6 * PS + 100; }
-static void m_ovf(unsigned char *db, size_t *len) { (void)len; w32(db + PAGE(6) + 12, 5); }
+static void m_count(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w16(db + PAGE(4) + 10, 300);
+}
+static void m_count_ovf(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w16(db + PAGE(6) + 10, 600);
+}
+static void m_pos(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w32(db + ELEM(4, 1) + 4, 0xfffffff0u);
+}
+static void m_vsize(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w32(db + ELEM(4, 0) + 12, 0xffffffffu);
+}
+static void m_bksize(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w32(db + ELEM(3, 1) + 4, 5000);
+}
+static void m_order(unsigned char *db, size_t *len)
+{
+	(void)len;
+	key_at(db, 4, 0)[1] = '3';
+}
+static void m_range(unsigned char *db, size_t *len)
+{
+	(void)len;
+	key_at(db, 5, 0)[1] = '4';
+}
+static void m_id(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w64(db + PAGE(5), 9);
+}
+static void m_child_hwm(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w64(db + ELEM(3, 1) + 8, 100);
+}
+static void m_child_meta(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w64(db + ELEM(3, 0) + 8, 1);
+}
+static void m_truncated(unsigned char *db, size_t *len)
+{
+	(void)db;
+	*len = 5 * PS;
+}
+static void m_truncated_mid(unsigned char *db, size_t *len)
+{
+	(void)db;
+	*len = 6 * PS + 100;
+}
+static void m_ovf(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w32(db + PAGE(6) + 12, 5);
+}
 static void m_self_cycle(unsigned char *db, size_t *len)
 {
 	(void)len;
 	w16(db + PAGE(3) + 10, 1);
 	w64(db + ELEM(3, 0) + 8, 3);
 }
-static void m_same_child(unsigned char *db, size_t *len) { (void)len; w64(db + ELEM(3, 1) + 8, 4); }
-static void m_shared_bucket_root(unsigned char *db, size_t *len) { (void)len; w64(key_at(db, 5, 1) + 2, 4); }
-static void m_bucket_cycle(unsigned char *db, size_t *len) { (void)len; w64(key_at(db, 5, 1) + 2, 3); }
-static void m_leaf_flags(unsigned char *db, size_t *len) { (void)len; w32(db + ELEM(2, 0), 4); }
-static void m_inline_not_leaf(unsigned char *db, size_t *len) { (void)len; w16(inline_page(db, 1) + 8, 0x01); }
-static void m_inline_count(unsigned char *db, size_t *len) { (void)len; w16(inline_page(db, 1) + 10, 50); }
-static void m_inline_short(unsigned char *db, size_t *len) { (void)len; w32(db + ELEM(2, 1) + 12, 20); }
-static void m_bucket_short(unsigned char *db, size_t *len) { (void)len; w32(db + ELEM(2, 2) + 12, 8); }
-static void m_empty_key(unsigned char *db, size_t *len) { (void)len; w32(db + ELEM(2, 0) + 8, 0); }
-static void m_page_type(unsigned char *db, size_t *len) { (void)len; w16(db + PAGE(4) + 8, 0x10); }
-static void m_branch_empty(unsigned char *db, size_t *len) { (void)len; w16(db + PAGE(3) + 10, 0); }
-static void m_zero_page(unsigned char *db, size_t *len) { (void)len; memset(db + PAGE(5), 0, PS); }
+static void m_same_child(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w64(db + ELEM(3, 1) + 8, 4);
+}
+static void m_shared_bucket_root(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w64(key_at(db, 5, 1) + 2, 4);
+}
+static void m_bucket_cycle(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w64(key_at(db, 5, 1) + 2, 3);
+}
+static void m_leaf_flags(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w32(db + ELEM(2, 0), 4);
+}
+static void m_inline_not_leaf(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w16(inline_page(db, 1) + 8, 0x01);
+}
+static void m_inline_count(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w16(inline_page(db, 1) + 10, 50);
+}
+static void m_inline_short(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w32(db + ELEM(2, 1) + 12, 20);
+}
+static void m_bucket_short(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w32(db + ELEM(2, 2) + 12, 8);
+}
+static void m_empty_key(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w32(db + ELEM(2, 0) + 8, 0);
+}
+static void m_page_type(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w16(db + PAGE(4) + 8, 0x10);
+}
+static void m_branch_empty(unsigned char *db, size_t *len)
+{
+	(void)len;
+	w16(db + PAGE(3) + 10, 0);
+}
+static void m_zero_page(unsigned char *db, size_t *len)
+{
+	(void)len;
+	memset(db + PAGE(5), 0, PS);
+}
 
 static const struct corrupt_case cases[] = {
-	{"element count past the page", m_count, EA_E_FORMAT, "do not fit"},
-	{"element count past an overflowed page", m_count_ovf, EA_E_FORMAT, "do not fit"},
-	{"leaf key position past the page", m_pos, EA_E_FORMAT, "runs past the page"},
-	{"leaf value size past the page", m_vsize, EA_E_FORMAT, "runs past the page"},
-	{"branch key size past the page", m_bksize, EA_E_FORMAT, "runs past the page"},
-	{"keys out of order", m_order, EA_E_FORMAT, "out of order"},
-	{"key outside the parent's range", m_range, EA_E_FORMAT, "outside the range"},
-	{"page header names another page", m_id, EA_E_FORMAT, "says it is page 9"},
-	{"child past the high-water mark", m_child_hwm, EA_E_FORMAT, "outside the pages in use"},
-	{"child on a meta page", m_child_meta, EA_E_FORMAT, "outside the pages in use"},
-	{"file truncated before a page", m_truncated, EA_E_FORMAT, "past the end of the file"},
-	{"file truncated inside an overflow run", m_truncated_mid, EA_E_FORMAT, "past the end of the file"},
-	{"overflow past the pages in use", m_ovf, EA_E_FORMAT, "overflow pages run past"},
-	{"branch page pointing to itself", m_self_cycle, EA_E_FORMAT, "reached twice"},
-	{"two branch elements, one child", m_same_child, EA_E_FORMAT, "reached twice"},
-	{"a page shared by two buckets", m_shared_bucket_root, EA_E_FORMAT, "reached twice"},
-	{"a bucket rooted at its parent's page", m_bucket_cycle, EA_E_FORMAT, "reached twice"},
-	{"unknown leaf element flags", m_leaf_flags, EA_E_FORMAT, "unknown flags"},
-	{"inline bucket page not a leaf", m_inline_not_leaf, EA_E_FORMAT, "not a leaf"},
-	{"inline bucket element count", m_inline_count, EA_E_FORMAT, "do not fit"},
-	{"inline bucket too short", m_inline_short, EA_E_FORMAT, "too short"},
-	{"bucket header too short", m_bucket_short, EA_E_FORMAT, "header is 8 bytes"},
-	{"empty key", m_empty_key, EA_E_FORMAT, "empty key"},
-	{"freelist page where a leaf belongs", m_page_type, EA_E_FORMAT, "type flags 0x10"},
-	{"branch page without elements", m_branch_empty, EA_E_FORMAT, "no elements"},
-	{"page zeroed", m_zero_page, EA_E_FORMAT, "says it is page 0"},
+        {"element count past the page", m_count, EA_E_FORMAT, "do not fit"},
+        {"element count past an overflowed page", m_count_ovf, EA_E_FORMAT, "do not fit"},
+        {"leaf key position past the page", m_pos, EA_E_FORMAT, "runs past the page"},
+        {"leaf value size past the page", m_vsize, EA_E_FORMAT, "runs past the page"},
+        {"branch key size past the page", m_bksize, EA_E_FORMAT, "runs past the page"},
+        {"keys out of order", m_order, EA_E_FORMAT, "out of order"},
+        {"key outside the parent's range", m_range, EA_E_FORMAT, "outside the range"},
+        {"page header names another page", m_id, EA_E_FORMAT, "says it is page 9"},
+        {"child past the high-water mark", m_child_hwm, EA_E_FORMAT, "outside the pages in use"},
+        {"child on a meta page", m_child_meta, EA_E_FORMAT, "outside the pages in use"},
+        {"file truncated before a page", m_truncated, EA_E_FORMAT, "past the end of the file"},
+        {"file truncated inside an overflow run", m_truncated_mid, EA_E_FORMAT,
+         "past the end of the file"},
+        {"overflow past the pages in use", m_ovf, EA_E_FORMAT, "overflow pages run past"},
+        {"branch page pointing to itself", m_self_cycle, EA_E_FORMAT, "reached twice"},
+        {"two branch elements, one child", m_same_child, EA_E_FORMAT, "reached twice"},
+        {"a page shared by two buckets", m_shared_bucket_root, EA_E_FORMAT, "reached twice"},
+        {"a bucket rooted at its parent's page", m_bucket_cycle, EA_E_FORMAT, "reached twice"},
+        {"unknown leaf element flags", m_leaf_flags, EA_E_FORMAT, "unknown flags"},
+        {"inline bucket page not a leaf", m_inline_not_leaf, EA_E_FORMAT, "not a leaf"},
+        {"inline bucket element count", m_inline_count, EA_E_FORMAT, "do not fit"},
+        {"inline bucket too short", m_inline_short, EA_E_FORMAT, "too short"},
+        {"bucket header too short", m_bucket_short, EA_E_FORMAT, "header is 8 bytes"},
+        {"empty key", m_empty_key, EA_E_FORMAT, "empty key"},
+        {"freelist page where a leaf belongs", m_page_type, EA_E_FORMAT, "type flags 0x10"},
+        {"branch page without elements", m_branch_empty, EA_E_FORMAT, "no elements"},
+        {"page zeroed", m_zero_page, EA_E_FORMAT, "says it is page 0"},
 };
 
 UNIT_TEST(bbolt_corruptions_each_detected)
@@ -423,8 +528,8 @@ UNIT_TEST(bbolt_corruptions_each_detected)
 		char msg[256];
 		ea_errc_t rc = check_db(db, len, msg, sizeof msg);
 		if (rc != cases[i].code || !strstr(msg, cases[i].want)) {
-			fprintf(stderr, "#   %s: code %s, message '%s' (want '%s')\n", cases[i].name, ea_errc_name(rc), msg,
-				cases[i].want);
+			fprintf(stderr, "#   %s: code %s, message '%s' (want '%s')\n",
+			        cases[i].name, ea_errc_name(rc), msg, cases[i].want);
 			failed = 1;
 		}
 		free(db);
@@ -456,9 +561,12 @@ static int deep_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
  * stops a self-pointing branch, key ranges stop a page reached twice. */
 UNIT_TEST(bbolt_cycles_without_check)
 {
-	static const struct { void (*mutate)(unsigned char *, size_t *); const char *want; } w[] = {
-		{m_self_cycle, "nested deeper than 32"},
-		{m_same_child, "outside the range"},
+	static const struct {
+		void (*mutate)(unsigned char *, size_t *);
+		const char *want;
+	} w[] = {
+	        {m_self_cycle, "nested deeper than 32"},
+	        {m_same_child, "outside the range"},
 	};
 	for (unsigned i = 0; i < 2; i++) {
 		size_t len;
@@ -558,14 +666,16 @@ UNIT_TEST(bbolt_varints)
 	CHECK_EQ_INT(u, 128);
 	CHECK_EQ_INT(bbolt_uvarint("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10, &u), 10);
 	CHECK(u == UINT64_MAX);
-	CHECK_EQ_INT(bbolt_uvarint("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 10, &u), -1); /* > 64 bits */
-	CHECK_EQ_INT(bbolt_uvarint("\x80\x80", 2, &u), -1);                                 /* cut short */
+	CHECK_EQ_INT(bbolt_uvarint("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 10, &u),
+	             -1);                                   /* > 64 bits */
+	CHECK_EQ_INT(bbolt_uvarint("\x80\x80", 2, &u), -1); /* cut short */
 	CHECK_EQ_INT(bbolt_uvarint("", 0, &u), -1);
 	CHECK_EQ_INT(bbolt_varint("\x01", 1, &s), 1);
 	CHECK_EQ_INT(s, -1);
 	CHECK_EQ_INT(bbolt_varint("\x02", 1, &s), 1);
 	CHECK_EQ_INT(s, 1);
-	CHECK_EQ_INT(bbolt_varint("\xa8\x0a", 2, &s), 2); /* containerd's size of a 660-byte manifest */
+	CHECK_EQ_INT(bbolt_varint("\xa8\x0a", 2, &s),
+	             2); /* containerd's size of a 660-byte manifest */
 	CHECK_EQ_INT(s, 660);
 	CHECK_EQ_INT(bbolt_varint("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10, &s), 10);
 	CHECK(s == INT64_MIN);
@@ -625,7 +735,8 @@ static int real_image_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 		w->t150 = 1;
 		cleanup_free char *d = NULL, *m = NULL, *s = NULL;
 		size_t sl = 0;
-		if (bbolt_get(&tb, "digest", &d, NULL, err) != 1 || bbolt_get(&tb, "mediatype", &m, NULL, err) != 1 ||
+		if (bbolt_get(&tb, "digest", &d, NULL, err) != 1 ||
+		    bbolt_get(&tb, "mediatype", &m, NULL, err) != 1 ||
 		    bbolt_get(&tb, "size", &s, &sl, err) != 1)
 			return -1;
 		snprintf(w->digest, sizeof w->digest, "%s", d);
@@ -641,7 +752,8 @@ static int real_images(bbolt_t *b, struct real_walk *w, uint64_t *images_root, e
 	bbolt_bucket_t root;
 	cleanup_bucket bbolt_bucket_t v1 = {0}, ns = {0}, im = {0};
 	bbolt_root(b, &root, err);
-	if (bbolt_get_bucket(&root, "v1", &v1, err) != 1 || bbolt_get_bucket(&v1, "default", &ns, err) != 1 ||
+	if (bbolt_get_bucket(&root, "v1", &v1, err) != 1 ||
+	    bbolt_get_bucket(&v1, "default", &ns, err) != 1 ||
 	    bbolt_get_bucket(&ns, "images", &im, err) != 1)
 		return -1;
 	if (images_root) *images_root = im.root;
@@ -682,7 +794,8 @@ UNIT_TEST(bbolt_real_containerd_meta_db)
 	CHECK_EQ_INT(w.images, 152);
 	CHECK_EQ_INT(w.with_target, 152);
 	CHECK(w.t150);
-	CHECK_EQ_STR(w.digest, "sha256:6a17358b283d3d561141419d366f576a1de4623e8cc2184662e41eb391a9b26a");
+	CHECK_EQ_STR(w.digest,
+	             "sha256:6a17358b283d3d561141419d366f576a1de4623e8cc2184662e41eb391a9b26a");
 	CHECK_EQ_STR(w.mediatype, "application/vnd.oci.image.manifest.v1+json");
 	CHECK_EQ_INT(w.size, 660);
 	CHECK(iroot >= 2); /* the images bucket has its own pages (a branch) */
@@ -715,17 +828,23 @@ UNIT_TEST(bbolt_real_branch_cycles)
 	int bad = 0;
 	for (unsigned i = 0; i <= count; i++) {
 		memcpy(db + ir * 4096, save, 4096);
-		if (i < count) w64(db + ir * 4096 + 16 + i * 16 + 8, ir); /* element i -> the page itself */
+		if (i < count)
+			w64(db + ir * 4096 + 16 + i * 16 + 8,
+			    ir); /* element i -> the page itself */
 		else memset(db + ir * 4096, 0, 16);
 		for (int mode = 0; mode < 2; mode++) {
 			b = NULL;
 			memset(&err, 0, sizeof err);
 			struct real_walk w2 = {0};
 			int r = bbolt_open_mem(&b, db, buf.len, "meta.db", &err);
-			if (r == 0) r = mode ? bbolt_check(b, NULL, &err) : real_images(b, &w2, NULL, &err);
+			if (r == 0)
+				r = mode ? bbolt_check(b, NULL, &err)
+				         : real_images(b, &w2, NULL, &err);
 			if (r == 0 || err.code != EA_E_FORMAT || bbolt_steps(b) > 1000) {
-				fprintf(stderr, "#   element %u mode %d: rc %d code %s steps %llu '%s'\n", i, mode, r,
-					ea_errc_name(err.code), (unsigned long long)bbolt_steps(b), err.msg);
+				fprintf(stderr,
+				        "#   element %u mode %d: rc %d code %s steps %llu '%s'\n",
+				        i, mode, r, ea_errc_name(err.code),
+				        (unsigned long long)bbolt_steps(b), err.msg);
 				bad = 1;
 			}
 			bbolt_close(b);
@@ -762,13 +881,16 @@ UNIT_TEST(bbolt_real_random_damage)
 		if (r == 0) r = bbolt_check(b, NULL, &err);
 		if (r < 0) detected++;
 		if (b) {
-			int r2 = real_images(b, &w, NULL, &err); /* also without the check's verdict */
+			int r2 = real_images(b, &w, NULL,
+			                     &err); /* also without the check's verdict */
 			(void)r2;
 			if (bbolt_steps(b) > 2000) bad = 1;
 		}
 		bbolt_close(b);
 	}
-	printf("# %d of %d random damages detected by the check (the rest hit unused bytes or values)\n", detected, runs);
+	printf("# %d of %d random damages detected by the check (the rest hit unused bytes or "
+	       "values)\n",
+	       detected, runs);
 	free(orig);
 	ea_buf_free(&buf);
 	CHECK(!bad);

@@ -15,13 +15,17 @@ static int parses(const char *s)
 
 UNIT_TEST(jsondoc_accepts_real_documents)
 {
-	CHECK(parses("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-		     "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:aa\","
-		     "\"size\":2},\"layers\":[],\"annotations\":{\"org.opencontainers.image.ref.name\":\"1\"}}\n"));
+	CHECK(parses(
+	        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+	        "\"config\":{\"mediaType\":\"application/"
+	        "vnd.oci.image.config.v1+json\",\"digest\":\"sha256:aa\","
+	        "\"size\":2},\"layers\":[],\"annotations\":{\"org.opencontainers.image.ref.name\":"
+	        "\"1\"}}\n"));
 	/* whitespace around the value is allowed */
 	CHECK(parses("  \r\n\t[]  \n"));
 	/* labels and annotations are Go maps: keys that differ only in case are two keys */
-	CHECK(parses("{\"config\":{\"Labels\":{\"Path\":\"a\",\"path\":\"b\"}},\"annotations\":{\"Size\":\"1\",\"size\":\"2\"}}"));
+	CHECK(parses("{\"config\":{\"Labels\":{\"Path\":\"a\",\"path\":\"b\"}},\"annotations\":{"
+	             "\"Size\":\"1\",\"size\":\"2\"}}"));
 	/* names we do not read may differ only in case (Go keeps the last, we ignore both) */
 	CHECK(parses("{\"Comment\":\"a\",\"comment\":\"b\"}"));
 }
@@ -33,13 +37,15 @@ UNIT_TEST(jsondoc_refuses_two_meanings)
 	CHECK(!parses("{\"a\":{\"x\":1,\"y\":2,\"x\":3}}"));
 	/* names Go folds onto one struct field */
 	CHECK(!parses("{\"layers\":[],\"Layers\":[]}"));
-	CHECK(!parses("{\"size\":1,\"\xc5\xbfize\":2}"));                 /* U+017F LONG S */
+	CHECK(!parses("{\"size\":1,\"\xc5\xbfize\":2}")); /* U+017F LONG S */
 	CHECK(!parses("{\"mediaType\":\"a\",\"MediaType\":\"b\"}"));
 	CHECK(!parses("{\"rootfs\":{\"diff_ids\":[],\"DIFF_IDS\":[]}}"));
 	/* an OCI bundle's config.json and its seccomp profile, as runc reads them */
 	CHECK(!parses("{\"linux\":{\"seccomp\":{},\"Seccomp\":{}}}"));
-	CHECK(!parses("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"DefaultAction\":\"SCMP_ACT_ALLOW\"}}}"));
-	CHECK(!parses("{\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ERRNO\",\"Action\":\"SCMP_ACT_ALLOW\"}]}"));
+	CHECK(!parses("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\","
+	              "\"DefaultAction\":\"SCMP_ACT_ALLOW\"}}}"));
+	CHECK(!parses("{\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ERRNO\","
+	              "\"Action\":\"SCMP_ACT_ALLOW\"}]}"));
 	CHECK(!parses("{\"root\":{\"path\":\"rootfs\",\"Path\":\"/\"}}"));
 	/* the last entry of the field list still has its own bit */
 	CHECK(!parses("{\"minKernel\":\"4.8\",\"MINKERNEL\":\"5.0\"}"));
@@ -49,10 +55,10 @@ UNIT_TEST(jsondoc_refuses_two_meanings)
 
 UNIT_TEST(jsondoc_refuses_what_go_refuses)
 {
-	CHECK(!parses("{} {}"));          /* data after the value */
+	CHECK(!parses("{} {}")); /* data after the value */
 	CHECK(!parses("{}x"));
 	CHECK(!parses(""));
-	CHECK(!parses("{\"a\":"));        /* truncated */
+	CHECK(!parses("{\"a\":")); /* truncated */
 	const char nul[] = "{\"a\":1}\0";
 	CHECK(jsondoc_parse(nul, sizeof nul - 1) == NULL); /* a NUL byte */
 	CHECK(jsondoc_parse(NULL, 0) == NULL);
@@ -112,7 +118,8 @@ UNIT_TEST(jsondoc_check_exact_or_folded)
 	CHECK(check("{\"b\":1,\"a\":{\"y\":1,\"x\":2,\"y\":3}}", 0, 64, &err) == -1);
 	CHECK_EQ_STR(err.msg, "duplicate JSON member \"y\"");
 	CHECK(err.code == EA_E_FORMAT);
-	CHECK(check("{\"annotations\":{\"Size\":\"1\",\"size\":\"2\"}}", JSONDOC_FOLD, 0, NULL) == 0);
+	CHECK(check("{\"annotations\":{\"Size\":\"1\",\"size\":\"2\"}}", JSONDOC_FOLD, 0, NULL) ==
+	      0);
 	/* depth: the document's value is 0, so 65 nested arrays reach 64 */
 	char deep[200];
 	memset(deep, '[', 65);

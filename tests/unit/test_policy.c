@@ -13,7 +13,8 @@ static char tmpdir[256];
 static const char *tmp_file(const char *name, const char *content)
 {
 	if (!tmpdir[0]) {
-		snprintf(tmpdir, sizeof tmpdir, "%s/edgeaudit-pol.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		snprintf(tmpdir, sizeof tmpdir, "%s/edgeaudit-pol.XXXXXX",
+		         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 		if (!mkdtemp(tmpdir)) return NULL;
 	}
 	const char *p = tsig_path("%s/%s", tmpdir, name);
@@ -39,7 +40,8 @@ static const char *cosign_pub(void)
 	if (!root) return NULL;
 	size_t l;
 	static char buf[2048];
-	char *d = tsig_read(tsig_path("%s/cosign/containers-image-signature/fixtures/cosign.pub", root), &l);
+	char *d = tsig_read(
+	        tsig_path("%s/cosign/containers-image-signature/fixtures/cosign.pub", root), &l);
 	if (!d || l >= sizeof buf) {
 		free(d);
 		return NULL;
@@ -63,18 +65,24 @@ UNIT_TEST(policy_accepts_documented_forms)
 	tmp_file("k.pub", pub);
 	struct sig_policy *p = NULL;
 	ea_error_t err;
-	int rc = load("{\"schema\":\"edgeaudit/signature-policy/v1\",\"mode\":\"enforce\",\"keys\":[{\"name\":\"release\",\"path\":\"k.pub\"}],"
-		      "\"images\":[{\"names\":[\"localhost/prod/*\"],\"signedBy\":[\"key:release\"],\"checkReference\":true},"
-		      "{\"names\":[\"localhost/lab/*\"],\"mode\":\"audit\",\"signedBy\":[\"key:release\"]},"
-		      "{\"names\":[\"*\"],\"require\":false}]}",
-		      &err, &p);
+	int rc = load(
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"mode\":\"enforce\",\"keys\":[{\"name\":\"release\",\"path\":\"k.pub\"}],"
+	        "\"images\":[{\"names\":[\"localhost/prod/"
+	        "*\"],\"signedBy\":[\"key:release\"],\"checkReference\":true},"
+	        "{\"names\":[\"localhost/lab/"
+	        "*\"],\"mode\":\"audit\",\"signedBy\":[\"key:release\"]},"
+	        "{\"names\":[\"*\"],\"require\":false}]}",
+	        &err, &p);
 	if (rc < 0) fprintf(stderr, "#   %s\n", err.msg);
 	CHECK(rc == 0 && p);
 	CHECK_EQ_INT(p->nkeys, 1);
 	CHECK_EQ_INT(p->nrules, 3);
-	const char *n1[] = {"localhost/prod/app:1"}, *n2[] = {"localhost/lab/x:2"}, *n3[] = {"docker.io/library/busybox:1"};
+	const char *n1[] = {"localhost/prod/app:1"}, *n2[] = {"localhost/lab/x:2"},
+	           *n3[] = {"docker.io/library/busybox:1"};
 	const struct pol_rule *r = policy_rule_for(p, n1, 1);
-	CHECK(r == &p->rules[0] && r->require && r->check_reference && r->mode == POL_ENFORCE && r->nkeys == 1);
+	CHECK(r == &p->rules[0] && r->require && r->check_reference && r->mode == POL_ENFORCE &&
+	      r->nkeys == 1);
 	r = policy_rule_for(p, n2, 1);
 	CHECK(r == &p->rules[1] && r->mode == POL_AUDIT);
 	r = policy_rule_for(p, n3, 1);
@@ -90,23 +98,50 @@ UNIT_TEST(policy_refuses_weaker_or_unknown)
 	if (!pub) UNIT_SKIP("../shared/testdata is absent");
 	tmp_file("k.pub", pub);
 	static const char *const bad[] = {
-		"", "[]", "{\"images\":[{\"names\":[\"*\"],\"require\":false}]}", /* no schema */
-		"{\"schema\":\"edgeaudit/signature-policy/v2\",\"images\":[{\"names\":[\"*\"],\"require\":false}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\"}", /* no rules */
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"images\":[]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"images\":[{\"names\":[\"*\"]}]}", /* required, no signer */
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"key:nope\"]}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"notation\"]}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"keys\":[{\"name\":\"a\",\"path\":\"k.pub\"}],\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"key:a\"],\"extra\":1}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"keys\":[{\"name\":\"a\",\"path\":\"k.pub\"},{\"name\":\"a\",\"path\":\"k.pub\"}],\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"key:a\"]}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"keys\":[{\"name\":\"a b\",\"path\":\"k.pub\"}],\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"key:a b\"]}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"keys\":[{\"name\":\"a\",\"path\":\"missing.pub\"}],\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"key:a\"]}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"mode\":\"lenient\",\"images\":[{\"names\":[\"*\"],\"require\":false}]}",
-		/* an identity needs both halves, and a trusted root */
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"identities\":[{\"name\":\"i\",\"subject\":\"x\"}],\"images\":[{\"names\":[\"*\"],\"require\":false}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"identities\":[{\"name\":\"i\",\"subject\":\"x\",\"issuer\":\"y\"}],\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"identity:i\"]}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"images\":[{\"names\":[\"*\"],\"require\":\"yes\"}]}",
-		"{\"schema\":\"edgeaudit/signature-policy/v1\",\"images\":[{\"names\":[\"*\"],\"require\":false}],\"images\":[]}", /* duplicate */
+	        "", "[]", "{\"images\":[{\"names\":[\"*\"],\"require\":false}]}", /* no schema
+	                                                                           */
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v2\",\"images\":[{\"names\":[\"*\"],\"require\":false}]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/v1\"}", /* no rules */
+	        "{\"schema\":\"edgeaudit/signature-policy/v1\",\"images\":[]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"images\":[{\"names\":[\"*\"]}]}", /* required, no signer */
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"key:nope\"]}]"
+	        "}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"notation\"]}]"
+	        "}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"keys\":[{\"name\":\"a\",\"path\":\"k.pub\"}],\"images\":[{"
+	        "\"names\":[\"*\"],\"signedBy\":[\"key:a\"],\"extra\":1}]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"keys\":[{\"name\":\"a\",\"path\":\"k.pub\"},{\"name\":"
+	        "\"a\",\"path\":\"k.pub\"}],\"images\":[{\"names\":[\"*\"],"
+	        "\"signedBy\":[\"key:a\"]}]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"keys\":[{\"name\":\"a "
+	        "b\",\"path\":\"k.pub\"}],\"images\":[{\"names\":[\"*\"],"
+	        "\"signedBy\":[\"key:a b\"]}]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"keys\":[{\"name\":\"a\",\"path\":\"missing.pub\"}],"
+	        "\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"key:a\"]}]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"mode\":\"lenient\",\"images\":[{\"names\":[\"*\"],"
+	        "\"require\":false}]}",
+	        /* an identity needs both halves, and a trusted root */
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"identities\":[{\"name\":\"i\",\"subject\":\"x\"}],"
+	        "\"images\":[{\"names\":[\"*\"],\"require\":false}]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"identities\":[{\"name\":\"i\",\"subject\":\"x\",\"issuer\":"
+	        "\"y\"}],\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"identity:"
+	        "i\"]}]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"images\":[{\"names\":[\"*\"],\"require\":\"yes\"}]}",
+	        "{\"schema\":\"edgeaudit/signature-policy/"
+	        "v1\",\"images\":[{\"names\":[\"*\"],\"require\":false}],"
+	        "\"images\":[]}", /* duplicate */
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct sig_policy *p = NULL;
@@ -138,22 +173,30 @@ UNIT_TEST(policy_load_cli_combinations)
 	sig_policy_free(p);
 	/* --key: every image, this key, enforce */
 	CHECK(sig_policy_load(NULL, key, NULL, &p, &err) == 0 && p->nkeys == 1 && p->nrules == 1);
-	CHECK(p->rules[0].require && p->rules[0].nkeys == 1 && p->rules[0].mode == POL_ENFORCE && !p->troot);
+	CHECK(p->rules[0].require && p->rules[0].nkeys == 1 && p->rules[0].mode == POL_ENFORCE &&
+	      !p->troot);
 	sig_policy_free(p);
 	/* --key + --trusted-root */
-	CHECK(sig_policy_load(NULL, key, tr, &p, &err) == 0 && p->troot && p->troot->ntlogs == 2 && p->troot->ncas == 2);
+	CHECK(sig_policy_load(NULL, key, tr, &p, &err) == 0 && p->troot && p->troot->ntlogs == 2 &&
+	      p->troot->ncas == 2);
 	CHECK(p->troot->tlogs[1].eddsa == 1); /* the Rekor v2 log: kept, marked unusable */
 	sig_policy_free(p);
 	/* refused combinations */
 	p = (struct sig_policy *)1;
 	CHECK(sig_policy_load(NULL, NULL, tr, &p, &err) < 0 && err.code == EA_E_USAGE && p == NULL);
-	CHECK(sig_policy_load(tmp_file("p.json", "{}"), key, NULL, &p, &err) < 0 && err.code == EA_E_USAGE);
+	CHECK(sig_policy_load(tmp_file("p.json", "{}"), key, NULL, &p, &err) < 0 &&
+	      err.code == EA_E_USAGE);
 	/* an Ed25519 key (the Rekor v2 log key): unsupported, said so */
-	const char *ed = tmp_file("ed.pub", "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244=\n-----END PUBLIC KEY-----\n");
-	CHECK(sig_policy_load(NULL, ed, NULL, &p, &err) < 0 && err.code == EA_E_USAGE && strstr(err.msg, "EdDSA"));
+	const char *ed = tmp_file(
+	        "ed.pub", "-----BEGIN PUBLIC "
+	                  "KEY-----\nMCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244="
+	                  "\n-----END PUBLIC KEY-----\n");
+	CHECK(sig_policy_load(NULL, ed, NULL, &p, &err) < 0 && err.code == EA_E_USAGE &&
+	      strstr(err.msg, "EdDSA"));
 	/* not a key at all; a FIFO-safe, bounded read of a missing file */
 	CHECK(sig_policy_load(NULL, tr, NULL, &p, &err) < 0);
-	CHECK(sig_policy_load(NULL, "/nonexistent/k.pub", NULL, &p, &err) < 0 && err.code == EA_E_USAGE);
+	CHECK(sig_policy_load(NULL, "/nonexistent/k.pub", NULL, &p, &err) < 0 &&
+	      err.code == EA_E_USAGE);
 	CHECK(sig_policy_load(NULL, "/dev/null", NULL, &p, &err) < 0);
 	sig_policy_free(NULL);
 	cleanup_tmp();
@@ -166,18 +209,27 @@ UNIT_TEST(policy_trusted_root_strict)
 	struct trusted_root *t = NULL;
 	ea_error_t err;
 	static const char *const bad[] = {
-		"{}", "{\"mediaType\":\"application/json\"}",
-		"{\"mediaType\":\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\",\"tlogs\":[{\"publicKey\":{\"rawBytes\":\"MFkw\"},\"logId\":{\"keyId\":\"AAAA\"}}]}",
-		"{\"mediaType\":\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\",\"tlogs\":{}}",
-		"{\"mediaType\":\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\",\"certificateAuthorities\":[{\"validFor\":{\"start\":\"2020-01-01T00:00:00Z\"},\"certChain\":{\"certificates\":[]}}]}",
+	        "{}",
+	        "{\"mediaType\":\"application/json\"}",
+	        "{\"mediaType\":\"application/"
+	        "vnd.dev.sigstore.trustedroot+json;version=0.1\",\"tlogs\":[{\"publicKey\":{"
+	        "\"rawBytes\":\"MFkw\"},\"logId\":{\"keyId\":\"AAAA\"}}]}",
+	        "{\"mediaType\":\"application/"
+	        "vnd.dev.sigstore.trustedroot+json;version=0.1\",\"tlogs\":{}}",
+	        "{\"mediaType\":\"application/"
+	        "vnd.dev.sigstore.trustedroot+json;version=0.1\",\"certificateAuthorities\":[{"
+	        "\"validFor\":{\"start\":\"2020-01-01T00:00:00Z\"},\"certChain\":{\"certificates\":"
+	        "[]}}]}",
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		CHECK(troot_parse(bad[i], strlen(bad[i]), &t, &err) < 0);
 		CHECK(t == NULL);
 	}
 	/* the production roots parse */
-	static const char *const good[] = {"cosign/root-signing/trusted_root.json", "cosign/sigstore-go/examples/trusted-root-public-good.json",
-					   "cosign/cosign/trusted_root_pgi.json"};
+	static const char *const good[] = {
+	        "cosign/root-signing/trusted_root.json",
+	        "cosign/sigstore-go/examples/trusted-root-public-good.json",
+	        "cosign/cosign/trusted_root_pgi.json"};
 	for (unsigned i = 0; i < sizeof good / sizeof good[0]; i++) {
 		size_t l;
 		char *d = tsig_read(tsig_path("%s/%s", root, good[i]), &l);

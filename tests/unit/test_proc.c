@@ -16,12 +16,16 @@
 
 /* A real status of a docker container's process (kernel 6.18), cut. */
 static const char status_docker[] =
-	"Name:\tsleep\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t28560\nNgid:\t0\nPid:\t28560\nPPid:\t28541\n"
-	"TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t0 1 2 3 4 6 10 11 20 26 27 \n"
-	"NStgid:\t28560\t1\nNSpid:\t28560\t1\nNSpgid:\t28560\t1\nNSsid:\t28560\t1\nKthread:\t0\nVmPeak:\t    1044 kB\n"
-	"VmSize:\t    1044 kB\nThreads:\t1\nCapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\n"
-	"CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\n"
-	"Seccomp:\t2\nSeccomp_filters:\t1\nSpeculation_Store_Bypass:\tvulnerable\n";
+        "Name:\tsleep\nUmask:\t0022\nState:\tS "
+        "(sleeping)\nTgid:\t28560\nNgid:\t0\nPid:\t28560\nPPid:\t28541\n"
+        "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t0 1 2 3 4 6 10 "
+        "11 20 26 27 \n"
+        "NStgid:\t28560\t1\nNSpid:\t28560\t1\nNSpgid:\t28560\t1\nNSsid:\t28560\t1\nKthread:"
+        "\t0\nVmPeak:\t    1044 kB\n"
+        "VmSize:\t    1044 kB\nThreads:\t1\nCapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\n"
+        "CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nCapAmb:"
+        "\t0000000000000000\nNoNewPrivs:\t0\n"
+        "Seccomp:\t2\nSeccomp_filters:\t1\nSpeculation_Store_Bypass:\tvulnerable\n";
 
 UNIT_TEST(proc_status_docker_process)
 {
@@ -49,8 +53,9 @@ UNIT_TEST(proc_status_old_kernel_fields_stay_unknown)
 {
 	/* A 4.9 kernel: no Seccomp_filters, no Kthread; a kernel thread has no
 	 * Vm lines. */
-	const char *t = "Name:\tkworker/0:1\nState:\tI (idle)\nPid:\t12\nPPid:\t2\nCapEff:\t0000003fffffffff\n"
-			"NoNewPrivs:\t0\nSeccomp:\t0\n";
+	const char *t = "Name:\tkworker/0:1\nState:\tI "
+	                "(idle)\nPid:\t12\nPPid:\t2\nCapEff:\t0000003fffffffff\n"
+	                "NoNewPrivs:\t0\nSeccomp:\t0\n";
 	struct proc_status st;
 	CHECK(proc_status_parse(t, strlen(t), &st, NULL) == 0);
 	CHECK_EQ_INT(st.seccomp_filters, -1);
@@ -101,8 +106,10 @@ UNIT_TEST(proc_caps_decode)
 	/* docker's default set */
 	char buf[512];
 	caps_to_str(0xa80425fbull, buf, sizeof buf);
-	CHECK_EQ_STR(buf, "CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,"
-			  "CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP");
+	CHECK_EQ_STR(buf, "CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,"
+	                  "CAP_SETUID,CAP_SETPCAP,"
+	                  "CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_"
+	                  "WRITE,CAP_SETFCAP");
 	cJSON *j = caps_to_json(0x1ffffffffffull, 40);
 	char *s = cJSON_PrintUnformatted(j);
 	CHECK_EQ_STR(s, "[\"ALL\"]");
@@ -148,10 +155,14 @@ UNIT_TEST(proc_cgroup_paths)
 	CHECK(!cg("0::/machine.slice/libpod-conmon-" H64 ".scope\n", &m)); /* the monitor */
 	CHECK(cg("0::/balena/" H64 "\n", &m));
 	CHECK_EQ_INT(m.runtime, CG_BALENA);
-	CHECK(cg("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1a2b_3c4d.slice/cri-containerd-" H64 ".scope\n", &m));
+	CHECK(cg("0::/kubepods.slice/kubepods-besteffort.slice/"
+	         "kubepods-besteffort-pod1a2b_3c4d.slice/cri-containerd-" H64 ".scope\n",
+	         &m));
 	CHECK_EQ_INT(m.runtime, CG_CONTAINERD);
 	CHECK_EQ_STR(m.pod, "1a2b_3c4d");
-	CHECK(cg("11:devices:/kubepods/besteffort/pod74c13223-5a00-11e9-b385-42010a80018d/" H64 "\n", &m));
+	CHECK(cg("11:devices:/kubepods/besteffort/pod74c13223-5a00-11e9-b385-42010a80018d/" H64
+	         "\n",
+	         &m));
 	CHECK_EQ_INT(m.runtime, CG_KUBEPODS);
 	CHECK_EQ_STR(m.pod, "74c13223-5a00-11e9-b385-42010a80018d");
 	CHECK(cg("0::/kubepods.slice/kubepods-pod1.slice/crio-" H64 ".scope\n", &m));
@@ -165,21 +176,24 @@ UNIT_TEST(proc_cgroup_paths)
 	CHECK(!cg("0::/docker/" H64 "x\n", &m));
 	CHECK(!cg("garbage without colons\n::\n", &m));
 	/* the outer container wins (docker in docker) */
-	CHECK(cg("0::/docker/" H64 "/docker/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", &m));
+	CHECK(cg("0::/docker/" H64
+	         "/docker/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	         &m));
 	CHECK_EQ_STR(m.id, H64);
 }
 
 UNIT_TEST(proc_shim_and_daemon_command_lines)
 {
 	static const char shim[] = "/usr/bin/containerd-shim-runc-v2\0-namespace\0moby\0-id\0" H64
-				   "\0-address\0/tmp/x/dexec/containerd/containerd.sock\0";
+	                           "\0-address\0/tmp/x/dexec/containerd/containerd.sock\0";
 	struct shim_info si;
 	CHECK_EQ_INT(shim_parse("containerd-shim", shim, sizeof shim - 1, &si), SHIM_CONTAINERD);
 	CHECK_EQ_STR(si.ns, "moby");
 	CHECK_EQ_STR(si.id, H64);
 	CHECK_EQ_STR(si.address, "/tmp/x/dexec/containerd/containerd.sock");
-	static const char conmon[] = "/usr/bin/conmon\0--api-version\0001\0-c\0abc\0-u\0abc\0-r\0/usr/bin/runc\0-b\0"
-				     "/s/vfs-containers/abc/userdata\0-n\0p1\0--exit-dir\0/run/x\0";
+	static const char conmon[] =
+	        "/usr/bin/conmon\0--api-version\0001\0-c\0abc\0-u\0abc\0-r\0/usr/bin/runc\0-b\0"
+	        "/s/vfs-containers/abc/userdata\0-n\0p1\0--exit-dir\0/run/x\0";
 	CHECK_EQ_INT(shim_parse("conmon", conmon, sizeof conmon - 1, &si), SHIM_CONMON);
 	CHECK_EQ_STR(si.id, "abc");
 	CHECK_EQ_STR(si.bundle, "/s/vfs-containers/abc/userdata");
@@ -195,7 +209,8 @@ UNIT_TEST(proc_shim_and_daemon_command_lines)
 	CHECK_EQ_STR(si.id, "");
 
 	struct dockerd_info di;
-	static const char d1[] = "dockerd\0--iptables=false\0--data-root\0/tmp/x/docker\0--exec-root=/tmp/x/dexec\0";
+	static const char d1[] =
+	        "dockerd\0--iptables=false\0--data-root\0/tmp/x/docker\0--exec-root=/tmp/x/dexec\0";
 	CHECK(dockerd_parse("dockerd", d1, sizeof d1 - 1, &di));
 	CHECK_EQ_STR(di.data_root, "/tmp/x/docker");
 	CHECK_EQ_STR(di.exec_root, "/tmp/x/dexec");
@@ -211,10 +226,10 @@ UNIT_TEST(proc_mountinfo_root_to_host_path)
 {
 	/* runc run by hand: the root is a bind of <bundle>/rootfs */
 	const char *ctr = "65 43 254:0 /tmp/px/bundle/rootfs / ro,relatime - ext4 /dev/vda rw\n"
-			  "66 65 0:5 / /proc rw - proc proc rw\n";
+	                  "66 65 0:5 / /proc rw - proc proc rw\n";
 	const char *host = "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
-			   "30 27 0:30 / /tmp rw - tmpfs tmpfs rw\n"
-			   "31 27 254:16 /data /srv\\040data rw - ext4 /dev/vdb rw\n";
+	                   "30 27 0:30 / /tmp rw - tmpfs tmpfs rw\n"
+	                   "31 27 254:16 /data /srv\\040data rw - ext4 /dev/vdb rw\n";
 	char root[256], out[256];
 	unsigned maj, min;
 	CHECK(mountinfo_root(ctr, strlen(ctr), root, sizeof root, &maj, &min) == 0);
@@ -224,7 +239,8 @@ UNIT_TEST(proc_mountinfo_root_to_host_path)
 	CHECK(mountinfo_host_path(host, strlen(host), maj, min, root, out, sizeof out) == 0);
 	CHECK_EQ_STR(out, "/tmp/px/bundle/rootfs");
 	/* a filesystem mounted below the host's root, with an escaped space */
-	CHECK(mountinfo_host_path(host, strlen(host), 254, 16, "/data/b/rootfs", out, sizeof out) == 0);
+	CHECK(mountinfo_host_path(host, strlen(host), 254, 16, "/data/b/rootfs", out, sizeof out) ==
+	      0);
 	CHECK_EQ_STR(out, "/srv data/b/rootfs");
 	CHECK(mountinfo_host_path(host, strlen(host), 254, 16, "/other", out, sizeof out) < 0);
 	CHECK(mountinfo_host_path(host, strlen(host), 9, 9, "/x", out, sizeof out) < 0);
@@ -244,21 +260,31 @@ UNIT_TEST(proc_bundle_config_one_meaning)
 		const char *doc;
 		int ok;
 	} cases[] = {
-		{"{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"}}}", 1},
-		{"{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"},\"seccomp\":null}}", 0},
-		{"{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"},\"Seccomp\":null}}", 0},
-		{"{\"root\":{\"path\":\"rootfs\"}} {}", 0},
+	        {"{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_"
+	         "ERRNO\"}}}",
+	         1},
+	        {"{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"},\"seccomp\":null}"
+	         "}",
+	         0},
+	        {"{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"},\"Seccomp\":null}"
+	         "}",
+	         0},
+	        {"{\"root\":{\"path\":\"rootfs\"}} {}", 0},
 	};
 	int fails = 0;
 	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		FILE *f = fopen(path, "w");
-		if (!f) { fails++; break; }
+		if (!f) {
+			fails++;
+			break;
+		}
 		fputs(cases[i].doc, f);
 		fclose(f);
 		ea_error_t err = {0};
 		cJSON *j = pc_read_json(path, &err);
 		if ((j != NULL) != cases[i].ok || (!j && err.code != EA_E_FORMAT)) {
-			fprintf(stderr, "#   case %u: got %s (%s)\n", i, j ? "parsed" : "refused", err.msg);
+			fprintf(stderr, "#   case %u: got %s (%s)\n", i, j ? "parsed" : "refused",
+			        err.msg);
 			fails++;
 		}
 		cJSON_Delete(j);

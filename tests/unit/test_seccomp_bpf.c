@@ -15,7 +15,8 @@
 
 _Static_assert(sizeof(struct kf_insn) == sizeof(struct sc_insn), "same layout");
 
-static uint32_t run1(const struct kf_insn *p, size_t n, uint32_t arch, int nr, uint64_t a0, int *dep)
+static uint32_t run1(const struct kf_insn *p, size_t n, uint32_t arch, int nr, uint64_t a0,
+                     int *dep)
 {
 	struct sc_data d = {.nr = nr, .arch = arch};
 	d.args[0] = a0;
@@ -71,8 +72,8 @@ UNIT_TEST(proc_bpf_alu_filter_answers)
 UNIT_TEST(proc_bpf_stack_newest_wins_between_equals)
 {
 	struct sc_prog progs[2] = {
-		{(const struct sc_insn *)kf_stack_a, sizeof kf_stack_a / sizeof kf_stack_a[0]},
-		{(const struct sc_insn *)kf_stack_b, sizeof kf_stack_b / sizeof kf_stack_b[0]},
+	        {(const struct sc_insn *)kf_stack_a, sizeof kf_stack_a / sizeof kf_stack_a[0]},
+	        {(const struct sc_insn *)kf_stack_b, sizeof kf_stack_b / sizeof kf_stack_b[0]},
 	};
 	struct sc_data d = {.nr = 165, .arch = KF_ARCH_X86_64};
 	CHECK(sc_run_stack(progs, 2, &d, NULL) == KF_ERRNO(20)); /* b installed last */
@@ -84,11 +85,13 @@ UNIT_TEST(proc_bpf_stack_newest_wins_between_equals)
 	/* KILL_PROCESS (0x80000000) is the lowest of all as a signed number */
 	static const struct kf_insn killp[] = {KF_S(KF_RET_K, 0, 0, KF_KILL_PROCESS)};
 	static const struct kf_insn errn[] = {KF_S(KF_RET_K, 0, 0, KF_ERRNO(3))};
-	struct sc_prog p2[2] = {{(const struct sc_insn *)errn, 1}, {(const struct sc_insn *)killp, 1}};
+	struct sc_prog p2[2] = {{(const struct sc_insn *)errn, 1},
+	                        {(const struct sc_insn *)killp, 1}};
 	CHECK(sc_run_stack(p2, 2, &d, NULL) == KF_KILL_PROCESS);
 	/* an unknown action value ranks by its number and kills the process */
 	static const struct kf_insn odd[] = {KF_S(KF_RET_K, 0, 0, 0x00040000u)};
-	struct sc_prog p3[2] = {{(const struct sc_insn *)errn, 1}, {(const struct sc_insn *)odd, 1}};
+	struct sc_prog p3[2] = {{(const struct sc_insn *)errn, 1},
+	                        {(const struct sc_insn *)odd, 1}};
 	uint32_t r = sc_run_stack(p3, 2, &d, NULL);
 	CHECK(r == 0x00040000u);
 	char a[32];
@@ -109,7 +112,8 @@ UNIT_TEST(proc_bpf_checker_refuses_what_the_kernel_refuses)
 	CHECK(check_one(NULL, 0) < 0);
 	static const struct kf_insn noret[] = {KF_S(KF_LD_W_ABS, 0, 0, 0)};
 	CHECK(check_one(noret, 1) < 0);
-	static const struct kf_insn unaligned[] = {KF_S(KF_LD_W_ABS, 0, 0, 2), KF_S(KF_RET_K, 0, 0, 0)};
+	static const struct kf_insn unaligned[] = {KF_S(KF_LD_W_ABS, 0, 0, 2),
+	                                           KF_S(KF_RET_K, 0, 0, 0)};
 	CHECK(check_one(unaligned, 2) < 0);
 	static const struct kf_insn past[] = {KF_S(KF_LD_W_ABS, 0, 0, 64), KF_S(KF_RET_K, 0, 0, 0)};
 	CHECK(check_one(past, 2) < 0);
@@ -119,16 +123,19 @@ UNIT_TEST(proc_bpf_checker_refuses_what_the_kernel_refuses)
 	CHECK(check_one(ja_out, 2) < 0);
 	static const struct kf_insn div0[] = {KF_S(KF_ALU_DIV_K, 0, 0, 0), KF_S(KF_RET_K, 0, 0, 0)};
 	CHECK(check_one(div0, 2) < 0);
-	static const struct kf_insn shift[] = {KF_S(KF_ALU_LSH_K, 0, 0, 32), KF_S(KF_RET_K, 0, 0, 0)};
+	static const struct kf_insn shift[] = {KF_S(KF_ALU_LSH_K, 0, 0, 32),
+	                                       KF_S(KF_RET_K, 0, 0, 0)};
 	CHECK(check_one(shift, 2) < 0);
-	static const struct kf_insn mem_unset[] = {KF_S(KF_LD_MEM, 0, 0, 0), KF_S(KF_RET_K, 0, 0, 0)};
+	static const struct kf_insn mem_unset[] = {KF_S(KF_LD_MEM, 0, 0, 0),
+	                                           KF_S(KF_RET_K, 0, 0, 0)};
 	CHECK(check_one(mem_unset, 2) < 0);
 	/* stored on one path only */
-	static const struct kf_insn mem_one_path[] = {
-		KF_S(KF_JEQ_K, 0, 1, 0), KF_S(KF_ST, 0, 0, 1), KF_S(KF_LD_MEM, 0, 0, 1), KF_S(KF_RET_K, 0, 0, 0)};
+	static const struct kf_insn mem_one_path[] = {KF_S(KF_JEQ_K, 0, 1, 0), KF_S(KF_ST, 0, 0, 1),
+	                                              KF_S(KF_LD_MEM, 0, 0, 1),
+	                                              KF_S(KF_RET_K, 0, 0, 0)};
 	CHECK(check_one(mem_one_path, 4) < 0);
-	static const struct kf_insn mem_ok[] = {KF_S(KF_ST, 0, 0, 1), KF_S(KF_JEQ_K, 0, 0, 0), KF_S(KF_LD_MEM, 0, 0, 1),
-						KF_S(KF_RET_K, 0, 0, 0)};
+	static const struct kf_insn mem_ok[] = {KF_S(KF_ST, 0, 0, 1), KF_S(KF_JEQ_K, 0, 0, 0),
+	                                        KF_S(KF_LD_MEM, 0, 0, 1), KF_S(KF_RET_K, 0, 0, 0)};
 	CHECK(check_one(mem_ok, 4) == 0);
 	static const struct kf_insn mem_big[] = {KF_S(KF_ST, 0, 0, 16), KF_S(KF_RET_K, 0, 0, 0)};
 	CHECK(check_one(mem_big, 2) < 0);
@@ -149,22 +156,26 @@ UNIT_TEST(proc_bpf_runtime_edge_cases)
 {
 	/* DIV by X == 0 ends the program with 0 (kill_thread), as the kernel's
 	 * cBPF conversion does */
-	static const struct kf_insn divx[] = {
-		KF_S(KF_LD_IMM, 0, 0, 7), KF_S(0x3c /* DIV X */, 0, 0, 0), KF_S(KF_RET_K, 0, 0, KF_ALLOW)};
+	static const struct kf_insn divx[] = {KF_S(KF_LD_IMM, 0, 0, 7),
+	                                      KF_S(0x3c /* DIV X */, 0, 0, 0),
+	                                      KF_S(KF_RET_K, 0, 0, KF_ALLOW)};
 	CHECK(check_one(divx, 3) == 0);
 	CHECK(run1(divx, 3, KF_ARCH_X86_64, 1, 0, NULL) == 0);
 	/* shifts by X use the low 5 bits */
 	static const struct kf_insn shx[] = {
-		KF_S(KF_LD_IMM, 0, 0, 1), KF_S(0x01 /* LDX IMM */, 0, 0, 33), KF_S(0x6c /* LSH X */, 0, 0, 0),
-		KF_S(KF_ALU_OR_K, 0, 0, KF_ERRNO(0)), KF_S(KF_RET_A, 0, 0, 0)};
+	        KF_S(KF_LD_IMM, 0, 0, 1), KF_S(0x01 /* LDX IMM */, 0, 0, 33),
+	        KF_S(0x6c /* LSH X */, 0, 0, 0), KF_S(KF_ALU_OR_K, 0, 0, KF_ERRNO(0)),
+	        KF_S(KF_RET_A, 0, 0, 0)};
 	CHECK(check_one(shx, 5) == 0);
 	CHECK(run1(shx, 5, KF_ARCH_X86_64, 1, 0, NULL) == KF_ERRNO(2));
 	/* the high word of an argument is at offset 20 (little-endian) */
-	static const struct kf_insn hi[] = {KF_S(KF_LD_W_ABS, 0, 0, 20), KF_S(KF_ALU_AND_K, 0, 0, 0xff),
-					    KF_S(KF_ALU_OR_K, 0, 0, KF_ERRNO(0)), KF_S(KF_RET_A, 0, 0, 0)};
+	static const struct kf_insn hi[] = {
+	        KF_S(KF_LD_W_ABS, 0, 0, 20), KF_S(KF_ALU_AND_K, 0, 0, 0xff),
+	        KF_S(KF_ALU_OR_K, 0, 0, KF_ERRNO(0)), KF_S(KF_RET_A, 0, 0, 0)};
 	CHECK(run1(hi, 4, KF_ARCH_X86_64, 1, 0x0000002a00000001ull, NULL) == KF_ERRNO(0x2a));
 	/* instruction pointer loads count as argument-dependent */
-	static const struct kf_insn ip[] = {KF_S(KF_LD_W_ABS, 0, 0, 8), KF_S(KF_RET_K, 0, 0, KF_ALLOW)};
+	static const struct kf_insn ip[] = {KF_S(KF_LD_W_ABS, 0, 0, 8),
+	                                    KF_S(KF_RET_K, 0, 0, KF_ALLOW)};
 	int dep = 0;
 	run1(ip, 2, KF_ARCH_X86_64, 1, 0, &dep);
 	CHECK_EQ_INT(dep, 1);
@@ -178,15 +189,19 @@ UNIT_TEST(proc_bpf_eval_result_json)
 	cJSON *j = sc_result_json(&r);
 	cJSON *x = cJSON_GetObjectItem(j, "x86_64");
 	CHECK(x != NULL);
-	CHECK_EQ_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(x, "errno:13"), 0)->valuestring, "mount");
+	CHECK_EQ_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(x, "errno:13"), 0)->valuestring,
+	             "mount");
 	CHECK_EQ_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(x, "log"), 0)->valuestring, "setns");
-	CHECK_EQ_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "args_checked"), "x86_64"), 0)->valuestring,
-		     "unshare");
+	CHECK_EQ_STR(
+	        cJSON_GetArrayItem(
+	                cJSON_GetObjectItem(cJSON_GetObjectItem(j, "args_checked"), "x86_64"), 0)
+	                ->valuestring,
+	        "unshare");
 	/* i386 has umount, x86_64 not */
 	cJSON *al = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "i386"), "allow");
 	int has_umount = 0;
 	cJSON *it;
-	cJSON_ArrayForEach(it, al) has_umount |= !strcmp(it->valuestring, "umount");
+	cJSON_ArrayForEach (it, al) has_umount |= !strcmp(it->valuestring, "umount");
 	CHECK(has_umount);
 	cJSON_Delete(j);
 	char msg[600];
@@ -195,7 +210,7 @@ UNIT_TEST(proc_bpf_eval_result_json)
 	/* grouped: what x86_64 and i386 both allow, then per architecture */
 	/* allowed wherever they exist (umount exists on i386 only) */
 	CHECK(strncmp(msg, "umount, umount2, pivot_root,", 28) == 0);
-	CHECK(strstr(msg, "setns (various)") != NULL);                       /* log on x86_64, allow on i386 */
+	CHECK(strstr(msg, "setns (various)") != NULL); /* log on x86_64, allow on i386 */
 	CHECK(strstr(msg, "unshare, kexec_load, bpf, keyctl (allow on i386)") != NULL);
 	CHECK(strstr(msg, "mount, ") != msg && !strstr(msg, " mount,") && !strstr(msg, " mount ("));
 	/* a small buffer is cut with "...", never overflowed */
@@ -219,14 +234,35 @@ UNIT_TEST(proc_seccomp_nr_native)
 #endif
 	if (arch < 0) UNIT_SKIP("no audit architecture for this target");
 	const struct sc_syscall *s;
-#define NR(name)                                                               \
-	s = sc_syscall_lookup(#name);                                          \
-	CHECK(s != NULL);                                                      \
+#define NR(name)                      \
+	s = sc_syscall_lookup(#name); \
+	CHECK(s != NULL);             \
 	CHECK_EQ_INT(s->nr[arch], __NR_##name)
-	NR(mount); NR(umount2); NR(pivot_root); NR(setns); NR(unshare); NR(clone); NR(kexec_load);
-	NR(init_module); NR(finit_module); NR(delete_module); NR(bpf); NR(open_by_handle_at); NR(keyctl);
-	NR(add_key); NR(request_key); NR(reboot); NR(ptrace); NR(process_vm_readv); NR(perf_event_open);
-	NR(userfaultfd); NR(swapon); NR(acct); NR(quotactl); NR(move_pages); NR(settimeofday);
+	NR(mount);
+	NR(umount2);
+	NR(pivot_root);
+	NR(setns);
+	NR(unshare);
+	NR(clone);
+	NR(kexec_load);
+	NR(init_module);
+	NR(finit_module);
+	NR(delete_module);
+	NR(bpf);
+	NR(open_by_handle_at);
+	NR(keyctl);
+	NR(add_key);
+	NR(request_key);
+	NR(reboot);
+	NR(ptrace);
+	NR(process_vm_readv);
+	NR(perf_event_open);
+	NR(userfaultfd);
+	NR(swapon);
+	NR(acct);
+	NR(quotactl);
+	NR(move_pages);
+	NR(settimeofday);
 #undef NR
 	CHECK_EQ_INT(sc_arch_from_scmp("SCMP_ARCH_X86"), SC_ARCH_I386);
 	CHECK_EQ_INT(sc_arch_from_scmp("SCMP_ARCH_X32"), -1);

@@ -28,8 +28,8 @@ static cJSON *load(const char *name)
 	return cJSON_ParseWithLength(buf, n);
 }
 
-static const char *act(const cJSON *prof, const struct sc_profile_ctx *ctx, enum sc_arch a, const char *name,
-		       int *cond)
+static const char *act(const cJSON *prof, const struct sc_profile_ctx *ctx, enum sc_arch a,
+                       const char *name, int *cond)
 {
 	static char buf[32];
 	struct sc_eval e;
@@ -73,7 +73,8 @@ UNIT_TEST(proc_profile_moby_default)
 	CHECK_EQ_STR(act(p, &adm, SC_ARCH_X86_64, "clone", NULL), "allow");
 	CHECK_EQ_STR(act(p, &adm, SC_ARCH_X86_64, "bpf", NULL), "allow");
 	CHECK_EQ_STR(act(p, &adm, SC_ARCH_X86_64, "init_module", NULL), "errno:1");
-	struct sc_profile_ctx mod = {SC_ARCH_X86_64, DOCKER_CAPS | CAP_BIT(EA_CAP_SYS_MODULE), 6, 1};
+	struct sc_profile_ctx mod = {SC_ARCH_X86_64, DOCKER_CAPS | CAP_BIT(EA_CAP_SYS_MODULE), 6,
+	                             1};
 	CHECK_EQ_STR(act(p, &mod, SC_ARCH_X86_64, "init_module", NULL), "allow");
 	/* the engine on aarch64 keeps aarch64 + arm */
 	struct sc_profile_ctx arm = {SC_ARCH_AARCH64, DOCKER_CAPS, 6, 1};
@@ -82,7 +83,8 @@ UNIT_TEST(proc_profile_moby_default)
 	CHECK_EQ_STR(act(p, &arm, SC_ARCH_AARCH64, "ptrace", NULL), "allow");
 
 	struct sc_result r;
-	CHECK(sc_eval_profile(p, &ctx, (1u << SC_ARCH_X86_64) | (1u << SC_ARCH_I386), &r, NULL) == 0);
+	CHECK(sc_eval_profile(p, &ctx, (1u << SC_ARCH_X86_64) | (1u << SC_ARCH_I386), &r, NULL) ==
+	      0);
 	char msg[600];
 	CHECK_EQ_INT(sc_result_permits(&r, SC_CLASS_DANGEROUS, msg, sizeof msg), 0);
 	CHECK(sc_result_permits(&r, SC_CLASS_RISKY, msg, sizeof msg) >= 3);
@@ -114,7 +116,8 @@ UNIT_TEST(proc_profile_old_format_and_containers_common)
 	/* open_by_handle_at: an explicit ERRNO(1) rule without the capability,
 	 * ALLOW with it */
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "open_by_handle_at", NULL), "errno:1");
-	struct sc_profile_ctx drs = {SC_ARCH_X86_64, DOCKER_CAPS | CAP_BIT(EA_CAP_DAC_READ_SEARCH), 6, 1};
+	struct sc_profile_ctx drs = {SC_ARCH_X86_64, DOCKER_CAPS | CAP_BIT(EA_CAP_DAC_READ_SEARCH),
+	                             6, 1};
 	CHECK_EQ_STR(act(p, &drs, SC_ARCH_X86_64, "open_by_handle_at", NULL), "allow");
 	cJSON_Delete(p);
 
@@ -122,7 +125,8 @@ UNIT_TEST(proc_profile_old_format_and_containers_common)
 	CHECK(p != NULL);
 	/* no architectures: the native one only */
 	CHECK_EQ_INT(sc_profile_arches(p, &ctx), 1u << SC_ARCH_X86_64);
-	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "syslog", NULL), "errno:4095"); /* 12345, as the kernel clamps it */
+	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "syslog", NULL),
+	             "errno:4095"); /* 12345, as the kernel clamps it */
 	int cond = 0;
 	/* clone: ALLOW only when MASKED_EQ(flags & 0x7e020000 == 0) */
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "clone", &cond), "errno:1");
@@ -144,19 +148,23 @@ UNIT_TEST(proc_profile_old_format_and_containers_common)
 UNIT_TEST(proc_profile_oci_spec_form)
 {
 	/* what docker writes into a bundle's config.json, cut down */
-	const char *js = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
-			 "\"SCMP_ARCH_X32\"],\"syscalls\":[{\"names\":[\"ptrace\",\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
-			 "{\"names\":[\"unshare\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":2114060288,"
-			 "\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
-			 "{\"names\":[\"setns\"],\"action\":\"SCMP_ACT_NOTIFY\"},"
-			 "{\"names\":[\"bpf\"],\"action\":\"SCMP_ACT_LOG\"},"
-			 "{\"names\":[\"keyctl\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
-			 "{\"names\":[\"reboot\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}";
+	const char *js = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_"
+	                 "64\",\"SCMP_ARCH_X86\","
+	                 "\"SCMP_ARCH_X32\"],\"syscalls\":[{\"names\":[\"ptrace\",\"read\"],"
+	                 "\"action\":\"SCMP_ACT_ALLOW\"},"
+	                 "{\"names\":[\"unshare\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{"
+	                 "\"index\":0,\"value\":2114060288,"
+	                 "\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+	                 "{\"names\":[\"setns\"],\"action\":\"SCMP_ACT_NOTIFY\"},"
+	                 "{\"names\":[\"bpf\"],\"action\":\"SCMP_ACT_LOG\"},"
+	                 "{\"names\":[\"keyctl\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
+	                 "{\"names\":[\"reboot\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}";
 	cJSON *p = cJSON_Parse(js);
 	CHECK(p != NULL);
 	struct sc_profile_ctx ctx = {SC_ARCH_X86_64, 0, 0, 0};
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "ptrace", NULL), "allow");
-	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "mount", NULL), "errno:1"); /* no defaultErrnoRet: EPERM */
+	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "mount", NULL),
+	             "errno:1"); /* no defaultErrnoRet: EPERM */
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "unshare", NULL), "errno:1");
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "setns", NULL), "user_notif");
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "bpf", NULL), "log");
@@ -164,7 +172,8 @@ UNIT_TEST(proc_profile_oci_spec_form)
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_X86_64, "reboot", NULL), "errno:38");
 	CHECK_EQ_STR(act(p, &ctx, SC_ARCH_ARM, "reboot", NULL), "kill_thread");
 	struct sc_result r;
-	CHECK(sc_eval_profile(p, &ctx, (1u << SC_ARCH_X86_64) | (1u << SC_ARCH_I386), &r, NULL) == 0);
+	CHECK(sc_eval_profile(p, &ctx, (1u << SC_ARCH_X86_64) | (1u << SC_ARCH_I386), &r, NULL) ==
+	      0);
 	char msg[600];
 	CHECK_EQ_INT(sc_result_permits(&r, SC_CLASS_DANGEROUS, msg, sizeof msg), 2);
 	CHECK_EQ_STR(msg, "setns (user_notif); bpf (log)");
@@ -174,17 +183,20 @@ UNIT_TEST(proc_profile_oci_spec_form)
 UNIT_TEST(proc_profile_malformed)
 {
 	static const char *bad[] = {
-		"[]",
-		"{}",
-		"{\"defaultAction\":\"SCMP_ACT_BOGUS\"}",
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}",
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"]}]}",
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ALLOW\","
-		"\"args\":[{\"index\":9,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ALLOW\","
-		"\"args\":[{\"index\":0,\"value\":-1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ALLOW\","
-		"\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_LIKE\"}]}]}",
+	        "[]",
+	        "{}",
+	        "{\"defaultAction\":\"SCMP_ACT_BOGUS\"}",
+	        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}",
+	        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"]}]}",
+	        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"],"
+	        "\"action\":\"SCMP_ACT_ALLOW\","
+	        "\"args\":[{\"index\":9,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"],"
+	        "\"action\":\"SCMP_ACT_ALLOW\","
+	        "\"args\":[{\"index\":0,\"value\":-1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"],"
+	        "\"action\":\"SCMP_ACT_ALLOW\","
+	        "\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_LIKE\"}]}]}",
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		cJSON *p = cJSON_Parse(bad[i]);
@@ -209,21 +221,26 @@ UNIT_TEST(proc_profile_malformed)
  * libseccomp's SCMP_ACT_ERRNO(x) does (SECCOMP_RET_DATA is 16 bits). */
 UNIT_TEST(proc_profile_errno_out_of_range)
 {
-	cJSON *p = cJSON_Parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":2e91,"
-			       "\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1e300},"
-			       "{\"names\":[\"umount2\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},"
-			       "{\"names\":[\"setns\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":70000}]}");
+	cJSON *p = cJSON_Parse(
+	        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":2e91,"
+	        "\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":"
+	        "1e300},"
+	        "{\"names\":[\"umount2\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},"
+	        "{\"names\":[\"setns\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":70000}]}");
 	CHECK(p != NULL);
 	struct sc_profile_ctx ctx = {SC_ARCH_X86_64, 0, 0, 0};
 	static const struct {
 		const char *name;
 		uint32_t ret;
-	} want[] = {{"mount", SC_RET_ERRNO | 1}, {"reboot", SC_RET_ERRNO | 1}, {"umount2", SC_RET_ERRNO | 38},
-		    {"setns", SC_RET_ERRNO | (70000 & 0xffff)}};
+	} want[] = {{"mount", SC_RET_ERRNO | 1},
+	            {"reboot", SC_RET_ERRNO | 1},
+	            {"umount2", SC_RET_ERRNO | 38},
+	            {"setns", SC_RET_ERRNO | (70000 & 0xffff)}};
 	for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) {
 		struct sc_eval e;
 		ea_error_t err = {0};
-		CHECK(sc_profile_eval(p, &ctx, SC_ARCH_X86_64, sc_syscall_lookup(want[i].name), &e, &err) == 0);
+		CHECK(sc_profile_eval(p, &ctx, SC_ARCH_X86_64, sc_syscall_lookup(want[i].name), &e,
+		                      &err) == 0);
 		CHECK_EQ_INT(e.ret, want[i].ret);
 	}
 	cJSON_Delete(p);

@@ -15,7 +15,7 @@ typedef void (*block_fn)(uint32_t state[8], const unsigned char block[64]);
 static void sha256_with(block_fn fn, const unsigned char *p, size_t n, char out[DIGEST_MAX_STR])
 {
 	uint32_t st[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-			  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 	uint64_t bits = (uint64_t)n * 8;
 	for (; n >= 64; p += 64, n -= 64) fn(st, p);
 	unsigned char tail[128] = {0};
@@ -35,10 +35,13 @@ static void sha256_with(block_fn fn, const unsigned char *p, size_t n, char out[
 	ea_hex(md, 32, out + 7);
 }
 
-static const char abc256[] = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-static const char empty256[] = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+static const char abc256[] =
+        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+static const char empty256[] =
+        "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 static const char msg448[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-static const char msg448_256[] = "sha256:248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+static const char msg448_256[] =
+        "sha256:248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
 
 UNIT_TEST(sha256_nist_vectors)
 {
@@ -57,7 +60,8 @@ UNIT_TEST(sha256_nist_million_a)
 	static unsigned char a[8192];
 	memset(a, 'a', sizeof a);
 	/* Uneven chunks straddling the 64-byte block boundary every which way. */
-	static const size_t chunks[] = {1, 63, 64, 65, 127, 3, 4096, 55, 56, 57, 8192, 7, 1000, 129};
+	static const size_t chunks[] = {1,  63, 64, 65,   127, 3,    4096,
+	                                55, 56, 57, 8192, 7,   1000, 129};
 	hasher_t h;
 	hasher_init(&h, DIGEST_SHA256);
 	size_t done = 0;
@@ -70,7 +74,8 @@ UNIT_TEST(sha256_nist_million_a)
 	CHECK_EQ_INT(h.count, TOTAL);
 	digest_t d;
 	hasher_final(&h, &d);
-	CHECK_EQ_STR(d.str, "sha256:cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	CHECK_EQ_STR(d.str,
+	             "sha256:cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 /* The portable block function alone, whichever one mbedTLS uses. */
@@ -132,13 +137,15 @@ UNIT_TEST(sha256_block_c_matches_mbedtls)
 		if (strcmp(c, d.str) != 0) break;
 	}
 	free(buf);
-	if (i < SWEEP + RAND_CASES) fprintf(stderr, "#   case %d: length %zu at offset %zu\n", i, len, off);
+	if (i < SWEEP + RAND_CASES)
+		fprintf(stderr, "#   case %d: length %zu at offset %zu\n", i, len, off);
 	CHECK_EQ_STR(c, d.str);
 }
 
 UNIT_TEST(sha256_block_shani_matches_c)
 {
-	if (!sha256_block_have_shani()) UNIT_SKIP("no SHA-NI here (CPU without SHA/SSE4.1/SSSE3, or not x86_64)");
+	if (!sha256_block_have_shani())
+		UNIT_SKIP("no SHA-NI here (CPU without SHA/SSE4.1/SSSE3, or not x86_64)");
 	unsigned char *buf = random_buffer(MAX_LEN + 16, 0x0123456789abcdefULL);
 	CHECK(buf);
 	uint64_t rng = 0x2545f4914f6cdd1dULL;
@@ -154,7 +161,8 @@ UNIT_TEST(sha256_block_shani_matches_c)
 		if (strcmp(s, c) != 0 || strcmp(s, d.str) != 0) break;
 	}
 	free(buf);
-	if (i < SWEEP + RAND_CASES) fprintf(stderr, "#   case %d: length %zu at offset %zu\n", i, len, off);
+	if (i < SWEEP + RAND_CASES)
+		fprintf(stderr, "#   case %d: length %zu at offset %zu\n", i, len, off);
 	CHECK_EQ_STR(s, c);
 	CHECK_EQ_STR(s, d.str);
 }
@@ -163,6 +171,7 @@ UNIT_TEST(sha512_nist_abc)
 {
 	digest_t d;
 	digest_buffer(DIGEST_SHA512, "abc", 3, &d);
-	CHECK_EQ_STR(d.str, "sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-			    "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+	CHECK_EQ_STR(d.str,
+	             "sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+	             "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
 }

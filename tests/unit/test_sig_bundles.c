@@ -27,12 +27,17 @@ static int bundle_subject(const char *b, size_t bl, digest_t *d)
 		size_t pl;
 		if (sjson_b64(de, "payload", B64_PROTO, 1 << 22, &p, &pl, &err) == 0) {
 			cJSON *st = sjson_parse((char *)p, pl, &err);
-			const cJSON *s = st ? cJSON_GetObjectItemCaseSensitive(st, "subject") : NULL;
-			const cJSON *dg = s && s->child ? cJSON_GetObjectItemCaseSensitive(s->child, "digest") : NULL;
+			const cJSON *s =
+			        st ? cJSON_GetObjectItemCaseSensitive(st, "subject") : NULL;
+			const cJSON *dg =
+			        s && s->child ? cJSON_GetObjectItemCaseSensitive(s->child, "digest")
+			                      : NULL;
 			const char *v;
 			char buf[DIGEST_MAX_STR];
-			if (dg && (v = sjson_str(dg, "sha256"))) snprintf(buf, sizeof buf, "sha256:%s", v);
-			else if (dg && (v = sjson_str(dg, "sha512"))) snprintf(buf, sizeof buf, "sha512:%s", v);
+			if (dg && (v = sjson_str(dg, "sha256")))
+				snprintf(buf, sizeof buf, "sha256:%s", v);
+			else if (dg && (v = sjson_str(dg, "sha512")))
+				snprintf(buf, sizeof buf, "sha512:%s", v);
 			else buf[0] = '\0';
 			rc = buf[0] ? digest_parse(buf, d, &err) : -1;
 			cJSON_Delete(st);
@@ -55,7 +60,8 @@ static int bundle_subject(const char *b, size_t bl, digest_t *d)
 }
 
 /* Verify; returns the refusal (NULL = verified) into buf. */
-static const char *verify(const char *root, const char *bundle, const char *troot, const char *key, char *buf, size_t n)
+static const char *verify(const char *root, const char *bundle, const char *troot, const char *key,
+                          char *buf, size_t n)
 {
 	size_t bl;
 	char *b = tsig_read(tsig_path("%s/" CO "/%s", root, bundle), &bl);
@@ -89,7 +95,8 @@ static const char *verify(const char *root, const char *bundle, const char *troo
 	} else {
 		bundle_verify(&a, &s, b, bl, &r);
 	}
-	fprintf(stderr, "#   %s: %s %s %s\n", bundle, r.refusal ? r.refusal : "verified", r.msg, r.signer);
+	fprintf(stderr, "#   %s: %s %s %s\n", bundle, r.refusal ? r.refusal : "verified", r.msg,
+	        r.signer);
 	snprintf(buf, n, "%s", r.refusal ? r.refusal : "ok");
 	free(b);
 	sig_policy_free(p);
@@ -103,41 +110,59 @@ UNIT_TEST(sig_bundles_published)
 	char b[64];
 	/* npm provenance (v0.1: Fulcio chain, SCT, Rekor v1 intoto entry whose
 	 * stored envelope has no payload, SET and no proof) */
-	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/sigstore.js@2.0.0-provenance.sigstore.json",
-			    "sigstore-go/examples/trusted-root-public-good.json", NULL, b, sizeof b),
-		     "ok");
+	CHECK_EQ_STR(verify(root,
+	                    "sigstore-go/testing-data/bundles/"
+	                    "sigstore.js@2.0.0-provenance.sigstore.json",
+	                    "sigstore-go/examples/trusted-root-public-good.json", NULL, b,
+	                    sizeof b),
+	             "ok");
 	/* older v0.1 bundles that carry the root in their chain: the conformance
 	 * suite (bundle-with-root-cert_fail) says a client must refuse that */
-	CHECK_EQ_STR(verify(root, "sigstore-go/examples/bundle-provenance.json", "sigstore-go/examples/trusted-root-public-good.json", NULL, b,
-			    sizeof b),
-		     "signature.untrusted_chain");
-	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/dsse.sigstore.json", "sigstore-go/examples/trusted-root-public-good.json",
-			    NULL, b, sizeof b),
-		     "signature.untrusted_chain");
+	CHECK_EQ_STR(verify(root, "sigstore-go/examples/bundle-provenance.json",
+	                    "sigstore-go/examples/trusted-root-public-good.json", NULL, b,
+	                    sizeof b),
+	             "signature.untrusted_chain");
+	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/dsse.sigstore.json",
+	                    "sigstore-go/examples/trusted-root-public-good.json", NULL, b,
+	                    sizeof b),
+	             "signature.untrusted_chain");
 	/* a Fulcio username (otherName SAN): not an identity we match */
-	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/othername.sigstore.json", "sigstore-go/testing-data/trusted-roots/scaffolding.json",
-			    NULL, b, sizeof b),
-		     "signature.identity_mismatch");
+	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/othername.sigstore.json",
+	                    "sigstore-go/testing-data/trusted-roots/scaffolding.json", NULL, b,
+	                    sizeof b),
+	             "signature.identity_mismatch");
 	/* npm's publish attestation: signed by npm's key */
-	CHECK_EQ_STR(verify(root, "sigstore-go/examples/bundle-publish.json", "sigstore-go/examples/trusted-root-public-good.json",
-			    "sigstore-go/examples/publish_key.pub", b, sizeof b), "ok");
-	CHECK_EQ_STR(verify(root, "sigstore-go/examples/bundle-publish.json", NULL, "sigstore-go/examples/publish_key.pub", b, sizeof b), "ok");
+	CHECK_EQ_STR(verify(root, "sigstore-go/examples/bundle-publish.json",
+	                    "sigstore-go/examples/trusted-root-public-good.json",
+	                    "sigstore-go/examples/publish_key.pub", b, sizeof b),
+	             "ok");
+	CHECK_EQ_STR(verify(root, "sigstore-go/examples/bundle-publish.json", NULL,
+	                    "sigstore-go/examples/publish_key.pub", b, sizeof b),
+	             "ok");
 	/* ...and not by another key (its hint names npm's key, not ours) */
-	CHECK_EQ_STR(verify(root, "sigstore-go/examples/bundle-publish.json", NULL, "cosign/release-cosign.pub", b, sizeof b),
-		     "signature.wrong_key");
+	CHECK_EQ_STR(verify(root, "sigstore-go/examples/bundle-publish.json", NULL,
+	                    "cosign/release-cosign.pub", b, sizeof b),
+	             "signature.wrong_key");
 	/* a provenance bundle judged against another instance's root */
-	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/sigstore.js@2.0.0-provenance.sigstore.json",
-			    "sigstore-go/testing-data/trusted-roots/scaffolding.json", NULL, b, sizeof b),
-		     "signature.untrusted_log");
+	CHECK_EQ_STR(verify(root,
+	                    "sigstore-go/testing-data/bundles/"
+	                    "sigstore.js@2.0.0-provenance.sigstore.json",
+	                    "sigstore-go/testing-data/trusted-roots/scaffolding.json", NULL, b,
+	                    sizeof b),
+	             "signature.untrusted_log");
 	/* cosign's OCI attestation (DSSE, Rekor dsse entry) */
-	CHECK_EQ_STR(verify(root, "cosign/oci-attestation.sigstore.json", "cosign/trusted_root_pgi.json", NULL, b, sizeof b), "ok");
+	CHECK_EQ_STR(verify(root, "cosign/oci-attestation.sigstore.json",
+	                    "cosign/trusted_root_pgi.json", NULL, b, sizeof b),
+	             "ok");
 	/* a public-key bundle with an RFC 3161 timestamp and no log entry */
-	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/public-key-validity.sigstore.json",
-			    "sigstore-go/testing-data/trusted-roots/public-key-validity.json",
-			    "sigstore-go/testing-data/public-keys/public-key-validity.pem", b, sizeof b),
-		     "ok");
+	CHECK_EQ_STR(
+	        verify(root, "sigstore-go/testing-data/bundles/public-key-validity.sigstore.json",
+	               "sigstore-go/testing-data/trusted-roots/public-key-validity.json",
+	               "sigstore-go/testing-data/public-keys/public-key-validity.pem", b, sizeof b),
+	        "ok");
 	/* two DSSE signatures in a bundle (and a root in its chain): refused */
-	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/dsse-2sigs.sigstore.json", "sigstore-go/examples/trusted-root-public-good.json",
-			    NULL, b, sizeof b),
-		     "signature.untrusted_chain");
+	CHECK_EQ_STR(verify(root, "sigstore-go/testing-data/bundles/dsse-2sigs.sigstore.json",
+	                    "sigstore-go/examples/trusted-root-public-good.json", NULL, b,
+	                    sizeof b),
+	             "signature.untrusted_chain");
 }

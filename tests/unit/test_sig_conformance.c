@@ -16,8 +16,9 @@
 #include "test_sig_helpers.h"
 #include "unit.h"
 
-#define DEF_IDENTITY \
-	"https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+#define DEF_IDENTITY                                                                              \
+	"https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/" \
+	"workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 #define DEF_ISSUER "https://token.actions.githubusercontent.com"
 
 struct expect {
@@ -55,7 +56,10 @@ static int run_case(const char *root, const char *name, const char **got, char *
 	size_t blen, alen;
 	char *bundle = tsig_read(tsig_path("%s/bundle.sigstore.json", dir), &blen);
 	char *art = tsig_read(tsig_path("%s/artifact", dir), &alen);
-	if (!art) art = tsig_read(tsig_path("%s/cosign/sigstore-conformance/bundle-verify/a.txt", root), &alen);
+	if (!art)
+		art = tsig_read(
+		        tsig_path("%s/cosign/sigstore-conformance/bundle-verify/a.txt", root),
+		        &alen);
 	if (!bundle || !art) {
 		free(bundle);
 		free(art);
@@ -70,13 +74,15 @@ static int run_case(const char *root, const char *name, const char **got, char *
 	char *key = tsig_read(tsig_path("%s/key.pub", dir), &kl);
 	ea_error_t err;
 	if (key) {
-		if (policy_add_key_pem(p, "key", (unsigned char *)key, kl, &err) < 0) fprintf(stderr, "#   key: %s\n", err.msg);
+		if (policy_add_key_pem(p, "key", (unsigned char *)key, kl, &err) < 0)
+			fprintf(stderr, "#   key: %s\n", err.msg);
 		free(key);
 	} else {
 		size_t l;
 		char *idn = tsig_read(tsig_path("%s/identity", dir), &l);
 		char *iss = tsig_read(tsig_path("%s/issuer", dir), &l);
-		tsig_add_identity(p, "conformance", idn ? trim(idn) : DEF_IDENTITY, iss ? trim(iss) : DEF_ISSUER);
+		tsig_add_identity(p, "conformance", idn ? trim(idn) : DEF_IDENTITY,
+		                  iss ? trim(iss) : DEF_ISSUER);
 		free(idn);
 		free(iss);
 	}
@@ -122,13 +128,15 @@ UNIT_TEST(sig_conformance_bundle_verify)
 		int known;
 		const char *want = expected_for(name, &known);
 		int must_fail = strlen(name) > 5 && !strcmp(name + strlen(name) - 5, "_fail");
-		int ok = known && ((want == NULL && got == NULL) || (want && got && !strcmp(want, got)));
+		int ok = known &&
+		         ((want == NULL && got == NULL) || (want && got && !strcmp(want, got)));
 		/* Fail-closed whatever the table says: a _fail case never verifies. */
 		if (must_fail && got == NULL) ok = 0;
 		if (!ok) {
 			bad++;
-			fprintf(stderr, "#   %-55s want %-32s got %s (%s)\n", name, known ? (want ? want : "ok") : "(not in table)",
-				got ? got : "ok", msg);
+			fprintf(stderr, "#   %-55s want %-32s got %s (%s)\n", name,
+			        known ? (want ? want : "ok") : "(not in table)", got ? got : "ok",
+			        msg);
 		} else if (getenv("EDGEAUDIT_TEST_VERBOSE")) {
 			fprintf(stderr, "#   %-55s %s %s\n", name, got ? got : "ok", msg);
 		}
@@ -137,8 +145,10 @@ UNIT_TEST(sig_conformance_bundle_verify)
 		if (ok && !must_fail && got) unsupported++;
 	}
 	closedir(d);
-	fprintf(stderr, "#   conformance: %d cases; %d verified, %d refused as they must, %d pass cases unsupported, %d wrong\n", n,
-		pass_ok, fail_ok, unsupported, bad);
+	fprintf(stderr,
+	        "#   conformance: %d cases; %d verified, %d refused as they must, %d pass cases "
+	        "unsupported, %d wrong\n",
+	        n, pass_ok, fail_ok, unsupported, bad);
 	CHECK(n == 70);
 	CHECK_EQ_INT(bad, 0);
 }

@@ -16,8 +16,8 @@
 
 /* Verify every signature-N of a fixture folder; returns the number read and
  * fills up to 4 results. */
-static int verify_dir(const char *root, const char *dir, struct sig_accept *a, struct sig_result *res, int check_ref,
-		      const char *name)
+static int verify_dir(const char *root, const char *dir, struct sig_accept *a,
+                      struct sig_result *res, int check_ref, const char *name)
 {
 	size_t ml;
 	char *man = tsig_read(tsig_path("%s/" FIX "/%s/manifest.json", root, dir), &ml);
@@ -45,8 +45,8 @@ static int verify_dir(const char *root, const char *dir, struct sig_accept *a, s
 		static const char pre[] = "\0sigstore-json\n";
 		ea_error_t err;
 		cJSON *j = sl > sizeof pre - 1 && !memcmp(sig, pre, sizeof pre - 1)
-				   ? sjson_parse(sig + sizeof pre - 1, sl - (sizeof pre - 1), &err)
-				   : NULL;
+		                   ? sjson_parse(sig + sizeof pre - 1, sl - (sizeof pre - 1), &err)
+		                   : NULL;
 		unsigned char *payload = NULL;
 		size_t pl = 0;
 		memset(&res[n], 0, sizeof res[n]);
@@ -54,12 +54,18 @@ static int verify_dir(const char *root, const char *dir, struct sig_accept *a, s
 			res[n].refusal = "signature.malformed";
 		} else {
 			const char *mt = sjson_str(j, "mimeType");
-			if (!mt || strcmp(mt, "application/vnd.dev.cosign.simplesigning.v1+json") != 0)
+			if (!mt ||
+			    strcmp(mt, "application/vnd.dev.cosign.simplesigning.v1+json") != 0)
 				res[n].refusal = "not-simplesigning"; /* sig.c skips such layers */
 			else
-				cosign_verify_layer(a, &s, payload, pl, cJSON_GetObjectItemCaseSensitive(j, "annotations"), &res[n]);
+				cosign_verify_layer(
+				        a, &s, payload, pl,
+				        cJSON_GetObjectItemCaseSensitive(j, "annotations"),
+				        &res[n]);
 		}
-		if (res[n].refusal) fprintf(stderr, "#   %s/signature-%d: %s %s\n", dir, i, res[n].refusal, res[n].msg);
+		if (res[n].refusal)
+			fprintf(stderr, "#   %s/signature-%d: %s %s\n", dir, i, res[n].refusal,
+			        res[n].msg);
 		free(payload);
 		cJSON_Delete(j);
 		free(sig);
@@ -97,12 +103,16 @@ UNIT_TEST(sig_cosign_key_fixtures)
 	CHECK(verify_dir(root, "dir-img-cosign-valid", &a, r, 0, NULL) == 1);
 	CHECK(r[0].refusal == NULL);
 	CHECK_EQ_STR(r[0].signer, "key:cosign.pub");
-	CHECK(verify_dir(root, "dir-img-cosign-valid-with-tag", &a, r, 0, NULL) == 1 && r[0].refusal == NULL);
-	CHECK(verify_dir(root, "dir-img-cosign-valid-2", &a, r, 0, NULL) == 2 && r[0].refusal == NULL && r[1].refusal == NULL);
+	CHECK(verify_dir(root, "dir-img-cosign-valid-with-tag", &a, r, 0, NULL) == 1 &&
+	      r[0].refusal == NULL);
+	CHECK(verify_dir(root, "dir-img-cosign-valid-2", &a, r, 0, NULL) == 2 &&
+	      r[0].refusal == NULL && r[1].refusal == NULL);
 	/* docker-reference checked when the rule asks */
-	CHECK(verify_dir(root, "dir-img-cosign-valid", &a, r, 1, "192.168.64.2:5000/cosign-signed-single-sample:latest") == 1);
+	CHECK(verify_dir(root, "dir-img-cosign-valid", &a, r, 1,
+	                 "192.168.64.2:5000/cosign-signed-single-sample:latest") == 1);
 	CHECK(r[0].refusal == NULL);
-	CHECK(verify_dir(root, "dir-img-cosign-valid", &a, r, 1, "192.168.64.2:5000/other:latest") == 1);
+	CHECK(verify_dir(root, "dir-img-cosign-valid", &a, r, 1,
+	                 "192.168.64.2:5000/other:latest") == 1);
 	CHECK_EQ_STR(r[0].refusal, "signature.reference_mismatch");
 	/* the image changed after signing: the signed digest is another one */
 	CHECK(verify_dir(root, "dir-img-cosign-modified-manifest", &a, r, 0, NULL) == 1);
@@ -122,7 +132,8 @@ UNIT_TEST(sig_cosign_key_fixtures)
 	CHECK_EQ_STR(r[0].refusal, "signature.invalid");
 	/* key + Rekor bundle: verifies with cosign2.pub; with the Rekor key as
 	 * trusted root the SET and the entry body are checked too. */
-	CHECK(verify_dir(root, "dir-img-cosign-key-rekor-valid", &a, r, 0, NULL) == 1 && r[0].refusal == NULL);
+	CHECK(verify_dir(root, "dir-img-cosign-key-rekor-valid", &a, r, 0, NULL) == 1 &&
+	      r[0].refusal == NULL);
 	CHECK_EQ_STR(r[0].tlog, "not_checked");
 	sig_policy_free(p);
 	sig_policy_free(p2);
@@ -130,7 +141,8 @@ UNIT_TEST(sig_cosign_key_fixtures)
 
 /* A trusted root (protobuf JSON) from a Fulcio certificate and a Rekor key
  * as containers/image ships them: test glue, the signatures are cosign's. */
-static struct sig_policy *fulcio_policy(const char *root, const char *fulcio_pem, const char *rekor_pub, const char *key)
+static struct sig_policy *fulcio_policy(const char *root, const char *fulcio_pem,
+                                        const char *rekor_pub, const char *key)
 {
 	size_t fl, rl;
 	char *f = tsig_read(tsig_path("%s/" FIX "/%s", root, fulcio_pem), &fl);
@@ -148,19 +160,27 @@ static struct sig_policy *fulcio_policy(const char *root, const char *fulcio_pem
 	struct sig_policy *p = sig_policy_new();
 	unsigned char kb[1024];
 	const unsigned char *kd;
-	if (x509_parse_any(&c, (unsigned char *)f, fl, NULL, &err) == 0 && pk_parse_public(&pk, (unsigned char *)k, rl, &err) == 0) {
+	if (x509_parse_any(&c, (unsigned char *)f, fl, NULL, &err) == 0 &&
+	    pk_parse_public(&pk, (unsigned char *)k, rl, &err) == 0) {
 		int kl = pk_spki_der(&pk, kb, sizeof kb, &kd);
 		digest_t id;
 		digest_buffer(DIGEST_SHA256, kd, (size_t)kl, &id);
-		char *cb = b64_encode_std(c.raw.p, c.raw.len), *kb64 = b64_encode_std(kd, (size_t)kl), *ib = b64_encode_std(id.bytes, 32);
+		char *cb = b64_encode_std(c.raw.p, c.raw.len),
+		     *kb64 = b64_encode_std(kd, (size_t)kl), *ib = b64_encode_std(id.bytes, 32);
 		char *json = xasprintf(
-			"{\"mediaType\":\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\","
-			"\"tlogs\":[{\"baseUrl\":\"https://rekor.example\",\"hashAlgorithm\":\"SHA2_256\",\"publicKey\":{\"rawBytes\":\"%s\","
-			"\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\",\"validFor\":{\"start\":\"2020-01-01T00:00:00Z\"}},\"logId\":{\"keyId\":\"%s\"}}],"
-			"\"certificateAuthorities\":[{\"uri\":\"https://fulcio.example\",\"certChain\":{\"certificates\":[{\"rawBytes\":\"%s\"}]},"
-			"\"validFor\":{\"start\":\"2020-01-01T00:00:00Z\"}}]}",
-			kb64, ib, cb);
-		if (troot_parse(json, strlen(json), &p->troot, &err) < 0) fprintf(stderr, "#   %s\n", err.msg);
+		        "{\"mediaType\":\"application/"
+		        "vnd.dev.sigstore.trustedroot+json;version=0.1\","
+		        "\"tlogs\":[{\"baseUrl\":\"https://"
+		        "rekor.example\",\"hashAlgorithm\":\"SHA2_256\",\"publicKey\":{"
+		        "\"rawBytes\":\"%s\","
+		        "\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\",\"validFor\":{\"start\":\"2020-"
+		        "01-01T00:00:00Z\"}},\"logId\":{\"keyId\":\"%s\"}}],"
+		        "\"certificateAuthorities\":[{\"uri\":\"https://"
+		        "fulcio.example\",\"certChain\":{\"certificates\":[{\"rawBytes\":\"%s\"}]},"
+		        "\"validFor\":{\"start\":\"2020-01-01T00:00:00Z\"}}]}",
+		        kb64, ib, cb);
+		if (troot_parse(json, strlen(json), &p->troot, &err) < 0)
+			fprintf(stderr, "#   %s\n", err.msg);
 		free(json);
 		free(cb);
 		free(kb64);

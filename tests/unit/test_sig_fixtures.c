@@ -20,7 +20,8 @@ static void finding_ids(report_t *rep, char *out, size_t n)
 	const cJSON *f = j ? cJSON_GetObjectItemCaseSensitive(j, "findings") : NULL;
 	for (const cJSON *x = f ? f->child : NULL; x && k < 64; x = x->next) {
 		const char *id = sjson_str(x, "id");
-		if (id && (!strncmp(id, "signature.", 10) || !strncmp(id, "blob.", 5))) ids[k++] = id;
+		if (id && (!strncmp(id, "signature.", 10) || !strncmp(id, "blob.", 5)))
+			ids[k++] = id;
 	}
 	for (int a = 0; a < k; a++) /* insertion sort, then unique */
 		for (int b = a + 1; b < k; b++)
@@ -62,7 +63,9 @@ static void sort_list(char *s)
 UNIT_TEST(sig_fixture_matrix)
 {
 	const char *fx = getenv("EDGEAUDIT_SIG_FIXTURES");
-	if (!fx || !*fx) UNIT_SKIP("EDGEAUDIT_SIG_FIXTURES not set (tests/integration/test_sig.sh generates them)");
+	if (!fx || !*fx)
+		UNIT_SKIP("EDGEAUDIT_SIG_FIXTURES not set (tests/integration/test_sig.sh generates "
+		          "them)");
 	size_t l;
 	char *tsv = tsig_read(tsig_path("%s/cases.tsv", fx), &l);
 	if (!tsv) UNIT_SKIP("no cases.tsv");
@@ -72,8 +75,8 @@ UNIT_TEST(sig_fixture_matrix)
 		if (next) *next++ = '\0';
 		char name[128], layout[128], ref[128], image[256], pol[256], want[512];
 		int rc_want;
-		if (sscanf(line, "%127[^\t]\t%127[^\t]\t%127[^\t]\t%255[^\t]\t%255[^\t]\t%d\t%511s", name, layout, ref, image, pol, &rc_want,
-			   want) != 7)
+		if (sscanf(line, "%127[^\t]\t%127[^\t]\t%127[^\t]\t%255[^\t]\t%255[^\t]\t%d\t%511s",
+		           name, layout, ref, image, pol, &rc_want, want) != 7)
 			continue;
 		n++;
 		struct sig_policy *p = NULL;
@@ -96,8 +99,8 @@ UNIT_TEST(sig_fixture_matrix)
 		if (strcmp(want, "-")) sort_list(want);
 		int ok = rc == rc_want && !strcmp(got, want);
 		if (!ok) bad++;
-		fprintf(stderr, "#   case %s: %s (rc %d, findings %s)%s%s\n", name, ok ? "ok" : "FAIL", rc, got, ok ? "" : " want ",
-			ok ? "" : want);
+		fprintf(stderr, "#   case %s: %s (rc %d, findings %s)%s%s\n", name,
+		        ok ? "ok" : "FAIL", rc, got, ok ? "" : " want ", ok ? "" : want);
 	}
 	free(tsv);
 	fprintf(stderr, "#   fixture matrix: %d cases, %d wrong\n", n, bad);

@@ -38,9 +38,11 @@ int tsig_load_troot(struct sig_policy *p, const char *path)
 	return rc;
 }
 
-void tsig_add_identity(struct sig_policy *p, const char *name, const char *subject, const char *issuer)
+void tsig_add_identity(struct sig_policy *p, const char *name, const char *subject,
+                       const char *issuer)
 {
-	p->identities = xrealloc(p->identities, (size_t)(p->nidentities + 1) * sizeof *p->identities);
+	p->identities =
+	        xrealloc(p->identities, (size_t)(p->nidentities + 1) * sizeof *p->identities);
 	struct pol_identity *id = &p->identities[p->nidentities++];
 	memset(id, 0, sizeof *id);
 	snprintf(id->name, sizeof id->name, "%s", name);
@@ -56,8 +58,8 @@ void tsig_add_identity(struct sig_policy *p, const char *name, const char *subje
 #include "blobsrc.h"
 #include "fsx.h"
 
-int tsig_run_layout(const char *dir, const char *ref, const char *name, const struct sig_policy *p, report_t *rep,
-		    cJSON **img)
+int tsig_run_layout(const char *dir, const char *ref, const char *name, const struct sig_policy *p,
+                    report_t *rep, cJSON **img)
 {
 	*img = NULL;
 	ea_error_t err;
@@ -81,7 +83,8 @@ int tsig_run_layout(const char *dir, const char *ref, const char *name, const st
 		const cJSON *an = cJSON_GetObjectItemCaseSensitive(m, "annotations");
 		const char *tag = an ? sjson_str(an, "org.opencontainers.image.ref.name") : NULL;
 		digest_t d;
-		if (!sjson_str(m, "digest") || digest_parse(sjson_str(m, "digest"), &d, &err) < 0) continue;
+		if (!sjson_str(m, "digest") || digest_parse(sjson_str(m, "digest"), &d, &err) < 0)
+			continue;
 		if (tag && !strcmp(tag, ref)) {
 			target = d;
 			found = 1;
@@ -99,8 +102,12 @@ int tsig_run_layout(const char *dir, const char *ref, const char *name, const st
 		size_t ml;
 		if (blobsrc_read_verified(&src, &target, 4u << 20, &man, &ml, &err) == 0) {
 			const char *names[1] = {name};
-			struct sig_target t = {.store_label = dir, .names = names, .nnames = name ? 1 : 0,
-					       .manifest_digest = target, .manifest = man, .manifest_len = ml};
+			struct sig_target t = {.store_label = dir,
+			                       .names = names,
+			                       .nnames = name ? 1 : 0,
+			                       .manifest_digest = target,
+			                       .manifest = man,
+			                       .manifest_len = ml};
 			t.image_json = *img = cJSON_CreateObject();
 			rc = sig_verify_image(rep, p, &src, c, n, &t);
 			free(man);
@@ -143,7 +150,9 @@ static int nmade;
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)st; (void)flag; (void)ftw;
+	(void)st;
+	(void)flag;
+	(void)ftw;
 	return remove(path);
 }
 
@@ -158,7 +167,8 @@ const char *tsig_truststore(const char *type, const char *name, const char *cons
 	/* A "ca" store starts a fresh trust store folder; "tsa"/"signingAuthority"
 	 * stores join the latest one. */
 	if (!base[0] || !strcmp(type, "ca")) {
-		snprintf(base, sizeof base, "%s/edgeaudit-ts.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		snprintf(base, sizeof base, "%s/edgeaudit-ts.XXXXXX",
+		         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 		if (!mkdtemp(base)) return NULL;
 		if (nmade == 0) atexit(rm_made);
 		if (nmade < 32) snprintf(made[nmade++], sizeof made[0], "%s", base);

@@ -13,7 +13,8 @@ const char *tsig_path(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 /* Load a trusted root file into p (returns 0 on success). */
 int tsig_load_troot(struct sig_policy *p, const char *path);
 /* Add an identity (exact subject and issuer) to p. */
-void tsig_add_identity(struct sig_policy *p, const char *name, const char *subject, const char *issuer);
+void tsig_add_identity(struct sig_policy *p, const char *name, const char *subject,
+                       const char *issuer);
 
 #endif
 
@@ -26,8 +27,8 @@ void tsig_add_identity(struct sig_policy *p, const char *name, const char *subje
  * image's name (for policy rules and notation scopes).  *img receives the
  * image JSON (caller frees).  Returns sig_verify_image's result, or -2
  * when the layout cannot be read. */
-int tsig_run_layout(const char *dir, const char *ref, const char *name, const struct sig_policy *p, report_t *rep,
-		    cJSON **img);
+int tsig_run_layout(const char *dir, const char *ref, const char *name, const struct sig_policy *p,
+                    report_t *rep, cJSON **img);
 /* Does the report hold a finding with this id? (count) */
 int tsig_count_findings(report_t *rep, const char *id);
 /* A temporary notation trust store: <tmp>/x509/<type>/<name>/ with copies of

@@ -16,10 +16,13 @@
 #define E2E "notation/notation-e2e"
 
 /* Our policy: every image needs a notation signature (enforce). */
-static struct sig_policy *notation_policy(const char *root, const char *trustpolicy, const char *store)
+static struct sig_policy *notation_policy(const char *root, const char *trustpolicy,
+                                          const char *store)
 {
 	struct sig_policy *p = sig_policy_new();
-	if (tsig_load_notation(p, tsig_path("%s/" E2E "/config/trustpolicies/%s", root, trustpolicy), store) < 0) {
+	if (tsig_load_notation(p,
+	                       tsig_path("%s/" E2E "/config/trustpolicies/%s", root, trustpolicy),
+	                       store) < 0) {
 		sig_policy_free(p);
 		return NULL;
 	}
@@ -40,19 +43,21 @@ static const char *e2e_store(const char *root)
 }
 
 /* Run a layout; returns rc and the first signature's refusal (or "ok"). */
-static int run(const char *root, const char *layout, struct sig_policy *p, char *refusal, size_t n, report_t **rep_out)
+static int run(const char *root, const char *layout, struct sig_policy *p, char *refusal, size_t n,
+               report_t **rep_out)
 {
 	report_t *rep = report_new();
 	cJSON *img = NULL;
-	int rc = tsig_run_layout(tsig_path("%s/" E2E "/registry/oci_layout/%s", root, layout), "v1", "localhost:5000/e2e:v1", p,
-				 rep, &img);
+	int rc = tsig_run_layout(tsig_path("%s/" E2E "/registry/oci_layout/%s", root, layout), "v1",
+	                         "localhost:5000/e2e:v1", p, rep, &img);
 	const cJSON *sigs = img ? cJSON_GetObjectItemCaseSensitive(img, "signatures") : NULL;
 	snprintf(refusal, n, "none");
 	for (const cJSON *s = sigs ? sigs->child : NULL; s; s = s->next) {
 		const char *rf = sjson_str(s, "refusal");
 		if (!strcmp(refusal, "none") || !rf) snprintf(refusal, n, "%s", rf ? rf : "ok");
-		fprintf(stderr, "#   %s: %s %s %s\n", layout, rf ? rf : "verified", sjson_str(s, "message") ? sjson_str(s, "message") : "",
-			sjson_str(s, "logged") ? sjson_str(s, "logged") : "");
+		fprintf(stderr, "#   %s: %s %s %s\n", layout, rf ? rf : "verified",
+		        sjson_str(s, "message") ? sjson_str(s, "message") : "",
+		        sjson_str(s, "logged") ? sjson_str(s, "logged") : "");
 	}
 	cJSON_Delete(img);
 	if (rep_out) *rep_out = rep;
@@ -112,14 +117,19 @@ UNIT_TEST(sig_notation_e2e_strict)
 	{
 		report_t *r0 = report_new();
 		cJSON *img = NULL;
-		int rc0 = tsig_run_layout(tsig_path("%s/" E2E "/registry/oci_layout/e2e-valid-signature", root), "v1", "localhost:5000/e2e:v1",
-					  NULL, r0, &img);
-		const cJSON *sigs = img ? cJSON_GetObjectItemCaseSensitive(img, "signatures") : NULL;
+		int rc0 = tsig_run_layout(
+		        tsig_path("%s/" E2E "/registry/oci_layout/e2e-valid-signature", root), "v1",
+		        "localhost:5000/e2e:v1", NULL, r0, &img);
+		const cJSON *sigs =
+		        img ? cJSON_GetObjectItemCaseSensitive(img, "signatures") : NULL;
 		int n = cJSON_GetArraySize(sigs);
-		const cJSON *v = sigs && sigs->child ? cJSON_GetObjectItemCaseSensitive(sigs->child, "verified") : NULL;
+		const cJSON *v = sigs && sigs->child
+		                         ? cJSON_GetObjectItemCaseSensitive(sigs->child, "verified")
+		                         : NULL;
 		int listed_unverified = n == 1 && cJSON_IsFalse(v);
 		cJSON_Delete(img);
-		int nf = tsig_count_findings(r0, "signature.missing") + tsig_count_findings(r0, "signature.wrong_key");
+		int nf = tsig_count_findings(r0, "signature.missing") +
+		         tsig_count_findings(r0, "signature.wrong_key");
 		report_free(r0);
 		CHECK_EQ_INT(rc0, 0);
 		CHECK(listed_unverified);
@@ -139,7 +149,7 @@ UNIT_TEST(sig_notation_e2e_levels)
 	if (!root) UNIT_SKIP("../shared/testdata is absent");
 	/* A store that trusts the expired leaf too, to reach the time checks. */
 	const char *files[2] = {tsig_path("%s/" E2E "/config/localkeys/e2e.crt", root),
-				tsig_path("%s/" E2E "/config/localkeys/expired_e2e.crt", root)};
+	                        tsig_path("%s/" E2E "/config/localkeys/expired_e2e.crt", root)};
 	const char *store = tsig_truststore("ca", "e2e", files, 2);
 	CHECK(store);
 	char rf[64];
@@ -200,8 +210,12 @@ UNIT_TEST(sig_notation_e2e_timestamped)
 	 * (testcert7, valid one day in January 2025) and trusted that leaf: take
 	 * it from the envelope's x5c, as its test did. */
 	size_t el;
-	char *env = tsig_read(tsig_path("%s/" E2E "/registry/oci_layout/e2e-with-timestamped-signature/blobs/sha256/"
-					"603ff134e97a79cd7a15560b76137c2c4a10451daab11327a7c6f86dac250fee", root), &el);
+	char *env = tsig_read(
+	        tsig_path("%s/" E2E
+	                  "/registry/oci_layout/e2e-with-timestamped-signature/blobs/sha256/"
+	                  "603ff134e97a79cd7a15560b76137c2c4a10451daab11327a7c6f86dac250fee",
+	                  root),
+	        &el);
 	CHECK(env);
 	ea_error_t err;
 	cJSON *ej = sjson_parse(env, el, &err);
@@ -211,10 +225,12 @@ UNIT_TEST(sig_notation_e2e_timestamped)
 	unsigned char *der = NULL;
 	size_t dl = 0;
 	CHECK(x5c && cJSON_IsString(x5c->child) &&
-	      b64_decode(x5c->child->valuestring, strlen(x5c->child->valuestring), B64_STD, 1 << 16, &der, &dl, &err) == 0);
+	      b64_decode(x5c->child->valuestring, strlen(x5c->child->valuestring), B64_STD, 1 << 16,
+	                 &der, &dl, &err) == 0);
 	cJSON_Delete(ej);
 	char leaf[256];
-	snprintf(leaf, sizeof leaf, "%s/testcert7.crt", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(leaf, sizeof leaf, "%s/testcert7.crt",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	FILE *f = fopen(leaf, "wb");
 	CHECK(f && fwrite(der, 1, dl, f) == dl);
 	fclose(f);
@@ -222,12 +238,14 @@ UNIT_TEST(sig_notation_e2e_timestamped)
 	const char *ca[1] = {leaf};
 	const char *store = tsig_truststore("ca", "e2e-ts", ca, 1);
 	unlink(leaf);
-	const char *tsa[2] = {tsig_path("%s/" E2E "/config/timestamp/DigiCertTSARootSHA384.cer", root),
-			      tsig_path("%s/" E2E "/config/timestamp/globalsignTSARoot.cer", root)};
+	const char *tsa[2] = {
+	        tsig_path("%s/" E2E "/config/timestamp/DigiCertTSARootSHA384.cer", root),
+	        tsig_path("%s/" E2E "/config/timestamp/globalsignTSARoot.cer", root)};
 	CHECK(store && tsig_truststore("tsa", "e2e", tsa, 2));
 	/* timestamp_trustpolicy.json with the store renamed to ours */
 	size_t tl;
-	char *tp = tsig_read(tsig_path("%s/" E2E "/config/trustpolicies/timestamp_trustpolicy.json", root), &tl);
+	char *tp = tsig_read(
+	        tsig_path("%s/" E2E "/config/trustpolicies/timestamp_trustpolicy.json", root), &tl);
 	CHECK(tp);
 	char *at = strstr(tp, "\"ca:e2e\"");
 	CHECK(at);
@@ -271,16 +289,22 @@ static const char *jws_case(const char *root, struct sig_policy *p, const char *
 {
 	static char rf[64];
 	size_t l;
-	char *env = tsig_read(tsig_path("%s/notation/notation-go/verifier/testdata/timestamp/sigEnv/%s", root, file), &l);
+	char *env =
+	        tsig_read(tsig_path("%s/notation/notation-go/verifier/testdata/timestamp/sigEnv/%s",
+	                            root, file),
+	                  &l);
 	if (!env) return "absent";
-	struct sig_subject s = {.size = 528, .media_type = "application/vnd.docker.distribution.manifest.v2+json"};
+	struct sig_subject s = {
+	        .size = 528, .media_type = "application/vnd.docker.distribution.manifest.v2+json"};
 	ea_error_t err;
-	digest_parse("sha256:c0669ef34cdc14332c0f1ab0c2c01acb91d96014b172f1a76f3a39e63d1f0bda", &s.digest, &err);
+	digest_parse("sha256:c0669ef34cdc14332c0f1ab0c2c01acb91d96014b172f1a76f3a39e63d1f0bda",
+	             &s.digest, &err);
 	struct sig_accept a = {.pol = p};
 	struct sig_result r = {0};
 	notation_verify_jws(&a, &s, env, l, &r);
 	free(env);
-	fprintf(stderr, "#   %s: %s %s %s\n", file, r.refusal ? r.refusal : "verified", r.msg, r.logged);
+	fprintf(stderr, "#   %s: %s %s %s\n", file, r.refusal ? r.refusal : "verified", r.msg,
+	        r.logged);
 	snprintf(rf, sizeof rf, "%s", r.refusal ? r.refusal : "ok");
 	return rf;
 }
@@ -290,18 +314,24 @@ UNIT_TEST(sig_notation_rfc3161_timestamps)
 	const char *root = unit_shared_testdata();
 	if (!root) UNIT_SKIP("../shared/testdata is absent");
 	char tsa_root[512];
-	snprintf(tsa_root, sizeof tsa_root, "%s/" E2E "/config/timestamp/globalsignTSARoot.cer", root);
+	snprintf(tsa_root, sizeof tsa_root, "%s/" E2E "/config/timestamp/globalsignTSARoot.cer",
+	         root);
 	const char *tsa[1] = {tsa_root};
 	/* the leaves are self-signed: alpine (valid to 2033) and testTSA */
-	static const char *const sigs[] = {"jwsWithTimestamp.sig", "jwsExpiredWithTimestamp.sig", "timestampBeforeNotBefore.sig"};
+	static const char *const sigs[] = {"jwsWithTimestamp.sig", "jwsExpiredWithTimestamp.sig",
+	                                   "timestampBeforeNotBefore.sig"};
 	char leafdir[256];
-	snprintf(leafdir, sizeof leafdir, "%s/edgeaudit-leaves.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(leafdir, sizeof leafdir, "%s/edgeaudit-leaves.XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	CHECK(mkdtemp(leafdir));
 	const char *leaves[3];
 	char lp[3][300];
 	for (int i = 0; i < 3; i++) {
 		size_t l;
-		char *env = tsig_read(tsig_path("%s/notation/notation-go/verifier/testdata/timestamp/sigEnv/%s", root, sigs[i]), &l);
+		char *env = tsig_read(
+		        tsig_path("%s/notation/notation-go/verifier/testdata/timestamp/sigEnv/%s",
+		                  root, sigs[i]),
+		        &l);
 		ea_error_t err;
 		cJSON *j = env ? sjson_parse(env, l, &err) : NULL;
 		free(env);
@@ -309,7 +339,8 @@ UNIT_TEST(sig_notation_rfc3161_timestamps)
 		const cJSON *x = h ? cJSON_GetObjectItemCaseSensitive(h, "x5c") : NULL;
 		unsigned char *der = NULL;
 		size_t dl = 0;
-		CHECK(x && b64_decode(x->child->valuestring, strlen(x->child->valuestring), B64_STD, 1 << 16, &der, &dl, &err) == 0);
+		CHECK(x && b64_decode(x->child->valuestring, strlen(x->child->valuestring), B64_STD,
+		                      1 << 16, &der, &dl, &err) == 0);
 		cJSON_Delete(j);
 		snprintf(lp[i], sizeof lp[i], "%s/leaf%d.crt", leafdir, i);
 		FILE *f = fopen(lp[i], "wb");
@@ -322,9 +353,12 @@ UNIT_TEST(sig_notation_rfc3161_timestamps)
 	CHECK(store && tsig_truststore("tsa", "globalsign", tsa, 1));
 	for (int i = 0; i < 3; i++) unlink(lp[i]);
 	rmdir(leafdir);
-	char *tp = xasprintf("{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"ts\",\"registryScopes\":[\"*\"],"
-			     "\"signatureVerification\":{\"level\":\"strict\",\"override\":{\"revocation\":\"skip\"}},"
-			     "\"trustStores\":[\"ca:ts-leaves\",\"tsa:globalsign\"],\"trustedIdentities\":[\"*\"]}]}");
+	char *tp = xasprintf("{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"ts\","
+	                     "\"registryScopes\":[\"*\"],"
+	                     "\"signatureVerification\":{\"level\":\"strict\",\"override\":{"
+	                     "\"revocation\":\"skip\"}},"
+	                     "\"trustStores\":[\"ca:ts-leaves\",\"tsa:globalsign\"],"
+	                     "\"trustedIdentities\":[\"*\"]}]}");
 	struct sig_policy *p = sig_policy_new();
 	ea_error_t err;
 	int fd = fsx_open_root(store, &err);
@@ -335,11 +369,14 @@ UNIT_TEST(sig_notation_rfc3161_timestamps)
 	/* the leaf expired in June 2024, after the timestamp: still good */
 	CHECK_EQ_STR(jws_case(root, p, "jwsExpiredWithTimestamp.sig"), "ok");
 	/* stamped before the leaf's notBefore */
-	CHECK_EQ_STR(jws_case(root, p, "timestampBeforeNotBefore.sig"), "signature.cert_not_yet_valid");
+	CHECK_EQ_STR(jws_case(root, p, "timestampBeforeNotBefore.sig"),
+	             "signature.cert_not_yet_valid");
 	/* without the tsa store the stamped ones fail: nothing to chain to */
 	notation_cfg_free(p->notation);
-	tp = xasprintf("{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"ts\",\"registryScopes\":[\"*\"],"
-		       "\"signatureVerification\":{\"level\":\"strict\"},\"trustStores\":[\"ca:ts-leaves\"],\"trustedIdentities\":[\"*\"]}]}");
+	tp = xasprintf("{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"ts\","
+	               "\"registryScopes\":[\"*\"],"
+	               "\"signatureVerification\":{\"level\":\"strict\"},\"trustStores\":[\"ca:ts-"
+	               "leaves\"],\"trustedIdentities\":[\"*\"]}]}");
 	fd = fsx_open_root(store, &err);
 	CHECK(notation_policy_parse(tp, strlen(tp), fd, &p->notation, &err) == 0);
 	close(fd);
@@ -358,39 +395,60 @@ UNIT_TEST(sig_notation_trust_policies_parse)
 	CHECK(store && tsig_truststore("tsa", "e2e", tsa, 1));
 	/* notation's e2e suite: these documents must be refused, the rest accepted */
 	static const char *const invalid[] = {
-		"malformed_trusted_identity_trustpolicy.json", "overlapped_trusted_identity_trustpolicy.json",
-		"multi_statements_with_the_same_registry_scope_trustpolicy.json", "wildcard_plus_other_trusted_identity_trustpolicy.json",
-		"missing_state_trusted_identity_trustpolicy.json", "unset_trust_store_trustpolicy.json",
-		"multi_statements_with_the_same_name_trustpolicy.json", "missing_country_trusted_identity_trustpolicy.json",
-		"missing_organization_trusted_identity_trustpolicy.json", "empty_trusted_identity_trustpolicy.json",
-		"empty_registry_scope_trustpolicy.json", "malformed_registry_scope_trustpolicy.json",
-		"malformed_trust_store_trustpolicy.json", "invalid_trust_store_trustpolicy.json",
-		"wildcard_plus_other_registry_scope_trustpolicy.json", "overlapped_registry_scope_trustpolicy.json",
-		"invalid_format_trustpolicy.json", "multi_statements_with_multi_wildcard_registry_scope_trustpolicy.json",
-		"unset_trusted_identity_trustpolicy.json",
+	        "malformed_trusted_identity_trustpolicy.json",
+	        "overlapped_trusted_identity_trustpolicy.json",
+	        "multi_statements_with_the_same_registry_scope_trustpolicy.json",
+	        "wildcard_plus_other_trusted_identity_trustpolicy.json",
+	        "missing_state_trusted_identity_trustpolicy.json",
+	        "unset_trust_store_trustpolicy.json",
+	        "multi_statements_with_the_same_name_trustpolicy.json",
+	        "missing_country_trusted_identity_trustpolicy.json",
+	        "missing_organization_trusted_identity_trustpolicy.json",
+	        "empty_trusted_identity_trustpolicy.json",
+	        "empty_registry_scope_trustpolicy.json",
+	        "malformed_registry_scope_trustpolicy.json",
+	        "malformed_trust_store_trustpolicy.json",
+	        "invalid_trust_store_trustpolicy.json",
+	        "wildcard_plus_other_registry_scope_trustpolicy.json",
+	        "overlapped_registry_scope_trustpolicy.json",
+	        "invalid_format_trustpolicy.json",
+	        "multi_statements_with_multi_wildcard_registry_scope_trustpolicy.json",
+	        "unset_trusted_identity_trustpolicy.json",
 	};
 	static const char *const valid[] = {
-		"trustpolicy.json", "audit_trustpolicy.json", "permissive_trustpolicy.json", "skip_trustpolicy.json",
-		"override_strict_trustpolicy.json", "override_permissive_trustpolicy.json", "override_audit_trustpolicy.json",
-		"valid_trusted_identity_trustpolicy.json", "multiple_trusted_identity_trustpolicy.json",
-		"registry_scope_trustpolicy.json", "multiple_registry_scope_trustpolicy.json", "any_registry_scope_trust_policy.json",
-		"invalid_registry_scope_trustpolicy.json", "timestamp_trustpolicy.json",
-		/* well-formed; notation fails them at verification (identity, no match) */
-		"invalid_trusted_identity_trustpolicy.json", "overlapped_trust_store_trustpolicy.json",
-		/* quickstart_trustpolicy.json is well-formed too but names a store
-		 * (wabbit-networks.io) we do not have: refused at load here */
-		"multi_statements_with_wildcard_registry_scope_trustpolicy.json",
+	        "trustpolicy.json",
+	        "audit_trustpolicy.json",
+	        "permissive_trustpolicy.json",
+	        "skip_trustpolicy.json",
+	        "override_strict_trustpolicy.json",
+	        "override_permissive_trustpolicy.json",
+	        "override_audit_trustpolicy.json",
+	        "valid_trusted_identity_trustpolicy.json",
+	        "multiple_trusted_identity_trustpolicy.json",
+	        "registry_scope_trustpolicy.json",
+	        "multiple_registry_scope_trustpolicy.json",
+	        "any_registry_scope_trust_policy.json",
+	        "invalid_registry_scope_trustpolicy.json",
+	        "timestamp_trustpolicy.json",
+	        /* well-formed; notation fails them at verification (identity, no match) */
+	        "invalid_trusted_identity_trustpolicy.json",
+	        "overlapped_trust_store_trustpolicy.json",
+	        /* quickstart_trustpolicy.json is well-formed too but names a store
+	         * (wabbit-networks.io) we do not have: refused at load here */
+	        "multi_statements_with_wildcard_registry_scope_trustpolicy.json",
 	};
 	int bad = 0;
 	for (unsigned i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
 		struct sig_policy *p = sig_policy_new();
 		size_t l;
-		char *d = tsig_read(tsig_path("%s/" E2E "/config/trustpolicies/%s", root, invalid[i]), &l);
+		char *d = tsig_read(
+		        tsig_path("%s/" E2E "/config/trustpolicies/%s", root, invalid[i]), &l);
 		if (d) {
 			ea_error_t err;
 			int fd = fsx_open_root(store, &err);
 			if (notation_policy_parse(d, l, fd, &p->notation, &err) == 0) {
-				fprintf(stderr, "#   accepted an invalid trust policy: %s\n", invalid[i]);
+				fprintf(stderr, "#   accepted an invalid trust policy: %s\n",
+				        invalid[i]);
 				bad++;
 			}
 			close(fd);
@@ -400,7 +458,9 @@ UNIT_TEST(sig_notation_trust_policies_parse)
 	}
 	for (unsigned i = 0; i < sizeof valid / sizeof valid[0]; i++) {
 		struct sig_policy *p = sig_policy_new();
-		if (tsig_load_notation(p, tsig_path("%s/" E2E "/config/trustpolicies/%s", root, valid[i]), store) < 0) {
+		if (tsig_load_notation(
+		            p, tsig_path("%s/" E2E "/config/trustpolicies/%s", root, valid[i]),
+		            store) < 0) {
 			fprintf(stderr, "#   refused a valid trust policy: %s\n", valid[i]);
 			bad++;
 		}

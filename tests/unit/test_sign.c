@@ -12,26 +12,26 @@
  * part: mbedTLS derives it) and, for the message "sample" with SHA-256, the
  * signature r = EFD48B2A...4EAF3716, s = F7CB1C94...843ACDA8 (DER, base64). */
 static const char rfc_key[] =
-	"-----BEGIN EC PRIVATE KEY-----\n"
-	"MDECAQEEIMmvqdhFunUWa1whV2ex1pNOUMPbNuibEnuKYisSD2choAoGCCqGSM49AwEH\n"
-	"-----END EC PRIVATE KEY-----\n";
-static const char rfc_pub[] =
-	"-----BEGIN PUBLIC KEY-----\n"
-	"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEYP7UuiVanTHJYet0xjVtaMBJuJI7\n"
-	"Yfps5mliLmDyn7Z5A/4QCLi8maQa6elWKLxk8vGyDC1+n1F3o8KU1EYimQ==\n"
-	"-----END PUBLIC KEY-----\n";
+        "-----BEGIN EC PRIVATE KEY-----\n"
+        "MDECAQEEIMmvqdhFunUWa1whV2ex1pNOUMPbNuibEnuKYisSD2choAoGCCqGSM49AwEH\n"
+        "-----END EC PRIVATE KEY-----\n";
+static const char rfc_pub[] = "-----BEGIN PUBLIC KEY-----\n"
+                              "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEYP7UuiVanTHJYet0xjVtaMBJuJI7\n"
+                              "Yfps5mliLmDyn7Z5A/4QCLi8maQa6elWKLxk8vGyDC1+n1F3o8KU1EYimQ==\n"
+                              "-----END PUBLIC KEY-----\n";
 static const char rfc_sig[] =
-	"MEYCIQDv1IsqrLao/RFA3ZzUXoHWnSyHe1aq+ZHDTQ6oTq83FgIhAPfLHJQtZXxB1DbHobbin2Xz6QDbua/0Bk3Eqy+EOs2o\n";
+        "MEYCIQDv1IsqrLao/RFA3ZzUXoHWnSyHe1aq+ZHDTQ6oTq83FgIhAPfLHJQtZXxB1DbHobbin2Xz6QDbua/"
+        "0Bk3Eqy+EOs2o\n";
 
 /* Another key pair (made with openssl) and openssl's signature of
  * "edgeaudit report\n" with it: a signature edgeaudit did not make. */
-static const char ossl_pub[] =
-	"-----BEGIN PUBLIC KEY-----\n"
-	"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEQUYq+1Mbx1doKcWUNUrP0SrMoB/D\n"
-	"mw3sO2IrJ7Rk5Tva7gA+xbiCDE+8cfMLcIA4Dk4ByFexu3m4Re3qhKDggQ==\n"
-	"-----END PUBLIC KEY-----\n";
+static const char ossl_pub[] = "-----BEGIN PUBLIC KEY-----\n"
+                               "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEQUYq+1Mbx1doKcWUNUrP0SrMoB/D\n"
+                               "mw3sO2IrJ7Rk5Tva7gA+xbiCDE+8cfMLcIA4Dk4ByFexu3m4Re3qhKDggQ==\n"
+                               "-----END PUBLIC KEY-----\n";
 static const char ossl_sig[] =
-	"MEUCIQCJ5y1+qx/TIDgNFN7YFZ5Wf4PC9FeaZ9i2E9jGGFkpyAIgf0X1FoqXONAjZD5p5Fjye3z+tl3CHDIVPCE4fMr6C7I=\n";
+        "MEUCIQCJ5y1+qx/"
+        "TIDgNFN7YFZ5Wf4PC9FeaZ9i2E9jGGFkpyAIgf0X1FoqXONAjZD5p5Fjye3z+tl3CHDIVPCE4fMr6C7I=\n";
 
 UNIT_TEST(sign_rfc6979_known_answer)
 {
@@ -66,20 +66,25 @@ UNIT_TEST(verify_accepts_openssl_signature_base64_and_der)
 	const char *msg = "edgeaudit report\n";
 	ea_error_t err = {0};
 	char fpr[72];
-	CHECK_EQ_INT(report_verify(ossl_pub, msg, strlen(msg), ossl_sig, strlen(ossl_sig), fpr, &err), 0);
+	CHECK_EQ_INT(
+	        report_verify(ossl_pub, msg, strlen(msg), ossl_sig, strlen(ossl_sig), fpr, &err),
+	        0);
 	/* openssl pkey -pubin -outform DER | sha256sum */
-	CHECK_EQ_STR(fpr, "sha256:cb3c9a0a80a6a526ca97b1f04bd273c420f0be9b6a00706550ba6e12aad5c584");
+	CHECK_EQ_STR(fpr,
+	             "sha256:cb3c9a0a80a6a526ca97b1f04bd273c420f0be9b6a00706550ba6e12aad5c584");
 	/* Base64 split over lines (as `base64` wraps it) and raw DER (what
 	 * openssl dgst -sign writes) are the same signature. */
 	const char *split = "MEUCIQCJ5y1+qx/TIDgNFN7YFZ5Wf4PC9FeaZ9i2E9jGGFkp\n"
-			    "yAIgf0X1FoqXONAjZD5p5Fjye3z+tl3CHDIVPCE4fMr6C7I=\n";
-	CHECK_EQ_INT(report_verify(ossl_pub, msg, strlen(msg), split, strlen(split), NULL, &err), 0);
+	                    "yAIgf0X1FoqXONAjZD5p5Fjye3z+tl3CHDIVPCE4fMr6C7I=\n";
+	CHECK_EQ_INT(report_verify(ossl_pub, msg, strlen(msg), split, strlen(split), NULL, &err),
+	             0);
 	static const unsigned char der[] = {
-		0x30, 0x45, 0x02, 0x21, 0x00, 0x89, 0xe7, 0x2d, 0x7e, 0xab, 0x1f, 0xd3, 0x20, 0x38, 0x0d, 0x14,
-		0xde, 0xd8, 0x15, 0x9e, 0x56, 0x7f, 0x83, 0xc2, 0xf4, 0x57, 0x9a, 0x67, 0xd8, 0xb6, 0x13, 0xd8,
-		0xc6, 0x18, 0x59, 0x29, 0xc8, 0x02, 0x20, 0x7f, 0x45, 0xf5, 0x16, 0x8a, 0x97, 0x38, 0xd0, 0x23,
-		0x64, 0x3e, 0x69, 0xe4, 0x58, 0xf2, 0x7b, 0x7c, 0xfe, 0xb6, 0x5d, 0xc2, 0x1c, 0x32, 0x15, 0x3c,
-		0x21, 0x38, 0x7c, 0xca, 0xfa, 0x0b, 0xb2};
+	        0x30, 0x45, 0x02, 0x21, 0x00, 0x89, 0xe7, 0x2d, 0x7e, 0xab, 0x1f, 0xd3,
+	        0x20, 0x38, 0x0d, 0x14, 0xde, 0xd8, 0x15, 0x9e, 0x56, 0x7f, 0x83, 0xc2,
+	        0xf4, 0x57, 0x9a, 0x67, 0xd8, 0xb6, 0x13, 0xd8, 0xc6, 0x18, 0x59, 0x29,
+	        0xc8, 0x02, 0x20, 0x7f, 0x45, 0xf5, 0x16, 0x8a, 0x97, 0x38, 0xd0, 0x23,
+	        0x64, 0x3e, 0x69, 0xe4, 0x58, 0xf2, 0x7b, 0x7c, 0xfe, 0xb6, 0x5d, 0xc2,
+	        0x1c, 0x32, 0x15, 0x3c, 0x21, 0x38, 0x7c, 0xca, 0xfa, 0x0b, 0xb2};
 	CHECK_EQ_INT(report_verify(ossl_pub, msg, strlen(msg), der, sizeof der, NULL, &err), 0);
 }
 
@@ -106,14 +111,16 @@ UNIT_TEST(verify_refuses_garbage_and_bad_keys)
 UNIT_TEST(logsink_lines_summary_and_cap)
 {
 	report_t *r = report_new();
-	for (int i = 0; i < 15; i++) report_finding(r, "blob.digest_mismatch", "sha256:ab\x1b[31m", "changed %d", i);
+	for (int i = 0; i < 15; i++)
+		report_finding(r, "blob.digest_mismatch", "sha256:ab\x1b[31m", "changed %d", i);
 	report_finding(r, "store.symlink", "/s/link", "a link");
 	report_finding(r, "blob.unreferenced", "sha256:cd", "info only");
 	char lines[LOGSINK_MAX_LINES][LOGSINK_LINE_MAX];
 	int levels[LOGSINK_MAX_LINES];
 	int n = logsink_lines(r, SEV_HIGH, "/var/r.json", lines, levels, LOGSINK_MAX_LINES);
 	CHECK_EQ_INT(n, LOGSINK_MAX_LINES);
-	CHECK_EQ_STR(lines[0], "verdict FAIL (exit 1): 15 critical, 1 high, 0 medium, 0 low, 1 info; report /var/r.json");
+	CHECK_EQ_STR(lines[0], "verdict FAIL (exit 1): 15 critical, 1 high, 0 medium, 0 low, 1 "
+	                       "info; report /var/r.json");
 	CHECK_EQ_INT(levels[0], 3); /* LOG_ERR */
 	/* Critical first, control bytes replaced. */
 	CHECK_EQ_STR(lines[1], "CRIT blob.digest_mismatch sha256:ab?[31m: changed 0");

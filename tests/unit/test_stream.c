@@ -6,14 +6,16 @@
 #include "unit.h"
 
 /* printf 'hello world ' x1000 | zstd -19 (made with the zstd tool) */
-static const unsigned char zst_hello[] = {
-	0x28, 0xb5, 0x2f, 0xfd, 0x64, 0xe0, 0x2d, 0xa5, 0x00, 0x00, 0x60, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x20,
-	0x77, 0x6f, 0x72, 0x6c, 0x64, 0x20, 0x01, 0x00, 0xd1, 0xee, 0x7c, 0x49, 0x02, 0xb5, 0xcc, 0x98, 0xa2};
+static const unsigned char zst_hello[] = {0x28, 0xb5, 0x2f, 0xfd, 0x64, 0xe0, 0x2d, 0xa5, 0x00,
+                                          0x00, 0x60, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x20, 0x77,
+                                          0x6f, 0x72, 0x6c, 0x64, 0x20, 0x01, 0x00, 0xd1, 0xee,
+                                          0x7c, 0x49, 0x02, 0xb5, 0xcc, 0x98, 0xa2};
 /* printf abc | gzip; printf def | gzip  (two members, made with gzip) */
-static const unsigned char gz_two[] = {
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4b, 0x4c, 0x4a, 0x06, 0x00, 0xc2,
-	0x41, 0x24, 0x35, 0x03, 0x00, 0x00, 0x00, 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x03, 0x4b, 0x49, 0x4d, 0x03, 0x00, 0x61, 0xe1, 0xc4, 0x0c, 0x03, 0x00, 0x00, 0x00};
+static const unsigned char gz_two[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+                                       0x4b, 0x4c, 0x4a, 0x06, 0x00, 0xc2, 0x41, 0x24, 0x35, 0x03,
+                                       0x00, 0x00, 0x00, 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00,
+                                       0x00, 0x00, 0x03, 0x4b, 0x49, 0x4d, 0x03, 0x00, 0x61, 0xe1,
+                                       0xc4, 0x0c, 0x03, 0x00, 0x00, 0x00};
 
 struct collect {
 	char buf[16384];
@@ -30,8 +32,8 @@ static int collect_sink(void *ctx, const void *d, size_t n, ea_error_t *err)
 }
 
 /* Feed in chunks of `step` bytes. */
-static int run(comp_t comp, const unsigned char *in, size_t n, size_t step, struct collect *c, inflater_t *z,
-	       ea_error_t *err)
+static int run(comp_t comp, const unsigned char *in, size_t n, size_t step, struct collect *c,
+               inflater_t *z, ea_error_t *err)
 {
 	c->n = 0;
 	if (inflater_init(z, comp, 1 << 20, 0, err) < 0) return -1;
@@ -95,7 +97,10 @@ UNIT_TEST(inflate_gzip_trailing_and_truncated)
 
 static int null_sink(void *ctx, const void *d, size_t n, ea_error_t *err)
 {
-	(void)ctx; (void)d; (void)n; (void)err;
+	(void)ctx;
+	(void)d;
+	(void)n;
+	(void)err;
 	return 0;
 }
 
@@ -121,15 +126,19 @@ UNIT_TEST(tar_number_fields)
 	uint64_t v;
 	CHECK(tar_parse_number((const unsigned char *)"0000644\0", 8, &v) == 0 && v == 0644);
 	CHECK(tar_parse_number((const unsigned char *)"   17 \0", 7, &v) == 0 && v == 017);
-	CHECK(tar_parse_number((const unsigned char *)"0009\0", 5, &v) < 0);     /* not octal */
-	CHECK(tar_parse_number((const unsigned char *)"\0\0\0\0", 4, &v) == 0 && v == 0); /* empty: 0, as Go */
-	CHECK(tar_parse_number((const unsigned char *)"\0 12 \0", 6, &v) == 0 && v == 012); /* trimmed both ends */
-	CHECK(tar_parse_number((const unsigned char *)"1 2\0", 4, &v) < 0);      /* a space inside */
+	CHECK(tar_parse_number((const unsigned char *)"0009\0", 5, &v) < 0); /* not octal */
+	CHECK(tar_parse_number((const unsigned char *)"\0\0\0\0", 4, &v) == 0 &&
+	      v == 0); /* empty: 0, as Go */
+	CHECK(tar_parse_number((const unsigned char *)"\0 12 \0", 6, &v) == 0 &&
+	      v == 012);                                                    /* trimmed both ends */
+	CHECK(tar_parse_number((const unsigned char *)"1 2\0", 4, &v) < 0); /* a space inside */
 	const unsigned char b256[12] = {0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x00};
 	CHECK(tar_parse_number(b256, 12, &v) == 0 && v == 4096);
-	const unsigned char neg[12] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	const unsigned char neg[12] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	                               0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	CHECK(tar_parse_number(neg, 12, &v) < 0); /* negative base-256 */
-	const unsigned char huge[12] = {0x80, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	const unsigned char huge[12] = {0x80, 0xff, 0xff, 0xff, 0xff, 0xff,
+	                                0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	CHECK(tar_parse_number(huge, 12, &v) < 0); /* over 64 bits */
 }
 

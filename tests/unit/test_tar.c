@@ -3,7 +3,7 @@
  * here byte by byte so each rule is pinned; the differential suite
  * (tests/integration/test_differential.sh) checks the same rules against Go
  * itself on archives the real tools wrote. */
-#define _GNU_SOURCE
+
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,7 +26,8 @@ static void put_sum(unsigned char *h)
 }
 
 /* A header: magic "ustar\0" + "00" (ustar), "ustar  \0" (gnu) or "" (v7). */
-static unsigned char *hdr(struct arc *a, const char *name, char type, size_t size, const char *magic)
+static unsigned char *hdr(struct arc *a, const char *name, char type, size_t size,
+                          const char *magic)
 {
 	unsigned char *h = a->b + a->n;
 	memset(h, 0, 512);
@@ -34,10 +35,14 @@ static unsigned char *hdr(struct arc *a, const char *name, char type, size_t siz
 	memcpy(h + 100, "0000644", 7);
 	memcpy(h + 108, "0000000", 7);
 	memcpy(h + 116, "0000000", 7);
-	snprintf((char *)h + 124, 12, "%011zo", size);
+	snprintf((char *)h + 124, 12, "%011o", (unsigned)size);
 	memcpy(h + 136, "00000000000", 11);
 	h[156] = (unsigned char)type;
-	if (!strcmp(magic, "ustar")) memcpy(h + 257, "ustar\0" "00", 8);
+	if (!strcmp(magic, "ustar"))
+		memcpy(h + 257,
+		       "ustar\0"
+		       "00",
+		       8);
 	if (!strcmp(magic, "gnu")) memcpy(h + 257, "ustar  \0", 8);
 	a->n += 512;
 	return h;
@@ -87,12 +92,24 @@ static int has_amb(const struct tar_index *ix, const char *word)
 UNIT_TEST(tar_clean_path_as_go)
 {
 	static const char *cases[][2] = {
-		{"", "."}, {"a", "a"}, {"./a", "a"}, {"a/", "a"}, {"a//b", "a/b"}, {"index.json/.", "index.json"},
-		{"x/../index.json", "index.json"}, {"../a", "../a"}, {"/../a", "/a"}, {"a/../..", ".."},
-		{"/", "/"}, {"./", "."}, {"a/b/../../../c", "../c"}, {"blobs//sha256/./x", "blobs/sha256/x"},
+	        {"", "."},
+	        {"a", "a"},
+	        {"./a", "a"},
+	        {"a/", "a"},
+	        {"a//b", "a/b"},
+	        {"index.json/.", "index.json"},
+	        {"x/../index.json", "index.json"},
+	        {"../a", "../a"},
+	        {"/../a", "/a"},
+	        {"a/../..", ".."},
+	        {"/", "/"},
+	        {"./", "."},
+	        {"a/b/../../../c", "../c"},
+	        {"blobs//sha256/./x", "blobs/sha256/x"},
 	};
 	char out[64];
-	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) CHECK_EQ_STR(tar_clean_path(cases[i][0], out, sizeof out), cases[i][1]);
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_EQ_STR(tar_clean_path(cases[i][0], out, sizeof out), cases[i][1]);
 }
 
 UNIT_TEST(tar_duplicate_after_clean_is_ambiguous)
@@ -135,7 +152,10 @@ UNIT_TEST(tar_prefix_only_where_go_reads_one)
 	data(&a, "g", 1);
 	/* non-standard magic: V7, no prefix */
 	h = hdr(&a, "b.json", '0', 1, "");
-	memcpy(h + 257, "ustaX\0" "00", 8);
+	memcpy(h + 257,
+	       "ustaX\0"
+	       "00",
+	       8);
 	memcpy(h + 345, "dir", 3);
 	put_sum(h);
 	data(&a, "v", 1);

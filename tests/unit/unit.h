@@ -29,32 +29,32 @@ const char *unit_tests_dir(void);
 /* ../shared/testdata, or NULL when absent. */
 const char *unit_shared_testdata(void);
 
-#define UNIT_TEST(name)                                                       \
-	static void unit_fn_##name(void);                                     \
-	static struct unit_test unit_t_##name = {#name, unit_fn_##name, 0};   \
-	__attribute__((constructor)) static void unit_reg_##name(void)        \
-	{                                                                     \
-		unit_register(&unit_t_##name);                                \
-	}                                                                     \
+#define UNIT_TEST(name)                                                     \
+	static void unit_fn_##name(void);                                   \
+	static struct unit_test unit_t_##name = {#name, unit_fn_##name, 0}; \
+	__attribute__((constructor)) static void unit_reg_##name(void)      \
+	{                                                                   \
+		unit_register(&unit_t_##name);                              \
+	}                                                                   \
 	static void unit_fn_##name(void)
 
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			unit_fail(__FILE__, __LINE__, #cond);                 \
-			return;                                               \
-		}                                                             \
+#define CHECK(cond)                                           \
+	do {                                                  \
+		if (!(cond)) {                                \
+			unit_fail(__FILE__, __LINE__, #cond); \
+			return;                               \
+		}                                             \
 	} while (0)
 
-#define CHECK_EQ_STR(a, b)                                                    \
-	do {                                                                  \
-		const char *_a = (a), *_b = (b);                              \
-		if (!_a || !_b || strcmp(_a, _b) != 0) {                      \
-			fprintf(stderr, "#   got '%s', want '%s'\n",          \
-				_a ? _a : "(null)", _b ? _b : "(null)");      \
-			unit_fail(__FILE__, __LINE__, #a " == " #b);          \
-			return;                                               \
-		}                                                             \
+#define CHECK_EQ_STR(a, b)                                                               \
+	do {                                                                             \
+		const char *_a = (a), *_b = (b);                                         \
+		if (!_a || !_b || strcmp(_a, _b) != 0) {                                 \
+			fprintf(stderr, "#   got '%s', want '%s'\n", _a ? _a : "(null)", \
+			        _b ? _b : "(null)");                                     \
+			unit_fail(__FILE__, __LINE__, #a " == " #b);                     \
+			return;                                                          \
+		}                                                                        \
 	} while (0)
 
 #define CHECK_EQ_INT(a, b)                                                    \
@@ -67,10 +67,10 @@ const char *unit_shared_testdata(void);
 		}                                                             \
 	} while (0)
 
-#define UNIT_SKIP(reason)                                                     \
-	do {                                                                  \
-		unit_skip(reason);                                            \
-		return;                                                       \
+#define UNIT_SKIP(reason)          \
+	do {                       \
+		unit_skip(reason); \
+		return;            \
 	} while (0)
 
 #endif

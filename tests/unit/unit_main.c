@@ -26,10 +26,7 @@ void unit_skip(const char *reason)
 	cur_skipped = 1;
 }
 
-int unit_failed(void)
-{
-	return cur_failed;
-}
+int unit_failed(void) { return cur_failed; }
 
 const char *unit_tests_dir(void)
 {
