@@ -492,6 +492,13 @@ static void check_entries_against_layout(report_t *r, oci_ctx_t *c, const char *
 	int idx = 0;
 	cJSON *e;
 	cJSON_ArrayForEach (e, mj) {
+		if (ea_stop_requested()) {
+			cleanup_free char *part = xasprintf("%s manifest.json[%d...]", label, idx);
+			report_unchecked_kind(r, "audit.interrupted", part,
+			                      "stopped before every entry was tied to the layout "
+			                      "(budget or signal)");
+			break;
+		}
 		char where[64];
 		snprintf(where, sizeof where, "manifest.json[%d]", idx++);
 		check_entry(r, c, label, e, where);

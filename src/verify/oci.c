@@ -119,6 +119,9 @@ struct oci_ctx {
 	int too_many;
 	unsigned walked; /* descriptors walked from the roots (OCI_MAX_WALK) */
 	struct image *images, **images_tail;
+	struct image *
+	        *by_config; /* images (not artifacts) sorted by config digest, built on first use */
+	size_t nby_config;
 	int nimages;
 	/* roots */
 	struct root {
@@ -1134,13 +1137,39 @@ int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_
 	return 0;
 }
 
+static int by_config_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct image *const *)a)->config.str,
+	              (*(struct image *const *)b)->config.str);
+}
+
+/* The images with a config, sorted by its digest: a manifest.json of
+ * thousands of entries is looked up in log time, not image by image. */
+static void index_by_config(oci_ctx_t *c)
+{
+	size_t n = 0;
+	for (struct image *img = c->images; img; img = img->next)
+		n += !img->is_artifact && img->have_config;
+	c->by_config = xcalloc(n + 1, sizeof *c->by_config);
+	for (struct image *img = c->images; img; img = img->next)
+		if (!img->is_artifact && img->have_config) c->by_config[c->nby_config++] = img;
+	qsort(c->by_config, c->nby_config, sizeof *c->by_config, by_config_cmp);
+}
+
 int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *layers, int nlayers,
                          struct oci_image_view *out)
 {
-	for (struct image *img = c->images; img; img = img->next) {
-		if (img->is_artifact || !img->have_config || !digest_equal(&img->config, config) ||
-		    img->nlayers != nlayers)
-			continue;
+	if (!c->by_config) index_by_config(c);
+	size_t lo = 0, hi = c->nby_config;
+	while (lo < hi) { /* the first image whose config digest is not below `config` */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(c->by_config[mid]->config.str, config->str) < 0) lo = mid + 1;
+		else hi = mid;
+	}
+	for (size_t k = lo; k < c->nby_config && digest_equal(&c->by_config[k]->config, config);
+	     k++) {
+		struct image *img = c->by_config[k];
+		if (img->nlayers != nlayers) continue;
 		int same = 1;
 		for (int i = 0; i < nlayers && same; i++)
 			same = img->layers[i].b && digest_equal(&img->layers[i].b->d, &layers[i]);
@@ -1193,6 +1222,7 @@ void oci_free(oci_ctx_t *c)
 		free(c->roots[i].where);
 	}
 	free(c->roots);
+	free(c->by_config);
 	free(c->cands);
 	free(c->work);
 	free(c);
