@@ -18,6 +18,8 @@ const struct finding_kind finding_kinds[] = {
          "too many findings: the rest were counted, not listed"},
         {"audit.interrupted", SEV_INFO, I,
          "the budget ran out or a signal came before this part was checked"},
+        {"audit.unexplained", SEV_HIGH, 0,
+         "an image is not pass but no finding says why (an internal error: not trusted)"},
         /* stores */
         {"store.not_found", SEV_MEDIUM, I,
          "a store named with --store does not exist or cannot be opened"},

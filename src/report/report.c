@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "fsx.h"
+#include "model.h"
 #include "util.h"
 
 struct report {
@@ -21,7 +22,11 @@ struct report {
 	unsigned counts[SEV_COUNT];
 	unsigned stored, dropped;
 	int incomplete;
+	struct model *model; /* images, processes, containers: model.h */
 };
+
+struct model *report_model(report_t *r);
+struct model *report_model(report_t *r) { return r->model; }
 
 static const char *const sev_names[SEV_COUNT] = {"info", "low", "medium", "high", "critical"};
 
@@ -48,6 +53,7 @@ report_t *report_new(void)
 	r->unchecked = cJSON_CreateArray();
 	r->checked = cJSON_CreateArray();
 	r->kernel = cJSON_CreateObject();
+	r->model = model_new();
 	if (!r->stores || !r->images || !r->processes || !r->findings || !r->unchecked ||
 	    !r->checked || !r->kernel) {
 		fprintf(stderr, "edgeaudit: out of memory\n");
@@ -67,6 +73,7 @@ void report_free(report_t *r)
 	cJSON_Delete(r->checked);
 	cJSON_Delete(r->interrupted);
 	cJSON_Delete(r->kernel);
+	model_free(r->model);
 	pthread_mutex_destroy(&r->mu);
 	free(r);
 }
@@ -161,13 +168,25 @@ unsigned report_count(report_t *r, severity_t s)
 	return (unsigned)s < SEV_COUNT ? r->counts[s] : 0;
 }
 
-const char *report_verdict(report_t *r, severity_t fail_on)
+/* The verdict before the model's own finding (model_settle). */
+static const char *verdict_of_findings(report_t *r, severity_t fail_on)
 {
 	/* A tampered store is more actionable than an incomplete check: fail wins. */
 	for (int s = fail_on; s < SEV_COUNT; s++)
 		if (r->counts[s]) return "fail";
 	if (r->incomplete || r->dropped || r->interrupted) return "incomplete";
 	return "pass";
+}
+
+const char *report_verdict(report_t *r, severity_t fail_on)
+{
+	model_settle(r);
+	return verdict_of_findings(r, fail_on);
+}
+
+const char *report_verdict_so_far(report_t *r, severity_t fail_on)
+{
+	return verdict_of_findings(r, fail_on);
 }
 
 int report_exit_code(report_t *r, severity_t fail_on)
@@ -242,8 +261,23 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	add_ref(o, "checked", r->checked);
 	add_ref(o, "unchecked", r->unchecked);
 	add_ref(o, "stores", r->stores);
-	add_ref(o, "images", r->images);
-	add_ref(o, "processes", r->processes);
+	cJSON *imgs = cJSON_AddArrayToObject(o, "images"), *it;
+	cJSON *mimgs = model_render_images(r);
+	cJSON_ArrayForEach (it, r->images) { /* transitional: model images by placeholder */
+		if (!cJSON_IsNumber(it)) {
+			cJSON_AddItemReferenceToArray(imgs, it);
+			continue;
+		}
+		cJSON *mi = cJSON_GetArrayItem(mimgs, it->valueint);
+		cJSON_AddItemToArray(imgs, cJSON_Duplicate(mi, 1));
+	}
+	cJSON_Delete(mimgs);
+	cJSON *procs = model_render_processes(r);
+	if (procs->child) cJSON_AddItemToObject(o, "processes", procs);
+	else {
+		cJSON_Delete(procs);
+		add_ref(o, "processes", r->processes);
+	}
 	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);
 	char *s = cJSON_PrintUnformatted(o);

@@ -84,7 +84,10 @@ void report_unlock(report_t *r);
 /* Note a part that was checked ("stores", "images", "proc") for the summary. */
 void report_checked(report_t *r, const char *part);
 
+/* The run's verdict, after the model's last word (model_settle). */
 const char *report_verdict(report_t *r, severity_t fail_on);
+/* The same from the findings made so far (model.c's, before it settles). */
+const char *report_verdict_so_far(report_t *r, severity_t fail_on);
 int report_exit_code(report_t *r, severity_t fail_on);
 unsigned report_count(report_t *r, severity_t s);
 

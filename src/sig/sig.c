@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
 #include "sig_int.h"
 #include "x509util.h"
 
@@ -231,24 +232,24 @@ static void do_manifest(struct run *x, const struct work *w, const cJSON *m)
 	}
 }
 
-static void add_json(struct run *x, cJSON *arr, int i)
+/* Result i into the image's signatures (the model renders them). */
+static void add_signature(struct run *x, struct image *img, int i)
 {
 	const struct sig_result *r = &x->res[i];
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "kind", r->kind[0] ? r->kind : "unknown");
-	cJSON_AddStringToObject(o, "manifest", x->where[i]);
-	cJSON_AddBoolToObject(o, "verified", r->refusal == NULL && !r->skipped);
-	if (r->signer[0]) cJSON_AddStringToObject(o, "signer", r->signer);
-	if (r->refusal) cJSON_AddStringToObject(o, "refusal", r->refusal);
-	if (r->msg[0]) cJSON_AddStringToObject(o, "message", r->msg);
-	if (r->tlog[0]) cJSON_AddStringToObject(o, "tlog", r->tlog);
+	struct image_signature *s = image_add_signature(img);
+	model_set_str(&s->kind, r->kind[0] ? r->kind : "unknown");
+	model_set_str(&s->manifest, x->where[i]);
+	s->verified = r->refusal == NULL && !r->skipped;
+	if (r->signer[0]) model_set_str(&s->signer, r->signer);
+	if (r->refusal) model_set_str(&s->refusal, r->refusal);
+	if (r->msg[0]) model_set_str(&s->message, r->msg);
+	if (r->tlog[0]) model_set_str(&s->tlog, r->tlog);
 	if (r->signed_at_ms) {
 		char ts[32];
 		rfc3339_format(r->signed_at_ms, ts, sizeof ts);
-		cJSON_AddStringToObject(o, "signed_at", ts);
+		model_set_str(&s->signed_at, ts);
 	}
-	if (r->logged[0]) cJSON_AddStringToObject(o, "logged", r->logged);
-	cJSON_AddItemToArray(arr, o);
+	if (r->logged[0]) model_set_str(&s->logged, r->logged);
 }
 
 static void add_finding(struct run *x, const struct pol_rule *rule, const char *id,
@@ -373,9 +374,9 @@ static int judge(struct run *x, const struct pol_rule *rule)
 		if (!x->res[i].refusal && !x->res[i].skipped) verified = 1;
 		if (!x->res[i].skipped) n_real++;
 	}
-	if (x->t->image_json) {
-		cJSON *arr = cJSON_AddArrayToObject(x->t->image_json, "signatures");
-		for (int i = 0; arr && i < x->nres; i++) add_json(x, arr, i);
+	if (x->t->image) {
+		x->t->image->has_signatures = 1;
+		for (int i = 0; i < x->nres; i++) add_signature(x, x->t->image, i);
 	}
 	if (!rule || !rule->require) {
 		rc = 0;

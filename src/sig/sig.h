@@ -47,7 +47,7 @@
  *            //  - index.json entries with annotation kind=dev.cosignproject.cosign/sigs
  *            //    (cosign save) -- give them all, sig.c checks which are M's;
  *        struct sig_target t = {store label, names, nnames, M digest, manifest bytes, len,
- * image_json}; int rc = sig_verify_image(report, pol, src, c, n, &t);
+ * image}; int rc = sig_verify_image(report, pol, src, c, n, &t);
  *        // rc 1: verified per policy; 0: the policy does not require a signature;
  *        // -1: required and not verified (findings were added);
  *        // -2: the same under an audit-mode rule: reported (signature.audit),
@@ -56,7 +56,7 @@
  *    sig_policy_free(pol);
  *
  * Images not named by any policy rule: their signatures are still checked
- * when trust material exists and listed in image_json "signatures", without
+ * when trust material exists and listed in the image's signatures, without
  * findings, and the result is 0.
  */
 #ifndef EDGEAUDIT_SIG_H
@@ -69,6 +69,8 @@
 #include "digest.h"
 #include "report.h"
 #include "util.h"
+
+struct image; /* model.h */
 
 struct sig_policy; /* parsed policy + trust material; NULL means "nothing required" */
 
@@ -106,7 +108,7 @@ struct sig_target {
 	                           * (Docker's classic store keeps none): then notation's
 	                           * targetArtifact size and media type are not compared */
 	size_t manifest_len;
-	cJSON *image_json; /* gets "signatures": [...] */
+	struct image *image; /* the model's (model.h): gets its signatures; may be NULL */
 };
 
 /* Verify t's signatures among cands per policy; add findings (signature.*)

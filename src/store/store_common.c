@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fsx.h"
+#include "model.h"
 #include "sig.h"
 #include "store_readers.h"
 
@@ -98,20 +99,13 @@ int store_names_have(cJSON *names, const char *want)
 	return 0;
 }
 
-int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img,
+int store_sig_unavailable(report_t *r, const struct sig_policy *pol, struct image *img,
                           const digest_t *id)
 {
 	if (!pol) return 0;
-	const char *names[64];
-	int n = 0;
-	cJSON *nm;
-	cJSON_ArrayForEach (nm, cJSON_GetObjectItemCaseSensitive(img, "names"))
-		if (n < 64 && cJSON_IsString(nm)) names[n++] = nm->valuestring;
-	struct sig_target t = {label, names, n, *id, NULL, 0, img};
+	struct sig_target t = {img->store, (const char *const *)img->names, img->nnames, *id,
+	                       NULL,       0,                                img};
 	int rc = sig_verify_image(r, pol, NULL, NULL, 0, &t);
-	cJSON_AddStringToObject(img, "signature_check",
-	                        rc > 0    ? "verified"
-	                        : rc == 0 ? "not_required"
-	                                  : "not_verified");
+	img->signature_check = rc > 0 ? CHECK_VERIFIED : rc == 0 ? CHECK_NOT_REQUIRED : CHECK_NOT_VERIFIED;
 	return rc == -1;
 }

@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 
+#include "model.h"
 #include "oci.h"
 #include "report.h"
 #include "store.h"
@@ -99,8 +100,8 @@ int store_names_have(cJSON *names, const char *want);
 /* For stores that keep no manifest or signatures (Docker's store, docker save,
  * containers/storage): an image a signature policy requires to be signed
  * cannot be verified there, and sig.c says so (signature.missing), never ok.
- * Adds "signature_check" to img; returns 1 when the image fails on it. */
-int store_sig_unavailable(report_t *r, const struct sig_policy *pol, const char *label, cJSON *img,
+ * Sets img's signature_check; returns 1 when the image fails on it. */
+int store_sig_unavailable(report_t *r, const struct sig_policy *pol, struct image *img,
                           const digest_t *id);
 
 /* The verifier's options for a store audit. */
