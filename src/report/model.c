@@ -190,7 +190,13 @@ void model_image_free(struct image *img)
 	free(img);
 }
 
-struct image *model_first_image(report_t *r) { return report_model(r)->images; }
+void model_each_image(report_t *r, void (*fn)(struct image *img, void *arg), void *arg)
+{
+	struct model *m = report_model(r);
+	pthread_mutex_lock(&m->mu);
+	for (struct image *img = m->images; img; img = img->next) fn(img, arg);
+	pthread_mutex_unlock(&m->mu);
+}
 
 int model_image_count(report_t *r) { return report_model(r)->nimages; }
 
@@ -510,9 +516,7 @@ static cJSON *render_process(report_t *r, const struct process_rec *p)
 		add_map(m, "gid", p->gid_map);
 	}
 	add_str(o, "lsm", p->lsm);
-	if (p->container)
-		cJSON_AddItemToObject(o, "container",
-		                      render_container(r, p->container));
+	if (p->container) cJSON_AddItemToObject(o, "container", render_container(r, p->container));
 	if (p->has_deep) {
 		cJSON *d = cJSON_AddObjectToObject(o, "deep");
 		cJSON *f = cJSON_AddArrayToObject(d, "filter_insns");

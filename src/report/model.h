@@ -12,7 +12,8 @@
  *    commit order, which is the report's).  Strings are copied.  After the
  *    commit only the report's owner thread may touch it, through
  *    model_each_image() (e.g. containerd's snapshots, added when every
- *    image of its store is in).
+ *    image of its store is in; the images of other stores may be committed
+ *    by other threads meanwhile).
  *  - Verdicts: an image starts at VERDICT_PASS and only gets worse
  *    (image_raise).  The model keeps the rule "an image that is not pass
  *    comes with a finding that makes the run not pass": at the end,
@@ -100,7 +101,7 @@ struct image_signature {
 	char *manifest; /* where it was found */
 	int verified;
 	char *signer, *refusal, *message, *tlog, *logged; /* NULL: none */
-	char *signed_at; /* RFC 3339; NULL: none */
+	char *signed_at;                                  /* RFC 3339; NULL: none */
 };
 
 /* An extracted snapshot of an image's layer (containerd). */
@@ -151,8 +152,9 @@ void image_raise(struct image *img, verdict_t v);
 int model_image_commit(report_t *r, struct image *img);
 /* Free an image never committed. */
 void model_image_free(struct image *img);
-/* The committed images in order (the report's owner thread only). */
-struct image *model_first_image(report_t *r);
+/* fn(img, arg) for each committed image, in order, under the model's lock
+ * (fn may change the image, not commit another). */
+void model_each_image(report_t *r, void (*fn)(struct image *img, void *arg), void *arg);
 /* The index of the first committed image with this ID ("sha256:...") or,
  * failing that, with this name; -1 when none.  id/name may be NULL. */
 int model_image_index(report_t *r, const char *id, const char *name);
@@ -165,8 +167,8 @@ extern const char *const model_ns_names[NS_COUNT];
 struct container_rec {
 	char *runtime, *id, *name, *pod, *bundle, *state; /* "" or NULL: none */
 	char *image_id, *image_name;
-	cJSON *profile;     /* sc_result_json of the profile; NULL: none */
-	int profile_null;   /* no profile but a config: "profile": null */
+	cJSON *profile;   /* sc_result_json of the profile; NULL: none */
+	int profile_null; /* no profile but a config: "profile": null */
 	char *profile_problem, *problem;
 	int first_pid; /* "details_in_pid" of its other processes */
 	int rendered;  /* the renderer's: rendered in full once */
@@ -184,7 +186,7 @@ struct process_rec {
 	int no_new_privs;    /* -1: unknown (null) */
 	cJSON *caps;         /* {"inh": [...], ...}, caps_to_json's; NULL: {} */
 	int ns_unreadable;
-	unsigned host_ns; /* bit per NS_* */
+	unsigned host_ns;        /* bit per NS_* */
 	char *uid_map, *gid_map; /* /proc/PID/[ug]id_map text; NULL: none */
 	char *lsm;
 	struct container_rec *container; /* NULL: none (owned by the model) */

@@ -103,9 +103,11 @@ int store_sig_unavailable(report_t *r, const struct sig_policy *pol, struct imag
                           const digest_t *id)
 {
 	if (!pol) return 0;
-	struct sig_target t = {img->store, (const char *const *)img->names, img->nnames, *id,
-	                       NULL,       0,                                img};
+	struct sig_target t = {
+	        img->store, (const char *const *)img->names, img->nnames, *id, NULL, 0, img};
 	int rc = sig_verify_image(r, pol, NULL, NULL, 0, &t);
-	img->signature_check = rc > 0 ? CHECK_VERIFIED : rc == 0 ? CHECK_NOT_REQUIRED : CHECK_NOT_VERIFIED;
+	img->signature_check = rc > 0    ? CHECK_VERIFIED
+	                       : rc == 0 ? CHECK_NOT_REQUIRED
+	                                 : CHECK_NOT_VERIFIED;
 	return rc == -1;
 }

@@ -56,7 +56,7 @@ struct snap_rec {
 	char *backend;                /* the snapshotter's name for it */
 	char *path;                   /* below ROOT, when the snapshotter says */
 	int kind;                     /* 0 unknown, 1 view, 2 active, 3 committed */
-	const char *check;            /* "verified", "differs", "not_verified", "writable" */
+	check_t check; /* CHECK_VERIFIED, _DIFFERS, _NOT_VERIFIED, _WRITABLE; NONE: not yet */
 };
 
 struct ctrd {
@@ -503,7 +503,7 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 		report_finding(c->r, err.code == EA_E_NOENT ? "layer.missing" : open_error_id(&err),
 		               base, "%s: snapshot folder of layer %s: %s", c->label, diffid.str,
 		               err.msg);
-		s->check = "differs";
+		s->check = CHECK_DIFFERS;
 		return 1;
 	}
 	struct blob_region reg = {.fd = -1};
@@ -525,14 +525,16 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 		else
 			report_unchecked_kind(c->r, "audit.interrupted", base,
 			                      err.msg); /* unchecked, never ok */
-		s->check = "not_verified";
+		s->check = CHECK_NOT_VERIFIED;
 	} else if (!digest_equal(&res.diffid, &diffid)) {
 		report_finding(c->r, "layer.diffid_mismatch", base,
 		               "%s: the layer blob %s decompressed to %s, not %s", c->label,
 		               blob.str, res.diffid.str, diffid.str);
-		s->check = "differs";
+		s->check = CHECK_DIFFERS;
 	} else {
-		s->check = k.failed ? "differs" : k.incomplete ? "not_verified" : "verified";
+		s->check = k.failed       ? CHECK_DIFFERS
+		           : k.incomplete ? CHECK_NOT_VERIFIED
+		                          : CHECK_VERIFIED;
 	}
 	return 1;
 }
@@ -553,20 +555,20 @@ static void report_snapshots(struct ctrd *c, int root, cJSON *sj, oci_ctx_t *oc,
 		                                  : xasprintf("%s:%s/snapshots/%s/%s", c->label,
 		                                              s->ns, s->snapshotter, s->key);
 		if (ea_stop_requested()) {
-			s->check = "not_verified";
+			s->check = CHECK_NOT_VERIFIED;
 			continue;
 		}
 		if (verify_snapshot(c, root, oc, src, s)) continue;
 		if (s->kind == 2) {
 			/* A container's writable layer: it changes by design. */
-			s->check = "writable";
+			s->check = CHECK_WRITABLE;
 			report_finding(c->r, "snapshot.writable", subj,
 			               "%s: active snapshot %s (namespace %s) is a container's "
 			               "writable layer",
 			               c->label, s->key, s->ns);
 			continue;
 		}
-		s->check = "not_verified";
+		s->check = CHECK_NOT_VERIFIED;
 		struct stat st;
 		int present = s->path && fstatat(root, s->path, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		report_finding(c->r, "snapshot.unverified", subj,
@@ -579,60 +581,40 @@ static void report_snapshots(struct ctrd *c, int root, cJSON *sj, oci_ctx_t *oc,
 	cJSON_AddNumberToObject(sj, "snapshots", (double)c->nsnaps);
 }
 
-/* Attach the snapshots to the image entries oci.c made for this store: an
- * image whose layers are extracted is not verified as it runs. */
-static void annotate_images(struct ctrd *c)
+/* Is an image named in namespace ns ("ns/name...")? */
+static int named_in(const struct image *img, const char *ns)
 {
-	report_lock(c->r);
-	cJSON *img;
-	cJSON_ArrayForEach (img, report_images(c->r)) {
-		const char *store =
-		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(img, "store"));
-		if (!store || strcmp(store, c->label)) continue;
-		cJSON *names = cJSON_GetObjectItemCaseSensitive(img, "names");
-		cJSON *chains = cJSON_GetObjectItemCaseSensitive(img, "chain_ids");
-		cJSON *arr = NULL;
-		cJSON *ch;
-		int differs = 0, unverified = 0;
-		cJSON_ArrayForEach (ch, chains) {
-			const char *cid = cJSON_GetStringValue(ch);
-			if (!cid) continue;
-			for (size_t i = 0; i < c->nsnaps; i++) {
-				struct snap_rec *s = &c->snaps[i];
-				if (strcmp(s->key, cid)) continue;
-				/* Only snapshots of the namespace the image is named in. */
-				int in_ns = 0;
-				cJSON *n;
-				size_t nl = strlen(s->ns);
-				cJSON_ArrayForEach (n, names) {
-					const char *nm = cJSON_GetStringValue(n);
-					if (nm && !strncmp(nm, s->ns, nl) && nm[nl] == '/')
-						in_ns = 1;
-				}
-				if (!in_ns) continue;
-				if (!arr) arr = cJSON_AddArrayToObject(img, "snapshots");
-				cJSON *sj = cJSON_CreateObject();
-				cJSON_AddStringToObject(sj, "chain_id", cid);
-				cJSON_AddStringToObject(sj, "snapshotter", s->snapshotter);
-				if (s->path) cJSON_AddStringToObject(sj, "path", s->path);
-				const char *chk = s->check ? s->check : "not_verified";
-				cJSON_AddStringToObject(sj, "check", chk);
-				cJSON_AddItemToArray(arr, sj);
-				if (!strcmp(chk, "differs")) differs = 1;
-				else if (!strcmp(chk, "not_verified")) unverified = 1;
-			}
-		}
-		const char *v =
-		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(img, "verdict"));
-		if (v && strcmp(v, "fail") && differs)
-			cJSON_ReplaceItemInObjectCaseSensitive(img, "verdict",
-			                                       cJSON_CreateString("fail"));
-		else if (v && !strcmp(v, "pass") && unverified)
-			cJSON_ReplaceItemInObjectCaseSensitive(img, "verdict",
-			                                       cJSON_CreateString("incomplete"));
-	}
-	report_unlock(c->r);
+	size_t nl = strlen(ns);
+	for (int i = 0; i < img->nnames; i++)
+		if (!strncmp(img->names[i], ns, nl) && img->names[i][nl] == '/') return 1;
+	return 0;
 }
+
+/* Attach the snapshots to the images oci.c made for this store: an image
+ * whose layers are extracted is not verified as it runs.  Only snapshots of
+ * a namespace the image is named in count. */
+static void annotate_image(struct image *img, void *arg)
+{
+	struct ctrd *c = arg;
+	if (strcmp(img->store, c->label)) return;
+	for (int k = 0; k < img->nchain_ids; k++) {
+		const char *cid = img->chain_ids[k].str;
+		for (size_t i = 0; i < c->nsnaps; i++) {
+			struct snap_rec *s = &c->snaps[i];
+			if (strcmp(s->key, cid) || !named_in(img, s->ns)) continue;
+			struct snapshot_ref *sr = image_add_snapshot(img);
+			model_set_str(&sr->chain_id, cid);
+			model_set_str(&sr->snapshotter, s->snapshotter);
+			model_set_str(&sr->path, s->path);
+			sr->check = s->check ? s->check : CHECK_NOT_VERIFIED;
+			if (sr->check == CHECK_DIFFERS) image_raise(img, VERDICT_FAIL);
+			else if (sr->check == CHECK_NOT_VERIFIED)
+				image_raise(img, VERDICT_INCOMPLETE);
+		}
+	}
+}
+
+static void annotate_images(struct ctrd *c) { model_each_image(c->r, annotate_image, c); }
 
 /* ------------------------------------------------------------ blobs */
 

@@ -2,6 +2,7 @@
 #include "oci.h"
 
 #include "jsondoc.h"
+#include "model.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ struct layer_ref {
 	int64_t size;
 };
 
-struct image {
+struct walk_image {
 	char **names;
 	int nnames;
 	char *platform;
@@ -103,9 +104,7 @@ struct image {
 	int ndiff;
 	int diff_ids_bad;       /* malformed diff_ids in config */
 	int failed, incomplete; /* from the walk (manifest/config level) */
-	char verdict[16];
-	cJSON *json;
-	struct image *next;
+	struct walk_image *next;
 };
 
 #define NBUCKETS 4096
@@ -118,8 +117,8 @@ struct oci_ctx {
 	unsigned nblobs;
 	int too_many;
 	unsigned walked; /* descriptors walked from the roots (OCI_MAX_WALK) */
-	struct image *images, **images_tail;
-	struct image *
+	struct walk_image *images, **images_tail;
+	struct walk_image *
 	        *by_config; /* images (not artifacts) sorted by config digest, built on first use */
 	size_t nby_config;
 	int nimages;
@@ -464,7 +463,7 @@ static void walk_index(oci_ctx_t *c, const struct desc *ds, char **names, int nn
 	cJSON_Delete(doc);
 }
 
-static void add_layer(oci_ctx_t *c, struct image *img, cJSON *lj, int idx)
+static void add_layer(oci_ctx_t *c, struct walk_image *img, cJSON *lj, int idx)
 {
 	char where[96];
 	snprintf(where, sizeof where, "manifest %.19s layers[%d]", img->manifest.str, idx);
@@ -537,7 +536,7 @@ static int is_sig_object(cJSON *doc)
 }
 
 /* An image config: its rootfs.diff_ids, each a sha256 digest. */
-static void read_diff_ids(oci_ctx_t *c, struct image *img, const struct desc *cd)
+static void read_diff_ids(oci_ctx_t *c, struct walk_image *img, const struct desc *cd)
 {
 	int cf = 0;
 	cJSON *conf = read_json_blob(c, cd, OCI_MAX_CONFIG_BYTES, "config", NULL, NULL, &cf);
@@ -575,7 +574,7 @@ static void read_diff_ids(oci_ctx_t *c, struct image *img, const struct desc *cd
 
 /* The manifest's config descriptor: an image config (diff_ids read), an
  * artifact's config (verified by digest), or an unknown media type. */
-static void walk_config(oci_ctx_t *c, struct image *img, const struct desc *ds, cJSON *cfg)
+static void walk_config(oci_ctx_t *c, struct walk_image *img, const struct desc *ds, cJSON *cfg)
 {
 	struct desc cd;
 	char where[96];
@@ -618,7 +617,7 @@ static void walk_manifest(oci_ctx_t *c, const struct desc *ds, char **names, int
 	size_t rawlen = 0;
 	cJSON *doc =
 	        read_json_blob(c, ds, OCI_MAX_MANIFEST_BYTES, "manifest", &raw, &rawlen, &failed);
-	struct image *img = xcalloc(1, sizeof *img);
+	struct walk_image *img = xcalloc(1, sizeof *img);
 	img->manifest = ds->d;
 	img->manifest_mt = xstrdup(ds->mt ? ds->mt : "");
 	img->names = xcalloc((size_t)nnames + 1, sizeof *img->names);
@@ -773,17 +772,17 @@ static void verify_blobs(oci_ctx_t *c)
 
 /* ------------------------------------------------------------ phase 3 */
 
-static const char *blob_state(const struct blob *b)
+static check_t blob_state(const struct blob *b)
 {
-	if (!b) return "invalid";
-	if (!b->verified) return "unchecked";
+	if (!b) return CHECK_INVALID;
+	if (!b->verified) return CHECK_UNCHECKED;
 	switch (b->res.status) {
-	case BLOB_MISSING: return "missing";
-	case BLOB_BAD_FILE: return "bad_file";
-	case BLOB_UNREADABLE: return b->res.interrupted ? "interrupted" : "unreadable";
-	case BLOB_DIGEST_MISMATCH: return "digest_mismatch";
-	case BLOB_SIZE_MISMATCH: return "size_mismatch";
-	default: return b->size_conflict ? "size_mismatch" : "ok";
+	case BLOB_MISSING: return CHECK_MISSING;
+	case BLOB_BAD_FILE: return CHECK_BAD_FILE;
+	case BLOB_UNREADABLE: return b->res.interrupted ? CHECK_INTERRUPTED : CHECK_UNREADABLE;
+	case BLOB_DIGEST_MISMATCH: return CHECK_DIGEST_MISMATCH;
+	case BLOB_SIZE_MISMATCH: return CHECK_SIZE_MISMATCH;
+	default: return b->size_conflict ? CHECK_SIZE_MISMATCH : CHECK_OK;
 	}
 }
 
@@ -791,7 +790,7 @@ static const char *blob_state(const struct blob *b)
  * own size (a blob shared by two descriptors is held to each), and the
  * compression its media type names against the bytes and the other
  * descriptors.  Returns 1 when the image fails. */
-static int layer_descriptor_findings(oci_ctx_t *c, struct image *img, int i,
+static int layer_descriptor_findings(oci_ctx_t *c, struct walk_image *img, int i,
                                      const struct layer_ref *L)
 {
 	struct blob *b = L->b;
@@ -822,145 +821,131 @@ static int layer_descriptor_findings(oci_ctx_t *c, struct image *img, int i,
 
 /* Layer i of an image in the report: its blob's state and findings, its
  * descriptor's own checks, and its diffID against the config's. */
-static void finish_layer(oci_ctx_t *c, struct image *img, int i, int check_diff, cJSON *lj,
-                         int *failed, int *incomplete)
+/* Layer i's blob and diffID into its model record ml. */
+static void finish_layer(oci_ctx_t *c, struct walk_image *img, int i, int check_diff,
+                         struct layer *ml, struct image *out)
 {
 	struct layer_ref *L = &img->layers[i];
+	ml->blob.state = blob_state(L->b);
 	if (!L->b) {
-		cJSON_AddStringToObject(lj, "blob", "invalid");
-		*failed = 1;
+		image_raise(out, VERDICT_FAIL);
 		return;
 	}
 	struct blob *b = L->b;
-	cJSON_AddStringToObject(lj, "digest", b->d.str);
+	ml->blob.digest = b->d;
 	if (L->media_type) {
 		cleanup_free char *s = sanitize(L->media_type);
-		cJSON_AddStringToObject(lj, "media_type", s);
+		model_set_str(&ml->blob.media_type, s);
 	}
-	if (L->size >= 0) cJSON_AddNumberToObject(lj, "size", (double)L->size);
-	cJSON_AddStringToObject(lj, "blob", blob_state(b));
+	ml->blob.size = L->size;
 	if (!b->verified) {
-		*incomplete = 1;
+		image_raise(out, VERDICT_INCOMPLETE);
 		return;
 	}
 	int bf = blob_findings(c, b);
-	if (bf == 1) *failed = 1;
-	if (bf == 2) *incomplete = 1;
-	if (b->nimages > 1) cJSON_AddNumberToObject(lj, "shared_by", b->nimages);
-	if (layer_descriptor_findings(c, img, i, L)) *failed = 1;
+	if (bf) image_raise(out, bf == 1 ? VERDICT_FAIL : VERDICT_INCOMPLETE);
+	ml->blob.shared_by = b->nimages;
+	if (layer_descriptor_findings(c, img, i, L)) image_raise(out, VERDICT_FAIL);
 	if (img->is_artifact) return;
 	if (b->res.diff_checked) {
-		cJSON_AddStringToObject(lj, "diff_id", b->res.diffid.str);
-		cJSON_AddNumberToObject(lj, "uncompressed_size", (double)b->res.usize);
+		ml->diff_id = b->res.diffid;
+		ml->uncompressed_size = (int64_t)b->res.usize;
 	}
-	const char *dstate = "unchecked";
+	ml->diff_id_check = CHECK_UNCHECKED;
 	if (check_diff && i < img->ndiff && b->res.diff_checked) {
 		if (digest_equal(&b->res.diffid, &img->diff_ids[i])) {
-			dstate = "ok";
+			ml->diff_id_check = CHECK_OK;
 		} else {
-			dstate = "mismatch";
+			ml->diff_id_check = CHECK_MISMATCH;
 			report_finding(c->r, "image.diffid_mismatch", b->d.str,
 			               "%s: layer %d of %s decompresses to %s, config %s says %s",
 			               c->src->label, i, img->manifest.str, b->res.diffid.str,
 			               img->config.str, img->diff_ids[i].str);
-			*failed = 1;
+			image_raise(out, VERDICT_FAIL);
 		}
 	} else if (check_diff && i < img->ndiff) {
-		*incomplete = 1;
+		image_raise(out, VERDICT_INCOMPLETE);
 	}
-	cJSON_AddStringToObject(lj, "diff_id_check", dstate);
 }
 
-static void finish_image(oci_ctx_t *c, struct image *img)
+/* The model's image for a walked one: what the walk found about it. */
+static struct image *image_record(oci_ctx_t *c, const struct walk_image *img)
 {
-	int failed = img->failed, incomplete = img->incomplete;
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "store", c->src->label);
-	cJSON_AddStringToObject(j, "kind", img->is_artifact ? "artifact" : "image");
-	cJSON *names = cJSON_AddArrayToObject(j, "names");
+	struct image *out = model_image_new(c->src->label);
+	out->artifact = img->is_artifact;
 	for (int i = 0; i < img->nnames; i++) {
 		cleanup_free char *s = sanitize(img->names[i]);
-		cJSON_AddItemToArray(names, cJSON_CreateString(s));
+		image_add_name(out, s);
 	}
-	if (img->platform) cJSON_AddStringToObject(j, "platform", img->platform);
-	cJSON_AddStringToObject(j, "manifest_digest", img->manifest.str);
+	model_set_str(&out->platform, img->platform);
+	out->manifest_digest = img->manifest;
 	if (img->manifest_mt[0]) {
 		cleanup_free char *s = sanitize(img->manifest_mt);
-		cJSON_AddStringToObject(j, "media_type", s);
+		model_set_str(&out->media_type, s);
 	}
-	if (img->artifact_type) cJSON_AddStringToObject(j, "artifact_type", img->artifact_type);
-	if (img->have_config)
-		cJSON_AddStringToObject(j, img->is_artifact ? "config_digest" : "image_id",
-		                        img->config.str);
-	/* Config and other non-layer blobs of the image. */
-	if (img->have_config) {
-		struct blob *cb = blob_find(c, &img->config);
-		if (cb) {
-			if (!cb->verified) incomplete = 1;
-			else {
-				int bf = blob_findings(c, cb);
-				if (bf == 1 || desc_size_check(c, cb, img->config_size, "config"))
-					failed = 1;
-				if (bf == 2) incomplete = 1;
-			}
-		}
+	model_set_str(&out->artifact_type, img->artifact_type);
+	if (img->have_config) out->config = img->config;
+	if (img->failed) image_raise(out, VERDICT_FAIL);
+	if (img->incomplete) image_raise(out, VERDICT_INCOMPLETE);
+	return out;
+}
+
+/* The config and other non-layer blobs of the image. */
+static void finish_config(oci_ctx_t *c, const struct walk_image *img, struct image *out)
+{
+	if (!img->have_config) return;
+	struct blob *cb = blob_find(c, &img->config);
+	if (!cb) return;
+	if (!cb->verified) {
+		image_raise(out, VERDICT_INCOMPLETE);
+		return;
 	}
-	cJSON *layers = cJSON_AddArrayToObject(j, "layers");
+	int bf = blob_findings(c, cb);
+	if (bf == 1 || desc_size_check(c, cb, img->config_size, "config"))
+		image_raise(out, VERDICT_FAIL);
+	if (bf == 2) image_raise(out, VERDICT_INCOMPLETE);
+}
+
+/* What the signature policy says of every manifest an engine could run or
+ * bind to a name. */
+static void finish_signatures(oci_ctx_t *c, const struct walk_image *img, struct image *out)
+{
+	if (!c->o.pol || img->sig_object) return;
+	struct sig_target t = {c->src->label,
+	                       (const char *const *)img->names,
+	                       img->nnames,
+	                       img->manifest,
+	                       img->raw,
+	                       img->rawlen,
+	                       out};
+	int rc = sig_verify_image(c->r, c->o.pol, c->src, c->cands, c->ncands, &t);
+	out->signature_check = rc > 0    ? CHECK_VERIFIED
+	                       : rc == 0 ? CHECK_NOT_REQUIRED
+	                                 : CHECK_NOT_VERIFIED;
+	if (rc == -1) image_raise(out, VERDICT_FAIL);
+}
+
+static void finish_image(oci_ctx_t *c, struct walk_image *img)
+{
+	struct image *out = image_record(c, img);
+	finish_config(c, img, out);
+	out->has_layers = 1;
 	int check_diff = !img->is_artifact && !img->diff_ids_bad && img->diff_ids;
 	if (check_diff && img->ndiff != img->nlayers) {
 		report_finding(c->r, "image.diffid_count", img->manifest.str,
 		               "%s: manifest has %d layers, config %s has %d diff_ids",
 		               c->src->label, img->nlayers, img->config.str, img->ndiff);
-		failed = 1;
+		image_raise(out, VERDICT_FAIL);
 	}
-	for (int i = 0; i < img->nlayers; i++) {
-		cJSON *lj = cJSON_CreateObject();
-		cJSON_AddItemToArray(layers, lj);
-		finish_layer(c, img, i, check_diff, lj, &failed, &incomplete);
-	}
+	for (int i = 0; i < img->nlayers; i++)
+		finish_layer(c, img, i, check_diff, image_add_layer(out), out);
 	if (!img->is_artifact && img->diff_ids && img->ndiff > 0)
-		oci_add_chain_ids(j, img->diff_ids, img->ndiff);
-	if (c->o.pol &&
-	    !img->sig_object) { /* every manifest an engine could run or bind to a name */
-		struct sig_target t = {c->src->label,
-		                       (const char *const *)img->names,
-		                       img->nnames,
-		                       img->manifest,
-		                       img->raw,
-		                       img->rawlen,
-		                       j};
-		int rc = sig_verify_image(c->r, c->o.pol, c->src, c->cands, c->ncands, &t);
-		cJSON_AddStringToObject(j, "signature_check",
-		                        rc > 0    ? "verified"
-		                        : rc == 0 ? "not_required"
-		                                  : "not_verified");
-		if (rc == -1) failed = 1;
-	}
-	snprintf(img->verdict, sizeof img->verdict, "%s",
-	         failed       ? "fail"
-	         : incomplete ? "incomplete"
-	                      : "pass");
-	cJSON_AddStringToObject(j, "verdict", img->verdict);
-	img->json = j;
-	report_lock(c->r);
-	cJSON_AddItemToArray(report_images(c->r), j);
-	report_unlock(c->r);
+		image_set_chain_ids(out, img->diff_ids, img->ndiff);
+	finish_signatures(c, img, out);
+	model_image_commit(c->r, out);
 }
 
 /* ------------------------------------------------------------ API */
-
-void oci_add_chain_ids(cJSON *img, const digest_t *diff_ids, int n)
-{
-	cJSON *chain = cJSON_AddArrayToObject(img, "chain_ids");
-	digest_t cur = diff_ids[0];
-	cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
-	for (int i = 1; i < n; i++) {
-		digest_t next;
-		digest_chain(&cur, &diff_ids[i], &next);
-		cur = next;
-		cJSON_AddItemToArray(chain, cJSON_CreateString(cur.str));
-	}
-}
 
 oci_ctx_t *oci_new(report_t *r, struct blobsrc *src, const struct oci_opts *o)
 {
@@ -1086,7 +1071,7 @@ int oci_run(oci_ctx_t *c)
 		report_finding(c->r, "image.missing", c->o.only_image, "%s: no image named '%s'",
 		               c->src->label, c->o.only_image);
 	if (c->o.pol)
-		for (struct image *img = c->images; img; img = img->next)
+		for (struct walk_image *img = c->images; img; img = img->next)
 			if (img->is_artifact)
 				add_cand(c, &img->manifest, img->manifest_mt, img->artifact_type,
 				         NULL);
@@ -1094,7 +1079,7 @@ int oci_run(oci_ctx_t *c)
 	int skipped = 0;
 	for (unsigned k = 0; k < c->nwork; k++)
 		if (!c->work[k]->verified) skipped++;
-	for (struct image *img = c->images; img; img = img->next) finish_image(c, img);
+	for (struct walk_image *img = c->images; img; img = img->next) finish_image(c, img);
 	/* Blobs no image claims (e.g. under an unknown media type) still get their findings. */
 	for (unsigned k = 0; k < NBUCKETS; k++)
 		for (struct blob *b = c->buckets[k]; b; b = b->next)
@@ -1113,7 +1098,7 @@ int oci_referenced(oci_ctx_t *c, const digest_t *d) { return blob_find(c, d) != 
 int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_t *comp,
                       digest_t *diffid)
 {
-	for (struct image *img = c->images; img; img = img->next) {
+	for (struct walk_image *img = c->images; img; img = img->next) {
 		if (img->is_artifact || !img->diff_ids || img->ndiff != img->nlayers) continue;
 		digest_t cur = img->diff_ids[0];
 		for (int i = 0; i < img->ndiff; i++) {
@@ -1139,8 +1124,8 @@ int oci_trusted_layer(oci_ctx_t *c, const digest_t *chain, digest_t *blob, comp_
 
 static int by_config_cmp(const void *a, const void *b)
 {
-	return strcmp((*(struct image *const *)a)->config.str,
-	              (*(struct image *const *)b)->config.str);
+	return strcmp((*(struct walk_image *const *)a)->config.str,
+	              (*(struct walk_image *const *)b)->config.str);
 }
 
 /* The images with a config, sorted by its digest: a manifest.json of
@@ -1148,10 +1133,10 @@ static int by_config_cmp(const void *a, const void *b)
 static void index_by_config(oci_ctx_t *c)
 {
 	size_t n = 0;
-	for (struct image *img = c->images; img; img = img->next)
+	for (struct walk_image *img = c->images; img; img = img->next)
 		n += !img->is_artifact && img->have_config;
 	c->by_config = xcalloc(n + 1, sizeof *c->by_config);
-	for (struct image *img = c->images; img; img = img->next)
+	for (struct walk_image *img = c->images; img; img = img->next)
 		if (!img->is_artifact && img->have_config) c->by_config[c->nby_config++] = img;
 	qsort(c->by_config, c->nby_config, sizeof *c->by_config, by_config_cmp);
 }
@@ -1168,7 +1153,7 @@ int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *l
 	}
 	for (size_t k = lo; k < c->nby_config && digest_equal(&c->by_config[k]->config, config);
 	     k++) {
-		struct image *img = c->by_config[k];
+		struct walk_image *img = c->by_config[k];
 		if (img->nlayers != nlayers) continue;
 		int same = 1;
 		for (int i = 0; i < nlayers && same; i++)
@@ -1177,17 +1162,9 @@ int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *l
 		out->manifest = img->manifest;
 		out->names = (const char *const *)img->names;
 		out->nnames = img->nnames;
-		out->verdict = img->verdict;
 		return 1;
 	}
 	return 0;
-}
-
-const char *oci_image_verdict(oci_ctx_t *c, const digest_t *manifest)
-{
-	for (struct image *img = c->images; img; img = img->next)
-		if (digest_equal(&img->manifest, manifest)) return img->verdict;
-	return NULL;
 }
 
 void oci_free(oci_ctx_t *c)
@@ -1201,9 +1178,9 @@ void oci_free(oci_ctx_t *c)
 			b = n;
 		}
 	}
-	struct image *img = c->images;
+	struct walk_image *img = c->images;
 	while (img) {
-		struct image *n = img->next;
+		struct walk_image *n = img->next;
 		for (int i = 0; i < img->nnames; i++) free(img->names[i]);
 		free(img->names);
 		free(img->platform);

@@ -52,9 +52,6 @@ void oci_add_root(oci_ctx_t *c, cJSON *desc, const char *const *names, int nname
 int oci_run(oci_ctx_t *c);
 /* Was this digest named by any descriptor reached? */
 int oci_referenced(oci_ctx_t *c, const digest_t *d);
-/* The verdict of the image with this manifest digest ("pass", "fail",
- * "incomplete") or NULL if none; valid until oci_free. */
-const char *oci_image_verdict(oci_ctx_t *c, const digest_t *manifest);
 /* After oci_run: the layer whose chainID is `chain` in some image, if its
  * blob was read whole and its content matched the config's diffID (so the
  * blob can serve as the reference for an extracted copy).  Returns 1 and
@@ -68,14 +65,10 @@ struct oci_image_view {
 	digest_t manifest;
 	const char *const *names;
 	int nnames;
-	const char *verdict;
 };
 int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *layers, int nlayers,
                          struct oci_image_view *out);
 void oci_free(oci_ctx_t *c);
-/* An image's "chain_ids" array (n >= 1 diffIDs, in order), as every
- * reader reports it. */
-void oci_add_chain_ids(cJSON *img, const digest_t *diff_ids, int n);
 
 /* Media types */
 typedef enum {
