@@ -51,9 +51,27 @@ for a in aarch64 armv7; do
 		[ -z "$filter" ] && { echo "ok - unit-$a-qemu # SKIP $q or $OUT/$a/unit_tests missing"; skipped=$((skipped + 1)); }
 	fi
 done
+# Issue 13's proof that the typed model (src/report/model.c) renders every
+# report as before: the integration pass runs each edgeaudit command twice,
+# with this tree and with the report baseline, a build of REPORT_BASELINE,
+# and compares the reports (lib.sh run_ea, tests/tools/report_diff.py).  A
+# change meant to alter reports moves the pin to the commit that makes it.
+REPORT_BASELINE=d4a8dbb3b33f300186fb4a7d024605151ec97857
+if [ "${EDGEAUDIT_REPORT_BASELINE:-1}" != 0 ]; then
+	base_dir=$OUT/baseline-$REPORT_BASELINE
+	suite report-baseline bash tests/tools/build_baseline.sh "$REPORT_BASELINE" "$base_dir"
+	if [ -x "$base_dir/edgeaudit" ]; then
+		export EA_DIFF_BASE=$(cd "$base_dir" && pwd)/edgeaudit EA_DIFF_LOG=$log/ea-diff.log
+		: >"$EA_DIFF_LOG"
+	fi
+fi
 for t in tests/integration/test_*.sh; do
 	suite "$(basename "$t" .sh)" bash "$t"
 done
+if [ -n "${EA_DIFF_BASE:-}" ]; then
+	suite report-baseline-compared bash tests/tools/baseline_summary.sh "$EA_DIFF_LOG"
+	unset EA_DIFF_BASE EA_DIFF_LOG
+fi
 # Issue 8's proof: the integration suites again with EA = the ASan + UBSan
 # build, every run's sanitizer log read (tests/sanitize_suite.sh).  Left
 # out: build and layout (no EA), board and boot (they copy the static binary into

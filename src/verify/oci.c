@@ -543,33 +543,22 @@ static void read_diff_ids(oci_ctx_t *c, struct walk_image *img, const struct des
 	if (cf == 1) img->failed = 1;
 	if (cf == 2) img->incomplete = 1;
 	if (!conf) return;
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(
-	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
-	if (!cJSON_IsArray(ids)) {
+	int bad = -1;
+	int n = oci_config_diff_ids(conf, 0, &img->diff_ids, &bad);
+	cJSON_Delete(conf);
+	if (n < 0) {
 		report_finding(c->r, "json.malformed", cd->d.str,
 		               "config in %s has no rootfs.diff_ids array", c->src->label);
+	} else if (bad >= 0) {
+		report_finding(c->r, "json.malformed", cd->d.str,
+		               "config in %s: diff_ids[%d] is not a sha256 digest", c->src->label,
+		               bad);
+	}
+	img->ndiff = n > 0 ? n : 0;
+	if (n < 0 || bad >= 0) {
 		img->failed = 1;
 		img->diff_ids_bad = 1;
-		cJSON_Delete(conf);
-		return;
 	}
-	img->diff_ids = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *img->diff_ids);
-	cJSON *e;
-	cJSON_ArrayForEach (e, ids) {
-		ea_error_t err = {0};
-		if (!cJSON_IsString(e) ||
-		    digest_parse(e->valuestring, &img->diff_ids[img->ndiff], &err) < 0 ||
-		    img->diff_ids[img->ndiff].alg != DIGEST_SHA256) {
-			report_finding(c->r, "json.malformed", cd->d.str,
-			               "config in %s: diff_ids[%d] is not a sha256 digest",
-			               c->src->label, img->ndiff);
-			img->failed = 1;
-			img->diff_ids_bad = 1;
-			break;
-		}
-		img->ndiff++;
-	}
-	cJSON_Delete(conf);
 }
 
 /* The manifest's config descriptor: an image config (diff_ids read), an
@@ -946,6 +935,29 @@ static void finish_image(oci_ctx_t *c, struct walk_image *img)
 }
 
 /* ------------------------------------------------------------ API */
+
+int oci_config_diff_ids(const cJSON *conf, int max, digest_t **out, int *bad)
+{
+	*out = NULL;
+	*bad = -1;
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
+	if (!cJSON_IsArray(ids)) return -1;
+	int total = cJSON_GetArraySize(ids);
+	if (max > 0 && total > max) return -2;
+	digest_t *d = *out = xcalloc((size_t)total + 1, sizeof *d);
+	int n = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach (e, ids) {
+		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &d[n], NULL) < 0 ||
+		    d[n].alg != DIGEST_SHA256) {
+			*bad = n;
+			break;
+		}
+		n++;
+	}
+	return n;
+}
 
 oci_ctx_t *oci_new(report_t *r, struct blobsrc *src, const struct oci_opts *o)
 {

@@ -69,6 +69,13 @@ struct oci_image_view {
 int oci_image_by_content(oci_ctx_t *c, const digest_t *config, const digest_t *layers, int nlayers,
                          struct oci_image_view *out);
 void oci_free(oci_ctx_t *c);
+/* An image config's rootfs.diff_ids, each a sha256 digest, as every reader
+ * reads them: the number read into *out (caller frees *out, allocated for
+ * all entries), -1 without a rootfs.diff_ids array, -2 when it has more than
+ * max entries (max 0: no limit).  *bad: the index of the first entry that is
+ * no sha256 digest (reading stops there; the ones before are in *out), -1
+ * when every one is.  The caller says which finding that is, in its words. */
+int oci_config_diff_ids(const cJSON *conf, int max, digest_t **out, int *bad);
 
 /* Media types */
 typedef enum {

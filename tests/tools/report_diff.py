@@ -1,15 +1,23 @@
 #!/usr/bin/env python3
-"""report_diff.py A.json B.json: are two edgeaudit JSON reports the same
-report, apart from when they ran and how long they took?
+"""report_diff.py [--live] A.json B.json: are two edgeaudit JSON reports the
+same report, apart from when they ran and how long they took?
 
 Drops every member named "started", "duration_ms" or "after_ms" (at any
 depth: the run's start time, its duration, when an interrupted run
-stopped), then compares what is left: members by name, arrays in order,
+stopped), then compares what is left: objects member by member (by name:
+member order is no part of a JSON object's meaning), arrays in order,
 values exactly.  Prints each difference as a path and the two values;
 exit 0 when there is none, 1 when there is one, 2 when a file is not a
-JSON document.  Used to prove that a refactoring leaves reports
-byte-identical (run the old and the new binary on the same stores); also
-hooked into tests/integration/lib.sh's run_ea by EA_DIFF_BASE.
+JSON document.  Used to prove that a refactoring leaves reports the same
+(run the old and the new binary on the same stores); hooked into
+tests/integration/lib.sh's run_ea by EA_DIFF_BASE, which tests/run.sh sets
+to a build of the commit pinned there (the report baseline).
+
+--live: for two reports of a live /proc taken one after the other (the
+`proc` and `audit` commands): processes are compared pid by pid for the
+pids both reports hold (others came or went between the runs), and the
+proc.* findings, the summary and the verdict, which follow from the
+processes, are left out.
 """
 import json
 import sys
@@ -29,7 +37,6 @@ def diff(a, b, path, out):
     if type(a) is not type(b):
         out.append("%s: %s != %s" % (path or "$", json.dumps(a)[:300], json.dumps(b)[:300]))
     elif isinstance(a, dict):
-        before = len(out)
         for k in sorted(set(a) | set(b)):
             p = "%s.%s" % (path, k)
             if k not in b:
@@ -38,8 +45,6 @@ def diff(a, b, path, out):
                 out.append("%s: only in B: %s" % (p, json.dumps(b[k])[:300]))
             else:
                 diff(a[k], b[k], p, out)
-        if len(out) == before and list(a) != list(b):
-            out.append("%s: member order %s != %s" % (path or "$", list(a), list(b)))
     elif isinstance(a, list):
         for i in range(max(len(a), len(b))):
             p = "%s[%d]" % (path, i)
@@ -62,12 +67,33 @@ def load(p):
         sys.exit(2)
 
 
+def live(a, b):
+    """The parts of two live reports that must be equal (see --live)."""
+    pa = {p.get("pid"): p for p in a.get("processes") or []}
+    pb = {p.get("pid"): p for p in b.get("processes") or []}
+    common = sorted(set(pa) & set(pb), key=lambda x: (x is None, x))
+    for r, by in ((a, pa), (b, pb)):
+        r["processes"] = [by[p] for p in common]
+        r["findings"] = [f for f in r.get("findings") or []
+                         if not str(f.get("id", "")).startswith("proc.")]
+        for k in ("summary", "verdict"):
+            r.pop(k, None)
+    return a, b
+
+
 def main():
-    if len(sys.argv) != 3:
-        print("usage: report_diff.py A.json B.json", file=sys.stderr)
+    args = sys.argv[1:]
+    is_live = bool(args) and args[0] == "--live"
+    if is_live:
+        args = args[1:]
+    if len(args) != 2:
+        print("usage: report_diff.py [--live] A.json B.json", file=sys.stderr)
         return 2
+    a, b = strip(load(args[0])), strip(load(args[1]))
+    if is_live and isinstance(a, dict) and isinstance(b, dict):
+        a, b = live(a, b)
     out = []
-    diff(strip(load(sys.argv[1])), strip(load(sys.argv[2])), "", out)
+    diff(a, b, "", out)
     for line in out:
         print(line)
     return 1 if out else 0

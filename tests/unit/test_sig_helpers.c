@@ -57,6 +57,19 @@ void tsig_add_identity(struct sig_policy *p, const char *name, const char *subje
 
 #include "blobsrc.h"
 #include "fsx.h"
+#include "model.h"
+
+/* img into the report, rendered as the report renders it (caller frees). */
+static cJSON *rendered_image(report_t *rep, struct image *img)
+{
+	int idx = model_image_commit(rep, img);
+	char *s = report_render_json(rep, SEV_CRITICAL, 0, 0);
+	cJSON *j = s ? cJSON_Parse(s) : NULL;
+	free(s);
+	cJSON *out = cJSON_DetachItemFromArray(cJSON_GetObjectItemCaseSensitive(j, "images"), idx);
+	cJSON_Delete(j);
+	return out;
+}
 
 int tsig_run_layout(const char *dir, const char *ref, const char *name, const struct sig_policy *p,
                     report_t *rep, cJSON **img)
@@ -108,8 +121,9 @@ int tsig_run_layout(const char *dir, const char *ref, const char *name, const st
 			                       .manifest_digest = target,
 			                       .manifest = man,
 			                       .manifest_len = ml};
-			t.image_json = *img = cJSON_CreateObject();
+			t.image = model_image_new(dir);
 			rc = sig_verify_image(rep, p, &src, c, n, &t);
+			*img = rendered_image(rep, t.image);
 			free(man);
 		}
 	}
