@@ -6,7 +6,8 @@
  * record; with --deep it also reads the filters while that fd is open.
  * Pass 2 needs the whole table (a container process is recognised by its
  * ancestors), groups processes into containers, reads each container's
- * bundle once, and writes processes and findings.
+ * bundle once, and fills the model (a container record per container, a
+ * process record per process) and the findings.
  */
 #include "proc.h"
 
@@ -21,6 +22,7 @@
 
 #include "caps.h"
 #include "kernel_facts.h"
+#include "model.h"
 #include "proc_cgroup.h"
 #include "proc_container.h"
 #include "proc_ptrace.h"
@@ -37,10 +39,6 @@
 #define MOUNTINFO_MAX       (4u << 20)
 #define DEEP_TIMEOUT_MS     1000
 #define ANCESTOR_DEPTH      16
-
-enum { NS_PID, NS_NET, NS_MNT, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_TIME, NS_COUNT };
-static const char *const ns_names[NS_COUNT] = {"pid", "net",  "mnt",    "ipc",
-                                               "uts", "user", "cgroup", "time"};
 
 struct prec {
 	struct proc_status st;
@@ -65,7 +63,7 @@ struct cont {
 	struct shim_info shim;
 	int have_shim;
 	int first_pid, nprocs;
-	int json_done;
+	struct container_rec *rec; /* the model's, filled once loaded */
 	struct sc_result *profile;
 	char profile_problem[200];
 	/* finding accumulators */
@@ -309,7 +307,7 @@ static int read_namespaces(struct scan *s, struct prec *pr, int dfd, int pid)
 	int missing = 0;
 	for (int i = 0; i < NS_COUNT; i++) {
 		int en = 0;
-		if (ns_inode(dfd, ns_names[i], &pr->ns[i], &en) == 0) {
+		if (ns_inode(dfd, model_ns_names[i], &pr->ns[i], &en) == 0) {
 			pr->ns_known |= 1u << i;
 		} else if (en == ESRCH || (en == ENOENT && i == NS_PID)) {
 			return -1; /* gone (every kernel has ns/pid) */
@@ -667,127 +665,81 @@ static void load_container(struct scan *s, struct cont *c)
 	}
 }
 
-/* ---- pass 2: the report ---- */
+/* ---- pass 2: the model ---- */
 
-static void add_map(cJSON *o, const char *key, const char *map)
+/* A container's record for its processes to point at, once loaded. */
+static void container_record(struct scan *s, struct cont *c)
 {
-	if (!map) return;
-	cJSON *a = cJSON_AddArrayToObject(o, key);
-	const char *p = map;
-	while (*p) {
-		unsigned long long in, out, cnt;
-		int used = 0;
-		if (sscanf(p, " %llu %llu %llu%n", &in, &out, &cnt, &used) != 3) break;
-		cJSON *t = cJSON_CreateArray();
-		cJSON_AddItemToArray(t, cJSON_CreateNumber((double)in));
-		cJSON_AddItemToArray(t, cJSON_CreateNumber((double)out));
-		cJSON_AddItemToArray(t, cJSON_CreateNumber((double)cnt));
-		cJSON_AddItemToArray(a, t);
-		p += used;
-		while (*p == '\n' || *p == ' ') p++;
-	}
+	struct container_rec *rec = model_container_new(s->r);
+	model_set_str(&rec->runtime, c->c.runtime);
+	model_set_str(&rec->id, c->c.id);
+	model_set_str(&rec->name, c->c.name);
+	model_set_str(&rec->pod, c->c.pod);
+	model_set_str(&rec->bundle, c->c.bundle);
+	model_set_str(&rec->state, c->c.state);
+	model_set_str(&rec->image_id, c->c.image_id);
+	model_set_str(&rec->image_name, c->c.image_name);
+	if (c->profile) rec->profile = sc_result_json(c->profile);
+	else rec->profile_null = c->c.config != NULL;
+	model_set_str(&rec->profile_problem, c->profile_problem);
+	model_set_str(&rec->problem, c->c.problem);
+	rec->first_pid = c->first_pid;
+	c->rec = rec;
 }
 
-/* Image entry of the report with this id or name: its index, or -1. */
-static int report_image_index(struct scan *s, const char *id, const char *name)
-{
-	int idx = -1, i = 0;
-	report_lock(s->r);
-	const cJSON *it;
-	cJSON_ArrayForEach (it, report_images(s->r)) {
-		const char *iid =
-		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "image_id"));
-		if (id && id[0] && iid && !strcmp(iid, id)) {
-			idx = i;
-			break;
-		}
-		const cJSON *names = cJSON_GetObjectItemCaseSensitive(it, "names"), *n;
-		if (name && name[0])
-			cJSON_ArrayForEach (n, names)
-				if (cJSON_IsString(n) && !strcmp(n->valuestring, name)) idx = i;
-		if (idx >= 0) break;
-		i++;
-	}
-	report_unlock(s->r);
-	return idx;
-}
-
-static cJSON *container_json(struct scan *s, struct cont *c, int full)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "runtime", c->c.runtime);
-	cJSON_AddStringToObject(o, "id", c->c.id);
-	if (c->c.name[0]) cJSON_AddStringToObject(o, "name", c->c.name);
-	if (!full) {
-		cJSON_AddNumberToObject(o, "details_in_pid", c->first_pid);
-		return o;
-	}
-	if (c->c.pod[0]) cJSON_AddStringToObject(o, "pod", c->c.pod);
-	if (c->c.bundle[0]) cJSON_AddStringToObject(o, "bundle", c->c.bundle);
-	if (c->c.state[0]) cJSON_AddStringToObject(o, "state", c->c.state);
-	if (c->c.image_id[0] || c->c.image_name[0]) {
-		cJSON *img = cJSON_AddObjectToObject(o, "image");
-		if (c->c.image_id[0]) cJSON_AddStringToObject(img, "id", c->c.image_id);
-		if (c->c.image_name[0]) cJSON_AddStringToObject(img, "name", c->c.image_name);
-		int ri = report_image_index(s, c->c.image_id, c->c.image_name);
-		if (ri >= 0) cJSON_AddNumberToObject(img, "report_image", ri);
-	}
-	if (c->profile) cJSON_AddItemToObject(o, "profile", sc_result_json(c->profile));
-	else if (c->c.config) cJSON_AddNullToObject(o, "profile");
-	if (c->profile_problem[0])
-		cJSON_AddStringToObject(o, "profile_problem", c->profile_problem);
-	if (c->c.problem[0]) cJSON_AddStringToObject(o, "problem", c->c.problem);
-	return o;
-}
-
-static cJSON *process_json(struct scan *s, struct prec *pr)
+/* {"inh": [...], ...}: the capability sets its status showed. */
+static cJSON *caps_object(const struct scan *s, const struct proc_status *st)
 {
 	static const char *const capkeys[PS_CAP_COUNT] = {"inh", "prm", "eff", "bnd", "amb"};
-	static const char *const modes[] = {"disabled", "strict", "filter"};
-	const struct proc_status *st = &pr->st;
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "pid", st->pid);
-	cJSON_AddNumberToObject(o, "ppid", st->ppid);
-	cJSON_AddStringToObject(o, "name", st->name);
-	if (st->uid[0] >= 0) cJSON_AddNumberToObject(o, "uid", (double)st->uid[1]);
-	if (st->nspid_depth > 1) cJSON_AddNumberToObject(o, "ns_pid", (double)st->nspid_inner);
-	if (st->seccomp >= 0) cJSON_AddStringToObject(o, "seccomp", modes[st->seccomp]);
-	else cJSON_AddNullToObject(o, "seccomp");
-	if (st->seccomp_filters >= 0)
-		cJSON_AddNumberToObject(o, "seccomp_filters", st->seccomp_filters);
-	if (st->no_new_privs >= 0) cJSON_AddBoolToObject(o, "no_new_privs", st->no_new_privs);
-	else cJSON_AddNullToObject(o, "no_new_privs");
-	cJSON *caps = cJSON_AddObjectToObject(o, "caps");
+	cJSON *caps = cJSON_CreateObject();
 	for (int i = 0; i < PS_CAP_COUNT; i++)
 		if (st->caps_seen & (1u << i))
 			cJSON_AddItemToObject(caps, capkeys[i],
 			                      caps_to_json(st->caps[i], s->kf.cap_last_cap));
-	if (pr->ns_unreadable) cJSON_AddBoolToObject(o, "ns_unreadable", 1);
-	cJSON *hn = cJSON_AddArrayToObject(o, "host_ns");
+	return caps;
+}
+
+/* The namespaces it shares with the host: bit per NS_*, known in both. */
+static unsigned host_ns_mask(const struct scan *s, const struct prec *pr)
+{
+	unsigned m = 0;
 	for (int i = 0; i < NS_COUNT; i++)
 		if ((pr->ns_known & s->ref_known & (1u << i)) && pr->ns[i] == s->ref_ns[i])
-			cJSON_AddItemToArray(hn, cJSON_CreateString(ns_names[i]));
-	if (pr->uid_map || pr->gid_map) {
-		cJSON *m = cJSON_AddObjectToObject(o, "userns_map");
-		add_map(m, "uid", pr->uid_map);
-		add_map(m, "gid", pr->gid_map);
-	}
-	if (pr->lsm) cJSON_AddStringToObject(o, "lsm", pr->lsm);
-	if (pr->cont >= 0) {
-		struct cont *c = &s->c[pr->cont];
-		cJSON_AddItemToObject(o, "container", container_json(s, c, !c->json_done));
-		c->json_done = 1;
-	}
+			m |= 1u << i;
+	return m;
+}
+
+/* A reported process into the model. */
+static void process_record(struct scan *s, const struct prec *pr)
+{
+	const struct proc_status *st = &pr->st;
+	struct process_rec *p = model_process_new();
+	p->pid = st->pid;
+	p->ppid = st->ppid;
+	model_set_str(&p->name, st->name);
+	p->has_uid = st->uid[0] >= 0;
+	p->uid = st->uid[1];
+	p->has_ns_pid = st->nspid_depth > 1;
+	p->ns_pid = st->nspid_inner;
+	p->seccomp = st->seccomp;
+	p->seccomp_filters = st->seccomp_filters;
+	p->no_new_privs = st->no_new_privs;
+	p->caps = caps_object(s, st);
+	p->ns_unreadable = pr->ns_unreadable;
+	p->host_ns = host_ns_mask(s, pr);
+	model_set_str(&p->uid_map, pr->uid_map);
+	model_set_str(&p->gid_map, pr->gid_map);
+	model_set_str(&p->lsm, pr->lsm);
+	p->container = pr->cont >= 0 ? s->c[pr->cont].rec : NULL;
 	if (pr->deep) {
-		cJSON *d = cJSON_AddObjectToObject(o, "deep");
-		cJSON *f = cJSON_AddArrayToObject(d, "filter_insns");
-		for (size_t i = 0; i < pr->deep_nfilters && i < 8; i++)
-			cJSON_AddItemToArray(f, cJSON_CreateNumber((double)pr->deep_insns[i]));
-		cJSON_AddItemToObject(d, "eval", sc_result_json(pr->deep));
+		p->has_deep = 1;
+		memcpy(p->deep_insns, pr->deep_insns, sizeof p->deep_insns);
+		p->deep_nfilters = pr->deep_nfilters;
+		p->deep_eval = sc_result_json(pr->deep);
 	}
-	if (pr->deep_problem) cJSON_AddStringToObject(o, "deep_problem", pr->deep_problem);
-	if (pr->threads_differ) cJSON_AddStringToObject(o, "threads_differ", pr->threads_differ);
-	return o;
+	model_set_str(&p->deep_problem, pr->deep_problem);
+	model_set_str(&p->threads_differ, pr->threads_differ);
+	model_process_commit(s->r, p);
 }
 
 static void accumulate(struct scan *s, struct prec *pr)
@@ -940,7 +892,7 @@ static void host_namespaces(struct scan *s)
 		s->ref_known = 0;
 		for (int i = 0; fd >= 0 && i < NS_COUNT; i++) {
 			int en;
-			if (ns_inode(fd, ns_names[i], &s->ref_ns[i], &en) == 0)
+			if (ns_inode(fd, model_ns_names[i], &s->ref_ns[i], &en) == 0)
 				s->ref_known |= 1u << i;
 		}
 		if (pass) ref = "edgeaudit (pid 1's namespaces cannot be read)";
@@ -999,19 +951,20 @@ static int read_processes(struct scan *s, int *stopped, int *over)
 	return 0;
 }
 
-/* Pass 2: identify containers, then each process into the report. */
+/* Pass 2: identify containers, then each process into the model, and the
+ * findings. */
 static void report_processes_found(struct scan *s)
 {
 	for (size_t i = 0; i < s->np; i++)
 		if (s->p[i].full == 1) identify(s, &s->p[i]);
-	for (size_t i = 0; i < s->nc; i++) load_container(s, &s->c[i]);
+	for (size_t i = 0; i < s->nc; i++) {
+		load_container(s, &s->c[i]);
+		container_record(s, &s->c[i]);
+	}
 	for (size_t i = 0; i < s->np; i++) {
 		struct prec *pr = &s->p[i];
 		if (pr->full != 1) continue;
-		cJSON *j = process_json(s, pr);
-		report_lock(s->r);
-		cJSON_AddItemToArray(report_processes(s->r), j);
-		report_unlock(s->r);
+		process_record(s, pr);
 		accumulate(s, pr);
 		if (pr->deep_problem && pr->st.seccomp == 2) {
 			char subj[32];

@@ -3,8 +3,9 @@
  * capabilities, namespaces, container membership, what each seccomp filter
  * or profile allows) and the kernel's hardening facts.
  *
- * Contract: proc_audit adds one object per process to report_processes(),
- * the kernel facts to report_kernel(), findings (proc.*, see findings.c),
+ * Contract: proc_audit adds one record per process (and one per container
+ * its processes run in) to the report's model (model.h), the kernel facts
+ * to report_kernel(), findings (proc.*, see findings.c),
  * and "proc" to the checked parts when the scan ran to its end.  It only
  * reads /proc, /sys and the runtimes' state and bundle files; with deep it
  * attaches with ptrace to read seccomp filters, always detaching

@@ -452,6 +452,51 @@ static void add_map(cJSON *o, const char *key, const char *map)
 
 static int nonempty(const char *s) { return s && s[0]; }
 
+/* A model image with this ID or name (as model_image_index matches). */
+static int image_matches(const struct image *img, const char *id, const char *name)
+{
+	if (nonempty(id) && !img->artifact && img->config.str[0] && !strcmp(img->config.str, id))
+		return 1;
+	for (int i = 0; nonempty(name) && i < img->nnames; i++)
+		if (!strcmp(img->names[i], name)) return 1;
+	return 0;
+}
+
+/* A legacy image object (a store not yet converted) with this ID or name. */
+static int json_image_matches(const cJSON *it, const char *id, const char *name)
+{
+	const char *iid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "image_id"));
+	if (nonempty(id) && iid && !strcmp(iid, id)) return 1;
+	const cJSON *n;
+	if (nonempty(name))
+		cJSON_ArrayForEach (n, cJSON_GetObjectItemCaseSensitive(it, "names"))
+			if (cJSON_IsString(n) && !strcmp(n->valuestring, name)) return 1;
+	return 0;
+}
+
+/* Transitional, while some stores still add their images to the report as
+ * JSON: "report_image" is the position in the rendered "images" array,
+ * report.c's list of legacy objects and model placeholders, found by ID or
+ * name as model_image_index does.  Once every image is the model's, this
+ * is model_image_index.  The caller holds the report's lock (rendering). */
+static int report_image_position(report_t *r, const char *id, const char *name)
+{
+	struct model *m = report_model(r);
+	int pos = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach (it, report_images(r)) {
+		if (!cJSON_IsNumber(it)) {
+			if (json_image_matches(it, id, name)) return pos;
+		} else {
+			const struct image *img = m->images;
+			while (img && img->index != it->valueint) img = img->next;
+			if (img && image_matches(img, id, name)) return pos;
+		}
+		pos++;
+	}
+	return -1;
+}
+
 static cJSON *render_container(report_t *r, struct container_rec *c)
 {
 	int full = !c->rendered;
@@ -471,7 +516,7 @@ static cJSON *render_container(report_t *r, struct container_rec *c)
 		cJSON *img = cJSON_AddObjectToObject(o, "image");
 		if (nonempty(c->image_id)) cJSON_AddStringToObject(img, "id", c->image_id);
 		if (nonempty(c->image_name)) cJSON_AddStringToObject(img, "name", c->image_name);
-		int ri = model_image_index(r, c->image_id, c->image_name);
+		int ri = report_image_position(r, c->image_id, c->image_name);
 		if (ri >= 0) cJSON_AddNumberToObject(img, "report_image", ri);
 	}
 	if (c->profile) cJSON_AddItemReferenceToObject(o, "profile", c->profile);
