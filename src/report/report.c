@@ -16,7 +16,7 @@
 
 struct report {
 	pthread_mutex_t mu;
-	cJSON *stores, *images, *processes, *findings, *unchecked, *checked;
+	cJSON *stores, *images, *findings, *unchecked, *checked;
 	cJSON *interrupted; /* NULL unless the run was stopped early */
 	cJSON *kernel;      /* kernel facts (proc.c); rendered when not empty */
 	unsigned counts[SEV_COUNT];
@@ -48,13 +48,12 @@ report_t *report_new(void)
 	pthread_mutex_init(&r->mu, NULL);
 	r->stores = cJSON_CreateArray();
 	r->images = cJSON_CreateArray();
-	r->processes = cJSON_CreateArray();
 	r->findings = cJSON_CreateArray();
 	r->unchecked = cJSON_CreateArray();
 	r->checked = cJSON_CreateArray();
 	r->kernel = cJSON_CreateObject();
 	r->model = model_new();
-	if (!r->stores || !r->images || !r->processes || !r->findings || !r->unchecked ||
+	if (!r->stores || !r->images || !r->findings || !r->unchecked ||
 	    !r->checked || !r->kernel) {
 		fprintf(stderr, "edgeaudit: out of memory\n");
 		_exit(3);
@@ -67,7 +66,6 @@ void report_free(report_t *r)
 	if (!r) return;
 	cJSON_Delete(r->stores);
 	cJSON_Delete(r->images);
-	cJSON_Delete(r->processes);
 	cJSON_Delete(r->findings);
 	cJSON_Delete(r->unchecked);
 	cJSON_Delete(r->checked);
@@ -82,7 +80,6 @@ void report_lock(report_t *r) { pthread_mutex_lock(&r->mu); }
 void report_unlock(report_t *r) { pthread_mutex_unlock(&r->mu); }
 cJSON *report_stores(report_t *r) { return r->stores; }
 cJSON *report_images(report_t *r) { return r->images; }
-cJSON *report_processes(report_t *r) { return r->processes; }
 cJSON *report_kernel(report_t *r) { return r->kernel; }
 cJSON *report_findings(report_t *r) { return r->findings; }
 
@@ -272,12 +269,7 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 		cJSON_AddItemToArray(imgs, cJSON_Duplicate(mi, 1));
 	}
 	cJSON_Delete(mimgs);
-	cJSON *procs = model_render_processes(r);
-	if (procs->child) cJSON_AddItemToObject(o, "processes", procs);
-	else {
-		cJSON_Delete(procs);
-		add_ref(o, "processes", r->processes);
-	}
+	cJSON_AddItemToObject(o, "processes", model_render_processes(r));
 	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);
 	char *s = cJSON_PrintUnformatted(o);
@@ -407,7 +399,7 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 	}
 	line(&b, "checked: %s; %d stores, %d images, %d processes", parts[0] ? parts : "nothing",
 	     cJSON_GetArraySize(r->stores), cJSON_GetArraySize(r->images),
-	     cJSON_GetArraySize(r->processes));
+	     model_process_count(r));
 	int nun = cJSON_GetArraySize(r->unchecked), un = 0;
 	cJSON_ArrayForEach (it, r->unchecked) {
 		if (nun > TEXT_MAX_UNCHECKED_LINES && un == TEXT_MAX_UNCHECKED_LINES - 1) {

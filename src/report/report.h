@@ -74,7 +74,6 @@ int report_interrupted(report_t *r);
 /* Sections owned by the report; add items under report_lock(). */
 cJSON *report_stores(report_t *r);
 cJSON *report_images(report_t *r);
-cJSON *report_processes(report_t *r);
 /* Kernel facts (proc.c fills it; "kernel" in the JSON when not empty). */
 cJSON *report_kernel(report_t *r);
 cJSON *report_findings(report_t *r); /* read-only, after the work is done */
