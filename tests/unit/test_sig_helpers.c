@@ -57,6 +57,7 @@ void tsig_add_identity(struct sig_policy *p, const char *name, const char *subje
 
 #include "blobsrc.h"
 #include "fsx.h"
+#include "model.h"
 
 int tsig_run_layout(const char *dir, const char *ref, const char *name, const struct sig_policy *p,
                     report_t *rep, cJSON **img)
@@ -108,8 +109,13 @@ int tsig_run_layout(const char *dir, const char *ref, const char *name, const st
 			                       .manifest_digest = target,
 			                       .manifest = man,
 			                       .manifest_len = ml};
-			t.image_json = *img = cJSON_CreateObject();
+			t.image = model_image_new(dir);
 			rc = sig_verify_image(rep, p, &src, c, n, &t);
+			/* the image JSON as the report renders it */
+			int at = model_image_commit(rep, t.image);
+			cJSON *all = model_render_images(rep);
+			*img = cJSON_DetachItemFromArray(all, at);
+			cJSON_Delete(all);
 			free(man);
 		}
 	}
