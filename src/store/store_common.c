@@ -23,7 +23,7 @@ void store_layer_compare_finding(void *ctx, const char *id, const char *path, co
 
 enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
 {
-	k->state = NULL;
+	k->state = CHECK_NONE;
 	k->cmp = (struct layer_compare){k->r, k->path, 0, 0};
 	k->err = (ea_error_t){0};
 	cleanup_close int lfd = fsx_open_dir_at(k->root, k->folder_rel, &k->err);
@@ -31,8 +31,8 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
 		report_finding(k->r, finding_id_for_open_error(k->err.code, "layer.missing"),
 		               k->path, "%s: layer folder of %s: %s", k->label, k->diff->str,
 		               k->err.msg);
-		k->verdict = k->err.code == EA_E_IO ? 2 : 1;
-		k->state = "missing";
+		k->verdict = k->err.code == EA_E_IO ? VERDICT_INCOMPLETE : VERDICT_FAIL;
+		k->state = CHECK_MISSING;
 		return STORE_LAYER_NO_FOLDER;
 	}
 	cleanup_free char *subj = xasprintf("%s/%s", k->rootpath, k->tarsplit_rel);
@@ -50,13 +50,13 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
 	if (rc < 0) {
 		if (k->err.code == EA_E_INTERRUPTED) { /* unchecked, never ok */
 			report_unchecked_kind(k->r, "audit.interrupted", k->path, k->err.msg);
-			k->state = "interrupted";
+			k->state = CHECK_INTERRUPTED;
 			return STORE_LAYER_INTERRUPTED;
 		}
 		report_finding(k->r, "tarsplit.malformed", subj, "%s: %s", k->label, k->err.msg);
-		k->verdict = k->verdict ? k->verdict : 2;
-		if (k->cmp.failed) k->verdict = 1;
-		k->state = "tarsplit_error";
+		verdict_raise(&k->verdict, VERDICT_INCOMPLETE);
+		if (k->cmp.failed) k->verdict = VERDICT_FAIL;
+		k->state = CHECK_TARSPLIT_ERROR;
 		return STORE_LAYER_TARSPLIT_ERROR;
 	}
 	k->tar_size = res.tar_size;
@@ -64,8 +64,8 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
 		report_finding(k->r, "layer.diffid_mismatch", k->path,
 		               "%s: the layer on disk reassembles to %s, its diffID is %s",
 		               k->label, res.diffid.str, k->diff->str);
-		k->verdict = 1;
-		k->state = "mismatch";
+		k->verdict = VERDICT_FAIL;
+		k->state = CHECK_MISMATCH;
 		return STORE_LAYER_MISMATCH;
 	}
 	return STORE_LAYER_REASSEMBLED;

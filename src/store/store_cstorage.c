@@ -61,9 +61,9 @@ struct cslayer {
 	int incomplete;   /* flags.incomplete: containers/storage never finished it */
 	/* verification, once per run */
 	int done, visited;
-	int verdict; /* 0 ok, 1 failed, 2 incomplete */
+	verdict_t verdict;
 	digest_t checked_diff;
-	char state[24];
+	check_t state; /* its on_disk_check */
 	unsigned long files;
 	char path[512];
 };
@@ -89,8 +89,8 @@ struct csctx {
 struct csimage {
 	struct csctx *c;
 	const char *id;
-	char idstr[80]; /* "sha256:<id>" */
-	int failed, incomplete;
+	char idstr[80];    /* "sha256:<id>" */
+	struct image *img; /* its report entry (the model's) */
 };
 
 /* An id used as one path component: containers/storage ids are 64 hex
@@ -115,8 +115,7 @@ static void img_finding(struct csimage *im, const char *id, const char *subject,
 	va_end(ap);
 	report_finding(im->c->r, id, subject, "%s: %s", im->c->label, msg);
 	const struct finding_kind *k = finding_kind_lookup(id);
-	if (k && k->incomplete) im->incomplete = 1;
-	else im->failed = 1;
+	image_raise(im->img, k && k->incomplete ? VERDICT_INCOMPLETE : VERDICT_FAIL);
 }
 
 /* ------------------------------------------------------------ big data */
@@ -284,7 +283,7 @@ static void load_layers(struct csctx *c)
 		l->diff_size = cJSON_IsNumber(ds) ? ds->valuedouble : -1;
 		const cJSON *fl = cJSON_GetObjectItemCaseSensitive(e, "flags");
 		l->incomplete = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fl, "incomplete"));
-		snprintf(l->state, sizeof l->state, "unchecked");
+		l->state = CHECK_UNCHECKED;
 	}
 	qsort(c->layers, c->nlayers_rec, sizeof *c->layers, layer_cmp);
 	/* two records with one id: which one containers/storage uses depends on
@@ -324,7 +323,7 @@ static void recheck_layer_diff(struct csctx *c, struct cslayer *l, const digest_
 		report_finding(c->r, "layer.metadata_mismatch", l->id,
 		               "%s: layer %.80s is %s for one image and %s for another", c->label,
 		               l->id, l->checked_diff.str, diff->str);
-		l->verdict = 1;
+		l->verdict = VERDICT_FAIL;
 	}
 }
 
@@ -337,7 +336,7 @@ static void check_layer_record(struct csctx *c, struct cslayer *l, const digest_
 		        c->r, "layer.metadata_mismatch", l->id,
 		        "%s: layers.json gives layer %.80s diff-digest %s, the config says %s",
 		        c->label, l->id, l->has_diff ? l->diff.str : "(none)", diff->str);
-		l->verdict = 1;
+		l->verdict = VERDICT_FAIL;
 	}
 	char want[65];
 	expected_layer_id(l->parent, diff, NULL, want);
@@ -353,14 +352,14 @@ static void check_layer_record(struct csctx *c, struct cslayer *l, const digest_
 		               "%s: layer id %.80s is not the one derived from its parent %.80s "
 		               "and diffID %s (%s)",
 		               c->label, l->id, l->parent ? l->parent : "(none)", diff->str, want);
-		l->verdict = 1;
+		l->verdict = VERDICT_FAIL;
 	}
 	if (l->incomplete) {
 		report_finding(c->r, "layer.metadata_mismatch", l->id,
 		               "%s: layer %.80s is flagged incomplete (containers/storage never "
 		               "finished writing it)",
 		               c->label, l->id);
-		l->verdict = 1;
+		l->verdict = VERDICT_FAIL;
 	}
 }
 
@@ -379,7 +378,7 @@ static int layer_folder(struct csctx *c, struct cslayer *l, char *rel, size_t n)
 			                 "this version");
 			c->driver_unchecked = 1;
 		}
-		l->verdict = l->verdict ? l->verdict : 2;
+		verdict_raise(&l->verdict, VERDICT_INCOMPLETE);
 		return -1;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
@@ -396,8 +395,8 @@ static int composefs_layer(struct csctx *c, struct cslayer *l)
 	if (fsx_lstat_at(c->root, cf, &st, NULL) != 0) return 0;
 	cleanup_free char *part = xasprintf("layer %s of %s (composefs)", l->path, c->label);
 	report_unchecked(c->r, part, "composefs layers are not verified by this version");
-	l->verdict = l->verdict ? l->verdict : 2;
-	snprintf(l->state, sizeof l->state, "not_checked");
+	verdict_raise(&l->verdict, VERDICT_INCOMPLETE);
+	l->state = CHECK_NOT_CHECKED;
 	return 1;
 }
 
@@ -412,12 +411,11 @@ static void settle_reassembled(struct csctx *c, struct cslayer *l, struct store_
 		        c->r, "layer.metadata_mismatch", l->id,
 		        "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes",
 		        c->label, l->id, l->diff_size, (unsigned long long)k->tar_size);
-		l->verdict = 1;
+		l->verdict = VERDICT_FAIL;
 	}
-	snprintf(l->state, sizeof l->state,
-	         k->cmp.failed     ? "files_differ"
-	         : l->verdict == 1 ? "bad_metadata"
-	                           : "ok");
+	l->state = k->cmp.failed                ? CHECK_FILES_DIFFER
+	           : l->verdict == VERDICT_FAIL ? CHECK_BAD_METADATA
+	                                        : CHECK_OK;
 	k->verdict = l->verdict;
 	store_layer_settle(k);
 	l->verdict = k->verdict;
@@ -448,16 +446,16 @@ static void check_layer_tree(struct csctx *c, struct cslayer *l, const digest_t 
 	enum store_layer_outcome o = store_check_layer_folder(&k);
 	l->verdict = k.verdict;
 	l->files = k.files;
-	if (k.state) snprintf(l->state, sizeof l->state, "%s", k.state);
+	if (k.state != CHECK_NONE) l->state = k.state;
 	switch (o) {
 	case STORE_LAYER_NO_TARSPLIT: /* a link or special file where the record belongs fails the
 	                                 layer */
-		l->verdict =
-		        l->verdict
-		                ? l->verdict
-		                : (k.err.code == EA_E_SYMLINK || k.err.code == EA_E_NOTREG ? 1 : 2);
+		if (l->verdict == VERDICT_PASS)
+			l->verdict = k.err.code == EA_E_SYMLINK || k.err.code == EA_E_NOTREG
+			                     ? VERDICT_FAIL
+			                     : VERDICT_INCOMPLETE;
 		return;
-	case STORE_LAYER_INTERRUPTED: l->verdict = l->verdict ? l->verdict : 2; return;
+	case STORE_LAYER_INTERRUPTED: verdict_raise(&l->verdict, VERDICT_INCOMPLETE); return;
 	case STORE_LAYER_REASSEMBLED:
 		settle_reassembled(c, l, &k);
 		/* fall through */
@@ -478,7 +476,7 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	l->checked_diff = *diff;
 	c->nlayers++;
 	if (ea_stop_requested()) {
-		l->verdict = 2;
+		l->verdict = VERDICT_INCOMPLETE;
 		return;
 	}
 	check_layer_record(c, l, diff);
@@ -792,23 +790,19 @@ static int parse_diff_ids(struct csimage *im, const char *cfg, size_t len, diges
 	return n;
 }
 
-/* The image's report entry: its store, kind and names. */
-static cJSON *image_entry(struct csctx *c, const cJSON *rec)
+/* The image's report entry (not yet committed): its store and names. */
+static struct image *image_entry(struct csctx *c, const cJSON *rec)
 {
-	cJSON *img = cJSON_CreateObject();
-	cJSON_AddStringToObject(img, "store", c->label);
-	cJSON_AddStringToObject(img, "kind", "image");
-	cJSON *names = cJSON_AddArrayToObject(img, "names");
+	struct image *img = model_image_new(c->label);
 	const cJSON *e;
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(rec, "names"))
-		if (cJSON_IsString(e))
-			cJSON_AddItemToArray(names, cJSON_CreateString(e->valuestring));
+		if (cJSON_IsString(e)) image_add_name(img, e->valuestring);
 	return img;
 }
 
-/* The record's id, usable as one path component: 0 (im->id, im->idstr and
- * the entry's image_id set), else -1 (said). */
-static int take_image_id(struct csimage *im, const cJSON *rec, int index, cJSON *img)
+/* The record's id, usable as one path component: 0 (im->id, im->idstr and,
+ * for a sha256 hex id, the entry's image ID set), else -1 (said). */
+static int take_image_id(struct csimage *im, const cJSON *rec, int index)
 {
 	struct csctx *c = im->c;
 	const char *id = jstr(rec, "id");
@@ -822,7 +816,7 @@ static int take_image_id(struct csimage *im, const cJSON *rec, int index, cJSON 
 	im->id = id;
 	snprintf(im->idstr, sizeof im->idstr, ea_is_hex64(id, strlen(id)) ? "sha256:%s" : "%.70s",
 	         id);
-	if (ea_is_hex64(id, strlen(id))) cJSON_AddStringToObject(img, "image_id", im->idstr);
+	if (ea_is_hex64(id, strlen(id))) digest_parse(im->idstr, &im->img->config, NULL);
 	return 0;
 }
 
@@ -847,7 +841,7 @@ static void config_missing(struct csimage *im, const cJSON *rec)
 		report_unchecked(
 		        c->r, part,
 		        "images pulled by TOC (zstd:chunked) are not verified by this version");
-		im->incomplete = 1;
+		image_raise(im->img, VERDICT_INCOMPLETE);
 	} else if (!listed) {
 		img_finding(im, "image.config_mismatch", im->idstr,
 		            "no config item named after the image ID");
@@ -879,36 +873,33 @@ static int walk_chain(struct csimage *im, const char *top, struct cslayer **chai
 	return m;
 }
 
-/* Verify layer l against its diffID and record it in its entry lj. */
-static void chain_layer(struct csimage *im, struct cslayer *l, const digest_t *diff, cJSON *lj)
+/* Verify layer l against its diffID and record it in its entry lr. */
+static void chain_layer(struct csimage *im, struct cslayer *l, const digest_t *diff,
+                        struct layer *lr)
 {
-	cJSON_AddStringToObject(lj, "layer_id", l->id);
-	if (l->compressed) cJSON_AddStringToObject(lj, "compressed_digest", l->compressed);
+	model_set_str(&lr->layer_id, l->id);
+	if (l->compressed) model_set_str(&lr->compressed_digest, l->compressed);
 	verify_layer(im->c, l, diff);
-	if (l->path[0]) cJSON_AddStringToObject(lj, "path", l->path);
-	cJSON_AddStringToObject(lj, "on_disk_check", l->state);
-	cJSON_AddNumberToObject(lj, "files", (double)l->files);
-	if (l->verdict == 1) im->failed = 1;
-	if (l->verdict == 2 || !l->done) im->incomplete = 1;
+	if (l->path[0]) model_set_str(&lr->path, l->path);
+	lr->on_disk_check = l->state;
+	lr->files = (int64_t)l->files;
+	image_raise(im->img, l->verdict);
+	if (!l->done) image_raise(im->img, VERDICT_INCOMPLETE);
 }
 
 /* The diff_ids bottom-up, each with its chain ID and the layer of chain[]
- * (m layers, top-down) it lines up with, verified. */
-static void check_layers(struct csimage *im, cJSON *img, struct cslayer **chain, int m, int broken,
+ * (m layers, top-down) it lines up with, verified ("layers" and
+ * "chain_ids", both present even when empty). */
+static void check_layers(struct csimage *im, struct cslayer **chain, int m, int broken,
                          const digest_t *diffs, int nd)
 {
-	cJSON *layers = cJSON_AddArrayToObject(img, "layers");
-	cJSON *chains = cJSON_AddArrayToObject(img, "chain_ids");
-	digest_t chain_id, prev;
+	im->img->has_layers = 1;
+	image_set_chain_ids(im->img, diffs, nd);
 	int aligned = 1;
 	for (int i = 0; i < nd; i++) {
-		if (i == 0) chain_id = diffs[0];
-		else digest_chain(&prev, &diffs[i], &chain_id);
-		prev = chain_id;
-		cJSON_AddItemToArray(chains, cJSON_CreateString(chain_id.str));
-		cJSON *lj = cJSON_CreateObject();
-		cJSON_AddStringToObject(lj, "diff_id", diffs[i].str);
-		cJSON_AddStringToObject(lj, "chain_id", chain_id.str);
+		struct layer *lr = image_add_layer(im->img);
+		lr->diff_id = diffs[i];
+		lr->chain_id = im->img->chain_ids[i];
 		/* chain[] runs top-down; diff_ids bottom-up: align at the base */
 		struct cslayer *l = (!broken && aligned && i < m) ? chain[m - 1 - i] : NULL;
 		/* a chain of the wrong length: its layers are checked from the base
@@ -919,24 +910,22 @@ static void check_layers(struct csimage *im, cJSON *img, struct cslayer **chain,
 			l = NULL;
 		}
 		if (l) {
-			chain_layer(im, l, &diffs[i], lj);
+			chain_layer(im, l, &diffs[i], lr);
 		} else {
-			cJSON_AddStringToObject(lj, "on_disk_check",
-			                        broken == 1 ? "missing" : "not_checked");
-			im->failed = 1; /* a finding about the chain was made above */
+			lr->on_disk_check = broken == 1 ? CHECK_MISSING : CHECK_NOT_CHECKED;
+			/* a finding about the chain was made above */
+			image_raise(im->img, VERDICT_FAIL);
 		}
-		cJSON_AddItemToArray(layers, lj);
 	}
 }
 
 /* The layer chain, top to bottom by parent (walked even without a usable
  * config, nd < 0: a missing layer is a finding of its own), then bottom-up
  * against the nd diff_ids. */
-static void check_chain(struct csimage *im, const cJSON *rec, cJSON *img, const digest_t *diffs,
-                        int nd)
+static void check_chain(struct csimage *im, const cJSON *rec, const digest_t *diffs, int nd)
 {
 	if (im->c->layers_bad) { /* layers.json was reported unreadable: nothing to walk */
-		im->incomplete = 1;
+		image_raise(im->img, VERDICT_INCOMPLETE);
 		return;
 	}
 	const char *top = jstr(rec, "layer");
@@ -951,7 +940,7 @@ static void check_chain(struct csimage *im, const cJSON *rec, cJSON *img, const 
 		            "the config has %d diff_ids, the layer chain from %.80s %s %d layers",
 		            nd, top ? top : "(none)", broken == 2 ? "more than" : "has", m);
 	}
-	check_layers(im, img, chain, m, broken, diffs, nd);
+	check_layers(im, chain, m, broken, diffs, nd);
 }
 
 /* Free what the big-data check handed on, and bd itself. */
@@ -964,7 +953,7 @@ static void free_bigdata(struct bigdata_out *bd)
 }
 
 /* An image with a usable id: its big data, its manifests, its layers. */
-static void audit_image_data(struct csimage *im, const cJSON *rec, cJSON *img)
+static void audit_image_data(struct csimage *im, const cJSON *rec)
 {
 	struct bigdata_out *bd = xcalloc(1, sizeof *bd); /* ~14 KB: off the (thread) stack */
 	cleanup_free digest_t *diffs = NULL;
@@ -973,39 +962,33 @@ static void audit_image_data(struct csimage *im, const cJSON *rec, cJSON *img)
 	if (!bd->config) config_missing(im, rec);
 	else nd = parse_diff_ids(im, bd->config, bd->config_len, &diffs);
 	const char *dg = jstr(rec, "digest");
-	if (dg && bd->manifest) cJSON_AddStringToObject(img, "manifest_digest", dg);
+	/* the manifest kept is the one that hashes to dg: dg parses */
+	if (dg && bd->manifest) digest_parse(dg, &im->img->manifest_digest, NULL);
 	check_manifests(im, rec, bd, nd, bd->config ? bd->config_key : NULL);
-	check_chain(im, rec, img, diffs, nd);
+	check_chain(im, rec, diffs, nd);
 	free_bigdata(bd);
 }
 
 /* The image's verdict, after what the signature policy says, and its entry
  * into the report. */
-static void finish_image(struct csimage *im, cJSON *img)
+static void finish_image(struct csimage *im)
 {
 	struct csctx *c = im->c;
 	/* containers/storage keeps signatures only as containers/image's own
 	 * big-data items, which edgeaudit does not read. */
 	digest_t image_id;
 	if (c->pol && digest_parse(im->idstr, &image_id, NULL) == 0 &&
-	    store_sig_unavailable(c->r, c->pol, c->label, img, &image_id))
-		im->failed = 1;
-	cJSON_AddStringToObject(img, "verdict",
-	                        im->failed       ? "fail"
-	                        : im->incomplete ? "incomplete"
-	                                         : "pass");
-	report_lock(c->r);
-	cJSON_AddItemToArray(report_images(c->r), img);
-	report_unlock(c->r);
+	    store_sig_unavailable(c->r, c->pol, im->img, &image_id))
+		image_raise(im->img, VERDICT_FAIL);
+	model_image_commit(c->r, im->img);
 	c->nimages++;
 }
 
 static void audit_image(struct csctx *c, const cJSON *rec, int index)
 {
-	struct csimage im = {.c = c};
-	cJSON *img = image_entry(c, rec);
-	if (take_image_id(&im, rec, index, img) == 0) audit_image_data(&im, rec, img);
-	finish_image(&im, img);
+	struct csimage im = {.c = c, .img = image_entry(c, rec)};
+	if (take_image_id(&im, rec, index) == 0) audit_image_data(&im, rec);
+	finish_image(&im);
 }
 
 /* Containers name the image they run and their own (read-write) layer:

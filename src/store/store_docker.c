@@ -32,8 +32,8 @@
 struct dlayer {
 	digest_t chain;
 	int done;
-	int verdict; /* 0 ok, 1 failed, 2 incomplete */
-	char state[24];
+	verdict_t verdict;
+	check_t state; /* its on_disk_check */
 	unsigned long files;
 	char path[512];
 	struct dlayer *next;
@@ -86,7 +86,7 @@ static void check_layerdb(struct dctx *c, struct dlayer *l, const char *base, co
 		report_finding(c->r, "layer.metadata_mismatch", chain->str,
 		               "%s: layerdb %s/diff says '%.80s', the config says %s", c->label,
 		               digest_hex(chain), err->code ? err->msg : val, diff->str);
-		l->verdict = 1;
+		l->verdict = VERDICT_FAIL;
 	}
 	snprintf(rel, sizeof rel, "%s/parent", base);
 	err->code = EA_OK;
@@ -96,7 +96,7 @@ static void check_layerdb(struct dctx *c, struct dlayer *l, const char *base, co
 		               "%s: layerdb %s/parent is '%.80s', expected %s", c->label,
 		               digest_hex(chain), hp ? val : "(none)",
 		               parent ? parent->str : "none");
-		l->verdict = 1;
+		l->verdict = VERDICT_FAIL;
 	}
 }
 
@@ -115,8 +115,8 @@ static int layer_cache_id(struct dctx *c, struct dlayer *l, const char *base, ch
 		                         : "layer.metadata_mismatch",
 		               l->chain.str, "%s: layerdb %s/cache-id is missing or unsafe",
 		               c->label, digest_hex(&l->chain));
-		l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "bad_metadata");
+		l->verdict = VERDICT_FAIL;
+		l->state = CHECK_BAD_METADATA;
 		return -1;
 	}
 	return 0;
@@ -135,7 +135,7 @@ static int layer_folder(struct dctx *c, struct dlayer *l, const char *cache, cha
 		report_unchecked(
 		        c->r, part,
 		        "this storage driver's layer folders are not verified by this version");
-		l->verdict = 2;
+		l->verdict = VERDICT_INCOMPLETE;
 		return -1;
 	}
 	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
@@ -163,15 +163,15 @@ static void check_layer_tree(struct dctx *c, struct dlayer *l, const char *base,
 	enum store_layer_outcome o = store_check_layer_folder(&k);
 	l->verdict = k.verdict;
 	l->files = k.files;
-	if (k.state) snprintf(l->state, sizeof l->state, "%s", k.state);
+	if (k.state != CHECK_NONE) l->state = k.state;
 	switch (o) {
 	case STORE_LAYER_NO_TARSPLIT:
 	case STORE_LAYER_INTERRUPTED:
-		l->verdict = 2; /* incomplete, whatever the layerdb checks said */
+		l->verdict = VERDICT_INCOMPLETE; /* whatever the layerdb checks said */
 		return;
 	case STORE_LAYER_REASSEMBLED:
-		if (!l->verdict)
-			snprintf(l->state, sizeof l->state, k.cmp.failed ? "files_differ" : "ok");
+		if (l->verdict == VERDICT_PASS)
+			l->state = k.cmp.failed ? CHECK_FILES_DIFFER : CHECK_OK;
 		store_layer_settle(&k);
 		l->verdict = k.verdict;
 		/* fall through */
@@ -191,9 +191,9 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	l->next = c->layers;
 	c->layers = l;
 	c->nlayers++;
-	snprintf(l->state, sizeof l->state, "unchecked");
+	l->state = CHECK_UNCHECKED;
 	if (ea_stop_requested()) {
-		l->verdict = 2;
+		l->verdict = VERDICT_INCOMPLETE;
 		return l;
 	}
 	char base[300];
@@ -207,8 +207,8 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 		                         : finding_id_for_open_error(err.code, "layer.missing"),
 		               chain->str, "%s: no layerdb entry for chainID %s (%s)", c->label,
 		               chain->str, subj);
-		l->verdict = 1;
-		snprintf(l->state, sizeof l->state, "missing");
+		l->verdict = VERDICT_FAIL;
+		l->state = CHECK_MISSING;
 		return l;
 	}
 	check_layerdb(c, l, base, diff, parent, &err);
@@ -223,10 +223,9 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 struct dimage {
 	struct dctx *c;
 	const char *hex;
-	char idstr[80]; /* "sha256:<hex>" */
-	digest_t want;  /* the image ID */
-	cJSON *img;     /* its report entry */
-	int failed, incomplete;
+	char idstr[80];    /* "sha256:<hex>" */
+	digest_t want;     /* the image ID */
+	struct image *img; /* its report entry (the model's) */
 };
 
 /* The image's config, read and hashed against its ID: 0, or -1 (said)
@@ -242,27 +241,28 @@ static int read_config(struct dimage *im, char **cfg, size_t *len)
 		report_finding(c->r, "store.bad_path", subj,
 		               "%s: an imagedb entry whose name is not a sha256 image ID",
 		               c->label);
-		im->failed = 1;
+		image_raise(im->img, VERDICT_FAIL);
 		return -1;
 	}
-	cJSON_AddStringToObject(im->img, "image_id", im->idstr);
+	digest_parse(im->idstr, &im->want, NULL); /* 64 lowercase hex: parses */
+	im->img->config = im->want;               /* "image_id" */
 	ea_error_t err = {0};
 	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_CONFIG, cfg, len, &err) < 0) {
 		/* over DOCKER_MAX_CONFIG: json.too_large; gone since the listing: layer.missing (as
 		 * ever) */
 		report_finding(c->r, finding_id_for_open_error(err.code, "layer.missing"),
 		               im->idstr, "%s: config: %s", c->label, err.msg);
-		if (err.code == EA_E_IO || err.code == EA_E_TOOBIG) im->incomplete = 1;
-		else im->failed = 1;
+		image_raise(im->img, err.code == EA_E_IO || err.code == EA_E_TOOBIG
+		                             ? VERDICT_INCOMPLETE
+		                             : VERDICT_FAIL);
 		return -1;
 	}
 	digest_t got;
-	digest_parse(im->idstr, &im->want, NULL);
 	digest_buffer(DIGEST_SHA256, *cfg, *len, &got);
 	if (!digest_equal(&im->want, &got)) {
 		report_finding(c->r, "image.config_mismatch", im->idstr,
 		               "%s: imagedb content hashes to %s", c->label, got.str);
-		im->failed = 1;
+		image_raise(im->img, VERDICT_FAIL);
 		return -1; /* its diff_ids cannot be trusted */
 	}
 	return 0;
@@ -280,7 +280,7 @@ static int parse_diff_ids(struct dimage *im, const char *cfg, size_t len, digest
 		report_finding(c->r, "json.malformed", im->idstr,
 		               "%s: config has no rootfs.diff_ids", c->label);
 		cJSON_Delete(conf);
-		im->failed = 1;
+		image_raise(im->img, VERDICT_FAIL);
 		return -1;
 	}
 	digest_t *diffs = *out = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diffs);
@@ -291,7 +291,7 @@ static int parse_diff_ids(struct dimage *im, const char *cfg, size_t len, digest
 		    diffs[nd].alg != DIGEST_SHA256) {
 			report_finding(c->r, "json.malformed", im->idstr,
 			               "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
-			im->failed = 1;
+			image_raise(im->img, VERDICT_FAIL);
 			break;
 		}
 		nd++;
@@ -300,27 +300,25 @@ static int parse_diff_ids(struct dimage *im, const char *cfg, size_t len, digest
 	return nd;
 }
 
-/* The diff_ids chained to chainIDs, each layer verified and in the report. */
+/* The diff_ids chained to chainIDs, each layer verified and in the report
+ * ("layers" and "chain_ids", both present even when empty). */
 static void check_layers(struct dimage *im, const digest_t *diffs, int nd)
 {
-	cJSON *layers = cJSON_AddArrayToObject(im->img, "layers");
-	cJSON *chains = cJSON_AddArrayToObject(im->img, "chain_ids");
-	digest_t chain, prev;
+	struct image *img = im->img;
+	img->has_layers = 1;
+	image_set_chain_ids(img, diffs, nd);
 	for (int i = 0; i < nd; i++) {
-		if (i == 0) chain = diffs[0];
-		else digest_chain(&prev, &diffs[i], &chain);
-		cJSON_AddItemToArray(chains, cJSON_CreateString(chain.str));
-		struct dlayer *l = verify_layer(im->c, &chain, &diffs[i], i ? &prev : NULL);
-		cJSON *lj = cJSON_CreateObject();
-		cJSON_AddStringToObject(lj, "diff_id", diffs[i].str);
-		cJSON_AddStringToObject(lj, "chain_id", chain.str);
-		if (l->path[0]) cJSON_AddStringToObject(lj, "path", l->path);
-		cJSON_AddStringToObject(lj, "on_disk_check", l->state);
-		cJSON_AddNumberToObject(lj, "files", (double)l->files);
-		cJSON_AddItemToArray(layers, lj);
-		if (l->verdict == 1) im->failed = 1;
-		if (l->verdict == 2 || !l->done) im->incomplete = 1;
-		prev = chain;
+		const digest_t *chain = &img->chain_ids[i];
+		struct dlayer *l =
+		        verify_layer(im->c, chain, &diffs[i], i ? &img->chain_ids[i - 1] : NULL);
+		struct layer *lr = image_add_layer(img);
+		lr->diff_id = diffs[i];
+		lr->chain_id = *chain;
+		if (l->path[0]) model_set_str(&lr->path, l->path);
+		lr->on_disk_check = l->state;
+		lr->files = (int64_t)l->files;
+		image_raise(img, l->verdict);
+		if (!l->done) image_raise(img, VERDICT_INCOMPLETE);
 	}
 }
 
@@ -334,8 +332,8 @@ static void audit_image_data(struct dimage *im)
 	int nd = parse_diff_ids(im, cfg, len, &diffs);
 	if (nd < 0) return;
 	check_layers(im, diffs, nd);
-	if (store_sig_unavailable(im->c->r, im->c->pol, im->c->label, im->img, &im->want))
-		im->failed = 1;
+	if (store_sig_unavailable(im->c->r, im->c->pol, im->img, &im->want))
+		image_raise(im->img, VERDICT_FAIL);
 }
 
 static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
@@ -345,19 +343,12 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	cJSON *names = cJSON_GetObjectItemCaseSensitive(names_by_id, im.idstr);
 	if (c->only_image && !store_names_have(names, c->only_image)) return;
 	c->only_found = 1;
-	im.img = cJSON_CreateObject();
-	cJSON_AddStringToObject(im.img, "store", c->label);
-	cJSON_AddStringToObject(im.img, "kind", "image");
-	cJSON_AddItemToObject(im.img, "names",
-	                      names ? cJSON_Duplicate(names, 1) : cJSON_CreateArray());
+	im.img = model_image_new(c->label);
+	const cJSON *n;
+	cJSON_ArrayForEach (n, names) /* load_names made them all strings */
+		if (cJSON_IsString(n)) image_add_name(im.img, n->valuestring);
 	audit_image_data(&im);
-	cJSON_AddStringToObject(im.img, "verdict",
-	                        im.failed       ? "fail"
-	                        : im.incomplete ? "incomplete"
-	                                        : "pass");
-	report_lock(c->r);
-	cJSON_AddItemToArray(report_images(c->r), im.img);
-	report_unlock(c->r);
+	model_image_commit(c->r, im.img);
 	c->nimages++;
 }
 

@@ -115,8 +115,7 @@ struct legacy {
 	const struct audit_limits *lim;
 	struct layer_cache_tab *cache;
 	char where[300];
-	cJSON *img;
-	int failed, incomplete;
+	struct image *img; /* its report entry (the model's) */
 	int have_id;
 	digest_t want_id;
 	char *cfgsubj;
@@ -139,7 +138,7 @@ static void legacy_diff_ids(struct legacy *L, const char *cfg, size_t cfglen)
 	if (!cJSON_IsArray(ids)) {
 		report_finding(L->r, "json.malformed", legacy_subject(L),
 		               "%s: config has no rootfs.diff_ids", L->where);
-		L->failed = 1;
+		image_raise(L->img, VERDICT_FAIL);
 		cJSON_Delete(conf);
 		return;
 	}
@@ -152,7 +151,7 @@ static void legacy_diff_ids(struct legacy *L, const char *cfg, size_t cfglen)
 			report_finding(L->r, "json.malformed", legacy_subject(L),
 			               "%s: diff_ids[%d] is not a sha256 digest", L->where,
 			               L->ndiff);
-			L->failed = 1;
+			image_raise(L->img, VERDICT_FAIL);
 			break;
 		}
 		L->ndiff++;
@@ -170,7 +169,7 @@ static int legacy_config(struct legacy *L, const char *cfgname)
 	if (cm && cm->unsafe_name) {
 		report_finding(L->r, "store.bad_path", L->cfgsubj,
 		               "config member has an unsafe name");
-		L->failed = 1;
+		image_raise(L->img, VERDICT_FAIL);
 		return -1;
 	}
 	cleanup_free char *cfg = NULL;
@@ -179,23 +178,24 @@ static int legacy_config(struct legacy *L, const char *cfgname)
 	if (store_tar_read_member(L->ix, cfgname, OCI_MAX_CONFIG_BYTES, &cfg, &cfglen, &err) < 0) {
 		report_finding(L->r, finding_id_for_open_error(err.code, "blob.missing"),
 		               legacy_subject(L), "%s: config: %s", L->where, err.msg);
-		if (err.code == EA_E_TOOBIG || err.code == EA_E_IO) L->incomplete = 1;
-		else L->failed = 1;
+		image_raise(L->img, err.code == EA_E_TOOBIG || err.code == EA_E_IO
+		                            ? VERDICT_INCOMPLETE
+		                            : VERDICT_FAIL);
 		return -1;
 	}
 	digest_t got;
 	digest_buffer(DIGEST_SHA256, cfg, cfglen, &got);
-	cJSON_AddStringToObject(L->img, "image_id", got.str);
+	L->img->config = got; /* "image_id" */
 	if (!L->have_id) {
 		/* A config whose name promises no digest cannot be tied to an image ID. */
 		report_finding(L->r, "image.config_mismatch", L->cfgsubj,
 		               "%s: config member name '%.100s' carries no image ID", L->where,
 		               cfgname);
-		L->failed = 1;
+		image_raise(L->img, VERDICT_FAIL);
 	} else if (!digest_equal(&got, &L->want_id)) {
 		report_finding(L->r, "image.config_mismatch", L->want_id.str,
 		               "%s: config %s hashes to %s", L->where, cfgname, got.str);
-		L->failed = 1;
+		image_raise(L->img, VERDICT_FAIL);
 	}
 	legacy_diff_ids(L, cfg, cfglen);
 	return 0;
@@ -269,56 +269,57 @@ static void legacy_member_findings(struct legacy *L, struct layer_cache *lc, con
 	}
 }
 
-/* Layer i: its member verified (once) and its diffID against the config's. */
-static void legacy_layer(struct legacy *L, cJSON *lj, const char *ln, int i)
+/* Layer i: its member verified (once) and its diffID against the config's,
+ * into its entry lr (valid until the image's next layer). */
+static void legacy_layer(struct legacy *L, struct layer *lr, const char *ln, int i)
 {
-	cJSON_AddStringToObject(lj, "path", ln);
+	model_set_str(&lr->path, ln);
 	cleanup_free char *lsubj = xasprintf("%s:%.200s", L->label, ln);
 	struct layer_cache *lc = lc_find(L->cache, ln);
 	if (!lc) {
 		lc = lc_add(L->cache, ln);
 		legacy_check_member(L, ln, lc);
 	} else {
-		cJSON_AddBoolToObject(lj, "shared", 1);
+		lr->blob.shared = 1;
 	}
 	legacy_member_findings(L, lc, lsubj, i);
 	const struct blob_result *res = &lc->res;
-	const char *state = "unchecked";
-	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE) L->failed = 1;
-	else if (res->status == BLOB_UNREADABLE) L->incomplete = 1;
-	else if (res->decomp_error) {
-		if (res->bomb) L->incomplete = 1;
-		else L->failed = 1;
-	} else if (res->diff_checked) {
-		cJSON_AddStringToObject(lj, "diff_id", res->diffid.str);
-		cJSON_AddNumberToObject(lj, "size", (double)res->usize);
+	check_t state = CHECK_UNCHECKED;
+	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE)
+		image_raise(L->img, VERDICT_FAIL);
+	else if (res->status == BLOB_UNREADABLE) image_raise(L->img, VERDICT_INCOMPLETE);
+	else if (res->decomp_error)
+		image_raise(L->img, res->bomb ? VERDICT_INCOMPLETE : VERDICT_FAIL);
+	else if (res->diff_checked) {
+		lr->diff_id = res->diffid;
+		lr->blob.size = (int64_t)res->usize; /* "size": the member's, uncompressed */
 		if (L->diff_ids && i < L->ndiff) {
 			if (digest_equal(&res->diffid, &L->diff_ids[i])) {
-				state = "ok";
+				state = CHECK_OK;
 			} else {
-				state = "mismatch";
+				state = CHECK_MISMATCH;
 				report_finding(L->r, "image.diffid_mismatch", lsubj,
 				               "%s: layer %d hashes to %s, config says %s",
 				               L->where, i, res->diffid.str, L->diff_ids[i].str);
-				L->failed = 1;
+				image_raise(L->img, VERDICT_FAIL);
 			}
 		}
 	}
-	if (!strcmp(state, "unchecked") && L->diff_ids && i < L->ndiff && !L->failed)
-		L->incomplete = 1;
-	cJSON_AddStringToObject(lj, "diff_id_check", state);
+	if (state == CHECK_UNCHECKED && L->diff_ids && i < L->ndiff)
+		image_raise(L->img, VERDICT_INCOMPLETE); /* no-op on a failed image */
+	lr->diff_id_check = state;
 }
 
 /* Every entry of Layers, in order, until a stop. */
 static void legacy_layers(struct legacy *L, cJSON *layers)
 {
 	int nl = cJSON_GetArraySize(layers);
-	if (L->diff_ids && !L->failed && L->ndiff != nl) {
+	if (L->diff_ids && L->img->verdict != VERDICT_FAIL && L->ndiff != nl) {
 		report_finding(L->r, "image.diffid_count", legacy_subject(L),
 		               "%s: %d layers, config has %d diff_ids", L->where, nl, L->ndiff);
-		L->failed = 1;
+		image_raise(L->img, VERDICT_FAIL);
 	}
-	cJSON *lja = cJSON_AddArrayToObject(L->img, "layers");
+	L->img->has_layers = 1; /* "layers", even empty */
 	int i = 0;
 	cJSON *e;
 	cJSON_ArrayForEach (e, layers) {
@@ -329,17 +330,16 @@ static void legacy_layers(struct legacy *L, cJSON *layers)
 			report_unchecked_kind(
 			        L->r, "audit.interrupted", part,
 			        "stopped before they were verified (budget or signal)");
-			L->incomplete = 1;
+			image_raise(L->img, VERDICT_INCOMPLETE);
 			break;
 		}
-		cJSON *lj = cJSON_CreateObject();
-		cJSON_AddItemToArray(lja, lj);
+		struct layer *lr = image_add_layer(L->img); /* {} when not a string */
 		if (!cJSON_IsString(e)) {
 			report_finding(L->r, "json.malformed", L->where,
 			               "Layers[%d] is not a string", i);
-			L->failed = 1;
+			image_raise(L->img, VERDICT_FAIL);
 		} else {
-			legacy_layer(L, lj, e->valuestring, i);
+			legacy_layer(L, lr, e->valuestring, i);
 		}
 		i++;
 	}
@@ -355,34 +355,25 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 	cJSON *tags = cJSON_GetObjectItemCaseSensitive(entry, "RepoTags");
 	cJSON *layers = cJSON_GetObjectItemCaseSensitive(entry, "Layers");
 	snprintf(L.where, sizeof L.where, "%s manifest.json[%d]", label, idx);
-	L.img = cJSON_CreateObject();
-	cJSON_AddStringToObject(L.img, "store", label);
-	cJSON_AddStringToObject(L.img, "kind", "image");
-	cJSON *names = cJSON_AddArrayToObject(L.img, "names");
+	L.img = model_image_new(label);
 	cJSON *t;
 	if (cJSON_IsArray(tags))
 		cJSON_ArrayForEach (t, tags)
-			if (cJSON_IsString(t))
-				cJSON_AddItemToArray(names, cJSON_CreateString(t->valuestring));
+			if (cJSON_IsString(t)) image_add_name(L.img, t->valuestring);
 	if (!cJSON_IsString(cfgj) || !cJSON_IsArray(layers)) {
 		report_finding(r, "json.malformed", L.where,
 		               "entry has no Config string or Layers array");
-		L.failed = 1;
+		image_raise(L.img, VERDICT_FAIL);
 	} else if (legacy_config(&L, cfgj->valuestring) == 0) {
 		legacy_layers(&L, layers);
-		if (L.diff_ids && L.ndiff > 0) oci_add_chain_ids(L.img, L.diff_ids, L.ndiff);
-		if (L.have_id && store_sig_unavailable(r, lim->pol, label, L.img, &L.want_id))
-			L.failed = 1;
+		/* "chain_ids" only for a config with diff_ids */
+		if (L.diff_ids && L.ndiff > 0) image_set_chain_ids(L.img, L.diff_ids, L.ndiff);
+		if (L.have_id && store_sig_unavailable(r, lim->pol, L.img, &L.want_id))
+			image_raise(L.img, VERDICT_FAIL);
 	}
 	free(L.diff_ids);
 	free(L.cfgsubj);
-	cJSON_AddStringToObject(L.img, "verdict",
-	                        L.failed       ? "fail"
-	                        : L.incomplete ? "incomplete"
-	                                       : "pass");
-	report_lock(r);
-	cJSON_AddItemToArray(report_images(r), L.img);
-	report_unlock(r);
+	model_image_commit(r, L.img);
 }
 
 /* A docker reference as the engines store it: a domain ("docker.io" when

@@ -50,21 +50,21 @@ void store_layer_compare_finding(void *ctx, const char *id, const char *path, co
  * root, reassemble the layer from them (tarsplit_verify, with opts) and
  * hash it against diff.  Every finding names the store by `label`; the
  * folder is reported as `path` (rootpath/folder_rel), the record as
- * rootpath/tarsplit_rel.  `verdict` (0 ok, 1 failed, 2 incomplete) comes
- * in as what the caller's metadata checks decided and goes out updated;
- * `state` is the layer's on_disk_check when this check decides it, else
- * NULL; `files` the files compared; `cmp` the files that differed
- * (failed) or could not be read (incomplete).  The outcome says which
- * step ended the check: */
+ * rootpath/tarsplit_rel.  `verdict` comes in as what the caller's metadata
+ * checks decided and goes out updated; `state` is the layer's on_disk_check
+ * when this check decides it, else CHECK_NONE; `files` the files compared;
+ * `cmp` the files that differed (failed) or could not be read
+ * (incomplete).  The outcome says which step ended the check: */
 enum store_layer_outcome {
-	STORE_LAYER_NO_FOLDER, /* not openable: found, verdict 1 (2 on EA_E_IO), state "missing" */
+	STORE_LAYER_NO_FOLDER, /* not openable: found, verdict set to fail (incomplete on EA_E_IO),
+	                          state missing */
 	STORE_LAYER_NO_TARSPLIT, /* not openable: found, `err` says why; the verdict is the caller's
 	                          */
-	STORE_LAYER_INTERRUPTED, /* stopped: unchecked, state "interrupted"; the verdict is the
+	STORE_LAYER_INTERRUPTED, /* stopped: unchecked, state interrupted; the verdict is the
 	                            caller's */
-	STORE_LAYER_TARSPLIT_ERROR, /* a bad record: found, verdict kept or 2 (1 if a file differed)
-	                             */
-	STORE_LAYER_MISMATCH, /* reassembled to another diffID: found, verdict 1, state "mismatch"
+	STORE_LAYER_TARSPLIT_ERROR, /* a bad record: found, verdict at least incomplete (fail if a
+	                               file differed), state tarsplit_error */
+	STORE_LAYER_MISMATCH, /* reassembled to another diffID: found, verdict fail, state mismatch
 	                       */
 	STORE_LAYER_REASSEMBLED, /* to diff: state and verdict are the caller's (store_layer_settle)
 	                          */
@@ -77,9 +77,9 @@ struct store_layer_check {
 	const digest_t *diff;
 	struct tarsplit_opts opts;
 	/* in and out */
-	int verdict;
+	verdict_t verdict;
 	/* out */
-	const char *state;
+	check_t state;
 	unsigned long files;
 	uint64_t tar_size; /* the reassembled tar's size (STORE_LAYER_REASSEMBLED) */
 	struct layer_compare cmp;
@@ -91,8 +91,8 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k);
  * otherwise passing layer incomplete. */
 static inline void store_layer_settle(struct store_layer_check *k)
 {
-	if (k->cmp.failed) k->verdict = 1;
-	else if (k->cmp.incomplete && !k->verdict) k->verdict = 2;
+	if (k->cmp.failed) k->verdict = VERDICT_FAIL;
+	else if (k->cmp.incomplete) verdict_raise(&k->verdict, VERDICT_INCOMPLETE);
 }
 
 /* Does a JSON array of names hold `want`? (`verify` picks one image.) */
