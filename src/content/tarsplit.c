@@ -527,6 +527,27 @@ static int stop_polled(struct ts *t)
 	return 1;
 }
 
+/* size zero bytes into the stream where a member's content cannot come from
+ * the folder (`why`), so the diffID check still runs: bounded, as a hostile
+ * record may claim a petabyte; past MAX_PAD in all the pass stops. */
+static void pad_zeros(struct ts *t, const char *name, uint64_t size, const char *why)
+{
+	if (size > MAX_PAD - t->padded) {
+		t->failed = 1;
+		ea_fail(&t->err, EA_E_TOOBIG, "%.200s: %llu bytes %s: not reassembled further",
+		        name, (unsigned long long)size, why);
+		return;
+	}
+	t->padded += size;
+	memset(t->io, 0, IO_SIZE);
+	while (size > 0) {
+		if (stop_polled(t)) return;
+		size_t k = size < IO_SIZE ? (size_t)size : IO_SIZE;
+		stream(t, t->io, k);
+		size -= k;
+	}
+}
+
 /* A type-1 line: the member's content comes from the layer folder. */
 static void file_entry(struct ts *t, const char *name_in, uint64_t size, const unsigned char *crc,
                        size_t crclen)
@@ -540,22 +561,7 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 		        "tar-split names a path outside the layer folder");
 		/* keep the stream length right so the diffID check still runs
 		 * (bounded as below: the size is the record's word) */
-		if (size > MAX_PAD - t->padded) {
-			t->failed = 1;
-			ea_fail(&t->err, EA_E_TOOBIG,
-			        "%.200s: %llu bytes outside the layer folder: not reassembled "
-			        "further",
-			        name, (unsigned long long)size);
-			return;
-		}
-		t->padded += size;
-		while (size > 0) {
-			if (stop_polled(t)) return;
-			size_t k = size < IO_SIZE ? (size_t)size : IO_SIZE;
-			memset(t->io, 0, k);
-			stream(t, t->io, k);
-			size -= k;
-		}
+		pad_zeros(t, name, size, "outside the layer folder");
 		return;
 	}
 	add_name(t, name);
@@ -605,22 +611,7 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	 * reason: a hostile record may claim a petabyte that is not on disk,
 	 * and hashing that many zeros is a hang.  Past MAX_PAD in all, stop. */
 	if (left > 0) {
-		if (left > MAX_PAD - t->padded) {
-			t->failed = 1;
-			ea_fail(&t->err, EA_E_TOOBIG,
-			        "%.200s: %llu bytes the layer lists are not on disk: not "
-			        "reassembled further",
-			        name, (unsigned long long)left);
-			return;
-		}
-		t->padded += left;
-		memset(t->io, 0, IO_SIZE);
-		while (left > 0) {
-			if (stop_polled(t)) return;
-			size_t k = left < IO_SIZE ? (size_t)left : IO_SIZE;
-			stream(t, t->io, k);
-			left -= k;
-		}
+		pad_zeros(t, name, left, "the layer lists are not on disk");
 		return;
 	}
 	if (crclen == 8) {

@@ -150,9 +150,6 @@ int model_image_commit(report_t *r, struct image *img)
 	*m->images_tail = img;
 	m->images_tail = &img->next;
 	pthread_mutex_unlock(&m->mu);
-	report_lock(r); /* transitional: the legacy list keeps the order */
-	cJSON_AddItemToArray(report_images(r), cJSON_CreateNumber(img->index));
-	report_unlock(r);
 	return img->index;
 }
 
@@ -200,18 +197,26 @@ void model_each_image(report_t *r, void (*fn)(struct image *img, void *arg), voi
 
 int model_image_count(report_t *r) { return report_model(r)->nimages; }
 
+static int nonempty(const char *s) { return s && s[0]; }
+
+/* An image with this ID (images only: an artifact's config is no image ID)
+ * or name. */
+static int image_matches(const struct image *img, const char *id, const char *name)
+{
+	if (nonempty(id) && !img->artifact && img->config.str[0] && !strcmp(img->config.str, id))
+		return 1;
+	for (int i = 0; nonempty(name) && i < img->nnames; i++)
+		if (!strcmp(img->names[i], name)) return 1;
+	return 0;
+}
+
 int model_image_index(report_t *r, const char *id, const char *name)
 {
 	struct model *m = report_model(r);
 	int idx = -1;
 	pthread_mutex_lock(&m->mu);
-	for (const struct image *img = m->images; img && idx < 0; img = img->next) {
-		if (id && id[0] && !img->artifact && img->config.str[0] &&
-		    !strcmp(img->config.str, id))
-			idx = img->index;
-		for (int i = 0; idx < 0 && name && name[0] && i < img->nnames; i++)
-			if (!strcmp(img->names[i], name)) idx = img->index;
-	}
+	for (const struct image *img = m->images; img && idx < 0; img = img->next)
+		if (image_matches(img, id, name)) idx = img->index;
 	pthread_mutex_unlock(&m->mu);
 	return idx;
 }
@@ -450,53 +455,6 @@ static void add_map(cJSON *o, const char *key, const char *map)
 	}
 }
 
-static int nonempty(const char *s) { return s && s[0]; }
-
-/* A model image with this ID or name (as model_image_index matches). */
-static int image_matches(const struct image *img, const char *id, const char *name)
-{
-	if (nonempty(id) && !img->artifact && img->config.str[0] && !strcmp(img->config.str, id))
-		return 1;
-	for (int i = 0; nonempty(name) && i < img->nnames; i++)
-		if (!strcmp(img->names[i], name)) return 1;
-	return 0;
-}
-
-/* A legacy image object (a store not yet converted) with this ID or name. */
-static int json_image_matches(const cJSON *it, const char *id, const char *name)
-{
-	const char *iid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "image_id"));
-	if (nonempty(id) && iid && !strcmp(iid, id)) return 1;
-	const cJSON *n;
-	if (nonempty(name))
-		cJSON_ArrayForEach (n, cJSON_GetObjectItemCaseSensitive(it, "names"))
-			if (cJSON_IsString(n) && !strcmp(n->valuestring, name)) return 1;
-	return 0;
-}
-
-/* Transitional, while some stores still add their images to the report as
- * JSON: "report_image" is the position in the rendered "images" array,
- * report.c's list of legacy objects and model placeholders, found by ID or
- * name as model_image_index does.  Once every image is the model's, this
- * is model_image_index.  The caller holds the report's lock (rendering). */
-static int report_image_position(report_t *r, const char *id, const char *name)
-{
-	struct model *m = report_model(r);
-	int pos = 0;
-	const cJSON *it;
-	cJSON_ArrayForEach (it, report_images(r)) {
-		if (!cJSON_IsNumber(it)) {
-			if (json_image_matches(it, id, name)) return pos;
-		} else {
-			const struct image *img = m->images;
-			while (img && img->index != it->valueint) img = img->next;
-			if (img && image_matches(img, id, name)) return pos;
-		}
-		pos++;
-	}
-	return -1;
-}
-
 static cJSON *render_container(report_t *r, struct container_rec *c)
 {
 	int full = !c->rendered;
@@ -516,7 +474,7 @@ static cJSON *render_container(report_t *r, struct container_rec *c)
 		cJSON *img = cJSON_AddObjectToObject(o, "image");
 		if (nonempty(c->image_id)) cJSON_AddStringToObject(img, "id", c->image_id);
 		if (nonempty(c->image_name)) cJSON_AddStringToObject(img, "name", c->image_name);
-		int ri = report_image_position(r, c->image_id, c->image_name);
+		int ri = model_image_index(r, c->image_id, c->image_name);
 		if (ri >= 0) cJSON_AddNumberToObject(img, "report_image", ri);
 	}
 	if (c->profile) cJSON_AddItemReferenceToObject(o, "profile", c->profile);

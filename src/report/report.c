@@ -16,7 +16,7 @@
 
 struct report {
 	pthread_mutex_t mu;
-	cJSON *stores, *images, *findings, *unchecked, *checked;
+	cJSON *stores, *findings, *unchecked, *checked;
 	cJSON *interrupted; /* NULL unless the run was stopped early */
 	cJSON *kernel;      /* kernel facts (proc.c); rendered when not empty */
 	unsigned counts[SEV_COUNT];
@@ -47,14 +47,12 @@ report_t *report_new(void)
 	report_t *r = xcalloc(1, sizeof *r);
 	pthread_mutex_init(&r->mu, NULL);
 	r->stores = cJSON_CreateArray();
-	r->images = cJSON_CreateArray();
 	r->findings = cJSON_CreateArray();
 	r->unchecked = cJSON_CreateArray();
 	r->checked = cJSON_CreateArray();
 	r->kernel = cJSON_CreateObject();
 	r->model = model_new();
-	if (!r->stores || !r->images || !r->findings || !r->unchecked ||
-	    !r->checked || !r->kernel) {
+	if (!r->stores || !r->findings || !r->unchecked || !r->checked || !r->kernel) {
 		fprintf(stderr, "edgeaudit: out of memory\n");
 		_exit(3);
 	}
@@ -65,7 +63,6 @@ void report_free(report_t *r)
 {
 	if (!r) return;
 	cJSON_Delete(r->stores);
-	cJSON_Delete(r->images);
 	cJSON_Delete(r->findings);
 	cJSON_Delete(r->unchecked);
 	cJSON_Delete(r->checked);
@@ -79,7 +76,6 @@ void report_free(report_t *r)
 void report_lock(report_t *r) { pthread_mutex_lock(&r->mu); }
 void report_unlock(report_t *r) { pthread_mutex_unlock(&r->mu); }
 cJSON *report_stores(report_t *r) { return r->stores; }
-cJSON *report_images(report_t *r) { return r->images; }
 cJSON *report_kernel(report_t *r) { return r->kernel; }
 cJSON *report_findings(report_t *r) { return r->findings; }
 
@@ -258,17 +254,7 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	add_ref(o, "checked", r->checked);
 	add_ref(o, "unchecked", r->unchecked);
 	add_ref(o, "stores", r->stores);
-	cJSON *imgs = cJSON_AddArrayToObject(o, "images"), *it;
-	cJSON *mimgs = model_render_images(r);
-	cJSON_ArrayForEach (it, r->images) { /* transitional: model images by placeholder */
-		if (!cJSON_IsNumber(it)) {
-			cJSON_AddItemReferenceToArray(imgs, it);
-			continue;
-		}
-		cJSON *mi = cJSON_GetArrayItem(mimgs, it->valueint);
-		cJSON_AddItemToArray(imgs, cJSON_Duplicate(mi, 1));
-	}
-	cJSON_Delete(mimgs);
+	cJSON_AddItemToObject(o, "images", model_render_images(r));
 	cJSON_AddItemToObject(o, "processes", model_render_processes(r));
 	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);
@@ -398,8 +384,7 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 		strncat(parts, it->valuestring, sizeof parts - strlen(parts) - 1);
 	}
 	line(&b, "checked: %s; %d stores, %d images, %d processes", parts[0] ? parts : "nothing",
-	     cJSON_GetArraySize(r->stores), cJSON_GetArraySize(r->images),
-	     model_process_count(r));
+	     cJSON_GetArraySize(r->stores), model_image_count(r), model_process_count(r));
 	int nun = cJSON_GetArraySize(r->unchecked), un = 0;
 	cJSON_ArrayForEach (it, r->unchecked) {
 		if (nun > TEXT_MAX_UNCHECKED_LINES && un == TEXT_MAX_UNCHECKED_LINES - 1) {

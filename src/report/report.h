@@ -71,9 +71,11 @@ void report_unchecked_kind(report_t *r, const char *id, const char *part, const 
 void report_set_interrupted(report_t *r, const char *reason, const char *detail, int64_t after_ms);
 int report_interrupted(report_t *r);
 
-/* Sections owned by the report; add items under report_lock(). */
+/* Images, layers, signatures, processes and containers are the typed
+ * model's (model.h), rendered once by report_render_json.  The store list
+ * and the kernel facts are plain records: added under report_lock(), never
+ * read back. */
 cJSON *report_stores(report_t *r);
-cJSON *report_images(report_t *r);
 /* Kernel facts (proc.c fills it; "kernel" in the JSON when not empty). */
 cJSON *report_kernel(report_t *r);
 cJSON *report_findings(report_t *r); /* read-only, after the work is done */

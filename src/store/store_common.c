@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fsx.h"
+#include "jsondoc.h"
 #include "model.h"
 #include "sig.h"
 #include "store_readers.h"
@@ -71,6 +72,28 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k)
 	return STORE_LAYER_REASSEMBLED;
 }
 
+enum store_layer_outcome store_layer_folder_check(const struct store_at *at, struct store_layer *l,
+                                                  const char *folder_rel, const char *tarsplit_rel,
+                                                  const digest_t *diff, struct tarsplit_opts opts,
+                                                  struct store_layer_check *k)
+{
+	*k = (struct store_layer_check){.r = at->r,
+	                                .root = at->root,
+	                                .rootpath = at->rootpath,
+	                                .label = at->label,
+	                                .path = l->path,
+	                                .folder_rel = folder_rel,
+	                                .tarsplit_rel = tarsplit_rel,
+	                                .diff = diff,
+	                                .opts = opts,
+	                                .verdict = l->verdict};
+	enum store_layer_outcome o = store_check_layer_folder(k);
+	l->verdict = k->verdict;
+	l->files = k->files;
+	if (k->state != CHECK_NONE) l->state = k->state;
+	return o;
+}
+
 void store_scan_stopped(report_t *r, const char *subject, unsigned long limit)
 {
 	char why[128];
@@ -110,4 +133,24 @@ int store_sig_unavailable(report_t *r, const struct sig_policy *pol, struct imag
 	                       : rc == 0 ? CHECK_NOT_REQUIRED
 	                                 : CHECK_NOT_VERIFIED;
 	return rc == -1;
+}
+
+cJSON *store_read_json(report_t *r, int root, const char *rootpath, const char *label,
+                       const char *rel, size_t max, size_t max_values, enum store_json *st)
+{
+	cleanup_free char *data = NULL;
+	size_t len = 0;
+	ea_error_t err = {0};
+	if (fsx_read_file_at(root, rel, max, &data, &len, &err) < 0) {
+		*st = STORE_JSON_ABSENT;
+		if (err.code == EA_E_NOENT) return NULL;
+		cleanup_free char *subj = xasprintf("%s/%s", rootpath, rel);
+		report_finding(r, finding_id_for_open_error(err.code, "store.unreadable"), subj,
+		               "%s: %s", label, err.msg);
+		*st = STORE_JSON_UNREADABLE;
+		return NULL;
+	}
+	cJSON *j = jsondoc_parse_n(data, len, max_values); /* bounded in values, one meaning */
+	*st = j ? STORE_JSON_OK : STORE_JSON_MALFORMED;
+	return j;
 }

@@ -60,12 +60,9 @@ struct cslayer {
 	const char *toc;  /* toc-digest: a partial (zstd:chunked) pull */
 	int incomplete;   /* flags.incomplete: containers/storage never finished it */
 	/* verification, once per run */
-	int done, visited;
-	verdict_t verdict;
+	int visited;
 	digest_t checked_diff;
-	check_t state; /* its on_disk_check */
-	unsigned long files;
-	char path[512];
+	struct store_layer s;
 };
 
 struct csctx {
@@ -148,12 +145,10 @@ static int bigdata_file_name(const char *key, char *out, size_t n)
 	return 0;
 }
 
-/* Read the big-data item `key` of image `id` (at most max bytes) and hash
- * it.  The reading half of what a blob source over an image's big data
- * needs (signatures read manifests and signature items the same way). */
-static int cs_read_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg,
-                            size_t max, char **data, size_t *len, digest_t *got, char *rel,
-                            size_t reln, ea_error_t *err)
+/* Where the big-data item `key` of image `id` is, below the root: 0, or -1
+ * (EA_E_BADNAME) when the key maps to no safe file name. */
+static int big_data_rel(struct csctx *c, const char *id, const char *key, char *rel, size_t reln,
+                        ea_error_t *err)
 {
 	char name[400];
 	if (bigdata_file_name(key, name, sizeof name) < 0)
@@ -161,6 +156,17 @@ static int cs_read_big_data(struct csctx *c, const char *id, const char *key, di
 		               key);
 	if ((size_t)snprintf(rel, reln, "%s-images/%s/%s", c->driver, id, name) >= reln)
 		return ea_fail(err, EA_E_BADNAME, "big-data path too long");
+	return 0;
+}
+
+/* Read the big-data item `key` of image `id` (at most max bytes) and hash
+ * it.  The reading half of what a blob source over an image's big data
+ * needs (signatures read manifests and signature items the same way). */
+static int cs_read_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg,
+                            size_t max, char **data, size_t *len, digest_t *got, char *rel,
+                            size_t reln, ea_error_t *err)
+{
+	if (big_data_rel(c, id, key, rel, reln, err) < 0) return -1;
 	if (fsx_read_file_at(c->root, rel, max, data, len, err) < 0) return -1;
 	digest_buffer(alg, *data, *len, got);
 	return 0;
@@ -171,12 +177,7 @@ static int cs_read_big_data(struct csctx *c, const char *id, const char *key, di
 static int cs_hash_big_data(struct csctx *c, const char *id, const char *key, digest_alg_t alg,
                             digest_t *got, uint64_t *size, char *rel, size_t reln, ea_error_t *err)
 {
-	char name[400];
-	if (bigdata_file_name(key, name, sizeof name) < 0)
-		return ea_fail(err, EA_E_BADNAME, "big-data key '%.80s' maps to no safe file name",
-		               key);
-	if ((size_t)snprintf(rel, reln, "%s-images/%s/%s", c->driver, id, name) >= reln)
-		return ea_fail(err, EA_E_BADNAME, "big-data path too long");
+	if (big_data_rel(c, id, key, rel, reln, err) < 0) return -1;
 	cleanup_close int fd = fsx_open_file_at(c->root, rel, NULL, err);
 	if (fd < 0) return -1;
 	return digest_fd(fd, alg, got, size, err);
@@ -217,22 +218,12 @@ static const char *jstr(const cJSON *o, const char *k)
  * (NULL, no finding). */
 static cJSON *load_array(struct csctx *c, const char *rel, int *bad)
 {
-	*bad = 0;
-	cleanup_free char *data = NULL;
-	size_t len = 0;
-	ea_error_t err = {0};
-	if (fsx_read_file_at(c->root, rel, CS_MAX_STORE_JSON, &data, &len, &err) < 0) {
-		if (err.code != EA_E_NOENT) {
-			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r,
-			               finding_id_for_open_error(err.code, "store.unreadable"),
-			               subj, "%s: %s", c->label, err.msg);
-			*bad = 1;
-		}
-		return NULL;
-	}
-	/* bounded in values (a JSON bomb within 32 MiB would cost 1 GiB), one meaning */
-	cJSON *j = jsondoc_parse_n(data, len, 131072);
+	/* bounded in values (a JSON bomb within 32 MiB would cost 1 GiB) */
+	enum store_json st;
+	cJSON *j = store_read_json(c->r, c->root, c->rootpath, c->label, rel, CS_MAX_STORE_JSON,
+	                           131072, &st);
+	*bad = st == STORE_JSON_UNREADABLE;
+	if (st == STORE_JSON_ABSENT || st == STORE_JSON_UNREADABLE) return NULL;
 	if (!cJSON_IsArray(j)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
 		report_finding(c->r, "json.malformed", subj, "%s: not a JSON array of records",
@@ -283,7 +274,7 @@ static void load_layers(struct csctx *c)
 		l->diff_size = cJSON_IsNumber(ds) ? ds->valuedouble : -1;
 		const cJSON *fl = cJSON_GetObjectItemCaseSensitive(e, "flags");
 		l->incomplete = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fl, "incomplete"));
-		l->state = CHECK_UNCHECKED;
+		l->s.state = CHECK_UNCHECKED;
 	}
 	qsort(c->layers, c->nlayers_rec, sizeof *c->layers, layer_cmp);
 	/* two records with one id: which one containers/storage uses depends on
@@ -323,7 +314,7 @@ static void recheck_layer_diff(struct csctx *c, struct cslayer *l, const digest_
 		report_finding(c->r, "layer.metadata_mismatch", l->id,
 		               "%s: layer %.80s is %s for one image and %s for another", c->label,
 		               l->id, l->checked_diff.str, diff->str);
-		l->verdict = VERDICT_FAIL;
+		l->s.verdict = VERDICT_FAIL;
 	}
 }
 
@@ -336,7 +327,7 @@ static void check_layer_record(struct csctx *c, struct cslayer *l, const digest_
 		        c->r, "layer.metadata_mismatch", l->id,
 		        "%s: layers.json gives layer %.80s diff-digest %s, the config says %s",
 		        c->label, l->id, l->has_diff ? l->diff.str : "(none)", diff->str);
-		l->verdict = VERDICT_FAIL;
+		l->s.verdict = VERDICT_FAIL;
 	}
 	char want[65];
 	expected_layer_id(l->parent, diff, NULL, want);
@@ -352,18 +343,18 @@ static void check_layer_record(struct csctx *c, struct cslayer *l, const digest_
 		               "%s: layer id %.80s is not the one derived from its parent %.80s "
 		               "and diffID %s (%s)",
 		               c->label, l->id, l->parent ? l->parent : "(none)", diff->str, want);
-		l->verdict = VERDICT_FAIL;
+		l->s.verdict = VERDICT_FAIL;
 	}
 	if (l->incomplete) {
 		report_finding(c->r, "layer.metadata_mismatch", l->id,
 		               "%s: layer %.80s is flagged incomplete (containers/storage never "
 		               "finished writing it)",
 		               c->label, l->id);
-		l->verdict = VERDICT_FAIL;
+		l->s.verdict = VERDICT_FAIL;
 	}
 }
 
-/* The layer's folder under the root (rel, and l->path in full): 0, or -1
+/* The layer's folder under the root (rel, and l->s.path in full): 0, or -1
  * for a driver whose folders are not verified (said once; l incomplete). */
 static int layer_folder(struct csctx *c, struct cslayer *l, char *rel, size_t n)
 {
@@ -378,10 +369,10 @@ static int layer_folder(struct csctx *c, struct cslayer *l, char *rel, size_t n)
 			                 "this version");
 			c->driver_unchecked = 1;
 		}
-		verdict_raise(&l->verdict, VERDICT_INCOMPLETE);
+		verdict_raise(&l->s.verdict, VERDICT_INCOMPLETE);
 		return -1;
 	}
-	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
+	snprintf(l->s.path, sizeof l->s.path, "%s/%s", c->rootpath, rel);
 	return 0;
 }
 
@@ -393,10 +384,10 @@ static int composefs_layer(struct csctx *c, struct cslayer *l)
 	snprintf(cf, sizeof cf, "overlay/%s/composefs-data", l->id);
 	struct stat st;
 	if (fsx_lstat_at(c->root, cf, &st, NULL) != 0) return 0;
-	cleanup_free char *part = xasprintf("layer %s of %s (composefs)", l->path, c->label);
+	cleanup_free char *part = xasprintf("layer %s of %s (composefs)", l->s.path, c->label);
 	report_unchecked(c->r, part, "composefs layers are not verified by this version");
-	verdict_raise(&l->verdict, VERDICT_INCOMPLETE);
-	l->state = CHECK_NOT_CHECKED;
+	verdict_raise(&l->s.verdict, VERDICT_INCOMPLETE);
+	l->s.state = CHECK_NOT_CHECKED;
 	return 1;
 }
 
@@ -411,14 +402,14 @@ static void settle_reassembled(struct csctx *c, struct cslayer *l, struct store_
 		        c->r, "layer.metadata_mismatch", l->id,
 		        "%s: layers.json gives layer %.80s diff-size %.0f, the layer is %llu bytes",
 		        c->label, l->id, l->diff_size, (unsigned long long)k->tar_size);
-		l->verdict = VERDICT_FAIL;
+		l->s.verdict = VERDICT_FAIL;
 	}
-	l->state = k->cmp.failed                ? CHECK_FILES_DIFFER
-	           : l->verdict == VERDICT_FAIL ? CHECK_BAD_METADATA
-	                                        : CHECK_OK;
-	k->verdict = l->verdict;
+	l->s.state = k->cmp.failed                  ? CHECK_FILES_DIFFER
+	             : l->s.verdict == VERDICT_FAIL ? CHECK_BAD_METADATA
+	                                            : CHECK_OK;
+	k->verdict = l->s.verdict;
 	store_layer_settle(k);
-	l->verdict = k->verdict;
+	l->s.verdict = k->verdict;
 }
 
 /* Reassemble the layer folder rel from its tar-split record, hash it against
@@ -431,35 +422,26 @@ static void check_layer_tree(struct csctx *c, struct cslayer *l, const digest_t 
 	/* With a mount program containers/storage extracts whiteouts in the
 	 * tar's own form (".wh.X" files, drivers/overlay getWhiteoutFormat), so
 	 * the folder is compared like a plain tree, added files still judged. */
-	struct store_layer_check k = {.r = c->r,
-	                              .root = c->root,
-	                              .rootpath = c->rootpath,
-	                              .label = c->label,
-	                              .path = l->path,
-	                              .folder_rel = rel,
-	                              .tarsplit_rel = tsrel,
-	                              .diff = diff,
-	                              .opts = {.overlay = overlay && !c->aufs_whiteouts,
-	                                       .check_added = overlay,
-	                                       .whiteout_files = overlay && c->aufs_whiteouts},
-	                              .verdict = l->verdict};
-	enum store_layer_outcome o = store_check_layer_folder(&k);
-	l->verdict = k.verdict;
-	l->files = k.files;
-	if (k.state != CHECK_NONE) l->state = k.state;
+	struct store_at at = {c->r, c->root, c->rootpath, c->label};
+	struct tarsplit_opts opts = {.overlay = overlay && !c->aufs_whiteouts,
+	                             .check_added = overlay,
+	                             .whiteout_files = overlay && c->aufs_whiteouts};
+	struct store_layer_check k;
+	enum store_layer_outcome o =
+	        store_layer_folder_check(&at, &l->s, rel, tsrel, diff, opts, &k);
 	switch (o) {
 	case STORE_LAYER_NO_TARSPLIT: /* a link or special file where the record belongs fails the
 	                                 layer */
-		if (l->verdict == VERDICT_PASS)
-			l->verdict = k.err.code == EA_E_SYMLINK || k.err.code == EA_E_NOTREG
-			                     ? VERDICT_FAIL
-			                     : VERDICT_INCOMPLETE;
+		if (l->s.verdict == VERDICT_PASS)
+			l->s.verdict = k.err.code == EA_E_SYMLINK || k.err.code == EA_E_NOTREG
+			                       ? VERDICT_FAIL
+			                       : VERDICT_INCOMPLETE;
 		return;
-	case STORE_LAYER_INTERRUPTED: verdict_raise(&l->verdict, VERDICT_INCOMPLETE); return;
+	case STORE_LAYER_INTERRUPTED: verdict_raise(&l->s.verdict, VERDICT_INCOMPLETE); return;
 	case STORE_LAYER_REASSEMBLED:
 		settle_reassembled(c, l, &k);
 		/* fall through */
-	case STORE_LAYER_MISMATCH: l->done = 1; return;
+	case STORE_LAYER_MISMATCH: l->s.done = 1; return;
 	default: return;
 	}
 }
@@ -476,7 +458,7 @@ static void verify_layer(struct csctx *c, struct cslayer *l, const digest_t *dif
 	l->checked_diff = *diff;
 	c->nlayers++;
 	if (ea_stop_requested()) {
-		l->verdict = VERDICT_INCOMPLETE;
+		l->s.verdict = VERDICT_INCOMPLETE;
 		return;
 	}
 	check_layer_record(c, l, diff);
@@ -759,33 +741,20 @@ static int chain_has_toc(struct csctx *c, const char *top)
 static int parse_diff_ids(struct csimage *im, const char *cfg, size_t len, digest_t **out)
 {
 	cJSON *conf = jsondoc_parse(cfg, len); /* one meaning, as the engine reads it */
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(
-	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
-	if (!cJSON_IsArray(ids)) {
-		img_finding(im, "json.malformed", im->idstr, "config has no rootfs.diff_ids");
-		cJSON_Delete(conf);
-		return -1;
-	}
-	if (cJSON_GetArraySize(ids) > 10000) {
-		img_finding(im, "json.too_large", im->idstr, "config has over 10000 diff_ids");
-		cJSON_Delete(conf);
-		return -1;
-	}
-	digest_t *d = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *d);
-	int n = 0;
-	cJSON *e;
-	cJSON_ArrayForEach (e, ids) {
-		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &d[n], NULL) < 0 ||
-		    d[n].alg != DIGEST_SHA256) {
-			img_finding(im, "json.malformed", im->idstr,
-			            "diff_ids[%d] is not a sha256 digest", n);
-			cJSON_Delete(conf);
-			free(d);
-			return -1;
-		}
-		n++;
-	}
+	int bad;
+	digest_t *d = NULL;
+	int n = oci_config_diff_ids(conf, 10000, &d, &bad);
 	cJSON_Delete(conf);
+	if (n == -1) img_finding(im, "json.malformed", im->idstr, "config has no rootfs.diff_ids");
+	else if (n == -2)
+		img_finding(im, "json.too_large", im->idstr, "config has over 10000 diff_ids");
+	else if (bad >= 0)
+		img_finding(im, "json.malformed", im->idstr, "diff_ids[%d] is not a sha256 digest",
+		            bad);
+	if (n < 0 || bad >= 0) {
+		free(d);
+		return -1;
+	}
 	*out = d;
 	return n;
 }
@@ -880,11 +849,11 @@ static void chain_layer(struct csimage *im, struct cslayer *l, const digest_t *d
 	model_set_str(&lr->layer_id, l->id);
 	if (l->compressed) model_set_str(&lr->compressed_digest, l->compressed);
 	verify_layer(im->c, l, diff);
-	if (l->path[0]) model_set_str(&lr->path, l->path);
-	lr->on_disk_check = l->state;
-	lr->files = (int64_t)l->files;
-	image_raise(im->img, l->verdict);
-	if (!l->done) image_raise(im->img, VERDICT_INCOMPLETE);
+	if (l->s.path[0]) model_set_str(&lr->path, l->s.path);
+	lr->on_disk_check = l->s.state;
+	lr->files = (int64_t)l->s.files;
+	image_raise(im->img, l->s.verdict);
+	if (!l->s.done) image_raise(im->img, VERDICT_INCOMPLETE);
 }
 
 /* The diff_ids bottom-up, each with its chain ID and the layer of chain[]

@@ -31,11 +31,7 @@
 
 struct dlayer {
 	digest_t chain;
-	int done;
-	verdict_t verdict;
-	check_t state; /* its on_disk_check */
-	unsigned long files;
-	char path[512];
+	struct store_layer s;
 	struct dlayer *next;
 };
 
@@ -86,7 +82,7 @@ static void check_layerdb(struct dctx *c, struct dlayer *l, const char *base, co
 		report_finding(c->r, "layer.metadata_mismatch", chain->str,
 		               "%s: layerdb %s/diff says '%.80s', the config says %s", c->label,
 		               digest_hex(chain), err->code ? err->msg : val, diff->str);
-		l->verdict = VERDICT_FAIL;
+		l->s.verdict = VERDICT_FAIL;
 	}
 	snprintf(rel, sizeof rel, "%s/parent", base);
 	err->code = EA_OK;
@@ -96,7 +92,7 @@ static void check_layerdb(struct dctx *c, struct dlayer *l, const char *base, co
 		               "%s: layerdb %s/parent is '%.80s', expected %s", c->label,
 		               digest_hex(chain), hp ? val : "(none)",
 		               parent ? parent->str : "none");
-		l->verdict = VERDICT_FAIL;
+		l->s.verdict = VERDICT_FAIL;
 	}
 }
 
@@ -115,14 +111,14 @@ static int layer_cache_id(struct dctx *c, struct dlayer *l, const char *base, ch
 		                         : "layer.metadata_mismatch",
 		               l->chain.str, "%s: layerdb %s/cache-id is missing or unsafe",
 		               c->label, digest_hex(&l->chain));
-		l->verdict = VERDICT_FAIL;
-		l->state = CHECK_BAD_METADATA;
+		l->s.verdict = VERDICT_FAIL;
+		l->s.state = CHECK_BAD_METADATA;
 		return -1;
 	}
 	return 0;
 }
 
-/* The layer's folder under the root (rel, and l->path in full): 0, or -1
+/* The layer's folder under the root (rel, and l->s.path in full): 0, or -1
  * for a driver whose folders are not verified (said; l incomplete). */
 static int layer_folder(struct dctx *c, struct dlayer *l, const char *cache, char *rel, size_t n)
 {
@@ -135,10 +131,10 @@ static int layer_folder(struct dctx *c, struct dlayer *l, const char *cache, cha
 		report_unchecked(
 		        c->r, part,
 		        "this storage driver's layer folders are not verified by this version");
-		l->verdict = VERDICT_INCOMPLETE;
+		l->s.verdict = VERDICT_INCOMPLETE;
 		return -1;
 	}
-	snprintf(l->path, sizeof l->path, "%s/%s", c->rootpath, rel);
+	snprintf(l->s.path, sizeof l->s.path, "%s/%s", c->rootpath, rel);
 	return 0;
 }
 
@@ -150,32 +146,23 @@ static void check_layer_tree(struct dctx *c, struct dlayer *l, const char *base,
 	int overlay = !strcmp(c->driver, "overlay2") || !strcmp(c->driver, "overlay");
 	char tsrel[400];
 	snprintf(tsrel, sizeof tsrel, "%s/tar-split.json.gz", base);
-	struct store_layer_check k = {.r = c->r,
-	                              .root = c->root,
-	                              .rootpath = c->rootpath,
-	                              .label = c->label,
-	                              .path = l->path,
-	                              .folder_rel = rel,
-	                              .tarsplit_rel = tsrel,
-	                              .diff = diff,
-	                              .opts = {.overlay = overlay, .check_added = overlay},
-	                              .verdict = l->verdict};
-	enum store_layer_outcome o = store_check_layer_folder(&k);
-	l->verdict = k.verdict;
-	l->files = k.files;
-	if (k.state != CHECK_NONE) l->state = k.state;
+	struct store_at at = {c->r, c->root, c->rootpath, c->label};
+	struct store_layer_check k;
+	enum store_layer_outcome o = store_layer_folder_check(
+	        &at, &l->s, rel, tsrel, diff,
+	        (struct tarsplit_opts){.overlay = overlay, .check_added = overlay}, &k);
 	switch (o) {
 	case STORE_LAYER_NO_TARSPLIT:
 	case STORE_LAYER_INTERRUPTED:
-		l->verdict = VERDICT_INCOMPLETE; /* whatever the layerdb checks said */
+		l->s.verdict = VERDICT_INCOMPLETE; /* whatever the layerdb checks said */
 		return;
 	case STORE_LAYER_REASSEMBLED:
-		if (l->verdict == VERDICT_PASS)
-			l->state = k.cmp.failed ? CHECK_FILES_DIFFER : CHECK_OK;
+		if (l->s.verdict == VERDICT_PASS)
+			l->s.state = k.cmp.failed ? CHECK_FILES_DIFFER : CHECK_OK;
 		store_layer_settle(&k);
-		l->verdict = k.verdict;
+		l->s.verdict = k.verdict;
 		/* fall through */
-	case STORE_LAYER_MISMATCH: l->done = 1; return;
+	case STORE_LAYER_MISMATCH: l->s.done = 1; return;
 	default: return;
 	}
 }
@@ -191,9 +178,9 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 	l->next = c->layers;
 	c->layers = l;
 	c->nlayers++;
-	l->state = CHECK_UNCHECKED;
+	l->s.state = CHECK_UNCHECKED;
 	if (ea_stop_requested()) {
-		l->verdict = VERDICT_INCOMPLETE;
+		l->s.verdict = VERDICT_INCOMPLETE;
 		return l;
 	}
 	char base[300];
@@ -207,8 +194,8 @@ static struct dlayer *verify_layer(struct dctx *c, const digest_t *chain, const 
 		                         : finding_id_for_open_error(err.code, "layer.missing"),
 		               chain->str, "%s: no layerdb entry for chainID %s (%s)", c->label,
 		               chain->str, subj);
-		l->verdict = VERDICT_FAIL;
-		l->state = CHECK_MISSING;
+		l->s.verdict = VERDICT_FAIL;
+		l->s.state = CHECK_MISSING;
 		return l;
 	}
 	check_layerdb(c, l, base, diff, parent, &err);
@@ -274,30 +261,17 @@ static int parse_diff_ids(struct dimage *im, const char *cfg, size_t len, digest
 {
 	struct dctx *c = im->c;
 	cJSON *conf = jsondoc_parse(cfg, len); /* one meaning, as dockerd reads it */
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(
-	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
-	if (!cJSON_IsArray(ids)) {
+	int bad;
+	int nd = oci_config_diff_ids(conf, 0, out, &bad);
+	cJSON_Delete(conf);
+	if (nd < 0)
 		report_finding(c->r, "json.malformed", im->idstr,
 		               "%s: config has no rootfs.diff_ids", c->label);
-		cJSON_Delete(conf);
-		image_raise(im->img, VERDICT_FAIL);
-		return -1;
-	}
-	digest_t *diffs = *out = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *diffs);
-	int nd = 0;
-	cJSON *e;
-	cJSON_ArrayForEach (e, ids) {
-		if (!cJSON_IsString(e) || digest_parse(e->valuestring, &diffs[nd], NULL) < 0 ||
-		    diffs[nd].alg != DIGEST_SHA256) {
-			report_finding(c->r, "json.malformed", im->idstr,
-			               "%s: diff_ids[%d] is not a sha256 digest", c->label, nd);
-			image_raise(im->img, VERDICT_FAIL);
-			break;
-		}
-		nd++;
-	}
-	cJSON_Delete(conf);
-	return nd;
+	else if (bad >= 0)
+		report_finding(c->r, "json.malformed", im->idstr,
+		               "%s: diff_ids[%d] is not a sha256 digest", c->label, bad);
+	if (nd < 0 || bad >= 0) image_raise(im->img, VERDICT_FAIL);
+	return nd < 0 ? -1 : nd;
 }
 
 /* The diff_ids chained to chainIDs, each layer verified and in the report
@@ -314,11 +288,11 @@ static void check_layers(struct dimage *im, const digest_t *diffs, int nd)
 		struct layer *lr = image_add_layer(img);
 		lr->diff_id = diffs[i];
 		lr->chain_id = *chain;
-		if (l->path[0]) model_set_str(&lr->path, l->path);
-		lr->on_disk_check = l->state;
-		lr->files = (int64_t)l->files;
-		image_raise(img, l->verdict);
-		if (!l->done) image_raise(img, VERDICT_INCOMPLETE);
+		if (l->s.path[0]) model_set_str(&lr->path, l->s.path);
+		lr->on_disk_check = l->s.state;
+		lr->files = (int64_t)l->s.files;
+		image_raise(img, l->s.verdict);
+		if (!l->s.done) image_raise(img, VERDICT_INCOMPLETE);
 	}
 }
 
@@ -359,19 +333,10 @@ static cJSON *load_names(struct dctx *c)
 	cJSON *by_id = cJSON_CreateObject();
 	char rel[200];
 	snprintf(rel, sizeof rel, "%s/repositories.json", c->imgdir);
-	cleanup_free char *data = NULL;
-	size_t len = 0;
-	ea_error_t err = {0};
-	if (fsx_read_file_at(c->root, rel, DOCKER_MAX_REPOS, &data, &len, &err) < 0) {
-		if (err.code != EA_E_NOENT) {
-			cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
-			report_finding(c->r,
-			               finding_id_for_open_error(err.code, "store.unreadable"),
-			               subj, "%s: %s", c->label, err.msg);
-		}
-		return by_id;
-	}
-	cJSON *j = jsondoc_parse(data, len); /* bounded in values, one meaning */
+	enum store_json st;
+	cJSON *j = store_read_json(c->r, c->root, c->rootpath, c->label, rel, DOCKER_MAX_REPOS,
+	                           JSONDOC_MAX_VALUES, &st);
+	if (st == STORE_JSON_ABSENT || st == STORE_JSON_UNREADABLE) return by_id;
 	cJSON *repos = cJSON_GetObjectItemCaseSensitive(j, "Repositories");
 	if (!cJSON_IsObject(repos)) {
 		cleanup_free char *subj = xasprintf("%s/%s", c->rootpath, rel);
@@ -510,8 +475,8 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 			               sizeof c.driver - 1);
 			continue;
 		}
-		snprintf(c.driver, sizeof c.driver, "%s", e->d_name);
-		snprintf(c.imgdir, sizeof c.imgdir, "image/%s", e->d_name);
+		snprintf(c.driver, sizeof c.driver, "%.63s", e->d_name); /* checked above */
+		snprintf(c.imgdir, sizeof c.imgdir, "image/%.63s", c.driver);
 		cJSON_AddItemToArray(drivers, cJSON_CreateString(e->d_name));
 		audit_driver(&c);
 		while (c.layers) { /* layers are per driver */

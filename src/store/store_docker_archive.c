@@ -133,30 +133,17 @@ static const char *legacy_subject(const struct legacy *L)
 static void legacy_diff_ids(struct legacy *L, const char *cfg, size_t cfglen)
 {
 	cJSON *conf = jsondoc_parse(cfg, cfglen); /* one meaning, as the engine reads it */
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(
-	        cJSON_GetObjectItemCaseSensitive(conf, "rootfs"), "diff_ids");
-	if (!cJSON_IsArray(ids)) {
+	int bad;
+	int n = oci_config_diff_ids(conf, 0, &L->diff_ids, &bad);
+	cJSON_Delete(conf);
+	if (n < 0)
 		report_finding(L->r, "json.malformed", legacy_subject(L),
 		               "%s: config has no rootfs.diff_ids", L->where);
-		image_raise(L->img, VERDICT_FAIL);
-		cJSON_Delete(conf);
-		return;
-	}
-	L->diff_ids = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *L->diff_ids);
-	cJSON *e;
-	cJSON_ArrayForEach (e, ids) {
-		if (!cJSON_IsString(e) ||
-		    digest_parse(e->valuestring, &L->diff_ids[L->ndiff], NULL) < 0 ||
-		    L->diff_ids[L->ndiff].alg != DIGEST_SHA256) {
-			report_finding(L->r, "json.malformed", legacy_subject(L),
-			               "%s: diff_ids[%d] is not a sha256 digest", L->where,
-			               L->ndiff);
-			image_raise(L->img, VERDICT_FAIL);
-			break;
-		}
-		L->ndiff++;
-	}
-	cJSON_Delete(conf);
+	else if (bad >= 0)
+		report_finding(L->r, "json.malformed", legacy_subject(L),
+		               "%s: diff_ids[%d] is not a sha256 digest", L->where, bad);
+	L->ndiff = n > 0 ? n : 0;
+	if (n < 0 || bad >= 0) image_raise(L->img, VERDICT_FAIL);
 }
 
 /* The config member: its name promises the image ID, its bytes must hash to

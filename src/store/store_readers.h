@@ -86,6 +86,30 @@ struct store_layer_check {
 	ea_error_t err;
 };
 enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k);
+
+/* An extracted layer as a reader checks it (a Docker layerdb entry, a
+ * containers/storage layer record): what the report says of it. */
+struct store_layer {
+	int done; /* its folder was reassembled (matching or not) */
+	verdict_t verdict;
+	check_t state; /* its on_disk_check */
+	unsigned long files;
+	char path[512]; /* the folder, in full */
+};
+/* Where a store is, for the checks its readers share. */
+struct store_at {
+	report_t *r;
+	int root;
+	const char *rootpath, *label;
+};
+/* store_check_layer_folder for layer l: k set up from the arguments (the
+ * folder folder_rel, its record tarsplit_rel, its diffID, l's verdict so
+ * far), then l's verdict, file count and state taken from it.  Returns the
+ * outcome; k stays for the reader's own rules. */
+enum store_layer_outcome store_layer_folder_check(const struct store_at *at, struct store_layer *l,
+                                                  const char *folder_rel, const char *tarsplit_rel,
+                                                  const digest_t *diff, struct tarsplit_opts opts,
+                                                  struct store_layer_check *k);
 /* After STORE_LAYER_REASSEMBLED (and the caller's own checks): a file that
  * differed fails the layer, one that could not be read leaves an
  * otherwise passing layer incomplete. */
@@ -95,6 +119,14 @@ static inline void store_layer_settle(struct store_layer_check *k)
 	else if (k->cmp.incomplete) verdict_raise(&k->verdict, VERDICT_INCOMPLETE);
 }
 
+/* A store's own JSON file rel below root (at most max bytes and max_values
+ * values), parsed with one meaning (jsondoc.h).  *st says how it went:
+ * absent (NULL, no finding: an empty part of the store), unreadable (NULL,
+ * the finding made, finding_id_for_open_error), malformed (NULL, not JSON:
+ * the caller says what the file should have been) or ok. */
+enum store_json { STORE_JSON_OK, STORE_JSON_ABSENT, STORE_JSON_UNREADABLE, STORE_JSON_MALFORMED };
+cJSON *store_read_json(report_t *r, int root, const char *rootpath, const char *label,
+                       const char *rel, size_t max, size_t max_values, enum store_json *st);
 /* Does a JSON array of names hold `want`? (`verify` picks one image.) */
 int store_names_have(cJSON *names, const char *want);
 /* For stores that keep no manifest or signatures (Docker's store, docker save,
