@@ -78,8 +78,9 @@ static const struct {
 };
 
 /* One option (getopt_long's c, with optarg) into o. */
-static int apply_option(const struct ea_command *cmd, int c, char **argv, struct ea_opts *o,
-                        ea_error_t *err)
+/* The options whose value is parsed (stores, choices, numbers): 0 when
+ * applied, -1 (err) when the value is wrong, 1 when c is another option. */
+static int apply_valued_option(int c, struct ea_opts *o, ea_error_t *err)
 {
 	switch (c) {
 	case O_STORE:
@@ -98,10 +99,6 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 			               optarg);
 		o->set |= SET_FORMAT;
 		break;
-	case O_OUT:
-		o->out = optarg;
-		o->set |= SET_OUT;
-		break;
 	case O_FAIL_ON: {
 		int s = severity_parse(optarg);
 		if (s < 0)
@@ -112,14 +109,6 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		o->set |= SET_FAIL_ON;
 		break;
 	}
-	case O_NO_PROC:
-		o->no_proc = 1;
-		o->set |= SET_NO_PROC;
-		break;
-	case O_NO_STORES:
-		o->no_stores = 1;
-		o->set |= SET_NO_STORES;
-		break;
 	case O_JOBS:
 		if (parse_int(optarg, 1, 64, &o->jobs) < 0)
 			return ea_fail(err, EA_E_USAGE, "--jobs must be a number from 1 to 64");
@@ -129,22 +118,6 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		if (parse_int(optarg, 1, 1 << 22, &o->pid) < 0)
 			return ea_fail(err, EA_E_USAGE, "--pid must be a process id");
 		break;
-	case O_DEEP: o->deep = 1; break;
-	case O_IMAGE: o->image = optarg; break;
-	case O_KEY:
-		o->key = optarg;
-		o->set |= SET_KEY;
-		break;
-	case O_TRUSTED_ROOT:
-		o->trusted_root = optarg;
-		o->set |= SET_TRUSTED_ROOT;
-		break;
-	case O_POLICY:
-		o->policy = optarg;
-		o->set |= SET_POLICY;
-		break;
-	case O_CONFIG: o->config = optarg; break;
-	case O_NO_CONFIG: o->no_config = 1; break;
 	case O_BUDGET:
 		if (parse_int(optarg, 0, CLI_MAX_BUDGET_MS, &o->budget_ms) < 0)
 			return ea_fail(
@@ -162,6 +135,45 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 			               "--log must be kmsg, syslog or none, not '%s'", optarg);
 		o->set |= SET_LOG;
 		break;
+	default: return 1;
+	}
+	return 0;
+}
+
+static int apply_option(const struct ea_command *cmd, int c, char **argv, struct ea_opts *o,
+                        ea_error_t *err)
+{
+	int rc = apply_valued_option(c, o, err);
+	if (rc <= 0) return rc;
+	switch (c) {
+	case O_OUT:
+		o->out = optarg;
+		o->set |= SET_OUT;
+		break;
+	case O_NO_PROC:
+		o->no_proc = 1;
+		o->set |= SET_NO_PROC;
+		break;
+	case O_NO_STORES:
+		o->no_stores = 1;
+		o->set |= SET_NO_STORES;
+		break;
+	case O_DEEP: o->deep = 1; break;
+	case O_IMAGE: o->image = optarg; break;
+	case O_KEY:
+		o->key = optarg;
+		o->set |= SET_KEY;
+		break;
+	case O_TRUSTED_ROOT:
+		o->trusted_root = optarg;
+		o->set |= SET_TRUSTED_ROOT;
+		break;
+	case O_POLICY:
+		o->policy = optarg;
+		o->set |= SET_POLICY;
+		break;
+	case O_CONFIG: o->config = optarg; break;
+	case O_NO_CONFIG: o->no_config = 1; break;
 	case O_PROGRESS:
 		o->progress = 1;
 		o->set |= SET_PROGRESS;

@@ -434,6 +434,115 @@ static void set_value(struct ea_config *c, const struct ckey *k, cJSON *v)
 	c->has |= k->set;
 }
 
+/* A key edgeaudit does not know: said, with the nearest known one. */
+static void unknown_key(struct diag *d, const char *key, size_t at)
+{
+	const char *best = NULL;
+	unsigned bd = 3;
+	for (unsigned i = 2; i < NKEYS; i++) {
+		unsigned dd = distance(key, keys[i].name);
+		if (dd < bd) {
+			bd = dd;
+			best = keys[i].name;
+		}
+	}
+	if (best) say(d, at, 0, "unknown key \"%s\" (did you mean \"%s\"?)", key, best);
+	else say(d, at, 0, "unknown key \"%s\" (see edgeaudit(1), section CONFIGURATION)", key);
+}
+
+/* A whole number within the key's range: 1, else 0 (said). */
+static int check_int(struct diag *d, const struct ckey *k, cJSON *v, size_t at)
+{
+	double x = cJSON_GetNumberValue(v);
+	/* range first: (long long) of inf or 1e300 is undefined behaviour */
+	if (cJSON_IsNumber(v) && x >= k->min && x <= k->max && x == (double)(long long)x) return 1;
+	if (cJSON_IsNumber(v))
+		say(d, at, 0, "%s: must be a whole number from %d to %d, not %g", k->name, k->min,
+		    k->max, x);
+	else
+		say(d, at, 0, "%s: must be a whole number from %d to %d, not %s", k->name, k->min,
+		    k->max, json_type_name(v));
+	return 0;
+}
+
+/* One of the key's choices: 1, else 0 (said). */
+static int check_choice(struct diag *d, const struct ckey *k, cJSON *v, size_t at)
+{
+	int ok = 0;
+	if (cJSON_IsString(v))
+		for (int i = 0; k->choices[i]; i++) ok |= !strcmp(k->choices[i], v->valuestring);
+	if (ok) return 1;
+	char ch[128];
+	choices_text(k->choices, ch, sizeof ch);
+	if (cJSON_IsString(v))
+		say(d, at, 0, "%s: must be %s, not \"%.60s\"", k->name, ch, v->valuestring);
+	else say(d, at, 0, "%s: must be %s, not %s", k->name, ch, json_type_name(v));
+	return 0;
+}
+
+/* A file name (checked on disk with CONFIG_CHECK_FILES): 1, else 0 (said). */
+static int check_path(struct diag *d, const struct ckey *k, cJSON *v, size_t at, unsigned flags)
+{
+	if (!cJSON_IsString(v) || !*v->valuestring) {
+		say(d, at, 0, "%s: must be a file name (a non-empty string), not %s", k->name,
+		    cJSON_IsString(v) ? "an empty string" : json_type_name(v));
+		return 0;
+	}
+	if (flags & CONFIG_CHECK_FILES) {
+		if (k->set == SET_OUT) check_out_folder(d, at, v->valuestring);
+		else warn_missing(d, at, k->name, v->valuestring, 0);
+	}
+	return 1;
+}
+
+/* Item idx of the store list: parsed into c's stores, 1; else 0 (said). */
+static int store_item(struct diag *d, struct ea_config *c, const char *name, cJSON *it, int idx,
+                      size_t iat, unsigned flags)
+{
+	if (!cJSON_IsString(it)) {
+		say(d, iat, 0, "%s[%d]: must be a \"[TYPE:]PATH\" string, not %s", name, idx,
+		    json_type_name(it));
+		return 0;
+	}
+	ea_error_t e = {0};
+	if (store_spec_parse(it->valuestring, &c->v.stores[c->v.nstores], &e) < 0) {
+		say(d, iat, 0, "%s[%d]: %s", name, idx, e.msg);
+		return 0;
+	}
+	if (flags & CONFIG_CHECK_FILES) {
+		struct stat st;
+		const char *p = c->v.stores[c->v.nstores].path;
+		if (stat(p, &st) != 0)
+			say(d, iat, 1, "%s[%d]: %s: %s", name, idx, p, strerror(errno));
+	}
+	c->v.nstores++;
+	return 1;
+}
+
+/* The store list: every item parsed; the key set only when all were. */
+static void check_strlist(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *v,
+                          size_t at, unsigned flags)
+{
+	if (!cJSON_IsArray(v)) {
+		say(d, at, 0, "%s: must be a list of \"[TYPE:]PATH\" strings, not %s", k->name,
+		    json_type_name(v));
+		return;
+	}
+	int idx = 0, bad = 0;
+	cJSON *it;
+	cJSON_ArrayForEach (it, v) {
+		size_t iat = array_item_off(d->text, d->len, at, idx);
+		if (cJSON_IsString(it) && c->v.nstores >= CLI_MAX_STORES) {
+			say(d, iat, 0, "%s: at most %d stores", k->name, CLI_MAX_STORES);
+			bad = 1;
+			break;
+		}
+		if (!store_item(d, c, k->name, it, idx, iat, flags)) bad = 1;
+		idx++;
+	}
+	if (!bad) c->has |= k->set;
+}
+
 static void check_member(struct diag *d, struct ea_config *c, cJSON *v,
                          const struct member_pos *pos, unsigned flags)
 {
@@ -441,118 +550,25 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v,
 	for (unsigned i = 0; i < NKEYS; i++)
 		if (!strcmp(keys[i].name, v->string)) k = &keys[i];
 	if (!k) {
-		const char *best = NULL;
-		unsigned bd = 3;
-		for (unsigned i = 2; i < NKEYS; i++) {
-			unsigned dd = distance(v->string, keys[i].name);
-			if (dd < bd) {
-				bd = dd;
-				best = keys[i].name;
-			}
-		}
-		if (best)
-			say(d, pos->key_off, 0, "unknown key \"%s\" (did you mean \"%s\"?)",
-			    v->string, best);
-		else
-			say(d, pos->key_off, 0,
-			    "unknown key \"%s\" (see edgeaudit(1), section CONFIGURATION)",
-			    v->string);
+		unknown_key(d, v->string, pos->key_off);
 		return;
 	}
-	const char *name = k->name;
 	size_t at = pos->val_off;
+	int ok = 1;
 	switch (k->type) {
 	case K_IGNORED: return;
 	case K_BOOL:
-		if (!cJSON_IsBool(v)) {
-			say(d, at, 0, "%s: must be true or false, not %s", name, json_type_name(v));
-			return;
-		}
-		break;
-	case K_PATH:
-		if (!cJSON_IsString(v) || !*v->valuestring) {
-			say(d, at, 0, "%s: must be a file name (a non-empty string), not %s", name,
-			    cJSON_IsString(v) ? "an empty string" : json_type_name(v));
-			return;
-		}
-		if (flags & CONFIG_CHECK_FILES) {
-			if (k->set == SET_OUT) check_out_folder(d, at, v->valuestring);
-			else warn_missing(d, at, name, v->valuestring, 0);
-		}
-		break;
-	case K_INT: {
-		double x = cJSON_GetNumberValue(v);
-		/* range first: (long long) of inf or 1e300 is undefined behaviour */
-		if (!cJSON_IsNumber(v) || x < k->min || x > k->max || x != (double)(long long)x) {
-			if (cJSON_IsNumber(v))
-				say(d, at, 0, "%s: must be a whole number from %d to %d, not %g",
-				    name, k->min, k->max, x);
-			else
-				say(d, at, 0, "%s: must be a whole number from %d to %d, not %s",
-				    name, k->min, k->max, json_type_name(v));
-			return;
-		}
-		break;
-	}
-	case K_CHOICE: {
-		int ok = 0;
-		if (cJSON_IsString(v))
-			for (int i = 0; k->choices[i]; i++)
-				ok |= !strcmp(k->choices[i], v->valuestring);
-		if (!ok) {
-			char ch[128];
-			choices_text(k->choices, ch, sizeof ch);
-			if (cJSON_IsString(v))
-				say(d, at, 0, "%s: must be %s, not \"%.60s\"", name, ch,
-				    v->valuestring);
-			else say(d, at, 0, "%s: must be %s, not %s", name, ch, json_type_name(v));
-			return;
-		}
-		break;
-	}
-	case K_STRLIST: {
-		if (!cJSON_IsArray(v)) {
-			say(d, at, 0, "%s: must be a list of \"[TYPE:]PATH\" strings, not %s", name,
+		ok = cJSON_IsBool(v);
+		if (!ok)
+			say(d, at, 0, "%s: must be true or false, not %s", k->name,
 			    json_type_name(v));
-			return;
-		}
-		int idx = 0, bad = 0;
-		cJSON *it;
-		cJSON_ArrayForEach (it, v) {
-			size_t iat = array_item_off(d->text, d->len, at, idx);
-			if (!cJSON_IsString(it)) {
-				say(d, iat, 0, "%s[%d]: must be a \"[TYPE:]PATH\" string, not %s",
-				    name, idx, json_type_name(it));
-				bad = 1;
-			} else if (c->v.nstores >= CLI_MAX_STORES) {
-				say(d, iat, 0, "%s: at most %d stores", name, CLI_MAX_STORES);
-				bad = 1;
-				break;
-			} else {
-				ea_error_t e = {0};
-				if (store_spec_parse(it->valuestring, &c->v.stores[c->v.nstores],
-				                     &e) < 0) {
-					say(d, iat, 0, "%s[%d]: %s", name, idx, e.msg);
-					bad = 1;
-				} else {
-					if (flags & CONFIG_CHECK_FILES) {
-						struct stat st;
-						const char *p = c->v.stores[c->v.nstores].path;
-						if (stat(p, &st) != 0)
-							say(d, iat, 1, "%s[%d]: %s: %s", name, idx,
-							    p, strerror(errno));
-					}
-					c->v.nstores++;
-				}
-			}
-			idx++;
-		}
-		if (bad) return;
-		c->has |= k->set;
-		return;
+		break;
+	case K_PATH: ok = check_path(d, k, v, at, flags); break;
+	case K_INT: ok = check_int(d, k, v, at); break;
+	case K_CHOICE: ok = check_choice(d, k, v, at); break;
+	case K_STRLIST: check_strlist(d, c, k, v, at, flags); return;
 	}
-	}
-	set_value(c, k, v);
+	if (ok) set_value(c, k, v);
 }
 
 int config_parse(const char *name, const char *text, size_t len, unsigned flags,

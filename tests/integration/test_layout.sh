@@ -143,3 +143,40 @@ else
 		not_ok "src/ and tests/unit/ are clang-formatted" "$fmt" "$wide"
 	fi
 fi
+
+# Issue 13 item 4: functions that read as their steps.  A function is the
+# lines from a "{" alone in the first column (clang-format puts a
+# function's brace there and nothing else's) to the next "}" alone in the
+# first column; none in src/ is over 100 lines.
+fn_lengths() {
+	$PY - "$TOP" <<'PYEOF'
+import glob, os, re, sys
+top = sys.argv[1]
+rows = []
+for f in sorted(glob.glob(os.path.join(top, "src", "**", "*.c"), recursive=True)):
+    lines = open(f, encoding="utf-8", errors="replace").read().split("\n")
+    i = 0
+    while i < len(lines):
+        if lines[i] == "{" and i > 0:
+            j = i - 1
+            while j > 0 and not re.match(r"[A-Za-z_]", lines[j]):
+                j -= 1
+            m = re.search(r"([A-Za-z_]\w*)\s*\(", lines[j])
+            k = i + 1
+            while k < len(lines) and lines[k] != "}":
+                k += 1
+            rows.append((k - i + 1, os.path.relpath(f, top), m.group(1) if m else "?"))
+            i = k
+        i += 1
+rows.sort(reverse=True)
+long = [r for r in rows if r[0] > 100]
+n = sorted(r[0] for r in rows)
+print("%d functions, median %d lines, %d over 80, longest %s:%s (%d)" % (
+    len(n), n[len(n) // 2], sum(1 for x in n if x > 80), rows[0][1], rows[0][2], rows[0][0]))
+for r in long:
+    print("over 100 lines: %s:%s (%d)" % (r[1], r[2], r[0]))
+sys.exit(1 if long or len(rows) < 100 else 0)
+PYEOF
+}
+if out=$(fn_lengths 2>&1); then ok "no function in src/ is over 100 lines ($out)"
+else not_ok "no function in src/ is over 100 lines" "$out"; fi
