@@ -571,6 +571,81 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v,
 	if (ok) set_value(c, k, v);
 }
 
+/* The document as one JSON object into c->doc: 0, or -1 (said) when it is
+ * empty, not JSON, beyond cJSON, or not an object. */
+static int parse_document(struct diag *d, struct ea_config *c, size_t start)
+{
+	const char *text = d->text;
+	size_t len = d->len;
+	if (start >= len) {
+		say(d, start, 0,
+		    "the file is empty: a configuration is a JSON object, e.g. {\"format\": "
+		    "\"text\"}");
+		return -1;
+	}
+	size_t bad;
+	char why[128];
+	if (syntax_check(text, len, &bad, why, sizeof why) < 0) {
+		say(d, bad, 0, "JSON syntax: %s", why);
+		return -1;
+	}
+	const char *end = NULL;
+	c->doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!c->doc) { /* the checker let it through: say where cJSON stopped */
+		size_t off = end && end >= text ? (size_t)(end - text) : 0;
+		say(d, off < len ? off : len, 0,
+		    "JSON that cannot be read here (too deep or too large?)");
+		return -1;
+	}
+	if (!cJSON_IsObject(c->doc)) {
+		say(d, start, 0, "the configuration must be a JSON object {...}, not %s",
+		    json_type_name(c->doc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Member i (v) names a key an earlier member names: said, 1. */
+static int duplicate_member(struct diag *d, struct ea_config *c, cJSON *v, int i,
+                            const struct member_pos *pos, int npos, const struct member_pos *p,
+                            size_t start)
+{
+	int j = 0;
+	cJSON *w;
+	cJSON_ArrayForEach (w, c->doc) {
+		if (j++ >= i) break;
+		if (strcmp(w->string, v->string)) continue;
+		int line, col;
+		config_linecol(d->text, d->len, j - 1 < npos ? pos[j - 1].key_off : start, &line,
+		               &col);
+		say(d, p->key_off, 0, "duplicate key \"%s\" (first at line %d)", v->string, line);
+		return 1;
+	}
+	return 0;
+}
+
+/* Every member of the object, then the rules between keys. */
+static void check_members(struct diag *d, struct ea_config *c, size_t start, unsigned flags)
+{
+	struct member_pos pos[128];
+	int npos = scan_members(d->text, d->len, pos, 128);
+	int i = 0;
+	cJSON *v;
+	cJSON_ArrayForEach (v, c->doc) {
+		struct member_pos p = i < npos ? pos[i] : (struct member_pos){start, start};
+		/* cJSON would quietly take the first of two equal keys. */
+		if (!duplicate_member(d, c, v, i, pos, npos, &p, start))
+			check_member(d, c, v, &p, flags);
+		i++;
+	}
+	if (c->v.no_proc && c->v.no_stores)
+		say(d, start, 0, "no_proc and no_stores together leave nothing to audit");
+	if ((flags & CONFIG_CHECK_FILES) && (c->has & SET_SIGN_KEY) && !(c->has & SET_OUT))
+		say(d, start, 1,
+		    "sign_key is set but out is not: the signature goes beside a report file "
+		    "(--out)");
+}
+
 int config_parse(const char *name, const char *text, size_t len, unsigned flags,
                  struct ea_config *c, char **diag)
 {
@@ -579,62 +654,7 @@ int config_parse(const char *name, const char *text, size_t len, unsigned flags,
 	struct diag d = {.name = name, .text = text, .len = len};
 	ea_buf_init(&d.out, 16 << 10);
 	size_t start = skip_ws(text, len, skip_bom(text, len));
-	if (start >= len) {
-		say(&d, start, 0,
-		    "the file is empty: a configuration is a JSON object, e.g. {\"format\": "
-		    "\"text\"}");
-		goto done;
-	}
-	size_t bad;
-	char why[128];
-	if (syntax_check(text, len, &bad, why, sizeof why) < 0) {
-		say(&d, bad, 0, "JSON syntax: %s", why);
-		goto done;
-	}
-	const char *end = NULL;
-	c->doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (!c->doc) { /* the checker let it through: say where cJSON stopped */
-		size_t off = end && end >= text ? (size_t)(end - text) : 0;
-		say(&d, off < len ? off : len, 0,
-		    "JSON that cannot be read here (too deep or too large?)");
-		goto done;
-	}
-	if (!cJSON_IsObject(c->doc)) {
-		say(&d, start, 0, "the configuration must be a JSON object {...}, not %s",
-		    json_type_name(c->doc));
-		goto done;
-	}
-	struct member_pos pos[128];
-	int npos = scan_members(text, len, pos, 128);
-	int i = 0;
-	cJSON *v;
-	cJSON_ArrayForEach (v, c->doc) {
-		struct member_pos p = i < npos ? pos[i] : (struct member_pos){start, start};
-		/* cJSON would quietly take the first of two equal keys. */
-		int j = 0, dup = 0;
-		cJSON *w;
-		cJSON_ArrayForEach (w, c->doc) {
-			if (j++ >= i) break;
-			if (!strcmp(w->string, v->string)) {
-				int line, col;
-				config_linecol(text, len, j - 1 < npos ? pos[j - 1].key_off : start,
-				               &line, &col);
-				say(&d, p.key_off, 0, "duplicate key \"%s\" (first at line %d)",
-				    v->string, line);
-				dup = 1;
-				break;
-			}
-		}
-		if (!dup) check_member(&d, c, v, &p, flags);
-		i++;
-	}
-	if (c->v.no_proc && c->v.no_stores)
-		say(&d, start, 0, "no_proc and no_stores together leave nothing to audit");
-	if ((flags & CONFIG_CHECK_FILES) && (c->has & SET_SIGN_KEY) && !(c->has & SET_OUT))
-		say(&d, start, 1,
-		    "sign_key is set but out is not: the signature goes beside a report file "
-		    "(--out)");
-done:
+	if (parse_document(&d, c, start) == 0) check_members(&d, c, start, flags);
 	*diag = d.out.data ? d.out.data : xstrdup("");
 	return d.errors;
 }

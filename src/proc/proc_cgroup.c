@@ -32,11 +32,13 @@ static int wrapped_id(const char *c, size_t n, const char *prefix, const char *s
 	return 1;
 }
 
-static void set(struct cgroup_match *m, enum cg_runtime r, const char *id)
+/* m names runtime r and container id (64 characters): returns 1 (a match). */
+static int set(struct cgroup_match *m, enum cg_runtime r, const char *id)
 {
 	m->runtime = r;
 	memcpy(m->id, id, 64);
 	m->id[64] = '\0';
+	return 1;
 }
 
 /* Pod uid from "pod<uid>" or "kubepods-<qos>-pod<uid>.slice" (systemd
@@ -54,13 +56,36 @@ static void pod_uid(const char *c, size_t n, char *out, size_t outn)
 	out[len] = '\0';
 }
 
+/* Where one cgroup path is.  The components before the one being looked at. */
+struct cg_walk {
+	const char *prev; /* the previous component, prevn bytes */
+	size_t prevn;
+	int in_kubepods;
+	char pod[65];
+};
+
+/* Does component c (n bytes) name a container?  1 (m set), else 0. */
+static int match_component(const char *c, size_t n, const struct cg_walk *w, struct cgroup_match *m)
+{
+	const char *id;
+	if (wrapped_id(c, n, "docker-", ".scope", &id))
+		return set(m, w->in_kubepods ? CG_KUBEPODS : CG_DOCKER, id);
+	if (wrapped_id(c, n, "balena-", ".scope", &id)) return set(m, CG_BALENA, id);
+	if (wrapped_id(c, n, "libpod-", ".scope", &id) || wrapped_id(c, n, "libpod-", "", &id))
+		return set(m, CG_PODMAN, id);
+	if (wrapped_id(c, n, "cri-containerd-", ".scope", &id)) return set(m, CG_CONTAINERD, id);
+	if (wrapped_id(c, n, "crio-", ".scope", &id)) return set(m, CG_CRIO, id);
+	if (!ea_is_hex64(c, n) || !w->prev) return 0;
+	if (w->prevn == 6 && !strncmp(w->prev, "docker", 6)) return set(m, CG_DOCKER, c);
+	if (w->prevn == 6 && !strncmp(w->prev, "balena", 6)) return set(m, CG_BALENA, c);
+	if (w->in_kubepods) return set(m, CG_KUBEPODS, c);
+	return 0;
+}
+
 /* Match one cgroup path. */
 static int match_path(const char *path, size_t plen, struct cgroup_match *m)
 {
-	const char *prev = NULL;
-	size_t prevn = 0;
-	int in_kubepods = 0;
-	char pod[65] = "";
+	struct cg_walk w = {0};
 	const char *p = path, *end = path + plen;
 	while (p < end) {
 		while (p < end && *p == '/') p++;
@@ -68,53 +93,18 @@ static int match_path(const char *path, size_t plen, struct cgroup_match *m)
 		while (p < end && *p != '/') p++;
 		size_t n = (size_t)(p - c);
 		if (!n) break;
-		const char *id;
-		if (wrapped_id(c, n, "docker-", ".scope", &id)) {
-			set(m, in_kubepods ? CG_KUBEPODS : CG_DOCKER, id);
-			goto found;
+		if (match_component(c, n, &w, m)) {
+			int kube = m->runtime == CG_KUBEPODS || m->runtime == CG_CONTAINERD ||
+			           m->runtime == CG_CRIO;
+			if (kube && w.in_kubepods) snprintf(m->pod, sizeof m->pod, "%s", w.pod);
+			return 1;
 		}
-		if (wrapped_id(c, n, "balena-", ".scope", &id)) {
-			set(m, CG_BALENA, id);
-			goto found;
-		}
-		if (wrapped_id(c, n, "libpod-", ".scope", &id) ||
-		    wrapped_id(c, n, "libpod-", "", &id)) {
-			set(m, CG_PODMAN, id);
-			goto found;
-		}
-		if (wrapped_id(c, n, "cri-containerd-", ".scope", &id)) {
-			set(m, CG_CONTAINERD, id);
-			goto found;
-		}
-		if (wrapped_id(c, n, "crio-", ".scope", &id)) {
-			set(m, CG_CRIO, id);
-			goto found;
-		}
-		if (ea_is_hex64(c, n) && prev) {
-			if (prevn == 6 && !strncmp(prev, "docker", 6)) {
-				set(m, CG_DOCKER, c);
-				goto found;
-			}
-			if (prevn == 6 && !strncmp(prev, "balena", 6)) {
-				set(m, CG_BALENA, c);
-				goto found;
-			}
-			if (in_kubepods) {
-				set(m, CG_KUBEPODS, c);
-				goto found;
-			}
-		}
-		if ((n >= 8 && !strncmp(c, "kubepods", 8))) in_kubepods = 1;
-		if (in_kubepods && !pod[0]) pod_uid(c, n, pod, sizeof pod);
-		prev = c;
-		prevn = n;
+		if ((n >= 8 && !strncmp(c, "kubepods", 8))) w.in_kubepods = 1;
+		if (w.in_kubepods && !w.pod[0]) pod_uid(c, n, w.pod, sizeof w.pod);
+		w.prev = c;
+		w.prevn = n;
 	}
 	return 0;
-found:
-	if (m->runtime == CG_KUBEPODS || m->runtime == CG_CONTAINERD || m->runtime == CG_CRIO) {
-		if (in_kubepods) snprintf(m->pod, sizeof m->pod, "%s", pod);
-	}
-	return 1;
 }
 
 int proc_cgroup_match(const char *text, size_t len, struct cgroup_match *m)

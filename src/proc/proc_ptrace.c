@@ -118,11 +118,16 @@ static int read_all(int pid, struct sc_filter_set *out, ea_error_t *err)
 	}
 }
 
+/* The signal mask saved in *old, put back (cleanup_sigmask). */
+static void restore_sigmask(sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
+#define cleanup_sigmask __attribute__((cleanup(restore_sigmask)))
+
 int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_set *out,
                       ea_error_t *err)
 {
 	memset(out, 0, sizeof *out);
-	sigset_t block, old;
+	sigset_t block;
+	cleanup_sigmask sigset_t old; /* restored on every return */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
@@ -130,14 +135,13 @@ int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_s
 	sigaddset(&block, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	int rc = -1;
 	if (pt(PTRACE_SEIZE, pid, 0, 0) < 0) {
 		int e = errno;
 		if (e == ESRCH) ea_fail(err, EA_E_NOENT, "process %d is gone", pid);
 		else if (e == EPERM || e == EACCES)
 			ea_fail(err, EA_E_IO, "ptrace refused (not root, Yama, or already traced)");
 		else ea_fail_errno(err, e, "PTRACE_SEIZE %d", pid);
-		goto out_mask;
+		return -1;
 	}
 	if (pt(PTRACE_INTERRUPT, pid, 0, 0) < 0) {
 		int e = errno;
@@ -146,21 +150,22 @@ int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_s
 		ea_fail_errno(err, e, "PTRACE_INTERRUPT %d", pid);
 		if (e == ESRCH) err->code = EA_E_NOENT;
 		else if (npending < MAX_PENDING) pending[npending++] = pid;
-		goto out_mask;
+		return -1;
 	}
 	int sig = 0;
 	int w = wait_stop(pid, timeout_ms, &sig);
 	if (w < 0) {
 		ea_fail(err, EA_E_NOENT, "process %d is gone", pid);
-		goto out_mask;
+		return -1;
 	}
 	if (w == 0) {
 		ea_fail(err, EA_E_INTERRUPTED,
 		        "process %d did not stop within %d ms (left to detach later)", pid,
 		        timeout_ms);
 		if (npending < MAX_PENDING) pending[npending++] = pid;
-		goto out_mask;
+		return -1;
 	}
+	int rc = -1;
 	struct stat st;
 	if (procdirfd >= 0 && fstatat(procdirfd, "stat", &st, 0) < 0) {
 		ea_fail(err, EA_E_NOENT, "process %d is gone (its pid was reused)", pid);
@@ -170,8 +175,6 @@ int proc_read_filters(int pid, int procdirfd, int timeout_ms, struct sc_filter_s
 	}
 	/* Always detach; ESRCH here means it died while stopped. */
 	pt(PTRACE_DETACH, pid, 0, (void *)(long)sig);
-out_mask:
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
 

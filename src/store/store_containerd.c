@@ -151,6 +151,29 @@ struct ns_walk {
 	const char *snapshotter;
 };
 
+/* An image record's target descriptor: digest, media type and size into
+ * rec.  0, or -1 (err) when meta.db could not be read. */
+static int read_target(struct image_rec *rec, bbolt_bucket_t *tb, ea_error_t *err)
+{
+	char *v = NULL;
+	size_t vlen = 0;
+	int g = bbolt_get(tb, "digest", &v, &vlen, err);
+	if (g < 0) return -1;
+	if (g) rec->digest = val_str(v, vlen);
+	g = bbolt_get(tb, "mediatype", &v, &vlen, err);
+	if (g < 0) return -1;
+	if (g) rec->mediatype = val_str(v, vlen);
+	g = bbolt_get(tb, "size", &v, &vlen, err);
+	if (g < 0) return -1;
+	if (g) {
+		int64_t sz;
+		rec->have_size = bbolt_varint(v, vlen, &sz) == (int)vlen && vlen > 0;
+		rec->size = rec->have_size ? sz : 0;
+		free(v);
+	}
+	return 0;
+}
+
 /* v1/<ns>/images/<name>: one record. */
 static int image_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 {
@@ -176,28 +199,12 @@ static int image_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 	rec->name = key_str(kv->key, kv->klen);
 	int t = bbolt_child(w->parent, kv, &ib, err);
 	if (t == 0) t = bbolt_get_bucket(&ib, "target", &tb, err);
-	if (t <= 0) goto out; /* none: reported as containerd.bad_record */
-	char *v = NULL;
-	size_t vlen = 0;
-	int g = bbolt_get(&tb, "digest", &v, &vlen, err);
-	if (g < 0) goto out;
-	if (g) rec->digest = val_str(v, vlen);
-	g = bbolt_get(&tb, "mediatype", &v, &vlen, err);
-	if (g < 0) goto out;
-	if (g) rec->mediatype = val_str(v, vlen);
-	g = bbolt_get(&tb, "size", &v, &vlen, err);
-	if (g < 0) goto out;
-	if (g) {
-		int64_t sz;
-		rec->have_size = bbolt_varint(v, vlen, &sz) == (int)vlen && vlen > 0;
-		rec->size = rec->have_size ? sz : 0;
-		free(v);
-	}
-	return 0;
-out:
-	if (err->code != EA_OK) {
-		rec->unreadable = 1;
-		note_error(c, err);
+	/* no target: reported as containerd.bad_record */
+	if (t <= 0 || read_target(rec, &tb, err) < 0) {
+		if (err->code != EA_OK) {
+			rec->unreadable = 1;
+			note_error(c, err);
+		}
 	}
 	return 0;
 }

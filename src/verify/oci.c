@@ -237,73 +237,82 @@ static int parse_desc(oci_ctx_t *c, cJSON *j, const char *where, struct desc *ou
 	return 0;
 }
 
-/* Emit the findings of a blob check once per blob. Returns 0 ok, 1 failed
- * (integrity), 2 incomplete. */
-static int blob_findings(oci_ctx_t *c, struct blob *b)
+/* The finding id of a layer that did not decompress. */
+static const char *decomp_id(const struct blob_result *res)
 {
-	struct blob_result *res = &b->res;
-	int rc = 0;
-	if (b->reported) goto verdict;
-	b->reported = 1;
-	switch (res->status) {
-	case BLOB_MISSING:
+	return res->bomb       ? "layer.bomb"
+	       : res->trailing ? "layer.trailing_data"
+	                       : "layer.decompress_error";
+}
+
+/* The findings of a blob whose bytes could not be read (missing, a bad
+ * file, unreadable or stopped). */
+static void blob_unread_findings(oci_ctx_t *c, const struct blob *b)
+{
+	const struct blob_result *res = &b->res;
+	if (res->status == BLOB_MISSING) {
 		report_finding(c->r, "blob.missing", b->d.str, "%s: %s", c->src->label, res->msg);
-		break;
-	case BLOB_BAD_FILE:
+	} else if (res->status == BLOB_BAD_FILE) {
 		report_finding(c->r,
 		               res->open_code == EA_E_SYMLINK   ? "store.symlink"
 		               : res->open_code == EA_E_BADNAME ? "store.bad_path"
 		                                                : "store.special_file",
 		               b->d.str, "%s: %s", c->src->label, res->msg);
-		break;
-	case BLOB_UNREADABLE:
-		if (res->interrupted) { /* unchecked, never ok */
-			cleanup_free char *why = xasprintf("%s: %s", c->src->label, res->msg);
-			report_unchecked_kind(c->r, "audit.interrupted", b->d.str, why);
-		} else
-			report_finding(c->r, "store.unreadable", b->d.str, "%s: %s", c->src->label,
-			               res->msg);
-		break;
-	default: break;
+	} else if (res->interrupted) { /* unchecked, never ok */
+		cleanup_free char *why = xasprintf("%s: %s", c->src->label, res->msg);
+		report_unchecked_kind(c->r, "audit.interrupted", b->d.str, why);
+		if (res->diff_wanted && res->decomp_error) /* found before the stop */
+			report_finding(c->r, decomp_id(res), b->d.str, "%s: %s layer: %s",
+			               c->src->label, comp_name(res->comp), res->decomp_msg);
+	} else {
+		report_finding(c->r, "store.unreadable", b->d.str, "%s: %s", c->src->label,
+		               res->msg);
 	}
-	if (res->status != BLOB_MISSING && res->status != BLOB_BAD_FILE &&
-	    res->status != BLOB_UNREADABLE) {
-		if (res->digest_mismatch)
-			report_finding(c->r, "blob.digest_mismatch", b->d.str,
-			               "%s: content hashes to %s", c->src->label, res->got.str);
-		if (res->size_mismatch)
-			report_finding(c->r, "blob.size_mismatch", b->d.str,
-			               "%s: %llu bytes, descriptor says %lld%s", c->src->label,
-			               (unsigned long long)res->size, (long long)b->size,
-			               res->status == BLOB_SIZE_MISMATCH && !res->got.str[0]
-			                       ? ": content not read"
-			                       : "");
-		if (res->diff_wanted && res->decomp_error)
-			report_finding(c->r,
-			               res->bomb       ? "layer.bomb"
-			               : res->trailing ? "layer.trailing_data"
-			                               : "layer.decompress_error",
-			               b->d.str, "%s: %s layer: %s", c->src->label,
-			               comp_name(res->comp), res->decomp_msg);
-	} else if (res->interrupted && res->diff_wanted && res->decomp_error) {
-		/* found before the stop: a finding all the same */
-		report_finding(c->r,
-		               res->bomb       ? "layer.bomb"
-		               : res->trailing ? "layer.trailing_data"
-		                               : "layer.decompress_error",
-		               b->d.str, "%s: %s layer: %s", c->src->label, comp_name(res->comp),
-		               res->decomp_msg);
-	}
-verdict:
+}
+
+/* The findings of a blob whose bytes were read: digest, size, inflate. */
+static void blob_read_findings(oci_ctx_t *c, const struct blob *b)
+{
+	const struct blob_result *res = &b->res;
+	if (res->digest_mismatch)
+		report_finding(c->r, "blob.digest_mismatch", b->d.str, "%s: content hashes to %s",
+		               c->src->label, res->got.str);
+	if (res->size_mismatch)
+		report_finding(c->r, "blob.size_mismatch", b->d.str,
+		               "%s: %llu bytes, descriptor says %lld%s", c->src->label,
+		               (unsigned long long)res->size, (long long)b->size,
+		               res->status == BLOB_SIZE_MISMATCH && !res->got.str[0]
+		                       ? ": content not read"
+		                       : "");
+	if (res->diff_wanted && res->decomp_error)
+		report_finding(c->r, decomp_id(res), b->d.str, "%s: %s layer: %s", c->src->label,
+		               comp_name(res->comp), res->decomp_msg);
+}
+
+/* A blob check's verdict: 0 ok, 1 failed (integrity), 2 incomplete. */
+static int blob_verdict(const struct blob_result *res)
+{
+	int rc = 0;
 	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE || res->digest_mismatch ||
 	    res->size_mismatch)
 		rc = 1;
 	else if (res->status == BLOB_UNREADABLE) rc = 2;
-	if (res->diff_wanted && res->decomp_error) {
-		if (res->bomb) rc = rc ? rc : 2;
-		else rc = 1;
-	}
+	if (res->diff_wanted && res->decomp_error) rc = res->bomb ? (rc ? rc : 2) : 1;
 	return rc;
+}
+
+/* The findings of a blob check, said once per blob, and its verdict:
+ * 0 ok, 1 failed (integrity), 2 incomplete. */
+static int blob_findings(oci_ctx_t *c, struct blob *b)
+{
+	if (!b->reported) {
+		b->reported = 1;
+		int unread = b->res.status == BLOB_MISSING || b->res.status == BLOB_BAD_FILE ||
+		             b->res.status == BLOB_UNREADABLE;
+		if (unread) blob_unread_findings(c, b);
+		else blob_read_findings(c, b);
+	}
+	return blob_verdict(&b->res);
 }
 
 /* A descriptor other than the blob's first, declaring another size: held
