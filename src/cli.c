@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -366,6 +367,14 @@ static int is_serial_console(int fd)
 {
 	struct serial_struct ss;
 	if (ioctl(fd, TIOCGSERIAL, &ss) == 0) return 1;
+	/* A line set to a serial rate: a pseudo-terminal bridged to a serial
+	 * port (ser2net, a console server, qemu's serial on a pty).  38400 is
+	 * every pseudo-terminal's default, so it says nothing. */
+	struct termios tio;
+	if (tcgetattr(fd, &tio) == 0) {
+		speed_t sp = cfgetospeed(&tio);
+		if (sp != B0 && sp != B38400 && sp <= B115200) return 1;
+	}
 	char name[64];
 	if (ttyname_r(fd, name, sizeof name) != 0) return 0;
 	return !strcmp(name, "/dev/console") || !strncmp(name, "/dev/ttyS", 9) ||
@@ -378,6 +387,7 @@ static int want_color(const struct ea_opts *o)
 	if (o->out || !isatty(STDOUT_FILENO)) return 0;
 	const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
 	if (!term || !*term || !strcmp(term, "dumb") || (no_color && *no_color)) return 0;
+	if (!strncmp(term, "vt", 2)) return 0; /* vt100, vt102, vt220: no colours */
 	return !is_serial_console(STDOUT_FILENO);
 }
 

@@ -125,7 +125,8 @@ struct ea_command {
 	int (*main)(int argc, char **argv);
 };
 
-extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config;
+extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config,
+        cmd_explain;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err);

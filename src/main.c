@@ -12,8 +12,8 @@
 #include "cli.h"
 #include "config.h"
 
-static const struct ea_command *const commands[] = {&cmd_audit,  &cmd_images, &cmd_proc,
-                                                    &cmd_verify, &cmd_report, &cmd_config};
+static const struct ea_command *const commands[] = {
+        &cmd_audit, &cmd_images, &cmd_proc, &cmd_verify, &cmd_report, &cmd_config, &cmd_explain};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *f)

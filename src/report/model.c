@@ -257,6 +257,14 @@ void model_process_commit(report_t *r, struct process_rec *p)
 
 int model_process_count(report_t *r) { return report_model(r)->nprocs; }
 
+void model_each_container(report_t *r, void (*fn)(struct container_rec *c, void *arg), void *arg)
+{
+	struct model *m = report_model(r);
+	pthread_mutex_lock(&m->mu);
+	for (size_t i = 0; i < m->nconts; i++) fn(m->conts[i], arg);
+	pthread_mutex_unlock(&m->mu);
+}
+
 static void container_free(struct container_rec *c)
 {
 	free(c->runtime), free(c->id), free(c->name), free(c->pod), free(c->bundle);

@@ -205,6 +205,8 @@ struct container_rec *model_container_new(report_t *r);
 struct process_rec *model_process_new(void);
 void model_process_commit(report_t *r, struct process_rec *p);
 int model_process_count(report_t *r);
+/* fn(c, arg) for each container record, in the order they were made. */
+void model_each_container(report_t *r, void (*fn)(struct container_rec *c, void *arg), void *arg);
 int model_image_count(report_t *r);
 
 /* ------------------------------------------------------------ rendering */

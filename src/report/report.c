@@ -12,6 +12,7 @@
 
 #include "fsx.h"
 #include "model.h"
+#include "summary.h"
 #include "util.h"
 
 struct report {
@@ -268,10 +269,8 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	return s;
 }
 
-/* ---- text: 80 columns, ASCII only ---- */
+/* ---- text: 80 columns, ASCII only (summary.c groups the findings) ---- */
 
-#define TEXT_COLS                80
-#define TEXT_MAX_FINDING_LINES   16
 /* The whole summary fits one 80x24 serial console screen (no pager there):
  * the verdict stays on screen when the report ends. */
 #define TEXT_ROWS                22 /* 24 less the command line and the next prompt */
@@ -284,58 +283,6 @@ static unsigned lines_in(const ea_buf_t *b)
 	return n;
 }
 
-static void put_ascii(ea_buf_t *b, const char *s, size_t max)
-{
-	for (size_t i = 0; s[i] && i < max; i++) {
-		char c = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
-		ea_buf_append(b, &c, 1, NULL);
-	}
-}
-
-/* Append one line, cut to 80 columns ("..." marks the cut). */
-static void line(ea_buf_t *b, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	size_t n = strlen(tmp);
-	if (n > TEXT_COLS) {
-		put_ascii(b, tmp, TEXT_COLS - 3);
-		ea_buf_append(b, "...", 3, NULL);
-	} else {
-		put_ascii(b, tmp, n);
-	}
-	ea_buf_append(b, "\n", 1, NULL);
-}
-
-/* Shorten a subject for the console: digests to 12 hex characters, long
- * paths to their tail. */
-static void short_subject(const char *s, char *out, size_t n)
-{
-	const char *colon = strchr(s, ':');
-	if (colon && (size_t)(colon - s) <= 6 && strlen(colon + 1) >= 64) {
-		snprintf(out, n, "%.*s:%.12s", (int)(colon - s), s, colon + 1);
-		return;
-	}
-	size_t len = strlen(s);
-	if (len < n) {
-		snprintf(out, n, "%s", s);
-		return;
-	}
-	snprintf(out, n, "...%s", s + len - (n - 4));
-}
-
-static int finding_listed(cJSON *f, severity_t fail_on)
-{
-	const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(f, "severity"));
-	const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(f, "id"));
-	int s = sev ? severity_parse(sev) : -1;
-	const struct finding_kind *k = id ? finding_kind_lookup(id) : NULL;
-	return s >= (int)fail_on || s >= SEV_HIGH || (k && k->incomplete);
-}
-
 char *report_render_text(report_t *r, severity_t fail_on, int color)
 {
 	ea_buf_t b;
@@ -343,10 +290,10 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 	const char *verdict = report_verdict(r, fail_on);
 	pthread_mutex_lock(&r->mu);
 	cJSON *h = report_host_json();
-	line(&b, "edgeaudit %s on %s (Linux %s, %s)", EDGEAUDIT_VERSION,
-	     cJSON_GetStringValue(cJSON_GetObjectItem(h, "hostname")) ?: "?",
-	     cJSON_GetStringValue(cJSON_GetObjectItem(h, "kernel")) ?: "?",
-	     cJSON_GetStringValue(cJSON_GetObjectItem(h, "arch")) ?: "?");
+	text_line(&b, 4, "edgeaudit %s on %s (Linux %s, %s)", EDGEAUDIT_VERSION,
+	          cJSON_GetStringValue(cJSON_GetObjectItem(h, "hostname")) ?: "?",
+	          cJSON_GetStringValue(cJSON_GetObjectItem(h, "kernel")) ?: "?",
+	          cJSON_GetStringValue(cJSON_GetObjectItem(h, "arch")) ?: "?");
 	cJSON_Delete(h);
 	int code = !strcmp(verdict, "fail") ? 1 : !strcmp(verdict, "incomplete") ? 3 : 0;
 	char up[16];
@@ -360,7 +307,7 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 		snprintf(tmp, sizeof tmp, "VERDICT: %s%s\033[0m (exit %d)\n", c, up, code);
 		ea_buf_append(&b, tmp, strlen(tmp), NULL);
 	} else {
-		line(&b, "VERDICT: %s (exit %d)", up, code);
+		text_line(&b, 4, "VERDICT: %s (exit %d)", up, code);
 	}
 	if (r->interrupted) {
 		const char *why =
@@ -368,66 +315,46 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 		const char *detail =
 		        cJSON_GetStringValue(cJSON_GetObjectItem(r->interrupted, "detail")) ?: "?";
 		if (!strcmp(why, "budget"))
-			line(&b, "INTERRUPTED: %s; work left is listed as not checked", detail);
+			text_line(&b, 4, "INTERRUPTED: %s; work left is listed as not checked",
+			          detail);
 		else
-			line(&b, "INTERRUPTED: %s at %.0f ms; work left is listed as not checked",
-			     detail,
-			     cJSON_GetNumberValue(cJSON_GetObjectItem(r->interrupted, "after_ms")));
+			text_line(&b, 4,
+			          "INTERRUPTED: %s at %.0f ms; work left is listed as not checked",
+			          detail,
+			          cJSON_GetNumberValue(
+			                  cJSON_GetObjectItem(r->interrupted, "after_ms")));
 	}
-	line(&b, "findings: %u critical, %u high, %u medium, %u low, %u info",
-	     r->counts[SEV_CRITICAL], r->counts[SEV_HIGH], r->counts[SEV_MEDIUM],
-	     r->counts[SEV_LOW], r->counts[SEV_INFO]);
+	text_line(&b, 4, "findings: %u critical, %u high, %u medium, %u low, %u info",
+	          r->counts[SEV_CRITICAL], r->counts[SEV_HIGH], r->counts[SEV_MEDIUM],
+	          r->counts[SEV_LOW], r->counts[SEV_INFO]);
 	char parts[256] = "";
 	cJSON *it;
 	cJSON_ArrayForEach (it, r->checked) {
 		if (parts[0]) strncat(parts, ", ", sizeof parts - strlen(parts) - 1);
 		strncat(parts, it->valuestring, sizeof parts - strlen(parts) - 1);
 	}
-	line(&b, "checked: %s; %d stores, %d images, %d processes", parts[0] ? parts : "nothing",
-	     cJSON_GetArraySize(r->stores), model_image_count(r), model_process_count(r));
+	text_line(&b, 4, "checked: %s; %d stores, %d images, %d processes",
+	          parts[0] ? parts : "nothing", cJSON_GetArraySize(r->stores), model_image_count(r),
+	          model_process_count(r));
 	int nun = cJSON_GetArraySize(r->unchecked), un = 0;
 	cJSON_ArrayForEach (it, r->unchecked) {
 		if (nun > TEXT_MAX_UNCHECKED_LINES && un == TEXT_MAX_UNCHECKED_LINES - 1) {
-			line(&b, "not checked: %d more parts (listed in the JSON report)",
-			     nun - un);
+			text_line(&b, 4, "not checked: %d more parts (listed in the JSON report)",
+			          nun - un);
 			break;
 		}
-		line(&b, "not checked: %s: %s",
-		     cJSON_GetStringValue(cJSON_GetObjectItem(it, "part")),
-		     cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason")));
+		text_line(&b, 4, "not checked: %s: %s",
+		          cJSON_GetStringValue(cJSON_GetObjectItem(it, "part")),
+		          cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason")));
 		un++;
 	}
-	/* Most severe first, as many as fit the screen (one row kept for the
-	 * "more" line, one for the "unlisted" line). */
-	unsigned shown = 0, more = 0, used = lines_in(&b) + 1 + (r->dropped ? 1 : 0);
-	unsigned room = used < TEXT_ROWS ? TEXT_ROWS - used : 0;
-	if (room > TEXT_MAX_FINDING_LINES) room = TEXT_MAX_FINDING_LINES;
-	for (int s = SEV_CRITICAL; s >= 0; s--) {
-		cJSON_ArrayForEach (it, r->findings) {
-			const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(it, "severity"));
-			if (!sev || severity_parse(sev) != s || !finding_listed(it, fail_on))
-				continue;
-			const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
-			if (id && (!strcmp(id, "audit.not_implemented") ||
-			           !strcmp(id, "audit.interrupted")))
-				continue; /* shown above as "not checked" */
-			if (shown >= room) {
-				more++;
-				continue;
-			}
-			char subj[40];
-			short_subject(cJSON_GetStringValue(cJSON_GetObjectItem(it, "subject"))
-			                      ?: "",
-			              subj, sizeof subj);
-			static const char *const tag[] = {"INFO", "LOW ", "MED ", "HIGH", "CRIT"};
-			line(&b, "%s %s %s: %s", tag[s], id ? id : "?", subj,
-			     cJSON_GetStringValue(cJSON_GetObjectItem(it, "message")) ?: "");
-			shown++;
-		}
-	}
-	if (more) line(&b, "... %u more findings listed in the JSON report", more);
+	/* Grouped by image, container, store and host, worst first, as many as
+	 * fit the screen (a row kept for the "unlisted" line). */
+	unsigned used = lines_in(&b) + (r->dropped ? 1 : 0);
+	summary_groups(&b, r, r->findings, fail_on, used < TEXT_ROWS ? TEXT_ROWS - used : 0);
 	if (r->dropped)
-		line(&b, "... %u findings over the report's limit were counted only", r->dropped);
+		text_line(&b, 4, "... %u findings over the report's limit were counted only",
+		          r->dropped);
 	pthread_mutex_unlock(&r->mu);
 	if (!b.data) b.data = xstrdup("");
 	return b.data;

@@ -35,6 +35,13 @@ struct finding_kind {
 extern const struct finding_kind finding_kinds[];
 extern const unsigned finding_kinds_count;
 const struct finding_kind *finding_kind_lookup(const char *id);
+/* The console's short phrase for a finding id (finding_text.c), NULL when
+ * none.  *noun (may be NULL): non-NULL when the phrase says what happened
+ * to a thing ("missing", "altered (digest differs)"): the thing to name
+ * when the caller knows no better ("blob", "layer", "a file"). */
+const char *finding_phrase(const char *id, const char **noun);
+/* What to do about a finding of this id's class: one sentence. */
+const char *finding_hint(const char *id);
 /* The finding id for a file of a store that could not be opened or read
  * (fsx.h's errors): a link is store.symlink, a FIFO/socket/device/folder
  * store.special_file, a bad name store.bad_path, over a size limit

@@ -57,6 +57,7 @@ report_diff_base() {
 	if [ -n "$f" ]; then
 		[ -f "$f" ] && [ -f "$f.base" ] || { echo "skip (no report file) $*" >>"$log"; RC=$rc; return 0; }
 		cp "$f" "$T/diff.a"; cp "$f.base" "$T/diff.b"; rm -f "$f.base"
+		[ "$(head -c 1 "$T/diff.a")" = "{" ] || { echo "skip (not JSON) $*" >>"$log"; RC=$rc; return 0; }
 	else
 		case $OUT in "{"*) ;; *) echo "skip (not JSON) $*" >>"$log"; RC=$rc; return 0 ;; esac
 		printf '%s' "$OUT" >"$T/diff.a"; printf '%s' "$bout" >"$T/diff.b"

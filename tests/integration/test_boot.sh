@@ -148,8 +148,9 @@ for run in pristine tampered; do
 			# The store reader is not in this build: the run can only say so.
 			[ "$v" = incomplete ] && ok "tampered: the store type is not verified by this build: incomplete (exit 3) # no tamper check yet" ||
 				not_ok "tampered, reader not built" "verdict=$v"
-		elif [ "$v" = fail ] && [ "$json_exit" = 1 ] && grep -q "^CRIT blob.digest_mismatch ${layer:0:19}" "$T/$run.txt"; then
-			ok "tampered: VERDICT: FAIL (exit 1), the console names the changed layer (CRIT blob.digest_mismatch ${layer:0:19})"
+		elif [ "$v" = fail ] && [ "$json_exit" = 1 ] && grep -q "^FAIL image bb (oci:" "$T/$run.txt" &&
+			grep -q '^  CRIT layer 1 of 3 altered (digest differs) \[blob.digest_mismatch\]' "$T/$run.txt"; then
+			ok "tampered: VERDICT: FAIL (exit 1), the console names the image and its changed layer (FAIL image bb; CRIT layer 1 of 3 altered)"
 		else
 			not_ok "tampered store in the VM" "verdict=$v exit=$json_exit" "$(cat "$T/$run.txt")"
 		fi

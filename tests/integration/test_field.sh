@@ -276,7 +276,7 @@ for i in $(seq 1 30); do args+=(--store "/nonexistent/store-number-$i-with-a-rat
 run_ea images --no-config "${args[@]}" --format text
 long=$(printf '%s\n' "$OUT" | awk 'length($0) > 80' | wc -l)
 rows=$(printf '%s\n' "$OUT" | wc -l)
-[ $RC -eq 3 ] && [ "$long" -eq 0 ] && [ "$rows" -le 22 ] && printf '%s\n' "$OUT" | grep -q '^\.\.\. [0-9]* more findings listed in the JSON report$' &&
+[ $RC -eq 3 ] && [ "$long" -eq 0 ] && [ "$rows" -le 22 ] && printf '%s\n' "$OUT" | grep -q '^and [0-9]* more findings: see the JSON report$' &&
 	ok "text: 32 findings fit 22 lines of 80 columns, the rest counted" || not_ok "text fit" "rc=$RC long=$long rows=$rows" "$OUT"
 if command -v tmux >/dev/null; then
 	sock=edgeaudit-test-$$

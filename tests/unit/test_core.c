@@ -191,7 +191,8 @@ UNIT_TEST(report_text_fits_80_ascii_columns)
 			lines++;
 		} else CHECK(++col <= 80);
 	}
-	CHECK(strstr(t, "CRIT blob.digest_mismatch sha256:e3b0c44298fc") != NULL);
+	CHECK(strstr(t, "CRIT blob altered (digest differs): sha256:e3b0c44298fc "
+	                "[blob.digest_mismatch]") != NULL);
 	CHECK(lines >= 5);
 	free(t);
 	report_free(r);
