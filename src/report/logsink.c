@@ -26,10 +26,27 @@ static void put_line(char *out, const char *fmt, ...)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) *p = '?';
 }
 
-int logsink_lines(report_t *r, severity_t fail_on, const char *report_path,
-                  char lines[][LOGSINK_LINE_MAX], int levels[], int max)
+const char *const logsink_names[] = {[EA_LOG_NONE] = "none",
+                                     [EA_LOG_KMSG] = "kmsg",
+                                     [EA_LOG_SYSLOG] = "syslog",
+                                     [EA_LOG_SYSLOG + 1] = NULL};
+
+int logsink_parse(const char *name)
 {
-	if (max < 2) return 0;
+	for (int i = 0; logsink_names[i]; i++)
+		if (!strcmp(name, logsink_names[i])) return i;
+	return -1;
+}
+
+static const char *finding_str(const cJSON *f, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItem(f, key));
+}
+
+/* The summary: "verdict FAIL (exit 1): 1 critical, ...". */
+static void summary_line(struct logsink_line *l, report_t *r, severity_t fail_on,
+                         const char *report_path)
+{
 	const char *verdict = report_verdict(r, fail_on);
 	int code = report_exit_code(r, fail_on);
 	char up[16];
@@ -37,39 +54,49 @@ int logsink_lines(report_t *r, severity_t fail_on, const char *report_path,
 	for (i = 0; verdict[i] && i < sizeof up - 1; i++)
 		up[i] = (char)toupper((unsigned char)verdict[i]);
 	up[i] = '\0';
-	int n = 0;
-	put_line(lines[n],
+	put_line(l->text,
 	         "verdict %s (exit %d): %u critical, %u high, %u medium, %u low, %u info%s%s%s", up,
 	         code, report_count(r, SEV_CRITICAL), report_count(r, SEV_HIGH),
 	         report_count(r, SEV_MEDIUM), report_count(r, SEV_LOW), report_count(r, SEV_INFO),
 	         report_interrupted(r) ? "; interrupted" : "", report_path ? "; report " : "",
 	         report_path ? report_path : "");
-	levels[n++] = code == 0 ? LOG_NOTICE : code == 1 ? LOG_ERR : LOG_WARNING;
+	l->level = code == 0 ? LOG_NOTICE : code == 1 ? LOG_ERR : LOG_WARNING;
+	l->finding = NULL;
+}
+
+int logsink_lines(report_t *r, severity_t fail_on, const char *report_path,
+                  struct logsink_line lines[], int max)
+{
+	if (max < 2) return 0;
+	int n = 0;
+	summary_line(&lines[n++], r, fail_on, report_path);
 	unsigned more = 0;
 	cJSON *f;
 	for (int s = SEV_CRITICAL; s >= SEV_HIGH; s--) {
 		cJSON_ArrayForEach (f, report_findings(r)) {
-			const char *sev = cJSON_GetStringValue(cJSON_GetObjectItem(f, "severity"));
+			const char *sev = finding_str(f, "severity");
 			if (!sev || severity_parse(sev) != s) continue;
 			if (n >= max - 1) { /* one line kept for the count of the rest */
 				more++;
 				continue;
 			}
-			put_line(lines[n], "%s %s %s: %s", s == SEV_CRITICAL ? "CRIT" : "HIGH",
-			         cJSON_GetStringValue(cJSON_GetObjectItem(f, "id")) ?: "?",
-			         cJSON_GetStringValue(cJSON_GetObjectItem(f, "subject")) ?: "",
-			         cJSON_GetStringValue(cJSON_GetObjectItem(f, "message")) ?: "");
-			levels[n++] = s == SEV_CRITICAL ? LOG_ERR : LOG_WARNING;
+			put_line(lines[n].text, "%s %s %s: %s", s == SEV_CRITICAL ? "CRIT" : "HIGH",
+			         finding_str(f, "id") ?: "?", finding_str(f, "subject") ?: "",
+			         finding_str(f, "message") ?: "");
+			lines[n].level = s == SEV_CRITICAL ? LOG_ERR : LOG_WARNING;
+			lines[n++].finding = f;
 		}
 	}
 	if (more) {
-		put_line(lines[n], "%u more high or critical findings are in the report", more);
-		levels[n++] = LOG_WARNING;
+		put_line(lines[n].text, "%u more high or critical findings are in the report",
+		         more);
+		lines[n].level = LOG_WARNING;
+		lines[n++].finding = NULL;
 	}
 	return n;
 }
 
-static int send_kmsg(char lines[][LOGSINK_LINE_MAX], const int levels[], int n, ea_error_t *err)
+static int send_kmsg(const struct logsink_line lines[], int n, ea_error_t *err)
 {
 	/* O_NONBLOCK: a FIFO or a stuck device never holds the audit up. */
 	cleanup_close int fd = open("/dev/kmsg", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -78,8 +105,8 @@ static int send_kmsg(char lines[][LOGSINK_LINE_MAX], const int levels[], int n, 
 	for (int i = 0; i < n; i++) {
 		char rec[LOGSINK_LINE_MAX + 32];
 		/* One write is one kernel log record: "<facility|level>text". */
-		int len = snprintf(rec, sizeof rec, "<%d>edgeaudit: %s\n", LOG_USER | levels[i],
-		                   lines[i]);
+		int len = snprintf(rec, sizeof rec, "<%d>edgeaudit: %s\n",
+		                   LOG_USER | lines[i].level, lines[i].text);
 		ssize_t w;
 		do w = write(fd, rec, (size_t)len);
 		while (w < 0 && errno == EINTR);
@@ -94,7 +121,7 @@ static int send_kmsg(char lines[][LOGSINK_LINE_MAX], const int levels[], int n, 
 	return 0;
 }
 
-static int send_syslog(char lines[][LOGSINK_LINE_MAX], const int levels[], int n, ea_error_t *err)
+static int send_syslog(const struct logsink_line lines[], int n, ea_error_t *err)
 {
 	/* Our own client rather than syslog(3): musl's sends blocking, and a
 	 * syslog daemon that is not reading must not stop a boot. */
@@ -112,7 +139,7 @@ static int send_syslog(char lines[][LOGSINK_LINE_MAX], const int levels[], int n
 	for (int i = 0; i < n; i++) {
 		char rec[LOGSINK_LINE_MAX + 64];
 		int len = snprintf(rec, sizeof rec, "<%d>%s edgeaudit[%d]: %s",
-		                   LOG_USER | levels[i], ts, (int)getpid(), lines[i]);
+		                   LOG_USER | lines[i].level, ts, (int)getpid(), lines[i].text);
 		ssize_t w;
 		do w = send(fd, rec, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		while (w < 0 && errno == EINTR);
@@ -130,10 +157,9 @@ static int send_syslog(char lines[][LOGSINK_LINE_MAX], const int levels[], int n
 int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path,
                    ea_error_t *err)
 {
-	char lines[LOGSINK_MAX_LINES][LOGSINK_LINE_MAX];
-	int levels[LOGSINK_MAX_LINES];
-	int n = logsink_lines(r, fail_on, report_path, lines, levels, LOGSINK_MAX_LINES);
-	if (sink == EA_LOG_KMSG) return send_kmsg(lines, levels, n, err);
-	if (sink == EA_LOG_SYSLOG) return send_syslog(lines, levels, n, err);
+	struct logsink_line lines[LOGSINK_MAX_LINES];
+	int n = logsink_lines(r, fail_on, report_path, lines, LOGSINK_MAX_LINES);
+	if (sink == EA_LOG_KMSG) return send_kmsg(lines, n, err);
+	if (sink == EA_LOG_SYSLOG) return send_syslog(lines, n, err);
 	return 0;
 }

@@ -23,14 +23,28 @@
 /* The sinks (--log, ea_opts.log). */
 enum { EA_LOG_NONE = 0, EA_LOG_KMSG = 1, EA_LOG_SYSLOG = 2 };
 
-/* sink: EA_LOG_KMSG or EA_LOG_SYSLOG (above).  report_path may be NULL (stdout). */
+/* The sinks' names ("none", "kmsg", "syslog"), indexed by
+ * EA_LOG_*, NULL-terminated (the config key "log"'s choices). */
+extern const char *const logsink_names[];
+
+/* The EA_LOG_* named name, or -1. */
+int logsink_parse(const char *name);
+
+/* sink: an EA_LOG_* above.  report_path may be NULL (stdout). */
 int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path,
                    ea_error_t *err);
 
-/* The lines logsink_report would write (no priority prefix), one per
- * element, with their syslog levels; exposed for the tests.  Returns the
- * count (at most max). */
+/* One line: its text (no priority prefix), its syslog level, and the
+ * finding it names (NULL for the summary and for the count of the rest). */
+struct logsink_line {
+	char text[LOGSINK_LINE_MAX];
+	int level;
+	const cJSON *finding;
+};
+
+/* The lines logsink_report would write, the summary first; exposed for
+ * the tests.  Returns the count (at most max). */
 int logsink_lines(report_t *r, severity_t fail_on, const char *report_path,
-                  char lines[][LOGSINK_LINE_MAX], int levels[], int max);
+                  struct logsink_line lines[], int max);
 
 #endif
