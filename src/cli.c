@@ -130,7 +130,8 @@ static int apply_valued_option(int c, struct ea_opts *o, ea_error_t *err)
 		int sink = logsink_parse(optarg);
 		if (sink < 0)
 			return ea_fail(err, EA_E_USAGE,
-			               "--log must be kmsg, syslog or none, not '%s'", optarg);
+			               "--log must be kmsg, syslog, journald or none, not '%s'",
+			               optarg);
 		o->log = sink;
 		o->set |= SET_LOG;
 		break;

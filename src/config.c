@@ -33,7 +33,7 @@ static const struct ckey {
         {"fail_on", K_CHOICE, SET_FAIL_ON, OPT_OUTPUT, 0, 0, severities},
         {"jobs", K_INT, SET_JOBS, OPT_JOBS, 1, 64, NULL},
         {"budget_ms", K_INT, SET_BUDGET, OPT_FIELD, 0, CLI_MAX_BUDGET_MS, NULL},
-        {"log", K_CHOICE, SET_LOG, OPT_FIELD, 0, 0, logsink_names}, /* none kmsg syslog */
+        {"log", K_CHOICE, SET_LOG, OPT_FIELD, 0, 0, logsink_names}, /* none kmsg syslog journald */
         {"progress", K_BOOL, SET_PROGRESS, OPT_FIELD, 0, 0, NULL},
         {"sign_key", K_PATH, SET_SIGN_KEY, OPT_FIELD, 0, 0, NULL},
         {"key", K_PATH, SET_KEY, OPT_TRUST, 0, 0, NULL},

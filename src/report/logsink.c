@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,6 +12,8 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "journal.h"
 
 static void put_line(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put_line(char *out, const char *fmt, ...)
@@ -29,7 +32,8 @@ static void put_line(char *out, const char *fmt, ...)
 const char *const logsink_names[] = {[EA_LOG_NONE] = "none",
                                      [EA_LOG_KMSG] = "kmsg",
                                      [EA_LOG_SYSLOG] = "syslog",
-                                     [EA_LOG_SYSLOG + 1] = NULL};
+                                     [EA_LOG_JOURNALD] = "journald",
+                                     [EA_LOG_JOURNALD + 1] = NULL};
 
 int logsink_parse(const char *name)
 {
@@ -154,6 +158,52 @@ static int send_syslog(const struct logsink_line lines[], int n, ea_error_t *err
 	return 0;
 }
 
+/* A field of at most max bytes of the string v (NULL: none). */
+static void field(struct journal_entry *e, const char *key, const char *v, size_t max)
+{
+	if (v) journal_field(e, key, v, strnlen(v, max));
+}
+
+/* One journal entry per line: the line, its level, the verdict and exit
+ * code; the finding's id, severity and exact subject, or the report's
+ * path on the summary. */
+static void journal_entry_of(struct journal_entry *e, const struct logsink_line *l, int summary,
+                             const char *verdict, int code, const char *report_path)
+{
+	journal_entry_init(e);
+	field(e, "MESSAGE", l->text, LOGSINK_LINE_MAX);
+	journal_fieldf(e, "PRIORITY", "%d", l->level);
+	field(e, "SYSLOG_IDENTIFIER", "edgeaudit", 16);
+	field(e, "EDGEAUDIT_VERDICT", verdict, 16);
+	journal_fieldf(e, "EDGEAUDIT_EXIT_CODE", "%d", code);
+	if (summary) field(e, "EDGEAUDIT_REPORT", report_path, PATH_MAX);
+	if (!l->finding) return;
+	field(e, "EDGEAUDIT_FINDING_ID", finding_str(l->finding, "id"), 64);
+	field(e, "EDGEAUDIT_SEVERITY", finding_str(l->finding, "severity"), 16);
+	field(e, "EDGEAUDIT_SUBJECT", finding_str(l->finding, "subject"), LOGSINK_SUBJECT_MAX);
+}
+
+/* Lost entries are counted; the first one's reason stands for all. */
+static int send_journald(const struct logsink_line lines[], int n, report_t *r, severity_t fail_on,
+                         const char *report_path, ea_error_t *err)
+{
+	ea_error_t why = {0};
+	cleanup_close int fd = journal_connect(JOURNAL_SOCKET, &why);
+	if (fd < 0) return ea_fail(err, why.code, "--log journald: %s", why.msg);
+	const char *verdict = report_verdict(r, fail_on);
+	int code = report_exit_code(r, fail_on), lost = 0;
+	for (int i = 0; i < n; i++) {
+		struct journal_entry e;
+		journal_entry_of(&e, &lines[i], i == 0, verdict, code, report_path);
+		ea_error_t se = {0};
+		if (journal_send(fd, &e, &se) < 0 && !lost++) why = se;
+	}
+	if (lost)
+		return ea_fail(err, why.code, "--log journald: %d of %d entries not sent (%s)",
+		               lost, n, why.msg);
+	return 0;
+}
+
 int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report_path,
                    ea_error_t *err)
 {
@@ -161,5 +211,6 @@ int logsink_report(int sink, report_t *r, severity_t fail_on, const char *report
 	int n = logsink_lines(r, fail_on, report_path, lines, LOGSINK_MAX_LINES);
 	if (sink == EA_LOG_KMSG) return send_kmsg(lines, n, err);
 	if (sink == EA_LOG_SYSLOG) return send_syslog(lines, n, err);
+	if (sink == EA_LOG_JOURNALD) return send_journald(lines, n, r, fail_on, report_path, err);
 	return 0;
 }
