@@ -127,15 +127,16 @@ static int apply_valued_option(int c, struct ea_opts *o, ea_error_t *err)
 			        CLI_MAX_BUDGET_MS);
 		o->set |= SET_BUDGET;
 		break;
-	case O_LOG:
-		if (!strcmp(optarg, "kmsg")) o->log = EA_LOG_KMSG;
-		else if (!strcmp(optarg, "syslog")) o->log = EA_LOG_SYSLOG;
-		else if (!strcmp(optarg, "none")) o->log = EA_LOG_NONE;
-		else
+	case O_LOG: {
+		int sink = logsink_parse(optarg);
+		if (sink < 0)
 			return ea_fail(err, EA_E_USAGE,
-			               "--log must be kmsg, syslog or none, not '%s'", optarg);
+			               "--log must be kmsg, syslog, journald or none, not '%s'",
+			               optarg);
+		o->log = sink;
 		o->set |= SET_LOG;
 		break;
+	}
 	default: return 1;
 	}
 	return 0;

@@ -39,8 +39,9 @@
 	"  --no-config          ignore the configuration file\n"                         \
 	"  --budget-ms N        start no new work after N ms (0: no budget); what is\n"  \
 	"                       left is reported as not checked (verdict incomplete)\n"  \
-	"  --log kmsg|syslog    also log the verdict and each high finding to the\n"     \
-	"                       kernel log or syslog (none: do not)\n"                   \
+	"  --log SINK           also log the verdict and each high finding to SINK:\n"   \
+	"                       kmsg (kernel log), syslog, journald (structured\n"       \
+	"                       journal entries) or none (the default)\n"                \
 	"  --progress           one status line per second on stderr (default: when\n"   \
 	"                       stderr is a terminal); --no-progress: never\n"           \
 	"  --sign-key KEY.pem   sign the report with this EC P-256 key (needs --out):\n" \

@@ -8,12 +8,12 @@
 #include <sys/stat.h>
 
 #include "fsx.h"
+#include "logsink.h"
 
 enum { K_IGNORED, K_STRLIST, K_BOOL, K_PATH, K_INT, K_CHOICE };
 
 static const char *const formats[] = {"json", "text", NULL};
 static const char *const severities[] = {"info", "low", "medium", "high", "critical", NULL};
-static const char *const logs[] = {"none", "kmsg", "syslog", NULL};
 
 static const struct ckey {
 	const char *name;
@@ -33,7 +33,7 @@ static const struct ckey {
         {"fail_on", K_CHOICE, SET_FAIL_ON, OPT_OUTPUT, 0, 0, severities},
         {"jobs", K_INT, SET_JOBS, OPT_JOBS, 1, 64, NULL},
         {"budget_ms", K_INT, SET_BUDGET, OPT_FIELD, 0, CLI_MAX_BUDGET_MS, NULL},
-        {"log", K_CHOICE, SET_LOG, OPT_FIELD, 0, 0, logs},
+        {"log", K_CHOICE, SET_LOG, OPT_FIELD, 0, 0, logsink_names}, /* none kmsg syslog journald */
         {"progress", K_BOOL, SET_PROGRESS, OPT_FIELD, 0, 0, NULL},
         {"sign_key", K_PATH, SET_SIGN_KEY, OPT_FIELD, 0, 0, NULL},
         {"key", K_PATH, SET_KEY, OPT_TRUST, 0, 0, NULL},
@@ -418,11 +418,7 @@ static void set_value(struct ea_config *c, const struct ckey *k, cJSON *v)
 	case SET_FAIL_ON: o->fail_on = (severity_t)severity_parse(v->valuestring); break;
 	case SET_JOBS: o->jobs = v->valueint; break;
 	case SET_BUDGET: o->budget_ms = v->valueint; break;
-	case SET_LOG:
-		o->log = !strcmp(v->valuestring, "kmsg")     ? EA_LOG_KMSG
-		         : !strcmp(v->valuestring, "syslog") ? EA_LOG_SYSLOG
-		                                             : EA_LOG_NONE;
-		break;
+	case SET_LOG: o->log = logsink_parse(v->valuestring); break;
 	case SET_PROGRESS: o->progress = cJSON_IsTrue(v); break;
 	case SET_NO_PROC: o->no_proc = cJSON_IsTrue(v); break;
 	case SET_NO_STORES: o->no_stores = cJSON_IsTrue(v); break;

@@ -15,8 +15,9 @@ if command -v shellcheck >/dev/null; then
 	check "shellcheck: busybox/sysvinit script" shellcheck -s sh "$B/init.d/S45edgeaudit"
 	check "shellcheck: OpenRC script" shellcheck -s sh "$B/openrc/edgeaudit"
 	check "shellcheck: the boot test's scripts" shellcheck -s sh "$TOP/tests/boot/init.sh"
-	check "shellcheck: the field, board and boot tests" shellcheck -x -S warning -s bash -e SC1091,SC2034 \
-		"$TOP/tests/integration/test_field.sh" "$TOP/tests/integration/test_board.sh" "$TOP/tests/integration/test_boot.sh"
+	check "shellcheck: the field, journald, board and boot tests" shellcheck -x -S warning -s bash -e SC1091,SC2034 \
+		"$TOP/tests/integration/test_field.sh" "$TOP/tests/integration/test_board.sh" "$TOP/tests/integration/test_boot.sh" \
+		"$TOP/tests/integration/test_journald.sh"
 else
 	skip "shellcheck" "shellcheck is not installed (apt-get install shellcheck)"
 fi

@@ -115,17 +115,20 @@ UNIT_TEST(logsink_lines_summary_and_cap)
 		report_finding(r, "blob.digest_mismatch", "sha256:ab\x1b[31m", "changed %d", i);
 	report_finding(r, "store.symlink", "/s/link", "a link");
 	report_finding(r, "blob.unreferenced", "sha256:cd", "info only");
-	char lines[LOGSINK_MAX_LINES][LOGSINK_LINE_MAX];
-	int levels[LOGSINK_MAX_LINES];
-	int n = logsink_lines(r, SEV_HIGH, "/var/r.json", lines, levels, LOGSINK_MAX_LINES);
+	struct logsink_line lines[LOGSINK_MAX_LINES];
+	int n = logsink_lines(r, SEV_HIGH, "/var/r.json", lines, LOGSINK_MAX_LINES);
 	CHECK_EQ_INT(n, LOGSINK_MAX_LINES);
-	CHECK_EQ_STR(lines[0], "verdict FAIL (exit 1): 15 critical, 1 high, 0 medium, 0 low, 1 "
-	                       "info; report /var/r.json");
-	CHECK_EQ_INT(levels[0], 3); /* LOG_ERR */
-	/* Critical first, control bytes replaced. */
-	CHECK_EQ_STR(lines[1], "CRIT blob.digest_mismatch sha256:ab?[31m: changed 0");
+	CHECK_EQ_STR(lines[0].text, "verdict FAIL (exit 1): 15 critical, 1 high, 0 medium, 0 low, "
+	                            "1 info; report /var/r.json");
+	CHECK_EQ_INT(lines[0].level, 3); /* LOG_ERR */
+	CHECK(lines[0].finding == NULL);
+	/* Critical first, control bytes replaced; the finding kept whole. */
+	CHECK_EQ_STR(lines[1].text, "CRIT blob.digest_mismatch sha256:ab?[31m: changed 0");
+	CHECK_EQ_STR(cJSON_GetStringValue(cJSON_GetObjectItem(lines[1].finding, "subject")),
+	             "sha256:ab\x1b[31m");
 	/* 8 finding lines fit; the 8 others (7 critical + 1 high) are counted. */
-	CHECK_EQ_STR(lines[9], "8 more high or critical findings are in the report");
+	CHECK_EQ_STR(lines[9].text, "8 more high or critical findings are in the report");
+	CHECK(lines[9].finding == NULL);
 	report_free(r);
 }
 
