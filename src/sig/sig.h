@@ -29,9 +29,9 @@
  *  - Thread-safe: a loaded policy is read-only (its RSA keys are prepared
  *    at load, see pk_prepare_shared); sig_verify_image may run for several
  *    images at once.  It calls report_finding (which locks the
- *    report): do NOT hold report_lock() while calling it, and pass an
- *    image_json that only this thread touches (not yet linked into the
- *    report, or linked but owned by this thread until it returns).
+ *    report): do NOT hold report_lock() while calling it, and pass a
+ *    model image (t->image) that only this thread touches (not yet
+ *    committed to the report: model.h).
  *
  * How to call it (the lead's wiring, `verify` and `audit`):
  *
@@ -112,7 +112,7 @@ struct sig_target {
 };
 
 /* Verify t's signatures among cands per policy; add findings (signature.*)
- * and a "signatures" array to t->image_json.  Returns 1 verified per
+ * and the signatures found to t->image (model.h).  Returns 1 verified per
  * policy, 0 not required, -1 required and not verified. */
 int sig_verify_image(report_t *r, const struct sig_policy *pol, struct blobsrc *src,
                      const struct sig_candidate *cands, int ncands, const struct sig_target *t);
