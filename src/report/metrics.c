@@ -115,8 +115,8 @@ static void put_run(struct mout *o, report_t *r, const struct metrics_run *run)
 		put(o, "edgeaudit_verdict{verdict=\"%s\"} %d\n", verdicts[i],
 		    !strcmp(verdict, verdicts[i]));
 	family(o, "edgeaudit_exit_code",
-	       "The run's exit code: 0 pass, 1 fail, 2 usage error or the report could not be "
-	       "written or signed, 3 incomplete.");
+	       "The run's exit code: 0 pass, 1 fail, 2 the report could not be written or "
+	       "signed, 3 incomplete.");
 	put(o, "edgeaudit_exit_code %d\n", run->exit_code);
 	family(o, "edgeaudit_findings",
 	       "Findings of the run by severity, including those over the report's listing "
