@@ -205,6 +205,7 @@ static int cmp_worst(const void *a, const void *b)
 /* Sorted by key, equal keys merged into the worst verdict. */
 static void merge_equal(struct series_list *l)
 {
+	if (l->n == 0) return; /* l->v is NULL: no qsort */
 	qsort(l->v, l->n, sizeof *l->v, cmp_key);
 	size_t w = 0;
 	for (size_t i = 0; i < l->n; i++) {

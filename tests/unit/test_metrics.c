@@ -171,3 +171,18 @@ UNIT_TEST(metrics_image_series_capped_worst_kept)
 	free(m);
 	report_free(r);
 }
+
+UNIT_TEST(metrics_render_a_run_without_images)
+{
+	report_t *r = report_new();
+	char *m = render(r, 0);
+	CHECK(m);
+	CHECK(line_at(m, "edgeaudit_verdict{verdict=\"pass\"} 1"));
+	CHECK(line_at(m, "edgeaudit_images_checked 0"));
+	CHECK(line_at(m, "# TYPE edgeaudit_image_verdict gauge"));
+	CHECK(!strstr(m, "\nedgeaudit_image_verdict{"));
+	CHECK(!strstr(m, "\nedgeaudit_findings_by_id{"));
+	CHECK(line_at(m, "edgeaudit_image_series_dropped 0"));
+	free(m);
+	report_free(r);
+}
