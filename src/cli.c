@@ -16,6 +16,7 @@
 
 #include "fsx.h"
 #include "logsink.h"
+#include "metrics.h"
 #include "progress.h"
 #include "report_sign.h"
 
@@ -50,7 +51,8 @@ enum {
 	O_LOG,
 	O_PROGRESS,
 	O_NO_PROGRESS,
-	O_SIGN_KEY
+	O_SIGN_KEY,
+	O_METRICS
 };
 static const struct {
 	struct option opt;
@@ -60,6 +62,7 @@ static const struct {
         {{"format", required_argument, 0, O_FORMAT}, OPT_OUTPUT},
         {{"out", required_argument, 0, O_OUT}, OPT_OUTPUT},
         {{"fail-on", required_argument, 0, O_FAIL_ON}, OPT_OUTPUT},
+        {{"metrics", required_argument, 0, O_METRICS}, OPT_OUTPUT},
         {{"no-proc", no_argument, 0, O_NO_PROC}, OPT_PARTS},
         {{"no-stores", no_argument, 0, O_NO_STORES}, OPT_PARTS},
         {{"jobs", required_argument, 0, O_JOBS}, OPT_JOBS},
@@ -137,6 +140,16 @@ static int apply_valued_option(int c, struct ea_opts *o, ea_error_t *err)
 		o->set |= SET_LOG;
 		break;
 	}
+	case O_METRICS:
+		if (!metrics_path_ok(optarg))
+			return ea_fail(
+			        err, EA_E_USAGE,
+			        "--metrics %s: the file name must end in .prom (node_exporter's "
+			        "textfile collector reads only *.prom files)",
+			        optarg);
+		o->metrics = optarg;
+		o->set |= SET_METRICS;
+		break;
 	default: return 1;
 	}
 	return 0;
@@ -392,6 +405,29 @@ static int want_color(const struct ea_opts *o)
 	return !is_serial_console(STDOUT_FILENO);
 }
 
+/* --metrics: the run's metrics, written like the report; returns the exit
+ * code (2 when they cannot be written, as for the report). */
+static int emit_metrics(report_t *r, const struct ea_opts *o, int code, int64_t dur)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct metrics_run run = {
+	        .fail_on = o->fail_on,
+	        .exit_code = code,
+	        .duration_ms = dur,
+	        .finished_unix = (double)now.tv_sec + (double)(now.tv_nsec / 1000000) / 1000.0,
+	};
+	cleanup_free char *m = NULL;
+	size_t len = 0;
+	ea_error_t err = {0};
+	if (metrics_render(r, &run, &m, &len, &err) < 0 ||
+	    fsx_write_atomic(o->metrics, m, len, &err) < 0) {
+		fprintf(stderr, "edgeaudit: cannot write the metrics: %s\n", err.msg);
+		return 2;
+	}
+	return code;
+}
+
 int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t t0_ms)
 {
 	progress_stop();
@@ -425,6 +461,8 @@ int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t
 		fprintf(stderr, "edgeaudit: cannot sign the report: %s\n", err.msg);
 		code = 2;
 	}
+	/* After the report and its signature: the exit code it gives is final. */
+	if (o->metrics) code = emit_metrics(r, o, code, dur);
 	if (o->log != EA_LOG_NONE &&
 	    logsink_report(o->log, r, o->fail_on, written ? o->out : NULL, &err) < 0)
 		fprintf(stderr, "edgeaudit: warning: %s\n",

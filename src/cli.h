@@ -13,8 +13,9 @@
  *    command runs; commands ask cli_part_begin() before each part of the
  *    audit, so a spent budget or a signal stops new parts from starting and
  *    names them in the report; cli_emit renders the report as asked
- *    (--format, --out), signs it (--sign-key), logs it (--log) and returns
- *    the exit code.  The report is written whole even after a stop.
+ *    (--format, --out), signs it (--sign-key), writes its metrics
+ *    (--metrics, metrics.h), logs it (--log) and returns the exit code.
+ *    The report is written whole even after a stop.
  */
 #ifndef EDGEAUDIT_CLI_H
 #define EDGEAUDIT_CLI_H
@@ -46,11 +47,16 @@
 	"                       stderr is a terminal); --no-progress: never\n"           \
 	"  --sign-key KEY.pem   sign the report with this EC P-256 key (needs --out):\n" \
 	"                       writes FILE.sig; check it with edgeaudit report verify\n"
+/* The help lines of --metrics (every report command, after --out). */
+#define CLI_HELP_METRICS                                                                 \
+	"  --metrics FILE.prom  also write Prometheus metrics to FILE.prom atomically\n" \
+	"                       (for node_exporter's textfile collector: *.prom only)\n"
 #define CLI_HELP_EXIT                                                                   \
 	"\n"                                                                            \
 	"Exit: 0 pass, 1 a finding at or above --fail-on, 2 usage or configuration\n"   \
-	"error (or the report could not be written or signed), 3 incomplete\n"          \
-	"(something could not be checked: not built, unreadable, budget, signal).\n"    \
+	"error (or the report could not be written or signed, or the metrics\n"         \
+	"written), 3 incomplete (something could not be checked: not built,\n"          \
+	"unreadable, budget, signal).\n"                                                \
 	"SIGINT, SIGTERM, SIGHUP: stop starting new work and write the report whole,\n" \
 	"marked interrupted (exit 3 unless a finding fails it); a second one ends\n"    \
 	"edgeaudit at once.\n"
@@ -61,7 +67,7 @@ enum { FORMAT_JSON = 0, FORMAT_TEXT = 1 };
 /* Options a command accepts (bit mask). */
 enum {
 	OPT_STORE = 1 << 0,
-	OPT_OUTPUT = 1 << 1, /* --format --out --fail-on */
+	OPT_OUTPUT = 1 << 1, /* --format --out --fail-on --metrics */
 	OPT_PARTS = 1 << 2,  /* --no-proc --no-stores */
 	OPT_JOBS = 1 << 3,
 	OPT_PROC = 1 << 4,   /* --pid --deep */
@@ -88,6 +94,7 @@ enum {
 	SET_KEY = 1 << 11,
 	SET_TRUSTED_ROOT = 1 << 12,
 	SET_POLICY = 1 << 13,
+	SET_METRICS = 1 << 14,
 };
 
 struct ea_opts {
@@ -95,6 +102,7 @@ struct ea_opts {
 	int nstores;
 	int format;
 	const char *out;
+	const char *metrics; /* --metrics FILE.prom: Prometheus metrics, written atomically */
 	severity_t fail_on;
 	int jobs;
 	int no_proc, no_stores;
@@ -151,9 +159,10 @@ int cli_part_begin(report_t *r, const char *part);
  * -1 (exit 2: a configuration error). */
 int cli_load_policy(struct ea_opts *o);
 
-/* Render and write the report; returns the exit code (2 if the report
- * cannot be written or signed: the caller asked for a file it does not
- * get).  Marks the report interrupted if a stop came during the work. */
+/* Render and write the report (and the metrics); returns the exit code (2
+ * if the report cannot be written or signed, or the metrics cannot be
+ * written: the caller asked for a file it does not get).  Marks the report
+ * interrupted if a stop came during the work. */
 int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t t0_ms);
 
 /* Audit the stores of o (or discovered ones) into r. */

@@ -19,8 +19,8 @@ const struct ea_command cmd_images = {
         .options = OPT_STORE | OPT_OUTPUT | OPT_JOBS | OPT_FIELD,
         .run = run,
         .help = "usage: edgeaudit images [--store [TYPE:]PATH]... [--format json|text]\n"
-                "                        [--out FILE] [--fail-on SEVERITY] [--jobs N]\n"
-                "                        [--config F | --no-config] [--budget-ms N]\n"
+                "                        [--out FILE] [--metrics F.prom] [--fail-on SEVERITY]\n"
+                "                        [--jobs N] [--config F | --no-config] [--budget-ms N]\n"
                 "                        [--log kmsg|syslog|journald] [--[no-]progress]\n"
                 "                        [--sign-key KEY]\n"
                 "\n"
@@ -33,7 +33,8 @@ const struct ea_command cmd_images = {
                 "                       or dir (a skopeo dir: copy); a bare PATH is detected.\n"
                 "                       Default: the usual roots.\n"
                 "  --format json|text   one-line JSON report (default) or an 80-column summary\n"
-                "  --out FILE           write the report to FILE atomically instead of stdout\n"
+                "  --out FILE           write the report to FILE atomically instead of "
+                "stdout\n" CLI_HELP_METRICS
                 "  --fail-on SEVERITY   lowest severity that fails (default high)\n"
                 "  --jobs N             blobs verified in parallel (default: online "
                 "CPUs)\n" CLI_HELP_FIELD CLI_HELP_EXIT,

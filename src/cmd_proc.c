@@ -21,7 +21,7 @@ const struct ea_command cmd_proc = {
         .options = OPT_OUTPUT | OPT_PROC,
         .run = run,
         .help = "usage: edgeaudit proc [--pid N] [--deep] [--format json|text] [--out FILE]\n"
-                "                      [--fail-on SEVERITY]\n"
+                "                      [--metrics F.prom] [--fail-on SEVERITY]\n"
                 "\n"
                 "Check the attack surface of every process (or one): seccomp mode and\n"
                 "filters, no_new_privs, capabilities, namespaces, container membership.\n"
@@ -29,6 +29,7 @@ const struct ea_command cmd_proc = {
                 "  --pid N              only this process\n"
                 "  --deep               read and evaluate each seccomp filter (root, ptrace)\n"
                 "  --format json|text   one-line JSON report (default) or an 80-column summary\n"
-                "  --out FILE           write the report to FILE atomically instead of stdout\n"
+                "  --out FILE           write the report to FILE atomically instead of "
+                "stdout\n" CLI_HELP_METRICS
                 "  --fail-on SEVERITY   lowest severity that fails (default high)\n",
 };

@@ -42,9 +42,9 @@ const struct ea_command cmd_verify = {
         .help = "usage: edgeaudit verify --store [TYPE:]PATH --image NAME\n"
                 "                        [--key PUB.pem | --trusted-root FILE | --policy FILE]\n"
                 "                        [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
-                "                        [--config F | --no-config] [--budget-ms N]\n"
-                "                        [--log kmsg|syslog|journald] [--[no-]progress]\n"
-                "                        [--sign-key KEY]\n"
+                "                        [--metrics F.prom] [--config F | --no-config]\n"
+                "                        [--budget-ms N] [--log kmsg|syslog|journald]\n"
+                "                        [--[no-]progress] [--sign-key KEY]\n"
                 "\n"
                 "Verify the signatures of one image against keys and trust roots shipped\n"
                 "on the box, with no network.\n"
@@ -56,7 +56,8 @@ const struct ea_command cmd_verify = {
                 "  --trusted-root FILE  a sigstore trusted_root.json\n"
                 "  --policy FILE        an edgeaudit policy file\n"
                 "  --format json|text   one-line JSON report (default) or an 80-column summary\n"
-                "  --out FILE           write the report to FILE atomically instead of stdout\n"
+                "  --out FILE           write the report to FILE atomically instead of "
+                "stdout\n" CLI_HELP_METRICS
                 "  --fail-on SEVERITY   lowest severity that fails (default high)\n" CLI_HELP_FIELD
                         CLI_HELP_EXIT,
 };

@@ -9,6 +9,7 @@
 
 #include "fsx.h"
 #include "logsink.h"
+#include "metrics.h"
 
 enum { K_IGNORED, K_STRLIST, K_BOOL, K_PATH, K_INT, K_CHOICE };
 
@@ -31,6 +32,7 @@ static const struct ckey {
         {"format", K_CHOICE, SET_FORMAT, OPT_OUTPUT, 0, 0, formats},
         {"out", K_PATH, SET_OUT, OPT_OUTPUT, 0, 0, NULL},
         {"fail_on", K_CHOICE, SET_FAIL_ON, OPT_OUTPUT, 0, 0, severities},
+        {"metrics", K_PATH, SET_METRICS, OPT_OUTPUT, 0, 0, NULL},
         {"jobs", K_INT, SET_JOBS, OPT_JOBS, 1, 64, NULL},
         {"budget_ms", K_INT, SET_BUDGET, OPT_FIELD, 0, CLI_MAX_BUDGET_MS, NULL},
         {"log", K_CHOICE, SET_LOG, OPT_FIELD, 0, 0, logsink_names}, /* none kmsg syslog journald */
@@ -396,7 +398,8 @@ static void warn_missing(struct diag *d, size_t off, const char *key, const char
 		say(d, off, 1, "%s: %s is a folder, not a file", key, path);
 }
 
-static void check_out_folder(struct diag *d, size_t off, const char *path)
+/* The folder a file will be written to (out, metrics) should be there. */
+static void check_out_folder(struct diag *d, size_t off, const char *key, const char *path)
 {
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", path);
@@ -404,7 +407,9 @@ static void check_out_folder(struct diag *d, size_t off, const char *path)
 	if (!slash) return; /* the working folder */
 	if (slash == dir) slash[1] = '\0';
 	else *slash = '\0';
-	warn_missing(d, off, "out (its folder)", dir, 1);
+	char what[64];
+	snprintf(what, sizeof what, "%s (its folder)", key);
+	warn_missing(d, off, what, dir, 1);
 }
 
 static void set_value(struct ea_config *c, const struct ckey *k, cJSON *v)
@@ -415,6 +420,7 @@ static void set_value(struct ea_config *c, const struct ckey *k, cJSON *v)
 		o->format = !strcmp(v->valuestring, "text") ? FORMAT_TEXT : FORMAT_JSON;
 		break;
 	case SET_OUT: o->out = v->valuestring; break;
+	case SET_METRICS: o->metrics = v->valuestring; break;
 	case SET_FAIL_ON: o->fail_on = (severity_t)severity_parse(v->valuestring); break;
 	case SET_JOBS: o->jobs = v->valueint; break;
 	case SET_BUDGET: o->budget_ms = v->valueint; break;
@@ -484,8 +490,16 @@ static int check_path(struct diag *d, const struct ckey *k, cJSON *v, size_t at,
 		    cJSON_IsString(v) ? "an empty string" : json_type_name(v));
 		return 0;
 	}
+	if (k->set == SET_METRICS && !metrics_path_ok(v->valuestring)) {
+		say(d, at, 0,
+		    "%s: the file name must end in .prom (node_exporter's textfile collector reads "
+		    "only *.prom files), not \"%.60s\"",
+		    k->name, v->valuestring);
+		return 0;
+	}
 	if (flags & CONFIG_CHECK_FILES) {
-		if (k->set == SET_OUT) check_out_folder(d, at, v->valuestring);
+		if (k->set == SET_OUT || k->set == SET_METRICS)
+			check_out_folder(d, at, k->name, v->valuestring);
 		else warn_missing(d, at, k->name, v->valuestring, 0);
 	}
 	return 1;
@@ -690,6 +704,7 @@ void config_apply(const struct ea_config *c, struct ea_opts *o, unsigned accepte
 			break;
 		case SET_FORMAT: o->format = v->format; break;
 		case SET_OUT: o->out = v->out; break;
+		case SET_METRICS: o->metrics = v->metrics; break;
 		case SET_FAIL_ON: o->fail_on = v->fail_on; break;
 		case SET_JOBS: o->jobs = v->jobs; break;
 		case SET_BUDGET: o->budget_ms = v->budget_ms; break;

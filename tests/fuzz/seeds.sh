@@ -211,9 +211,11 @@ mk fuzz_seccomp_profile
 for f in "$S"/seccomp/*.json; do [ -f "$f" ] && put fuzz_seccomp_profile "$(basename "$f")" 0 "$f"; done
 mk fuzz_config
 [ -f "$top/board/config.example.json" ] && put fuzz_config example 0 "$top/board/config.example.json" && put fuzz_config example.check 1 "$top/board/config.example.json"
-printf '{"format":"text","fail_on":"low","budget_ms":900,"store":["oci:/cfg"],"no_proc":true,"key":"/k.pub"}' >"$w/c1"
+printf '{"format":"text","fail_on":"low","budget_ms":900,"store":["oci:/cfg"],"no_proc":true,"key":"/k.pub","metrics":"/m/e.prom"}' >"$w/c1"
 put fuzz_config options 0 "$w/c1"
 printf '{"format": "text",\n "jobs": "two",\n "bogus": 1\n' >"$w/c2"
 put fuzz_config errors 0 "$w/c2"
+printf '{"metrics": "e.txt", "out": "/r.json"}' >"$w/c3"
+put fuzz_config metrics_name 1 "$w/c3"
 for h in "$out"/*/; do echo "# seeds $(basename "$h"): $(ls "$h" | wc -l)"; done
 exit 0

@@ -43,12 +43,15 @@ run_ea() {
 # for the integration pass: issue 13's proof that the typed model renders
 # every fixture's report as before.  Runs that read the live /proc (`proc`,
 # `audit`) are compared with --live (same pids only; exit codes may
-# differ with what ran in between).
+# differ with what ran in between).  --metrics FILE is not passed on (the
+# baseline predates it): the report must be the same with it as without.
 report_diff_base() {
 	local rc=$RC a prev="" f="" args=() bout brc d live="" log=${EA_DIFF_LOG:-${TMPDIR:-/tmp}/ea-diff.log}
 	case ${1:-} in proc | audit) live=--live ;; esac
 	case " $* " in *" --budget-ms"*) echo "skip (a budget: timing decides what is checked) $*" >>"$log"; return 0 ;; esac
 	for a in "$@"; do
+		case $prev in --metrics) prev=; continue ;; esac
+		case $a in --metrics | --metrics=*) prev=$a; continue ;; esac
 		if [ "$prev" = --out ]; then f=$a; a=$a.base; fi
 		case $a in --out=*) f=${a#--out=}; a=--out=$f.base ;; esac
 		args+=("$a"); prev=$a
