@@ -62,13 +62,17 @@ if command -v tmux >/dev/null; then
 	printf '%s\n' "#!/bin/sh" "cd '$T' && exec \"$EA\" $(printf '%q ' "${args[@]}") --format text" >"$T/run.sh"
 	tmux -L "$sock" kill-server 2>/dev/null
 	tmux -L "$sock" new-session -d -x 80 -y 24 -s ea "env -i PATH=/usr/bin:/bin TERM=vt220 PS1='$ ' sh"
+	for _ in $(seq 1 100); do # the shell's prompt first, so nothing typed lands before it
+		tmux -L "$sock" capture-pane -t ea -p | grep -q '^\$ ' && break
+		sleep 0.1
+	done
 	tmux -L "$sock" send-keys -t ea "sh $T/run.sh; echo EXIT=\$?" Enter
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 600); do
 		tmux -L "$sock" capture-pane -t ea -p | grep -q '^EXIT=[0-9]' && break
 		sleep 0.1
 	done
 	tmux -L "$sock" capture-pane -t ea -p -e >"$T/screen.esc"
-	tmux -L "$sock" capture-pane -t ea -p | sed -e '/^\$ sh /d' -e '/^EXIT=/,$d' >"$T/screen"
+	tmux -L "$sock" capture-pane -t ea -p | sed -e '/run\.sh; echo EXIT=/d' -e 's/^\$ //' -e '/^EXIT=/,$d' >"$T/screen"
 	tmux -L "$sock" kill-server 2>/dev/null
 	if grep -q $'\033' "$T/screen.esc"; then not_ok "tmux 80x24 TERM=vt220: no escape codes" "$(cat -v "$T/screen.esc")"
 	else ok "tmux 80x24 TERM=vt220: no escape codes"; fi
