@@ -105,6 +105,12 @@ for h in "${sel[@]}"; do
 		[ -n "$(find src -name "$inc" -print -quit)" ] || [ -f "$here/$inc" ] || missing="$missing $inc"
 	done
 	if [ -n "$missing" ]; then SKIP[$h]="src/${missing# } is not in this tree"; continue; fi
+	# A harness that cannot set up without a shared fixture says so
+	# (FUZZ_NEEDS_SHARED <path under ../shared/testdata>): skipped when absent.
+	for need in $(sed -n 's/.*FUZZ_NEEDS_SHARED \([^ ]*\).*/\1/p' "$src"); do
+		[ -e "$EDGEAUDIT_SHARED_TESTDATA/$need" ] || missing="$missing $need"
+	done
+	if [ -n "$missing" ]; then SKIP[$h]="needs${missing} from the shared test data, absent at $EDGEAUDIT_SHARED_TESTDATA"; continue; fi
 	bin="$FZ/bin/$h"
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$here/common.h" -nt "$bin" ] || [ "$od/libea.a" -nt "$bin" ]; then
 		# shellcheck disable=SC2086
