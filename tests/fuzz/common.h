@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,13 +101,29 @@ static inline void fz_tmp_cleanup(void)
 	if (fz_tmp[0] && strstr(fz_tmp, "/edgeaudit-fuzz.")) nftw(fz_tmp, fz_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The harness itself cannot go on (its setup, not the code under test):
+ * say why on stderr, then abort.  In LLVMFuzzerInitialize that is before
+ * libFuzzer's first line, and the runner classes the run "nostart" with this
+ * line in its kept log (tests/fuzz/classify.sh): never a silent abort. */
+__attribute__((noreturn, format(printf, 1, 2))) static inline void fz_die(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: harness setup failed: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fz_tmp_cleanup(); /* abort() runs no atexit handler */
+	abort();
+}
+
 /* A private temp folder for this process, removed at exit. */
 static inline const char *fz_tmpdir(void)
 {
 	if (!fz_tmp[0]) {
 		const char *t = getenv("TMPDIR");
 		snprintf(fz_tmp, sizeof fz_tmp, "%s/edgeaudit-fuzz.XXXXXX", t && *t ? t : "/tmp");
-		if (!mkdtemp(fz_tmp)) abort();
+		if (!mkdtemp(fz_tmp)) fz_die("mkdtemp %s: %s", fz_tmp, strerror(errno));
 		atexit(fz_tmp_cleanup);
 	}
 	return fz_tmp;
@@ -118,7 +135,7 @@ static inline void fz_put(const char *rel, const void *data, size_t n)
 	char p[512];
 	snprintf(p, sizeof p, "%s/%s", fz_tmpdir(), rel);
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, data, n) != (ssize_t)n) abort();
+	if (fd < 0 || write(fd, data, n) != (ssize_t)n) fz_die("writing %s: %s", p, strerror(errno));
 	close(fd);
 }
 

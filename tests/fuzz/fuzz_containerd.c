@@ -21,7 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char p[600];
 	for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", t, dirs[i]);
-		if (mkdir(p, 0755) < 0) abort();
+		if (mkdir(p, 0755) < 0) fz_die("mkdir %s: %s", p, strerror(errno));
 	}
 	snprintf(root, sizeof root, "%s/ctrd", t);
 	return 0;

@@ -3,7 +3,10 @@
  * RFC 3161 countersignatures, against notation's own e2e trust policy
  * (trust store "ca:e2e" = e2e.crt, "tsa:e2e" = GlobalSign's TSA root), made
  * once in a private temp folder.  Option bit 0 takes the subject from the
- * envelope's own targetArtifact so the fuzzer gets past that comparison. */
+ * envelope's own targetArtifact so the fuzzer gets past that comparison.
+ * Without the trust store's certificate there is no policy to fuzz against:
+ * run.sh skips the harness when the shared test data lacks it.
+ *   FUZZ_NEEDS_SHARED notation/notation-e2e/config/localkeys/e2e.crt */
 #include "b64.h"
 #include "common.h"
 #include "fsx.h"
@@ -21,7 +24,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char p[512];
 	for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", t, dirs[i]);
-		if (mkdir(p, 0755) < 0) abort();
+		if (mkdir(p, 0755) < 0) fz_die("mkdir %s: %s", p, strerror(errno));
 	}
 	fz_copy_fixture("notation/notation-e2e/config/localkeys/e2e.crt", "x509/ca/e2e/e2e.crt");
 	fz_copy_fixture("notation/notation-e2e/config/timestamp/globalsignTSARoot.cer", "x509/tsa/e2e/globalsign.cer");
@@ -31,7 +34,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		"\"trustedIdentities\":[\"*\"]}]}";
 	ea_error_t err;
 	int fd = fsx_open_root(t, &err);
-	if (fd < 0 || notation_policy_parse(tp, sizeof tp - 1, fd, &pol->notation, &err) < 0) abort();
+	if (fd < 0 || notation_policy_parse(tp, sizeof tp - 1, fd, &pol->notation, &err) < 0)
+		fz_die("notation's e2e trust policy over %s: %s", t, err.msg);
 	close(fd);
 	return 0;
 }

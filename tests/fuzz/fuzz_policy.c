@@ -21,7 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char p[512];
 	for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", t, dirs[i]);
-		if (mkdir(p, 0755) < 0) abort();
+		if (mkdir(p, 0755) < 0) fz_die("mkdir %s: %s", p, strerror(errno));
 	}
 	fz_copy_fixture("cosign/containers-image-signature/fixtures/cosign.pub", "keys/cosign.pub");
 	fz_copy_fixture("cosign/root-signing/trusted_root.json", "trusted_root.json");
@@ -30,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(p, sizeof p, "%s/notation/store", t);
 	ea_error_t err;
 	store_fd = fsx_open_root(p, &err);
-	if (store_fd < 0) abort();
+	if (store_fd < 0) fz_die("%s: %s", p, err.msg);
 	return 0;
 }
 

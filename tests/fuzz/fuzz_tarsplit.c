@@ -16,18 +16,18 @@ static void make_layer(void)
 	const char *t = fz_tmpdir();
 	char p[512];
 	snprintf(p, sizeof p, "%s/layer", t);
-	if (mkdir(p, 0755) < 0) abort();
+	if (mkdir(p, 0755) < 0) fz_die("mkdir %s: %s", p, strerror(errno));
 	snprintf(p, sizeof p, "%s/layer/etc", t);
-	if (mkdir(p, 0755) < 0) abort();
+	if (mkdir(p, 0755) < 0) fz_die("mkdir %s: %s", p, strerror(errno));
 	snprintf(p, sizeof p, "%s/layer/empty", t);
-	if (mkdir(p, 0755) < 0) abort();
+	if (mkdir(p, 0755) < 0) fz_die("mkdir %s: %s", p, strerror(errno));
 	fz_put("layer/etc/hostname", "edge\n", 5);
 	fz_put("layer/hello.txt", "hello, world\n", 13);
 	snprintf(p, sizeof p, "%s/layer/link", t);
-	if (symlink("hello.txt", p) < 0) abort();
+	if (symlink("hello.txt", p) < 0) fz_die("symlink %s: %s", p, strerror(errno));
 	snprintf(p, sizeof p, "%s/layer", t);
 	layer_fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (layer_fd < 0) abort();
+	if (layer_fd < 0) fz_die("open %s: %s", p, strerror(errno));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -9,15 +9,21 @@
 #   2. fuzz each harness for SECONDS, FUZZ_JOBS at a time (default: CPUs),
 #      from its corpus ($FUZZ_OUT/corpus/<harness>, kept between runs) and
 #      the seeds seeds.sh makes from the real fixtures.
-# Prints one line per harness:
+# Prints one line per harness, its first word the class (classify.sh):
 #   fuzz <name>: ok execs=N cov=N ft=N corpus=N secs=S
-#   fuzz <name>: crash <reproducer path> (<first error line>)
+#   fuzz <name>: crash <reproducer path> (<kind>; <exit status>; <report>); log <log>
+#   fuzz <name>: killed|oom|timeout|nostart|error (<exit status or signal>; <report>); log <log>
+#   fuzz <name>: build (<first error>); log <log>
 #   fuzz <name>: skip <reason>
-# and exits 1 when any harness crashed (or failed to build), 0 otherwise.
+# (a " [retried once; the first run: ...]" note when an outside signal killed it)
+# and exits 1 when any harness is neither ok nor skipped, 0 otherwise.  A failed
+# run's log is kept as $FUZZ_OUT/failed/<name>.log; each run's exit status,
+# signal and whether libFuzzer wrote a crash report in logs/<name>.status.
 # SECONDS=0 builds and replays only.
 #
 # Environment: EDGEAUDIT_CACHE (as build.sh), EDGEAUDIT_OUT (default out),
-# FUZZ_OUT (default $EDGEAUDIT_OUT/fuzz), FUZZ_JOBS, EDGEAUDIT_SHARED_TESTDATA.
+# FUZZ_OUT (default $EDGEAUDIT_OUT/fuzz), FUZZ_JOBS, EDGEAUDIT_SHARED_TESTDATA,
+# FUZZ_GRACE and FUZZ_RETRY (classify.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -56,10 +62,10 @@ key=$(cat third_party/lock third_party/mbedtls_config.h third_party/deps-recipe.
 dp="$CACHE/deps/clang-fuzz-$key"
 if [ ! -f "$dp/.done" ]; then
 	say "building mbedTLS, cJSON, zlib, zstd with $CC for fuzzing (once)"
-	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd >/dev/null || { echo "fuzz all: crash third-party fetch failed"; exit 1; }
+	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd >/dev/null || { echo "fuzz all: build (third-party fetch failed)"; exit 1; }
 	rm -rf "$dp"
 	bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-clang-fuzz" "$dp" "$CC" "$AR" "$DEPFLAGS" "$JOBS" >&2 ||
-		{ echo "fuzz all: crash third-party build with $CC failed"; exit 1; }
+		{ echo "fuzz all: build (third-party build with $CC failed)"; exit 1; }
 	touch "$dp/.done"
 fi
 LIBS="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lpthread -lm"
@@ -105,6 +111,12 @@ for h in "${sel[@]}"; do
 		[ -n "$(find src -name "$inc" -print -quit)" ] || [ -f "$here/$inc" ] || missing="$missing $inc"
 	done
 	if [ -n "$missing" ]; then SKIP[$h]="src/${missing# } is not in this tree"; continue; fi
+	# A harness that cannot set up without a shared fixture says so
+	# (FUZZ_NEEDS_SHARED <path under ../shared/testdata>): skipped when absent.
+	for need in $(sed -n 's/.*FUZZ_NEEDS_SHARED \([^ ]*\).*/\1/p' "$src"); do
+		[ -e "$EDGEAUDIT_SHARED_TESTDATA/$need" ] || missing="$missing $need"
+	done
+	if [ -n "$missing" ]; then SKIP[$h]="needs${missing} from the shared test data, absent at $EDGEAUDIT_SHARED_TESTDATA"; continue; fi
 	bin="$FZ/bin/$h"
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$here/common.h" -nt "$bin" ] || [ "$od/libea.a" -nt "$bin" ]; then
 		# shellcheck disable=SC2086
@@ -129,40 +141,10 @@ fi
 # (the 760 KiB real meta.db seed is cut to this, the generated ones fit).
 len_for() { case $1 in fuzz_bbolt|fuzz_containerd) echo "-max_len=65536" ;; esac; }
 dict_for() { case $1 in fuzz_oci|fuzz_canonjson|fuzz_cosign|fuzz_bundle|fuzz_jws|fuzz_policy|fuzz_config|fuzz_archive|fuzz_seccomp_profile) echo "-dict=$here/json.dict" ;; esac; }
-
-run_one() { # harness -> writes $FZ/logs/<h>.result
-	local h=$1 bin="$FZ/bin/$1" res="$FZ/logs/$1.result" log="$FZ/logs/$1.log"
-	local corpus="$FZ/corpus/$h" seeds="$FZ/seeds/$h" art="$FZ/crashes/$h/"
-	mkdir -p "$corpus" "$seeds" "$art"
-	# 1. regressions: each kept reproducer must run clean now
-	if [ -d "$here/regress/$h" ] && [ -n "$(ls -A "$here/regress/$h" 2>/dev/null)" ]; then
-		if ! "$bin" -runs=1 -timeout=30 -rss_limit_mb=2048 "$here/regress/$h"/* >"$log.regress" 2>&1; then
-			echo "crash $(grep -m1 -E 'Running: ' "$log.regress" | tail -n1 | sed 's/.*Running: //') (regression: $(grep -m1 -E 'ERROR|runtime error|deadly signal|timeout' "$log.regress" | cut -c1-160))" >"$res"
-			return
-		fi
-	fi
-	# 2. fuzz
-	local start=$SECONDS
-	if [ "$secs" -eq 0 ]; then
-		echo "ok execs=0 cov=0 ft=0 corpus=$(ls "$corpus" | wc -l) secs=0 (replay only)" >"$res"
-		return
-	fi
-	# shellcheck disable=SC2046
-	"$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$art" $(dict_for "$h") $(len_for "$h") "$corpus" "$seeds" >"$log" 2>&1
-	local rc=$?
-	local last execs cov ft
-	last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -n1)
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
-	cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
-	ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
-	local unit; unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n1)
-	if [ $rc -ne 0 ] || [ -n "$unit" ]; then
-		echo "crash ${unit:-"(no reproducer written)"} ($(grep -m1 -E '==ERROR|runtime error|deadly signal|ALARM|out-of-memory|leak' "$log" | cut -c1-160); log $log)" >"$res"
-	else
-		echo "ok execs=${execs:-0} cov=${cov:-0} ft=${ft:-0} corpus=$(ls "$corpus" | wc -l) secs=$((SECONDS - start))" >"$res"
-	fi
-}
+# run_one, classified: tests/fuzz/classify.sh
+REGRESS=$here/regress
+# shellcheck source=tests/fuzz/classify.sh
+. "$here/classify.sh"
 
 running=0
 for h in "${sel[@]}"; do
@@ -177,14 +159,14 @@ wait
 bad=0
 for h in "${sel[@]}"; do
 	if [ "${SKIP[$h]:-}" = BUILD ]; then
-		echo "fuzz $h: crash (does not build: $(grep -m1 -E 'error' "$FZ/logs/$h.build" | cut -c1-200); log $FZ/logs/$h.build)"
+		echo "fuzz $h: build ($(grep -m1 -E 'error' "$FZ/logs/$h.build" | cut -c1-200)); log $FZ/logs/$h.build"
 		bad=1
 	elif [ -n "${SKIP[$h]:-}" ]; then
 		echo "fuzz $h: skip ${SKIP[$h]}"
 	else
-		r=$(cat "$FZ/logs/$h.result" 2>/dev/null || echo "crash (no result)")
+		r=$(cat "$FZ/logs/$h.result" 2>/dev/null || echo "error (the runner wrote no result for it)")
 		echo "fuzz $h: $r"
-		case $r in crash*) bad=1 ;; esac
+		case $r in ok*) ;; *) bad=1 ;; esac
 	fi
 done
 exit $bad
