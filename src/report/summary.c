@@ -515,13 +515,13 @@ void summary_groups(ea_buf_t *b, report_t *r, const cJSON *findings, severity_t 
 	struct sum s = {.r = r, .fail_on = fail_on, .stores = report_stores(r)};
 	model_each_image(r, collect_image, &s);
 	model_each_container(r, collect_container, &s);
-	qsort(s.keys, s.nkeys, sizeof *s.keys, key_cmp);
-	qsort(s.paths, s.npaths, sizeof *s.paths, path_cmp);
+	if (s.nkeys) qsort(s.keys, s.nkeys, sizeof *s.keys, key_cmp); /* NULL when none */
+	if (s.npaths) qsort(s.paths, s.npaths, sizeof *s.paths, path_cmp);
 	const cJSON **items;
 	gather(&s, findings, &items);
 	for (int i = 0; i < s.ngroups; i++)
 		qsort_r(s.groups[i].f, (size_t)s.groups[i].n, sizeof(int), by_severity, items);
-	qsort_r(s.groups, (size_t)s.ngroups, sizeof *s.groups, group_cmp, &s);
+	if (s.ngroups) qsort_r(s.groups, (size_t)s.ngroups, sizeof *s.groups, group_cmp, &s);
 	int npass = 0;
 	for (int i = 0; i < s.nimgs; i++)
 		npass += s.group_of[i] < 0 && s.imgs[i]->verdict == VERDICT_PASS;
