@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Container drift (issue 17): containers of a private dockerd (overlay2) that
+# add a program, replace files, delete one, make a setuid file and edit
+# /etc/passwd; edgeaudit's changed paths must equal `docker diff`'s, and
+# each change gets the one finding the README's "Container drift" table
+# gives it.  Then hostile writable layers (a link out of the store, a FIFO,
+# a very deep tree, many files) under `timeout` with bounded memory.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fixtures.sh"
+
+if [ "$(id -u)" != 0 ]; then skip "container drift" "needs root to run dockerd"; exit 0; fi
+for tool in dockerd umoci skopeo; do
+	command -v $tool >/dev/null || { skip "container drift (docker)" "$tool is not installed"; exit 0; }
+done
+trap '[ -z "${D:-}" ] || $D rm -f drifty quiet >/dev/null 2>&1; stop_dockerd; rm -rf "$T"' EXIT
+
+findings_of() { json_get "$OUT" "'\n'.join(f['id']+' '+f['subject'] for f in r['findings'])"; }
+# the finding id for SUBJECT, or "none"
+finding_for() { json_get "$OUT" "next((f['id'] for f in r['findings'] if f['subject']=='$1'), 'none')"; }
+# edgeaudit's changes of container ID as "K path" lines, sorted
+ea_changes() {
+	json_get "$OUT" "'\n'.join(sorted(c['kind']+' '+c['path'] for s in r['stores'] for k in s.get('containers', []) if k['id']=='$1' for c in k['changes']))"
+}
+
+base_layout
+skopeo copy -q "oci:$T/base:bb" "docker-archive:$T/in.tar:localhost/bb:1" >/dev/null 2>&1
+if ! start_dockerd dd overlay2; then
+	skip "container drift (docker)" "dockerd --storage-driver=overlay2 did not start: $(tail -n 2 "$T/dd-dockerd.log" | tr '\n' ' ')"
+	exit 0
+fi
+$D load -i "$T/in.tar" >/dev/null
+$D run -d --name drifty --network none localhost/bb:1 sleep 600 >/dev/null || { not_ok "docker run" "$(tail -n 5 "$T/dd-dockerd.log")"; exit 0; }
+$D run -d --name quiet --network none localhost/bb:1 sleep 600 >/dev/null
+CID=$($D inspect -f '{{.Id}}' drifty)
+QID=$($D inspect -f '{{.Id}}' quiet)
+$D exec drifty sh -c '
+	cp /bin/busybox /opt/newtool                          # a program added
+	mkdir -p /usr/local/bin && cp /bin/busybox /usr/local/bin/helper
+	cp /bin/busybox /etc/extra.txt                        # a file replaced by a program
+	rm /bin/false; printf "#!/bin/sh\necho pwned\n" >/bin/false; chmod 755 /bin/false
+	echo notes >/bin/README                               # a plain file in a program folder
+	rm /opt/blob.bin                                      # deleted
+	cp /bin/busybox /opt/suid && chmod 4755 /opt/suid     # setuid
+	echo "evil:x:0:0::/:/bin/sh" >>/etc/passwd            # an account
+	echo scratch >/tmp/scratch                            # allowed
+'
+$D diff drifty | sort -k2 >"$T/docker-diff"
+
+run_ea images --store "docker:$DROOT"
+ea_changes "$CID" >"$T/ea-diff"
+echo "# docker diff (left) | edgeaudit (right):"
+paste -d'|' <(sed 's/^/# /' "$T/docker-diff") "$T/ea-diff" | column -t -s'|' 2>/dev/null || paste "$T/docker-diff" "$T/ea-diff"
+if diff <(sort "$T/docker-diff") <(sort "$T/ea-diff") >"$T/d"; then ok "drift: edgeaudit's changed paths equal docker diff's ($(wc -l <"$T/ea-diff") paths)"
+else not_ok "drift: changed paths differ from docker diff" "$(cat "$T/d")"; fi
+[ -z "$(ea_changes "$QID")" ] && [ -z "$($D diff quiet)" ] && ok "drift: an untouched container has no changes (nor has docker diff)" || not_ok "drift: untouched container" "$(ea_changes "$QID")"
+
+expect() { # PATH ID
+	local got; got=$(finding_for "docker:$CID:$1")
+	[ "$got" = "$2" ] && ok "drift: $1 -> $2" || not_ok "drift: $1 -> $2" "got $got" "$(findings_of | grep drift | head -20)"
+}
+expect /opt/newtool drift.executable_added
+expect /usr/local/bin/helper drift.executable_added
+expect /etc/extra.txt drift.executable_replaced
+expect /bin/false drift.executable_replaced
+expect /bin/README drift.binary_dir
+expect /opt/blob.bin drift.deleted
+expect /opt/suid drift.privileged_file
+expect /etc/passwd drift.sensitive_file
+expect /tmp/scratch none
+n=$(json_get "$OUT" "sum(1 for f in r['findings'] if f['subject'].startswith('docker:$CID:'))")
+[ "$n" = 8 ] && ok "drift: one finding per path (8)" || not_ok "drift: one finding per path" "got $n" "$(findings_of | grep "$CID")"
+json_get "$OUT" "[f['message'] for f in r['findings'] if f['subject']=='docker:$CID:/opt/newtool'][0]" | grep -q "drifty.*localhost/bb:1.*sha256 $(sha256sum /bin/busybox | cut -c1-64)" \
+	&& ok "drift: the message names the container, its image and the file's sha256" || not_ok "drift: message" "$(findings_of | head -3)"
+[ "$RC" = 1 ] && ok "drift: the run fails (exit 1)" || not_ok "drift: exit code" "rc=$RC"
+printf '%s' "$OUT" >"$T/report.json"
+validate_report "$T/report.json" && ok "drift: the report validates against the schema" || not_ok "drift: schema" "$(validate_report "$T/report.json" 2>&1 | tail -3)"
+
+# --- hostile writable layers (written on disk into containers made, never started)
+upper_of() { echo "$DROOT/overlay2/$(cat "$DROOT/image/overlay2/layerdb/mounts/$($D inspect -f '{{.Id}}' "$1")/mount-id")/diff"; }
+for n in hostile deep many; do $D create --name $n --network none localhost/bb:1 sleep 1 >/dev/null; done
+U=$(upper_of hostile)
+mkdir -p "$U/bin" "$U/opt"
+ln -s / "$U/escape"                       # a link out of the store
+ln -s /etc "$U/bin/etclink"               # a link in a program folder
+mkfifo "$U/bin/fifo"                      # never opened, never blocks
+mknod "$U/opt/disk" b 8 0                 # a device that is no whiteout
+U=$(upper_of deep)
+$PY -c "import os,sys; os.makedirs(os.path.join(sys.argv[1], *(['d'] * 400)))" "$U"
+U=$(upper_of many)
+mkdir -p "$U/tmp/many"
+$PY -c "
+import os,sys
+d=sys.argv[1]
+for i in range(210000): open(os.path.join(d, str(i)), 'w').close()" "$U/tmp/many"
+HID=$($D inspect -f '{{.Id}}' hostile); DID=$($D inspect -f '{{.Id}}' deep); MID=$($D inspect -f '{{.Id}}' many)
+
+start=$(date +%s)
+RSS=$($PY -c "
+import resource, subprocess, sys
+p = subprocess.run(['timeout', '120'] + sys.argv[1:], stdout=open(sys.argv[-1] + '.json', 'w'))
+print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)" "$EA" images --store "docker:$DROOT" --out "$T/hostile")
+secs=$(( $(date +%s) - start ))
+RC=${RSS% *}; KB=${RSS#* }
+OUT=$(cat "$T/hostile")
+[ "$RC" = 1 ] || [ "$RC" = 3 ] && ok "drift hostile: finished in ${secs}s (exit $RC), max RSS ${KB} KB" || not_ok "drift hostile: run" "rc=$RC after ${secs}s"
+[ "$KB" -lt 150000 ] && ok "drift hostile: bounded memory (${KB} KB)" || not_ok "drift hostile: memory" "$KB KB"
+CID=$HID
+expect /escape none
+expect /bin/etclink drift.binary_dir
+expect /bin/fifo drift.binary_dir
+expect /opt/disk drift.privileged_file
+[ "$(ea_changes "$HID" | tr '\n' ' ')" = "A /bin/etclink A /bin/fifo A /escape A /opt/disk C /bin C /opt " ] && ok "drift hostile: the link was listed, not followed" || not_ok "drift hostile: link" "$(ea_changes "$HID")"
+CID=$DID
+json_get "$OUT" "[f['message'] for f in r['findings'] if f['id']=='drift.incomplete' and f['subject'].startswith('docker:$DID:')][0]" | grep -q "nested too deep" \
+	&& ok "drift hostile: a 400-level tree stops at the depth limit, said (drift.incomplete)" || not_ok "drift hostile: deep" "$(findings_of | grep "$DID")"
+json_get "$OUT" "[f['message'] for f in r['findings'] if f['id']=='drift.incomplete' and f['subject'].startswith('docker:$MID:')][0]" | grep -q "too many entries" \
+	&& ok "drift hostile: 210000 files stop at the entry limit, said (drift.incomplete)" || not_ok "drift hostile: many" "$(findings_of | grep "$MID" | head -3)"
+json_get "$OUT" "[k for s in r['stores'] for k in s.get('containers', []) if k['id']=='$MID'][0]['complete']" | grep -q False \
+	&& ok "drift hostile: the container's entry says it is not complete" || not_ok "drift hostile: complete flag"
