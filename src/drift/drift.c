@@ -37,6 +37,17 @@ struct dwalk {
 	char path[4096]; /* the entry's path in the container, "/a/b" */
 };
 
+const char *const drift_podman_paths[] = {
+        "/dev", "/etc/hostname", "/etc/hosts",         "/etc/resolv.conf", "/etc/mtab", "/proc",
+        "/run", "/run/notify",   "/run/.containerenv", "/run/secrets",     "/sys",      NULL};
+
+static int engine_path(const struct drift_target *t, const char *path)
+{
+	for (const char *const *p = t->engine_paths; p && *p; p++)
+		if (!strcmp(*p, path)) return 1;
+	return 0;
+}
+
 static void level_close(struct level *lv)
 {
 	for (int i = 0; i < lv->n; i++)
@@ -257,7 +268,7 @@ static void visit_dir(struct dwalk *w, int ufd, const char *name, const struct s
 {
 	struct stat ls;
 	int in_image = lower_lookup(lv, name, &ls);
-	int listed = !in_image || !same_dir(st, &ls);
+	int listed = (!in_image || !same_dir(st, &ls)) && !engine_path(w->t, w->path);
 	if (listed) add_change(w, in_image ? 'C' : 'A');
 	cleanup_close int cfd =
 	        openat(ufd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -293,6 +304,7 @@ static void visit_other(struct dwalk *w, int ufd, const char *name, const struct
 	struct stat ls;
 	struct file_facts f = {0};
 	int in_image = lower_lookup(lv, name, &ls);
+	if (engine_path(w->t, w->path)) return;
 	if (!deleted || in_image) add_change(w, deleted ? 'D' : in_image ? 'C' : 'A');
 	if (!deleted && S_ISREG(st->st_mode) && !allowed_path(w->path) &&
 	    file_facts(ufd, name, st, &f) < 0) {

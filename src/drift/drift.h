@@ -46,7 +46,14 @@ struct drift_target {
 	const char *upper_rel;
 	const char *const *lower_rel; /* top-down */
 	int nlower;
+	/* paths the engine itself makes in the writable layer (mount points,
+	 * podman's /etc/hosts ...): neither listed nor judged (their folders'
+	 * contents still are); NULL-terminated, or NULL */
+	const char *const *engine_paths;
 };
+/* The paths podman (libpod) makes in a container's layer, as `podman diff`
+ * leaves them out. */
+extern const char *const drift_podman_paths[];
 
 /* The container's drift: findings made, its report entry returned. */
 cJSON *drift_scan(const struct drift_target *t);
