@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Container drift (issue 17): containers of a private dockerd (overlay2) that
-# add a program, replace files, delete one, make a setuid file and edit
-# /etc/passwd; edgeaudit's changed paths must equal `docker diff`'s, and
+# Container drift (issue 17): containers of a private dockerd (overlay2) and
+# of podman (containers/storage, overlay) that add a program, replace files,
+# delete one, make a setuid file and edit /etc/passwd; edgeaudit's changed
+# paths must equal `docker diff`'s / `podman diff`'s, and
 # each change gets the one finding the README's "Container drift" table
 # gives it.  Then hostile writable layers (a link out of the store, a FIFO,
 # a very deep tree, many files) under `timeout` with bounded memory.
@@ -117,3 +118,49 @@ json_get "$OUT" "[f['message'] for f in r['findings'] if f['id']=='drift.incompl
 	&& ok "drift hostile: 210000 files stop at the entry limit, said (drift.incomplete)" || not_ok "drift hostile: many" "$(findings_of | grep "$MID" | head -3)"
 json_get "$OUT" "[k for s in r['stores'] for k in s.get('containers', []) if k['id']=='$MID'][0]['complete']" | grep -q False \
 	&& ok "drift hostile: the container's entry says it is not complete" || not_ok "drift hostile: complete flag"
+
+# --- podman (containers/storage, overlay driver)
+if ! command -v podman >/dev/null; then skip "container drift (podman)" "podman is not installed"; exit 0; fi
+P="podman --root $T/pstore --runroot $T/prun --storage-driver overlay --cgroup-manager cgroupfs --events-backend file"
+# containers/storage bind-mounts ROOT/overlay on itself and leaves it: unmount
+# whatever is mounted below $T (and only there) before removing it.
+stop_podman() {
+	local m
+	$P rm -f -t 0 pdrift >/dev/null 2>&1; $P unmount -a >/dev/null 2>&1
+	for m in $(awk -v t="$T/" 'index($2, t) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+		case "$m" in "$T"/?*) umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null ;; esac
+	done
+}
+trap '[ -z "${D:-}" ] || $D rm -f drifty quiet >/dev/null 2>&1; stop_dockerd; stop_podman; rm -rf "$T"' EXIT
+$P load -i "$T/in.tar" >/dev/null 2>&1
+if ! $P run -d --name pdrift --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/bb:1 sleep 600 >"$T/prun.log" 2>&1; then
+	skip "container drift (podman)" "podman run failed: $(tail -n 2 "$T/prun.log" | tr '\n' ' ')"; exit 0
+fi
+PID_=$($P inspect -f '{{.Id}}' pdrift)
+$P exec pdrift sh -c '
+	cp /bin/busybox /opt/newtool
+	cp /bin/busybox /etc/extra.txt
+	rm /opt/blob.bin
+	cp /bin/busybox /opt/suid && chmod 4755 /opt/suid
+	echo "evil:x:0:0::/:/bin/sh" >>/etc/passwd
+	echo notes >/bin/README
+'
+$P diff pdrift | sort -k2 >"$T/podman-diff"
+run_ea images --store "containers-storage:$T/pstore"
+ea_changes "$PID_" >"$T/ea-pdiff"
+echo "# podman diff (left) | edgeaudit (right):"
+paste -d'|' <(sed 's/^/# /' "$T/podman-diff") "$T/ea-pdiff" | column -t -s'|' 2>/dev/null || paste "$T/podman-diff" "$T/ea-pdiff"
+if diff <(sort "$T/podman-diff") <(sort "$T/ea-pdiff") >"$T/d"; then ok "drift podman: edgeaudit's changed paths equal podman diff's ($(wc -l <"$T/ea-pdiff") paths)"
+else not_ok "drift podman: changed paths differ from podman diff" "$(cat "$T/d")"; fi
+pexpect() { # PATH ID
+	local got; got=$(finding_for "containers-storage:$PID_:$1")
+	[ "$got" = "$2" ] && ok "drift podman: $1 -> $2" || not_ok "drift podman: $1 -> $2" "got $got" "$(findings_of | grep drift | head -20)"
+}
+pexpect /opt/newtool drift.executable_added
+pexpect /etc/extra.txt drift.executable_replaced
+pexpect /opt/blob.bin drift.deleted
+pexpect /opt/suid drift.privileged_file
+pexpect /etc/passwd drift.sensitive_file
+pexpect /bin/README drift.binary_dir
+printf '%s' "$OUT" >"$T/report.json"
+validate_report "$T/report.json" && ok "drift podman: the report validates against the schema" || not_ok "drift podman: schema" "$(validate_report "$T/report.json" 2>&1 | tail -3)"
