@@ -277,6 +277,10 @@ static void visit_dir(struct dwalk *w, int ufd, const char *name, const struct s
 		return;
 	}
 	int opaque = is_opaque(cfd);
+	if (opaque && in_image && !listed && !engine_path(w->t, w->path)) {
+		add_change(w, 'C'); /* its hidden files are not listed one by one */
+		listed = 1;
+	}
 	if (opaque && in_image && S_ISDIR(ls.st_mode) && !allowed_path(w->path)) {
 		cleanup_free char *subj = xasprintf("%s:%s:%s", w->t->runtime, w->t->id, w->path);
 		report_finding(w->t->r, "drift.deleted", subj,

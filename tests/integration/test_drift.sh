@@ -74,6 +74,8 @@ json_get "$OUT" "[f['message'] for f in r['findings'] if f['subject']=='docker:$
 	&& ok "drift: the message names the container, its image and the file's sha256" || not_ok "drift: message" "$(findings_of | head -3)"
 [ "$RC" = 1 ] && ok "drift: the run fails (exit 1)" || not_ok "drift: exit code" "rc=$RC"
 printf '%s' "$OUT" >"$T/report.json"
+run_ea images --store "docker:$DROOT" --format text
+[[ "$OUT" == *"container added an executable"* ]] && ok "drift: the console summary names the drift" || not_ok "drift: console" "${OUT:0:1500}"
 validate_report "$T/report.json" && ok "drift: the report validates against the schema" || not_ok "drift: schema" "$(validate_report "$T/report.json" 2>&1 | tail -3)"
 
 # --- hostile writable layers (written on disk into containers made, never started)
@@ -93,6 +95,15 @@ $PY -c "
 import os,sys
 d=sys.argv[1]
 for i in range(210000): open(os.path.join(d, str(i)), 'w').close()" "$U/tmp/many"
+# whiteouts in both forms and an opaque folder, as written on disk
+$D create --name wh --network none localhost/bb:1 sleep 1 >/dev/null
+U=$(upper_of wh)
+mkdir -p "$U/etc" "$U/opt" "$U/bin"
+touch "$U/etc/.wh.extra.txt"              # fuse-overlayfs's form
+mknod "$U/bin/cat" c 0 0                  # the kernel's form
+$PY -c "import os, sys; os.setxattr(sys.argv[1], 'trusted.overlay.opaque', b'y')" "$U/opt"
+mkdir -p "$U/usr" && touch "$U/usr/.wh..wh..opq"  # opaque, fuse-overlayfs's form (no /usr in the image)
+WID=$($D inspect -f '{{.Id}}' wh)
 HID=$($D inspect -f '{{.Id}}' hostile); DID=$($D inspect -f '{{.Id}}' deep); MID=$($D inspect -f '{{.Id}}' many)
 
 start=$(date +%s)
@@ -111,6 +122,11 @@ expect /bin/etclink drift.binary_dir
 expect /bin/fifo drift.binary_dir
 expect /opt/disk drift.privileged_file
 [ "$(ea_changes "$HID" | tr '\n' ' ')" = "A /bin/etclink A /bin/fifo A /escape A /opt/disk C /bin C /opt " ] && ok "drift hostile: the link was listed, not followed" || not_ok "drift hostile: link" "$(ea_changes "$HID")"
+CID=$WID
+expect /etc/extra.txt drift.deleted
+expect /bin/cat drift.binary_dir
+expect /opt drift.deleted
+[ "$(ea_changes "$WID" | tr '\n' ' ')" = "A /usr C /bin C /etc C /opt D /bin/cat D /etc/extra.txt " ] && ok "drift: whiteouts of both forms are deletions (D), an opaque folder of the image changed (C)" || not_ok "drift: whiteouts" "$(ea_changes "$WID")"
 CID=$DID
 json_get "$OUT" "[f['message'] for f in r['findings'] if f['id']=='drift.incomplete' and f['subject'].startswith('docker:$DID:')][0]" | grep -q "nested too deep" \
 	&& ok "drift hostile: a 400-level tree stops at the depth limit, said (drift.incomplete)" || not_ok "drift hostile: deep" "$(findings_of | grep "$DID")"
