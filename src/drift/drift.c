@@ -293,11 +293,11 @@ static void visit_dir(struct dwalk *w, int ufd, const char *name, const struct s
 		stop(w, "folders nested too deep");
 		return;
 	}
-	struct level child;
-	level_child(lv, name, opaque, &child);
+	cleanup_free struct level *child = xcalloc(1, sizeof *child); /* off the stack */
+	level_child(lv, name, opaque, child);
 	unsigned long before = w->nchanges;
-	walk_dir(w, cfd, &child, depth + 1);
-	level_close(&child);
+	walk_dir(w, cfd, child, depth + 1);
+	level_close(child);
 	if (!listed && w->nchanges > before) add_change(w, 'C');
 }
 
