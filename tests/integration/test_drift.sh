@@ -8,12 +8,13 @@
 # a very deep tree, many files) under `timeout` with bounded memory.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fixtures.sh"
+. "$TOP/tests/helpers/engines.sh"
 
 if [ "$(id -u)" != 0 ]; then skip "container drift" "needs root to run dockerd"; exit 0; fi
 for tool in dockerd umoci skopeo; do
 	command -v $tool >/dev/null || { skip "container drift (docker)" "$tool is not installed"; exit 0; }
 done
-trap '[ -z "${D:-}" ] || $D rm -f drifty quiet >/dev/null 2>&1; stop_dockerd; rm -rf "$T"' EXIT
+trap '[ -z "${D:-}" ] || $D rm -f drifty quiet >/dev/null 2>&1; stop_dockerd; eng_cleanup; rm -rf "$T"' EXIT
 
 findings_of() { json_get "$OUT" "'\n'.join(f['id']+' '+f['subject'] for f in r['findings'])"; }
 # the finding id for SUBJECT, or "none"
@@ -135,6 +136,50 @@ json_get "$OUT" "[f['message'] for f in r['findings'] if f['id']=='drift.incompl
 json_get "$OUT" "[k for s in r['stores'] for k in s.get('containers', []) if k['id']=='$MID'][0]['complete']" | grep -q False \
 	&& ok "drift hostile: the container's entry says it is not complete" || not_ok "drift hostile: complete flag"
 
+# --- containerd (overlayfs snapshotter): no `ctr diff` to compare with, so
+# the changes are compared with the ones the same script gives in podman
+# (above: the naive differ's), apart from the mount points runc makes
+containerd_drift() {
+	local img NS=eadrift$$ K=kdrift$$
+	if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
+		skip "container drift (containerd)" "containerd or ctr is not installed"; return
+	fi
+	skopeo copy -q "oci:$T/base:bb" "oci-archive:$T/img-oci.tar:localhost/bb:1" >/dev/null 2>&1
+	if ! eng_ctrd_start; then
+		skip "container drift (containerd)" "containerd does not start here: $(tail -n 2 "$T/ctrd/log" | tr '\n' ' ')"; return
+	fi
+	C="$C -n $NS"
+	ENG_CLEAN+=("$C task kill -s KILL $K; sleep 0.5; $C task delete $K; $C c rm $K")
+	$C images import "$T/img-oci.tar" >"$T/import.log" 2>&1 || { not_ok "ctr images import" "$(tail -n 3 "$T/import.log")"; return; }
+	img=$($C images ls -q | head -n 1)
+	$C run -d --snapshotter overlayfs "$img" $K sleep 600 >"$T/crun.log" 2>&1 || { skip "container drift (containerd)" "ctr run failed: $(tail -n 2 "$T/crun.log" | tr '\n' ' ')"; return; }
+	$C task exec --exec-id e1 $K sh -c "$SCRIPT" >/dev/null 2>&1
+	run_ea images --store "containerd:$T/ctrd/root"
+	ea_changes "$NS/$K" | grep -vE '^[ACD] /(dev|proc|sys|run)(/|$)' >"$T/ea-cdiff"
+	echo "# expected (left) | edgeaudit on containerd (right):"
+	paste -d'|' <(sed 's/^/# /' "$T/expect-cdiff") "$T/ea-cdiff" | column -t -s'|' 2>/dev/null || true
+	if diff "$T/expect-cdiff" "$T/ea-cdiff" >"$T/d"; then ok "drift containerd: the changed paths of an overlayfs snapshot ($(wc -l <"$T/ea-cdiff") paths)"
+	else not_ok "drift containerd: changed paths" "$(cat "$T/d")"; fi
+	local p id got
+	for p in /opt/newtool:drift.executable_added /etc/extra.txt:drift.executable_replaced /opt/blob.bin:drift.deleted \
+		/opt/suid:drift.privileged_file /etc/passwd:drift.sensitive_file /bin/README:drift.binary_dir; do
+		got=$(finding_for "containerd:$NS/$K:${p%%:*}")
+		[ "$got" = "${p#*:}" ] && ok "drift containerd: ${p%%:*} -> ${p#*:}" || not_ok "drift containerd: ${p%%:*} -> ${p#*:}" "got $got" "$(findings_of | grep drift | head)"
+	done
+	printf '%s' "$OUT" >"$T/report.json"
+	validate_report "$T/report.json" && ok "drift containerd: the report validates against the schema" || not_ok "drift containerd: schema" "$(validate_report "$T/report.json" 2>&1 | tail -3)"
+}
+SCRIPT='
+	cp /bin/busybox /opt/newtool
+	cp /bin/busybox /etc/extra.txt
+	rm /opt/blob.bin
+	cp /bin/busybox /opt/suid && chmod 4755 /opt/suid
+	echo "evil:x:0:0::/:/bin/sh" >>/etc/passwd
+	echo notes >/bin/README
+'
+printf '%s\n' "A /bin/README" "A /opt/newtool" "A /opt/suid" "C /bin" "C /etc" "C /etc/extra.txt" "C /etc/passwd" "C /opt" "D /opt/blob.bin" >"$T/expect-cdiff"
+containerd_drift
+
 # --- podman (containers/storage, overlay driver)
 if ! command -v podman >/dev/null; then skip "container drift (podman)" "podman is not installed"; exit 0; fi
 P="podman --root $T/pstore --runroot $T/prun --storage-driver overlay --cgroup-manager cgroupfs --events-backend file"
@@ -147,20 +192,13 @@ stop_podman() {
 		case "$m" in "$T"/?*) umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null ;; esac
 	done
 }
-trap '[ -z "${D:-}" ] || $D rm -f drifty quiet >/dev/null 2>&1; stop_dockerd; stop_podman; rm -rf "$T"' EXIT
+trap '[ -z "${D:-}" ] || $D rm -f drifty quiet >/dev/null 2>&1; stop_dockerd; stop_podman; eng_cleanup; rm -rf "$T"' EXIT
 $P load -i "$T/in.tar" >/dev/null 2>&1
 if ! $P run -d --name pdrift --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/bb:1 sleep 600 >"$T/prun.log" 2>&1; then
 	skip "container drift (podman)" "podman run failed: $(tail -n 2 "$T/prun.log" | tr '\n' ' ')"; exit 0
 fi
 PID_=$($P inspect -f '{{.Id}}' pdrift)
-$P exec pdrift sh -c '
-	cp /bin/busybox /opt/newtool
-	cp /bin/busybox /etc/extra.txt
-	rm /opt/blob.bin
-	cp /bin/busybox /opt/suid && chmod 4755 /opt/suid
-	echo "evil:x:0:0::/:/bin/sh" >>/etc/passwd
-	echo notes >/bin/README
-'
+$P exec pdrift sh -c "$SCRIPT"
 $P diff pdrift | sort -k2 >"$T/podman-diff"
 run_ea images --store "containers-storage:$T/pstore"
 ea_changes "$PID_" >"$T/ea-pdiff"
