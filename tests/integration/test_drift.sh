@@ -155,7 +155,9 @@ containerd_drift() {
 	$C run -d --snapshotter overlayfs "$img" $K sleep 600 >"$T/crun.log" 2>&1 || { skip "container drift (containerd)" "ctr run failed: $(tail -n 2 "$T/crun.log" | tr '\n' ' ')"; return; }
 	$C task exec --exec-id e1 $K sh -c "$SCRIPT" >/dev/null 2>&1
 	run_ea images --store "containerd:$T/ctrd/root"
-	ea_changes "$NS/$K" | grep -vE '^[ACD] /(dev|proc|sys|run)(/|$)' >"$T/ea-cdiff"
+	ea_changes "$NS/$K" >"$T/ea-cdiff-all"
+	echo "# runc's own: $(grep -E '^[ACD] /(dev|proc|sys|run)(/|$)' "$T/ea-cdiff-all" | tr '\n' ' ')"
+	grep -vE '^[ACD] /(dev|proc|sys|run)(/|$)' "$T/ea-cdiff-all" >"$T/ea-cdiff"
 	echo "# expected (left) | edgeaudit on containerd (right):"
 	paste -d'|' <(sed 's/^/# /' "$T/expect-cdiff") "$T/ea-cdiff" | column -t -s'|' 2>/dev/null || true
 	if diff "$T/expect-cdiff" "$T/ea-cdiff" >"$T/d"; then ok "drift containerd: the changed paths of an overlayfs snapshot ($(wc -l <"$T/ea-cdiff") paths)"
@@ -166,6 +168,8 @@ containerd_drift() {
 		got=$(finding_for "containerd:$NS/$K:${p%%:*}")
 		[ "$got" = "${p#*:}" ] && ok "drift containerd: ${p%%:*} -> ${p#*:}" || not_ok "drift containerd: ${p%%:*} -> ${p#*:}" "got $got" "$(findings_of | grep drift | head)"
 	done
+	got=$(json_get "$OUT" "sum(1 for f in r['findings'] if f['subject'].startswith('containerd:$NS/$K:'))")
+	[ "$got" = 6 ] && ok "drift containerd: one finding per changed path, none for runc's mount points (6)" || not_ok "drift containerd: finding count" "got $got" "$(findings_of | grep "$K")"
 	printf '%s' "$OUT" >"$T/report.json"
 	validate_report "$T/report.json" && ok "drift containerd: the report validates against the schema" || not_ok "drift containerd: schema" "$(validate_report "$T/report.json" 2>&1 | tail -3)"
 }
