@@ -66,6 +66,13 @@ static const struct phrase phrases[] = {
         {"layer.file_added", "a file", "added"},
         {"layer.file_attr_mismatch", "a file", "mode, owner or type changed"},
         {"tarsplit.malformed", NULL, "tar-split record bad"},
+        {"drift.executable_added", NULL, "container added an executable"},
+        {"drift.executable_replaced", NULL, "container replaced a file by a program"},
+        {"drift.binary_dir", NULL, "container wrote to a program folder"},
+        {"drift.privileged_file", NULL, "container made a setuid/device file"},
+        {"drift.sensitive_file", NULL, "container changed an account file"},
+        {"drift.deleted", NULL, "container deleted image files"},
+        {"drift.incomplete", NULL, "container changes not all read"},
         {"signature.missing", NULL, "signature missing"},
         {"signature.invalid", NULL, "signature by no accepted key"},
         {"signature.wrong_key", NULL, "signed by an untrusted key"},
@@ -143,6 +150,10 @@ static const struct {
         {"signature.notation_logged", "logged by the trust policy's level: nothing to do"},
         {"signature.", "the image was not published by a trusted signer: do not run it; "
                        "install a correctly signed image"},
+        {"drift.incomplete", "not every change of the container was read: look at its "
+                             "writable layer by hand (docker diff, podman diff)"},
+        {"drift.", "the container changed its files at run time: find out what wrote them, "
+                   "then recreate it from its image"},
         {"proc.unreadable", "run as root to read every process"},
         {"proc.filter_unreadable", "run as root, with no debugger attached, to read filters"},
         {"proc.bundle_unreadable", "the engine's files for this container could not be "

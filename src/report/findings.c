@@ -102,6 +102,21 @@ const struct finding_kind finding_kinds[] = {
          "a file's type, mode, owner, size or link target differs from its tar header"},
         {"tarsplit.malformed", SEV_HIGH, I,
          "a layer's tar-split record is missing, truncated or corrupt"},
+        /* container drift (src/drift) */
+        {"drift.executable_added", SEV_HIGH, 0,
+         "a container added an executable (ELF, script or exec bit) its image does not have"},
+        {"drift.executable_replaced", SEV_CRITICAL, 0,
+         "a container replaced a file of its image with an executable"},
+        {"drift.binary_dir", SEV_HIGH, 0,
+         "a container wrote below a folder of programs or libraries (/bin, /sbin, /usr/bin, "
+         "/usr/sbin, /usr/local/bin, /lib*, /usr/lib*)"},
+        {"drift.privileged_file", SEV_HIGH, 0,
+         "a container made a setuid or setgid file, a file with capabilities or a device node"},
+        {"drift.sensitive_file", SEV_HIGH, 0,
+         "a container changed an account, sudo, loader, SSH key or cron file"},
+        {"drift.deleted", SEV_MEDIUM, 0, "a container deleted files of its image"},
+        {"drift.incomplete", SEV_MEDIUM, I,
+         "a container's writable layer could not be read to the end (limit, link, error)"},
         /* signatures */
         {"signature.missing", SEV_HIGH, 0,
          "an image the policy requires to be signed has no valid signature"},

@@ -154,3 +154,41 @@ cJSON *store_read_json(report_t *r, int root, const char *rootpath, const char *
 	*st = j ? STORE_JSON_OK : STORE_JSON_MALFORMED;
 	return j;
 }
+
+struct store_img_layers *store_img_layers_add(struct store_img_layers **list, const char *id,
+                                              const char *name)
+{
+	struct store_img_layers *il = xcalloc(1, sizeof *il);
+	il->id = xstrdup(id);
+	il->name = name ? xstrdup(name) : NULL;
+	il->next = *list;
+	*list = il;
+	return il;
+}
+
+void store_img_layers_push(struct store_img_layers *il, const char *rel)
+{
+	il->rel = xrealloc(il->rel, (size_t)(il->n + 1) * sizeof *il->rel);
+	il->rel[il->n++] = xstrdup(rel);
+}
+
+const struct store_img_layers *store_img_layers_find(const struct store_img_layers *list,
+                                                     const char *id)
+{
+	for (; list; list = list->next)
+		if (id && !strcmp(list->id, id)) return list;
+	return NULL;
+}
+
+void store_img_layers_free(struct store_img_layers **list)
+{
+	while (*list) {
+		struct store_img_layers *n = (*list)->next;
+		for (int i = 0; i < (*list)->n; i++) free((*list)->rel[i]);
+		free((*list)->rel);
+		free((*list)->id);
+		free((*list)->name);
+		free(*list);
+		*list = n;
+	}
+}

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "bbolt.h"
+#include "drift.h"
 #include "fsx.h"
 #include "oci.h"
 #include "store_readers.h"
@@ -54,9 +55,15 @@ struct image_rec {
 struct snap_rec {
 	char *ns, *snapshotter, *key; /* key: the chainID for committed layers */
 	char *backend;                /* the snapshotter's name for it */
+	char *parent;                 /* the key of its parent snapshot */
 	char *path;                   /* below ROOT, when the snapshotter says */
 	int kind;                     /* 0 unknown, 1 view, 2 active, 3 committed */
 	check_t check; /* CHECK_VERIFIED, _DIFFERS, _NOT_VERIFIED, _WRITABLE; NONE: not yet */
+};
+
+/* v1/<ns>/containers/<id>: the image it runs and its writable snapshot. */
+struct ctr_rec {
+	char *ns, *id, *image, *snapkey, *snapshotter;
 };
 
 struct ctrd {
@@ -68,6 +75,9 @@ struct ctrd {
 	size_t nimgs, cap_imgs;
 	struct snap_rec *snaps;
 	size_t nsnaps, cap_snaps;
+	struct ctr_rec *ctrs;
+	size_t nctrs, cap_ctrs;
+	int only_image; /* `verify`: no container drift */
 	size_t nnamespaces;
 	int limited; /* more records than MAX_RECORDS */
 	int stopped; /* budget or signal */
@@ -132,7 +142,18 @@ static void records_free(struct ctrd *c)
 		free(c->snaps[i].key);
 		free(c->snaps[i].backend);
 		free(c->snaps[i].path);
+		free(c->snaps[i].parent);
 	}
+	for (size_t i = 0; i < c->nctrs; i++) {
+		free(c->ctrs[i].ns);
+		free(c->ctrs[i].id);
+		free(c->ctrs[i].image);
+		free(c->ctrs[i].snapkey);
+		free(c->ctrs[i].snapshotter);
+	}
+	free(c->ctrs);
+	c->ctrs = NULL;
+	c->nctrs = c->cap_ctrs = 0;
 	free(c->imgs);
 	free(c->snaps);
 	c->imgs = NULL;
@@ -241,6 +262,52 @@ static int snap_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 		s->backend = key_str((unsigned char *)v, vlen);
 		free(v);
 	}
+	g = bbolt_get(&sb, "parent", &v, &vlen, err);
+	if (g < 0) note_error(c, err);
+	if (g > 0) {
+		s->parent = key_str((unsigned char *)v, vlen);
+		free(v);
+	}
+	return 0;
+}
+
+/* A string value of bucket b (bounded, printable), or NULL. */
+static char *get_str(struct ctrd *c, bbolt_bucket_t *b, const char *key, ea_error_t *err)
+{
+	char *v = NULL, *out = NULL;
+	size_t vlen = 0;
+	int g = bbolt_get(b, key, &v, &vlen, err);
+	if (g < 0) note_error(c, err);
+	if (g > 0) out = key_str((unsigned char *)v, vlen);
+	free(v);
+	return out;
+}
+
+/* v1/<ns>/containers/<id>. */
+static int container_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
+{
+	struct ns_walk *w = ctx;
+	struct ctrd *c = w->c;
+	if (!kv->is_bucket) return 0;
+	if (c->nctrs >= MAX_RECORDS) {
+		c->limited = 1;
+		return 1;
+	}
+	cleanup_bucket bbolt_bucket_t cb = {0};
+	if (bbolt_child(w->parent, kv, &cb, err) < 0) {
+		note_error(c, err);
+		return 0;
+	}
+	if (c->nctrs == c->cap_ctrs) {
+		c->cap_ctrs = c->cap_ctrs ? c->cap_ctrs * 2 : 16;
+		c->ctrs = xrealloc(c->ctrs, c->cap_ctrs * sizeof *c->ctrs);
+	}
+	struct ctr_rec *k = &c->ctrs[c->nctrs++];
+	k->ns = xstrdup(w->ns);
+	k->id = key_str(kv->key, kv->klen);
+	k->image = get_str(c, &cb, "image", err);
+	k->snapkey = get_str(c, &cb, "snapshotKey", err);
+	k->snapshotter = get_str(c, &cb, "snapshotter", err);
 	return 0;
 }
 
@@ -280,6 +347,11 @@ static int ns_cb(void *ctx, const struct bbolt_kv *kv, ea_error_t *err)
 	g = bbolt_get_bucket(&nb, "snapshots", &sb, err);
 	struct ns_walk sw = {c, &sb, ns, NULL};
 	if (g > 0) g = bbolt_foreach(&sb, snapshotter_cb, &sw, err);
+	if (g < 0) note_error(c, err);
+	cleanup_bucket bbolt_bucket_t cb = {0};
+	g = bbolt_get_bucket(&nb, "containers", &cb, err);
+	struct ns_walk cw = {c, &cb, ns, NULL};
+	if (g > 0) g = bbolt_foreach(&cb, container_cb, &cw, err);
 	if (g < 0) note_error(c, err);
 	return c->stopped || c->limited ? 1 : 0;
 }
@@ -546,6 +618,48 @@ static int verify_snapshot(struct ctrd *c, int root, oci_ctx_t *oc, struct blobs
 	return 1;
 }
 
+/* The snapshot of this namespace and snapshotter with this key, or NULL. */
+static struct snap_rec *find_snap(struct ctrd *c, const struct snap_rec *like, const char *key)
+{
+	for (size_t i = 0; key && i < c->nsnaps; i++)
+		if (!strcmp(c->snaps[i].ns, like->ns) &&
+		    !strcmp(c->snaps[i].snapshotter, like->snapshotter) &&
+		    !strcmp(c->snaps[i].key, key))
+			return &c->snaps[i];
+	return NULL;
+}
+
+/* The drift of active overlayfs snapshot s (a container's writable layer)
+ * over its parents, top-down, into sj's "containers". */
+static void snapshot_drift(struct ctrd *c, int root, const struct snap_rec *s, cJSON *sj)
+{
+	const struct ctr_rec *k = NULL;
+	for (size_t i = 0; i < c->nctrs && !k; i++)
+		if (c->ctrs[i].snapkey && !strcmp(c->ctrs[i].ns, s->ns) &&
+		    !strcmp(c->ctrs[i].snapkey, s->key))
+			k = &c->ctrs[i];
+	const char *lower[DRIFT_MAX_LOWER];
+	int nl = 0;
+	for (const struct snap_rec *p = find_snap(c, s, s->parent); p && nl < DRIFT_MAX_LOWER;
+	     p = find_snap(c, p, p->parent))
+		if (p->path) lower[nl++] = p->path;
+	cleanup_free char *id = xasprintf("%s/%s", s->ns, k ? k->id : s->key);
+	cleanup_free char *upper = xasprintf("%s", s->path);
+	struct drift_target t = {.r = c->r,
+	                         .root = root,
+	                         .rootpath = c->root_path,
+	                         .runtime = "containerd",
+	                         .id = id,
+	                         .name = k ? k->id : s->key,
+	                         .image = k && k->image ? k->image : "unknown",
+	                         .upper_rel = upper,
+	                         .lower_rel = lower,
+	                         .nlower = nl};
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(sj, "containers");
+	if (!arr) arr = cJSON_AddArrayToObject(sj, "containers");
+	cJSON_AddItemToArray(arr, drift_scan(&t));
+}
+
 static void report_snapshots(struct ctrd *c, int root, cJSON *sj, oci_ctx_t *oc,
                              struct blobsrc *src)
 {
@@ -573,6 +687,8 @@ static void report_snapshots(struct ctrd *c, int root, cJSON *sj, oci_ctx_t *oc,
 			               "%s: active snapshot %s (namespace %s) is a container's "
 			               "writable layer",
 			               c->label, s->key, s->ns);
+			if (s->path && !strcmp(s->snapshotter, "overlayfs") && !c->only_image)
+				snapshot_drift(c, root, s, sj);
 			continue;
 		}
 		s->check = CHECK_NOT_VERIFIED;
@@ -685,7 +801,7 @@ static cJSON *add_roots(struct ctrd *c, oci_ctx_t *oc)
 void store_read_containerd(report_t *r, const struct store_spec *spec,
                            const struct audit_limits *lim, cJSON *sj)
 {
-	struct ctrd c = {.r = r, .root_path = spec->path};
+	struct ctrd c = {.r = r, .root_path = spec->path, .only_image = lim->only_image != NULL};
 	snprintf(c.label, sizeof c.label, "containerd:%s", spec->path);
 	c.meta_path = xasprintf("%s/%s", spec->path, META_DB);
 	ea_error_t err = {0};

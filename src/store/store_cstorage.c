@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "drift.h"
 #include "fsx.h"
 #include "jsondoc.h"
 #include "sig.h"
@@ -80,6 +81,8 @@ struct csctx {
 	int driver_unchecked; /* a driver whose layer folders are not verified: said once */
 	int aufs_whiteouts;   /* overlay with a mount program (fuse-overlayfs): whiteouts are ".wh."
 	                         files */
+	int only_image;       /* `verify`: no container drift */
+	cJSON *sj;            /* the store's report entry */
 };
 
 /* One image's audit: its findings decide its verdict. */
@@ -968,7 +971,58 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void check_containers(struct csctx *c, const char **ids, size_t nids)
+/* The first name of image record `id` in images, or NULL. */
+static const char *image_name(const cJSON *images, const char *id)
+{
+	const cJSON *a;
+	cJSON_ArrayForEach (a, images) {
+		const char *i = jstr(a, "id");
+		if (i && id && !strcmp(i, id)) {
+			const cJSON *n =
+			        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(a, "names"), 0);
+			return cJSON_IsString(n) ? n->valuestring : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* The drift of container record ct (overlay driver): its layer's folder
+ * over its parents' (the image's layers, top-down). */
+static void container_drift(struct csctx *c, const cJSON *ct, const cJSON *images)
+{
+	const char *cid = jstr(ct, "id"), *lay = jstr(ct, "layer"), *img = jstr(ct, "image");
+	struct cslayer *top = lay ? find_layer(c, lay) : NULL;
+	if (!cid || !top || !safe_component(lay)) return; /* layer.missing said, or no id */
+	const cJSON *n = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ct, "names"), 0);
+	const char *name = cJSON_IsString(n) ? n->valuestring : cid;
+	const char *iname = image_name(images, img);
+	char *lower[DRIFT_MAX_LOWER];
+	int nl = 0;
+	for (struct cslayer *l = top->parent ? find_layer(c, top->parent) : NULL;
+	     l && nl < DRIFT_MAX_LOWER && safe_component(l->id);
+	     l = l->parent ? find_layer(c, l->parent) : NULL)
+		lower[nl++] = xasprintf("overlay/%s/diff", l->id);
+	cleanup_free char *upper = xasprintf("overlay/%s/diff", lay);
+	struct drift_target t = {.r = c->r,
+	                         .root = c->root,
+	                         .rootpath = c->rootpath,
+	                         .runtime = "containers-storage",
+	                         .id = cid,
+	                         .name = name,
+	                         .image = iname ? iname
+	                                  : img ? img
+	                                        : "unknown",
+	                         .upper_rel = upper,
+	                         .lower_rel = (const char *const *)lower,
+	                         .nlower = nl,
+	                         .engine_paths = drift_podman_paths};
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(c->sj, "containers");
+	if (!arr) arr = cJSON_AddArrayToObject(c->sj, "containers");
+	cJSON_AddItemToArray(arr, drift_scan(&t));
+	for (int i = 0; i < nl; i++) free(lower[i]);
+}
+
+static void check_containers(struct csctx *c, const char **ids, size_t nids, const cJSON *images)
 {
 	char rel[200];
 	snprintf(rel, sizeof rel, "%s-containers/containers.json", c->driver);
@@ -993,6 +1047,11 @@ static void check_containers(struct csctx *c, const char **ids, size_t nids)
 			        c->r, "layer.missing", lay,
 			        "%s: container %.80s uses layer %.80s, which is not in layers.json",
 			        c->label, cid ? cid : "?", lay);
+		if (c->only_image || c->layers_bad) continue;
+		if (!strcmp(c->driver, "overlay")) container_drift(c, ct, images);
+		else if (!cJSON_GetObjectItemCaseSensitive(c->sj, "containers_not_checked"))
+			cJSON_AddStringToObject(c->sj, "containers_not_checked",
+			                        "only overlay layer folders are compared");
 	}
 	cJSON_Delete(cs);
 }
@@ -1052,7 +1111,7 @@ static void audit_driver(struct csctx *c)
 		}
 		audit_image(c, a, i++);
 	}
-	check_containers(c, ids, nids);
+	check_containers(c, ids, nids, images);
 	free(ids);
 	cJSON_Delete(images);
 	free_layers(c);
@@ -1099,7 +1158,11 @@ static int cmp_driver(const void *a, const void *b) { return strcmp(a, b); }
 void store_read_containers_storage(report_t *r, const struct store_spec *spec,
                                    const struct audit_limits *lim, cJSON *sj)
 {
-	struct csctx c = {.r = r, .rootpath = spec->path, .pol = lim->pol};
+	struct csctx c = {.r = r,
+	                  .rootpath = spec->path,
+	                  .pol = lim->pol,
+	                  .only_image = lim->only_image != NULL,
+	                  .sj = sj};
 	snprintf(c.label, sizeof c.label, "containers-storage:%s", spec->path);
 	ea_error_t err = {0};
 	c.root = fsx_open_root(spec->path, &err);

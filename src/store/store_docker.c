@@ -45,6 +45,7 @@ struct dctx {
 	char driver[64];
 	char imgdir[128]; /* "image/<driver>" */
 	struct dlayer *layers;
+	struct store_img_layers *imgs; /* for the drift of containers */
 	unsigned nimages, nlayers;
 	const struct sig_policy *pol;
 	const char *only_image; /* `verify`: only the image with this name */
@@ -213,6 +214,7 @@ struct dimage {
 	char idstr[80];    /* "sha256:<hex>" */
 	digest_t want;     /* the image ID */
 	struct image *img; /* its report entry (the model's) */
+	struct store_img_layers *il;
 };
 
 /* The image's config, read and hashed against its ID: 0, or -1 (said)
@@ -289,6 +291,8 @@ static void check_layers(struct dimage *im, const digest_t *diffs, int nd)
 		lr->diff_id = diffs[i];
 		lr->chain_id = *chain;
 		if (l->s.path[0]) model_set_str(&lr->path, l->s.path);
+		if (l->s.path[0]) /* the folder below the root, for drift */
+			store_img_layers_push(im->il, l->s.path + strlen(im->c->rootpath) + 1);
 		lr->on_disk_check = l->s.state;
 		lr->files = (int64_t)l->s.files;
 		image_raise(img, l->s.verdict);
@@ -321,6 +325,8 @@ static void audit_image(struct dctx *c, const char *hex, cJSON *names_by_id)
 	const cJSON *n;
 	cJSON_ArrayForEach (n, names) /* load_names made them all strings */
 		if (cJSON_IsString(n)) image_add_name(im.img, n->valuestring);
+	n = cJSON_GetArrayItem(names, 0);
+	im.il = store_img_layers_add(&c->imgs, im.idstr, cJSON_IsString(n) ? n->valuestring : NULL);
 	audit_image_data(&im);
 	model_image_commit(c->r, im.img);
 	c->nimages++;
@@ -479,6 +485,11 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 		snprintf(c.imgdir, sizeof c.imgdir, "image/%.63s", c.driver);
 		cJSON_AddItemToArray(drivers, cJSON_CreateString(e->d_name));
 		audit_driver(&c);
+		if (!c.only_image) {
+			struct store_at at = {r, c.root, c.rootpath, c.label};
+			store_docker_drift(&at, c.driver, c.imgs, sj);
+		}
+		store_img_layers_free(&c.imgs);
 		while (c.layers) { /* layers are per driver */
 			struct dlayer *n = c.layers->next;
 			free(c.layers);

@@ -119,6 +119,28 @@ static inline void store_layer_settle(struct store_layer_check *k)
 	else if (k->cmp.incomplete) verdict_raise(&k->verdict, VERDICT_INCOMPLETE);
 }
 
+/* The layer folders of each image of a store (relative to the store root,
+ * base first), kept by the Docker and containers/storage readers for the
+ * drift of their containers (drift.h). */
+struct store_img_layers {
+	char *id;   /* "sha256:<hex>" (Docker) or the record's id */
+	char *name; /* its first name, or NULL */
+	char **rel;
+	int n;
+	struct store_img_layers *next;
+};
+/* A new entry at the head of *list (strings copied; rel added after). */
+struct store_img_layers *store_img_layers_add(struct store_img_layers **list, const char *id,
+                                              const char *name);
+void store_img_layers_push(struct store_img_layers *il, const char *rel);
+const struct store_img_layers *store_img_layers_find(const struct store_img_layers *list,
+                                                     const char *id);
+void store_img_layers_free(struct store_img_layers **list);
+/* The drift of the containers of a Docker store with an overlay driver
+ * (store_docker_drift.c): one "containers" entry each into sj. */
+void store_docker_drift(const struct store_at *at, const char *driver,
+                        const struct store_img_layers *imgs, cJSON *sj);
+
 /* A store's own JSON file rel below root (at most max bytes and max_values
  * values), parsed with one meaning (jsondoc.h).  *st says how it went:
  * absent (NULL, no finding: an empty part of the store), unreadable (NULL,
