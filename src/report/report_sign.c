@@ -170,7 +170,7 @@ int report_verify_digest(const char *pub_pem, const unsigned char hash[32], cons
 		               "the signature file holds no base64 or DER signature");
 	if (mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, hash, 32, der, der_len) != 0)
 		return ea_fail(err, EA_E_MISMATCH,
-		               "the signature does not match this report and key");
+		               "the signature does not match this file and key");
 	return 0;
 }
 
