@@ -121,9 +121,10 @@ build_deps() { # target musl-prefix -> prints deps prefix
 
 # ---------------------------------------------------------------- edgeaudit
 # Sources live in src/ (main, the commands, shared plumbing) and its rooms
-# (src/store, src/verify, src/content, src/sig, src/proc, src/report); every
-# room is on the include path, so `#include "x.h"` needs no folder.  Object
-# files are named by the source's base name: names are unique across rooms.
+# (src/store, src/verify, src/content, src/sig, src/proc, src/report,
+# src/host); every room is on the include path, so `#include "x.h"` needs no
+# folder.  Object files are named by the source's base name: names are
+# unique across rooms.
 SRCS() { find src -name '*.c' | LC_ALL=C sort; }
 SRC_INC="-Isrc$(for d in src/*/; do printf ' -I%s' "${d%/}"; done)"
 check_srcs() {
