@@ -85,11 +85,17 @@ static int so_name(const char *p)
 	return 0;
 }
 
-/* Code: an executable (an x bit then or now, or ELF now) or a library. */
+/* Code: a regular file with an x bit (then or now) or ELF now, a library
+ * by name or folder; a link or anything else by where it is (a program or
+ * library folder, a library's name). */
 static int is_code(const struct bl_entry *b, const struct bl_entry *t)
 {
-	return (b && (b->mode & 0111)) || (t && ((t->mode & 0111) || t->elf)) ||
-	       so_name(b ? b->path : t->path) || in_lib_dir(b ? b->path : t->path);
+	const char *p = b ? b->path : t->path;
+	if (so_name(p)) return 1;
+	int reg_b = b && b->type == 'f', reg_t = t && t->type == 'f';
+	if (!reg_b && !reg_t) return in_binlib_dir(p);
+	return (reg_b && (b->mode & 0111)) || (reg_t && ((t->mode & 0111) || t->elf)) ||
+	       in_lib_dir(p);
 }
 
 static const char *type_name(char t)
@@ -233,9 +239,9 @@ static void compare(struct hc *h, const struct bl_entry *b, const struct bl_entr
 	}
 	if (b->type != t->type) {
 		part(msg, sizeof msg, "type %s -> %s", type_name(b->type), type_name(t->type));
-		report_finding_sev(h->r, "host.attr_changed",
-		                   is_code(b, NULL) ? SEV_CRITICAL : SEV_HIGH, subject(h, t->path),
-		                   "%s", msg);
+		int code = is_code(b, NULL) || is_code(NULL, t);
+		report_finding_sev(h->r, "host.attr_changed", code ? SEV_CRITICAL : SEV_HIGH,
+		                   subject(h, t->path), "%s", msg);
 		return;
 	}
 	int gain = attrs_changed(b, t, msg, sizeof msg);
