@@ -27,7 +27,7 @@ die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------- packages
 BUILD_PKGS="gcc make libc6-dev dpkg-dev xz-utils bzip2 file binutils"
 CROSS_PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross"
-TEST_PKGS="qemu-user-static clang-format python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs qemu-system-x86 busybox-static cpio e2fsprogs tmux shellcheck systemd python3-kconfiglib groff-base man-db runc podman conmon bubblewrap util-linux fuse-overlayfs clang libclang-rt-14-dev"
+TEST_PKGS="qemu-user-static clang-format python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs qemu-system-x86 busybox-static cpio e2fsprogs tmux shellcheck systemd python3-kconfiglib groff-base man-db runc podman conmon bubblewrap util-linux fuse-overlayfs clang libclang-rt-14-dev aide libcap2-bin"
 
 ensure_packages() {
 	local missing=() p
