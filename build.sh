@@ -27,8 +27,9 @@ die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------- packages
 BUILD_PKGS="gcc make libc6-dev dpkg-dev xz-utils bzip2 file binutils"
 CROSS_PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross"
-# prometheus: for its promtool (tests/integration/test_metrics.sh checks --metrics files).
-TEST_PKGS="qemu-user-static clang-format python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs qemu-system-x86 busybox-static cpio e2fsprogs tmux shellcheck systemd python3-kconfiglib groff-base man-db runc podman conmon bubblewrap util-linux fuse-overlayfs clang libclang-rt-14-dev prometheus"
+# prometheus: for its promtool (tests/integration/test_metrics.sh checks --metrics files);
+# aide and libcap2-bin: the host baseline's peer and setcap (test_baseline.sh).
+TEST_PKGS="qemu-user-static clang-format python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs qemu-system-x86 busybox-static cpio e2fsprogs tmux shellcheck systemd python3-kconfiglib groff-base man-db runc podman conmon bubblewrap util-linux fuse-overlayfs clang libclang-rt-14-dev prometheus aide libcap2-bin"
 
 ensure_packages() {
 	local missing=() p
@@ -122,9 +123,10 @@ build_deps() { # target musl-prefix -> prints deps prefix
 
 # ---------------------------------------------------------------- edgeaudit
 # Sources live in src/ (main, the commands, shared plumbing) and its rooms
-# (src/store, src/verify, src/content, src/sig, src/proc, src/report); every
-# room is on the include path, so `#include "x.h"` needs no folder.  Object
-# files are named by the source's base name: names are unique across rooms.
+# (src/store, src/verify, src/content, src/sig, src/proc, src/report,
+# src/host); every room is on the include path, so `#include "x.h"` needs no
+# folder.  Object files are named by the source's base name: names are
+# unique across rooms.
 SRCS() { find src -name '*.c' | LC_ALL=C sort; }
 SRC_INC="-Isrc$(for d in src/*/; do printf ' -I%s' "${d%/}"; done)"
 check_srcs() {

@@ -52,7 +52,9 @@ enum {
 	O_PROGRESS,
 	O_NO_PROGRESS,
 	O_SIGN_KEY,
-	O_METRICS
+	O_METRICS,
+	O_BASELINE,
+	O_BASELINE_KEY
 };
 static const struct {
 	struct option opt;
@@ -79,6 +81,8 @@ static const struct {
         {{"progress", no_argument, 0, O_PROGRESS}, OPT_FIELD},
         {{"no-progress", no_argument, 0, O_NO_PROGRESS}, OPT_FIELD},
         {{"sign-key", required_argument, 0, O_SIGN_KEY}, OPT_FIELD},
+        {{"baseline", required_argument, 0, O_BASELINE}, OPT_HOST},
+        {{"baseline-key", required_argument, 0, O_BASELINE_KEY}, OPT_HOST},
 };
 
 /* One option (getopt_long's c, with optarg) into o. */
@@ -201,6 +205,14 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		o->sign_key = optarg;
 		o->set |= SET_SIGN_KEY;
 		break;
+	case O_BASELINE:
+		o->baseline = optarg;
+		o->set |= SET_BASELINE;
+		break;
+	case O_BASELINE_KEY:
+		o->baseline_key = optarg;
+		o->set |= SET_BASELINE_KEY;
+		break;
 	default:
 		if (optopt && optopt < 256)
 			return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name,
@@ -243,9 +255,6 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 	if (optind < argc)
 		return ea_fail(err, EA_E_USAGE, "%s: unexpected argument '%s'", cmd->name,
 		               argv[optind]);
-	if (o->no_proc && o->no_stores)
-		return ea_fail(err, EA_E_USAGE,
-		               "--no-proc and --no-stores together leave nothing to audit");
 	if (o->config && o->no_config)
 		return ea_fail(err, EA_E_USAGE, "--config and --no-config contradict each other");
 	return 0;
@@ -253,9 +262,14 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 
 int cli_check_merged(const struct ea_opts *o, ea_error_t *err)
 {
-	if (o->no_proc && o->no_stores)
+	if (o->no_proc && o->no_stores && !o->baseline)
+		return ea_fail(
+		        err, EA_E_USAGE,
+		        "--no-proc and --no-stores (options or config) leave nothing to audit");
+	if (o->baseline && !o->baseline_key)
 		return ea_fail(err, EA_E_USAGE,
-		               "no_proc and no_stores (options or config) leave nothing to audit");
+		               "--baseline needs --baseline-key: a baseline is compared only once "
+		               "its signature is checked");
 	if (o->sign_key && !o->out)
 		return ea_fail(
 		        err, EA_E_USAGE,

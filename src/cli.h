@@ -75,6 +75,7 @@ enum {
 	OPT_TRUST = 1 << 6,  /* --key --trusted-root --policy */
 	OPT_FIELD = 1 << 7,  /* --config --no-config --budget-ms --log --progress --no-progress
 	                        --sign-key */
+	OPT_HOST = 1 << 8,   /* --baseline --baseline-key */
 };
 
 /* Settings given on the command line (ea_opts.set): the config file does
@@ -95,6 +96,8 @@ enum {
 	SET_TRUSTED_ROOT = 1 << 12,
 	SET_POLICY = 1 << 13,
 	SET_METRICS = 1 << 14,
+	SET_BASELINE = 1 << 15,
+	SET_BASELINE_KEY = 1 << 16,
 };
 
 struct ea_opts {
@@ -115,6 +118,8 @@ struct ea_opts {
 	int log;       /* LOG_* */
 	int progress;  /* -1: on when stderr is a terminal */
 	const char *sign_key;
+	/* the host baseline (audit) */
+	const char *baseline, *baseline_key;
 	unsigned set;  /* SET_*: given on the command line */
 	int64_t t0_ms; /* monotonic start of the run (the budget counts from here) */
 	/* signatures: loaded by cli_load_policy from --policy / --key / --trusted-root */
@@ -135,13 +140,13 @@ struct ea_command {
 };
 
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config,
-        cmd_explain;
+        cmd_explain, cmd_baseline;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err);
 
 /* Checks that need the merged settings (options + config): --sign-key
- * needs --out, and so on. */
+ * needs --out, --baseline needs --baseline-key, and so on. */
 int cli_check_merged(const struct ea_opts *o, ea_error_t *err);
 
 /* Arm the budget, the stop signals (SIGINT, SIGTERM, SIGHUP: the first

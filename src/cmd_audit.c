@@ -1,12 +1,33 @@
 /* cmd_audit: `edgeaudit audit`, everything the box can be checked for. */
+#include <stdio.h>
 #include <time.h>
 
 #include "cli.h"
+#include "fsx.h"
+#include "host_check.h"
 #include "proc.h"
+#include "report_sign.h"
+
+/* The baseline's public key, checked before any work: a wrong key is the
+ * configuration's error (exit 2), not a finding at the end of the run. */
+static int load_baseline_key(const struct ea_opts *o, char **pem)
+{
+	ea_error_t err = {0};
+	size_t len;
+	char fpr[72];
+	if (fsx_read_user_file(o->baseline_key, REPORT_KEY_MAX, pem, &len, &err) < 0 ||
+	    report_key_fingerprint(*pem, fpr, &err) < 0) {
+		fprintf(stderr, "edgeaudit: --baseline-key %s: %s\n", o->baseline_key, err.msg);
+		return -1;
+	}
+	return 0;
+}
 
 static int run(struct ea_opts *o)
 {
 	time_t started = time(NULL);
+	cleanup_free char *baseline_pub = NULL;
+	if (o->baseline && load_baseline_key(o, &baseline_pub) < 0) return 2;
 	if (!o->no_stores && cli_load_policy(o) < 0) return 2;
 	report_t *r = report_new();
 	/* Parts in order; each asks cli_part_begin first, so a spent budget or
@@ -18,6 +39,8 @@ static int run(struct ea_opts *o)
 		report_checked(r, o->pol ? "signatures" : "signatures (no policy: none required)");
 	}
 	if (!o->no_proc && cli_part_begin(r, "proc")) proc_audit(r, o->pid, o->deep);
+	if (o->baseline && cli_part_begin(r, "host files"))
+		host_audit(r, o->baseline, baseline_pub);
 	int code = cli_emit(r, o, started, o->t0_ms);
 	report_free(r);
 	sig_policy_free(o->pol);
@@ -26,8 +49,8 @@ static int run(struct ea_opts *o)
 
 const struct ea_command cmd_audit = {
         .name = "audit",
-        .summary = "audit everything: image stores, signatures per policy, /proc",
-        .options = OPT_STORE | OPT_OUTPUT | OPT_PARTS | OPT_JOBS | OPT_TRUST | OPT_FIELD,
+        .summary = "audit everything: image stores, signatures, /proc, host files",
+        .options = OPT_STORE | OPT_OUTPUT | OPT_PARTS | OPT_JOBS | OPT_TRUST | OPT_FIELD | OPT_HOST,
         .run = run,
         .help = "usage: edgeaudit audit [--store [TYPE:]PATH]... [--no-stores] [--no-proc]\n"
                 "                       [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
@@ -35,10 +58,12 @@ const struct ea_command cmd_audit = {
                 "                       [--metrics F.prom] [--config F | --no-config]\n"
                 "                       [--budget-ms N] [--log kmsg|syslog|journald]\n"
                 "                       [--[no-]progress] [--sign-key KEY]\n"
+                "                       [--baseline FILE --baseline-key PUB.pem]\n"
                 "\n"
                 "Audit this box offline and read-only: verify every image store (digests of\n"
                 "indexes, manifests, configs, layers, diffIDs and chainIDs), signatures per\n"
-                "policy, and the attack surface of every process in /proc.\n"
+                "policy, the attack surface of every process in /proc and, with a baseline,\n"
+                "the box's own files.\n"
                 "\n"
                 "  --store [TYPE:]PATH  a store to audit (repeatable); TYPE is oci, oci-archive,\n"
                 "                       docker-archive, docker, containerd, containers-storage\n"
@@ -53,6 +78,10 @@ const struct ea_command cmd_audit = {
                 "  --jobs N             blobs verified in parallel (default: online CPUs)\n"
                 "  --key FILE           a PEM public key images must be signed with\n"
                 "  --trusted-root FILE  a sigstore trusted_root.json\n"
-                "  --policy FILE        an edgeaudit signature policy file\n" CLI_HELP_FIELD
-                        CLI_HELP_EXIT,
+                "  --policy FILE        an edgeaudit signature policy file\n"
+                "  --baseline FILE      compare the box's files with this signed host baseline\n"
+                "                       (edgeaudit baseline create): content, type, mode,\n"
+                "                       owner, link target, capabilities; files added, missing\n"
+                "  --baseline-key PUB.pem  the EC public key FILE.sig must verify with "
+                "first\n" CLI_HELP_FIELD CLI_HELP_EXIT,
 };

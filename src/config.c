@@ -41,6 +41,8 @@ static const struct ckey {
         {"key", K_PATH, SET_KEY, OPT_TRUST, 0, 0, NULL},
         {"trusted_root", K_PATH, SET_TRUSTED_ROOT, OPT_TRUST, 0, 0, NULL},
         {"policy", K_PATH, SET_POLICY, OPT_TRUST, 0, 0, NULL},
+        {"baseline", K_PATH, SET_BASELINE, OPT_HOST, 0, 0, NULL},
+        {"baseline_key", K_PATH, SET_BASELINE_KEY, OPT_HOST, 0, 0, NULL},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -432,6 +434,8 @@ static void set_value(struct ea_config *c, const struct ckey *k, cJSON *v)
 	case SET_KEY: o->key = v->valuestring; break;
 	case SET_TRUSTED_ROOT: o->trusted_root = v->valuestring; break;
 	case SET_POLICY: o->policy = v->valuestring; break;
+	case SET_BASELINE: o->baseline = v->valuestring; break;
+	case SET_BASELINE_KEY: o->baseline_key = v->valuestring; break;
 	}
 	c->has |= k->set;
 }
@@ -648,8 +652,12 @@ static void check_members(struct diag *d, struct ea_config *c, size_t start, uns
 			check_member(d, c, v, &p, flags);
 		i++;
 	}
-	if (c->v.no_proc && c->v.no_stores)
+	if (c->v.no_proc && c->v.no_stores && !(c->has & SET_BASELINE))
 		say(d, start, 0, "no_proc and no_stores together leave nothing to audit");
+	if ((c->has & SET_BASELINE) && !(c->has & SET_BASELINE_KEY))
+		say(d, start, 0,
+		    "baseline needs baseline_key: a baseline is compared only once its signature "
+		    "is checked");
 	if ((flags & CONFIG_CHECK_FILES) && (c->has & SET_SIGN_KEY) && !(c->has & SET_OUT))
 		say(d, start, 1,
 		    "sign_key is set but out is not: the signature goes beside a report file "
@@ -716,6 +724,8 @@ void config_apply(const struct ea_config *c, struct ea_opts *o, unsigned accepte
 		case SET_KEY: o->key = v->key; break;
 		case SET_TRUSTED_ROOT: o->trusted_root = v->trusted_root; break;
 		case SET_POLICY: o->policy = v->policy; break;
+		case SET_BASELINE: o->baseline = v->baseline; break;
+		case SET_BASELINE_KEY: o->baseline_key = v->baseline_key; break;
 		}
 	}
 }

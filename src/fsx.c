@@ -223,43 +223,80 @@ int fsx_read_file_at(int dirfd, const char *rel, size_t max, char **data, size_t
 	return 0;
 }
 
-int fsx_write_atomic(const char *path, const void *data, size_t len, ea_error_t *err)
+void fsx_atomic_abort(struct fsx_atomic *a)
 {
+	if (a->fd >= 0) close(a->fd);
+	if (a->tmp) unlink(a->tmp);
+	free(a->tmp);
+	free(a->dir);
+	*a = (struct fsx_atomic){.fd = -1};
+}
+
+int fsx_atomic_open(const char *path, struct fsx_atomic *a, ea_error_t *err)
+{
+	*a = (struct fsx_atomic){.fd = -1, .path = path};
 	cleanup_free char *dcopy = xstrdup(path);
 	cleanup_free char *bcopy = xstrdup(path);
-	const char *dir = dirname(dcopy);
-	const char *base = basename(bcopy);
-	cleanup_free char *tmp = xasprintf("%s/.%s.tmp.XXXXXX", dir, base);
-	cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return ea_fail_errno(err, errno, "cannot create a temporary file beside %s", path);
+	a->dir = xstrdup(dirname(dcopy));
+	a->tmp = xasprintf("%s/.%s.tmp.XXXXXX", a->dir, basename(bcopy));
+	a->fd = mkostemp(a->tmp, O_CLOEXEC);
+	if (a->fd < 0) {
+		int e = errno;
+		free(a->tmp);
+		a->tmp = NULL; /* nothing was made: nothing to remove */
+		fsx_atomic_abort(a);
+		return ea_fail_errno(err, e, "cannot create a temporary file beside %s", path);
+	}
+	return 0;
+}
+
+int fsx_atomic_write(struct fsx_atomic *a, const void *data, size_t len, ea_error_t *err)
+{
 	const char *p = data;
 	size_t left = len;
 	while (left > 0) {
-		ssize_t w = write(fd, p, left);
+		ssize_t w = write(a->fd, p, left);
 		if (w < 0) {
 			if (errno == EINTR) continue;
-			int e = errno;
-			unlink(tmp);
-			return ea_fail_errno(err, e, "cannot write %s", tmp);
+			return ea_fail_errno(err, errno, "cannot write %s", a->tmp);
 		}
 		p += w;
 		left -= (size_t)w;
 	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return ea_fail_errno(err, e, "cannot sync %s", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return ea_fail_errno(err, e, "cannot rename %s to %s", tmp, path);
-	}
-	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0)
-		return ea_fail_errno(err, errno, "cannot sync folder %s", dir);
 	return 0;
+}
+
+int fsx_atomic_commit(struct fsx_atomic *a, ea_error_t *err)
+{
+	if (fchmod(a->fd, 0644) < 0 || fsync(a->fd) < 0) {
+		ea_fail_errno(err, errno, "cannot sync %s", a->tmp);
+		fsx_atomic_abort(a);
+		return -1;
+	}
+	if (rename(a->tmp, a->path) < 0) {
+		ea_fail_errno(err, errno, "cannot rename %s to %s", a->tmp, a->path);
+		fsx_atomic_abort(a);
+		return -1;
+	}
+	free(a->tmp);
+	a->tmp = NULL; /* renamed: no longer ours to remove */
+	cleanup_close int dfd = open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = dfd < 0 || fsync(dfd) < 0
+	                 ? ea_fail_errno(err, errno, "cannot sync folder %s", a->dir)
+	                 : 0;
+	fsx_atomic_abort(a);
+	return rc;
+}
+
+int fsx_write_atomic(const char *path, const void *data, size_t len, ea_error_t *err)
+{
+	struct fsx_atomic a;
+	if (fsx_atomic_open(path, &a, err) < 0) return -1;
+	if (fsx_atomic_write(&a, data, len, err) < 0) {
+		fsx_atomic_abort(&a);
+		return -1;
+	}
+	return fsx_atomic_commit(&a, err);
 }
 
 int fsx_read_user_file(const char *path, size_t max, char **data, size_t *len, ea_error_t *err)

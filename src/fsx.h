@@ -10,7 +10,8 @@
  *    that is not a regular file is refused (EA_E_NOTREG) before one byte is
  *    read.  The returned fd is a blocking, close-on-exec regular file.
  *  - Reads are bounded by the caller's limit (EA_E_TOOBIG past it).
- *  - Nothing here ever writes, except fsx_write_atomic (the report).
+ *  - Nothing here ever writes, except fsx_write_atomic and fsx_atomic_*
+ *    (the report, its signature, the host baseline the user asks for).
  */
 #ifndef EDGEAUDIT_FSX_H
 #define EDGEAUDIT_FSX_H
@@ -54,6 +55,20 @@ ssize_t fsx_read_full(int fd, void *buf, size_t n, ea_error_t *err);
  * rename over path, fsync of the folder.  A crash at any point leaves the
  * old file whole or the new one complete. */
 int fsx_write_atomic(const char *path, const void *data, size_t len, ea_error_t *err);
+
+/* The same for a file written as a stream (the host baseline): open makes
+ * the temp file beside path, write appends, commit syncs and renames it
+ * over path and syncs the folder; abort (also after a failed write)
+ * removes the temp file.  commit and abort release a. */
+struct fsx_atomic {
+	int fd;
+	const char *path;
+	char *tmp, *dir;
+};
+int fsx_atomic_open(const char *path, struct fsx_atomic *a, ea_error_t *err);
+int fsx_atomic_write(struct fsx_atomic *a, const void *data, size_t len, ea_error_t *err);
+int fsx_atomic_commit(struct fsx_atomic *a, ea_error_t *err);
+void fsx_atomic_abort(struct fsx_atomic *a);
 
 /* Human name of a file type ("fifo", "socket", ...). */
 const char *fsx_type_name(mode_t m);

@@ -114,10 +114,9 @@ void digest_buffer(digest_alg_t alg, const void *data, size_t n, digest_t *out)
 	hasher_final(&h, out);
 }
 
-int digest_fd(int fd, digest_alg_t alg, digest_t *out, uint64_t *size, ea_error_t *err)
+int digest_fd_buf(int fd, digest_alg_t alg, void *buf, size_t bufsz, digest_t *out, uint64_t *size,
+                  ea_error_t *err)
 {
-	enum { BUFSZ = 128 * 1024 };
-	cleanup_free unsigned char *buf = xmalloc(BUFSZ);
 	hasher_t h;
 	hasher_init(&h, alg);
 	for (;;) {
@@ -127,7 +126,7 @@ int digest_fd(int fd, digest_alg_t alg, digest_t *out, uint64_t *size, ea_error_
 			               "stopped (budget or signal) after %llu bytes",
 			               (unsigned long long)h.count);
 		}
-		ssize_t r = read(fd, buf, BUFSZ);
+		ssize_t r = read(fd, buf, bufsz);
 		if (r < 0) {
 			if (errno == EINTR) continue;
 			hasher_final(&h, out);
@@ -139,6 +138,13 @@ int digest_fd(int fd, digest_alg_t alg, digest_t *out, uint64_t *size, ea_error_
 	if (size) *size = h.count;
 	hasher_final(&h, out);
 	return 0;
+}
+
+int digest_fd(int fd, digest_alg_t alg, digest_t *out, uint64_t *size, ea_error_t *err)
+{
+	enum { BUFSZ = 128 * 1024 };
+	cleanup_free unsigned char *buf = xmalloc(BUFSZ);
+	return digest_fd_buf(fd, alg, buf, BUFSZ, out, size, err);
 }
 
 void digest_chain(const digest_t *prev, const digest_t *diffid, digest_t *out)

@@ -54,6 +54,10 @@ void digest_buffer(digest_alg_t alg, const void *data, size_t n, digest_t *out);
 /* Digest of fd's content from its current offset to EOF, streaming with a
  * fixed buffer; *size receives the byte count. */
 int digest_fd(int fd, digest_alg_t alg, digest_t *out, uint64_t *size, ea_error_t *err);
+/* The same with the caller's buffer (a walk hashing many small files
+ * allocates it once). */
+int digest_fd_buf(int fd, digest_alg_t alg, void *buf, size_t bufsz, digest_t *out, uint64_t *size,
+                  ea_error_t *err);
 
 /* ChainID(prev, diffid) = sha256(prev.str + " " + diffid.str). */
 void digest_chain(const digest_t *prev, const digest_t *diffid, digest_t *out);

@@ -118,6 +118,12 @@ static const struct phrase phrases[] = {
         {"proc.deep_unavailable", NULL, "--deep not possible here"},
         {"proc.filter_unreadable", NULL, "seccomp filter unreadable"},
         {"proc.bundle_unreadable", NULL, "container bundle unreadable"},
+        {"host.baseline_invalid", NULL, "host baseline refused"},
+        {"host.file_modified", "file", "altered (content differs)"},
+        {"host.file_added", "file", "added"},
+        {"host.file_missing", "file", "missing"},
+        {"host.attr_changed", "file", "attributes changed"},
+        {"host.unreadable", "file", "not compared (unreadable)"},
 };
 
 /* Hints by id prefix, the longest prefix first (the first match wins). */
@@ -163,6 +169,11 @@ static const struct {
         {"proc.seccomp_unsupported", "build the kernel with CONFIG_SECCOMP_FILTER"},
         {"proc.", "the container runs with less isolation than it should: check how it is "
                   "started (seccomp profile, capabilities, namespaces)"},
+        {"host.baseline_invalid", "check the baseline file and its .sig (edgeaudit report "
+                                  "verify); make and sign it again from a trusted image"},
+        {"host.unreadable", "run as root; or make the baseline again where it could not read"},
+        {"host.", "the box's own files changed: find out who wrote there; re-flash or "
+                  "restore them, or make and sign a new baseline if the change was yours"},
         {"audit.interrupted", "raise --budget-ms, or audit again when the box is idle"},
         {"audit.unexplained", "an internal error: report it; the image is not trusted"},
         {"audit.", "see the JSON report: parts were not checked"},

@@ -203,6 +203,22 @@ const struct finding_kind finding_kinds[] = {
          "instruction)"},
         {"proc.bundle_unreadable", SEV_LOW, I,
          "a container's bundle, profile or engine record could not be read"},
+        /* the host baseline (src/host/) */
+        {"host.baseline_invalid", SEV_HIGH, I,
+         "the host baseline is missing, unsigned, signed by another key, altered, truncated, "
+         "malformed or unsorted: refused, nothing compared"},
+        {"host.file_modified", SEV_HIGH, 0,
+         "a file's content differs from the baseline (critical for executables and libraries)"},
+        {"host.file_added", SEV_MEDIUM, 0,
+         "an entry the baseline does not list (high in program and library folders, setuid, "
+         "with capabilities)"},
+        {"host.file_missing", SEV_HIGH, 0, "an entry of the baseline is not on the box"},
+        {"host.attr_changed", SEV_HIGH, 0,
+         "an entry's type, mode, owner, link target, capabilities or device number differs "
+         "from the baseline (critical when it gains setuid, setgid or capabilities)"},
+        {"host.unreadable", SEV_MEDIUM, I,
+         "an entry of the tree could not be read or walked, or was unreadable when the "
+         "baseline was made: not compared"},
 };
 
 const unsigned finding_kinds_count = sizeof finding_kinds / sizeof finding_kinds[0];

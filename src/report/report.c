@@ -80,7 +80,8 @@ cJSON *report_stores(report_t *r) { return r->stores; }
 cJSON *report_kernel(report_t *r) { return r->kernel; }
 cJSON *report_findings(report_t *r) { return r->findings; }
 
-cJSON *report_finding(report_t *r, const char *id, const char *subject, const char *fmt, ...)
+static cJSON *add_finding(report_t *r, const char *id, int sev, const char *subject,
+                          const char *fmt, va_list ap)
 {
 	const struct finding_kind *k = finding_kind_lookup(id);
 	if (!k) {
@@ -88,20 +89,18 @@ cJSON *report_finding(report_t *r, const char *id, const char *subject, const ch
 		fprintf(stderr, "edgeaudit: internal error: unknown finding id '%s'\n", id);
 		abort();
 	}
+	severity_t s = sev >= 0 && sev < SEV_COUNT ? (severity_t)sev : k->severity;
 	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 
 	cJSON *f = NULL;
 	pthread_mutex_lock(&r->mu);
-	r->counts[k->severity]++;
+	r->counts[s]++;
 	if (k->incomplete) r->incomplete = 1;
 	if (r->stored < REPORT_MAX_FINDINGS) {
 		f = cJSON_CreateObject();
 		cJSON_AddStringToObject(f, "id", id);
-		cJSON_AddStringToObject(f, "severity", severity_name(k->severity));
+		cJSON_AddStringToObject(f, "severity", severity_name(s));
 		cJSON_AddStringToObject(f, "subject", subject ? subject : "");
 		cJSON_AddStringToObject(f, "message", msg);
 		cJSON_AddItemToArray(r->findings, f);
@@ -111,6 +110,25 @@ cJSON *report_finding(report_t *r, const char *id, const char *subject, const ch
 		r->incomplete = 1;
 	}
 	pthread_mutex_unlock(&r->mu);
+	return f;
+}
+
+cJSON *report_finding(report_t *r, const char *id, const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cJSON *f = add_finding(r, id, -1, subject, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+cJSON *report_finding_sev(report_t *r, const char *id, severity_t sev, const char *subject,
+                          const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cJSON *f = add_finding(r, id, (int)sev, subject, fmt, ap);
+	va_end(ap);
 	return f;
 }
 

@@ -4,8 +4,9 @@
  * Contract:
  *  - Every problem becomes a finding {id, severity, subject, message, ...}.
  *    `id` must be one of the catalog in findings.c (stable, documented in the
- *    README); the severity comes from the catalog.  Kinds marked
- *    `incomplete` mean "something could not be checked".
+ *    README); the severity comes from the catalog (report_finding_sev: a
+ *    kind whose README row names another severity for some subjects).
+ *    Kinds marked `incomplete` mean "something could not be checked".
  *  - Verdict: "fail" if a finding is at or above the fail-on severity, else
  *    "incomplete" if any incomplete kind was reported, else "pass".  Exit
  *    codes 1, 3, 0 respectively (2 is the command line's).
@@ -63,6 +64,12 @@ void report_free(report_t *r);
  * must only be modified by the calling thread right after this call. */
 cJSON *report_finding(report_t *r, const char *id, const char *subject, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
+
+/* The same with another severity than the catalog's default, for kinds
+ * whose weight depends on what the subject is (host.file_modified is
+ * critical for an executable or a library, high for other files). */
+cJSON *report_finding_sev(report_t *r, const char *id, severity_t sev, const char *subject,
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* A part of the audit that was not checked at all (not built yet, left out
  * by a budget, ...): recorded in "unchecked" and as an incomplete finding. */

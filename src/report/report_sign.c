@@ -52,7 +52,8 @@ static int is_p256(const mbedtls_pk_context *pk)
 	       mbedtls_ecp_keypair_get_group_id(mbedtls_pk_ec(*pk)) == MBEDTLS_ECP_DP_SECP256R1;
 }
 
-int report_sign(const char *key_pem, const void *data, size_t len, char **sig_b64, ea_error_t *err)
+int report_sign_digest(const char *key_pem, const unsigned char hash[32], char **sig_b64,
+                       ea_error_t *err)
 {
 	cleanup_pk mbedtls_pk_context pk;
 	mbedtls_pk_init(&pk);
@@ -68,12 +69,10 @@ int report_sign(const char *key_pem, const void *data, size_t len, char **sig_b6
 		               (unsigned)-rc);
 	if (!is_p256(&pk))
 		return ea_fail(err, EA_E_UNSUPPORTED, "the signing key is not an EC P-256 key");
-	unsigned char hash[32];
-	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
 	unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
 	size_t sig_len = 0;
-	rc = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sizeof sig, &sig_len,
-	                     rng, NULL);
+	rc = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, 32, sig, sizeof sig, &sig_len, rng,
+	                     NULL);
 	if (rc != 0)
 		return ea_fail(err, EA_E_IO, "signing failed (mbedTLS -0x%04x)", (unsigned)-rc);
 	size_t olen = 0;
@@ -87,6 +86,13 @@ int report_sign(const char *key_pem, const void *data, size_t len, char **sig_b6
 	out[olen] = '\0';
 	*sig_b64 = out;
 	return 0;
+}
+
+int report_sign(const char *key_pem, const void *data, size_t len, char **sig_b64, ea_error_t *err)
+{
+	unsigned char hash[32];
+	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
+	return report_sign_digest(key_pem, hash, sig_b64, err);
 }
 
 /* The signature file's bytes -> DER: base64 (whitespace ignored) or, as
@@ -119,21 +125,19 @@ static int sig_decode(const unsigned char *sig, size_t n, unsigned char *der, si
 	return mbedtls_base64_decode(der, max, der_len, clean, c) == 0 && *der_len > 0 ? 0 : -1;
 }
 
-int report_verify(const char *pub_pem, const void *data, size_t len, const void *sig,
-                  size_t sig_len, char fpr[72], ea_error_t *err)
+/* The EC public key in pub_pem into pk; fpr (optional): its fingerprint. */
+static int load_public(mbedtls_pk_context *pk, const char *pub_pem, char fpr[72], ea_error_t *err)
 {
-	cleanup_pk mbedtls_pk_context pk;
-	mbedtls_pk_init(&pk);
-	int rc = mbedtls_pk_parse_public_key(&pk, (const unsigned char *)pub_pem,
+	int rc = mbedtls_pk_parse_public_key(pk, (const unsigned char *)pub_pem,
 	                                     strlen(pub_pem) + 1);
 	if (rc != 0)
 		return ea_fail(err, EA_E_USAGE, "not a PEM public key (mbedTLS -0x%04x)",
 		               (unsigned)-rc);
-	if (mbedtls_pk_get_type(&pk) != MBEDTLS_PK_ECKEY)
+	if (mbedtls_pk_get_type(pk) != MBEDTLS_PK_ECKEY)
 		return ea_fail(err, EA_E_USAGE, "the key is not an EC public key");
 	if (fpr) {
 		unsigned char der[256], h[32];
-		int n = mbedtls_pk_write_pubkey_der(&pk, der, sizeof der);
+		int n = mbedtls_pk_write_pubkey_der(pk, der, sizeof der);
 		if (n <= 0 || mbedtls_sha256(der + sizeof der - (size_t)n, (size_t)n, h, 0) != 0) {
 			snprintf(fpr, 72, "unknown");
 		} else {
@@ -141,6 +145,22 @@ int report_verify(const char *pub_pem, const void *data, size_t len, const void 
 			ea_hex(h, sizeof h, fpr + 7);
 		}
 	}
+	return 0;
+}
+
+int report_key_fingerprint(const char *pub_pem, char fpr[72], ea_error_t *err)
+{
+	cleanup_pk mbedtls_pk_context pk;
+	mbedtls_pk_init(&pk);
+	return load_public(&pk, pub_pem, fpr, err);
+}
+
+int report_verify_digest(const char *pub_pem, const unsigned char hash[32], const void *sig,
+                         size_t sig_len, char fpr[72], ea_error_t *err)
+{
+	cleanup_pk mbedtls_pk_context pk;
+	mbedtls_pk_init(&pk);
+	if (load_public(&pk, pub_pem, fpr, err) < 0) return -1;
 	if (sig_len > REPORT_SIG_MAX)
 		return ea_fail(err, EA_E_FORMAT, "the signature file is too large to be one");
 	unsigned char der[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
@@ -148,23 +168,34 @@ int report_verify(const char *pub_pem, const void *data, size_t len, const void 
 	if (sig_decode(sig, sig_len, der, sizeof der, &der_len) < 0)
 		return ea_fail(err, EA_E_FORMAT,
 		               "the signature file holds no base64 or DER signature");
-	unsigned char hash[32];
-	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
-	rc = mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, der, der_len);
-	if (rc != 0)
+	if (mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, hash, 32, der, der_len) != 0)
 		return ea_fail(err, EA_E_MISMATCH,
-		               "the signature does not match this report and key");
+		               "the signature does not match this file and key");
 	return 0;
 }
 
-int report_sign_file(const char *report_path, const void *data, size_t len, const char *key_path,
-                     ea_error_t *err)
+int report_verify(const char *pub_pem, const void *data, size_t len, const void *sig,
+                  size_t sig_len, char fpr[72], ea_error_t *err)
+{
+	unsigned char hash[32];
+	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
+	return report_verify_digest(pub_pem, hash, sig, sig_len, fpr, err);
+}
+
+/* The private key file's PEM (caller zeroizes and frees). */
+static int read_key(const char *key_path, char **pem, size_t *pem_len, ea_error_t *err)
+{
+	return fsx_read_user_file(key_path, REPORT_KEY_MAX, pem, pem_len, err);
+}
+
+/* Sign hash with the key in key_path; on error err says which key. */
+static int sign_with_file(const char *key_path, const unsigned char hash[32], char **sig,
+                          ea_error_t *err)
 {
 	cleanup_free char *pem = NULL;
 	size_t pem_len = 0;
-	if (fsx_read_user_file(key_path, REPORT_KEY_MAX, &pem, &pem_len, err) < 0) return -1;
-	cleanup_free char *sig = NULL;
-	int rc = report_sign(pem, data, len, &sig, err);
+	if (read_key(key_path, &pem, &pem_len, err) < 0) return -1;
+	int rc = report_sign_digest(pem, hash, sig, err);
 	/* The private key does not stay in freed memory. */
 	mbedtls_platform_zeroize(pem, pem_len);
 	if (rc < 0) {
@@ -172,6 +203,29 @@ int report_sign_file(const char *report_path, const void *data, size_t len, cons
 		snprintf(m, sizeof m, "%s", err->msg);
 		return ea_fail(err, err->code, "--sign-key %s: %s", key_path, m);
 	}
-	cleanup_free char *sig_path = xasprintf("%s%s", report_path, REPORT_SIG_SUFFIX);
+	return 0;
+}
+
+int report_sign_key_check(const char *key_path, ea_error_t *err)
+{
+	static const unsigned char zero[32];
+	cleanup_free char *sig = NULL;
+	return sign_with_file(key_path, zero, &sig, err);
+}
+
+int report_sign_file_digest(const char *path, const unsigned char hash[32], const char *key_path,
+                            ea_error_t *err)
+{
+	cleanup_free char *sig = NULL;
+	if (sign_with_file(key_path, hash, &sig, err) < 0) return -1;
+	cleanup_free char *sig_path = xasprintf("%s%s", path, REPORT_SIG_SUFFIX);
 	return fsx_write_atomic(sig_path, sig, strlen(sig), err);
+}
+
+int report_sign_file(const char *report_path, const void *data, size_t len, const char *key_path,
+                     ea_error_t *err)
+{
+	unsigned char hash[32];
+	if (mbedtls_sha256(data, len, hash, 0) != 0) return ea_fail(err, EA_E_IO, "SHA-256 failed");
+	return report_sign_file_digest(report_path, hash, key_path, err);
 }

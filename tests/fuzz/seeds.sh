@@ -217,5 +217,21 @@ printf '{"format": "text",\n "jobs": "two",\n "bogus": 1\n' >"$w/c2"
 put fuzz_config errors 0 "$w/c2"
 printf '{"metrics": "e.txt", "out": "/r.json"}' >"$w/c3"
 put fuzz_config metrics_name 1 "$w/c3"
+# ---------------------------------------------------------------- the host baseline
+# Baselines made by the product (a small tree with every entry type, odd
+# names, a link out of it), cut into pieces the fuzzer can grow from.
+mk fuzz_baseline
+ea=$top/${EDGEAUDIT_OUT:-out}/x86_64/edgeaudit
+if [ -x "$ea" ]; then
+	b=$w/btree
+	mkdir -p "$b/usr/bin" "$b/etc/a b" "$b/dev"
+	printf 'x' >"$b/etc/a b/c"; printf '\x7fELF' >"$b/usr/bin/p"; chmod 4755 "$b/usr/bin/p"
+	ln -s ../../../etc/passwd "$b/etc/out"; mkfifo "$b/etc/fifo"; touch "$b/etc/$(printf 'n\001\377')"
+	command -v setcap >/dev/null && setcap cap_net_raw+ep "$b/usr/bin/p" 2>/dev/null
+	[ "$(id -u)" = 0 ] && mknod "$b/dev/null" c 1 3
+	"$ea" baseline create --root "$b" --out "$out/fuzz_baseline/tree" 2>/dev/null
+	"$ea" baseline create --root "$b" --path /etc --path /usr --exclude '*/fifo' --out "$out/fuzz_baseline/paths" 2>/dev/null
+	head -c 300 "$out/fuzz_baseline/tree" >"$out/fuzz_baseline/cut"
+fi
 for h in "$out"/*/; do echo "# seeds $(basename "$h"): $(ls "$h" | wc -l)"; done
 exit 0

@@ -19,7 +19,7 @@ wait_for() {
 
 # ---------------------------------------------------------------- help texts
 wide=""
-for c in audit images proc verify report config; do
+for c in audit images proc verify report config baseline; do
 	n=$("$EA" "$c" --help | awk 'length($0) > 80' | wc -l)
 	[ "$n" -eq 0 ] || wide="$wide $c"
 done
