@@ -54,7 +54,8 @@ enum {
 	O_SIGN_KEY,
 	O_METRICS,
 	O_BASELINE,
-	O_BASELINE_KEY
+	O_BASELINE_KEY,
+	O_DRIFT_ALLOW
 };
 static const struct {
 	struct option opt;
@@ -83,7 +84,13 @@ static const struct {
         {{"sign-key", required_argument, 0, O_SIGN_KEY}, OPT_FIELD},
         {{"baseline", required_argument, 0, O_BASELINE}, OPT_HOST},
         {{"baseline-key", required_argument, 0, O_BASELINE_KEY}, OPT_HOST},
+        {{"drift-allow", required_argument, 0, O_DRIFT_ALLOW}, OPT_DRIFT},
 };
+
+int cli_drift_allow_ok(const char *s)
+{
+	return s && (s[0] == '/' || (s[0] && s[0] != ':' && strstr(s, ":/")));
+}
 
 /* One option (getopt_long's c, with optarg) into o. */
 /* The options whose value is parsed (stores, choices, numbers): 0 when
@@ -144,6 +151,19 @@ static int apply_valued_option(int c, struct ea_opts *o, ea_error_t *err)
 		o->set |= SET_LOG;
 		break;
 	}
+	case O_DRIFT_ALLOW:
+		if (o->ndrift_allow >= CLI_MAX_DRIFT_ALLOW)
+			return ea_fail(err, EA_E_USAGE, "at most %d --drift-allow options",
+			               CLI_MAX_DRIFT_ALLOW);
+		if (!cli_drift_allow_ok(optarg))
+			return ea_fail(err, EA_E_USAGE,
+			               "--drift-allow %s: must be /GLOB or WHO:/GLOB (a path glob, "
+			               "optionally after a container or image name glob)",
+			               optarg);
+		o->drift_allow[o->ndrift_allow++] = optarg;
+		o->drift_allow[o->ndrift_allow] = NULL;
+		o->set |= SET_DRIFT_ALLOW;
+		break;
 	case O_METRICS:
 		if (!metrics_path_ok(optarg))
 			return ea_fail(
@@ -498,7 +518,10 @@ int cli_load_policy(struct ea_opts *o)
 
 void cli_audit_stores(report_t *r, const struct ea_opts *o)
 {
-	struct audit_limits lim = {.jobs = o->jobs, .pol = o->pol, .only_image = o->only_image};
+	struct audit_limits lim = {.jobs = o->jobs,
+	                           .pol = o->pol,
+	                           .only_image = o->only_image,
+	                           .drift_allow = o->ndrift_allow ? o->drift_allow : NULL};
 	int skipped = 0;
 	if (o->nstores > 0) {
 		for (int i = 0; i < o->nstores; i++) {

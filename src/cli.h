@@ -28,7 +28,8 @@
 #include "store.h"
 #include "util.h"
 
-#define CLI_MAX_STORES 64
+#define CLI_MAX_STORES      64
+#define CLI_MAX_DRIFT_ALLOW 64 /* --drift-allow entries */
 #ifndef EA_DEFAULT_CONFIG
 #define EA_DEFAULT_CONFIG "/etc/edgeaudit/config.json"
 #endif
@@ -48,6 +49,10 @@
 	"  --sign-key KEY.pem   sign the report with this EC P-256 key (needs --out):\n" \
 	"                       writes FILE.sig; check it with edgeaudit report verify\n"
 /* The help lines of --metrics (every report command, after --out). */
+#define CLI_HELP_DRIFT                                                                       \
+	"  --drift-allow [WHO:]/GLOB  changes of containers' writable layers not to judge\n" \
+	"                       (repeatable): a path glob, optionally for containers or\n"   \
+	"                       images whose name matches WHO (glob)\n"
 #define CLI_HELP_METRICS                                                                 \
 	"  --metrics FILE.prom  also write Prometheus metrics to FILE.prom atomically\n" \
 	"                       (for node_exporter's textfile collector: *.prom only)\n"
@@ -76,6 +81,7 @@ enum {
 	OPT_FIELD = 1 << 7,  /* --config --no-config --budget-ms --log --progress --no-progress
 	                        --sign-key */
 	OPT_HOST = 1 << 8,   /* --baseline --baseline-key */
+	OPT_DRIFT = 1 << 9,  /* --drift-allow */
 };
 
 /* Settings given on the command line (ea_opts.set): the config file does
@@ -98,6 +104,7 @@ enum {
 	SET_METRICS = 1 << 14,
 	SET_BASELINE = 1 << 15,
 	SET_BASELINE_KEY = 1 << 16,
+	SET_DRIFT_ALLOW = 1 << 17,
 };
 
 struct ea_opts {
@@ -120,6 +127,9 @@ struct ea_opts {
 	const char *sign_key;
 	/* the host baseline (audit) */
 	const char *baseline, *baseline_key;
+	/* container drift: "[WHO:]GLOB" entries allowed to change (drift.h); NULL-terminated */
+	const char *drift_allow[CLI_MAX_DRIFT_ALLOW + 1];
+	int ndrift_allow;
 	unsigned set;  /* SET_*: given on the command line */
 	int64_t t0_ms; /* monotonic start of the run (the budget counts from here) */
 	/* signatures: loaded by cli_load_policy from --policy / --key / --trusted-root */
@@ -138,6 +148,9 @@ struct ea_command {
 	 * gets argv from the command's name on; returns the exit code. */
 	int (*main)(int argc, char **argv);
 };
+
+/* Is s a drift allow-list entry, "/GLOB" or "WHO:/GLOB"? (drift.h) */
+int cli_drift_allow_ok(const char *s);
 
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config,
         cmd_explain, cmd_baseline;

@@ -50,7 +50,8 @@ static int run(struct ea_opts *o)
 const struct ea_command cmd_audit = {
         .name = "audit",
         .summary = "audit everything: image stores, signatures, /proc, host files",
-        .options = OPT_STORE | OPT_OUTPUT | OPT_PARTS | OPT_JOBS | OPT_TRUST | OPT_FIELD | OPT_HOST,
+        .options = OPT_STORE | OPT_OUTPUT | OPT_PARTS | OPT_JOBS | OPT_TRUST | OPT_FIELD |
+                   OPT_HOST | OPT_DRIFT,
         .run = run,
         .help = "usage: edgeaudit audit [--store [TYPE:]PATH]... [--no-stores] [--no-proc]\n"
                 "                       [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
@@ -59,6 +60,7 @@ const struct ea_command cmd_audit = {
                 "                       [--budget-ms N] [--log kmsg|syslog|journald]\n"
                 "                       [--[no-]progress] [--sign-key KEY]\n"
                 "                       [--baseline FILE --baseline-key PUB.pem]\n"
+                "                       [--drift-allow [WHO:]/GLOB]...\n"
                 "\n"
                 "Audit this box offline and read-only: verify every image store (digests of\n"
                 "indexes, manifests, configs, layers, diffIDs and chainIDs), signatures per\n"
@@ -78,7 +80,7 @@ const struct ea_command cmd_audit = {
                 "  --jobs N             blobs verified in parallel (default: online CPUs)\n"
                 "  --key FILE           a PEM public key images must be signed with\n"
                 "  --trusted-root FILE  a sigstore trusted_root.json\n"
-                "  --policy FILE        an edgeaudit signature policy file\n"
+                "  --policy FILE        an edgeaudit signature policy file\n" CLI_HELP_DRIFT
                 "  --baseline FILE      compare the box's files with this signed host baseline\n"
                 "                       (edgeaudit baseline create): content, type, mode,\n"
                 "                       owner, link target, capabilities; files added, missing\n"

@@ -16,13 +16,13 @@ static int run(struct ea_opts *o)
 const struct ea_command cmd_images = {
         .name = "images",
         .summary = "verify the image stores only (digests end to end)",
-        .options = OPT_STORE | OPT_OUTPUT | OPT_JOBS | OPT_FIELD,
+        .options = OPT_STORE | OPT_OUTPUT | OPT_JOBS | OPT_FIELD | OPT_DRIFT,
         .run = run,
         .help = "usage: edgeaudit images [--store [TYPE:]PATH]... [--format json|text]\n"
                 "                        [--out FILE] [--metrics F.prom] [--fail-on SEVERITY]\n"
                 "                        [--jobs N] [--config F | --no-config] [--budget-ms N]\n"
                 "                        [--log kmsg|syslog|journald] [--[no-]progress]\n"
-                "                        [--sign-key KEY]\n"
+                "                        [--sign-key KEY] [--drift-allow [WHO:]/GLOB]...\n"
                 "\n"
                 "Verify image stores offline: every index, manifest, config and layer blob\n"
                 "against its digest and size, diffIDs of the uncompressed layers, chainIDs.\n"
@@ -37,5 +37,5 @@ const struct ea_command cmd_images = {
                 "stdout\n" CLI_HELP_METRICS
                 "  --fail-on SEVERITY   lowest severity that fails (default high)\n"
                 "  --jobs N             blobs verified in parallel (default: online "
-                "CPUs)\n" CLI_HELP_FIELD CLI_HELP_EXIT,
+                "CPUs)\n" CLI_HELP_DRIFT CLI_HELP_FIELD CLI_HELP_EXIT,
 };

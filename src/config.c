@@ -11,7 +11,7 @@
 #include "logsink.h"
 #include "metrics.h"
 
-enum { K_IGNORED, K_STRLIST, K_BOOL, K_PATH, K_INT, K_CHOICE };
+enum { K_IGNORED, K_STRLIST, K_BOOL, K_PATH, K_INT, K_CHOICE, K_ALLOWLIST };
 
 static const char *const formats[] = {"json", "text", NULL};
 static const char *const severities[] = {"info", "low", "medium", "high", "critical", NULL};
@@ -43,6 +43,7 @@ static const struct ckey {
         {"policy", K_PATH, SET_POLICY, OPT_TRUST, 0, 0, NULL},
         {"baseline", K_PATH, SET_BASELINE, OPT_HOST, 0, 0, NULL},
         {"baseline_key", K_PATH, SET_BASELINE_KEY, OPT_HOST, 0, 0, NULL},
+        {"drift_allow", K_ALLOWLIST, SET_DRIFT_ALLOW, OPT_DRIFT, 0, 0, NULL},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -533,6 +534,37 @@ static int store_item(struct diag *d, struct ea_config *c, const char *name, cJS
 	return 1;
 }
 
+/* The drift allow list: strings of the form "/GLOB" or "WHO:/GLOB"; the
+ * key set only when all are. */
+static void check_allowlist(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *v,
+                            size_t at)
+{
+	if (!cJSON_IsArray(v)) {
+		say(d, at, 0, "%s: must be a list of \"[WHO:]/GLOB\" strings, not %s", k->name,
+		    json_type_name(v));
+		return;
+	}
+	int idx = 0, bad = 0;
+	cJSON *it;
+	cJSON_ArrayForEach (it, v) {
+		size_t iat = array_item_off(d->text, d->len, at, idx);
+		if (!cJSON_IsString(it) || !cli_drift_allow_ok(it->valuestring)) {
+			say(d, iat, 0, "%s[%d]: must be a \"/GLOB\" or \"WHO:/GLOB\" string",
+			    k->name, idx);
+			bad = 1;
+		} else if (c->v.ndrift_allow >= CLI_MAX_DRIFT_ALLOW) {
+			say(d, iat, 0, "%s: at most %d entries", k->name, CLI_MAX_DRIFT_ALLOW);
+			bad = 1;
+			break;
+		} else {
+			c->v.drift_allow[c->v.ndrift_allow++] = it->valuestring;
+		}
+		idx++;
+	}
+	c->v.drift_allow[c->v.ndrift_allow] = NULL;
+	if (!bad) c->has |= k->set;
+}
+
 /* The store list: every item parsed; the key set only when all were. */
 static void check_strlist(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *v,
                           size_t at, unsigned flags)
@@ -581,6 +613,7 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v,
 	case K_INT: ok = check_int(d, k, v, at); break;
 	case K_CHOICE: ok = check_choice(d, k, v, at); break;
 	case K_STRLIST: check_strlist(d, c, k, v, at, flags); return;
+	case K_ALLOWLIST: check_allowlist(d, c, k, v, at); return;
 	}
 	if (ok) set_value(c, k, v);
 }
@@ -726,6 +759,10 @@ void config_apply(const struct ea_config *c, struct ea_opts *o, unsigned accepte
 		case SET_POLICY: o->policy = v->policy; break;
 		case SET_BASELINE: o->baseline = v->baseline; break;
 		case SET_BASELINE_KEY: o->baseline_key = v->baseline_key; break;
+		case SET_DRIFT_ALLOW:
+			memcpy(o->drift_allow, v->drift_allow, sizeof o->drift_allow);
+			o->ndrift_allow = v->ndrift_allow;
+			break;
 		}
 	}
 }

@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,11 +114,50 @@ static int has_prefix_dir(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
 }
 
-static int allowed_path(const char *p)
+/* Does path, or a folder above it, match the glob (fnmatch, '/' matched
+ * only by '/')? */
+static int glob_covers(const char *glob, const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	if (n >= sizeof buf) return 0;
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0') continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		int m = fnmatch(glob, buf, FNM_PATHNAME) == 0;
+		buf[i] = c;
+		if (m) return 1;
+	}
+	return 0;
+}
+
+int drift_allow_matches(const char *entry, const char *name, const char *image, const char *path)
+{
+	/* WHO ends at the last ":/" (image names have colons of their own) */
+	const char *colon = NULL;
+	for (const char *q = entry[0] != '/' ? strstr(entry, ":/") : NULL; q;
+	     q = strstr(q + 1, ":/"))
+		colon = q;
+	if (!colon) return entry[0] == '/' && glob_covers(entry, path);
+	char who[256];
+	size_t wn = (size_t)(colon - entry);
+	if (wn >= sizeof who) return 0;
+	memcpy(who, entry, wn);
+	who[wn] = '\0';
+	int named = (name && fnmatch(who, name, 0) == 0) || (image && fnmatch(who, image, 0) == 0);
+	return named && glob_covers(colon + 1, path);
+}
+
+/* Paths the container writes by design, and the user's allow list. */
+static int allowed_path(const struct drift_target *t, const char *p)
 {
 	static const char *const ok[] = {"/tmp", "/var/tmp", "/run", "/var/log", "/var/cache"};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
 		if (has_prefix_dir(p, ok[i])) return 1;
+	for (const char *const *a = t->allow; a && *a; a++)
+		if (drift_allow_matches(*a, t->name, t->image, p)) return 1;
 	return 0;
 }
 
@@ -179,10 +219,10 @@ static int file_facts(int dfd, const char *name, const struct stat *st, struct f
 }
 
 /* The one finding a changed path gets (most severe first), or NULL. */
-static const char *judge(const char *path, const struct stat *st, int in_image, int deleted,
-                         const struct file_facts *f)
+static const char *judge(const struct drift_target *t, const char *path, const struct stat *st,
+                         int in_image, int deleted, const struct file_facts *f)
 {
-	if (allowed_path(path)) return NULL;
+	if (allowed_path(t, path)) return NULL;
 	int reg = !deleted && S_ISREG(st->st_mode);
 	int exec = reg && ((st->st_mode & 0111) || f->elf);
 	if (exec && in_image) return "drift.executable_replaced";
@@ -281,7 +321,7 @@ static void visit_dir(struct dwalk *w, int ufd, const char *name, const struct s
 		add_change(w, 'C'); /* its hidden files are not listed one by one */
 		listed = 1;
 	}
-	if (opaque && in_image && S_ISDIR(ls.st_mode) && !allowed_path(w->path)) {
+	if (opaque && in_image && S_ISDIR(ls.st_mode) && !allowed_path(w->t, w->path)) {
 		cleanup_free char *subj = xasprintf("%s:%s:%s", w->t->runtime, w->t->id, w->path);
 		report_finding(w->t->r, "drift.deleted", subj,
 		               "container %s (image %s): %s made opaque: the image's files in it "
@@ -310,14 +350,14 @@ static void visit_other(struct dwalk *w, int ufd, const char *name, const struct
 	int in_image = lower_lookup(lv, name, &ls);
 	if (engine_path(w->t, w->path)) return;
 	if (!deleted || in_image) add_change(w, deleted ? 'D' : in_image ? 'C' : 'A');
-	if (!deleted && S_ISREG(st->st_mode) && !allowed_path(w->path) &&
+	if (!deleted && S_ISREG(st->st_mode) && !allowed_path(w->t, w->path) &&
 	    file_facts(ufd, name, st, &f) < 0) {
 		cleanup_free char *subj = xasprintf("%s:%s:%s", w->t->runtime, w->t->id, w->path);
 		report_finding(w->t->r, "store.unreadable", subj, "container %s: %s: %s",
 		               w->t->name, w->path, strerror(errno));
 		return;
 	}
-	const char *id = judge(w->path, st, in_image, deleted, &f);
+	const char *id = judge(w->t, w->path, st, in_image, deleted, &f);
 	if (id) say(w, id, st, in_image, deleted, &f);
 }
 

@@ -18,7 +18,8 @@
  *  - Each changed path gets at most one finding, the most severe that
  *    applies (drift.*, see the README's "Container drift"); its subject is
  *    "<runtime>:<container id>:<path>".  Paths below the default-allowed
- *    folders (/tmp, /var/tmp, /run, /var/log, /var/cache) get none.
+ *    folders (/tmp, /var/tmp, /run, /var/log, /var/cache) and those the
+ *    user's allow list covers get none (they are still listed).
  *  - drift_scan returns the container's report entry (a JSON object the
  *    caller adds to its store entry): the changes as `docker diff` lists
  *    them (A/C/D, directories whose size, mode and mtime equal the image's
@@ -50,7 +51,16 @@ struct drift_target {
 	 * podman's /etc/hosts ...): neither listed nor judged (their folders'
 	 * contents still are); NULL-terminated, or NULL */
 	const char *const *engine_paths;
+	/* the user's allow list (--drift-allow, config drift_allow), NULL-
+	 * terminated or NULL: see drift_allow_matches */
+	const char *const *allow;
 };
+/* Does an allow-list entry "[WHO:]GLOB" cover this change?  GLOB (fnmatch,
+ * '/' matched only by '/') matches the path or a folder above it; WHO, when
+ * given (an entry not starting with '/': up to its last ":/"), must match
+ * the container's name or its image's (fnmatch): "web-*:/srv/cache",
+ * "registry:5000/app:*:/data/x*".  An entry of neither form matches nothing. */
+int drift_allow_matches(const char *entry, const char *name, const char *image, const char *path);
 /* The paths podman (libpod) makes in a container's layer, as `podman diff`
  * leaves them out. */
 extern const char *const drift_podman_paths[];

@@ -50,6 +50,7 @@ struct audit_limits {
 	unsigned max_ratio;                 /* decompression ratio limit (0: default) */
 	const struct sig_policy *pol;       /* signatures to check (NULL: none) */
 	const char *only_image;             /* `verify`: only the image with this name */
+	const char *const *drift_allow;     /* container drift allow list (drift.h), or NULL */
 };
 
 /* Audit one store into the report. */

@@ -77,7 +77,8 @@ struct ctrd {
 	size_t nsnaps, cap_snaps;
 	struct ctr_rec *ctrs;
 	size_t nctrs, cap_ctrs;
-	int only_image; /* `verify`: no container drift */
+	int only_image;                 /* `verify`: no container drift */
+	const char *const *drift_allow; /* the user's drift allow list, or NULL */
 	size_t nnamespaces;
 	int limited; /* more records than MAX_RECORDS */
 	int stopped; /* budget or signal */
@@ -654,7 +655,8 @@ static void snapshot_drift(struct ctrd *c, int root, const struct snap_rec *s, c
 	                         .image = k && k->image ? k->image : "unknown",
 	                         .upper_rel = upper,
 	                         .lower_rel = lower,
-	                         .nlower = nl};
+	                         .nlower = nl,
+	                         .allow = c->drift_allow};
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(sj, "containers");
 	if (!arr) arr = cJSON_AddArrayToObject(sj, "containers");
 	cJSON_AddItemToArray(arr, drift_scan(&t));
@@ -801,7 +803,10 @@ static cJSON *add_roots(struct ctrd *c, oci_ctx_t *oc)
 void store_read_containerd(report_t *r, const struct store_spec *spec,
                            const struct audit_limits *lim, cJSON *sj)
 {
-	struct ctrd c = {.r = r, .root_path = spec->path, .only_image = lim->only_image != NULL};
+	struct ctrd c = {.r = r,
+	                 .root_path = spec->path,
+	                 .only_image = lim->only_image != NULL,
+	                 .drift_allow = lim->drift_allow};
 	snprintf(c.label, sizeof c.label, "containerd:%s", spec->path);
 	c.meta_path = xasprintf("%s/%s", spec->path, META_DB);
 	ea_error_t err = {0};

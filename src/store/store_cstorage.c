@@ -82,7 +82,8 @@ struct csctx {
 	int aufs_whiteouts;   /* overlay with a mount program (fuse-overlayfs): whiteouts are ".wh."
 	                         files */
 	int only_image;       /* `verify`: no container drift */
-	cJSON *sj;            /* the store's report entry */
+	const char *const *drift_allow; /* the user's drift allow list, or NULL */
+	cJSON *sj;                      /* the store's report entry */
 };
 
 /* One image's audit: its findings decide its verdict. */
@@ -1015,7 +1016,8 @@ static void container_drift(struct csctx *c, const cJSON *ct, const cJSON *image
 	                         .upper_rel = upper,
 	                         .lower_rel = (const char *const *)lower,
 	                         .nlower = nl,
-	                         .engine_paths = drift_podman_paths};
+	                         .engine_paths = drift_podman_paths,
+	                         .allow = c->drift_allow};
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(c->sj, "containers");
 	if (!arr) arr = cJSON_AddArrayToObject(c->sj, "containers");
 	cJSON_AddItemToArray(arr, drift_scan(&t));
@@ -1162,6 +1164,7 @@ void store_read_containers_storage(report_t *r, const struct store_spec *spec,
 	                  .rootpath = spec->path,
 	                  .pol = lim->pol,
 	                  .only_image = lim->only_image != NULL,
+	                  .drift_allow = lim->drift_allow,
 	                  .sj = sj};
 	snprintf(c.label, sizeof c.label, "containers-storage:%s", spec->path);
 	ea_error_t err = {0};

@@ -487,7 +487,7 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 		audit_driver(&c);
 		if (!c.only_image) {
 			struct store_at at = {r, c.root, c.rootpath, c.label};
-			store_docker_drift(&at, c.driver, c.imgs, sj);
+			store_docker_drift(&at, c.driver, c.imgs, lim->drift_allow, sj);
 		}
 		store_img_layers_free(&c.imgs);
 		while (c.layers) { /* layers are per driver */

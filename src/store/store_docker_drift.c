@@ -46,6 +46,7 @@ struct dcontainer {
 	const struct store_at *at;
 	const char *driver, *id;
 	const char *name, *image_id, *image_ref;
+	const char *const *allow; /* the user's drift allow list, or NULL */
 };
 
 static void container_problem(struct dcontainer *k, const char *why)
@@ -92,13 +93,15 @@ static cJSON *container_drift(struct dcontainer *k, const struct store_img_layer
 	                         .image = il->name ? il->name : k->image_ref,
 	                         .upper_rel = upper,
 	                         .lower_rel = lower,
-	                         .nlower = n};
+	                         .nlower = n,
+	                         .allow = k->allow};
 	return drift_scan(&t);
 }
 
 /* containers/<id>/config.v2.json of this driver: its drift into arr. */
 static void docker_container(const struct store_at *at, const char *driver, const char *id,
-                             const struct store_img_layers *imgs, cJSON *arr)
+                             const struct store_img_layers *imgs, const char *const *allow,
+                             cJSON *arr)
 {
 	char rel[300];
 	snprintf(rel, sizeof rel, "containers/%s/config.v2.json", id);
@@ -124,7 +127,8 @@ static void docker_container(const struct store_at *at, const char *driver, cons
 	        .id = id,
 	        .name = name ? name + (name[0] == '/') : id,
 	        .image_id = jstr(cfg, "Image"),
-	        .image_ref = jstr(cJSON_GetObjectItemCaseSensitive(cfg, "Config"), "Image")};
+	        .image_ref = jstr(cJSON_GetObjectItemCaseSensitive(cfg, "Config"), "Image"),
+	        .allow = allow};
 	if (!k.image_ref) k.image_ref = k.image_id ? k.image_id : "unknown";
 	if (!cfg || !k.image_id) {
 		cleanup_free char *subj = xasprintf("%s/%s", at->rootpath, rel);
@@ -138,7 +142,7 @@ static void docker_container(const struct store_at *at, const char *driver, cons
 }
 
 void store_docker_drift(const struct store_at *at, const char *driver,
-                        const struct store_img_layers *imgs, cJSON *sj)
+                        const struct store_img_layers *imgs, const char *const *allow, cJSON *sj)
 {
 	ea_error_t err = {0};
 	int dfd = fsx_open_dir_at(at->root, "containers", &err);
@@ -167,7 +171,7 @@ void store_docker_drift(const struct store_at *at, const char *driver,
 			cJSON_AddStringToObject(sj, "containers_not_checked", why);
 			break;
 		}
-		docker_container(at, driver, e->d_name, imgs, arr);
+		docker_container(at, driver, e->d_name, imgs, allow, arr);
 	}
 	closedir(d);
 }

@@ -137,9 +137,10 @@ const struct store_img_layers *store_img_layers_find(const struct store_img_laye
                                                      const char *id);
 void store_img_layers_free(struct store_img_layers **list);
 /* The drift of the containers of a Docker store with an overlay driver
- * (store_docker_drift.c): one "containers" entry each into sj. */
+ * (store_docker_drift.c): one "containers" entry each into sj; allow: the
+ * user's drift allow list (drift.h), or NULL. */
 void store_docker_drift(const struct store_at *at, const char *driver,
-                        const struct store_img_layers *imgs, cJSON *sj);
+                        const struct store_img_layers *imgs, const char *const *allow, cJSON *sj);
 
 /* A store's own JSON file rel below root (at most max bytes and max_values
  * values), parsed with one meaning (jsondoc.h).  *st says how it went:

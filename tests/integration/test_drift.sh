@@ -78,6 +78,25 @@ printf '%s' "$OUT" >"$T/report.json"
 run_ea images --store "docker:$DROOT" --format text
 [[ "$OUT" == *"container added an executable"* ]] && ok "drift: the console summary names the drift" || not_ok "drift: console" "${OUT:0:1500}"
 validate_report "$T/report.json" && ok "drift: the report validates against the schema" || not_ok "drift: schema" "$(validate_report "$T/report.json" 2>&1 | tail -3)"
+# The user's allow list: /opt for every container, /etc/passwd only for
+# containers named drifty*, /bin only for another image: still listed, the
+# covered paths judged no more.
+printf '{"drift_allow": ["/opt", "drifty*:/etc/passwd", "other/image:*:/bin"]}' >"$T/allow.json"
+run_ea images --config "$T/allow.json" --store "docker:$DROOT"
+a_changes=$(ea_changes "$CID")
+if [ "$(finding_for "docker:$CID:/opt/newtool")" = none ] && [ "$(finding_for "docker:$CID:/opt/suid")" = none ] &&
+	[ "$(finding_for "docker:$CID:/etc/passwd")" = none ] && [ "$(finding_for "docker:$CID:/bin/README")" = drift.binary_dir ] &&
+	[ "$(finding_for "docker:$CID:/usr/local/bin/helper")" = drift.executable_added ] && [ "$a_changes" = "$(cat "$T/ea-diff")" ]; then
+	ok "drift: the config's drift_allow leaves /opt and drifty*'s /etc/passwd unjudged, still listed; another image's entry does not apply"
+else
+	not_ok "drift: drift_allow" "$(findings_of | grep "$CID")"
+fi
+run_ea images --no-config --drift-allow '/usr/local/*' --drift-allow 'localhost/bb:*:/etc' --store "docker:$DROOT"
+[ "$(finding_for "docker:$CID:/usr/local/bin/helper")" = none ] && [ "$(finding_for "docker:$CID:/etc/passwd")" = none ] &&
+	[ "$(finding_for "docker:$CID:/opt/newtool")" = drift.executable_added ] &&
+	ok "drift: --drift-allow globs, by path and by image name" || not_ok "drift: --drift-allow" "$(findings_of | grep "$CID")"
+run_ea images --no-config --drift-allow 'no-slash' --store "docker:$DROOT"
+[ "$RC" = 2 ] && ok "drift: a --drift-allow that is no path glob is a usage error (exit 2)" || not_ok "drift: bad --drift-allow" "rc=$RC $ERR"
 
 # --- hostile writable layers (written on disk into containers made, never started)
 upper_of() { echo "$DROOT/overlay2/$(cat "$DROOT/image/overlay2/layerdb/mounts/$($D inspect -f '{{.Id}}' "$1")/mount-id")/diff"; }

@@ -73,7 +73,7 @@ UNIT_TEST(drift_judges_a_writable_layer)
 	report_t *r = report_new();
 	const char *lower[] = {"top", "base"};
 	struct drift_target t = {r,     root, droot, "docker", "c1", "name",
-	                         "img", "up", lower, 2,        NULL};
+	                         "img", "up", lower, 2,        NULL, NULL};
 	cJSON *o = drift_scan(&t);
 	CHECK_EQ_STR(finding_id(r, "docker:c1:/etc/passwd"), "drift.sensitive_file");
 	CHECK_EQ_STR(finding_id(r, "docker:c1:/bin/sh"), "drift.executable_replaced");
@@ -91,6 +91,25 @@ UNIT_TEST(drift_judges_a_writable_layer)
 	CHECK_EQ_INT((int)cJSON_GetObjectItem(o, "findings")->valuedouble, 6);
 	cJSON_Delete(o);
 	report_free(r);
+	/* the user's allow list: the same layer, /opt and the name-scoped
+	 * /home allowed; still listed, no finding */
+	r = report_new();
+	const char *allow[] = {"/opt", "na*:/home/*/.ssh", "other:/etc", NULL};
+	t.r = r;
+	t.allow = allow;
+	o = drift_scan(&t);
+	CHECK_EQ_STR(finding_id(r, "docker:c1:/opt/gone"), "none");
+	CHECK_EQ_STR(finding_id(r, "docker:c1:/opt/a"), "none");
+	CHECK_EQ_STR(finding_id(r, "docker:c1:/home/u/.ssh/authorized_keys"), "none");
+	CHECK_EQ_STR(finding_id(r, "docker:c1:/etc/passwd"), "drift.sensitive_file");
+	CHECK(has_change(o, "A", "/opt/gone") && has_change(o, "D", "/opt/a"));
+	cJSON_Delete(o);
+	report_free(r);
+	CHECK(drift_allow_matches("registry:5000/app:*:/data/x*", "c", "registry:5000/app:1",
+	                          "/data/xy/z"));
+	CHECK(!drift_allow_matches("registry:5000/app:*:/data/x*", "c", "other:1", "/data/xy"));
+	CHECK(!drift_allow_matches("/da", "c", "i", "/data"));
+	CHECK(!drift_allow_matches("nonsense", "c", "i", "/data"));
 	close(root);
 	snprintf(p, sizeof p, "rm -rf '%s'", droot);
 	CHECK(system(p) == 0);
