@@ -14,8 +14,9 @@ tests/integration/lib.sh's run_ea by EA_DIFF_BASE, which tests/run.sh sets
 to a build of the commit pinned there (the report baseline).
 
 --live: for two reports of a live /proc taken one after the other (the
-`proc` and `audit` commands): processes are compared pid by pid for the
-pids both reports hold (others came or went between the runs), and the
+`proc` and `audit` commands): processes are compared one by one for those
+both reports hold, a process being its pid, parent pid and name (others
+came or went between the runs, or reused a pid), and the
 proc.* findings, the summary and the verdict, which follow from the
 processes, are left out.
 """
@@ -69,9 +70,13 @@ def load(p):
 
 def live(a, b):
     """The parts of two live reports that must be equal (see --live)."""
-    pa = {p.get("pid"): p for p in a.get("processes") or []}
-    pb = {p.get("pid"): p for p in b.get("processes") or []}
-    common = sorted(set(pa) & set(pb), key=lambda x: (x is None, x))
+    # a process is its pid, parent and name: a pid reused between the runs
+    # by another program is another process
+    def key(p):
+        return (p.get("pid") or 0, p.get("ppid") or 0, str(p.get("name")))
+    pa = {key(p): p for p in a.get("processes") or []}
+    pb = {key(p): p for p in b.get("processes") or []}
+    common = sorted(set(pa) & set(pb))
     for r, by in ((a, pa), (b, pb)):
         r["processes"] = [by[p] for p in common]
         r["findings"] = [f for f in r.get("findings") or []
