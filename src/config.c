@@ -534,59 +534,59 @@ static int store_item(struct diag *d, struct ea_config *c, const char *name, cJS
 	return 1;
 }
 
-/* The drift allow list: strings of the form "/GLOB" or "WHO:/GLOB"; the
- * key set only when all are. */
-static void check_allowlist(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *v,
-                            size_t at)
+/* One item of a list key: 1 taken, 0 wrong (said), -1 wrong and the rest
+ * not read (said). */
+typedef int (*list_item_fn)(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *it,
+                            int idx, size_t iat, unsigned flags);
+
+/* A list key (`what` its items, for the message): every item through
+ * item(); the key set only when all were taken. */
+static void check_list(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *v,
+                       size_t at, unsigned flags, const char *what, list_item_fn item)
 {
 	if (!cJSON_IsArray(v)) {
-		say(d, at, 0, "%s: must be a list of \"[WHO:]/GLOB\" strings, not %s", k->name,
+		say(d, at, 0, "%s: must be a list of %s strings, not %s", k->name, what,
 		    json_type_name(v));
 		return;
 	}
 	int idx = 0, bad = 0;
 	cJSON *it;
 	cJSON_ArrayForEach (it, v) {
-		size_t iat = array_item_off(d->text, d->len, at, idx);
-		if (!cJSON_IsString(it) || !cli_drift_allow_ok(it->valuestring)) {
-			say(d, iat, 0, "%s[%d]: must be a \"/GLOB\" or \"WHO:/GLOB\" string",
-			    k->name, idx);
-			bad = 1;
-		} else if (c->v.ndrift_allow >= CLI_MAX_DRIFT_ALLOW) {
-			say(d, iat, 0, "%s: at most %d entries", k->name, CLI_MAX_DRIFT_ALLOW);
-			bad = 1;
-			break;
-		} else {
-			c->v.drift_allow[c->v.ndrift_allow++] = it->valuestring;
-		}
+		int r = item(d, c, k, it, idx, array_item_off(d->text, d->len, at, idx), flags);
+		bad |= r <= 0;
+		if (r < 0) break;
 		idx++;
 	}
-	c->v.drift_allow[c->v.ndrift_allow] = NULL;
 	if (!bad) c->has |= k->set;
 }
 
-/* The store list: every item parsed; the key set only when all were. */
-static void check_strlist(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *v,
-                          size_t at, unsigned flags)
+/* A drift allow-list entry, "/GLOB" or "WHO:/GLOB". */
+static int allow_item(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *it, int idx,
+                      size_t iat, unsigned flags)
 {
-	if (!cJSON_IsArray(v)) {
-		say(d, at, 0, "%s: must be a list of \"[TYPE:]PATH\" strings, not %s", k->name,
-		    json_type_name(v));
-		return;
+	(void)flags;
+	if (!cJSON_IsString(it) || !cli_drift_allow_ok(it->valuestring)) {
+		say(d, iat, 0, "%s[%d]: must be a \"/GLOB\" or \"WHO:/GLOB\" string", k->name, idx);
+		return 0;
 	}
-	int idx = 0, bad = 0;
-	cJSON *it;
-	cJSON_ArrayForEach (it, v) {
-		size_t iat = array_item_off(d->text, d->len, at, idx);
-		if (cJSON_IsString(it) && c->v.nstores >= CLI_MAX_STORES) {
-			say(d, iat, 0, "%s: at most %d stores", k->name, CLI_MAX_STORES);
-			bad = 1;
-			break;
-		}
-		if (!store_item(d, c, k->name, it, idx, iat, flags)) bad = 1;
-		idx++;
+	if (c->v.ndrift_allow >= CLI_MAX_DRIFT_ALLOW) {
+		say(d, iat, 0, "%s: at most %d entries", k->name, CLI_MAX_DRIFT_ALLOW);
+		return -1;
 	}
-	if (!bad) c->has |= k->set;
+	c->v.drift_allow[c->v.ndrift_allow++] = it->valuestring;
+	c->v.drift_allow[c->v.ndrift_allow] = NULL;
+	return 1;
+}
+
+/* A store of the store list. */
+static int store_list_item(struct diag *d, struct ea_config *c, const struct ckey *k, cJSON *it,
+                           int idx, size_t iat, unsigned flags)
+{
+	if (cJSON_IsString(it) && c->v.nstores >= CLI_MAX_STORES) {
+		say(d, iat, 0, "%s: at most %d stores", k->name, CLI_MAX_STORES);
+		return -1;
+	}
+	return store_item(d, c, k->name, it, idx, iat, flags);
 }
 
 static void check_member(struct diag *d, struct ea_config *c, cJSON *v,
@@ -612,8 +612,10 @@ static void check_member(struct diag *d, struct ea_config *c, cJSON *v,
 	case K_PATH: ok = check_path(d, k, v, at, flags); break;
 	case K_INT: ok = check_int(d, k, v, at); break;
 	case K_CHOICE: ok = check_choice(d, k, v, at); break;
-	case K_STRLIST: check_strlist(d, c, k, v, at, flags); return;
-	case K_ALLOWLIST: check_allowlist(d, c, k, v, at); return;
+	case K_STRLIST:
+		check_list(d, c, k, v, at, flags, "\"[TYPE:]PATH\"", store_list_item);
+		return;
+	case K_ALLOWLIST: check_list(d, c, k, v, at, flags, "\"[WHO:]/GLOB\"", allow_item); return;
 	}
 	if (ok) set_value(c, k, v);
 }
