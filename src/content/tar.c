@@ -483,17 +483,35 @@ static int header_only(char type)
 	       type == '6';
 }
 
+/* The member's name as Go ends with it: the GNU long name, else the PAX
+ * path, else the header's own (into hname, TAR_HEADER_NAME_MAX bytes). */
+static const char *final_name(const struct walk *w, const unsigned char h[512], char *hname)
+{
+	tar_header_name(h, hname);
+	if (w->e.long_name && w->e.long_name[0]) return w->e.long_name; /* Go: it wins */
+	return w->e.pax_path ? w->e.pax_path : hname;
+}
+
+/* Does the member carry no data?  Links, devices, folders and FIFOs, and
+ * (Go: TypeRegA promoted to TypeDir before its data is sized) a type-0-NUL
+ * member whose final name ends in '/'. */
+static int member_has_no_data(const struct walk *w, const unsigned char h[512])
+{
+	char type = (char)h[156];
+	if (header_only(type)) return 1;
+	if (type != '\0') return 0;
+	char hname[TAR_HEADER_NAME_MAX];
+	const char *name = final_name(w, h, hname);
+	return name[0] && name[strlen(name) - 1] == '/';
+}
+
 /* A member header (not an extended one): record it. */
 static int add_member(struct walk *w, const unsigned char h[512], uint64_t data, uint64_t size)
 {
 	struct tar_index *ix = w->ix;
 	char type = (char)h[156];
 	char hname[TAR_HEADER_NAME_MAX], alt[TAR_HEADER_NAME_MAX];
-	tar_header_name(h, hname);
-	const char *use = hname;
-	if (w->e.pax_path) use = w->e.pax_path;
-	if (w->e.long_name && w->e.long_name[0])
-		use = w->e.long_name; /* Go: the GNU long name wins */
+	const char *use = final_name(w, h, hname);
 	if (w->e.long_name && w->e.long_name[0] && w->e.pax_path &&
 	    strcmp(w->e.long_name, w->e.pax_path))
 		ambiguity(ix, w->off, w->e.long_name,
@@ -563,9 +581,13 @@ static int next_header(struct walk *w)
 	int64_t ssize;
 	go_numeric(h + 124, 12, &ssize);
 	char type = (char)h[156];
+	/* Go sizes the data twice: by the raw header first (a negative size is
+	 * refused unless the raw type carries no data), then after the PAX
+	 * records and the type-NUL-with-'/' promotion to a folder */
+	if (ssize < 0 && !header_only(type)) return stop_at(w, EA_E_FORMAT, "negative member size");
 	if (w->e.has_pax_size && type != 'x' && type != 'g' && type != 'L' && type != 'K')
 		ssize = w->e.pax_size;
-	if (header_only(type)) ssize = 0;
+	if (member_has_no_data(w, h)) ssize = 0;
 	if (ssize < 0) return stop_at(w, EA_E_FORMAT, "negative member size");
 	uint64_t size = (uint64_t)ssize, data = w->off + 512;
 	if (size > ix->file_size || data > ix->file_size - size)

@@ -189,6 +189,43 @@ UNIT_TEST(tar_header_only_types_have_no_data)
 	close_arc(&ix);
 }
 
+/* Found by the fuzzer against Go (tests/fuzz/tar_go_diff.py): Go promotes
+ * a type-NUL member whose name ends in '/' to a folder before sizing its
+ * data, so it has none; but it refuses a negative raw size first. */
+UNIT_TEST(tar_nul_type_folder_has_no_data)
+{
+	struct arc a = {0};
+	struct tar_index ix;
+	put_sum(hdr(&a, "blobs/", '\0', 420, ""));
+	file(&a, "seen", "1", "");
+	CHECK(open_arc(&a, &ix) == 0);
+	CHECK_EQ_INT((int)ix.n, 2);
+	CHECK_EQ_STR(ix.m[0].name, "blobs");
+	CHECK(ix.m[0].kind == TAR_DIR);
+	CHECK_EQ_STR(ix.m[1].name, "seen");
+	close_arc(&ix);
+	/* the same name as a PAX path: the final name decides */
+	struct arc b = {0};
+	pax(&b, "18 path=data/dir/\n");
+	put_sum(hdr(&b, "plainname", '\0', 420, "ustar"));
+	file(&b, "seen", "1", "ustar");
+	CHECK(open_arc(&b, &ix) == 0);
+	CHECK_EQ_INT((int)ix.n, 2);
+	CHECK_EQ_STR(ix.m[1].name, "seen");
+	close_arc(&ix);
+	/* a negative (base-256) size: refused, though the name ends in '/' */
+	struct arc c = {0};
+	file(&c, "first", "1", "");
+	unsigned char *h = hdr(&c, "blobs/", '\0', 0, "");
+	memset(h + 124, 0xff, 12);
+	put_sum(h);
+	file(&c, "hidden", "1", "");
+	CHECK(open_arc(&c, &ix) == 0);
+	CHECK_EQ_INT((int)ix.n, 1);
+	CHECK(ix.truncated);
+	close_arc(&ix);
+}
+
 UNIT_TEST(tar_zero_block_then_header_stops)
 {
 	struct arc a = {0};
