@@ -129,23 +129,36 @@ void checkpoint_ed25519_keyid(const char *name, const uint8_t pk[32], uint8_t id
 	memcpy(id, d.bytes, 32);
 }
 
-/* Is this line the log's, by name and key hint? */
+/* The host of "https://host[/...]" equals name. */
+static int url_host_is(const char *url, const char *name)
+{
+	if (!url) return 0;
+	if (!strncmp(url, "https://", 8)) url += 8;
+	else if (!strncmp(url, "http://", 7)) url += 7;
+	size_t n = strcspn(url, "/");
+	return n && strlen(name) == n && !strncmp(url, name, n);
+}
+
+/* Is this line the log's, by name and key hint?  An Ed25519 line's name is
+ * the origin, and the origin is the trusted root's log: its full key ID is
+ * the log ID, or the origin is the host of the log's URL. */
 static int is_log_line(const struct checkpoint *cp, const struct cp_sig *g, const struct pubkey *k,
-                       const uint8_t log_id[32])
+                       const uint8_t log_id[32], const char *log_url)
 {
 	if (k->alg != PUBKEY_ED25519) return memcmp(g->hint, log_id, 4) == 0;
 	uint8_t id[32];
 	checkpoint_ed25519_keyid(g->name, k->ed25519, id);
-	return strcmp(g->name, cp->origin) == 0 && memcmp(g->hint, id, 4) == 0;
+	return strcmp(g->name, cp->origin) == 0 && memcmp(g->hint, id, 4) == 0 &&
+	       (memcmp(id, log_id, 32) == 0 || url_host_is(log_url, cp->origin));
 }
 
 int checkpoint_verify(const struct checkpoint *cp, const char *note, const struct pubkey *k,
-                      const uint8_t log_id[32], ea_error_t *err)
+                      const uint8_t log_id[32], const char *log_url, ea_error_t *err)
 {
 	int seen = 0;
 	for (int i = 0; i < cp->nsigs; i++) {
 		const struct cp_sig *g = &cp->sigs[i];
-		if (!is_log_line(cp, g, k, log_id)) continue;
+		if (!is_log_line(cp, g, k, log_id, log_url)) continue;
 		seen = 1;
 		if (pubkey_verify_msg(k, MBEDTLS_MD_SHA256, note, cp->textlen, g->sig, g->siglen,
 		                      err) == 0)

@@ -20,7 +20,9 @@
  *    signers (witness cosignatures, unknown keys) are skipped, as the
  *    signed-note spec says.  Which line is the log's:
  *      Ed25519: name = origin and hint = the first 4 bytes of
- *               SHA-256(name || 0x0A || 0x01 || key) (the C2SP key ID);
+ *               SHA-256(name || 0x0A || 0x01 || key) (the C2SP key ID),
+ *               and the origin is the trusted root's log: that key ID is
+ *               its log ID, or the origin is the host of its URL;
  *      ECDSA:   hint = the first 4 bytes of the log ID (SHA-256 of its
  *               SubjectPublicKeyInfo), as Rekor v1 signs.
  *    -1 with *err (EA_E_MISMATCH) otherwise.
@@ -58,6 +60,6 @@ int checkpoint_parse(const char *note, size_t n, struct checkpoint *cp, ea_error
 /* The C2SP key ID of an Ed25519 note key. */
 void checkpoint_ed25519_keyid(const char *name, const uint8_t pk[32], uint8_t id[32]);
 int checkpoint_verify(const struct checkpoint *cp, const char *note, const struct pubkey *k,
-                      const uint8_t log_id[32], ea_error_t *err);
+                      const uint8_t log_id[32], const char *log_url, ea_error_t *err);
 
 #endif

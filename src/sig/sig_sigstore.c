@@ -73,7 +73,7 @@ static int checkpoint_check(const struct tr_key *log, const char *note, int64_t 
 		           (long long)cp.size, (long long)tree_size);
 		return -1;
 	}
-	if (checkpoint_verify(&cp, note, &log->key, log->id, &err) < 0) {
+	if (checkpoint_verify(&cp, note, &log->key, log->id, log->url, &err) < 0) {
 		sig_refuse(r, "signature.bad_inclusion_proof", "%.200s", err.msg);
 		return -1;
 	}
