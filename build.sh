@@ -109,7 +109,7 @@ build_deps() { # target musl-prefix -> prints deps prefix
 	local t=$1 mp=$2 pre key prefix cc ar cf
 	pre=$(cross_prefix "$t"); cc="$mp/bin-cc"; ar="${pre}ar"
 	cf="-Os -ffunction-sections -fdata-sections $(target_cflags "$t")"
-	key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/deps-recipe.sh "board/$t.conf" | sha256sum | cut -c1-16)
+	key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh "board/$t.conf" | sha256sum | cut -c1-16)
 	prefix="$CACHE/deps/$t-$key"
 	if [ ! -f "$prefix/.done" ]; then
 		say "building mbedTLS, cJSON, zlib, zstd, libsodium (Ed25519) for $t (once)"
@@ -187,7 +187,7 @@ build_sanitizer() {
 	local dp cflags od
 	ensure_packages $BUILD_PKGS clang
 	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium
-	local key; key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/deps-recipe.sh board/x86_64.conf | sha256sum | cut -c1-16)
+	local key; key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh board/x86_64.conf | sha256sum | cut -c1-16)
 	dp="$CACHE/deps/host-$key"
 	if [ ! -f "$dp/.done" ]; then
 		say "building third-party libraries for the sanitizer build (once)"

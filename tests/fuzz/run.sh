@@ -58,7 +58,7 @@ fi
 # (UBSan only on our own code: zlib and zstd do benign things it would stop on).
 AR=$(command -v llvm-ar || echo ar) # plain objects (no LTO): GNU ar does as well
 DEPFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link"
-key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/deps-recipe.sh | cat - <(echo "$CC $DEPFLAGS $("$CC" --version | head -n1)") | sha256sum | cut -c1-16)
+key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh | cat - <(echo "$CC $DEPFLAGS $("$CC" --version | head -n1)") | sha256sum | cut -c1-16)
 dp="$CACHE/deps/clang-fuzz-$key"
 if [ ! -f "$dp/.done" ]; then
 	say "building mbedTLS, cJSON, zlib, zstd with $CC for fuzzing (once)"
