@@ -215,7 +215,9 @@ function rekorBundle(rekor, sig, certPem, payload, opts = {}) {
 
 // sigstore bundles via @sigstore/sign with a local key
 async function bundle(kind, key, data, hint) {
-	const signer = { sign: async (d) => ({ signature: crypto.sign('sha256', d, key.key), key: { $case: 'publicKey', publicKey: key.pubPem, hint: hint || key.hint } }) };
+	// Ed25519 signs the bytes themselves (node: no digest name)
+	const alg = key.key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+	const signer = { sign: async (d) => ({ signature: crypto.sign(alg, d, key.key), key: { $case: 'publicKey', publicKey: key.pubPem, hint: hint || key.hint } }) };
 	const b = kind === 'dsse'
 		? await new DSSEBundleBuilder({ signer, witnesses: [] }).create({ data, type: 'application/vnd.in-toto+json' })
 		: await new MessageSignatureBundleBuilder({ signer, witnesses: [] }).create({ data });
@@ -436,6 +438,10 @@ async function main() {
 	add('bundle-dsse-ok', P.key, 1, []);
 	mk('bundle-dsse-other-subject'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', release, statement('sha256:' + 'cd'.repeat(32)))), null, BT); L.save();
 	add('bundle-dsse-other-subject', P.key, -1, ['signature.digest_mismatch', 'signature.missing']);
+	mk('bundle-dsse-ed25519-ok'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', ed, statement(img.digest))), null, BT); L.save();
+	add('bundle-dsse-ed25519-ok', P.ed25519, 1, []);
+	mk('bundle-dsse-ed25519-other-key'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', edOther, statement(img.digest))), null, BT); L.save();
+	add('bundle-dsse-ed25519-other-key', P.ed25519, -1, ['signature.wrong_key', 'signature.missing']);
 	mk('bundle-wrong-key'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('message', other, man())), null, BT); L.save();
 	add('bundle-wrong-key', P.key, -1, ['signature.wrong_key', 'signature.missing']);
 	mk('bundle-dsse-tampered');
