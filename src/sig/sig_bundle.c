@@ -458,6 +458,11 @@ static void refuse_key(const struct sig_accept *a, const struct bundle *b, struc
 	if (!accepted_has_keys(a))
 		sig_refuse(r, "signature.wrong_key",
 		           "bundle is signed with a key and the policy accepts no key here");
+	else if (named >= 0 && !b->dsse && a->pol->keys[named].key.alg == PUBKEY_ED25519)
+		/* pure Ed25519 signs the artifact's bytes; the bundle gives its digest */
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "Ed25519 key %s signs the artifact itself, which is not at hand here",
+		           a->pol->keys[named].name);
 	else if (named >= 0)
 		sig_refuse(r, "signature.payload_tampered",
 		           "bundle signature does not verify with key %s it names",

@@ -127,10 +127,9 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 		           "transparency log %s has a key type we cannot verify with", log->url);
 		return -1;
 	}
-	if (e->integrated_time == 0 && !e->set) {
-		snprintf(r->tlog, sizeof r->tlog, "unsupported");
-		sig_refuse(r, "signature.unsupported_algorithm",
-		           "entry without an integrated time (Rekor v2): not supported");
+	if (e->integrated_time == 0 && !e->set) { /* Rekor v2 kinds go to rekor_v2.c */
+		sig_refuse(r, "signature.malformed",
+		           "Rekor v1 entry without an integrated time or a promise");
 		return -1;
 	}
 	if (e->log_index < 0 || e->integrated_time <= 0) {

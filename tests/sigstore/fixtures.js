@@ -442,6 +442,10 @@ async function main() {
 	add('bundle-dsse-ed25519-ok', P.ed25519, 1, []);
 	mk('bundle-dsse-ed25519-other-key'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', edOther, statement(img.digest))), null, BT); L.save();
 	add('bundle-dsse-ed25519-other-key', P.ed25519, -1, ['signature.wrong_key', 'signature.missing']);
+	// a message signature by an Ed25519 key signs the artifact's bytes; an image's bundle
+	// names the manifest by digest: cannot be checked, never "ok"
+	mk('bundle-message-ed25519'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('message', ed, man())), null, BT); L.save();
+	add('bundle-message-ed25519', P.ed25519, -1, ['signature.unsupported_algorithm', 'signature.missing']);
 	mk('bundle-wrong-key'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('message', other, man())), null, BT); L.save();
 	add('bundle-wrong-key', P.key, -1, ['signature.wrong_key', 'signature.missing']);
 	mk('bundle-dsse-tampered');
