@@ -129,6 +129,9 @@ find "$S/cosign" -name '*.sigstore.json' -o -name 'bundle-*.json' 2>/dev/null | 
 	[ "$(stat -c %s "$f")" -le 131072 ] || continue
 	put fuzz_bundle "$(echo "$f" | md5sum | cut -c1-10).1" 1 "$f"
 done
+for f in "$S"/cosign/sigstore-conformance/bundle-verify/rekor2-*/bundle.sigstore.json; do
+	[ -f "$f" ] && put fuzz_bundle "$(basename "$(dirname "$f")").3" 3 "$f"
+done
 $PY "$here/mkseeds.py" jws "$S/notation" "$out/fuzz_jws"
 
 # ---------------------------------------------------------------- JSON documents
