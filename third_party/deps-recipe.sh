@@ -66,7 +66,8 @@ for f in crypto_sign/ed25519/ref10/open.c crypto_sign/ed25519/ref10/sign.c \
 	$cc $cflags -include "$here/sodium_config.h" -I"$work/sodium/sodium" -I"$s/include/sodium" \
 		-I"$s/crypto_sign/ed25519/ref10" -c "$s/$f" -o "$work/sodium/$(basename "$f" .c).o" >>"$log" 2>&1
 done
-$cc $cflags -c "$here/sodium_glue.c" -o "$work/sodium/sodium_glue.o" >>"$log" 2>&1
+$cc $cflags -include "$here/sodium_config.h" -I"$s/include/sodium" \
+	-c "$here/sodium_glue.c" -o "$work/sodium/sodium_glue.o" >>"$log" 2>&1
 $ar rcs "$prefix/lib/libsodium_ed25519.a" "$work"/sodium/*.o
 mkdir -p "$prefix/include/sodium"
 cp "$s/include/sodium/crypto_sign_ed25519.h" "$s/include/sodium/crypto_hash_sha512.h" \

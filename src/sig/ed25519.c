@@ -24,6 +24,31 @@ int ed25519_spki_raw(const uint8_t *der, size_t len, uint8_t pk[32])
 	return 0;
 }
 
+/* third_party/sodium_glue.c: libsodium's verification tail over h = SHA-512(R || A || M). */
+int edgeaudit_ed25519_check(unsigned char h[64], const unsigned char pk[32],
+                            const unsigned char sig[64]);
+
+void ed25519_stream_init(struct ed25519_stream *s, const uint8_t pk[32], const uint8_t sig[64])
+{
+	memcpy(s->pk, pk, 32);
+	memcpy(s->sig, sig, 64);
+	crypto_hash_sha512_init(&s->hs);
+	crypto_hash_sha512_update(&s->hs, sig, 32); /* R */
+	crypto_hash_sha512_update(&s->hs, pk, 32);  /* A */
+}
+
+void ed25519_stream_update(struct ed25519_stream *s, const void *p, size_t n)
+{
+	if (n) crypto_hash_sha512_update(&s->hs, p, n);
+}
+
+int ed25519_stream_final(struct ed25519_stream *s)
+{
+	unsigned char h[64];
+	crypto_hash_sha512_final(&s->hs, h);
+	return edgeaudit_ed25519_check(h, s->pk, s->sig) == 0 ? 0 : -1;
+}
+
 void ed25519_spki_der(const uint8_t pk[32], uint8_t out[ED25519_SPKI_LEN])
 {
 	memcpy(out, spki_prefix, sizeof spki_prefix);

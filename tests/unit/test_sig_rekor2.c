@@ -104,6 +104,49 @@ UNIT_TEST(ed25519_openssl_keys_and_signatures)
 	drop_keys();
 }
 
+/* Streamed verification of a file openssl signed: pieces of 1, 4093 and all
+ * bytes agree with the one-shot verification; another key, one changed byte
+ * and a cut last byte fail. */
+UNIT_TEST(ed25519_streamed_verification)
+{
+	if (make_keys() < 0) UNIT_SKIP("openssl with Ed25519 is not available");
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "openssl rand -out %s/big 300000", tmp);
+	CHECK(system(cmd) == 0);
+	size_t n;
+	unsigned char *m = (unsigned char *)tsig_read(tsig_path("%s/big", tmp), &n);
+	CHECK(m && n == 300000);
+	unsigned char sig[64];
+	CHECK(openssl_sign('a', "big", sig) == 0);
+	struct pubkey a, b;
+	CHECK(load_pub('a', &a) == 0 && load_pub('b', &b) == 0);
+	CHECK(ed25519_verify(a.ed25519, m, n, sig) == 0);
+	static const size_t step[] = {1, 4093, 300000};
+	for (unsigned i = 0; i < 3; i++) {
+		struct ed25519_stream st;
+		ed25519_stream_init(&st, a.ed25519, sig);
+		for (size_t o = 0; o < n; o += step[i])
+			ed25519_stream_update(&st, m + o, n - o < step[i] ? n - o : step[i]);
+		CHECK(ed25519_stream_final(&st) == 0); /* must pass */
+	}
+	struct ed25519_stream st;
+	ed25519_stream_init(&st, b.ed25519, sig); /* must fail: another key */
+	ed25519_stream_update(&st, m, n);
+	CHECK(ed25519_stream_final(&st) < 0);
+	m[n - 1] ^= 0x80; /* must fail: one byte changed */
+	ed25519_stream_init(&st, a.ed25519, sig);
+	ed25519_stream_update(&st, m, n);
+	CHECK(ed25519_stream_final(&st) < 0 && ed25519_verify(a.ed25519, m, n, sig) < 0);
+	m[n - 1] ^= 0x80; /* must fail: the last byte missing */
+	ed25519_stream_init(&st, a.ed25519, sig);
+	ed25519_stream_update(&st, m, n - 1);
+	CHECK(ed25519_stream_final(&st) < 0);
+	free(m);
+	pubkey_free(&a);
+	pubkey_free(&b);
+	drop_keys();
+}
+
 /* A checkpoint for origin, signed by key k under the key ID of key `as`. */
 static int make_checkpoint(char k, const struct pubkey *as, const char *origin, char *note,
                            size_t n)
