@@ -72,12 +72,11 @@ static int load_key_data(struct pol_key *k, const char *name, const unsigned cha
                          ea_error_t *err)
 {
 	snprintf(k->name, sizeof k->name, "%s", name);
-	mbedtls_pk_init(&k->pk);
-	if (pk_parse_public(&k->pk, pem, len, err) < 0) return -1;
-	pk_prepare_shared(&k->pk); /* verified with from several threads */
+	pubkey_init(&k->key);
+	if (pubkey_parse(&k->key, pem, len, err) < 0) return -1;
 	unsigned char buf[4096];
 	const unsigned char *der;
-	int dl = pk_spki_der(&k->pk, buf, sizeof buf, &der);
+	int dl = pubkey_spki_der(&k->key, buf, sizeof buf, &der);
 	if (dl < 0) return ea_fail(err, EA_E_FORMAT, "key %s cannot be re-encoded", name);
 	digest_t d;
 	digest_buffer(DIGEST_SHA256, der, (size_t)dl, &d);
@@ -92,7 +91,7 @@ int policy_add_key_pem(struct sig_policy *p, const char *name, const unsigned ch
 	struct pol_key *k = &p->keys[p->nkeys];
 	memset(k, 0, sizeof *k);
 	if (load_key_data(k, name, pem, len, err) < 0) {
-		mbedtls_pk_free(&k->pk);
+		pubkey_free(&k->key);
 		return -1;
 	}
 	p->nkeys++;
@@ -512,7 +511,7 @@ int sig_policy_load(const char *policy_path, const char *key_path, const char *t
 void sig_policy_free(struct sig_policy *p)
 {
 	if (!p) return;
-	for (int i = 0; i < p->nkeys; i++) mbedtls_pk_free(&p->keys[i].pk);
+	for (int i = 0; i < p->nkeys; i++) pubkey_free(&p->keys[i].key);
 	free(p->keys);
 	for (int i = 0; i < p->nidentities; i++) {
 		free(p->identities[i].subject);

@@ -458,6 +458,11 @@ static void refuse_key(const struct sig_accept *a, const struct bundle *b, struc
 	if (!accepted_has_keys(a))
 		sig_refuse(r, "signature.wrong_key",
 		           "bundle is signed with a key and the policy accepts no key here");
+	else if (named >= 0 && !b->dsse && a->pol->keys[named].key.alg == PUBKEY_ED25519)
+		/* pure Ed25519 signs the artifact's bytes; the bundle gives its digest */
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "Ed25519 key %s signs the artifact itself, which is not at hand here",
+		           a->pol->keys[named].name);
 	else if (named >= 0)
 		sig_refuse(r, "signature.payload_tampered",
 		           "bundle signature does not verify with key %s it names",
@@ -483,13 +488,16 @@ static int verify_signature(const struct sig_accept *a, struct bundle *b, struct
 	ea_error_t err;
 	signed_hash(b, h, &hash, &hlen, &md);
 	if (b->has_key) {
-		int k = accepted_key_verify(a, md, hash, hlen, b->sig, b->siglen);
+		/* Ed25519 keys sign the message itself: a DSSE envelope's PAE. */
+		int k = b->dsse ? accepted_key_verify_msg(a, b->pae, b->paelen, b->sig, b->siglen)
+		                : -1;
+		if (k < 0) k = accepted_key_verify(a, md, hash, hlen, b->sig, b->siglen);
 		if (k < 0) {
 			refuse_key(a, b, r);
 			return -1;
 		}
 		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[k].name);
-		int l = pk_spki_der(&a->pol->keys[k].pk, key->buf, sizeof key->buf, &key->der);
+		int l = pubkey_spki_der(&a->pol->keys[k].key, key->buf, sizeof key->buf, &key->der);
 		key->len = l > 0 ? (size_t)l : 0;
 		return 0;
 	}
@@ -540,6 +548,50 @@ static int timestamps(const struct trusted_root *tr, const struct bundle *b,
 	return 0;
 }
 
+/* What a log entry's body must hold: this bundle's signature, key or
+ * certificate, and its digest (message signature) or envelope (DSSE). */
+static struct tlog_expect tlog_expected(const struct bundle *b, const struct bundle_key *key)
+{
+	return (struct tlog_expect){
+	        .sig = b->sig,
+	        .siglen = b->siglen,
+	        .cert_der = b->has_key ? NULL : b->chain.raw.p,
+	        .cert_len = b->has_key ? 0 : b->chain.raw.len,
+	        .key_der = key->der,
+	        .key_len = key->len,
+	        .digest = b->dsse ? NULL : b->mdigest,
+	        .dlen = b->dsse ? 0 : b->mdlen,
+	        .payload = b->payload,
+	        .plen = b->plen,
+	        .payload_type = b->ptype,
+	        .pae = b->pae,
+	        .paelen = b->paelen,
+	};
+}
+
+/* A Rekor v2 entry (rekor_v2.c): v0.3 bundles only; its log key judged at
+ * the timestamps' times; no time of its own. */
+static int tlog_entry_v2(const struct trusted_root *tr, const struct bundle *b, int i,
+                         const struct bundle_key *key, const struct bundle_times *tm,
+                         struct sig_result *r)
+{
+	ea_error_t err;
+	if (b->version < 3) {
+		sig_refuse(r, "signature.malformed", "Rekor v2 entry in a bundle older than v0.3");
+		return -1;
+	}
+	if (rekor_v2_verify_entry(tr, &b->tl[i], tm->t, tm->n, r) < 0) return -1;
+	cleanup_cjson cJSON *bj = sjson_parse((const char *)b->tl[i].body, b->tl[i].blen, &err);
+	const char *bk = bj ? sjson_str(bj, "kind") : NULL,
+	           *bv = bj ? sjson_str(bj, "apiVersion") : NULL;
+	if (!(bk && bv && !strcmp(bk, b->tl_kind[i]) && !strcmp(bv, b->tl_ver[i]))) {
+		sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
+		return -1;
+	}
+	struct tlog_expect x = tlog_expected(b, key);
+	return rekor_v2_body_matches(bj, &x, r);
+}
+
 /* One Rekor entry: the form its bundle version relies on, the entry
  * itself, and a body that is this bundle's signature. */
 static int tlog_entry(const struct trusted_root *tr, const struct bundle *b, int i,
@@ -568,19 +620,7 @@ static int tlog_entry(const struct trusted_root *tr, const struct bundle *b, int
 		sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
 		return -1;
 	}
-	struct tlog_expect x = {
-	        .sig = b->sig,
-	        .siglen = b->siglen,
-	        .cert_der = b->has_key ? NULL : b->chain.raw.p,
-	        .cert_len = b->has_key ? 0 : b->chain.raw.len,
-	        .key_der = key->der,
-	        .key_len = key->len,
-	        .digest = b->dsse ? NULL : b->mdigest,
-	        .dlen = b->dsse ? 0 : b->mdlen,
-	        .payload = b->payload,
-	        .plen = b->plen,
-	        .payload_type = b->ptype,
-	};
+	struct tlog_expect x = tlog_expected(b, key);
 	return tlog_body_matches(t->body, t->blen, &x, r) < 0 ? -1 : 0;
 }
 
@@ -599,7 +639,10 @@ static int tlog_entries(const struct trusted_root *tr, const struct bundle *b,
 		return 0;
 	}
 	for (int i = 0; i < b->ntl; i++)
-		if (tlog_entry(tr, b, i, key, tm, r) < 0) return -1;
+		if (rekor_v2_kind(b->tl_kind[i], b->tl_ver[i])
+		            ? tlog_entry_v2(tr, b, i, key, tm, r) < 0
+		            : tlog_entry(tr, b, i, key, tm, r) < 0)
+			return -1;
 	return 0;
 }
 

@@ -124,15 +124,18 @@ static int try_keys(const struct sig_accept *a, const unsigned char *payload, si
 	/* SHA-256 is what cosign signs with; a P-384/P-521 key may pair with its
 	 * own hash (KMS keys): both are collision-resistant, neither is weaker. */
 	unsigned char h[64];
+	/* Ed25519 keys sign the payload itself (no prehash), as cosign does. */
+	int k = accepted_key_verify_msg(a, payload, plen, sig, siglen);
+	if (k >= 0) return k;
 	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), payload, plen, h);
-	int k = accepted_key_verify(a, MBEDTLS_MD_SHA256, h, 32, sig, siglen);
+	k = accepted_key_verify(a, MBEDTLS_MD_SHA256, h, 32, sig, siglen);
 	if (k >= 0) return k;
 	static const mbedtls_md_type_t others[] = {MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512};
 	for (int i = 0; i < 2; i++) {
 		const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(others[i]);
 		mbedtls_md(mi, payload, plen, h);
 		k = accepted_key_verify(a, others[i], h, mbedtls_md_get_size(mi), sig, siglen);
-		if (k >= 0 && pk_default_md(&a->pol->keys[k].pk) == others[i]) return k;
+		if (k >= 0 && pk_default_md(&a->pol->keys[k].key.pk) == others[i]) return k;
 	}
 	return -1;
 }
@@ -272,7 +275,7 @@ static int transparency_log(const struct sig_accept *a, const struct trusted_roo
 	digest_buffer(DIGEST_SHA256, payload, plen, &pd);
 	unsigned char kbuf[4096];
 	const unsigned char *kd = NULL;
-	int kl = l->k >= 0 ? pk_spki_der(&a->pol->keys[l->k].pk, kbuf, sizeof kbuf, &kd) : 0;
+	int kl = l->k >= 0 ? pubkey_spki_der(&a->pol->keys[l->k].key, kbuf, sizeof kbuf, &kd) : 0;
 	struct tlog_expect x = {
 	        .sig = l->sig,
 	        .siglen = l->siglen,

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "digest.h"
+#include "pubkey.h"
 #include "sig.h"
 #include "util.h"
 
@@ -59,10 +60,10 @@ int sjson_b64(const cJSON *o, const char *key, int variant, size_t max, unsigned
 
 /* ---------------------------------------------------------------- trusted root */
 struct tr_key {
-	unsigned char id[32]; /* logId.keyId (Rekor: sha256 of the DER key) */
-	int has_key;          /* 0: an EdDSA key we cannot use (see eddsa) */
-	int eddsa;
-	mbedtls_pk_context pk;
+	unsigned char id[32]; /* logId.keyId (Rekor v1: sha256 of the DER key; v2: C2SP key ID) */
+	int has_key;          /* 1: key is usable (ECDSA, RSA or Ed25519) */
+	int eddsa;            /* an EdDSA key (Rekor v2 logs sign checkpoints with Ed25519) */
+	struct pubkey key;
 	int64_t start, end; /* validFor (ms); end = INT64_MAX when open */
 	char url[128];
 };
@@ -88,7 +89,7 @@ enum { POL_ENFORCE = 0, POL_AUDIT = 1 };
 
 struct pol_key {
 	char name[64];
-	mbedtls_pk_context pk;
+	struct pubkey key; /* ECDSA, RSA or Ed25519 */
 	unsigned char spki_sha256[32];
 };
 struct pol_identity {
@@ -233,6 +234,10 @@ struct tlog_entry {
 };
 int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
                       struct sig_result *r);
+/* The entry's inclusion proof (RFC 6962 audit path from the body's leaf
+ * hash) up to its checkpoint, signed by the log (checkpoint.h). */
+int tlog_verify_proof(const struct tr_key *log, const struct tlog_entry *e, struct sig_result *r);
+
 /* Fulcio leaf (+ intermediates in leaf->next) at time t: CA window, chain,
  * validity, SCT (when the root lists CT logs), code-signing usage. */
 int fulcio_verify_cert(const struct trusted_root *tr, mbedtls_x509_crt *leaf, int64_t t_ms,
@@ -243,6 +248,9 @@ int identity_accept(const struct sig_accept *a, const mbedtls_x509_crt *leaf, st
  * index, -1 when none. */
 int accepted_key_verify(const struct sig_accept *a, mbedtls_md_type_t md, const unsigned char *hash,
                         size_t hlen, const unsigned char *sig, size_t siglen);
+/* The same for the accepted Ed25519 keys, which sign the message itself. */
+int accepted_key_verify_msg(const struct sig_accept *a, const unsigned char *msg, size_t len,
+                            const unsigned char *sig, size_t siglen);
 int accepted_has_keys(const struct sig_accept *a);
 int accepted_has_identities(const struct sig_accept *a);
 /* RFC 6962 Merkle inclusion proof. */
@@ -261,9 +269,22 @@ struct tlog_expect {
 	const unsigned char *payload;
 	size_t plen; /* dsse/intoto: the envelope payload */
 	const char *payload_type;
+	const unsigned char *pae;
+	size_t paelen; /* DSSE: the PAE (a Rekor v2 hashedrekord may log its hash) */
 };
 int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_expect *x,
                       struct sig_result *r);
+
+/* ---- Rekor v2 (rekor_v2.c) ---- */
+/* Is kind/version a Rekor v2 entry type (hashedrekord or dsse 0.0.2)? */
+int rekor_v2_kind(const char *kind, const char *version);
+/* A Rekor v2 entry: log known and its key valid at every trusted time
+ * (times: the verified RFC 3161 times), no promise, inclusion proof up to a
+ * checkpoint signed by the log.  No signing time comes from it. */
+int rekor_v2_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
+                          const int64_t *times, int ntimes, struct sig_result *r);
+/* The parsed body of a Rekor v2 entry against what the bundle holds. */
+int rekor_v2_body_matches(const cJSON *body, const struct tlog_expect *x, struct sig_result *r);
 /* SCT list of a Fulcio leaf against the trusted root's CT logs. */
 int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf,
                const mbedtls_x509_crt *issuer, struct sig_result *r);

@@ -32,6 +32,20 @@ static int parse_range(const cJSON *o, int64_t *start, int64_t *end, const char 
 	return 0;
 }
 
+/* A log's key: ECDSA, RSA or Ed25519 (Rekor v2).  An EdDSA key we cannot
+ * use (Ed448) is kept, so an entry from its log says "unsupported", not
+ * "unknown log". */
+static int troot_log_key(struct tr_key *k, const unsigned char *der, size_t derl, const char *kd,
+                         ea_error_t *err)
+{
+	k->eddsa = spki_is_eddsa(der, derl) || (kd && strstr(kd, "ED25519"));
+	if (pubkey_parse(&k->key, der, derl, err) == 0) {
+		k->has_key = 1;
+		return 0;
+	}
+	return k->eddsa ? 0 : -1;
+}
+
 static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char *what,
                       ea_error_t *err)
 {
@@ -43,7 +57,7 @@ static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char 
 	if (cnt > 64) return ea_fail(err, EA_E_TOOBIG, "%d %s", cnt, what);
 	struct tr_key *k = xcalloc(cnt ? (size_t)cnt : 1, sizeof *k);
 	*out = k;
-	for (int i = 0; i < cnt; i++) mbedtls_pk_init(&k[i].pk);
+	for (int i = 0; i < cnt; i++) pubkey_init(&k[i].key);
 	*n = cnt;
 	int i = 0;
 	for (const cJSON *l = arr->child; l; l = l->next, i++) {
@@ -70,17 +84,9 @@ static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char 
 		if (parse_range(pk, &k[i].start, &k[i].end, what, err) < 0) return -1;
 		if (sjson_b64(pk, "rawBytes", B64_PROTO, 16384, &der, &derl, err) < 0) return -1;
 		const char *kd = sjson_str(pk, "keyDetails");
-		if (spki_is_eddsa(der, derl) || (kd && strstr(kd, "ED25519"))) {
-			k[i].eddsa = 1; /* kept, so an entry from this log says "unsupported", not
-			                   "unknown log" */
-		} else if (pk_parse_public(&k[i].pk, der, derl, err) < 0) {
-			free(der);
-			return -1;
-		} else {
-			k[i].has_key = 1;
-			pk_prepare_shared(&k[i].pk);
-		}
+		int rc = troot_log_key(&k[i], der, derl, kd, err);
 		free(der);
+		if (rc < 0) return -1;
 	}
 	return 0;
 }
@@ -175,7 +181,7 @@ int troot_parse(const char *json, size_t len, struct trusted_root **out, ea_erro
 
 static void free_keys(struct tr_key *k, int n)
 {
-	for (int i = 0; i < n; i++) mbedtls_pk_free(&k[i].pk);
+	for (int i = 0; i < n; i++) pubkey_free(&k[i].key);
 	free(k);
 }
 

@@ -129,6 +129,9 @@ find "$S/cosign" -name '*.sigstore.json' -o -name 'bundle-*.json' 2>/dev/null | 
 	[ "$(stat -c %s "$f")" -le 131072 ] || continue
 	put fuzz_bundle "$(echo "$f" | md5sum | cut -c1-10).1" 1 "$f"
 done
+for f in "$S"/cosign/sigstore-conformance/bundle-verify/rekor2-*/bundle.sigstore.json; do
+	[ -f "$f" ] && put fuzz_bundle "$(basename "$(dirname "$f")").3" 3 "$f"
+done
 $PY "$here/mkseeds.py" jws "$S/notation" "$out/fuzz_jws"
 
 # ---------------------------------------------------------------- JSON documents
@@ -233,5 +236,18 @@ if [ -x "$ea" ]; then
 	"$ea" baseline create --root "$b" --path /etc --path /usr --exclude '*/fifo' --out "$out/fuzz_baseline/paths" 2>/dev/null
 	head -c 300 "$out/fuzz_baseline/tree" >"$out/fuzz_baseline/cut"
 fi
+# ---------------------------------------------------------------- fuzz_checkpoint
+# the signed-note checkpoints Rekor v1 and v2 wrote into the conformance bundles
+$PY - "$S/cosign/sigstore-conformance/bundle-verify" "$out/fuzz_checkpoint" <<'PYEOF' 2>/dev/null
+import glob, json, os, sys
+for f in sorted(glob.glob(sys.argv[1] + "/*/bundle.sigstore.json")):
+    try:
+        for i, e in enumerate(json.load(open(f))["verificationMaterial"].get("tlogEntries", [])):
+            cp = e["inclusionProof"]["checkpoint"]["envelope"]
+            name = "%s-%d" % (os.path.basename(os.path.dirname(f)), i)
+            open(os.path.join(sys.argv[2], name), "w").write(cp)
+    except (KeyError, ValueError, TypeError):
+        pass
+PYEOF
 for h in "$out"/*/; do echo "# seeds $(basename "$h"): $(ls "$h" | wc -l)"; done
 exit 0

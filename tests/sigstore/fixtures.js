@@ -50,6 +50,19 @@ function rsaKey(name, bits) {
 	ossl(['pkey', '-in', k, '-pubout', '-out', path.join(PKI, name + '.pub')]);
 	return load(name);
 }
+// Ed25519 (issue 14): the key and the signature made by openssl, as cosign
+// signs with an Ed25519 key: over the payload bytes themselves (no prehash).
+function edKey(name) {
+	const k = path.join(PKI, name + '.key');
+	ossl(['genpkey', '-algorithm', 'ed25519', '-out', k]);
+	ossl(['pkey', '-in', k, '-pubout', '-out', path.join(PKI, name + '.pub')]);
+	return load(name);
+}
+function edSign(k, data) {
+	const m = path.join(PKI, k.name + '.msg');
+	fs.writeFileSync(m, data);
+	return ossl(['pkeyutl', '-sign', '-rawin', '-inkey', k.keyPath, '-in', m]);
+}
 function load(name) {
 	const key = crypto.createPrivateKey(fs.readFileSync(path.join(PKI, name + '.key')));
 	const pubPem = fs.readFileSync(path.join(PKI, name + '.pub'), 'utf8');
@@ -202,7 +215,9 @@ function rekorBundle(rekor, sig, certPem, payload, opts = {}) {
 
 // sigstore bundles via @sigstore/sign with a local key
 async function bundle(kind, key, data, hint) {
-	const signer = { sign: async (d) => ({ signature: crypto.sign('sha256', d, key.key), key: { $case: 'publicKey', publicKey: key.pubPem, hint: hint || key.hint } }) };
+	// Ed25519 signs the bytes themselves (node: no digest name)
+	const alg = key.key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+	const signer = { sign: async (d) => ({ signature: crypto.sign(alg, d, key.key), key: { $case: 'publicKey', publicKey: key.pubPem, hint: hint || key.hint } }) };
 	const b = kind === 'dsse'
 		? await new DSSEBundleBuilder({ signer, witnesses: [] }).create({ data, type: 'application/vnd.in-toto+json' })
 		: await new MessageSignatureBundleBuilder({ signer, witnesses: [] }).create({ data });
@@ -257,6 +272,7 @@ async function main() {
 	const rsaCosign = rsaKey('cosign-rsa', 2048);
 	const p384 = ecKey('cosign-p384', 'secp384r1');
 	const other = ecKey('other');
+	const ed = edKey('cosign-ed25519'), edOther = edKey('cosign-ed25519-other');
 	const rekor = ecKey('rekor');
 	const rekor2 = ecKey('rekor-other');
 	// Fulcio-like CA: root (P-384) -> intermediate (P-384) -> leaves (P-256)
@@ -314,6 +330,7 @@ async function main() {
 		scoped: policy('scoped', { keys, images: [{ names: ['localhost/prod/*'], signedBy: ['key:release'] }, { names: ['*'], require: false }] }),
 		notation_sa: policy('notation-signing-authority', { notation: { trustPolicy: '../notation/trustpolicy-sa.json', trustStore: '../notation/truststore' }, images: [{ names: ['*'], signedBy: ['notation'] }] }),
 		rsa: policy('key-rsa', { keys: [{ name: 'rsa', path: '../pki/cosign-rsa.pub' }], images: [{ names: ['*'], signedBy: ['key:rsa'] }] }),
+		ed25519: policy('key-ed25519', { keys: [{ name: 'ed', path: '../pki/cosign-ed25519.pub' }], images: [{ names: ['*'], signedBy: ['key:ed'] }] }),
 		p384: policy('key-p384', { keys: [{ name: 'p384', path: '../pki/cosign-p384.pub' }], images: [{ names: ['*'], signedBy: ['key:p384'] }] }),
 		any: policy('any-signer', { trustedRoot: '../trusted_root.json', keys, identities: idn, notation: { trustPolicy: '../notation/trustpolicy.json', trustStore: '../notation/truststore' },
 			images: [{ names: ['*'], signedBy: ['key:release', 'identity:ci', 'notation'] }] }),
@@ -337,6 +354,13 @@ async function main() {
 	mk('cosign-p384-ok'); sig = payloadFor(img.digest, REF);
 	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(crypto.sign('sha256', sig, p384.key)) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
 	add('cosign-p384-ok', P.p384, 1, []);
+	mk('cosign-ed25519-ok'); sig = payloadFor(img.digest, REF);
+	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(edSign(ed, sig)) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
+	add('cosign-ed25519-ok', P.ed25519, 1, []);
+	add('cosign-ed25519-wrong-policy-key', P.key, -1, ['signature.invalid', 'signature.missing']);
+	mk('cosign-ed25519-other-key'); sig = payloadFor(img.digest, REF);
+	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(edSign(edOther, sig)) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
+	add('cosign-ed25519-other-key', P.ed25519, -1, ['signature.invalid', 'signature.missing']);
 	mk('cosign-key-wrong'); sig = payloadFor(img.digest, REF);
 	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(ecdsa(other, sig)) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
 	add('cosign-key-wrong', P.key, -1, ['signature.invalid', 'signature.missing']);
@@ -414,6 +438,14 @@ async function main() {
 	add('bundle-dsse-ok', P.key, 1, []);
 	mk('bundle-dsse-other-subject'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', release, statement('sha256:' + 'cd'.repeat(32)))), null, BT); L.save();
 	add('bundle-dsse-other-subject', P.key, -1, ['signature.digest_mismatch', 'signature.missing']);
+	mk('bundle-dsse-ed25519-ok'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', ed, statement(img.digest))), null, BT); L.save();
+	add('bundle-dsse-ed25519-ok', P.ed25519, 1, []);
+	mk('bundle-dsse-ed25519-other-key'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', edOther, statement(img.digest))), null, BT); L.save();
+	add('bundle-dsse-ed25519-other-key', P.ed25519, -1, ['signature.wrong_key', 'signature.missing']);
+	// a message signature by an Ed25519 key signs the artifact's bytes; an image's bundle
+	// names the manifest by digest: cannot be checked, never "ok"
+	mk('bundle-message-ed25519'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('message', ed, man())), null, BT); L.save();
+	add('bundle-message-ed25519', P.ed25519, -1, ['signature.unsupported_algorithm', 'signature.missing']);
 	mk('bundle-wrong-key'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('message', other, man())), null, BT); L.save();
 	add('bundle-wrong-key', P.key, -1, ['signature.wrong_key', 'signature.missing']);
 	mk('bundle-dsse-tampered');

@@ -179,19 +179,29 @@ UNIT_TEST(policy_load_cli_combinations)
 	/* --key + --trusted-root */
 	CHECK(sig_policy_load(NULL, key, tr, &p, &err) == 0 && p->troot && p->troot->ntlogs == 2 &&
 	      p->troot->ncas == 2);
-	CHECK(p->troot->tlogs[1].eddsa == 1); /* the Rekor v2 log: kept, marked unusable */
+	/* the Rekor v2 log: an Ed25519 key, usable */
+	CHECK(p->troot->tlogs[1].eddsa == 1 && p->troot->tlogs[1].has_key == 1 &&
+	      p->troot->tlogs[1].key.alg == PUBKEY_ED25519);
 	sig_policy_free(p);
 	/* refused combinations */
 	p = (struct sig_policy *)1;
 	CHECK(sig_policy_load(NULL, NULL, tr, &p, &err) < 0 && err.code == EA_E_USAGE && p == NULL);
 	CHECK(sig_policy_load(tmp_file("p.json", "{}"), key, NULL, &p, &err) < 0 &&
 	      err.code == EA_E_USAGE);
-	/* an Ed25519 key (the Rekor v2 log key): unsupported, said so */
+	/* an Ed25519 key (the Rekor v2 log key): a key like any other */
 	const char *ed = tmp_file(
 	        "ed.pub", "-----BEGIN PUBLIC "
 	                  "KEY-----\nMCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244="
 	                  "\n-----END PUBLIC KEY-----\n");
-	CHECK(sig_policy_load(NULL, ed, NULL, &p, &err) < 0 && err.code == EA_E_USAGE &&
+	CHECK(sig_policy_load(NULL, ed, NULL, &p, &err) == 0 && p->nkeys == 1 &&
+	      p->keys[0].key.alg == PUBKEY_ED25519);
+	sig_policy_free(p);
+	/* an Ed448 key (openssl genpkey -algorithm ed448): unsupported, said so */
+	const char *ed448 = tmp_file(
+	        "ed448.pub", "-----BEGIN PUBLIC KEY-----\n"
+	                     "MEMwBQYDK2VxAzoAxtG5iTmlfrlqbRgGxEDJZf9W378abetbIOaGRBqcu2y2ggEh\n"
+	                     "ccxlBNk2e8rOpGM+Zh3IvCu3hrkA\n-----END PUBLIC KEY-----\n");
+	CHECK(sig_policy_load(NULL, ed448, NULL, &p, &err) < 0 && err.code == EA_E_USAGE &&
 	      strstr(err.msg, "EdDSA"));
 	/* not a key at all; a FIFO-safe, bounded read of a missing file */
 	CHECK(sig_policy_load(NULL, tr, NULL, &p, &err) < 0);
