@@ -177,6 +177,7 @@ void model_image_free(struct image *img)
 		struct image_signature *s = &img->sigs[i];
 		free(s->kind), free(s->manifest), free(s->signer), free(s->refusal);
 		free(s->message), free(s->tlog), free(s->logged), free(s->signed_at);
+		free(s->timestamps_skipped);
 	}
 	free(img->sigs);
 	for (int i = 0; i < img->nsnaps; i++) {
@@ -379,6 +380,7 @@ static cJSON *render_signature(const struct image_signature *s)
 	add_str(o, "tlog", s->tlog);
 	add_str(o, "signed_at", s->signed_at);
 	add_str(o, "logged", s->logged);
+	add_str(o, "timestamps_skipped", s->timestamps_skipped);
 	return o;
 }
 

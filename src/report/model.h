@@ -102,6 +102,7 @@ struct image_signature {
 	int verified;
 	char *signer, *refusal, *message, *tlog, *logged; /* NULL: none */
 	char *signed_at;                                  /* RFC 3339; NULL: none */
+	char *timestamps_skipped; /* RFC 3161 timestamps that did not verify; NULL: none */
 };
 
 /* An extracted snapshot of an image's layer (containerd). */

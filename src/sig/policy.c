@@ -336,6 +336,20 @@ static int parse_rule_names(const cJSON *k, struct pol_rule *r, const char *what
 	return 0;
 }
 
+/* An optional count member of a rule (0..8). */
+static int rule_count(const cJSON *k, const char *key, int def, int *out, const char *what,
+                      ea_error_t *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(k, key);
+	*out = def;
+	if (!v) return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
+	    v->valuedouble < 0 || v->valuedouble > 8)
+		return ea_fail(err, EA_E_USAGE, "%s: %s must be an integer from 0 to 8", what, key);
+	*out = (int)v->valuedouble;
+	return 0;
+}
+
 /* One signedBy entry: "key:NAME", "identity:NAME" or "notation", declared. */
 static int resolve_signer(const char *v, struct pol_rule *r, const struct sig_policy *p,
                           const char *what, ea_error_t *err)
@@ -391,8 +405,15 @@ static int parse_signed_by(const cJSON *k, struct pol_rule *r, const struct sig_
 
 static int parse_rule(const cJSON *k, int ri, int mode, struct sig_policy *p, ea_error_t *err)
 {
-	static const char *const rm[] = {"names",          "require",  "mode", "signedBy",
-	                                 "checkReference", "$comment", NULL};
+	static const char *const rm[] = {"names",
+	                                 "require",
+	                                 "mode",
+	                                 "signedBy",
+	                                 "checkReference",
+	                                 "tlogThreshold",
+	                                 "timestampThreshold",
+	                                 "$comment",
+	                                 NULL};
 	char what[32];
 	snprintf(what, sizeof what, "policy images[%d]", ri);
 	if (!cJSON_IsObject(k)) return ea_fail(err, EA_E_USAGE, "%s is not an object", what);
@@ -401,7 +422,10 @@ static int parse_rule(const cJSON *k, int ri, int mode, struct sig_policy *p, ea
 	if (parse_rule_names(k, r, what, err) < 0 ||
 	    rule_bool(k, "require", 1, &r->require, what, err) < 0 ||
 	    rule_bool(k, "checkReference", 0, &r->check_reference, what, err) < 0 ||
-	    parse_mode(k, mode, &r->mode, what, err) < 0 || parse_signed_by(k, r, p, what, err) < 0)
+	    parse_mode(k, mode, &r->mode, what, err) < 0 ||
+	    rule_count(k, "tlogThreshold", 1, &r->tlog_threshold, what, err) < 0 ||
+	    rule_count(k, "timestampThreshold", 0, &r->ts_threshold, what, err) < 0 ||
+	    parse_signed_by(k, r, p, what, err) < 0)
 		return -1;
 	if (r->require && r->nkeys + r->nids + r->notation == 0)
 		return ea_fail(err, EA_E_USAGE, "%s: require needs at least one signedBy entry",
@@ -498,6 +522,7 @@ int sig_policy_load(const char *policy_path, const char *key_path, const char *t
 			r->keys = xcalloc(1, sizeof *r->keys);
 			r->nkeys = 1;
 			r->ids = xcalloc(1, sizeof *r->ids);
+			r->tlog_threshold = 1; /* cosign's defaults */
 		}
 		if (rc < 0 && err) err->code = EA_E_USAGE;
 	}
@@ -507,6 +532,13 @@ int sig_policy_load(const char *policy_path, const char *key_path, const char *t
 	}
 	*out = p;
 	return 0;
+}
+
+void policy_regex_free(regex_t *re)
+{
+	if (!re) return;
+	regfree(re);
+	free(re);
 }
 
 void sig_policy_free(struct sig_policy *p)
@@ -519,6 +551,8 @@ void sig_policy_free(struct sig_policy *p)
 		free(p->identities[i].subject_pattern);
 		free(p->identities[i].issuer);
 		free(p->identities[i].issuer_pattern);
+		policy_regex_free(p->identities[i].subject_re);
+		policy_regex_free(p->identities[i].issuer_re);
 	}
 	free(p->identities);
 	for (int i = 0; i < p->nrules; i++) {
