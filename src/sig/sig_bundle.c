@@ -444,50 +444,65 @@ struct bundle_times {
 	struct sig_result ts_last; /* why the last skipped timestamp failed */
 };
 
-/* The hash a certificate's signature is over: DSSE's PAE hashed here with
- * the hash its curve pairs with, the messageDigest as the bundle gives it,
- * or (no messageDigest) the artifact's own hash.  0 when not known. */
-static size_t signed_hash(struct bundle *b, const struct sig_subject *s,
-                          unsigned char h[MBEDTLS_MD_MAX_SIZE], const unsigned char **hash,
-                          mbedtls_md_type_t *md)
+/* The hashes a messageSignature may be over, in the order tried: the
+ * artifact's own hash with each SHA-2 size (sigstore-go hashes the artifact
+ * with the key's hash, P-384: SHA-384), then the messageDigest as given. */
+struct msg_hash {
+	mbedtls_md_type_t md;
+	const unsigned char *h;
+	size_t len;
+};
+static int message_hashes(const struct bundle *b, const struct sig_subject *s,
+                          struct msg_hash out[4])
 {
-	if (b->dsse) {
-		*md = pk_default_md(&b->chain.pk);
-		mbedtls_md(mbedtls_md_info_from_type(*md), b->pae, b->paelen, h);
-		*hash = h;
-		return mbedtls_md_get_size(mbedtls_md_info_from_type(*md));
+	static const mbedtls_md_type_t mds[] = {MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384,
+	                                        MBEDTLS_MD_SHA512};
+	int n = 0;
+	for (unsigned i = 0; i < sizeof mds / sizeof mds[0]; i++) {
+		out[n].md = mds[i];
+		out[n].len = subject_hash(s, mds[i], &out[n].h);
+		if (out[n].len) n++;
 	}
-	if (b->mdigest) {
-		*md = b->md;
-		*hash = b->mdigest;
-		return b->mdlen;
-	}
-	*md = pk_default_md(&b->chain.pk);
-	b->ahlen = subject_hash(s, *md, &b->ahash);
-	*hash = b->ahash;
-	return b->ahlen;
+	if (b->mdigest) out[n++] = (struct msg_hash){b->md, b->mdigest, b->mdlen};
+	return n;
 }
 
-/* A key-signed bundle: the accepted key that verifies, -1 when none.  With
- * no messageDigest the signature is over the artifact's own hash (each hash
- * of it that is known). */
+/* A key-signed bundle: the accepted key that verifies, -1 when none; the
+ * hash it verified over is the one a hashedrekord entry must name. */
 static int key_verifies(const struct sig_accept *a, struct bundle *b, const struct sig_subject *s)
 {
 	if (b->dsse) return accepted_key_verify_msg(a, b->pae, b->paelen, b->sig, b->siglen);
-	if (b->mdigest)
-		return accepted_key_verify(a, b->md, b->mdigest, b->mdlen, b->sig, b->siglen);
-	static const mbedtls_md_type_t mds[] = {MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384,
-	                                        MBEDTLS_MD_SHA512};
-	for (unsigned i = 0; i < sizeof mds / sizeof mds[0]; i++) {
-		const unsigned char *h;
-		size_t hl = subject_hash(s, mds[i], &h);
-		int k = hl ? accepted_key_verify(a, mds[i], h, hl, b->sig, b->siglen) : -1;
+	struct msg_hash mh[4];
+	int n = message_hashes(b, s, mh);
+	for (int i = 0; i < n; i++) {
+		int k = accepted_key_verify(a, mh[i].md, mh[i].h, mh[i].len, b->sig, b->siglen);
 		if (k >= 0) {
-			b->ahash = h;
-			b->ahlen = hl;
+			b->ahash = mh[i].h;
+			b->ahlen = mh[i].len;
 			return k;
 		}
 	}
+	return -1;
+}
+
+/* A certificate-signed bundle: DSSE's PAE with the hash its curve pairs
+ * with, else a message hash as key_verifies tries them. */
+static int cert_verifies(struct bundle *b, const struct sig_subject *s, ea_error_t *err)
+{
+	mbedtls_pk_context *pk = &b->chain.pk;
+	if (b->dsse)
+		return sigverify_msg(pk, pk_default_md(pk), b->pae, b->paelen, b->sig, b->siglen,
+		                     SIG_DER, 0, err);
+	struct msg_hash mh[4];
+	int n = message_hashes(b, s, mh);
+	ea_fail(err, EA_E_MISMATCH, "no hash of the artifact to verify over");
+	for (int i = 0; i < n; i++)
+		if (sigverify_hash(pk, mh[i].md, mh[i].h, mh[i].len, b->sig, b->siglen, SIG_DER, 0,
+		                   err) == 0) {
+			b->ahash = mh[i].h;
+			b->ahlen = mh[i].len;
+			return 0;
+		}
 	return -1;
 }
 
@@ -523,9 +538,6 @@ static void refuse_key(const struct sig_accept *a, const struct bundle *b, struc
 static int verify_signature(const struct sig_accept *a, const struct sig_subject *s,
                             struct bundle *b, struct bundle_key *key, struct sig_result *r)
 {
-	unsigned char h[MBEDTLS_MD_MAX_SIZE];
-	const unsigned char *hash;
-	mbedtls_md_type_t md;
 	ea_error_t err;
 	if (b->has_key) {
 		int k = key_verifies(a, b, s);
@@ -544,16 +556,7 @@ static int verify_signature(const struct sig_accept *a, const struct sig_subject
 		           "certificate key type is not ECDSA or RSA");
 		return -1;
 	}
-	size_t hlen = signed_hash(b, s, h, &hash, &md);
-	if (hlen == 0) {
-		sig_refuse(r, "signature.unsupported_algorithm",
-		           "no messageDigest, and the artifact's SHA-%d is not known here",
-		           md == MBEDTLS_MD_SHA512   ? 512
-		           : md == MBEDTLS_MD_SHA384 ? 384
-		                                     : 256);
-		return -1;
-	}
-	if (sigverify_hash(&b->chain.pk, md, hash, hlen, b->sig, b->siglen, SIG_DER, 0, &err) < 0) {
+	if (cert_verifies(b, s, &err) < 0) {
 		sig_refuse(r, "signature.payload_tampered",
 		           "bundle signature does not verify with its certificate: %.200s",
 		           err.msg);
@@ -567,8 +570,9 @@ static int content_names(const struct bundle *b, const struct sig_subject *s, st
 {
 	if (b->dsse) return statement_names(b, s, r);
 	if (!b->mdigest) return 0; /* the signature is over the artifact's own hash */
-	size_t al = digest_len(s->digest.alg);
-	if (al != b->mdlen || memcmp(b->mdigest, s->digest.bytes, al) != 0) {
+	const unsigned char *h;
+	size_t al = subject_hash(s, b->md, &h);
+	if (al != b->mdlen || memcmp(b->mdigest, h, al) != 0) {
 		sig_refuse(r, "signature.digest_mismatch", "bundle signs another digest than %s",
 		           s->digest.str);
 		return -1;
