@@ -274,6 +274,8 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	add_ref(o, "unchecked", r->unchecked);
 	add_ref(o, "stores", r->stores);
 	cJSON_AddItemToObject(o, "images", model_render_images(r));
+	cJSON *blobs = model_render_blobs(r);
+	if (blobs) cJSON_AddItemToObject(o, "blobs", blobs);
 	cJSON_AddItemToObject(o, "processes", model_render_processes(r));
 	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);

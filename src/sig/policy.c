@@ -534,6 +534,82 @@ int sig_policy_load(const char *policy_path, const char *key_path, const char *t
 	return 0;
 }
 
+/* A compiled cosign-style regex (POSIX extended), or NULL with err. */
+static regex_t *policy_regex(const char *re, const char *what, ea_error_t *err)
+{
+	regex_t *x = xcalloc(1, sizeof *x);
+	if (regcomp(x, re, REG_EXTENDED | REG_NOSUB) != 0) {
+		free(x);
+		ea_fail(err, EA_E_USAGE, "%s: not a regular expression: %.200s", what, re);
+		return NULL;
+	}
+	return x;
+}
+
+/* The one rule of a command-line policy: every file, these signers. */
+static void blob_rule_all(struct sig_policy *p, int nkeys, int nids)
+{
+	p->rules = xcalloc(1, sizeof *p->rules);
+	struct pol_rule *r = &p->rules[0];
+	p->nrules = 1;
+	r->names = xcalloc(1, sizeof *r->names);
+	r->names[0] = xstrdup("*");
+	r->nnames = 1;
+	r->require = 1;
+	r->tlog_threshold = 1;
+	r->keys = xcalloc(1, sizeof *r->keys);
+	r->ids = xcalloc(1, sizeof *r->ids);
+	r->nkeys = nkeys;
+	r->nids = nids;
+}
+
+/* The identity of cosign's four --certificate-* flags into p. */
+static int blob_identity(struct sig_policy *p, const struct sig_blob_trust *t, ea_error_t *err)
+{
+	if (!!t->subject == !!t->subject_re || !!t->issuer == !!t->issuer_re)
+		return ea_fail(
+		        err, EA_E_USAGE,
+		        "keyless: give one of --certificate-identity / "
+		        "--certificate-identity-regexp and one of --certificate-oidc-issuer / "
+		        "--certificate-oidc-issuer-regexp");
+	p->identities = xcalloc(1, sizeof *p->identities);
+	struct pol_identity *id = &p->identities[p->nidentities++];
+	snprintf(id->name, sizeof id->name, "certificate-identity");
+	id->subject = t->subject ? xstrdup(t->subject) : NULL;
+	id->issuer = t->issuer ? xstrdup(t->issuer) : NULL;
+	if (t->subject_re &&
+	    !(id->subject_re = policy_regex(t->subject_re, "--certificate-identity-regexp", err)))
+		return -1;
+	if (t->issuer_re &&
+	    !(id->issuer_re = policy_regex(t->issuer_re, "--certificate-oidc-issuer-regexp", err)))
+		return -1;
+	return 0;
+}
+
+int sig_policy_for_blob(const struct sig_blob_trust *t, struct sig_policy **out, ea_error_t *err)
+{
+	*out = NULL;
+	int has_id = t->subject || t->subject_re || t->issuer || t->issuer_re;
+	if (!!t->key_path == has_id)
+		return ea_fail(
+		        err, EA_E_USAGE,
+		        "give --key, or --trusted-root with a certificate identity and issuer");
+	if (has_id && !t->trusted_root_path)
+		return ea_fail(err, EA_E_USAGE,
+		               "a certificate identity needs --trusted-root (offline: no TUF)");
+	struct sig_policy *p = sig_policy_new();
+	int rc = t->key_path ? load_key_file(p, "key", t->key_path, err) : blob_identity(p, t, err);
+	if (rc == 0 && t->trusted_root_path) rc = load_troot(p, t->trusted_root_path, err);
+	if (rc < 0) {
+		if (err && err->code != EA_E_UNSUPPORTED) err->code = EA_E_USAGE;
+		sig_policy_free(p);
+		return -1;
+	}
+	blob_rule_all(p, t->key_path ? 1 : 0, has_id ? 1 : 0);
+	*out = p;
+	return 0;
+}
+
 void policy_regex_free(regex_t *re)
 {
 	if (!re) return;
