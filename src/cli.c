@@ -288,6 +288,31 @@ static void opts_defaults(struct ea_opts *o)
 	o->jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
 }
 
+/* verify-blob's one FILE, wherever it stands among the options: taken out
+ * of argv (into out, returned count) before getopt sees the rest. */
+static int take_blob_arg(const struct option *lo, int argc, char **argv, char **out,
+                         struct ea_opts *o)
+{
+	int n = 0, dashdash = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (i > 0 && !o->blob && (dashdash || a[0] != '-' || !a[1])) {
+			o->blob = a;
+			continue;
+		}
+		out[n++] = argv[i];
+		if (i == 0 || dashdash) continue;
+		if (!strcmp(a, "--")) dashdash = 1;
+		else if (!strncmp(a, "--", 2) && !strchr(a, '='))
+			for (const struct option *x = lo; x->name; x++)
+				if (!strcmp(a + 2, x->name) && x->has_arg == required_argument &&
+				    i + 1 < argc)
+					out[n++] = argv[++i];
+	}
+	out[n] = NULL;
+	return n;
+}
+
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err)
 {
@@ -301,9 +326,14 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 	optind = 1;
 	opterr = 0;
 	int c;
+	cleanup_free char **av = NULL;
+	if (cmd->options & OPT_BLOB) {
+		av = xcalloc((size_t)argc + 1, sizeof *av);
+		argc = take_blob_arg(longopts, argc, argv, av, o);
+		argv = av;
+	}
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 		if (apply_option(cmd, c, argv, o, err) < 0) return -1;
-	if (optind < argc && (cmd->options & OPT_BLOB) && !o->blob) o->blob = argv[optind++];
 	if (optind < argc)
 		return ea_fail(err, EA_E_USAGE, "%s: unexpected argument '%s'", cmd->name,
 		               argv[optind]);
