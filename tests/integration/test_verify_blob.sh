@@ -56,6 +56,16 @@ if ! NODE_PATH=$TOP/tests/node_modules node "$TOP/tests/sigstore/blob_fixtures.j
 fi
 ok "verify-blob: fixtures generated ($(wc -l <"$FX/cases.tsv") cases)"
 
+# the policies (tlogThreshold, timestampThreshold) against the schema
+check "verify-blob: policies valid against tests/policy.schema.json" $PY - "$TOP/tests/policy.schema.json" "$FX/policies" <<'PYEOF'
+import glob, json, sys, jsonschema
+v = jsonschema.Draft7Validator(json.load(open(sys.argv[1])))
+bad = [(f, e.message) for f in sorted(glob.glob(sys.argv[2] + "/*.json")) for e in v.iter_errors(json.load(open(f)))]
+doc = {"schema": "edgeaudit/signature-policy/v1", "images": [{"names": ["*"], "require": False, "tlogThreshold": 9}]}
+if not list(v.iter_errors(doc)): bad.append("schema accepts tlogThreshold 9")
+print(bad); sys.exit(1 if bad else 0)
+PYEOF
+
 # ---------------------------------------------------------------- the matrix
 cd "$FX" || exit 1
 while IFS=$'\t' read -r name rc fid args; do
