@@ -602,7 +602,7 @@ static void timestamps(const struct trusted_root *tr, const struct bundle *b,
 			snprintf(r->tlog, sizeof r->tlog, "not_checked");
 			break;
 		}
-		struct sig_result one = {.refusal = NULL};
+		struct sig_result one = {0};
 		if (tsa_verify(tr, NULL, b->ts[i], b->tslen[i], b->sig, b->siglen, &t, &one) < 0) {
 			tm->ts_failed++;
 			tm->ts_last = one;

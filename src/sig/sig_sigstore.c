@@ -567,7 +567,10 @@ size_t subject_hash(const struct sig_subject *s, mbedtls_md_type_t md, const uns
 }
 
 /* A regular expression, unanchored as Go's regexp.MatchString. */
-static int re_match(const regex_t *re, const char *v) { return regexec(re, v, 0, NULL, 0) == 0; }
+static int identity_re_match(const regex_t *re, const char *v)
+{
+	return regexec(re, v, 0, NULL, 0) == 0;
+}
 
 static int str_match(const char *exact, const char *pattern, const char *v)
 {
@@ -593,9 +596,9 @@ int identity_accept(const struct sig_accept *a, const mbedtls_x509_crt *leaf, st
 	int n = !a->pol ? 0 : a->rule ? a->rule->nids : a->pol->nidentities;
 	for (int i = 0; i < n; i++) {
 		const struct pol_identity *id = &a->pol->identities[a->rule ? a->rule->ids[i] : i];
-		int sm = id->subject_re ? re_match(id->subject_re, san)
+		int sm = id->subject_re ? identity_re_match(id->subject_re, san)
 		                        : str_match(id->subject, id->subject_pattern, san);
-		int im = id->issuer_re ? re_match(id->issuer_re, iss)
+		int im = id->issuer_re ? identity_re_match(id->issuer_re, iss)
 		                       : str_match(id->issuer, id->issuer_pattern, iss);
 		if (sm && im) {
 			snprintf(r->signer, sizeof r->signer, "identity:%.40s %.140s (%.60s)",
