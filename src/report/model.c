@@ -492,6 +492,8 @@ static cJSON *render_blob(const struct blob_rec *b)
 	return o;
 }
 
+const struct blob_rec *model_blobs(report_t *r) { return report_model(r)->blobs; }
+
 cJSON *model_render_blobs(report_t *r)
 {
 	const struct blob_rec *b = report_model(r)->blobs;

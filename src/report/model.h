@@ -232,6 +232,8 @@ cJSON *model_render_images(report_t *r);
 /* A new blob record, in the report at once (rendered in order). */
 struct blob_rec *model_blob_new(report_t *r, const char *path);
 struct image_signature *blob_add_signature(struct blob_rec *b);
+/* The blob records in order (read-only, after the work), NULL: none. */
+const struct blob_rec *model_blobs(report_t *r);
 /* "blobs": NULL when the run verified none (the key is then left out). */
 cJSON *model_render_blobs(report_t *r);
 cJSON *model_render_processes(report_t *r);

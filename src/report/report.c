@@ -356,6 +356,12 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 	text_line(&b, 4, "checked: %s; %d stores, %d images, %d processes",
 	          parts[0] ? parts : "nothing", cJSON_GetArraySize(r->stores), model_image_count(r),
 	          model_process_count(r));
+	for (const struct blob_rec *bl = model_blobs(r); bl; bl = bl->next) {
+		const struct image_signature *s = bl->nsigs ? &bl->sigs[0] : NULL;
+		text_line(&b, 4, "blob %.60s: %s%.60s", bl->path ? bl->path : "?",
+		          s && s->verified ? "signature verified, " : "signature NOT verified",
+		          s && s->verified && s->signer ? s->signer : "");
+	}
 	int nun = cJSON_GetArraySize(r->unchecked), un = 0;
 	cJSON_ArrayForEach (it, r->unchecked) {
 		if (nun > TEXT_MAX_UNCHECKED_LINES && un == TEXT_MAX_UNCHECKED_LINES - 1) {

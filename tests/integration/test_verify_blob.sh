@@ -83,6 +83,13 @@ assert s["verified"] and s.get("signed_at"), s
 assert s.get("timestamps_skipped", "").startswith("#1 signature.tlog_mismatch"), s'
 }
 check "verify-blob: a skipped timestamp is listed (timestamps_skipped)" skipped_listed
+text_form() {
+	vb fw.bin --bundle b/p384-key.json --key pki/p384.pub --format text
+	[ "$RC" -eq 0 ] && printf '%s\n' "$OUT" | grep -qx 'blob fw.bin: signature verified, key:key' || { echo "$OUT"; return 1; }
+	vb other.bin --bundle b/p384-key.json --key pki/p384.pub --format text
+	[ "$RC" -eq 1 ] && printf '%s\n' "$OUT" | grep -qx 'blob other.bin: signature NOT verified' || { echo "$OUT"; return 1; }
+}
+check "verify-blob: --format text names the blob and its verdict" text_form
 
 # ---------------------------------------------------------------- Ed25519 keys
 # The key goes through the generic key loader: before Ed25519 support it is
