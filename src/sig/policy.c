@@ -534,9 +534,30 @@ int sig_policy_load(const char *policy_path, const char *key_path, const char *t
 	return 0;
 }
 
+/* RE2's escapes (\d, \w, \b, ...) mean something else, or nothing, in
+ * POSIX: the first letter or digit escaped (refused rather than matched
+ * differently), 0 when none; a trailing backslash counts as ' '. */
+static char re2_escape(const char *re)
+{
+	for (const char *c = re; *c; c++) {
+		if (*c != '\\') continue;
+		if (!c[1]) return ' ';
+		if ((c[1] >= '0' && c[1] <= '9') || (unsigned)((c[1] | 0x20) - 'a') < 26u)
+			return c[1];
+		c++;
+	}
+	return 0;
+}
+
 /* A compiled cosign-style regex (POSIX extended), or NULL with err. */
 static regex_t *policy_regex(const char *re, const char *what, ea_error_t *err)
 {
+	char bad = re2_escape(re);
+	if (bad) {
+		ea_fail(err, EA_E_USAGE, "%s: %.200s: \\%c is RE2 syntax; use a POSIX class", what,
+		        re, bad);
+		return NULL;
+	}
 	regex_t *x = xcalloc(1, sizeof *x);
 	if (regcomp(x, re, REG_EXTENDED | REG_NOSUB) != 0) {
 		free(x);

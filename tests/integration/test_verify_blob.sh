@@ -83,6 +83,10 @@ assert s["verified"] and s.get("signed_at"), s
 assert s.get("timestamps_skipped", "").startswith("#1 signature.tlog_mismatch"), s'
 }
 check "verify-blob: a skipped timestamp is listed (timestamps_skipped)" skipped_listed
+for re in '\d+' '(?i)ci' 'x\'; do
+	want "RE2-only regexp $re is a usage error, never a looser match" 2 "" -- fw.bin --bundle b/tlog-and-other-ts.json \
+		--trusted-root trusted_root.json --certificate-identity-regexp "$re" --certificate-oidc-issuer https://issuer.example
+done
 text_form() {
 	vb fw.bin --bundle b/p384-key.json --key pki/p384.pub --format text
 	[ "$RC" -eq 0 ] && printf '%s\n' "$OUT" | grep -qx 'blob fw.bin: signature verified, key:key' || { echo "$OUT"; return 1; }
