@@ -393,6 +393,28 @@ static int bundle_parse(struct bundle *b, const char *data, size_t len, struct s
 	return 0;
 }
 
+/* A subject's {"sha256": hex, "sha512": hex, ...} names the artifact: one
+ * of the SHA-2 digests it gives that we know is the artifact's. */
+static int subject_digest_named(const cJSON *d, const struct sig_subject *s)
+{
+	static const struct {
+		const char *name;
+		mbedtls_md_type_t md;
+	} algs[] = {{"sha256", MBEDTLS_MD_SHA256},
+	            {"sha384", MBEDTLS_MD_SHA384},
+	            {"sha512", MBEDTLS_MD_SHA512}};
+	for (unsigned i = 0; d && i < sizeof algs / sizeof algs[0]; i++) {
+		const char *v = sjson_str(d, algs[i].name);
+		const unsigned char *h;
+		size_t hl = v ? subject_hash(s, algs[i].md, &h) : 0;
+		char hex[129];
+		if (!hl) continue;
+		ea_hex(h, hl, hex);
+		if (!strcmp(v, hex)) return 1;
+	}
+	return 0;
+}
+
 /* The in-toto statement names the artifact among its subjects. */
 static int statement_names(const struct bundle *b, const struct sig_subject *s,
                            struct sig_result *r)
@@ -413,13 +435,9 @@ static int statement_names(const struct bundle *b, const struct sig_subject *s,
 		sig_refuse(r, "signature.malformed", "DSSE payload is not an in-toto statement");
 		return -1;
 	}
-	const char *alg = digest_alg_name(s->digest.alg);
 	int found = 0;
-	for (const cJSON *x = subj->child; x && !found; x = x->next) {
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(x, "digest");
-		const char *v = d ? sjson_str(d, alg) : NULL;
-		if (v && !strcmp(v, digest_hex(&s->digest))) found = 1;
-	}
+	for (const cJSON *x = subj->child; x && !found; x = x->next)
+		found = subject_digest_named(cJSON_GetObjectItemCaseSensitive(x, "digest"), s);
 	if (!found) {
 		sig_refuse(r, "signature.digest_mismatch", "the in-toto statement does not name %s",
 		           s->digest.str);

@@ -166,7 +166,7 @@ async function msgBundle(k, data, opts = {}) {
 	return JSON.stringify(j);
 }
 async function dsseBundle(k, digestHex, opts = {}) {
-	const st = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'fw.bin', digest: { sha256: digestHex } }],
+	const st = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'fw.bin', digest: { [opts.alg || 'sha256']: digestHex } }],
 		predicateType: 'https://slsa.dev/provenance/v1', predicate: {} }));
 	const b = await new DSSEBundleBuilder({ signer: signer(k, opts.cert), witnesses: opts.witnesses || [] }).create({ data: st, type: 'application/vnd.in-toto+json' });
 	return JSON.stringify(bundleToJSON(b));
@@ -273,6 +273,9 @@ async function main() {
 	b = await B('dsse', dsseBundle(p256, sha('sha256', fwData).toString('hex')));
 	add('DSSE statement naming the file', 0, '', ['fw.bin', '--bundle', b, '--key', 'pki/p256.pub']);
 	add('DSSE statement naming another file', 1, 'signature.digest_mismatch', ['other.bin', '--bundle', b, '--key', 'pki/p256.pub']);
+	b = await B('dsse-sha512', dsseBundle(p384, sha('sha512', fwData).toString('hex'), { alg: 'sha512' }));
+	add('DSSE statement naming the file by its SHA-512 (P-384 key)', 0, '', ['fw.bin', '--bundle', b, '--key', 'pki/p384.pub']);
+	add('DSSE statement naming another file by SHA-512', 1, 'signature.digest_mismatch', ['other.bin', '--bundle', b, '--key', 'pki/p384.pub']);
 	// --- detached signatures (openssl dgst, as cosign sign-blob writes them: base64 DER)
 	for (const [k, md] of [[p256, 'sha256'], [p384, 'sha384'], [p521, 'sha512']]) {
 		const sig = ossl(['dgst', '-' + md, '-sign', k.keyPath, fw]);
