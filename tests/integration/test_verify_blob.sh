@@ -57,7 +57,7 @@ fi
 ok "verify-blob: fixtures generated ($(wc -l <"$FX/cases.tsv") cases)"
 
 # the policies (tlogThreshold, timestampThreshold) against the schema
-check "verify-blob: policies valid against tests/policy.schema.json" $PY - "$TOP/tests/policy.schema.json" "$FX/policies" <<'PYEOF'
+check "verify-blob: policies valid against tests/policy.schema.json" "$PY" - "$TOP/tests/policy.schema.json" "$FX/policies" <<'PYEOF'
 import glob, json, sys, jsonschema
 v = jsonschema.Draft7Validator(json.load(open(sys.argv[1])))
 bad = [(f, e.message) for f in sorted(glob.glob(sys.argv[2] + "/*.json")) for e in v.iter_errors(json.load(open(f)))]
@@ -83,6 +83,7 @@ assert s["verified"] and s.get("signed_at"), s
 assert s.get("timestamps_skipped", "").startswith("#1 signature.tlog_mismatch"), s'
 }
 check "verify-blob: a skipped timestamp is listed (timestamps_skipped)" skipped_listed
+# shellcheck disable=SC1003 # a trailing backslash, on purpose
 for re in '\d+' '(?i)ci' 'x\'; do
 	want "RE2-only regexp $re is a usage error, never a looser match" 2 "" -- fw.bin --bundle b/tlog-and-other-ts.json \
 		--trusted-root trusted_root.json --certificate-identity-regexp "$re" --certificate-oidc-issuer https://issuer.example
