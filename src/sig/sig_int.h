@@ -15,6 +15,7 @@
 #include <cJSON.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
+#include <regex.h>
 #include <stdint.h>
 
 #include "digest.h"
@@ -95,6 +96,9 @@ struct pol_key {
 struct pol_identity {
 	char name[64];
 	char *subject, *subject_pattern, *issuer, *issuer_pattern;
+	/* cosign's --certificate-identity-regexp / --certificate-oidc-issuer-regexp:
+	 * POSIX extended, unanchored (as Go's MatchString); NULL: none */
+	regex_t *subject_re, *issuer_re;
 };
 struct pol_rule {
 	char **names; /* fnmatch(3) globs over image names; "*" = all */
@@ -105,6 +109,9 @@ struct pol_rule {
 	int *keys, nkeys; /* indexes into sig_policy.keys */
 	int *ids, nids;   /* indexes into sig_policy.identities */
 	int notation;     /* Notary Project signatures accepted per trustpolicy */
+	/* keyless sigstore signatures: verified transparency-log entries and
+	 * RFC 3161 timestamps needed (cosign's defaults: 1 and 0) */
+	int tlog_threshold, ts_threshold;
 };
 
 /* notation's own trust policy and trust store. */
@@ -166,6 +173,8 @@ const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *c
                                        int nnames);
 /* Read a configuration file the user named (bounded, non-blocking, regular). */
 int config_read(const char *path, size_t max, char **data, size_t *len, ea_error_t *err);
+/* Free a compiled pol_identity regex (NULL allowed). */
+void policy_regex_free(regex_t *re);
 /* Tests: set the verification clock. */
 void sig_policy_set_now(struct sig_policy *p, int64_t now_ms);
 /* Tests: a policy that requires signatures from the given keys/identities. */
@@ -183,6 +192,7 @@ struct sig_result {
 	int64_t signed_at_ms; /* a trusted signing time, 0 when none */
 	int skipped;          /* notation level skip: nothing was verified */
 	char logged[320];     /* notation: failures the level only logs */
+	char ts_skipped[320]; /* RFC 3161 timestamps that did not verify (skipped) */
 };
 void sig_refuse(struct sig_result *r, const char *id, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -195,11 +205,21 @@ struct sig_accept {
 
 /* The artifact a signature must name. */
 struct sig_subject {
-	digest_t digest;          /* the manifest digest (or blob digest) */
+	digest_t digest; /* the manifest digest (or blob digest) */
+	/* the same content's SHA-384 / SHA-512 (for P-384 / P-521 signatures
+	 * over the artifact itself); has_* 0 when unknown */
+	unsigned char sha384[48], sha512[64];
+	int has_sha384, has_sha512;
 	int64_t size;             /* its size in bytes, -1 when unknown */
 	const char *media_type;   /* its media type, NULL when unknown */
 	const char *const *names; /* image names, for docker-reference / notation scopes */
 	int nnames;
+	/* Pure Ed25519 signs the artifact's bytes, not a hash: where they are at
+	 * hand (a blob), 0 when sig verifies with key over them, else -1; NULL
+	 * where they are not (an image: only its digest is known). */
+	int (*ed25519_over)(const struct sig_subject *s, const struct pubkey *key,
+	                    const unsigned char *sig, size_t siglen);
+	const void *ctx; /* ed25519_over's */
 };
 
 /* cosign simple signing: one signature layer (payload + its annotations). */
@@ -248,9 +268,18 @@ int identity_accept(const struct sig_accept *a, const mbedtls_x509_crt *leaf, st
  * index, -1 when none. */
 int accepted_key_verify(const struct sig_accept *a, mbedtls_md_type_t md, const unsigned char *hash,
                         size_t hlen, const unsigned char *sig, size_t siglen);
-/* The same for the accepted Ed25519 keys, which sign the message itself. */
+/* The same over a message, each key with the hash its curve pairs with
+ * (pk_default_md: P-256 SHA-256, P-384 SHA-384, P-521 SHA-512, RSA SHA-256);
+ * Ed25519 keys sign the message itself. */
 int accepted_key_verify_msg(const struct sig_accept *a, const unsigned char *msg, size_t len,
                             const unsigned char *sig, size_t siglen);
+/* The subject's own hash for md (sha256 from its digest, sha384/512 when
+ * known): its length, 0 when the subject has no such hash. */
+size_t subject_hash(const struct sig_subject *s, mbedtls_md_type_t md, const unsigned char **h);
+/* The accepted Ed25519 key whose signature sig is over the subject's own
+ * bytes (s->ed25519_over), -1 when none or the bytes are not at hand. */
+int accepted_key_verify_over(const struct sig_accept *a, const struct sig_subject *s,
+                             const unsigned char *sig, size_t siglen);
 int accepted_has_keys(const struct sig_accept *a);
 int accepted_has_identities(const struct sig_accept *a);
 /* RFC 6962 Merkle inclusion proof. */
@@ -265,7 +294,7 @@ struct tlog_expect {
 	const unsigned char *key_der;
 	size_t key_len; /* the key SPKI, or NULL */
 	const unsigned char *digest;
-	size_t dlen; /* hashedrekord: the signed hash (sha256) */
+	size_t dlen; /* hashedrekord: the signed hash (sha256, sha384 or sha512 by length) */
 	const unsigned char *payload;
 	size_t plen; /* dsse/intoto: the envelope payload */
 	const char *payload_type;

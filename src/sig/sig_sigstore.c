@@ -183,31 +183,44 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 
 /* ---------------------------------------------------------------- entry body */
 
-static int pem_or_der_equal(const unsigned char *pem, size_t pl, const unsigned char *der,
-                            size_t dl, int cert)
+/* The public key of a PEM (or DER) certificate or SubjectPublicKeyInfo, as
+ * DER SubjectPublicKeyInfo into buf; *is_cert says which it was. */
+static int verifier_spki(const unsigned char *pem, size_t pl, unsigned char *buf, size_t n,
+                         const unsigned char **der, int *is_cert)
 {
-	if (!der) return 0;
-	if (cert) {
-		mbedtls_x509_crt c;
-		mbedtls_x509_crt_init(&c);
-		ea_error_t err;
-		int ok = x509_parse_any(&c, pem, pl, NULL, &err) == 0 && c.raw.len == dl &&
-		         memcmp(c.raw.p, der, dl) == 0 && x509_count(&c) == 1;
-		mbedtls_x509_crt_free(&c);
-		return ok;
-	}
-	mbedtls_pk_context pk;
-	mbedtls_pk_init(&pk);
 	ea_error_t err;
-	int ok = 0;
-	if (pk_parse_public(&pk, pem, pl, &err) == 0) {
-		unsigned char buf[4096];
-		const unsigned char *d;
-		int l = pk_spki_der(&pk, buf, sizeof buf, &d);
-		ok = l > 0 && (size_t)l == dl && memcmp(d, der, dl) == 0;
+	cleanup_crt mbedtls_x509_crt c;
+	mbedtls_x509_crt_init(&c);
+	cleanup_pk mbedtls_pk_context pk;
+	mbedtls_pk_init(&pk);
+	*is_cert = 0;
+	if (x509_parse_any(&c, pem, pl, NULL, &err) == 0) {
+		*is_cert = 1;
+		return x509_count(&c) == 1 ? pk_spki_der(&c.pk, buf, n, der) : -1;
 	}
-	mbedtls_pk_free(&pk);
-	return ok;
+	if (pk_parse_public(&pk, pem, pl, &err) < 0) return -1;
+	return pk_spki_der(&pk, buf, n, der);
+}
+
+/* The entry's verifier (a PEM certificate or key) is the bundle's: the same
+ * certificate for a certificate-signed bundle; for a key-signed one, a key
+ * or a certificate whose public key is that key (matched by key, not by
+ * encoding, as sigstore-go). */
+static int pem_verifier_matches(const unsigned char *pem, size_t pl, const struct tlog_expect *x)
+{
+	if (x->cert_der) {
+		ea_error_t err;
+		cleanup_crt mbedtls_x509_crt c;
+		mbedtls_x509_crt_init(&c);
+		return x509_parse_any(&c, pem, pl, NULL, &err) == 0 && c.raw.len == x->cert_len &&
+		       memcmp(c.raw.p, x->cert_der, x->cert_len) == 0 && x509_count(&c) == 1;
+	}
+	if (!x->key_der) return 0;
+	unsigned char buf[4096];
+	const unsigned char *d;
+	int is_cert;
+	int l = verifier_spki(pem, pl, buf, sizeof buf, &d, &is_cert);
+	return l > 0 && (size_t)l == x->key_len && memcmp(d, x->key_der, x->key_len) == 0;
 }
 
 /* verifier/publicKey field: base64 of a PEM certificate or key. */
@@ -218,8 +231,7 @@ static int verifier_matches(const char *b64, const struct tlog_expect *x)
 	ea_error_t err;
 	if (!b64 || b64_decode(b64, strlen(b64), B64_STD, SIG_MAX_CERT, &pem, &pl, &err) < 0)
 		return 0;
-	int ok = x->cert_der ? pem_or_der_equal(pem, pl, x->cert_der, x->cert_len, 1)
-	                     : pem_or_der_equal(pem, pl, x->key_der, x->key_len, 0);
+	int ok = pem_verifier_matches(pem, pl, x);
 	free(pem);
 	return ok;
 }
@@ -243,13 +255,21 @@ static int b64_equals(const char *b64, const unsigned char *want, size_t wl, int
 	return ok;
 }
 
-static int hash_obj_equals(const cJSON *h, const unsigned char *want32)
+/* {"algorithm": "sha256|sha384|sha512", "value": hex} names want (wl bytes:
+ * 32, 48 or 64, the algorithm by its length). */
+static int hash_obj_equals_n(const cJSON *h, const unsigned char *want, size_t wl)
 {
 	const char *alg = sjson_str(h, "algorithm"), *val = sjson_str(h, "value");
-	if (!alg || strcmp(alg, "sha256") != 0 || !val || strlen(val) != 64) return 0;
-	char hex[65];
-	ea_hex(want32, 32, hex);
+	const char *wa = wl == 32 ? "sha256" : wl == 48 ? "sha384" : wl == 64 ? "sha512" : NULL;
+	if (!wa || !alg || strcmp(alg, wa) != 0 || !val || strlen(val) != 2 * wl) return 0;
+	char hex[129];
+	ea_hex(want, wl, hex);
 	return strcmp(hex, val) == 0;
+}
+
+static int hash_obj_equals(const cJSON *h, const unsigned char *want32)
+{
+	return hash_obj_equals_n(h, want32, 32);
 }
 
 int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_expect *x,
@@ -276,9 +296,9 @@ int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_
 		const cJSON *pk = sg ? cJSON_GetObjectItemCaseSensitive(sg, "publicKey") : NULL;
 		const cJSON *data = cJSON_GetObjectItemCaseSensitive(spec, "data");
 		const cJSON *hash = data ? cJSON_GetObjectItemCaseSensitive(data, "hash") : NULL;
-		if (!x->digest || x->dlen != 32)
-			what = "hashed artifact (no sha256 digest to compare)";
-		else if (!hash || !hash_obj_equals(hash, x->digest)) what = "artifact hash";
+		if (!x->digest) what = "hashed artifact (no digest to compare)";
+		else if (!hash || !hash_obj_equals_n(hash, x->digest, x->dlen))
+			what = "artifact hash";
 		else if (!sg || !b64_equals(sjson_str(sg, "content"), x->sig, x->siglen, 0))
 			what = "signature";
 		else if (!pk || !verifier_matches(sjson_str(pk, "content"), x))
@@ -460,13 +480,50 @@ int accepted_key_verify_msg(const struct sig_accept *a, const unsigned char *msg
 	int n = a->rule ? a->rule->nkeys : a->pol->nkeys;
 	for (int i = 0; i < n; i++) {
 		int k = a->rule ? a->rule->keys[i] : i;
+		const struct pubkey *key = &a->pol->keys[k].key;
+		mbedtls_md_type_t md =
+		        key->alg == PUBKEY_ED25519 ? MBEDTLS_MD_NONE : pk_default_md(&key->pk);
 		ea_error_t err;
-		if (a->pol->keys[k].key.alg == PUBKEY_ED25519 &&
-		    pubkey_verify_msg(&a->pol->keys[k].key, MBEDTLS_MD_NONE, msg, len, sig, siglen,
-		                      &err) == 0)
+		if (pubkey_verify_msg(key, md, msg, len, sig, siglen, &err) == 0) return k;
+	}
+	return -1;
+}
+
+int accepted_key_verify_over(const struct sig_accept *a, const struct sig_subject *s,
+                             const unsigned char *sig, size_t siglen)
+{
+	if (!a->pol || !s->ed25519_over) return -1;
+	int n = a->rule ? a->rule->nkeys : a->pol->nkeys;
+	for (int i = 0; i < n; i++) {
+		int k = a->rule ? a->rule->keys[i] : i;
+		const struct pubkey *key = &a->pol->keys[k].key;
+		if (key->alg == PUBKEY_ED25519 && s->ed25519_over(s, key, sig, siglen) == 0)
 			return k;
 	}
 	return -1;
+}
+
+size_t subject_hash(const struct sig_subject *s, mbedtls_md_type_t md, const unsigned char **h)
+{
+	if (md == MBEDTLS_MD_SHA256 && s->digest.alg == DIGEST_SHA256) {
+		*h = s->digest.bytes;
+		return 32;
+	}
+	if (md == MBEDTLS_MD_SHA384 && s->has_sha384) {
+		*h = s->sha384;
+		return 48;
+	}
+	if (md == MBEDTLS_MD_SHA512 && (s->has_sha512 || s->digest.alg == DIGEST_SHA512)) {
+		*h = s->has_sha512 ? s->sha512 : s->digest.bytes;
+		return 64;
+	}
+	return 0;
+}
+
+/* A regular expression, unanchored as Go's regexp.MatchString. */
+static int identity_re_match(const regex_t *re, const char *v)
+{
+	return regexec(re, v, 0, NULL, 0) == 0;
 }
 
 static int str_match(const char *exact, const char *pattern, const char *v)
@@ -493,8 +550,11 @@ int identity_accept(const struct sig_accept *a, const mbedtls_x509_crt *leaf, st
 	int n = !a->pol ? 0 : a->rule ? a->rule->nids : a->pol->nidentities;
 	for (int i = 0; i < n; i++) {
 		const struct pol_identity *id = &a->pol->identities[a->rule ? a->rule->ids[i] : i];
-		if (str_match(id->subject, id->subject_pattern, san) &&
-		    str_match(id->issuer, id->issuer_pattern, iss)) {
+		int sm = id->subject_re ? identity_re_match(id->subject_re, san)
+		                        : str_match(id->subject, id->subject_pattern, san);
+		int im = id->issuer_re ? identity_re_match(id->issuer_re, iss)
+		                       : str_match(id->issuer, id->issuer_pattern, iss);
+		if (sm && im) {
 			snprintf(r->signer, sizeof r->signer, "identity:%.40s %.140s (%.60s)",
 			         id->name, san, iss);
 			return 0;

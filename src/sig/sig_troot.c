@@ -1,8 +1,10 @@
 /* sig_troot: the sigstore trusted_root.json (protobuf-specs TrustedRoot in
  * its JSON mapping): transparency-log and CT-log keys with their validity,
- * Fulcio and TSA certificate chains with theirs.  Strict: a field the
- * verification depends on that is missing or malformed rejects the whole
- * root (a missing validFor.start is not "valid since forever"). */
+ * Fulcio and TSA certificate chains with theirs, read bare or from the
+ * trustedRoot of a ClientTrustConfig.  Strict: a field the verification
+ * depends on that is missing or malformed rejects the whole root (a
+ * validFor without its start is not "valid since forever"); a key or
+ * authority with no validFor at all has no bound (sigstore-go's reading). */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,11 +13,21 @@
 #include "sig_int.h"
 #include "x509util.h"
 
+/* No validFor at all: no bound (as sigstore-go reads it).  A validFor
+ * without its start is malformed, never "since forever". */
+static int range_unbounded(int64_t *start, int64_t *end)
+{
+	*start = INT64_MIN;
+	*end = INT64_MAX;
+	return 0;
+}
+
 static int parse_range(const cJSON *o, int64_t *start, int64_t *end, const char *what,
                        ea_error_t *err)
 {
 	const cJSON *vf = cJSON_GetObjectItemCaseSensitive(o, "validFor");
-	if (!cJSON_IsObject(vf)) return ea_fail(err, EA_E_FORMAT, "%s: validFor missing", what);
+	if (!vf || cJSON_IsNull(vf)) return range_unbounded(start, end);
+	if (!cJSON_IsObject(vf)) return ea_fail(err, EA_E_FORMAT, "%s: validFor malformed", what);
 	const char *s = sjson_str(vf, "start"), *e = sjson_str(vf, "end");
 	if (!s) return ea_fail(err, EA_E_FORMAT, "%s: validFor.start missing", what);
 	if (rfc3339_parse_ms(s, start, err) < 0) return -1;
@@ -145,11 +157,37 @@ static int parse_cas(const cJSON *arr, struct tr_ca **out, int *n, const char *w
 	return 0;
 }
 
+#define MT_CLIENT_TRUST_CONFIG "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json"
+
+/* A ClientTrustConfig {mediaType, trustedRoot, signingConfig}: its embedded
+ * trusted root (the signing config is for signers: not read).  Any other
+ * document is returned as it is. */
+static const cJSON *unwrap_client_trust_config(const cJSON *j, ea_error_t *err)
+{
+	const char *mt = cJSON_IsObject(j) ? sjson_str(j, "mediaType") : NULL;
+	if (!mt || strncmp(mt, "application/vnd.dev.sigstore.clienttrustconfig", 46) != 0) return j;
+	if (strcmp(mt, MT_CLIENT_TRUST_CONFIG) != 0) {
+		ea_fail(err, EA_E_FORMAT, "unknown ClientTrustConfig version \"%.80s\"", mt);
+		return NULL;
+	}
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(j, "trustedRoot");
+	if (!cJSON_IsObject(tr)) {
+		ea_fail(err, EA_E_FORMAT, "ClientTrustConfig without its trustedRoot");
+		return NULL;
+	}
+	return tr;
+}
+
 int troot_parse(const char *json, size_t len, struct trusted_root **out, ea_error_t *err)
 {
 	*out = NULL;
-	cJSON *j = sjson_parse(json, len, err);
-	if (!j) return -1;
+	cJSON *doc = sjson_parse(json, len, err);
+	if (!doc) return -1;
+	const cJSON *j = unwrap_client_trust_config(doc, err);
+	if (!j) {
+		cJSON_Delete(doc);
+		return -1;
+	}
 	struct trusted_root *t = xcalloc(1, sizeof *t);
 	int rc = -1;
 	const char *mt = sjson_str(j, "mediaType");
@@ -170,7 +208,7 @@ int troot_parse(const char *json, size_t len, struct trusted_root **out, ea_erro
 	                     &t->ntsas, "timestampAuthorities", err) == 0) {
 		rc = 0;
 	}
-	cJSON_Delete(j);
+	cJSON_Delete(doc);
 	if (rc < 0) {
 		troot_free(t);
 		return -1;

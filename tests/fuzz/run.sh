@@ -140,7 +140,7 @@ fi
 # bbolt files are arrays of pages: small page sizes keep the inputs short
 # (the 760 KiB real meta.db seed is cut to this, the generated ones fit).
 len_for() { case $1 in fuzz_bbolt|fuzz_containerd) echo "-max_len=65536" ;; esac; }
-dict_for() { case $1 in fuzz_oci|fuzz_canonjson|fuzz_cosign|fuzz_bundle|fuzz_jws|fuzz_policy|fuzz_config|fuzz_archive|fuzz_seccomp_profile) echo "-dict=$here/json.dict" ;; esac; }
+dict_for() { case $1 in fuzz_oci|fuzz_blob|fuzz_canonjson|fuzz_cosign|fuzz_bundle|fuzz_jws|fuzz_policy|fuzz_config|fuzz_archive|fuzz_seccomp_profile) echo "-dict=$here/json.dict" ;; esac; }
 # run_one, classified: tests/fuzz/classify.sh
 REGRESS=$here/regress
 # shellcheck source=tests/fuzz/classify.sh

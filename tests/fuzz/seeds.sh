@@ -133,6 +133,19 @@ for f in "$S"/cosign/sigstore-conformance/bundle-verify/rekor2-*/bundle.sigstore
 	[ -f "$f" ] && put fuzz_bundle "$(basename "$(dirname "$f")").3" 3 "$f"
 done
 $PY "$here/mkseeds.py" jws "$S/notation" "$out/fuzz_jws"
+# verify-blob: the conformance suite's blob bundles, a cosign signature, trusted
+# roots and a ClientTrustConfig around one (fuzz_blob.c's option byte)
+for f in "$S"/cosign/sigstore-conformance/bundle-verify/*/bundle.sigstore.json; do
+	[ -f "$f" ] && [ "$(stat -c %s "$f")" -le 131072 ] && put fuzz_blob "$(basename "$(dirname "$f")")" 0 "$f"
+done
+for f in "$C"/dir-img-cosign-*/signature-1; do [ -f "$f" ] && put fuzz_blob "sig-$(basename "$(dirname "$f")")" 5 "$f"; done
+for f in "$S"/cosign/root-signing/trusted_root.json "$S"/cosign/sigstore-go/testing-data/trusted-roots/*.json; do
+	[ -f "$f" ] || continue
+	put fuzz_blob "troot-$(basename "$f")" 3 "$f"
+	{ printf '{"mediaType":"application/vnd.dev.sigstore.clienttrustconfig.v0.1+json","trustedRoot":'; cat "$f"
+	  printf ',"signingConfig":{}}'; } >"$w/ctc.json"
+	put fuzz_blob "ctc-$(basename "$f")" 3 "$w/ctc.json"
+done
 
 # ---------------------------------------------------------------- JSON documents
 n=0

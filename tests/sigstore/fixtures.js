@@ -203,7 +203,7 @@ const ecdsa = (key, data) => crypto.sign('sha256', data, key.key); // DER
 // Rekor (ours): hashedrekord body + SET over RFC 8785 canonical JSON
 function rekorBundle(rekor, sig, certPem, payload, opts = {}) {
 	const body = Buffer.from(JSON.stringify({ apiVersion: '0.0.1', kind: 'hashedrekord', spec: {
-		data: { hash: { algorithm: 'sha256', value: hex(sha256(opts.bodyPayload || payload)) } },
+		data: { hash: { algorithm: opts.md || 'sha256', value: crypto.createHash(opts.md || 'sha256').update(opts.bodyPayload || payload).digest('hex') } },
 		signature: { content: b64(opts.bodySig || sig), publicKey: { content: b64(certPem) } } } }));
 	const logID = hex(sha256((opts.logKey || rekor).spki));
 	const p = { body: b64(body), integratedTime: opts.time || SIGNED_AT, logID, logIndex: 4242 };
@@ -402,7 +402,7 @@ async function main() {
 
 	// --- cosign keyless (certificate + Rekor bundle) ---
 	const keyless = (name, cert, opts = {}) => {
-		mk(name); const p = payloadFor(img.digest, REF); const s = ecdsa(leafKey, opts.payloadAltered ? Buffer.from(p.toString() + ' ') : p);
+		mk(name); const p = payloadFor(img.digest, REF); const s = crypto.sign(opts.md || 'sha256', opts.payloadAltered ? Buffer.from(p.toString() + ' ') : p, (opts.key || leafKey).key);
 		const ann = { 'dev.cosignproject.cosign/signature': b64(s), 'dev.sigstore.cosign/certificate': cert.pem,
 			'dev.sigstore.cosign/chain': finter.pem + froot.pem };
 		if (!opts.noRekor) ann['dev.sigstore.cosign/bundle'] = rekorBundle(rekor, s, cert.pem, p, opts);
@@ -411,6 +411,20 @@ async function main() {
 	keyless('keyless-ok', leaf); add('keyless-ok', P.keyless, 1, []);
 	add('keyless-identity-mismatch', P.keyless_other, -1, ['signature.identity_mismatch', 'signature.missing']);
 	cases.push(['keyless-needs-identity', 'keyless-ok', '1', 'localhost/app:1', path.relative(OUT, P.key), -1, 'signature.wrong_key,signature.missing']);
+	// a P-384 leaf signing with SHA-384, its Rekor entry naming the SHA-384 (issue 14)
+	const leaf384Key = ecKey('fulcio-leaf-384', 'secp384r1');
+	const leaf384 = issue(fd, path.join(PKI, 'leaf384.crt'), leaf384Key, '/O=edgeaudit-test', 'fulcio_leaf', t0 - 5 * 60e3, t0 + 10 * 60e3, finter, SAN);
+	keyless('keyless-p384', leaf384, { key: leaf384Key, md: 'sha384' }); add('keyless-p384-sha384', P.keyless, 1, []);
+	keyless('keyless-p384-tlog-sha256', leaf384, { key: leaf384Key, md: 'sha384' });
+	{ // the same signature, its entry naming the payload's SHA-256: another hash than the one signed
+		const m = JSON.parse(fs.readFileSync(path.join(L.dir, 'index.json'))).manifests.find((e) => (e.annotations || {})['org.opencontainers.image.ref.name'] === sigTag(img));
+		const man = JSON.parse(fs.readFileSync(path.join(L.dir, 'blobs/sha256', m.digest.slice(7))));
+		const ann = man.layers[0].annotations; const pl = fs.readFileSync(path.join(L.dir, 'blobs/sha256', man.layers[0].digest.slice(7)));
+		const sg = Buffer.from(ann['dev.cosignproject.cosign/signature'], 'base64');
+		L.entries.pop(); ann['dev.sigstore.cosign/bundle'] = rekorBundle(rekor, sg, leaf384.pem, pl);
+		L.add(MT_MANIFEST, L.blob(man), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
+	}
+	add('keyless-p384-tlog-names-sha256', P.keyless, -1, ['signature.tlog_mismatch', 'signature.missing']);
 	keyless('keyless-expired', leafExpired); add('keyless-expired', P.keyless, -1, ['signature.cert_expired', 'signature.missing']);
 	keyless('keyless-not-yet-valid', leafFuture); add('keyless-not-yet-valid', P.keyless, -1, ['signature.cert_not_yet_valid', 'signature.missing']);
 	keyless('keyless-untrusted-ca', leafOther); add('keyless-untrusted-ca', P.keyless, -1, ['signature.untrusted_chain', 'signature.missing']);
