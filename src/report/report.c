@@ -275,6 +275,8 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	add_ref(o, "stores", r->stores);
 	cJSON_AddItemToObject(o, "images", model_render_images(r));
 	cJSON_AddItemToObject(o, "processes", model_render_processes(r));
+	cJSON *hinv = model_render_host_inventory(r);
+	if (hinv) cJSON_AddItemToObject(o, "host_inventory", hinv);
 	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);
 	char *s = cJSON_PrintUnformatted(o);
