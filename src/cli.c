@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "layerdb.h"
 #include "logsink.h"
+#include "model.h"
 #include "metrics.h"
 #include "progress.h"
 #include "report_sign.h"
@@ -55,7 +57,8 @@ enum {
 	O_METRICS,
 	O_BASELINE,
 	O_BASELINE_KEY,
-	O_DRIFT_ALLOW
+	O_DRIFT_ALLOW,
+	O_ROOT
 };
 static const struct {
 	struct option opt;
@@ -85,6 +88,9 @@ static const struct {
         {{"baseline", required_argument, 0, O_BASELINE}, OPT_HOST},
         {{"baseline-key", required_argument, 0, O_BASELINE_KEY}, OPT_HOST},
         {{"drift-allow", required_argument, 0, O_DRIFT_ALLOW}, OPT_DRIFT},
+        {{"root", required_argument, 0, O_ROOT}, OPT_ROOT},
+        {{"format", required_argument, 0, O_FORMAT}, OPT_SBOM},
+        {{"out", required_argument, 0, O_OUT}, OPT_SBOM},
 };
 
 int cli_drift_allow_ok(const char *s)
@@ -109,6 +115,8 @@ static int apply_valued_option(int c, struct ea_opts *o, ea_error_t *err)
 	case O_FORMAT:
 		if (!strcmp(optarg, "json")) o->format = FORMAT_JSON;
 		else if (!strcmp(optarg, "text")) o->format = FORMAT_TEXT;
+		else if (!strcmp(optarg, "cyclonedx")) o->format = FORMAT_CYCLONEDX;
+		else if (!strcmp(optarg, "spdx")) o->format = FORMAT_SPDX;
 		else
 			return ea_fail(err, EA_E_USAGE, "--format must be json or text, not '%s'",
 			               optarg);
@@ -185,6 +193,7 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 	int rc = apply_valued_option(c, o, err);
 	if (rc <= 0) return rc;
 	switch (c) {
+	case 'o':
 	case O_OUT:
 		o->out = optarg;
 		o->set |= SET_OUT;
@@ -233,6 +242,7 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		o->baseline_key = optarg;
 		o->set |= SET_BASELINE_KEY;
 		break;
+	case O_ROOT: o->root = optarg; break;
 	default:
 		if (optopt && optopt < 256)
 			return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name,
@@ -241,6 +251,21 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		        err, EA_E_USAGE,
 		        "%s: unknown option or missing value: '%s' (see edgeaudit %s --help)",
 		        cmd->name, argv[optind - 1], cmd->name);
+	}
+	return 0;
+}
+
+/* sbom writes CycloneDX (default) or SPDX; the reports JSON or text. */
+static int check_format(const struct ea_command *cmd, struct ea_opts *o, ea_error_t *err)
+{
+	int sbom = o->format == FORMAT_CYCLONEDX || o->format == FORMAT_SPDX;
+	if (cmd->options & OPT_SBOM) {
+		if (!(o->set & SET_FORMAT)) o->format = FORMAT_CYCLONEDX;
+		else if (!sbom)
+			return ea_fail(err, EA_E_USAGE, "--format must be cyclonedx or spdx");
+	} else if (sbom) {
+		return ea_fail(err, EA_E_USAGE, "--format must be json or text, not '%s'",
+		               o->format == FORMAT_SPDX ? "spdx" : "cyclonedx");
 	}
 	return 0;
 }
@@ -270,8 +295,10 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	const char *shortopts = cmd->options & OPT_SBOM ? "o:" : "";
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
 		if (apply_option(cmd, c, argv, o, err) < 0) return -1;
+	if (check_format(cmd, o, err) < 0) return -1;
 	if (optind < argc)
 		return ea_fail(err, EA_E_USAGE, "%s: unexpected argument '%s'", cmd->name,
 		               argv[optind]);
@@ -282,7 +309,7 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 
 int cli_check_merged(const struct ea_opts *o, ea_error_t *err)
 {
-	if (o->no_proc && o->no_stores && !o->baseline)
+	if (o->no_proc && o->no_stores && !o->baseline && !o->root)
 		return ea_fail(
 		        err, EA_E_USAGE,
 		        "--no-proc and --no-stores (options or config) leave nothing to audit");
@@ -513,6 +540,25 @@ int cli_load_policy(struct ea_opts *o)
 		fprintf(stderr, "edgeaudit: signature policy: %s\n", err.msg);
 		return -1;
 	}
+	return 0;
+}
+
+int cli_host_inventory(report_t *r, const char *root)
+{
+	ea_error_t err = {0};
+	cleanup_close int fd = fsx_open_root(root, &err);
+	if (fd < 0) {
+		fprintf(stderr, "edgeaudit: --root %s: %s\n", root, err.msg);
+		return -1;
+	}
+	if (!cli_part_begin(r, "host packages")) return 0;
+	struct inventory *inv = layerdb_read_root(fd);
+	if (!inv) {
+		fprintf(stderr, "edgeaudit: out of memory\n");
+		return -1;
+	}
+	model_set_host_inventory(r, root, inv);
+	report_checked(r, "host packages");
 	return 0;
 }
 

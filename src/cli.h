@@ -67,7 +67,7 @@
 	"edgeaudit at once.\n"
 #define CLI_MAX_BUDGET_MS 86400000 /* a day: anything longer is a typo */
 
-enum { FORMAT_JSON = 0, FORMAT_TEXT = 1 };
+enum { FORMAT_JSON = 0, FORMAT_TEXT = 1, FORMAT_CYCLONEDX = 2, FORMAT_SPDX = 3 };
 
 /* Options a command accepts (bit mask). */
 enum {
@@ -82,6 +82,8 @@ enum {
 	                        --sign-key */
 	OPT_HOST = 1 << 8,   /* --baseline --baseline-key */
 	OPT_DRIFT = 1 << 9,  /* --drift-allow */
+	OPT_ROOT = 1 << 10,  /* --root: the host's packages */
+	OPT_SBOM = 1 << 11,  /* sbom's --format cyclonedx|spdx and --out / -o */
 };
 
 /* Settings given on the command line (ea_opts.set): the config file does
@@ -127,6 +129,8 @@ struct ea_opts {
 	const char *sign_key;
 	/* the host baseline (audit) */
 	const char *baseline, *baseline_key;
+	/* --root: the folder whose installed packages are the host's */
+	const char *root;
 	/* container drift: "[WHO:]GLOB" entries allowed to change (drift.h); NULL-terminated */
 	const char *drift_allow[CLI_MAX_DRIFT_ALLOW + 1];
 	int ndrift_allow;
@@ -153,7 +157,7 @@ struct ea_command {
 int cli_drift_allow_ok(const char *s);
 
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config,
-        cmd_explain, cmd_baseline;
+        cmd_explain, cmd_baseline, cmd_sbom;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err);
@@ -185,5 +189,9 @@ int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t
 
 /* Audit the stores of o (or discovered ones) into r. */
 void cli_audit_stores(report_t *r, const struct ea_opts *o);
+/* --root's installed packages as the host's inventory (model.h), read with
+ * the image readers (layerdb.h).  -1 when the folder cannot be opened (the
+ * caller's usage error), else 0. */
+int cli_host_inventory(report_t *r, const char *root);
 
 #endif
