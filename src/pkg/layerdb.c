@@ -250,6 +250,25 @@ static void header(struct layerdb_tap *t)
 	t->longname = t->paxpath = t->paxlink = NULL;
 }
 
+/* Database bytes to its reader, up to the limits (then a problem, and no
+ * further: the same wherever the chunks are cut). */
+static void feed_limited(struct layerdb_tap *t, const unsigned char *p, size_t n)
+{
+	struct layer_entry *e = t->cur;
+	if (e->problem) return;
+	uint64_t room = LAYERDB_MAX_FILE - t->cur_bytes;
+	size_t take = n < room ? n : (size_t)room;
+	pkgdb_feed(t->rd, p, take);
+	t->cur_bytes += take;
+	if (take < n) {
+		e->problem = xasprintf("over %llu MiB: read no further", LAYERDB_MAX_FILE >> 20);
+		e->problem_id = "pkg.db_too_large";
+	} else if (e->inv->npkgs > LAYERDB_MAX_PKGS) {
+		e->problem = xasprintf("more than %d packages: read no further", LAYERDB_MAX_PKGS);
+		e->problem_id = "pkg.db_too_large";
+	}
+}
+
 /* Member data (size bytes then padding): to the reader or the meta buffer. */
 static size_t data(struct layerdb_tap *t, const unsigned char *p, size_t n)
 {
@@ -258,17 +277,7 @@ static size_t data(struct layerdb_tap *t, const unsigned char *p, size_t n)
 		memcpy(t->meta + t->mlen, p, take);
 		t->mlen += take;
 	} else if (t->rd) {
-		t->cur_bytes += take;
-		if (t->cur_bytes > LAYERDB_MAX_FILE && !t->cur->problem) {
-			t->cur->problem =
-			        xasprintf("over %llu MiB: read no further", LAYERDB_MAX_FILE >> 20);
-			t->cur->problem_id = "pkg.db_too_large";
-		}
-		if (!t->cur->problem && t->cur->inv->npkgs > LAYERDB_MAX_PKGS) {
-			t->cur->problem = xasprintf("more than %d packages", LAYERDB_MAX_PKGS);
-			t->cur->problem_id = "pkg.db_too_large";
-		}
-		if (!t->cur->problem) pkgdb_feed(t->rd, p, take);
+		feed_limited(t, p, take);
 	}
 	t->remain -= take;
 	size_t used = take;

@@ -374,8 +374,7 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 		if (L.diff_ids && L.ndiff > 0) image_set_chain_ids(L.img, L.diff_ids, L.ndiff);
 		if (L.have_id && store_sig_unavailable(r, lim->pol, L.img, &L.want_id))
 			image_raise(L.img, VERDICT_FAIL);
-		if (L.nlp > 0)
-			image_set_inventory(r, L.img, layerdb_fold(L.lp, L.lnames, L.nlp));
+		if (L.nlp > 0) image_set_inventory(r, L.img, layerdb_fold(L.lp, L.lnames, L.nlp));
 	}
 	free(L.lp);
 	free(L.lnames);
