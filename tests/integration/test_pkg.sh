@@ -7,6 +7,8 @@
 # layout from ../shared, images written by umoci and GNU tar; the SBOMs
 # checked by the published CycloneDX schema (ajv) and packageurl-js.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fixtures.sh"
+trap 'stop_dockerd; rm -rf "$T"' EXIT
 
 OSV=$SHARED/osv
 NM=${EDGEAUDIT_NODE_MODULES:-$TOP/tests/node_modules}
@@ -212,8 +214,9 @@ else
 	mklayer deb-ub "$T/l-ub"; mklayer deb-opq "$T/l-opq"; mklayer deb-whd "$T/l-whd"
 	umoci gc --layout "$L"
 
-	run_ea images --store "oci:$L"
+	run_ea images --store "oci:$L" --out "$T/deb-report.json"
 	[ $RC -eq 0 ] && ok "debootstrap images verify (exit 0)" || not_ok "debootstrap images verify" "rc=$RC ${OUT:0:600}"
+	check "the report with inventories validates against tests/report.schema.json" validate_report "$T/deb-report.json"
 	run_ea sbom --store "oci:$L" -o "$T/deb.json"
 	subj() { $PY -c "import json; print([c['name'] for c in json.load(open('$T/deb.json'))['components'] if c['name'] == '$1' or c['name'].endswith(':$1')][0])"; }
 	inv_of "$T/deb.json" "$(subj deb)" >"$T/deb.got"
@@ -249,6 +252,24 @@ else
 		[ "$n" = "$(wc -l <"$T/deb.want")" ] && ok "debootstrap image as $tr: $n packages" ||
 			not_ok "debootstrap image as $tr" "packages=$n want $(wc -l <"$T/deb.want")"
 	done
+
+	# the engine stores: layers extracted on disk, reassembled from tar-split
+	skopeo copy -q "oci:$L:deb" "containers-storage:[vfs@$T/cs+$T/csrun]localhost/deb:1" >/dev/null 2>&1 &&
+		run_ea images --store "containers-storage:$T/cs" &&
+		n=$(json_get "$OUT" "[i.get('inventory',{}).get('packages') for i in r['images']]") &&
+		[ "$n" = "[$(wc -l <"$T/deb.want")]" ] && ok "debootstrap image in containers/storage (vfs): $n packages" ||
+		not_ok "debootstrap image in containers/storage" "packages=${n:-} rc=$RC"
+	if command -v dockerd >/dev/null && skopeo copy -q "oci:$L:deb" "docker-archive:$T/deb-d.tar:localhost/deb:1" >/dev/null 2>&1 &&
+		start_dockerd dpk vfs; then
+		$D load -i "$T/deb-d.tar" >/dev/null
+		stop_dockerd
+		run_ea images --store "docker:$DROOT"
+		n=$(json_get "$OUT" "[i.get('inventory',{}).get('packages') for i in r['images']]")
+		[ "$n" = "[$(wc -l <"$T/deb.want")]" ] && ok "debootstrap image in dockerd's store (vfs): $n packages" ||
+			not_ok "debootstrap image in dockerd's store" "packages=$n rc=$RC"
+	else
+		skip "debootstrap image in dockerd's store" "dockerd is not installed or did not start"
+	fi
 
 	# SBOMs against the published schema and a purl parser
 	if [ -f "$NM/@cyclonedx/cyclonedx-library/package.json" ] && [ -d "$NM/ajv" ] && [ -d "$NM/packageurl-js" ]; then
