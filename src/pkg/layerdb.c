@@ -549,7 +549,7 @@ static void root_file(struct layer_pkgs *lp, int rootfd, const char *path)
 	if (!t.rd) return;
 	cleanup_close int fd = fsx_open_file_at(rootfd, path, NULL, &err);
 	cleanup_free unsigned char *buf = xmalloc(64 * 1024);
-	ssize_t n;
+	ssize_t n = 0;
 	t.remain = UINT64_MAX;
 	while (fd >= 0 && (n = fsx_read_full(fd, buf, 64 * 1024, &err)) > 0)
 		data(&t, buf, (size_t)n);
