@@ -150,6 +150,17 @@ st=$(json_get "$OUT" "r['host_inventory']['status']")
 [ $RC -eq 0 ] && [ "$st" = none ] && ok "a root without a package database: status none" ||
 	not_ok "a root without a package database: status none" "rc=$RC status=$st"
 
+# the host itself (--root /): the same readers, against dpkg-query on this machine
+if [ -f /var/lib/dpkg/status ] && command -v dpkg-query >/dev/null; then
+	run_ea sbom --root / -o "$T/host.json"
+	inv_of "$T/host.json" / >"$T/host.got"
+	dpkg_ref /var/lib/dpkg >"$T/host.want"
+	[ $RC -eq 0 ] && same_list "--root /: this machine's packages = dpkg-query -W" "$T/host.want" "$T/host.got" ||
+		not_ok "--root /: this machine's packages" "rc=$RC $ERR"
+else
+	skip "--root /" "this machine has no dpkg database"
+fi
+
 # ---------------------------------------------------------------- the Alpine layout
 
 AL=$SHARED/oci-layouts/notation-go-alpine
