@@ -61,7 +61,11 @@ struct layerdb_tap *layerdb_tap_new(void);
  * cannot follow is recorded, and the rest ignored). */
 int layerdb_tap_feed(void *tap, const void *data, size_t n);
 /* The end of the stream: the layer's result (the caller owns it), the tap
- * freed.  complete: the whole layer went by (0: the read stopped early). */
+ * freed.  complete: the whole layer went by; callers drop the result of a
+ * layer read in part (its image's inventory is then INV_UNREAD).  A stream
+ * that ends inside a database file leaves that file's problem either way;
+ * one that ends elsewhere (no padding after the last member, as umoci
+ * writes) hides nothing an engine would extract. */
 struct layer_pkgs *layerdb_tap_finish(struct layerdb_tap *t, int complete);
 
 /* The inventory of the root made by layers[0..n) applied in order; a NULL
