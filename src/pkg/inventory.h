@@ -9,7 +9,8 @@
  *    header.  Strings are owned by the inventory; inventory_free frees all.
  *  - Packages are sorted by (name, version) and unique after
  *    inventory_finish(); only installed packages are kept (dpkg: "install ok
- *    installed"; half-installed and config-files states are dropped).
+ *    installed" and the held "hold ok installed"; half-installed and
+ *    config-files states are dropped).
  *  - `source` / `source_version` are what advisories name: dpkg's Source:
  *    field (name, and the version in parentheses when given), apk's origin
  *    (`o:`), opkg's Source:; NULL means the same as name / version.

@@ -137,16 +137,20 @@ static void set_source(struct pkg *k, const char *src)
 	if (*name) pkg_set(&k->source, name);
 }
 
-static int installed(const char *status)
+/* "want flags status".  dpkg: "install ok installed" and the held
+ * "hold ok installed" (dpkg-query's "ii" and "hi"; a reinstreq flag, a
+ * half-installed or config-files state are not installed).  opkg: want
+ * install or hold and state installed, whatever its flags (OpenWrt writes
+ * "install user installed" for what the user asked for). */
+static int installed(const char *status, int opkg)
 {
-	/* "want flag status": only "install ok installed" counts */
 	char buf[PKGDB_MAX_FIELD + 1];
 	snprintf(buf, sizeof buf, "%s", status ? status : "");
-	const char *w[3] = {0};
+	const char *w[4] = {0};
 	int n = 0;
-	for (char *s = buf, *t; n < 3 && (t = strtok_r(s, " \t", &s));) w[n++] = t;
-	return n == 3 && !strcmp(w[0], "install") && !strcmp(w[1], "ok") &&
-	       !strcmp(w[2], "installed");
+	for (char *s = buf, *t; n < 4 && (t = strtok_r(s, " \t", &s));) w[n++] = t;
+	return n == 3 && (!strcmp(w[0], "install") || !strcmp(w[0], "hold")) &&
+	       (opkg || !strcmp(w[1], "ok")) && !strcmp(w[2], "installed");
 }
 
 static void add_pkg(struct pkgdb_reader *p, pkg_kind_t kind, const char *source)
@@ -169,7 +173,7 @@ static void deb_stanza_end(struct pkgdb_reader *p)
 	p->lineno = p->stanza_line;
 	if (!p->f[F_PACKAGE] || !*p->f[F_PACKAGE]) {
 		bad(p, "a stanza without a Package name");
-	} else if (installed(p->f[F_STATUS])) {
+	} else if (installed(p->f[F_STATUS], p->kind == DB_OPKG)) {
 		if (!p->f[F_VERSION] || !*p->f[F_VERSION])
 			bad(p, "installed package %.64s has no Version", p->f[F_PACKAGE]);
 		else add_pkg(p, p->kind == DB_OPKG ? PKG_OPKG : PKG_DPKG, p->f[F_SOURCE]);

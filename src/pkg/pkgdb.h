@@ -9,7 +9,9 @@
  *    makes the file malformed), never the file.
  *  - dpkg status and status.d (RFC 822-like stanzas): Package, Version,
  *    Architecture, Status, Source ("name" or "name (version)"); only
- *    "install ok installed" is kept.  A stanza with fields but no Package, or
+ *    "install ok installed" (and the held "hold ok installed") is kept;
+ *    opkg: want install or hold, state installed, any flags ("install user
+ *    installed").  A stanza with fields but no Package, or
  *    an installed one without Version, or a line that is neither "Field:
  *    value" nor a continuation, is malformed (dpkg refuses those files too).
  *  - apk installed: "X:value" lines (P, V, A, o), blank line between

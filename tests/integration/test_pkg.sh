@@ -35,10 +35,10 @@ for c in d["components"]:
         print(next((p["value"] for p in c["properties"] if p["name"] == sys.argv[3]), ""))
 PYEOF
 }
-# dpkg-query's list of what is installed ("ii": install ok installed)
+# dpkg-query's list of what is installed ("ii": install ok installed; "hi": held)
 dpkg_ref() {
 	local o; o=$(dpkg-query --admindir="$1" -W -f '${db:Status-Abbrev}|${Package} ${Version}\n') || return 1
-	printf '%s\n' "$o" | sed -n 's/^ii |//p' | LC_ALL=C sort
+	printf '%s\n' "$o" | sed -n 's/^[ih]i |//p' | LC_ALL=C sort
 }
 same_list() { # NAME WANT_FILE GOT_FILE
 	local d; d=$(diff <(LC_ALL=C sort "$2") <(LC_ALL=C sort "$3"))

@@ -49,6 +49,27 @@ UNIT_TEST(pkg_dpkg_installed_source_and_states)
 	}
 }
 
+UNIT_TEST(pkg_held_and_opkg_states)
+{
+	const char *st = "Package: held\nStatus: hold ok installed\nVersion: 1\n\n"
+	                 "Package: broken\nStatus: install reinstreq installed\nVersion: 1\n\n"
+	                 "Package: user\nStatus: install user installed\nVersion: 2\n"
+	                 "Architecture: mipsel_24kc\n\n"
+	                 "Package: gone\nStatus: deinstall hold not-installed\nVersion: 3\n";
+	int rc;
+	struct inventory *inv = read_str(DB_DPKG, st, 4096, &rc);
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(inv->npkgs, 1); /* dpkg: the held one; flags other than ok are not installed */
+	CHECK_EQ_STR(inv->pkgs[0].name, "held");
+	inventory_free(inv);
+	inv = read_str(DB_OPKG, st, 4096, &rc);
+	CHECK_EQ_INT(inv->npkgs, 3); /* opkg: any flags ("user" is OpenWrt's) */
+	CHECK_EQ_STR(inv->pkgs[2].name, "user");
+	CHECK_EQ_STR(inv->pkgs[2].arch, "mipsel_24kc");
+	CHECK_EQ_INT(inv->pkgs[2].kind, PKG_OPKG);
+	inventory_free(inv);
+}
+
 UNIT_TEST(pkg_dpkg_malformed_is_said)
 {
 	int rc;
