@@ -171,7 +171,7 @@ static void member(struct layerdb_tap *t, char type, const char *name, const cha
 	}
 	if (type == '2') {
 		struct layer_entry *e = entry_add(t->lp, name, LE_SYMLINK);
-		if (e) e->link = xstrdup(link);
+		if (e) e->link = xstrdup(link), e->db = db;
 		return;
 	}
 	if (type != '0' && type != '\0' && type != '7') {
@@ -414,6 +414,13 @@ static void fold_packages(struct inventory *inv, const struct view *v, int *dbs,
 		}
 		if (e->db != DB_DPKG && e->db != DB_APK && e->db != DB_OPKG) continue;
 		(*dbs)++;
+		if (e->type == LE_SYMLINK) { /* never followed: the engines' view could differ */
+			cleanup_free char *m = xasprintf("a symbolic link to %.200s: not followed",
+			                                 e->link ? e->link : "");
+			problem(inv, "pkg.db_malformed", v->label[i], e->path, m);
+			inv->status = INV_MALFORMED;
+			continue;
+		}
 		if (!inv->database)
 			inv->database = !strncmp(e->path, "var/lib/dpkg/status.d/", 22)
 			                        ? xstrdup("var/lib/dpkg/status.d")
@@ -540,7 +547,7 @@ static void root_file(struct layer_pkgs *lp, int rootfd, const char *path)
 		                    : readlinkat(dfd, slash ? slash + 1 : path, target,
 		                                 sizeof target - 1);
 		struct layer_entry *e = n < 0 ? NULL : entry_add(lp, path, LE_SYMLINK);
-		if (e) target[n] = 0, e->link = xstrdup(target);
+		if (e) target[n] = 0, e->link = xstrdup(target), e->db = pkgdb_classify(path);
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) return;

@@ -230,6 +230,16 @@ UNIT_TEST(pkg_fold_whiteouts_and_opaque)
 	CHECK_EQ_STR(inv->pkgs[0].name, "distroless");
 	CHECK_EQ_STR(inv->database, "var/lib/dpkg/status.d");
 	inventory_free(inv);
+	/* a package database that is a symbolic link: said, never followed */
+	const char *n3[] = {"lib/apk/db/installed"};
+	const char *c3[] = {"/etc/passwd"};
+	struct layer_pkgs *l3 = layer(n3, "2", c3, 1);
+	inv = layerdb_fold(&l3, NULL, 1);
+	CHECK_EQ_INT(inv->status, INV_MALFORMED);
+	CHECK_EQ_INT(inv->nproblems, 1);
+	CHECK_EQ_STR(inv->problems[0].id, "pkg.db_malformed");
+	inventory_free(inv);
+	layer_pkgs_free(l3);
 	inv = layerdb_fold(ls, NULL, 4); /* a layer that could not be read */
 	CHECK_EQ_INT(inv->status, INV_UNREAD);
 	inventory_free(inv);
