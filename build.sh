@@ -29,7 +29,7 @@ BUILD_PKGS="gcc make libc6-dev dpkg-dev xz-utils bzip2 file binutils"
 CROSS_PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross"
 # prometheus: for its promtool (tests/integration/test_metrics.sh checks --metrics files);
 # aide and libcap2-bin: the host baseline's peer and setcap (test_baseline.sh).
-TEST_PKGS="qemu-user-static clang-format python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs qemu-system-x86 busybox-static cpio e2fsprogs tmux shellcheck systemd python3-kconfiglib groff-base man-db runc podman conmon bubblewrap util-linux fuse-overlayfs clang libclang-rt-14-dev prometheus aide libcap2-bin"
+TEST_PKGS="qemu-user-static clang-format python3-jsonschema umoci skopeo tar-split zstd gzip strace docker.io time containerd openssl nodejs qemu-system-x86 busybox-static cpio e2fsprogs tmux shellcheck systemd python3-kconfiglib groff-base man-db runc podman conmon bubblewrap util-linux fuse-overlayfs clang libclang-rt-14-dev prometheus aide libcap2-bin debootstrap rpm"
 
 ensure_packages() {
 	local missing=() p

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "layerdb.h"
 #include "logsink.h"
+#include "model.h"
 #include "metrics.h"
 #include "progress.h"
 #include "report_sign.h"
@@ -62,7 +64,8 @@ enum {
 	O_CERT_IDENTITY,
 	O_CERT_IDENTITY_RE,
 	O_CERT_ISSUER,
-	O_CERT_ISSUER_RE
+	O_CERT_ISSUER_RE,
+	O_ROOT
 };
 static const struct {
 	struct option opt;
@@ -99,6 +102,9 @@ static const struct {
         {{"certificate-identity-regexp", required_argument, 0, O_CERT_IDENTITY_RE}, OPT_BLOB},
         {{"certificate-oidc-issuer", required_argument, 0, O_CERT_ISSUER}, OPT_BLOB},
         {{"certificate-oidc-issuer-regexp", required_argument, 0, O_CERT_ISSUER_RE}, OPT_BLOB},
+        {{"root", required_argument, 0, O_ROOT}, OPT_ROOT},
+        {{"format", required_argument, 0, O_FORMAT}, OPT_SBOM},
+        {{"out", required_argument, 0, O_OUT}, OPT_SBOM},
 };
 
 int cli_drift_allow_ok(const char *s)
@@ -123,6 +129,8 @@ static int apply_valued_option(int c, struct ea_opts *o, ea_error_t *err)
 	case O_FORMAT:
 		if (!strcmp(optarg, "json")) o->format = FORMAT_JSON;
 		else if (!strcmp(optarg, "text")) o->format = FORMAT_TEXT;
+		else if (!strcmp(optarg, "cyclonedx")) o->format = FORMAT_CYCLONEDX;
+		else if (!strcmp(optarg, "spdx")) o->format = FORMAT_SPDX;
 		else
 			return ea_fail(err, EA_E_USAGE, "--format must be json or text, not '%s'",
 			               optarg);
@@ -216,6 +224,7 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 	if (rc <= 0) return rc;
 	if (apply_blob_option(c, o) == 0) return 0;
 	switch (c) {
+	case 'o':
 	case O_OUT:
 		o->out = optarg;
 		o->set |= SET_OUT;
@@ -264,6 +273,7 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		o->baseline_key = optarg;
 		o->set |= SET_BASELINE_KEY;
 		break;
+	case O_ROOT: o->root = optarg; break;
 	default:
 		if (optopt && optopt < 256)
 			return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name,
@@ -272,6 +282,21 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		        err, EA_E_USAGE,
 		        "%s: unknown option or missing value: '%s' (see edgeaudit %s --help)",
 		        cmd->name, argv[optind - 1], cmd->name);
+	}
+	return 0;
+}
+
+/* sbom writes CycloneDX (default) or SPDX; the reports JSON or text. */
+static int check_format(const struct ea_command *cmd, struct ea_opts *o, ea_error_t *err)
+{
+	int sbom = o->format == FORMAT_CYCLONEDX || o->format == FORMAT_SPDX;
+	if (cmd->options & OPT_SBOM) {
+		if (!(o->set & SET_FORMAT)) o->format = FORMAT_CYCLONEDX;
+		else if (!sbom)
+			return ea_fail(err, EA_E_USAGE, "--format must be cyclonedx or spdx");
+	} else if (sbom) {
+		return ea_fail(err, EA_E_USAGE, "--format must be json or text, not '%s'",
+		               o->format == FORMAT_SPDX ? "spdx" : "cyclonedx");
 	}
 	return 0;
 }
@@ -332,8 +357,10 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 		argc = take_blob_arg(longopts, argc, argv, av, o);
 		argv = av;
 	}
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	const char *shortopts = cmd->options & OPT_SBOM ? "o:" : "";
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
 		if (apply_option(cmd, c, argv, o, err) < 0) return -1;
+	if (check_format(cmd, o, err) < 0) return -1;
 	if (optind < argc)
 		return ea_fail(err, EA_E_USAGE, "%s: unexpected argument '%s'", cmd->name,
 		               argv[optind]);
@@ -344,7 +371,7 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 
 int cli_check_merged(const struct ea_opts *o, ea_error_t *err)
 {
-	if (o->no_proc && o->no_stores && !o->baseline)
+	if (o->no_proc && o->no_stores && !o->baseline && !o->root)
 		return ea_fail(
 		        err, EA_E_USAGE,
 		        "--no-proc and --no-stores (options or config) leave nothing to audit");
@@ -575,6 +602,25 @@ int cli_load_policy(struct ea_opts *o)
 		fprintf(stderr, "edgeaudit: signature policy: %s\n", err.msg);
 		return -1;
 	}
+	return 0;
+}
+
+int cli_host_inventory(report_t *r, const char *root)
+{
+	ea_error_t err = {0};
+	cleanup_close int fd = fsx_open_root(root, &err);
+	if (fd < 0) {
+		fprintf(stderr, "edgeaudit: --root %s: %s\n", root, err.msg);
+		return -1;
+	}
+	if (!cli_part_begin(r, "host packages")) return 0;
+	struct inventory *inv = layerdb_read_root(fd);
+	if (!inv) {
+		fprintf(stderr, "edgeaudit: out of memory\n");
+		return -1;
+	}
+	model_set_host_inventory(r, root, inv);
+	report_checked(r, "host packages");
 	return 0;
 }
 

@@ -67,7 +67,7 @@
 	"edgeaudit at once.\n"
 #define CLI_MAX_BUDGET_MS 86400000 /* a day: anything longer is a typo */
 
-enum { FORMAT_JSON = 0, FORMAT_TEXT = 1 };
+enum { FORMAT_JSON = 0, FORMAT_TEXT = 1, FORMAT_CYCLONEDX = 2, FORMAT_SPDX = 3 };
 
 /* Options a command accepts (bit mask). */
 enum {
@@ -85,6 +85,8 @@ enum {
 	OPT_BLOB =
 	        1 << 10, /* FILE --bundle --signature --certificate --certificate-identity[-regexp]
 	                    --certificate-oidc-issuer[-regexp] */
+	OPT_ROOT = 1 << 11, /* --root: the host's packages */
+	OPT_SBOM = 1 << 12, /* sbom's --format cyclonedx|spdx and --out / -o */
 };
 
 /* Settings given on the command line (ea_opts.set): the config file does
@@ -130,6 +132,8 @@ struct ea_opts {
 	const char *sign_key;
 	/* the host baseline (audit) */
 	const char *baseline, *baseline_key;
+	/* --root: the folder whose installed packages are the host's */
+	const char *root;
 	/* container drift: "[WHO:]GLOB" entries allowed to change (drift.h); NULL-terminated */
 	const char *drift_allow[CLI_MAX_DRIFT_ALLOW + 1];
 	int ndrift_allow;
@@ -159,7 +163,7 @@ struct ea_command {
 int cli_drift_allow_ok(const char *s);
 
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config,
-        cmd_explain, cmd_baseline, cmd_verify_blob;
+        cmd_explain, cmd_baseline, cmd_verify_blob, cmd_sbom;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err);
@@ -191,5 +195,9 @@ int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t
 
 /* Audit the stores of o (or discovered ones) into r. */
 void cli_audit_stores(report_t *r, const struct ea_opts *o);
+/* --root's installed packages as the host's inventory (model.h), read with
+ * the image readers (layerdb.h).  -1 when the folder cannot be opened (the
+ * caller's usage error), else 0. */
+int cli_host_inventory(report_t *r, const char *root);
 
 #endif

@@ -41,6 +41,11 @@ static int run(struct ea_opts *o)
 	if (!o->no_proc && cli_part_begin(r, "proc")) proc_audit(r, o->pid, o->deep);
 	if (o->baseline && cli_part_begin(r, "host files"))
 		host_audit(r, o->baseline, baseline_pub);
+	if (o->root && cli_host_inventory(r, o->root) < 0) {
+		report_free(r);
+		sig_policy_free(o->pol);
+		return 2;
+	}
 	int code = cli_emit(r, o, started, o->t0_ms);
 	report_free(r);
 	sig_policy_free(o->pol);
@@ -51,7 +56,7 @@ const struct ea_command cmd_audit = {
         .name = "audit",
         .summary = "audit everything: image stores, signatures, /proc, host files",
         .options = OPT_STORE | OPT_OUTPUT | OPT_PARTS | OPT_JOBS | OPT_TRUST | OPT_FIELD |
-                   OPT_HOST | OPT_DRIFT,
+                   OPT_HOST | OPT_DRIFT | OPT_ROOT,
         .run = run,
         .help = "usage: edgeaudit audit [--store [TYPE:]PATH]... [--no-stores] [--no-proc]\n"
                 "                       [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
@@ -60,7 +65,7 @@ const struct ea_command cmd_audit = {
                 "                       [--budget-ms N] [--log kmsg|syslog|journald]\n"
                 "                       [--[no-]progress] [--sign-key KEY]\n"
                 "                       [--baseline FILE --baseline-key PUB.pem]\n"
-                "                       [--drift-allow [WHO:]/GLOB]...\n"
+                "                       [--drift-allow [WHO:]/GLOB]... [--root DIR]\n"
                 "\n"
                 "Audit this box offline and read-only: verify every image store (digests of\n"
                 "indexes, manifests, configs, layers, diffIDs and chainIDs), signatures per\n"
@@ -85,5 +90,8 @@ const struct ea_command cmd_audit = {
                 "                       (edgeaudit baseline create): content, type, mode,\n"
                 "                       owner, link target, capabilities; files added, missing\n"
                 "  --baseline-key PUB.pem  the EC public key FILE.sig must verify with "
-                "first\n" CLI_HELP_FIELD CLI_HELP_EXIT,
+                "first\n"
+                "  --root DIR           also inventory the packages installed in DIR (the\n"
+                "                       host: --root /): report's host_inventory\n" CLI_HELP_FIELD
+                        CLI_HELP_EXIT,
 };

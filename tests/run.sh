@@ -69,7 +69,12 @@ if [ "${EDGEAUDIT_REPORT_BASELINE:-1}" != 0 ]; then
 		# does not know (those runs are skipped, and counted), report
 		# members and finding ids it does not write (left out of the
 		# comparison: report_diff.py --added); everything else is compared.
-		export EA_DIFF_NEW_WORDS="verify-blob" EA_DIFF_ADDED="blobs timestamps_skipped signature.threshold_unmet"
+		# Issue 14: verify-blob, its blobs and timestamps_skipped, and the
+		# threshold finding.  Issue 16 (what is installed): the sbom command
+		# and --root; each image's inventory object, the host's, and the
+		# pkg.* and vuln.inventory_unsupported findings.
+		export EA_DIFF_NEW_WORDS="verify-blob sbom --root"
+		export EA_DIFF_ADDED="blobs timestamps_skipped signature.threshold_unmet inventory host_inventory pkg. vuln.inventory_unsupported"
 		: >"$EA_DIFF_LOG"
 	fi
 fi

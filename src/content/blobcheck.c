@@ -6,13 +6,24 @@
 
 #define CHUNK (256 * 1024)
 
+/* One blob's check in flight: the hashers and the inflater. */
+struct check {
+	hasher_t blob_h, diff_h;
+	inflater_t *z;              /* NULL: no diffID wanted, or the inflater did not start */
+	int decomp_live;            /* the inflater still takes input */
+	int same_hash;              /* an uncompressed sha256 layer: the diffID is the digest */
+	const struct blob_tap *tap; /* NULL: none */
+};
+
 static int hash_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
 {
+	struct check *k = ctx;
 	/* Polled per 64 KiB the decompressor hands out: one chunk in may be
 	 * hundreds of MiB out (a run of zeros), which must not outlast the stop. */
 	if (ea_stop_requested())
 		return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
-	hasher_update(ctx, data, n);
+	hasher_update(&k->diff_h, data, n);
+	if (k->tap) k->tap->fn(k->tap->ctx, data, n);
 	return 0;
 }
 
@@ -24,14 +35,6 @@ static void stopped(struct blob_result *res, uint64_t off, uint64_t size)
 	snprintf(res->msg, sizeof res->msg, "stopped (budget or signal) after %llu of %llu bytes",
 	         (unsigned long long)off, (unsigned long long)size);
 }
-
-/* One blob's check in flight: the hashers and the inflater. */
-struct check {
-	hasher_t blob_h, diff_h;
-	inflater_t *z;   /* NULL: no diffID wanted, or the inflater did not start */
-	int decomp_live; /* the inflater still takes input */
-	int same_hash;   /* an uncompressed sha256 layer: the diffID is the digest */
-};
 
 /* Start the hashers and, for a layer, the inflater. */
 static void check_start(struct check *k, const digest_t *want, int diff, comp_t comp,
@@ -67,7 +70,8 @@ static int check_chunk(struct check *k, const unsigned char *buf, size_t n, stru
 	if (k->same_hash) {
 		k->z->in_total += n;
 		k->z->out_total += n;
-	} else if (k->decomp_live && inflater_feed(k->z, buf, n, hash_sink, &k->diff_h, &err) < 0) {
+		if (k->tap) k->tap->fn(k->tap->ctx, buf, n);
+	} else if (k->decomp_live && inflater_feed(k->z, buf, n, hash_sink, k, &err) < 0) {
 		if (err.code == EA_E_INTERRUPTED) {
 			res->interrupted = 1;
 			return -1;
@@ -149,6 +153,13 @@ void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64
                       int diff, comp_t comp, const struct blobcheck_limits *lim,
                       struct blob_result *res)
 {
+	blobcheck_region_tap(reg, want, want_size, diff, comp, lim, NULL, res);
+}
+
+void blobcheck_region_tap(const struct blob_region *reg, const digest_t *want, int64_t want_size,
+                          int diff, comp_t comp, const struct blobcheck_limits *lim,
+                          const struct blob_tap *tap, struct blob_result *res)
+{
 	memset(res, 0, sizeof *res);
 	res->diff_wanted = diff;
 	res->comp = comp;
@@ -172,6 +183,7 @@ void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64
 	cleanup_free unsigned char *buf = xmalloc(CHUNK);
 	struct check k;
 	check_start(&k, want, diff, comp, lim, res);
+	k.tap = diff ? tap : NULL;
 	uint64_t off = check_read(&k, reg, buf, res);
 	res->size = off;
 	hasher_final(&k.blob_h, &res->got);
@@ -181,6 +193,13 @@ void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64
 
 void blobcheck_run(struct blobsrc *src, const digest_t *d, int64_t want_size, int diff, comp_t comp,
                    const struct blobcheck_limits *lim, struct blob_result *res)
+{
+	blobcheck_run_tap(src, d, want_size, diff, comp, lim, NULL, res);
+}
+
+void blobcheck_run_tap(struct blobsrc *src, const digest_t *d, int64_t want_size, int diff,
+                       comp_t comp, const struct blobcheck_limits *lim, const struct blob_tap *tap,
+                       struct blob_result *res)
 {
 	struct blob_region reg = {.fd = -1};
 	ea_error_t err = {0};
@@ -197,6 +216,6 @@ void blobcheck_run(struct blobsrc *src, const digest_t *d, int64_t want_size, in
 		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
 		return;
 	}
-	blobcheck_region(&reg, d, want_size, diff, comp, lim, res);
+	blobcheck_region_tap(&reg, d, want_size, diff, comp, lim, tap, res);
 	blob_region_close(&reg);
 }

@@ -70,4 +70,18 @@ void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64
                       int diff, comp_t comp, const struct blobcheck_limits *lim,
                       struct blob_result *res);
 
+/* A tap on a layer's uncompressed content: fn sees the layer tar's bytes in
+ * order as they are hashed for the diffID (one pass over the blob; the
+ * package inventory reads its databases there).  Only with diff. */
+struct blob_tap {
+	int (*fn)(void *ctx, const void *data, size_t n);
+	void *ctx;
+};
+void blobcheck_run_tap(struct blobsrc *src, const digest_t *d, int64_t want_size, int diff,
+                       comp_t comp, const struct blobcheck_limits *lim, const struct blob_tap *tap,
+                       struct blob_result *res);
+void blobcheck_region_tap(const struct blob_region *reg, const digest_t *want, int64_t want_size,
+                          int diff, comp_t comp, const struct blobcheck_limits *lim,
+                          const struct blob_tap *tap, struct blob_result *res);
+
 #endif

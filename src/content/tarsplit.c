@@ -315,6 +315,7 @@ static void compare_content(struct ts *t, const unsigned char *p, size_t n);
 static void stream(struct ts *t, const unsigned char *p, size_t n)
 {
 	hasher_update(&t->h, p, n);
+	if (t->o.tap) t->o.tap(t->o.tap_ctx, p, n);
 	t->res->tar_size += n;
 	while (n > 0) {
 		switch (t->state) {

@@ -38,6 +38,10 @@ struct tarsplit_opts {
 	int whiteout_files; /* whiteouts are kept as ".wh." files (aufs form, fuse-overlayfs);
 	                     * with neither this nor overlay the folder is a full tree (vfs),
 	                     * where what a whiteout deletes must be absent */
+	/* A tap on the reassembled tar, byte for byte as it is hashed (the
+	 * package inventory reads its databases there); NULL: none. */
+	int (*tap)(void *ctx, const void *data, size_t n);
+	void *tap_ctx;
 };
 
 struct tarsplit_result {

@@ -21,6 +21,7 @@ const char *inv_status_to_string(inv_status_t s)
 	case INV_NONE: return "none";
 	case INV_UNSUPPORTED: return "unsupported";
 	case INV_MALFORMED: return "malformed";
+	case INV_UNREAD: return "unread";
 	}
 	return "unknown";
 }
@@ -50,7 +51,15 @@ void inventory_free(struct inventory *inv)
 	free(inv->distro.version_id);
 	free(inv->distro.codename);
 	free(inv->distro.pretty);
+	free(inv->distro.version);
 	free(inv->distro.ecosystem);
+	free(inv->database);
+	for (size_t i = 0; i < inv->nproblems; i++) {
+		free(inv->problems[i].id);
+		free(inv->problems[i].file);
+		free(inv->problems[i].msg);
+	}
+	free(inv->problems);
 	free(inv);
 }
 
@@ -82,6 +91,23 @@ struct pkg *inventory_add(struct inventory *inv, pkg_kind_t kind, const char *na
 	}
 	inv->npkgs++;
 	return p;
+}
+
+int inventory_problem(struct inventory *inv, const char *id, const char *file, const char *msg)
+{
+	struct inv_problem *n = realloc(inv->problems, (inv->nproblems + 1) * sizeof(*n));
+	if (!n) return -1;
+	inv->problems = n;
+	struct inv_problem *p = &n[inv->nproblems];
+	memset(p, 0, sizeof(*p));
+	if (pkg_set(&p->id, id) || pkg_set(&p->file, file) || pkg_set(&p->msg, msg)) {
+		free(p->id);
+		free(p->file);
+		free(p->msg);
+		return -1;
+	}
+	inv->nproblems++;
+	return 0;
 }
 
 static int strcmp0(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }

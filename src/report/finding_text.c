@@ -125,6 +125,9 @@ static const struct phrase phrases[] = {
         {"host.file_missing", "file", "missing"},
         {"host.attr_changed", "file", "attributes changed"},
         {"host.unreadable", "file", "not compared (unreadable)"},
+        {"pkg.db_malformed", NULL, "package database malformed"},
+        {"pkg.db_too_large", NULL, "package database too large"},
+        {"vuln.inventory_unsupported", NULL, "packages not inventoried (RPM)"},
 };
 
 /* Hints by id prefix, the longest prefix first (the first match wins). */
@@ -175,6 +178,10 @@ static const struct {
         {"host.unreadable", "run as root; or make the baseline again where it could not read"},
         {"host.", "the box's own files changed: find out who wrote there; re-flash or "
                   "restore them, or make and sign a new baseline if the change was yours"},
+        {"pkg.", "the image's package database is damaged or altered: rebuild the image from its "
+                 "distribution's packages"},
+        {"vuln.inventory_unsupported", "RPM databases are not read by this version: scan this "
+                                       "image with another tool"},
         {"audit.interrupted", "raise --budget-ms, or audit again when the box is idle"},
         {"audit.unexplained", "an internal error: report it; the image is not trusted"},
         {"audit.", "see the JSON report: parts were not checked"},

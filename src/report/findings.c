@@ -222,6 +222,14 @@ const struct finding_kind finding_kinds[] = {
         {"host.unreadable", SEV_MEDIUM, I,
          "an entry of the tree could not be read or walked, or was unreadable when the "
          "baseline was made: not compared"},
+        /* what is installed */
+        {"pkg.db_malformed", SEV_MEDIUM, I,
+         "a package database or release file could not be read in full: its packages are not all "
+         "known"},
+        {"pkg.db_too_large", SEV_MEDIUM, I,
+         "a package database over the size or package-count limit: read no further"},
+        {"vuln.inventory_unsupported", SEV_INFO, I,
+         "a package database edgeaudit does not read (RPM): those packages are not inventoried"},
 };
 
 const unsigned finding_kinds_count = sizeof finding_kinds / sizeof finding_kinds[0];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "report.h"
 #include "util.h"
 
@@ -19,6 +20,8 @@ struct model {
 	size_t nconts, conts_cap;
 	struct blob_rec *blobs, **blobs_tail;
 	int settled;
+	struct inventory *host_inv; /* --root's */
+	char *host_root;
 };
 
 /* report.c's: the model of a report. */
@@ -213,6 +216,7 @@ void model_image_free(struct image *img)
 		free(s->chain_id), free(s->snapshotter), free(s->path);
 	}
 	free(img->snaps);
+	inventory_free(img->inventory);
 	free(img);
 }
 
@@ -331,8 +335,66 @@ void model_free(struct model *m)
 		signatures_free(b->sigs, b->nsigs);
 		free(b);
 	}
+	inventory_free(m->host_inv);
+	free(m->host_root);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
+}
+
+/* ------------------------------------------------------------ inventories */
+
+/* Each problem of an inventory as a finding on subject; the worst verdict
+ * they make. */
+static verdict_t inventory_findings(report_t *r, const char *subject, const char *where,
+                                    const struct inventory *inv)
+{
+	verdict_t v = VERDICT_PASS;
+	for (size_t i = 0; i < inv->nproblems; i++) {
+		const struct inv_problem *p = &inv->problems[i];
+		report_finding(r, p->id, subject, "%s: %s: %s", where, p->file, p->msg);
+		const struct finding_kind *k = finding_kind_lookup(p->id);
+		verdict_raise(&v, k && k->incomplete ? VERDICT_INCOMPLETE : VERDICT_FAIL);
+	}
+	return v;
+}
+
+static const char *image_subject(const struct image *img)
+{
+	return img->manifest_digest.str[0] ? img->manifest_digest.str
+	       : img->config.str[0]        ? img->config.str
+	                                   : img->store;
+}
+
+void image_set_inventory(report_t *r, struct image *img, struct inventory *inv)
+{
+	inventory_free(img->inventory);
+	img->inventory = inv;
+	if (inv) image_raise(img, inventory_findings(r, image_subject(img), img->store, inv));
+}
+
+void model_set_host_inventory(report_t *r, const char *root, struct inventory *inv)
+{
+	struct model *m = report_model(r);
+	inventory_findings(r, root, "host", inv);
+	pthread_mutex_lock(&m->mu);
+	inventory_free(m->host_inv);
+	free(m->host_root);
+	m->host_inv = inv;
+	m->host_root = xstrdup(root);
+	pthread_mutex_unlock(&m->mu);
+}
+
+void model_each_inventory(report_t *r,
+                          void (*fn)(const char *subject, const struct inventory *inv,
+                                     struct image *img, void *arg),
+                          void *arg)
+{
+	struct model *m = report_model(r);
+	pthread_mutex_lock(&m->mu);
+	for (struct image *img = m->images; img; img = img->next)
+		if (img->inventory) fn(image_subject(img), img->inventory, img, arg);
+	if (m->host_inv) fn(m->host_root, m->host_inv, NULL, arg);
+	pthread_mutex_unlock(&m->mu);
 }
 
 /* ------------------------------------------------------------ the end */
@@ -348,10 +410,7 @@ void model_settle(report_t *r)
 	for (const struct image *img = m->images; img; img = img->next) {
 		if (img->verdict == VERDICT_PASS) continue;
 		if (strcmp(report_verdict_so_far(r, SEV_HIGH), "pass")) return;
-		const char *subj = img->manifest_digest.str[0] ? img->manifest_digest.str
-		                   : img->config.str[0]        ? img->config.str
-		                                               : img->store;
-		report_finding(r, "audit.unexplained", subj,
+		report_finding(r, "audit.unexplained", image_subject(img),
 		               "%s: image is %s, but no finding says why (an internal error: the "
 		               "image is not trusted)",
 		               img->store, verdict_to_string(img->verdict));
@@ -453,6 +512,20 @@ static void render_image_parts(cJSON *o, const struct image *img)
 	}
 }
 
+/* "inventory": what the SBOM lists in full, summed up (the package list
+ * itself is `edgeaudit sbom`'s). */
+static cJSON *render_inventory(const struct inventory *inv)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", inv_status_to_string(inv->status));
+	add_str(o, "database", inv->database);
+	add_str(o, "distro", inv->distro.id);
+	add_str(o, "distro_version", inv->distro.version_id);
+	add_str(o, "ecosystem", inv->distro.ecosystem);
+	add_num(o, "packages", (int64_t)inv->npkgs);
+	return o;
+}
+
 static cJSON *render_image(const struct image *img)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -467,6 +540,7 @@ static cJSON *render_image(const struct image *img)
 	add_str(o, "artifact_type", img->artifact_type);
 	add_digest(o, img->artifact ? "config_digest" : "image_id", &img->config);
 	render_image_parts(o, img);
+	if (img->inventory) cJSON_AddItemToObject(o, "inventory", render_inventory(img->inventory));
 	cJSON_AddStringToObject(o, "verdict", verdict_to_string(img->verdict));
 	return o;
 }
@@ -501,6 +575,15 @@ cJSON *model_render_blobs(report_t *r)
 	cJSON *a = cJSON_CreateArray();
 	for (; b; b = b->next) cJSON_AddItemToArray(a, render_blob(b));
 	return a;
+}
+
+cJSON *model_render_host_inventory(report_t *r)
+{
+	struct model *m = report_model(r);
+	if (!m->host_inv) return NULL;
+	cJSON *o = render_inventory(m->host_inv);
+	cJSON_AddStringToObject(o, "root", m->host_root);
+	return o;
 }
 
 /* "uid": [[inside, outside, count], ...] from an id_map's text. */

@@ -39,6 +39,7 @@
 #include "digest.h"
 
 typedef struct report report_t;
+struct inventory; /* inventory.h: what is installed in an image or on the host */
 
 typedef enum { VERDICT_PASS = 0, VERDICT_INCOMPLETE, VERDICT_FAIL } verdict_t;
 const char *verdict_to_string(verdict_t v);
@@ -145,6 +146,7 @@ struct image {
 	int nsigs;
 	struct snapshot_ref *snaps;
 	int nsnaps;
+	struct inventory *inventory; /* its packages (owned); NULL: not inventoried */
 	verdict_t verdict;
 	/* the model's */
 	int index;
@@ -162,6 +164,21 @@ void image_set_chain_ids(struct image *img, const digest_t *diff_ids, int n);
 struct image_signature *image_add_signature(struct image *img);
 struct snapshot_ref *image_add_snapshot(struct image *img);
 void image_raise(struct image *img, verdict_t v);
+/* The image's inventory (owned by the image from now on; NULL allowed):
+ * each of its problems becomes a finding on the image (subject: its
+ * manifest digest or ID), and the image's verdict follows them. */
+void image_set_inventory(report_t *r, struct image *img, struct inventory *inv);
+/* The host's inventory (--root; owned by the model from now on), its
+ * problems findings on the root path; rendered as "host_inventory". */
+void model_set_host_inventory(report_t *r, const char *root, struct inventory *inv);
+/* For the vulnerability matcher and the SBOM, after the stores and the
+ * host were read: fn(subject, inv, img, arg) for each committed image with
+ * an inventory, in report order (img non-NULL), then the host's (img NULL,
+ * subject the root path), under the model's lock. */
+void model_each_inventory(report_t *r,
+                          void (*fn)(const char *subject, const struct inventory *inv,
+                                     struct image *img, void *arg),
+                          void *arg);
 /* Into the report (img belongs to it from now on): its index. */
 int model_image_commit(report_t *r, struct image *img);
 /* Free an image never committed. */
@@ -236,6 +253,8 @@ struct image_signature *blob_add_signature(struct blob_rec *b);
 const struct blob_rec *model_blobs(report_t *r);
 /* "blobs": NULL when the run verified none (the key is then left out). */
 cJSON *model_render_blobs(report_t *r);
+/* The host's "host_inventory" object, NULL when the host was not inventoried. */
+cJSON *model_render_host_inventory(report_t *r);
 cJSON *model_render_processes(report_t *r);
 /* The model's storage (report.c owns one). */
 struct model;

@@ -277,6 +277,8 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	cJSON *blobs = model_render_blobs(r);
 	if (blobs) cJSON_AddItemToObject(o, "blobs", blobs);
 	cJSON_AddItemToObject(o, "processes", model_render_processes(r));
+	cJSON *hinv = model_render_host_inventory(r);
+	if (hinv) cJSON_AddItemToObject(o, "host_inventory", hinv);
 	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);
 	char *s = cJSON_PrintUnformatted(o);

@@ -9,6 +9,7 @@
 
 #include "fsx.h"
 #include "jsondoc.h"
+#include "layerdb.h"
 #include "model.h"
 #include "sig.h"
 #include "store_readers.h"
@@ -87,7 +88,15 @@ enum store_layer_outcome store_layer_folder_check(const struct store_at *at, str
 	                                .diff = diff,
 	                                .opts = opts,
 	                                .verdict = l->verdict};
+	/* the package databases, kept as the reassembled tar goes by */
+	struct layerdb_tap *t = layerdb_tap_new();
+	k->opts.tap = layerdb_tap_feed;
+	k->opts.tap_ctx = t;
 	enum store_layer_outcome o = store_check_layer_folder(k);
+	k->opts.tap = NULL;
+	struct layer_pkgs *lp = layerdb_tap_finish(t, o == STORE_LAYER_REASSEMBLED);
+	if (o == STORE_LAYER_REASSEMBLED && !l->pkgs) l->pkgs = lp;
+	else layer_pkgs_free(lp);
 	l->verdict = k->verdict;
 	l->files = k->files;
 	if (k->state != CHECK_NONE) l->state = k->state;

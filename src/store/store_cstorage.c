@@ -39,6 +39,7 @@
 #include "drift.h"
 #include "fsx.h"
 #include "jsondoc.h"
+#include "layerdb.h"
 #include "sig.h"
 #include "store_readers.h"
 #include "tarsplit.h"
@@ -203,7 +204,10 @@ static struct cslayer *find_layer(struct csctx *c, const char *id)
 
 static void free_layers(struct csctx *c)
 {
-	for (size_t i = 0; i < c->nlayers_rec; i++) free(c->layers[i].id);
+	for (size_t i = 0; i < c->nlayers_rec; i++) {
+		free(c->layers[i].id);
+		layer_pkgs_free(c->layers[i].s.pkgs);
+	}
 	free(c->layers);
 	c->layers = NULL;
 	c->nlayers_rec = 0;
@@ -868,6 +872,7 @@ static void check_layers(struct csimage *im, struct cslayer **chain, int m, int 
 {
 	im->img->has_layers = 1;
 	image_set_chain_ids(im->img, diffs, nd);
+	cleanup_free struct layer_pkgs **lp = xcalloc((size_t)nd + 1, sizeof *lp);
 	int aligned = 1;
 	for (int i = 0; i < nd; i++) {
 		struct layer *lr = image_add_layer(im->img);
@@ -884,12 +889,14 @@ static void check_layers(struct csimage *im, struct cslayer **chain, int m, int 
 		}
 		if (l) {
 			chain_layer(im, l, &diffs[i], lr);
+			lp[i] = l->s.done ? l->s.pkgs : NULL;
 		} else {
 			lr->on_disk_check = broken == 1 ? CHECK_MISSING : CHECK_NOT_CHECKED;
 			/* a finding about the chain was made above */
 			image_raise(im->img, VERDICT_FAIL);
 		}
 	}
+	if (nd > 0) image_set_inventory(im->c->r, im->img, layerdb_fold(lp, NULL, nd));
 }
 
 /* The layer chain, top to bottom by parent (walked even without a usable

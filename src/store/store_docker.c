@@ -22,6 +22,7 @@
 
 #include "fsx.h"
 #include "jsondoc.h"
+#include "layerdb.h"
 #include "sig.h"
 #include "store_readers.h"
 #include "tarsplit.h"
@@ -283,6 +284,7 @@ static void check_layers(struct dimage *im, const digest_t *diffs, int nd)
 	struct image *img = im->img;
 	img->has_layers = 1;
 	image_set_chain_ids(img, diffs, nd);
+	cleanup_free struct layer_pkgs **lp = xcalloc((size_t)nd + 1, sizeof *lp);
 	for (int i = 0; i < nd; i++) {
 		const digest_t *chain = &img->chain_ids[i];
 		struct dlayer *l =
@@ -297,7 +299,9 @@ static void check_layers(struct dimage *im, const digest_t *diffs, int nd)
 		lr->files = (int64_t)l->s.files;
 		image_raise(img, l->s.verdict);
 		if (!l->s.done) image_raise(img, VERDICT_INCOMPLETE);
+		lp[i] = l->s.pkgs;
 	}
+	if (nd > 0) image_set_inventory(im->c->r, img, layerdb_fold(lp, NULL, nd));
 }
 
 /* The image's config, its layers, then what the signature policy says. */
@@ -492,6 +496,7 @@ void store_read_docker(report_t *r, const struct store_spec *spec, const struct 
 		store_img_layers_free(&c.imgs);
 		while (c.layers) { /* layers are per driver */
 			struct dlayer *n = c.layers->next;
+			layer_pkgs_free(c.layers->s.pkgs);
 			free(c.layers);
 			c.layers = n;
 		}

@@ -19,6 +19,7 @@
 
 #include "blobcheck.h"
 #include "jsondoc.h"
+#include "layerdb.h"
 #include "sig.h"
 #include "store_readers.h"
 
@@ -29,6 +30,7 @@
 struct layer_cache {
 	char *name;
 	struct blob_result res;
+	struct layer_pkgs *pkgs; /* its package databases (read whole); NULL: none */
 	int reported;
 	struct layer_cache *next; /* in its bucket */
 };
@@ -84,6 +86,7 @@ static void lc_free(struct layer_cache_tab *t)
 		for (struct layer_cache *lc = t->slot[i], *nx; lc; lc = nx) {
 			nx = lc->next;
 			free(lc->name);
+			layer_pkgs_free(lc->pkgs);
 			free(lc);
 		}
 	free(t->slot);
@@ -121,6 +124,9 @@ struct legacy {
 	char *cfgsubj;
 	digest_t *diff_ids;
 	int ndiff;
+	struct layer_pkgs **lp; /* each layer's package databases, in order (borrowed) */
+	const char **lnames;    /* each layer's member name (borrowed) */
+	int nlp;
 };
 
 /* The subject of an image-level finding: its ID, or the config's member. */
@@ -216,7 +222,13 @@ static void legacy_check_member(struct legacy *L, const char *ln, struct layer_c
 		struct blobcheck_limits bl = {
 		        lim->max_layer_bytes ? lim->max_layer_bytes : BLOBCHECK_MAX_LAYER_BYTES,
 		        lim->max_ratio ? lim->max_ratio : BLOBCHECK_MAX_RATIO};
-		blobcheck_region(&reg, NULL, -1, 1, comp, &bl, &lc->res);
+		/* its package databases, kept as the tar goes by for the diffID */
+		struct layerdb_tap *t = layerdb_tap_new();
+		struct blob_tap tap = {layerdb_tap_feed, t};
+		blobcheck_region_tap(&reg, NULL, -1, 1, comp, &bl, &tap, &lc->res);
+		int whole = lc->res.diff_checked && !lc->res.interrupted;
+		lc->pkgs = layerdb_tap_finish(t, whole);
+		if (!whole) layer_pkgs_free(lc->pkgs), lc->pkgs = NULL;
 	}
 }
 
@@ -270,6 +282,8 @@ static void legacy_layer(struct legacy *L, struct layer *lr, const char *ln, int
 		lr->blob.shared = 1;
 	}
 	legacy_member_findings(L, lc, lsubj, i);
+	L->lp[i] = lc->pkgs;
+	L->lnames[i] = ln;
 	const struct blob_result *res = &lc->res;
 	check_t state = CHECK_UNCHECKED;
 	if (res->status == BLOB_MISSING || res->status == BLOB_BAD_FILE)
@@ -307,6 +321,9 @@ static void legacy_layers(struct legacy *L, cJSON *layers)
 		image_raise(L->img, VERDICT_FAIL);
 	}
 	L->img->has_layers = 1; /* "layers", even empty */
+	L->lp = xcalloc((size_t)nl + 1, sizeof *L->lp);
+	L->lnames = xcalloc((size_t)nl + 1, sizeof *L->lnames);
+	L->nlp = nl;
 	int i = 0;
 	cJSON *e;
 	cJSON_ArrayForEach (e, layers) {
@@ -357,7 +374,10 @@ static void legacy_image(report_t *r, const struct tar_index *ix, const char *la
 		if (L.diff_ids && L.ndiff > 0) image_set_chain_ids(L.img, L.diff_ids, L.ndiff);
 		if (L.have_id && store_sig_unavailable(r, lim->pol, L.img, &L.want_id))
 			image_raise(L.img, VERDICT_FAIL);
+		if (L.nlp > 0) image_set_inventory(r, L.img, layerdb_fold(L.lp, L.lnames, L.nlp));
 	}
+	free(L.lp);
+	free(L.lnames);
 	free(L.diff_ids);
 	free(L.cfgsubj);
 	model_image_commit(r, L.img);

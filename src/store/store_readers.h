@@ -16,6 +16,8 @@
 #include "tar.h"
 #include "tarsplit.h"
 
+struct layer_pkgs; /* layerdb.h */
+
 void store_read_oci_dir(report_t *r, const struct store_spec *spec, const struct audit_limits *lim,
                         cJSON *sj);
 void store_read_oci_archive(report_t *r, const struct store_spec *spec,
@@ -90,7 +92,9 @@ enum store_layer_outcome store_check_layer_folder(struct store_layer_check *k);
 /* An extracted layer as a reader checks it (a Docker layerdb entry, a
  * containers/storage layer record): what the report says of it. */
 struct store_layer {
-	int done; /* its folder was reassembled (matching or not) */
+	int done;                /* its folder was reassembled (matching or not) */
+	struct layer_pkgs *pkgs; /* its package databases (layerdb.h): reassembled, matching
+	                          * its diffID; NULL: none (freed with layer_pkgs_free) */
 	verdict_t verdict;
 	check_t state; /* its on_disk_check */
 	unsigned long files;

@@ -1,7 +1,9 @@
 /* oci: see oci.h. */
 #include "oci.h"
 
+#include "inventory.h"
 #include "jsondoc.h"
+#include "layerdb.h"
 #include "model.h"
 
 #include <math.h>
@@ -75,6 +77,7 @@ struct blob {
 	int verified;     /* phase 2 ran (or JSON read verified it) */
 	int reported;     /* its findings were emitted */
 	struct blob_result res;
+	struct layer_pkgs *pkgs; /* its package databases (a layer read whole); NULL: none */
 	struct blob *next;
 };
 
@@ -738,7 +741,16 @@ static void *worker(void *arg)
 		if (i >= c->nwork) break;
 		if (ea_stop_requested()) continue; /* left unverified: reported as such */
 		struct blob *b = c->work[i];
-		blobcheck_run(c->src, &b->d, b->size, b->want_diff, b->comp, &c->o.lim, &b->res);
+		/* a layer's package databases, kept as its tar goes by for the diffID */
+		struct layerdb_tap *t = b->want_diff ? layerdb_tap_new() : NULL;
+		struct blob_tap tap = {layerdb_tap_feed, t};
+		blobcheck_run_tap(c->src, &b->d, b->size, b->want_diff, b->comp, &c->o.lim,
+		                  t ? &tap : NULL, &b->res);
+		if (t) {
+			int whole = b->res.diff_checked && !b->res.interrupted;
+			b->pkgs = layerdb_tap_finish(t, whole);
+			if (!whole) layer_pkgs_free(b->pkgs), b->pkgs = NULL;
+		}
 		__atomic_store_n(&b->verified, 1, __ATOMIC_RELEASE);
 	}
 	return NULL;
@@ -923,6 +935,23 @@ static void finish_signatures(oci_ctx_t *c, const struct walk_image *img, struct
 	if (rc == -1) image_raise(out, VERDICT_FAIL);
 }
 
+/* The image's layers applied in order: what is installed. */
+static void finish_inventory(oci_ctx_t *c, const struct walk_image *img, struct image *out)
+{
+	if (img->is_artifact || img->nlayers <= 0) return;
+	struct layer_pkgs **lp = xcalloc((size_t)img->nlayers, sizeof *lp);
+	char **labels = xcalloc((size_t)img->nlayers, sizeof *labels);
+	for (int i = 0; i < img->nlayers; i++) {
+		const struct blob *b = img->layers[i].b;
+		lp[i] = b && b->verified ? b->pkgs : NULL;
+		labels[i] = b ? xasprintf("%d %.19s", i, b->d.str) : xasprintf("%d", i);
+	}
+	image_set_inventory(c->r, out, layerdb_fold(lp, (const char *const *)labels, img->nlayers));
+	for (int i = 0; i < img->nlayers; i++) free(labels[i]);
+	free(labels);
+	free(lp);
+}
+
 static void finish_image(oci_ctx_t *c, struct walk_image *img)
 {
 	struct image *out = image_record(c, img);
@@ -940,6 +969,7 @@ static void finish_image(oci_ctx_t *c, struct walk_image *img)
 	if (!img->is_artifact && img->diff_ids && img->ndiff > 0)
 		image_set_chain_ids(out, img->diff_ids, img->ndiff);
 	finish_signatures(c, img, out);
+	finish_inventory(c, img, out);
 	model_image_commit(c->r, out);
 }
 
@@ -1195,6 +1225,7 @@ void oci_free(oci_ctx_t *c)
 		struct blob *b = c->buckets[k];
 		while (b) {
 			struct blob *n = b->next;
+			layer_pkgs_free(b->pkgs);
 			free(b);
 			b = n;
 		}

@@ -184,6 +184,29 @@ for v in 0 1 2; do printf "\\x0$v%s" "$(printf 'hello, world' | base64)" >"$out/
 printf '\x01aGVsbG8td29ybGQ' >"$out/fuzz_b64/url"
 printf '\x00aGVs\nbG8=\r\n' >"$out/fuzz_b64/wrapped"
 
+# ---------------------------------------------------------------- package databases
+# fuzz_pkgdb: the real databases of ../shared/testdata/osv (option: kind | chunk << 3);
+# fuzz_layerdb: layer tars GNU tar writes of roots holding them, with whiteouts.
+for f in "$S"/osv/dpkg/* "$S"/osv/pkgdb-samples/*.status; do
+	[ -f "$f" ] && put fuzz_pkgdb "dpkg-$(basename "$f")" $((0 | 7 << 3)) "$f"
+done
+for f in "$S"/osv/apk/* "$S"/osv/pkgdb-samples/*.installed; do
+	[ -f "$f" ] && put fuzz_pkgdb "apk-$(basename "$f")" $((1 | 3 << 3)) "$f"
+done
+for f in "$S"/osv/pkgdb-samples/alpine-*/os-release /etc/os-release /usr/lib/os-release; do
+	[ -f "$f" ] && put fuzz_pkgdb "osr-$(echo "$f" | md5sum | cut -c1-8)" 3 "$f"
+done
+if [ -d "$S/osv/dpkg" ]; then
+	r="$w/pkgroot"; mkdir -p "$r/var/lib/dpkg/status.d" "$r/lib/apk/db" "$r/etc" "$r/usr/lib"
+	cp "$S/osv/dpkg/osv-scalibr-valid-status" "$r/var/lib/dpkg/status" 2>/dev/null
+	cp "$S/osv/dpkg/syft-status.d-deinstall" "$r/var/lib/dpkg/status.d/k" 2>/dev/null
+	cp "$S/osv/apk/syft-multiple-2-installed" "$r/lib/apk/db/installed" 2>/dev/null
+	printf 'ID=debian\nVERSION_ID="12"\n' >"$r/usr/lib/os-release"; ln -s ../usr/lib/os-release "$r/etc/os-release"
+	: >"$r/var/lib/dpkg/.wh..wh..opq"; : >"$r/lib/apk/db/.wh.triggers"
+	tar --create --file "$w/pkg.tar" -C "$r" . 2>/dev/null && put fuzz_layerdb pkg 16 "$w/pkg.tar"
+	tar --create --format=pax --file "$w/pkg-pax.tar" -C "$r" . 2>/dev/null && put fuzz_layerdb pkg-pax 200 "$w/pkg-pax.tar"
+fi
+
 # ---------------------------------------------------------------- /proc, seccomp, the config file
 # /proc/<pid>/status of this machine's processes, as the kernel writes them.
 mk fuzz_proc_status
