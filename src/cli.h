@@ -153,7 +153,7 @@ struct ea_command {
 int cli_drift_allow_ok(const char *s);
 
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config,
-        cmd_explain, cmd_baseline;
+        cmd_explain, cmd_baseline, cmd_vulndb;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err);

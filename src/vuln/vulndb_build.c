@@ -6,6 +6,7 @@
 
 #include "osvsrc.h"
 #include "vercmp.h"
+#include "vuln_match.h"
 
 #define STR_LIMIT (1u << 30) /* string offsets live in 30 bits of an event */
 
@@ -204,11 +205,30 @@ static int aff_ok(const struct vulndb_builder *b, const struct osv_affected *a, 
 	return 1;
 }
 
+/* The explicit versions the entry's ranges do not already cover (osv.dev
+ * enumerates every affected version of Debian's and Alpine's ranges: most
+ * lists add nothing).  Exact: the box evaluates the same ranges with the
+ * same order, and an explicit version is also matched by that order's
+ * equality, so a version in a range is matched either way. */
+static size_t uncovered(const struct osv_affected *a, const char **keep)
+{
+	ver_scheme_t s = ver_scheme_of(a->ecosystem);
+	struct vulndb_aff ranges = {.ranges = a->ranges, .nranges = a->nranges};
+	size_t n = 0;
+	for (size_t i = 0; i < a->nversions; i++) {
+		const char *fixed;
+		if (!vuln_affected(s, a->versions[i], &ranges, &fixed)) keep[n++] = a->versions[i];
+	}
+	return n;
+}
+
 static int add_affected(struct vulndb_builder *b, const struct osv_record *r,
                         const struct osv_affected *a, uint32_t adv, ea_error_t *err)
 {
+	cleanup_free const char **keep = xmalloc((a->nversions + 1) * sizeof(*keep));
+	size_t nkeep = uncovered(a, keep);
 	int64_t eco = intern(b, a->ecosystem), name = intern(b, a->name);
-	int64_t ranges = pool_ranges(b, a), vers = pool_strs(b, a->versions, a->nversions);
+	int64_t ranges = pool_ranges(b, a), vers = pool_strs(b, keep, nkeep);
 	if (eco < 0 || name < 0 || ranges < 0 || vers < 0)
 		return ea_fail(err, EA_E_TOOBIG, "the string table is full");
 	grow((void **)&b->aff, &b->affcap, b->naff + 1, sizeof(*b->aff));
