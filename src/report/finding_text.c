@@ -124,6 +124,10 @@ static const struct phrase phrases[] = {
         {"host.file_missing", "file", "missing"},
         {"host.attr_changed", "file", "attributes changed"},
         {"host.unreadable", "file", "not compared (unreadable)"},
+        {"vuln.package", NULL, "known vulnerability"},
+        {"vulndb.untrusted", NULL, "vulnerability database refused"},
+        {"vulndb.stale", NULL, "vulnerability database is old"},
+        {"vulndb.malformed", NULL, "vulnerability database malformed"},
 };
 
 /* Hints by id prefix, the longest prefix first (the first match wins). */
@@ -174,6 +178,12 @@ static const struct {
         {"host.unreadable", "run as root; or make the baseline again where it could not read"},
         {"host.", "the box's own files changed: find out who wrote there; re-flash or "
                   "restore them, or make and sign a new baseline if the change was yours"},
+        {"vuln.", "update the image (or the host's packages) to the fixed version; or accept "
+                  "the advisory in the policy with a reason and an expiry date"},
+        {"vulndb.stale", "ship a newer database: edgeaudit vulndb build on the vendor's "
+                         "machine, signed, with the firmware or an update"},
+        {"vulndb.", "check the database and its .sig (edgeaudit vulndb info FILE --key "
+                    "PUB.pem); build and sign it again"},
         {"audit.interrupted", "raise --budget-ms, or audit again when the box is idle"},
         {"audit.unexplained", "an internal error: report it; the image is not trusted"},
         {"audit.", "see the JSON report: parts were not checked"},

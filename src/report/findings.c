@@ -219,6 +219,17 @@ const struct finding_kind finding_kinds[] = {
         {"host.unreadable", SEV_MEDIUM, I,
          "an entry of the tree could not be read or walked, or was unreadable when the "
          "baseline was made: not compared"},
+        /* known vulnerabilities (src/vuln/) */
+        {"vuln.package", SEV_MEDIUM, 0,
+         "an installed package is affected by a known vulnerability (the advisory's severity)"},
+        {"vulndb.untrusted", SEV_HIGH, I,
+         "the vulnerability database is missing, unsigned, signed by another key or changed "
+         "while read: refused, nothing matched"},
+        {"vulndb.stale", SEV_MEDIUM, 0,
+         "the vulnerability database is older than the configured age (vulndb_max_age_days)"},
+        {"vulndb.malformed", SEV_HIGH, I,
+         "the vulnerability database is signed but malformed (a reference past its end, a "
+         "format this version does not read): matching stopped"},
 };
 
 const unsigned finding_kinds_count = sizeof finding_kinds / sizeof finding_kinds[0];

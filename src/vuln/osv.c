@@ -52,7 +52,8 @@ static int str_list(const cJSON *o, const char *key, const char ***out, size_t *
                     ea_error_t *err)
 {
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(o, key), *e;
-	if (!l) return 0;
+	if (!l || cJSON_IsNull(l))
+		return 0; /* null: absent, as Go decodes it (osv.dev writes it) */
 	if (!cJSON_IsArray(l)) return ea_fail(err, EA_E_FORMAT, "%s%s is not a list", what, key);
 	size_t add = (size_t)cJSON_GetArraySize(l);
 	*out = xrealloc(*out, (*n + add + 1) * sizeof(**out));
@@ -116,7 +117,7 @@ static int parse_range(const cJSON *rg, struct osv_affected *a, const char *what
 static int parse_severity(const cJSON *l, struct severity *s, const char *what, ea_error_t *err)
 {
 	const cJSON *e;
-	if (!l) return 0;
+	if (!l || cJSON_IsNull(l)) return 0;
 	if (!cJSON_IsArray(l)) return ea_fail(err, EA_E_FORMAT, "%sseverity is not a list", what);
 	cJSON_ArrayForEach (e, l) {
 		int bad = 0, score = -1;
@@ -173,7 +174,7 @@ static int parse_affected(const cJSON *a, struct osv_record *r, size_t i, ea_err
 	x->name = name;
 	x->sev.score10 = -1;
 	const cJSON *rgs = cJSON_GetObjectItemCaseSensitive(a, "ranges"), *rg;
-	if (rgs && !cJSON_IsArray(rgs))
+	if (rgs && !cJSON_IsArray(rgs) && !cJSON_IsNull(rgs))
 		return ea_fail(err, EA_E_FORMAT, "%sranges is not a list", what);
 	x->ranges = xcalloc((size_t)cJSON_GetArraySize(rgs) + 1, sizeof(*x->ranges));
 	cJSON_ArrayForEach (rg, rgs) {
@@ -215,7 +216,7 @@ int osv_parse(const char *buf, size_t len, struct osv_record *r, ea_error_t *err
 	if (!cJSON_IsObject(j)) return ea_fail(err, EA_E_FORMAT, "not a JSON object");
 	if (parse_top(j, r, err) < 0) return -1;
 	const cJSON *affs = cJSON_GetObjectItemCaseSensitive(j, "affected"), *a;
-	if (affs && !cJSON_IsArray(affs))
+	if (affs && !cJSON_IsArray(affs) && !cJSON_IsNull(affs))
 		return ea_fail(err, EA_E_FORMAT, "affected is not a list");
 	r->aff = xcalloc((size_t)cJSON_GetArraySize(affs) + 1, sizeof(*r->aff));
 	size_t i = 0;
