@@ -19,6 +19,7 @@
 #include "metrics.h"
 #include "progress.h"
 #include "report_sign.h"
+#include "vuln_audit.h"
 
 static int parse_int(const char *s, int min, int max, int *out)
 {
@@ -55,7 +56,9 @@ enum {
 	O_METRICS,
 	O_BASELINE,
 	O_BASELINE_KEY,
-	O_DRIFT_ALLOW
+	O_DRIFT_ALLOW,
+	O_VULNDB,
+	O_VULNDB_KEY
 };
 static const struct {
 	struct option opt;
@@ -85,6 +88,8 @@ static const struct {
         {{"baseline", required_argument, 0, O_BASELINE}, OPT_HOST},
         {{"baseline-key", required_argument, 0, O_BASELINE_KEY}, OPT_HOST},
         {{"drift-allow", required_argument, 0, O_DRIFT_ALLOW}, OPT_DRIFT},
+        {{"vulndb", required_argument, 0, O_VULNDB}, OPT_VULN},
+        {{"vulndb-key", required_argument, 0, O_VULNDB_KEY}, OPT_VULN},
 };
 
 int cli_drift_allow_ok(const char *s)
@@ -233,6 +238,14 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		o->baseline_key = optarg;
 		o->set |= SET_BASELINE_KEY;
 		break;
+	case O_VULNDB:
+		o->vulndb = optarg;
+		o->set |= SET_VULNDB;
+		break;
+	case O_VULNDB_KEY:
+		o->vulndb_key = optarg;
+		o->set |= SET_VULNDB_KEY;
+		break;
 	default:
 		if (optopt && optopt < 256)
 			return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name,
@@ -253,6 +266,7 @@ static void opts_defaults(struct ea_opts *o)
 	o->format = FORMAT_JSON;
 	o->fail_on = SEV_HIGH;
 	o->progress = -1;
+	o->vulndb_max_age_days = CLI_VULNDB_MAX_AGE_DAYS;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	o->jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
 }
@@ -282,7 +296,7 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 
 int cli_check_merged(const struct ea_opts *o, ea_error_t *err)
 {
-	if (o->no_proc && o->no_stores && !o->baseline)
+	if (o->no_proc && o->no_stores && !o->baseline && !o->vulndb)
 		return ea_fail(
 		        err, EA_E_USAGE,
 		        "--no-proc and --no-stores (options or config) leave nothing to audit");
@@ -290,6 +304,10 @@ int cli_check_merged(const struct ea_opts *o, ea_error_t *err)
 		return ea_fail(err, EA_E_USAGE,
 		               "--baseline needs --baseline-key: a baseline is compared only once "
 		               "its signature is checked");
+	if (o->vulndb && !o->vulndb_key)
+		return ea_fail(err, EA_E_USAGE,
+		               "--vulndb needs --vulndb-key: the database is read only once its "
+		               "signature is checked");
 	if (o->sign_key && !o->out)
 		return ea_fail(
 		        err, EA_E_USAGE,
@@ -502,6 +520,31 @@ int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t
 		fprintf(stderr, "edgeaudit: warning: %s\n",
 		        err.msg); /* the boot log is extra; the verdict stands */
 	return code;
+}
+
+int cli_load_key(const char *opt, const char *path, char **pem)
+{
+	ea_error_t err = {0};
+	size_t len;
+	char fpr[72];
+	if (fsx_read_user_file(path, REPORT_KEY_MAX, pem, &len, &err) < 0 ||
+	    report_key_fingerprint(*pem, fpr, &err) < 0) {
+		fprintf(stderr, "edgeaudit: %s %s: %s\n", opt, path, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Matching each root's packages needs the package inventories, which this
+ * build does not read yet: the part is said not checked. */
+void cli_vuln_part(report_t *r, const struct ea_opts *o, const char *pub)
+{
+	if (!o->vulndb || !cli_part_begin(r, "vulnerabilities")) return;
+	struct vulndb *db = vuln_audit_open(r, o->vulndb, pub, o->vulndb_max_age_days, time(NULL));
+	if (db)
+		report_unchecked(r, "vulnerabilities",
+		                 "matching needs the package inventories, not read by this build");
+	vuln_audit_close(r, db);
 }
 
 int cli_load_policy(struct ea_opts *o)

@@ -126,6 +126,7 @@ static const struct phrase phrases[] = {
         {"host.unreadable", "file", "not compared (unreadable)"},
         {"vuln.package", NULL, "known vulnerability"},
         {"vulndb.untrusted", NULL, "vulnerability database refused"},
+        {"vulndb.loaded", NULL, "vulnerability database checked"},
         {"vulndb.stale", NULL, "vulnerability database is old"},
         {"vulndb.malformed", NULL, "vulnerability database malformed"},
 };

@@ -225,6 +225,8 @@ const struct finding_kind finding_kinds[] = {
         {"vulndb.untrusted", SEV_HIGH, I,
          "the vulnerability database is missing, unsigned, signed by another key or changed "
          "while read: refused, nothing matched"},
+        {"vulndb.loaded", SEV_INFO, 0,
+         "the vulnerability database's signature was good: its build date and counts"},
         {"vulndb.stale", SEV_MEDIUM, 0,
          "the vulnerability database is older than the configured age (vulndb_max_age_days)"},
         {"vulndb.malformed", SEV_HIGH, I,
