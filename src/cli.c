@@ -556,6 +556,15 @@ int cli_load_policy(struct ea_opts *o)
 		fprintf(stderr, "edgeaudit: signature policy: %s\n", err.msg);
 		return -1;
 	}
+	/* its "vulnerabilities" member: checked now, a typo is no silent default */
+	struct vuln_policy vp;
+	if (o->policy && vuln_policy_load(o->policy, &vp, &err) < 0) {
+		fprintf(stderr, "edgeaudit: policy: %s\n", err.msg);
+		sig_policy_free(o->pol);
+		o->pol = NULL;
+		return -1;
+	}
+	if (o->policy) vuln_policy_free(&vp);
 	return 0;
 }
 

@@ -194,7 +194,8 @@ static int parse_top(const cJSON *j, const char *base_dir, struct sig_policy *p,
                      ea_error_t *err)
 {
 	static const char *const top[] = {"schema",   "mode",   "trustedRoot", "keys", "identities",
-	                                  "notation", "images", "$comment",    NULL};
+	                                  "notation", "images", "$comment",    "vulnerabilities",
+	                                  NULL};
 	const char *schema = sjson_str(j, "schema");
 	const char *tr = sjson_str(j, "trustedRoot");
 	if (!cJSON_IsObject(j)) return ea_fail(err, EA_E_USAGE, "policy is not a JSON object");
