@@ -145,13 +145,6 @@ static int lookup(struct vulndb *db, ver_scheme_t s, const char *eco, const char
 	return 0;
 }
 
-static int names(const struct hit *x, const char *id)
-{
-	for (size_t i = 0; i < x->a.nlinks; i++)
-		if (!strcmp(x->a.links[i], id)) return 1;
-	return 0;
-}
-
 static int is_cve(const char *id) { return !strncmp(id, "CVE-", 4); }
 
 static int hit_order(const void *p, const void *q)
@@ -181,19 +174,61 @@ static void absorb(ver_scheme_t s, struct hit *x, struct hit *m)
 	m->absorbed = 1;
 }
 
+/* Ids of the hits in byte order, to find which hit an id names. */
+struct idx {
+	const char *id;
+	size_t i;
+};
+
+static int idx_cmp(const void *p, const void *q)
+{
+	return strcmp(((const struct idx *)p)->id, ((const struct idx *)q)->id);
+}
+
+struct edge {
+	size_t x, m; /* x < m in report order: m may merge into x */
+};
+
+static int edge_cmp(const void *p, const void *q)
+{
+	const struct edge *a = p, *b = q;
+	if (a->m != b->m) return a->m < b->m ? -1 : 1;
+	return a->x < b->x ? -1 : a->x > b->x;
+}
+
+/* Every pair of hits one of which names the other: n log n, not n^2 (the
+ * linux source has thousands of advisories). */
+static struct edge *edges(const struct hits *h, size_t *n)
+{
+	cleanup_free struct idx *ix = xmalloc((h->n + 1) * sizeof(*ix));
+	for (size_t i = 0; i < h->n; i++) ix[i] = (struct idx){h->v[i].a.id, i};
+	qsort(ix, h->n, sizeof(*ix), idx_cmp);
+	struct edge *e = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		for (size_t k = 0; k < h->v[i].a.nlinks; k++) {
+			struct idx key = {h->v[i].a.links[k], 0};
+			const struct idx *f = bsearch(&key, ix, h->n, sizeof(*ix), idx_cmp);
+			if (!f || f->i == i) continue;
+			if (*n == cap) e = xrealloc(e, (cap = cap ? cap * 2 : 16) * sizeof(*e));
+			e[(*n)++] = i < f->i ? (struct edge){i, f->i} : (struct edge){f->i, i};
+		}
+	}
+	if (*n) qsort(e, *n, sizeof(*e), edge_cmp);
+	return e;
+}
+
 static int merge(struct vulndb *db, ver_scheme_t s, struct hits *h, ea_error_t *err)
 {
 	for (size_t i = 0; i < h->n; i++)
 		if (vulndb_read_adv(db, h->v[i].adv, &h->v[i].a, err) < 0) return -1;
 	qsort(h->v, h->n, sizeof(*h->v), hit_order);
-	for (size_t i = 0; i < h->n; i++) {
-		struct hit *m = &h->v[i];
-		for (size_t k = 0; k < i; k++) {
-			struct hit *x = &h->v[k];
-			if (!x->absorbed && (names(x, m->a.id) || names(m, x->a.id)))
-				absorb(s, x, m);
-		}
-	}
+	size_t ne;
+	cleanup_free struct edge *e = edges(h, &ne);
+	/* by m: whether x was itself merged is settled before x is an m's target */
+	for (size_t k = 0; k < ne; k++)
+		if (!h->v[e[k].x].absorbed) absorb(s, &h->v[e[k].x], &h->v[e[k].m]);
 	for (size_t i = 0; i < h->n; i++) {
 		struct hit *x = &h->v[i];
 		if (x->absorbed) continue;

@@ -321,7 +321,7 @@ int vulndb_read_aff(struct vulndb *db, uint32_t i, struct vulndb_aff *a, ea_erro
 	memset(a, 0, sizeof(*a));
 	ea_buf_init(&ar.b, VULNDB_ENTRY_MAX);
 	int rc = read_aff(db, i, a, &ar, err);
-	a->mem = ar.b.data;
+	a->mem = ar.b.data ? xrealloc(ar.b.data, ar.b.len + 1) : NULL;
 	for (size_t r = 0; r < a->nranges; r++)
 		for (size_t k = 0; k < a->ranges[r].nev; k++)
 			a->ranges[r].ev[k].version = a->mem + (uintptr_t)a->ranges[r].ev[k].version;
@@ -363,13 +363,17 @@ int vulndb_read_adv(struct vulndb *db, uint32_t i, struct vulndb_adv *a, ea_erro
 {
 	uint32_t v[4];
 	struct arena ar;
+	size_t id = 0;
 	memset(a, 0, sizeof(*a));
+	a->id = "";
 	if (i >= db->h.nadv) return bad(err, "an advisory past the table");
-	if (read_rec(db, db->h.off_adv, i, v, err) < 0 || db_str(db, v[0], a->id, err) < 0)
-		return -1;
+	if (read_rec(db, db->h.off_adv, i, v, err) < 0) return -1;
 	ea_buf_init(&ar.b, VULNDB_ENTRY_MAX);
-	int rc = read_links(db, v[1], a, &ar, err);
-	a->mem = ar.b.data;
+	int rc = arena_str(db, &ar, v[0], &id, err);
+	if (rc == 0) rc = read_links(db, v[1], a, &ar, err);
+	/* exact size: a package can have thousands of hits held at once (linux) */
+	a->mem = ar.b.data ? xrealloc(ar.b.data, ar.b.len + 1) : NULL;
+	if (a->mem) a->id = a->mem + id;
 	for (size_t k = 0; k < a->nlinks; k++) a->links[k] = a->mem + (uintptr_t)a->links[k];
 	if (rc < 0) vulndb_adv_clear(a);
 	return rc;

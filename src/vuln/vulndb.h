@@ -120,7 +120,7 @@ int vulndb_read_aff(struct vulndb *db, uint32_t i, struct vulndb_aff *a, ea_erro
 /* Advisory i: its id and links (aliases first, then related), as strings
  * in *mem (caller frees *mem; ids[] points into it). */
 struct vulndb_adv {
-	char id[OSV_STR_MAX + 1];
+	const char *id;
 	const char **links;
 	size_t naliases, nlinks;
 	char *mem;

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Known vulnerabilities (issue 16 part 3): `vulndb build` from real OSV
+# records (osv.dev's exports in ../shared/testdata/osv-large: folders, the
+# all.zip osv.dev publishes, and zips written by Python's zipfile, the
+# writer of osv-large/make_allzip.py), `vulndb info`, `vulndb check` of this
+# machine's own packages (dpkg-query) with every hit re-checked by real
+# dpkg --compare-versions, and `audit --vulndb`: signature first
+# (vulndb.untrusted), build date (vulndb.loaded), age (vulndb.stale),
+# hostile databases and archives (bounded, named, no crash).
+. "$(dirname "$0")/lib.sh"
+# Every run here uses options the report baseline does not have.
+unset EA_DIFF_BASE
+
+S=$SHARED/osv-large
+if [ ! -d "$S/sample" ]; then
+	skip "vulndb suite" "../shared/testdata/osv-large is absent"
+	exit 0
+fi
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/key.pem" 2>/dev/null
+openssl ec -in "$T/key.pem" -pubout -out "$T/pub.pem" 2>/dev/null
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/other.pem" 2>/dev/null
+openssl ec -in "$T/other.pem" -pubout -out "$T/other.pub" 2>/dev/null
+export SOURCE_DATE_EPOCH=$(date +%s)
+
+# ---------------------------------------------------------------- build
+run_ea vulndb build --osv "$S/sample" --out "$T/s.db" --sign-key "$T/key.pem"
+if [ "$RC" = 3 ] && grep -q 'left out ELA-669-1: affected\[0\].ranges is not a list' <<<"$ERR" &&
+	[ -s "$T/s.db" ] && [ -s "$T/s.db.sig" ]; then
+	ok "build: the real samples, ELTS's malformed ELA-669-1 named and left out (exit 3), the rest written and signed"
+else
+	not_ok "build: real samples" "rc=$RC" "$ERR"
+fi
+run_ea vulndb info "$T/s.db" --key "$T/pub.pem"
+n=$(find "$S/sample" -name '*.json' | wc -l)
+if [ "$RC" = 0 ] && grep -q '^signature: good, key sha256:' <<<"$OUT" &&
+	grep -q "^records read: $n\$" <<<"$OUT" && grep -q '^malformed: 1$' <<<"$OUT"; then
+	ok "info: signature good, $n records read, 1 malformed"
+else
+	not_ok "info" "rc=$RC" "$OUT" "$ERR"
+fi
+
+# The same records in a zip written by Python's zipfile (deflated, and
+# stored), in the folder walk's order: the same database, byte for byte.
+$PY - "$S/sample" "$T/d.zip" "$T/s0.zip" <<'PY'
+import os, sys, zipfile
+root, out, out0 = sys.argv[1:4]
+names = []
+def walk(d, rel):
+    for n in sorted(os.listdir(d), key=lambda s: s.encode()):
+        p = os.path.join(d, n)
+        if os.path.isdir(p): walk(p, rel + n + "/")
+        elif n.endswith(".json"): names.append((p, rel + n))
+walk(root, "")
+for o, m in ((out, zipfile.ZIP_DEFLATED), (out0, zipfile.ZIP_STORED)):
+    with zipfile.ZipFile(o, "w", m) as z:
+        for p, a in names: z.write(p, a)
+PY
+run_ea vulndb build --osv "$T/d.zip" --out "$T/z.db"
+rc1=$RC
+run_ea vulndb build --osv "$T/s0.zip" --out "$T/z0.db"
+if [ "$rc1" = 3 ] && [ "$RC" = 3 ] && cmp -s "$T/s.db" "$T/z.db" && cmp -s "$T/s.db" "$T/z0.db"; then
+	ok "build: zipfile's deflated and stored all.zip give the folder's database byte for byte"
+else
+	not_ok "build: zip = folder" "rc=$rc1/$RC" "$(cmp "$T/s.db" "$T/z.db" 2>&1)"
+fi
+run_ea vulndb build --osv "$S/exact-samples/vuls-data-update-allzip/debian-all.zip" \
+	--osv "$S/exact-samples/vuls-data-update-allzip/alpine-all.zip" --out "$T/a.db"
+run_ea vulndb info "$T/a.db"
+if grep -q '^records read: 5$' <<<"$OUT" && grep -q '^advisories: 5$' <<<"$OUT" &&
+	grep -q '^signature: NOT CHECKED' <<<"$OUT"; then
+	ok "build: osv.dev-format all.zip files (Go's zip writer): 5 records, 5 advisories"
+else
+	not_ok "build: real all.zip" "$OUT" "$ERR"
+fi
+run_ea vulndb build --osv "$S/sample" --ecosystem Alpine --out "$T/alp.db"
+run_ea vulndb info "$T/alp.db"
+if grep -q '^out of scope: [1-9]' <<<"$OUT"; then
+	ok "build: --ecosystem Alpine leaves the Debian-only records out (counted)"
+else
+	not_ok "build: --ecosystem" "$OUT"
+fi
+
+# Hostile archives: truncated, a corrupt entry (CRC), an entry declaring
+# more than it holds, not a zip at all.  Named, bounded, never a crash.
+cp "$T/d.zip" "$T/crc.zip"
+$PY - "$T/crc.zip" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+# the first local header's data: flip a byte in the middle of it
+n, x = struct.unpack("<HH", b[26:30]); size = struct.unpack("<I", b[18:22])[0]
+b[30 + n + x + size // 2] ^= 0xff
+open(sys.argv[1], "wb").write(b)
+PY
+head -c 3000 "$T/d.zip" >"$T/trunc.zip"
+printf 'PK\003\004 not really a zip' >"$T/fake.zip"
+hostile_ok=1 msgs=""
+for z in crc trunc fake; do
+	timeout 20 "$EA" vulndb build --osv "$T/$z.zip" --out "$T/$z.db" >/dev/null 2>"$T/$z.err"
+	rc=$?
+	case $z:$rc in crc:3 | trunc:2 | fake:2) ;; *) hostile_ok=0 ;; esac
+	msgs="$msgs $z:$rc:$(head -c 200 "$T/$z.err")"
+done
+if [ $hostile_ok = 1 ] && grep -q 'left out' "$T/crc.err"; then
+	ok "build: hostile zips: a corrupt entry named and left out (exit 3); truncated or fake refused (exit 2)"
+else
+	not_ok "build: hostile zips" "$msgs"
+fi
+
+# ---------------------------------------------------------------- check
+if command -v dpkg-query >/dev/null && [ -f "$S/Debian.tar.xz" ] && grep -q '^VERSION_ID="12"' /etc/os-release; then
+	mkdir -p "$T/osv" && tar -xJf "$S/Debian.tar.xz" -C "$T/osv"
+	# Debian:13's advisories against this Debian 12 machine's packages: most
+	# of trixie's fixes are newer than bookworm's versions, so most decisions
+	# carry a fixed version for real dpkg to judge.
+	run_ea vulndb build --osv "$T/osv" --ecosystem Debian:13 --out "$T/d13.db" --sign-key "$T/key.pem"
+	dpkg-query -W -f '${Package} ${Version} ${source:Package} ${source:Version}\n' >"$T/host.list"
+	/usr/bin/time -f '%M' -o "$T/rss" "$EA" vulndb check --vulndb "$T/d13.db" --vulndb-key "$T/pub.pem" \
+		--ecosystem Debian:13 --packages "$T/host.list" >"$T/hits" 2>"$T/check.err"
+	rc=$?
+	# every hit with a fixed version: real dpkg agrees the installed source version is older
+	bad=0 n=0
+	while read -r pkg ver id fixed rest; do
+		fixed=${fixed#fixed=}
+		[ "$fixed" = - ] && continue
+		src=$(sed -n 's/.* source=[^@]*@\([^ ]*\).*/\1/p' <<<"$rest")
+		n=$((n + 1))
+		dpkg --compare-versions "${src:-$ver}" lt "$fixed" || { bad=$((bad + 1)); echo "$pkg $ver $id $fixed" >>"$T/bad"; }
+	done <"$T/hits"
+	rss=$(tail -n 1 "$T/rss")
+	if [ "$rc" -le 1 ] && [ "$bad" = 0 ] && [ "$n" -gt 100 ] && [ "$rss" -lt 16384 ]; then
+		ok "check: this machine's $(wc -l <"$T/host.list") packages (dpkg-query) against osv.dev's Debian:13 advisories: $(wc -l <"$T/hits") hits, dpkg --compare-versions agrees on all $n with a fix (peak RSS $rss KiB)"
+	else
+		not_ok "check: host packages" "rc=$rc bad=$bad n=$n rss=$rss" "$(head -5 "$T/bad" 2>/dev/null)" "$(cat "$T/check.err")"
+	fi
+else
+	skip "check: host packages against Debian:13's advisories" "not a Debian 12 machine with dpkg-query, or no Debian.tar.xz"
+fi
+
+# ---------------------------------------------------------------- the box
+run_ea audit --no-config --no-stores --no-proc --vulndb "$T/s.db" --vulndb-key "$T/pub.pem"
+ids=$(json_get "$OUT" "' '.join(f['id'] for f in r['findings'])" 2>/dev/null)
+if [ "$RC" = 3 ] && grep -q 'vulndb.loaded' <<<"$ids" && ! grep -q 'vulndb.stale\|vulndb.untrusted' <<<"$ids" &&
+	validate_report <(printf '%s' "$OUT"); then
+	ok "audit --vulndb: signature good, build date reported (vulndb.loaded), matching said not checked (exit 3), report valid"
+else
+	not_ok "audit --vulndb" "rc=$RC" "$ids" "$ERR"
+fi
+run_ea audit --no-config --no-stores --no-proc --vulndb "$T/s.db" --vulndb-key "$T/other.pub"
+ids=$(json_get "$OUT" "' '.join(f['id'] for f in r['findings'])" 2>/dev/null)
+if [ "$RC" = 1 ] && grep -q 'vulndb.untrusted' <<<"$ids" && ! grep -q 'vulndb.loaded' <<<"$ids"; then
+	ok "audit --vulndb: another key's database is vulndb.untrusted, nothing read"
+else
+	not_ok "audit: other key" "rc=$RC" "$ids"
+fi
+cp "$T/s.db" "$T/nosig.db"
+run_ea audit --no-config --no-stores --no-proc --vulndb "$T/nosig.db" --vulndb-key "$T/pub.pem"
+if [ "$RC" = 1 ] && grep -q 'vulndb.untrusted' <<<"$OUT" && grep -q 'no signature' <<<"$OUT"; then
+	ok "audit --vulndb: no FILE.sig is vulndb.untrusted"
+else
+	not_ok "audit: no signature" "rc=$RC" "$OUT"
+fi
+cp "$T/s.db" "$T/alt.db" && cp "$T/s.db.sig" "$T/alt.db.sig"
+printf 'X' | dd of="$T/alt.db" bs=1 seek=200 conv=notrunc 2>/dev/null
+run_ea audit --no-config --no-stores --no-proc --vulndb "$T/alt.db" --vulndb-key "$T/pub.pem"
+if [ "$RC" = 1 ] && grep -q 'vulndb.untrusted' <<<"$OUT" && grep -q 'BAD SIGNATURE' <<<"$OUT"; then
+	ok "audit --vulndb: one byte changed after signing is vulndb.untrusted"
+else
+	not_ok "audit: altered" "rc=$RC" "$OUT"
+fi
+# signed but malformed (truncated, then signed): read as hostile anyway
+head -c 1000 "$T/s.db" >"$T/cut.db"
+openssl dgst -sha256 -sign "$T/key.pem" "$T/cut.db" | base64 -w0 >"$T/cut.db.sig"
+run_ea audit --no-config --no-stores --no-proc --vulndb "$T/cut.db" --vulndb-key "$T/pub.pem"
+if [ "$RC" = 1 ] && grep -q 'vulndb.malformed' <<<"$OUT"; then
+	ok "audit --vulndb: a truncated database signed with openssl dgst is vulndb.malformed"
+else
+	not_ok "audit: signed malformed" "rc=$RC" "$OUT"
+fi
+SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH - 40 * 86400)) "$EA" vulndb build --osv "$S/sample/Debian" \
+	--out "$T/old.db" --sign-key "$T/key.pem" 2>/dev/null
+run_ea audit --no-config --no-stores --no-proc --vulndb "$T/old.db" --vulndb-key "$T/pub.pem"
+st1=$(grep -c 'vulndb.stale' <<<"$OUT")
+printf '{"no_stores": true, "no_proc": true, "vulndb": "%s", "vulndb_key": "%s", "vulndb_max_age_days": 60}\n' \
+	"$T/old.db" "$T/pub.pem" >"$T/c.json"
+run_ea audit --config "$T/c.json"
+st2=$(grep -c 'vulndb.stale' <<<"$OUT")
+run_ea config check --config "$T/c.json"
+rc3=$RC
+if [ "$st1" = 1 ] && [ "$st2" = 0 ] && [ "$rc3" = 0 ]; then
+	ok "audit --vulndb: a 40-day-old database is vulndb.stale by default, not with vulndb_max_age_days 60 (config check accepts it)"
+else
+	not_ok "audit: stale" "default=$st1 60days=$st2 config-check=$rc3" "$ERR"
+fi
+run_ea audit --no-config --no-stores --no-proc --vulndb "$T/s.db"
+rc1=$RC err1=$ERR
+printf '{"vulndb": "%s"}\n' "$T/s.db" >"$T/c2.json"
+run_ea config check --config "$T/c2.json"
+if [ "$rc1" = 2 ] && [ "$RC" = 2 ] && grep -q -- '--vulndb needs --vulndb-key' <<<"$err1" &&
+	grep -q 'vulndb needs vulndb_key' <<<"$OUT$ERR"; then
+	ok "--vulndb without --vulndb-key is a usage error (option and config)"
+else
+	not_ok "vulndb without key" "rc=$rc1/$RC" "$ERR"
+fi
