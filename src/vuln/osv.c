@@ -127,11 +127,8 @@ static int parse_severity(const cJSON *l, struct severity *s, const char *what, 
 			               "%sseverity: an entry without type and score", what);
 		ea_error_t cerr = {0};
 		if (!strcmp(type, "CVSS_V4") && s->src != SEVSRC_CVSS_V4) {
-			if (cvss4_score(vec, &score, &cerr) < 0) {
-				if (cerr.code != EA_E_UNSUPPORTED)
-					return ea_fail(err, cerr.code, "%s%s", what, cerr.msg);
-				continue;
-			}
+			if (cvss4_score(vec, &score, &cerr) < 0)
+				return ea_fail(err, cerr.code, "%s%s", what, cerr.msg);
 			*s = (struct severity){cvss_level(score), score, SEVSRC_CVSS_V4};
 		} else if (!strcmp(type, "CVSS_V3") && s->src != SEVSRC_CVSS_V4) {
 			if (cvss3_score(vec, &score, &cerr) < 0)

@@ -523,3 +523,41 @@ UNIT_TEST(vuln_cvss3_scores)
 	CHECK(cvss_level(40) == VSEV_MEDIUM && cvss_level(69) == VSEV_MEDIUM);
 	CHECK(cvss_level(70) == VSEV_HIGH && cvss_level(90) == VSEV_CRITICAL);
 }
+
+/* CVSS v4.0 base scores: the specification's MacroVector lookup and
+ * interpolation.  Expected values are those FIRST's calculator gives (as
+ * published with other implementations' tests: polycvss's 6.9, cvss-rs's
+ * 5.3 for CVE-2024-7657's vector, the all-high 10.0 and FIRST's 9.3). */
+UNIT_TEST(vuln_cvss4_scores)
+{
+	static const struct {
+		const char *v;
+		int score;
+	} ok[] = {
+	        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 93},
+	        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 100},
+	        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N", 69},
+	        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:N/VI:L/VA:N/SC:N/SI:N/SA:N", 53},
+	        /* E:X is "not defined": the base score */
+	        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N/E:X", 53},
+	        /* no impact at all: 0 */
+	        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0},
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		int s = -1;
+		ea_error_t err = {0};
+		CHECK_EQ_INT(cvss4_score(ok[i].v, &s, &err), 0);
+		CHECK_EQ_INT(s, ok[i].score);
+	}
+	static const char *const bad[] = {
+	        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N",      /* no SA */
+	        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:S/SA:N", /* S: modified
+	                                                                              only */
+	        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int s = -1;
+		ea_error_t err = {0};
+		CHECK(cvss4_score(bad[i], &s, &err) < 0 && err.code == EA_E_FORMAT);
+	}
+}
