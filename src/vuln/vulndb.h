@@ -11,7 +11,7 @@
  *    32 u32 npkgs  36 u32 naff  40 u32 nadv  44 u32 npool  48 u32 strsize
  *    52 u32 off_pkgs  56 off_aff  60 off_adv  64 off_pool  68 off_str
  *    72 u32 records read  76 withdrawn  80 malformed  84 out of scope
- *    88 u32 duplicate ids (the older `modified` dropped)  92..127 zero
+ *    88 u32 records whose id was seen before  92..127 zero
  *   packages   npkgs x {u32 ecosystem, u32 name, u32 first aff, u32 count}
  *              sorted by (ecosystem, name) in byte order, unique
  *   affected   naff x {u32 advisory, u32 ranges, u32 versions, u32 severity}
@@ -27,7 +27,10 @@
  * The sections follow each other exactly and the file ends with the
  * strings: anything else is refused.  Withdrawn records are left out at
  * build time (counted); a record that cannot be read is left out and named
- * (counted as malformed); an id seen twice keeps the newer `modified`.
+ * (counted as malformed); an id seen in several records (osv.dev's Debian
+ * and Alpine exports each hold a copy of the records naming both) keeps,
+ * per (ecosystem, package), the entries of the newest copy naming that
+ * package, under the newest copy's ids.
  *
  * Trust: FILE.sig beside it is the project's one detached signature
  * (report_sign.h: base64 DER ECDSA P-256 over SHA-256 of the file's bytes).

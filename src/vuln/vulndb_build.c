@@ -17,6 +17,7 @@ struct badv {
 
 struct baff {
 	uint32_t eco, name, adv, ranges, versions, sev;
+	uint32_t canon; /* the advisory of the newest copy of its id (resolve_copies) */
 };
 
 struct vulndb_builder {
@@ -232,9 +233,13 @@ static int add_affected(struct vulndb_builder *b, const struct osv_record *r,
 	if (eco < 0 || name < 0 || ranges < 0 || vers < 0)
 		return ea_fail(err, EA_E_TOOBIG, "the string table is full");
 	grow((void **)&b->aff, &b->affcap, b->naff + 1, sizeof(*b->aff));
-	b->aff[b->naff++] =
-	        (struct baff){(uint32_t)eco,    (uint32_t)name, adv,
-	                      (uint32_t)ranges, (uint32_t)vers, pick_sev(&r->sev, &a->sev)};
+	b->aff[b->naff++] = (struct baff){(uint32_t)eco,
+	                                  (uint32_t)name,
+	                                  adv,
+	                                  (uint32_t)ranges,
+	                                  (uint32_t)vers,
+	                                  pick_sev(&r->sev, &a->sev),
+	                                  adv};
 	return 0;
 }
 
@@ -246,11 +251,12 @@ static int add_adv(struct vulndb_builder *b, const struct osv_record *r, uint32_
 	osv_time(r->modified, &t);
 	uint32_t mod = t < 0 ? 0 : t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 	size_t k = id_slot(b, (uint32_t)id);
+	int older = 0; /* a copy older than the one the id names: kept, resolved at the end */
 	if (b->adv_by_id[k]) {
 		struct badv *old = &b->adv[b->adv_by_id[k] - 1];
 		b->h.duplicates++;
-		if (mod <= old->modified) return 1; /* keep the newer copy */
-		old->dead = 1;
+		older = mod <= old->modified;
+		if (!older) old->dead = 1;
 	} else {
 		b->ain++;
 	}
@@ -266,9 +272,9 @@ static int add_adv(struct vulndb_builder *b, const struct osv_record *r, uint32_
 		}
 	}
 	grow((void **)&b->adv, &b->advcap, b->nadv + 1, sizeof(*b->adv));
-	b->adv[b->nadv] = (struct badv){(uint32_t)id, links, mod, 0};
-	b->adv_by_id[k] = (uint32_t)++b->nadv;
-	*idx = (uint32_t)b->nadv - 1;
+	b->adv[b->nadv] = (struct badv){(uint32_t)id, links, mod, older};
+	if (!older) b->adv_by_id[k] = (uint32_t)b->nadv + 1;
+	*idx = (uint32_t)b->nadv++;
 	if ((uint64_t)t > b->h.newest) b->h.newest = (uint64_t)t;
 	return 0;
 }
@@ -386,6 +392,41 @@ static void put_header(ea_buf_t *o, const struct vulndb_header *h)
 	while (o->len < VULNDB_HEADER) put32(o, 0);
 }
 
+/* Copies of one id (osv.dev's Debian and Alpine exports both hold the
+ * records naming both, each a projection of its own date): per (id,
+ * ecosystem, package) the entries of the newest copy that names that
+ * package are kept, all under the newest copy (its ids and links). */
+static int cmp_copy(const void *x, const void *y, void *ctx)
+{
+	const struct vulndb_builder *b = ctx;
+	const struct baff *p = x, *q = y;
+	if (p->canon != q->canon) return p->canon < q->canon ? -1 : 1;
+	if (p->eco != q->eco) return p->eco < q->eco ? -1 : 1;
+	if (p->name != q->name) return p->name < q->name ? -1 : 1;
+	uint32_t mp = b->adv[p->adv].modified, mq = b->adv[q->adv].modified;
+	if (mp != mq) return mp > mq ? -1 : 1; /* newest first */
+	return p->adv > q->adv ? -1 : p->adv < q->adv;
+}
+
+static void resolve_copies(struct vulndb_builder *b)
+{
+	if (!b->h.duplicates) return;
+	for (size_t i = 0; i < b->naff; i++)
+		b->aff[i].canon = b->adv_by_id[id_slot(b, b->adv[b->aff[i].adv].id)] - 1;
+	qsort_r(b->aff, b->naff, sizeof(*b->aff), cmp_copy, b);
+	size_t n = 0;
+	for (size_t i = 0, run = 0; i < b->naff; i++) {
+		const struct baff *a = &b->aff[i];
+		if (!i || a->canon != b->aff[run].canon || a->eco != b->aff[run].eco ||
+		    a->name != b->aff[run].name)
+			run = i;
+		if (a->adv != b->aff[run].adv) continue; /* an older copy's entry */
+		b->aff[n] = *a;
+		b->aff[n++].adv = a->canon;
+	}
+	b->naff = n;
+}
+
 /* Live advisories renumbered in id order: map[old] = new (UINT32_MAX dead). */
 static uint32_t *renumber(struct vulndb_builder *b, uint32_t **order, size_t *n)
 {
@@ -452,6 +493,7 @@ int vulndb_builder_finish(struct vulndb_builder *b, char **out, size_t *len,
 {
 	cleanup_free uint32_t *order = NULL;
 	size_t nadv;
+	resolve_copies(b);
 	cleanup_free uint32_t *map = renumber(b, &order, &nadv);
 	size_t npkgs = sort_aff(b, map);
 	uint64_t total = VULNDB_HEADER + 16 * ((uint64_t)npkgs + b->naff + nadv) +

@@ -561,3 +561,46 @@ UNIT_TEST(vuln_cvss4_scores)
 		CHECK(cvss4_score(bad[i], &s, &err) < 0 && err.code == EA_E_FORMAT);
 	}
 }
+
+/* One id in two records (osv.dev's Debian and Alpine exports each hold a
+ * copy of a CVE naming both, each of its own date): per package the newest
+ * copy naming it decides.  Copy A (January) names Debian:12 x (fixed
+ * 1.0-2) and Alpine y (fixed 1.0-r1); copy B (June) names only Alpine y
+ * (fixed 1.0-r2).  So x 1.0-1 is affected, fix 1.0-2 (only A names x);
+ * y 1.0-r1 is affected, fix 1.0-r2 (B is newer).  Read in both orders. */
+UNIT_TEST(vuln_copies_of_one_id)
+{
+#define COPY_A                                                                                     \
+	"{\"id\":\"TEST-DUP-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":["              \
+	"{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"x\"}," EVENTS(                       \
+	        "{\"introduced\":\"0\"},{\"fixed\":\"1.0-2\"}") "},"                               \
+	                                                        "{\"package\":{\"ecosystem\":"     \
+	                                                        "\"Alpine:v3.20\",\"name\":\"y\"}" \
+	                                                        "," EVENTS("{\"introduced\":"      \
+	                                                                   "\"0\"},{\"fixed\":"    \
+	                                                                   "\"1.0-r1\"}") "}]}"
+#define COPY_B                                                                        \
+	"{\"id\":\"TEST-DUP-1\",\"modified\":\"2024-06-01T00:00:00Z\",\"affected\":[" \
+	"{\"package\":{\"ecosystem\":\"Alpine:v3.20\",\"name\":\"y\"}," EVENTS(       \
+	        "{\"introduced\":\"0\"},{\"fixed\":\"1.0-r2\"}") "}]}"
+	static const char *const orders[2][3] = {{COPY_A, COPY_B, NULL}, {COPY_B, COPY_A, NULL}};
+	for (int o = 0; o < 2; o++) {
+		struct cap c = {0};
+		cleanup_free char *mem = NULL;
+		struct vulndb *db = build(NULL, orders[o], &mem, &c);
+		CHECK(db);
+		CHECK_EQ_INT(vulndb_header(db)->duplicates, 1);
+		CHECK_EQ_INT(vulndb_header(db)->nadv, 1);
+		static const char *const deb[][4] = {{"x", "1.0-1", NULL, NULL},
+		                                     {NULL, NULL, NULL, NULL}};
+		CHECK_EQ_INT(match(db, "Debian:12", deb, &c), 0);
+		CHECK_EQ_INT(c.n, 1);
+		CHECK(has(&c, "x 1.0-1 TEST-DUP-1 fixed=1.0-2 unknown"));
+		static const char *const apk[][4] = {{"y", "1.0-r1", NULL, NULL},
+		                                     {NULL, NULL, NULL, NULL}};
+		CHECK_EQ_INT(match(db, "Alpine:v3.20", apk, &c), 0);
+		CHECK_EQ_INT(c.n, 1);
+		CHECK(has(&c, "y 1.0-r1 TEST-DUP-1 fixed=1.0-r2 unknown"));
+		vulndb_close(db);
+	}
+}
