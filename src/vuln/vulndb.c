@@ -309,8 +309,8 @@ static int read_aff(struct vulndb *db, uint32_t i, struct vulndb_aff *a, struct 
 	if (n > VULNDB_MAX_EVENTS) return bad(err, "too many ranges");
 	a->ranges = xcalloc(n + 1, sizeof(*a->ranges));
 	for (uint32_t k = 0; k < n; k++) {
+		a->nranges++; /* counted first: a range read halfway is freed too */
 		if (read_range(db, &pi, &a->ranges[k], ar, err) < 0) return -1;
-		a->nranges++;
 	}
 	return read_versions(db, v[2], a, ar, err);
 }

@@ -410,7 +410,7 @@ static int cmp_copy(const void *x, const void *y, void *ctx)
 
 static void resolve_copies(struct vulndb_builder *b)
 {
-	if (!b->h.duplicates) return;
+	if (!b->h.duplicates || !b->naff) return;
 	for (size_t i = 0; i < b->naff; i++)
 		b->aff[i].canon = b->adv_by_id[id_slot(b, b->adv[b->aff[i].adv].id)] - 1;
 	qsort_r(b->aff, b->naff, sizeof(*b->aff), cmp_copy, b);
@@ -452,7 +452,7 @@ static size_t sort_aff(struct vulndb_builder *b, const uint32_t *map)
 		b->aff[n++].adv = map[b->aff[i].adv];
 	}
 	b->naff = n;
-	qsort_r(b->aff, n, sizeof(*b->aff), cmp_aff, b);
+	if (n) qsort_r(b->aff, n, sizeof(*b->aff), cmp_aff, b);
 	for (size_t i = 0; i < n; i++)
 		pkgs += !i || b->aff[i].eco != b->aff[i - 1].eco ||
 		        b->aff[i].name != b->aff[i - 1].name;
