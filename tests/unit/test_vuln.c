@@ -11,6 +11,8 @@
 #include "fsx.h"
 #include "inventory.h"
 #include "unit.h"
+#include "report.h"
+#include "vuln_audit.h"
 #include "vuln_match.h"
 #include "vulndb.h"
 
@@ -603,4 +605,95 @@ UNIT_TEST(vuln_copies_of_one_id)
 		CHECK(has(&c, "y 1.0-r1 TEST-DUP-1 fixed=1.0-r2 unknown"));
 		vulndb_close(db);
 	}
+}
+
+/* The policy's say (vuln_audit.h): minSeverity, defaultSeverity, accepted
+ * ids with an expiry day, matched on the id or an alias. */
+UNIT_TEST(vuln_policy_threshold_default_and_accepted)
+{
+	cJSON *j = cJSON_Parse("{\"minSeverity\":\"medium\",\"defaultSeverity\":\"high\","
+	                       "\"accept\":[{\"id\":\"CVE-2014-3616\",\"reason\":\"not reachable\","
+	                       "\"expires\":\"2030-01-31\"}]}");
+	struct vuln_policy p;
+	ea_error_t err = {0};
+	CHECK(j && vuln_policy_parse(j, &p, &err) == 0);
+	cJSON_Delete(j);
+	struct pkg pk = {.name = "nginx", .version = "1"};
+	const char *aliases[] = {"CVE-2014-3616"};
+	struct vuln_hit h = {.pkg = &pk, .id = "DSA-3029-1", .aliases = aliases, .naliases = 1};
+	vsev_t sev;
+	const struct vuln_accept *acc;
+	int64_t jan31 = 1896134399; /* 2030-01-31T23:59:59Z */
+	/* accepted through an alias until the end of its day, then a finding */
+	h.sev.level = VSEV_CRITICAL;
+	CHECK(vuln_policy_decide(&p, &h, jan31, &sev, &acc) == VDEC_ACCEPTED && acc);
+	CHECK(vuln_policy_decide(&p, &h, jan31 + 1, &sev, &acc) == VDEC_FINDING && acc);
+	CHECK(sev == VSEV_CRITICAL);
+	/* another id: low is below medium, unknown takes the default (high) */
+	h.naliases = 0;
+	h.sev.level = VSEV_LOW;
+	CHECK(vuln_policy_decide(&p, &h, 0, &sev, &acc) == VDEC_BELOW_THRESHOLD && !acc);
+	h.sev.level = VSEV_UNKNOWN;
+	CHECK(vuln_policy_decide(&p, &h, 0, &sev, &acc) == VDEC_FINDING && sev == VSEV_HIGH);
+	vuln_policy_free(&p);
+	static const char *const bad[] = {
+	        "{\"minSeverity\":\"severe\"}",
+	        "{\"accept\":[{\"id\":\"CVE-1\",\"reason\":\"r\"}]}", /* no expiry */
+	        "{\"accept\":[{\"id\":\"CVE-1\",\"reason\":\"r\",\"expires\":\"2030-13-01\"}]}",
+	        "{\"accept\":[{\"id\":\"CVE-1\",\"expires\":\"2030-01-01\"}]}", /* no reason */
+	        "{\"acept\":[]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		j = cJSON_Parse(bad[i]);
+		err.code = EA_OK;
+		CHECK(vuln_policy_parse(j, &p, &err) < 0 && err.code == EA_E_USAGE);
+		cJSON_Delete(j);
+	}
+}
+
+static int count_id(report_t *r, const char *id)
+{
+	int n = 0;
+	const cJSON *f;
+	cJSON_ArrayForEach (f, report_findings(r)) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, "id");
+		n += cJSON_IsString(v) && !strcmp(v->valuestring, id);
+	}
+	return n;
+}
+
+/* vuln_audit_root: one vuln.package finding per (package, advisory) not
+ * accepted, with the advisory's severity (DSA-3029-1 has none: the policy's
+ * default); an unknown distribution is said, never "no vulnerabilities". */
+UNIT_TEST(vuln_audit_root_findings)
+{
+	static const char *const files[] = {"osv/records/osv.dev-DSA-3029-1.json",
+	                                    "osv/records/osv-scanner-CVE-2024-1013.debian.json",
+	                                    NULL};
+	struct cap c = {0};
+	cleanup_free char *mem = NULL;
+	struct vulndb *db = build(files, NULL, &mem, &c);
+	SHARED_OR_SKIP(db);
+	struct inventory *inv = inventory_new();
+	pkg_set(&inv->distro.ecosystem, "Debian:7");
+	inventory_add(inv, PKG_DPKG, "nginx", "1.2.1-2.2+wheezy2");
+	inventory_finish(inv);
+	struct vuln_policy p;
+	vuln_policy_defaults(&p);
+	report_t *r = report_new();
+	struct vuln_counts n;
+	CHECK_EQ_INT(vuln_audit_root(r, db, "host", inv, &p, 0, &n), 0);
+	CHECK_EQ_INT(n.findings, 1);
+	CHECK_EQ_INT(count_id(r, "vuln.package"), 1);
+	const cJSON *f = cJSON_GetArrayItem(report_findings(r), 0);
+	CHECK_EQ_STR(cJSON_GetObjectItemCaseSensitive(f, "severity")->valuestring, "medium");
+	CHECK_EQ_STR(cJSON_GetObjectItemCaseSensitive(f, "fixed")->valuestring,
+	             "1.2.1-2.2+wheezy3");
+	CHECK_EQ_STR(cJSON_GetObjectItemCaseSensitive(f, "advisory")->valuestring, "DSA-3029-1");
+	pkg_set(&inv->distro.ecosystem, NULL);
+	CHECK_EQ_INT(vuln_audit_root(r, db, "host", inv, &p, 0, &n), -1);
+	CHECK_EQ_INT(count_id(r, "audit.not_implemented"), 1);
+	report_free(r);
+	inventory_free(inv);
+	vulndb_close(db);
 }
