@@ -136,6 +136,25 @@ else
 	skip "check: host packages against Debian:13's advisories" "not a Debian 12 machine with dpkg-query, or no Debian.tar.xz"
 fi
 
+# The same database and list on the ARM targets (qemu-user): the same hits.
+printf 'bash 5.0-4\nopen-vm-tools 2:10.1.5-5055683-4+deb9u5\napk-tools 2.12.5-r0\n' >"$T/small.list"
+"$EA" vulndb check --vulndb "$T/s.db" --vulndb-key "$T/pub.pem" --ecosystem Debian:12 \
+	--packages "$T/small.list" >"$T/x86.hits" 2>/dev/null
+for t in aarch64 armv7; do
+	q=qemu-$([ $t = armv7 ] && echo arm || echo aarch64)-static
+	if ! command -v "$q" >/dev/null || [ ! -x "$OUTDIR/$t/edgeaudit" ]; then
+		skip "check on $t" "no $q or no $OUTDIR/$t/edgeaudit (./build.sh --target all)"
+		continue
+	fi
+	"$q" "$OUTDIR/$t/edgeaudit" vulndb check --vulndb "$T/s.db" --vulndb-key "$T/pub.pem" \
+		--ecosystem Debian:12 --packages "$T/small.list" >"$T/$t.hits" 2>/dev/null
+	if [ -s "$T/x86.hits" ] && cmp -s "$T/x86.hits" "$T/$t.hits"; then
+		ok "check on $t (qemu): a database built on x86_64 gives the same hits"
+	else
+		not_ok "check on $t" "$(cat "$T/x86.hits")" "$(cat "$T/$t.hits")"
+	fi
+done
+
 # ---------------------------------------------------------------- the box
 run_ea audit --no-config --no-stores --no-proc --vulndb "$T/s.db" --vulndb-key "$T/pub.pem"
 ids=$(json_get "$OUT" "' '.join(f['id'] for f in r['findings'])" 2>/dev/null)
