@@ -171,7 +171,7 @@ static int load_packages(const char *path, const char *eco, struct inventory **o
 {
 	cleanup_free char *buf = NULL;
 	size_t len;
-	if (fsx_read_user_file(path, 64u << 20, &buf, &len, err) < 0) return -1;
+	if (fsx_read_user_file(path, 8u << 20, &buf, &len, err) < 0) return -1;
 	struct inventory *inv = inventory_new();
 	inv->status = INV_OK;
 	pkg_set(&inv->distro.ecosystem, eco);
