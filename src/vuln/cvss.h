@@ -8,8 +8,10 @@
  *    environmental metrics are allowed and ignored); the score per the
  *    version's formula and Roundup (3.1: the integer-safe Roundup of the
  *    3.1 specification, section 7.4; 3.0: ceil to one decimal).
- *  - cvss4_score: "CVSS:4.0/..." per the 4.0 specification's macrovector
- *    lookup and interpolation (see cvss.c).
+ *  - cvss4_score: "CVSS:4.0/..." with the eleven base metrics (AV AC AT PR
+ *    UI VC VI VA SC SI SA, once each; others ignored): the base score (E
+ *    as A, CR IR AR as H, no modified metrics) per the 4.0 specification's
+ *    MacroVector lookup table and interpolation, rounded half up.
  *  - Scores are in tenths (0..100); -1 with EA_E_FORMAT for a malformed
  *    vector (never a guess).
  */

@@ -80,7 +80,7 @@ typedef void (*vulndb_diag_fn)(void *ctx, const char *name, const char *why);
  * cannot be read (err); bad records go to diag and are counted. */
 int vulndb_builder_add(struct vulndb_builder *b, const char *path, vulndb_diag_fn diag, void *ctx,
                        ea_error_t *err);
-/* Add one record's bytes (tests, fuzzing): 0 added or left out (diag), -1 never. */
+/* Add one record's bytes (tests, fuzzing); a malformed one goes to diag. */
 void vulndb_builder_add_record(struct vulndb_builder *b, const char *name, const char *buf,
                                size_t len, vulndb_diag_fn diag, void *ctx);
 /* The file's bytes (caller frees) and its header. */
