@@ -10,6 +10,12 @@
 #include "fsx.h"
 #include "report_sign.h"
 
+/* A direct-mapped cache of the file's pages: one package's entries and
+ * strings sit close together, so most lookups cost no system call (256 KiB,
+ * whatever the file's size). */
+#define DB_PAGE  4096u
+#define DB_PAGES 64u
+
 struct vulndb {
 	int fd;
 	const unsigned char *mem; /* vulndb_open_mem: the bytes; else NULL */
@@ -17,11 +23,35 @@ struct vulndb {
 	unsigned char sha256[32];
 	int hashed;
 	struct vulndb_header h;
+	unsigned char (*page)[DB_PAGE]; /* DB_PAGES pages */
+	uint64_t tag[DB_PAGES];         /* page number + 1 held in each slot, 0: none */
 };
 
 static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* n bytes at off, inside the file; EA_E_FORMAT past its end. */
+/* Page pg of the file, through the cache. */
+static const unsigned char *db_page(struct vulndb *db, uint64_t pg, ea_error_t *err)
+{
+	size_t slot = (size_t)(pg % DB_PAGES);
+	if (db->tag[slot] == pg + 1) return db->page[slot];
+	uint64_t off = pg * DB_PAGE;
+	size_t n = db->size - off < DB_PAGE ? (size_t)(db->size - off) : DB_PAGE, got = 0;
+	db->tag[slot] = 0;
+	while (got < n) {
+		ssize_t r = pread(db->fd, db->page[slot] + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR) continue;
+		if (r <= 0) {
+			ea_fail_errno(err, r < 0 ? errno : EIO, "vulnerability database");
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	db->tag[slot] = pg + 1;
+	return db->page[slot];
 }
 
 /* n bytes at off, inside the file; EA_E_FORMAT past its end. */
@@ -34,13 +64,13 @@ static int db_read(struct vulndb *db, uint64_t off, void *buf, size_t n, ea_erro
 		memcpy(buf, db->mem + off, n);
 		return 0;
 	}
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = pread(db->fd, (char *)buf + got, n - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR) continue;
-		if (r <= 0)
-			return ea_fail_errno(err, r < 0 ? errno : EIO, "vulnerability database");
-		got += (size_t)r;
+	for (size_t done = 0; done < n;) {
+		uint64_t at = off + done;
+		const unsigned char *p = db_page(db, at / DB_PAGE, err);
+		if (!p) return -1;
+		size_t in = DB_PAGE - (size_t)(at % DB_PAGE), k = n - done < in ? n - done : in;
+		memcpy((char *)buf + done, p + at % DB_PAGE, k);
+		done += k;
 	}
 	return 0;
 }
@@ -121,6 +151,7 @@ int vulndb_open(const char *path, const char *pub_pem, struct vulndb **out, char
 	struct vulndb *db = xcalloc(1, sizeof(*db));
 	db->fd = steal_fd(&fd);
 	db->size = (uint64_t)st.st_size;
+	db->page = xmalloc(DB_PAGES * sizeof(*db->page));
 	digest_t d;
 	uint64_t size = 0;
 	int rc = digest_fd(db->fd, DIGEST_SHA256, &d, &size, err);
@@ -158,6 +189,7 @@ void vulndb_close(struct vulndb *db)
 {
 	if (!db) return;
 	if (db->fd >= 0) close(db->fd);
+	free(db->page);
 	free(db);
 }
 
