@@ -10,6 +10,7 @@
 
 #include "fsx.h"
 #include "inventory.h"
+#include "summary.h"
 #include "unit.h"
 #include "report.h"
 #include "vuln_audit.h"
@@ -696,4 +697,41 @@ UNIT_TEST(vuln_audit_root_findings)
 	report_free(r);
 	inventory_free(inv);
 	vulndb_close(db);
+}
+
+static void vuln_finding(report_t *r, severity_t sev, const char *pkg, const char *inst,
+                         const char *fixed)
+{
+	cJSON *f = report_finding_sev(r, "vuln.package", sev, "host", "%s %s", pkg, inst);
+	cJSON_AddStringToObject(f, "package", pkg);
+	cJSON_AddStringToObject(f, "installed", inst);
+	if (fixed) cJSON_AddStringToObject(f, "fixed", fixed);
+}
+
+/* The console groups a root's known vulnerabilities into one line (all of
+ * them, medium ones too), worst first, instead of one line each. */
+UNIT_TEST(vuln_summary_one_line_per_group)
+{
+	report_t *r = report_new();
+	vuln_finding(r, SEV_MEDIUM, "bash", "5.0-4", "5.1~rc1-2");
+	vuln_finding(r, SEV_CRITICAL, "openssl", "3.0.11-1", "3.0.13-1");
+	vuln_finding(r, SEV_HIGH, "zlib1g", "1:1.2.13.dfsg-1", NULL);
+	vuln_finding(r, SEV_LOW, "apt", "2.6.1", NULL);
+	vuln_finding(r, SEV_CRITICAL, "libssl3", "3.0.11-1", "3.0.13-1");
+	ea_buf_t out;
+	ea_buf_init(&out, 1 << 16);
+	report_lock(r);
+	summary_groups(&out, r, report_findings(r), SEV_HIGH, 22);
+	report_unlock(r);
+	const char *s = out.data ? out.data : "";
+	fprintf(stderr, "%s", s);
+	/* wrapped at 80 columns, as the console prints it */
+	CHECK(strstr(s,
+	             "  CRIT 5 known vulnerabilities, 2 critical, 1 high: openssl 3.0.11-1 < "
+	             "3.0.13-1,\n       libssl3 3.0.11-1 < 3.0.13-1, zlib1g 1:1.2.13.dfsg-1, ... "
+	             "[vuln.package]\n"));
+	CHECK(!strstr(s, "bash 5.0-4")); /* one line, not five */
+	CHECK(strstr(s, "[vuln.package]"));
+	ea_buf_free(&out);
+	report_free(r);
 }
