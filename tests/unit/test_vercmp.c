@@ -116,3 +116,32 @@ UNIT_TEST(vercmp_apk_own_vectors)
 	CHECK(n > 700);
 	CHECK_EQ_INT(bad, 0);
 }
+
+/* osv-scalibr's hand-written Alpine pairs: its own expectations, not real
+ * apk's (the file notes where apk versions differ).  Every pair of two valid
+ * versions agrees; the pairs that disagree (11 of 778) all hold a version
+ * apk-tools itself calls invalid ("1-r", "0..1..0", "a"), where apk stops
+ * comparing at the invalid token and scalibr sorts the strings. */
+UNIT_TEST(vercmp_apk_scalibr_hand_pairs)
+{
+	FILE *f = open_vec("osv-scalibr-pairs/alpine-versions.txt");
+	if (!f) UNIT_SKIP("../shared/testdata/versions/osv-scalibr-pairs is absent");
+	char line[512], a[256], op[8], b[256];
+	int n = 0, bad_valid = 0, bad_invalid = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || sscanf(line, "%255s %7s %255s", a, op, b) != 3) continue;
+		int want = op[0] == '<' ? -1 : op[0] == '>' ? 1 : 0;
+		n++;
+		if (sign(vercmp_apk(a, b)) == want) continue;
+		if (vercmp_apk_valid(a) && vercmp_apk_valid(b)) {
+			fprintf(stderr, "#   disagree (both valid): %s", line);
+			bad_valid++;
+		} else {
+			bad_invalid++;
+		}
+	}
+	fclose(f);
+	CHECK_EQ_INT(n, 778);
+	CHECK_EQ_INT(bad_valid, 0);
+	CHECK_EQ_INT(bad_invalid, 11);
+}
