@@ -276,7 +276,16 @@ int vuln_audit_root(report_t *r, struct vulndb *db, const char *subject,
 	struct root_ctx c = {r, subject, pol, now, n};
 	ea_error_t err = {0};
 	memset(n, 0, sizeof(*n));
-	if (vuln_match(db, inv, on_root_hit, &c, &err) == 0) return 0;
+	if (vuln_match(db, inv, on_root_hit, &c, &err) == 0) {
+		char part[320];
+		snprintf(part, sizeof part,
+		         "vulnerabilities of %.200s: %u known, %u accepted by the policy (%u below "
+		         "minSeverity)",
+		         subject, n->findings + n->accepted + n->below_threshold,
+		         n->accepted + n->below_threshold, n->below_threshold);
+		report_checked(r, part);
+		return 0;
+	}
 	if (err.code == EA_E_UNSUPPORTED)
 		report_finding(r, "audit.not_implemented", subject, "known vulnerabilities: %s",
 		               err.msg);

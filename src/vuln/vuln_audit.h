@@ -71,7 +71,9 @@ void vuln_audit_close(report_t *r, struct vulndb *db);
 struct vuln_counts {
 	unsigned findings, below_threshold, accepted;
 };
-/* vuln.package findings of one root ("image NAME" or "host"): 0, or -1
+/* vuln.package findings of one root (subject: the image's ID or digest, so
+ * the summary groups them under it, or "host"), and a "checked" entry
+ * counting them and those the policy accepted: 0, or -1
  * when the root could not be matched (reported: vulndb.malformed, or
  * audit.not_implemented for an ecosystem edgeaudit cannot order). */
 int vuln_audit_root(report_t *r, struct vulndb *db, const char *subject,

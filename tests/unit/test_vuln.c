@@ -691,6 +691,9 @@ UNIT_TEST(vuln_audit_root_findings)
 	CHECK_EQ_STR(cJSON_GetObjectItemCaseSensitive(f, "fixed")->valuestring,
 	             "1.2.1-2.2+wheezy3");
 	CHECK_EQ_STR(cJSON_GetObjectItemCaseSensitive(f, "advisory")->valuestring, "DSA-3029-1");
+	cleanup_free char *json = report_render_json(r, SEV_HIGH, 0, 0);
+	CHECK(json && strstr(json, "\"vulnerabilities of host: 1 known, 0 accepted by the policy "
+	                           "(0 below minSeverity)\""));
 	pkg_set(&inv->distro.ecosystem, NULL);
 	CHECK_EQ_INT(vuln_audit_root(r, db, "host", inv, &p, 0, &n), -1);
 	CHECK_EQ_INT(count_id(r, "audit.not_implemented"), 1);
