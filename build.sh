@@ -109,10 +109,10 @@ build_deps() { # target musl-prefix -> prints deps prefix
 	local t=$1 mp=$2 pre key prefix cc ar cf
 	pre=$(cross_prefix "$t"); cc="$mp/bin-cc"; ar="${pre}ar"
 	cf="-Os -ffunction-sections -fdata-sections $(target_cflags "$t")"
-	key=$(cat third_party/lock third_party/mbedtls_config.h third_party/deps-recipe.sh "board/$t.conf" | sha256sum | cut -c1-16)
+	key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh "board/$t.conf" | sha256sum | cut -c1-16)
 	prefix="$CACHE/deps/$t-$key"
 	if [ ! -f "$prefix/.done" ]; then
-		say "building mbedTLS, cJSON, zlib, zstd for $t (once)"
+		say "building mbedTLS, cJSON, zlib, zstd, libsodium (Ed25519) for $t (once)"
 		rm -rf "$prefix"
 		bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-$t" "$prefix" "$cc" "$ar" "$cf" "$JOBS" ||
 			die "third-party build failed for $t"
@@ -153,7 +153,7 @@ build_target() {
 	local t=$1 mp dp pre cc cflags od
 	ensure_packages $BUILD_PKGS
 	[ "$t" != x86_64 ] && ensure_packages $CROSS_PKGS
-	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd
+	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium
 	mp=$(build_musl "$t")
 	dp=$(build_deps "$t" "$mp")
 	pre=$(cross_prefix "$t"); cc="$mp/bin-cc"
@@ -163,7 +163,7 @@ build_target() {
 	# Flags changed: rebuild everything.
 	if [ "$(cat "$od/.flags" 2>/dev/null)" != "$cflags" ]; then rm -rf "$od"; mkdir -p "$od"; echo "$cflags" >"$od/.flags"; fi
 	compile_tree "$cc" "$cflags" "$od" $(SRCS) || die "compile failed for $t"
-	local libs="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd"
+	local libs="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lsodium_ed25519"
 	local objs; objs=$(ls "$od"/*.o)
 	# shellcheck disable=SC2086
 	$cc -static -Wl,--gc-sections -Wl,-z,noexecstack -o "$OUT/$t/edgeaudit.unstripped" $objs $libs || die "link failed for $t"
@@ -186,8 +186,8 @@ SAN_CC=${SAN_CC:-clang}
 build_sanitizer() {
 	local dp cflags od
 	ensure_packages $BUILD_PKGS clang
-	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd
-	local key; key=$(cat third_party/lock third_party/mbedtls_config.h third_party/deps-recipe.sh board/x86_64.conf | sha256sum | cut -c1-16)
+	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium
+	local key; key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh board/x86_64.conf | sha256sum | cut -c1-16)
 	dp="$CACHE/deps/host-$key"
 	if [ ! -f "$dp/.done" ]; then
 		say "building third-party libraries for the sanitizer build (once)"
@@ -202,8 +202,8 @@ build_sanitizer() {
 	compile_tree "$SAN_CC" "$cflags" "$od" $(SRCS) tests/unit/*.c || die "sanitizer compile failed"
 	local objs; objs=$(ls "$od"/*.o | grep -v '/main\.o$')
 	# shellcheck disable=SC2086
-	"$SAN_CC" -fsanitize=address,undefined,float-cast-overflow -o $OUT/san/unit_tests $objs -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd || die "sanitizer link failed"
-	"$SAN_CC" -fsanitize=address,undefined,float-cast-overflow -o $OUT/san/edgeaudit $(ls "$od"/*.o | grep -v '/test_[^/]*\.o$\|/unit_main\.o$') -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd || die "sanitizer link failed"
+	"$SAN_CC" -fsanitize=address,undefined,float-cast-overflow -o $OUT/san/unit_tests $objs -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lsodium_ed25519 || die "sanitizer link failed"
+	"$SAN_CC" -fsanitize=address,undefined,float-cast-overflow -o $OUT/san/edgeaudit $(ls "$od"/*.o | grep -v '/test_[^/]*\.o$\|/unit_main\.o$') -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lsodium_ed25519 || die "sanitizer link failed"
 }
 
 # ---------------------------------------------------------------- main

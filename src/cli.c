@@ -57,6 +57,13 @@ enum {
 	O_BASELINE,
 	O_BASELINE_KEY,
 	O_DRIFT_ALLOW,
+	O_BUNDLE,
+	O_SIGNATURE,
+	O_CERTIFICATE,
+	O_CERT_IDENTITY,
+	O_CERT_IDENTITY_RE,
+	O_CERT_ISSUER,
+	O_CERT_ISSUER_RE,
 	O_VULNDB,
 	O_VULNDB_KEY
 };
@@ -88,6 +95,13 @@ static const struct {
         {{"baseline", required_argument, 0, O_BASELINE}, OPT_HOST},
         {{"baseline-key", required_argument, 0, O_BASELINE_KEY}, OPT_HOST},
         {{"drift-allow", required_argument, 0, O_DRIFT_ALLOW}, OPT_DRIFT},
+        {{"bundle", required_argument, 0, O_BUNDLE}, OPT_BLOB},
+        {{"signature", required_argument, 0, O_SIGNATURE}, OPT_BLOB},
+        {{"certificate", required_argument, 0, O_CERTIFICATE}, OPT_BLOB},
+        {{"certificate-identity", required_argument, 0, O_CERT_IDENTITY}, OPT_BLOB},
+        {{"certificate-identity-regexp", required_argument, 0, O_CERT_IDENTITY_RE}, OPT_BLOB},
+        {{"certificate-oidc-issuer", required_argument, 0, O_CERT_ISSUER}, OPT_BLOB},
+        {{"certificate-oidc-issuer-regexp", required_argument, 0, O_CERT_ISSUER_RE}, OPT_BLOB},
         {{"vulndb", required_argument, 0, O_VULNDB}, OPT_VULN},
         {{"vulndb-key", required_argument, 0, O_VULNDB_KEY}, OPT_VULN},
 };
@@ -184,11 +198,28 @@ static int apply_valued_option(int c, struct ea_opts *o, ea_error_t *err)
 	return 0;
 }
 
+/* verify-blob's options: 0 applied, 1 another option. */
+static int apply_blob_option(int c, struct ea_opts *o)
+{
+	const char **slot = c == O_BUNDLE             ? &o->bundle
+	                    : c == O_SIGNATURE        ? &o->signature
+	                    : c == O_CERTIFICATE      ? &o->certificate
+	                    : c == O_CERT_IDENTITY    ? &o->cert_identity
+	                    : c == O_CERT_IDENTITY_RE ? &o->cert_identity_re
+	                    : c == O_CERT_ISSUER      ? &o->cert_issuer
+	                    : c == O_CERT_ISSUER_RE   ? &o->cert_issuer_re
+	                                              : NULL;
+	if (!slot) return 1;
+	*slot = optarg;
+	return 0;
+}
+
 static int apply_option(const struct ea_command *cmd, int c, char **argv, struct ea_opts *o,
                         ea_error_t *err)
 {
 	int rc = apply_valued_option(c, o, err);
 	if (rc <= 0) return rc;
+	if (apply_blob_option(c, o) == 0) return 0;
 	switch (c) {
 	case O_OUT:
 		o->out = optarg;
@@ -271,6 +302,31 @@ static void opts_defaults(struct ea_opts *o)
 	o->jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
 }
 
+/* verify-blob's one FILE, wherever it stands among the options: taken out
+ * of argv (into out, returned count) before getopt sees the rest. */
+static int take_blob_arg(const struct option *lo, int argc, char **argv, char **out,
+                         struct ea_opts *o)
+{
+	int n = 0, dashdash = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (i > 0 && !o->blob && (dashdash || a[0] != '-' || !a[1])) {
+			o->blob = a;
+			continue;
+		}
+		out[n++] = argv[i];
+		if (i == 0 || dashdash) continue;
+		if (!strcmp(a, "--")) dashdash = 1;
+		else if (!strncmp(a, "--", 2) && !strchr(a, '='))
+			for (const struct option *x = lo; x->name; x++)
+				if (!strcmp(a + 2, x->name) && x->has_arg == required_argument &&
+				    i + 1 < argc)
+					out[n++] = argv[++i];
+	}
+	out[n] = NULL;
+	return n;
+}
+
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err)
 {
@@ -284,6 +340,12 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 	optind = 1;
 	opterr = 0;
 	int c;
+	cleanup_free char **av = NULL;
+	if (cmd->options & OPT_BLOB) {
+		av = xcalloc((size_t)argc + 1, sizeof *av);
+		argc = take_blob_arg(longopts, argc, argv, av, o);
+		argv = av;
+	}
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 		if (apply_option(cmd, c, argv, o, err) < 0) return -1;
 	if (optind < argc)

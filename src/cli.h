@@ -87,7 +87,10 @@ enum {
 	                        --sign-key */
 	OPT_HOST = 1 << 8,   /* --baseline --baseline-key */
 	OPT_DRIFT = 1 << 9,  /* --drift-allow */
-	OPT_VULN = 1 << 10,  /* --vulndb --vulndb-key */
+	OPT_BLOB =
+	        1 << 10, /* FILE --bundle --signature --certificate --certificate-identity[-regexp]
+	                    --certificate-oidc-issuer[-regexp] */
+	OPT_VULN = 1 << 11, /* --vulndb --vulndb-key */
 };
 
 /* Settings given on the command line (ea_opts.set): the config file does
@@ -148,6 +151,9 @@ struct ea_opts {
 	/* signatures: loaded by cli_load_policy from --policy / --key / --trusted-root */
 	struct sig_policy *pol;
 	const char *only_image; /* `verify`: only this image is walked */
+	/* verify-blob (cosign verify-blob's flags) */
+	const char *blob, *bundle, *signature, *certificate;
+	const char *cert_identity, *cert_identity_re, *cert_issuer, *cert_issuer_re;
 };
 
 struct ea_command {
@@ -166,7 +172,7 @@ struct ea_command {
 int cli_drift_allow_ok(const char *s);
 
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config,
-        cmd_explain, cmd_baseline, cmd_vulndb;
+        cmd_explain, cmd_baseline, cmd_verify_blob, cmd_vulndb;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err);

@@ -12,9 +12,9 @@
 #include "cli.h"
 #include "config.h"
 
-static const struct ea_command *const commands[] = {&cmd_audit,   &cmd_images,   &cmd_proc,
-                                                    &cmd_verify,  &cmd_report,   &cmd_config,
-                                                    &cmd_explain, &cmd_baseline, &cmd_vulndb};
+static const struct ea_command *const commands[] = {
+        &cmd_audit,  &cmd_images,  &cmd_proc,     &cmd_verify,      &cmd_report,
+        &cmd_config, &cmd_explain, &cmd_baseline, &cmd_verify_blob, &cmd_vulndb};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *f)
@@ -68,8 +68,9 @@ static int run_report_command(const struct ea_command *c, int argc, char **argv)
 		/* verify audits the one store its command line names. */
 		if (rc == 0)
 			config_apply(&cfg, &o,
-			             c == &cmd_verify ? c->options & ~(unsigned)OPT_STORE
-			                              : c->options);
+			             c == &cmd_verify        ? c->options & ~(unsigned)OPT_STORE
+			             : c == &cmd_verify_blob ? c->options & ~(unsigned)OPT_TRUST
+			                                     : c->options);
 	}
 	if (cli_check_merged(&o, &err) < 0) {
 		fprintf(stderr, "edgeaudit: %s\n", err.msg);

@@ -3,8 +3,9 @@
 #
 # Build the pinned third-party libraries as static archives into PREFIX
 # (include/ and lib/): mbedTLS with third_party/mbedtls_config.h, cJSON (one
-# file, Debian's patches already applied by fetch.sh), zlib, and zstd's
-# decompressor only.  Any change to this file changes the cache key.
+# file, Debian's patches already applied by fetch.sh), zlib, zstd's
+# decompressor only, and libsodium's Ed25519 verification only (with
+# third_party/sodium_config.h; Debian's patches applied by fetch.sh).  Any change to this file changes the cache key.
 set -euo pipefail
 src=$1 work=$2 prefix=$3 cc=$4 ar=$5 cflags=$6 jobs=$7
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,5 +50,27 @@ for f in common/debug.c common/entropy_common.c common/error_private.c common/fs
 done
 $ar rcs "$prefix/lib/libzstd.a" "$work"/zstd/*.o
 cp "$z/zstd.h" "$z/zstd_errors.h" "$prefix/include/"
+# libsodium: crypto_sign_ed25519_verify_detached and its dependencies only
+# (ref10 field/group arithmetic, SHA-512, constant-time compares); no
+# configure, our config header is force-included.  The signing, key
+# generation and random-number code in the same files is never referenced and
+# --gc-sections drops it.
+s="$src/libsodium-1.0.18/src/libsodium"
+mkdir -p "$work/sodium/sodium"
+sed -e 's/@VERSION@/1.0.18/' -e 's/@SODIUM_LIBRARY_VERSION_MAJOR@/10/' \
+    -e 's/@SODIUM_LIBRARY_VERSION_MINOR@/3/' -e 's/@SODIUM_LIBRARY_MINIMAL_DEF@//' \
+    "$s/include/sodium/version.h.in" >"$work/sodium/sodium/version.h"
+for f in crypto_sign/ed25519/ref10/open.c crypto_sign/ed25519/ref10/sign.c \
+         crypto_core/ed25519/ref10/ed25519_ref10.c crypto_hash/sha512/cp/hash_sha512_cp.c \
+         crypto_verify/sodium/verify.c sodium/utils.c; do
+	$cc $cflags -include "$here/sodium_config.h" -I"$work/sodium/sodium" -I"$s/include/sodium" \
+		-I"$s/crypto_sign/ed25519/ref10" -c "$s/$f" -o "$work/sodium/$(basename "$f" .c).o" >>"$log" 2>&1
+done
+$cc $cflags -include "$here/sodium_config.h" -I"$s/include/sodium" \
+	-c "$here/sodium_glue.c" -o "$work/sodium/sodium_glue.o" >>"$log" 2>&1
+$ar rcs "$prefix/lib/libsodium_ed25519.a" "$work"/sodium/*.o
+mkdir -p "$prefix/include/sodium"
+cp "$s/include/sodium/crypto_sign_ed25519.h" "$s/include/sodium/crypto_hash_sha512.h" \
+   "$s/include/sodium/export.h" "$prefix/include/sodium/"
 trap - ERR
 rm -rf "$work"

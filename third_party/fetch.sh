@@ -19,7 +19,7 @@ apt_priv="$cache/apt"
 mkdir -p "$src" "$apt_priv/sp" "$apt_priv/lists/partial" "$apt_priv/cache/archives/partial"
 
 # Packages whose Debian revision carries security fixes we want.
-PATCHED=" cjson "
+PATCHED=" cjson libsodium "
 
 die() { echo "fetch: $*" >&2; exit 1; }
 

@@ -89,6 +89,7 @@ static const struct phrase phrases[] = {
         {"signature.tlog_mismatch", NULL, "log entry for another signature"},
         {"signature.bad_sct", NULL, "certificate timestamp (SCT) bad"},
         {"signature.no_timestamp", NULL, "no trusted signing time"},
+        {"signature.threshold_unmet", NULL, "too few log entries or timestamps"},
         {"signature.unsupported_algorithm", NULL, "signature algorithm unsupported"},
         {"signature.unsupported_envelope", NULL, "signature envelope unsupported"},
         {"signature.unsupported_timestamp", NULL, "timestamp type unsupported"},

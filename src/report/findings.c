@@ -151,8 +151,11 @@ const struct finding_kind finding_kinds[] = {
          "no certificate transparency timestamp (SCT) verifies with the trusted CT logs"},
         {"signature.no_timestamp", SEV_HIGH, 0,
          "a certificate-signed signature without a verified signing time"},
+        {"signature.threshold_unmet", SEV_HIGH, 0,
+         "fewer verified transparency-log entries or timestamps than the policy requires"},
         {"signature.unsupported_algorithm", SEV_MEDIUM, I,
-         "a signature needs an algorithm edgeaudit does not verify (Ed25519, Rekor v2, ...)"},
+         "a signature needs an algorithm edgeaudit does not verify (Ed448, a log key of another "
+         "type, ...)"},
         {"signature.unsupported_envelope", SEV_MEDIUM, I,
          "a signature envelope or payload type edgeaudit does not verify (COSE, ...)"},
         {"signature.unsupported_timestamp", SEV_MEDIUM, I,

@@ -17,6 +17,7 @@ struct model {
 	int nprocs;
 	struct container_rec **conts;
 	size_t nconts, conts_cap;
+	struct blob_rec *blobs, **blobs_tail;
 	int settled;
 };
 
@@ -131,6 +132,39 @@ struct image_signature *image_add_signature(struct image *img)
 	return s;
 }
 
+struct blob_rec *model_blob_new(report_t *r, const char *path)
+{
+	struct model *m = report_model(r);
+	struct blob_rec *b = xcalloc(1, sizeof *b);
+	model_set_str(&b->path, path);
+	b->size = -1;
+	pthread_mutex_lock(&m->mu);
+	if (!m->blobs_tail) m->blobs_tail = &m->blobs;
+	*m->blobs_tail = b;
+	m->blobs_tail = &b->next;
+	pthread_mutex_unlock(&m->mu);
+	return b;
+}
+
+static void signatures_free(struct image_signature *sigs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct image_signature *s = &sigs[i];
+		free(s->kind), free(s->manifest), free(s->signer), free(s->refusal);
+		free(s->message), free(s->tlog), free(s->logged), free(s->signed_at);
+		free(s->timestamps_skipped);
+	}
+	free(sigs);
+}
+
+struct image_signature *blob_add_signature(struct blob_rec *b)
+{
+	b->sigs = xrealloc(b->sigs, (size_t)(b->nsigs + 1) * sizeof *b->sigs);
+	struct image_signature *s = &b->sigs[b->nsigs++];
+	memset(s, 0, sizeof *s);
+	return s;
+}
+
 struct snapshot_ref *image_add_snapshot(struct image *img)
 {
 	img->snaps = xrealloc(img->snaps, (size_t)(img->nsnaps + 1) * sizeof *img->snaps);
@@ -173,12 +207,7 @@ void model_image_free(struct image *img)
 	for (int i = 0; i < img->nlayers; i++) layer_free(&img->layers[i]);
 	free(img->layers);
 	free(img->chain_ids);
-	for (int i = 0; i < img->nsigs; i++) {
-		struct image_signature *s = &img->sigs[i];
-		free(s->kind), free(s->manifest), free(s->signer), free(s->refusal);
-		free(s->message), free(s->tlog), free(s->logged), free(s->signed_at);
-	}
-	free(img->sigs);
+	signatures_free(img->sigs, img->nsigs);
 	for (int i = 0; i < img->nsnaps; i++) {
 		struct snapshot_ref *s = &img->snaps[i];
 		free(s->chain_id), free(s->snapshotter), free(s->path);
@@ -296,6 +325,12 @@ void model_free(struct model *m)
 	}
 	for (size_t i = 0; i < m->nconts; i++) container_free(m->conts[i]);
 	free(m->conts);
+	for (struct blob_rec *b = m->blobs, *n; b; b = n) {
+		n = b->next;
+		free(b->path);
+		signatures_free(b->sigs, b->nsigs);
+		free(b);
+	}
 	pthread_mutex_destroy(&m->mu);
 	free(m);
 }
@@ -379,6 +414,7 @@ static cJSON *render_signature(const struct image_signature *s)
 	add_str(o, "tlog", s->tlog);
 	add_str(o, "signed_at", s->signed_at);
 	add_str(o, "logged", s->logged);
+	add_str(o, "timestamps_skipped", s->timestamps_skipped);
 	return o;
 }
 
@@ -440,6 +476,30 @@ cJSON *model_render_images(report_t *r)
 	cJSON *a = cJSON_CreateArray();
 	for (const struct image *img = report_model(r)->images; img; img = img->next)
 		cJSON_AddItemToArray(a, render_image(img));
+	return a;
+}
+
+static cJSON *render_blob(const struct blob_rec *b)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "path", b->path ? b->path : "");
+	add_digest(o, "digest", &b->digest);
+	add_num(o, "size", b->size);
+	add_check(o, "signature_check", b->signature_check);
+	cJSON *a = cJSON_AddArrayToObject(o, "signatures");
+	for (int i = 0; i < b->nsigs; i++) cJSON_AddItemToArray(a, render_signature(&b->sigs[i]));
+	cJSON_AddStringToObject(o, "verdict", verdict_to_string(b->verdict));
+	return o;
+}
+
+const struct blob_rec *model_blobs(report_t *r) { return report_model(r)->blobs; }
+
+cJSON *model_render_blobs(report_t *r)
+{
+	const struct blob_rec *b = report_model(r)->blobs;
+	if (!b) return NULL;
+	cJSON *a = cJSON_CreateArray();
+	for (; b; b = b->next) cJSON_AddItemToArray(a, render_blob(b));
 	return a;
 }
 

@@ -102,6 +102,20 @@ struct image_signature {
 	int verified;
 	char *signer, *refusal, *message, *tlog, *logged; /* NULL: none */
 	char *signed_at;                                  /* RFC 3339; NULL: none */
+	char *timestamps_skipped; /* RFC 3161 timestamps that did not verify; NULL: none */
+};
+
+/* A file verified on its own (`verify-blob`): what it is and its
+ * signatures.  Added to the model at once (one thread: the command's). */
+struct blob_rec {
+	char *path;
+	digest_t digest; /* sha256 of its content, hashed as a stream */
+	int64_t size;
+	check_t signature_check; /* CHECK_VERIFIED or CHECK_NOT_VERIFIED */
+	struct image_signature *sigs;
+	int nsigs;
+	verdict_t verdict;
+	struct blob_rec *next;
 };
 
 /* An extracted snapshot of an image's layer (containerd). */
@@ -215,6 +229,13 @@ int model_image_count(report_t *r);
  * verdict no finding explains.  Called once, by the renderer. */
 void model_settle(report_t *r);
 cJSON *model_render_images(report_t *r);
+/* A new blob record, in the report at once (rendered in order). */
+struct blob_rec *model_blob_new(report_t *r, const char *path);
+struct image_signature *blob_add_signature(struct blob_rec *b);
+/* The blob records in order (read-only, after the work), NULL: none. */
+const struct blob_rec *model_blobs(report_t *r);
+/* "blobs": NULL when the run verified none (the key is then left out). */
+cJSON *model_render_blobs(report_t *r);
 cJSON *model_render_processes(report_t *r);
 /* The model's storage (report.c owns one). */
 struct model;

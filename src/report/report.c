@@ -274,6 +274,8 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	add_ref(o, "unchecked", r->unchecked);
 	add_ref(o, "stores", r->stores);
 	cJSON_AddItemToObject(o, "images", model_render_images(r));
+	cJSON *blobs = model_render_blobs(r);
+	if (blobs) cJSON_AddItemToObject(o, "blobs", blobs);
 	cJSON_AddItemToObject(o, "processes", model_render_processes(r));
 	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);
@@ -354,6 +356,12 @@ char *report_render_text(report_t *r, severity_t fail_on, int color)
 	text_line(&b, 4, "checked: %s; %d stores, %d images, %d processes",
 	          parts[0] ? parts : "nothing", cJSON_GetArraySize(r->stores), model_image_count(r),
 	          model_process_count(r));
+	for (const struct blob_rec *bl = model_blobs(r); bl; bl = bl->next) {
+		const struct image_signature *s = bl->nsigs ? &bl->sigs[0] : NULL;
+		text_line(&b, 4, "blob %.60s: %s%.60s", bl->path ? bl->path : "?",
+		          s && s->verified ? "signature verified, " : "signature NOT verified",
+		          s && s->verified && s->signer ? s->signer : "");
+	}
 	int nun = cJSON_GetArraySize(r->unchecked), un = 0;
 	cJSON_ArrayForEach (it, r->unchecked) {
 		if (nun > TEXT_MAX_UNCHECKED_LINES && un == TEXT_MAX_UNCHECKED_LINES - 1) {

@@ -72,12 +72,11 @@ static int load_key_data(struct pol_key *k, const char *name, const unsigned cha
                          ea_error_t *err)
 {
 	snprintf(k->name, sizeof k->name, "%s", name);
-	mbedtls_pk_init(&k->pk);
-	if (pk_parse_public(&k->pk, pem, len, err) < 0) return -1;
-	pk_prepare_shared(&k->pk); /* verified with from several threads */
+	pubkey_init(&k->key);
+	if (pubkey_parse(&k->key, pem, len, err) < 0) return -1;
 	unsigned char buf[4096];
 	const unsigned char *der;
-	int dl = pk_spki_der(&k->pk, buf, sizeof buf, &der);
+	int dl = pubkey_spki_der(&k->key, buf, sizeof buf, &der);
 	if (dl < 0) return ea_fail(err, EA_E_FORMAT, "key %s cannot be re-encoded", name);
 	digest_t d;
 	digest_buffer(DIGEST_SHA256, der, (size_t)dl, &d);
@@ -92,7 +91,7 @@ int policy_add_key_pem(struct sig_policy *p, const char *name, const unsigned ch
 	struct pol_key *k = &p->keys[p->nkeys];
 	memset(k, 0, sizeof *k);
 	if (load_key_data(k, name, pem, len, err) < 0) {
-		mbedtls_pk_free(&k->pk);
+		pubkey_free(&k->key);
 		return -1;
 	}
 	p->nkeys++;
@@ -337,6 +336,20 @@ static int parse_rule_names(const cJSON *k, struct pol_rule *r, const char *what
 	return 0;
 }
 
+/* An optional count member of a rule (0..8). */
+static int rule_count(const cJSON *k, const char *key, int def, int *out, const char *what,
+                      ea_error_t *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(k, key);
+	*out = def;
+	if (!v) return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
+	    v->valuedouble < 0 || v->valuedouble > 8)
+		return ea_fail(err, EA_E_USAGE, "%s: %s must be an integer from 0 to 8", what, key);
+	*out = (int)v->valuedouble;
+	return 0;
+}
+
 /* One signedBy entry: "key:NAME", "identity:NAME" or "notation", declared. */
 static int resolve_signer(const char *v, struct pol_rule *r, const struct sig_policy *p,
                           const char *what, ea_error_t *err)
@@ -392,8 +405,15 @@ static int parse_signed_by(const cJSON *k, struct pol_rule *r, const struct sig_
 
 static int parse_rule(const cJSON *k, int ri, int mode, struct sig_policy *p, ea_error_t *err)
 {
-	static const char *const rm[] = {"names",          "require",  "mode", "signedBy",
-	                                 "checkReference", "$comment", NULL};
+	static const char *const rm[] = {"names",
+	                                 "require",
+	                                 "mode",
+	                                 "signedBy",
+	                                 "checkReference",
+	                                 "tlogThreshold",
+	                                 "timestampThreshold",
+	                                 "$comment",
+	                                 NULL};
 	char what[32];
 	snprintf(what, sizeof what, "policy images[%d]", ri);
 	if (!cJSON_IsObject(k)) return ea_fail(err, EA_E_USAGE, "%s is not an object", what);
@@ -402,7 +422,10 @@ static int parse_rule(const cJSON *k, int ri, int mode, struct sig_policy *p, ea
 	if (parse_rule_names(k, r, what, err) < 0 ||
 	    rule_bool(k, "require", 1, &r->require, what, err) < 0 ||
 	    rule_bool(k, "checkReference", 0, &r->check_reference, what, err) < 0 ||
-	    parse_mode(k, mode, &r->mode, what, err) < 0 || parse_signed_by(k, r, p, what, err) < 0)
+	    parse_mode(k, mode, &r->mode, what, err) < 0 ||
+	    rule_count(k, "tlogThreshold", 1, &r->tlog_threshold, what, err) < 0 ||
+	    rule_count(k, "timestampThreshold", 0, &r->ts_threshold, what, err) < 0 ||
+	    parse_signed_by(k, r, p, what, err) < 0)
 		return -1;
 	if (r->require && r->nkeys + r->nids + r->notation == 0)
 		return ea_fail(err, EA_E_USAGE, "%s: require needs at least one signedBy entry",
@@ -499,6 +522,7 @@ int sig_policy_load(const char *policy_path, const char *key_path, const char *t
 			r->keys = xcalloc(1, sizeof *r->keys);
 			r->nkeys = 1;
 			r->ids = xcalloc(1, sizeof *r->ids);
+			r->tlog_threshold = 1; /* cosign's defaults */
 		}
 		if (rc < 0 && err) err->code = EA_E_USAGE;
 	}
@@ -510,16 +534,122 @@ int sig_policy_load(const char *policy_path, const char *key_path, const char *t
 	return 0;
 }
 
+/* RE2's escapes (\d, \w, \b, ...) mean something else, or nothing, in
+ * POSIX: the first letter or digit escaped (refused rather than matched
+ * differently), 0 when none; a trailing backslash counts as ' '. */
+static char re2_escape(const char *re)
+{
+	for (const char *c = re; *c; c++) {
+		if (*c != '\\') continue;
+		if (!c[1]) return ' ';
+		if ((c[1] >= '0' && c[1] <= '9') || (unsigned)((c[1] | 0x20) - 'a') < 26u)
+			return c[1];
+		c++;
+	}
+	return 0;
+}
+
+/* A compiled cosign-style regex (POSIX extended), or NULL with err. */
+static regex_t *policy_regex(const char *re, const char *what, ea_error_t *err)
+{
+	char bad = re2_escape(re);
+	if (bad) {
+		ea_fail(err, EA_E_USAGE, "%s: %.200s: \\%c is RE2 syntax; use a POSIX class", what,
+		        re, bad);
+		return NULL;
+	}
+	regex_t *x = xcalloc(1, sizeof *x);
+	if (regcomp(x, re, REG_EXTENDED | REG_NOSUB) != 0) {
+		free(x);
+		ea_fail(err, EA_E_USAGE, "%s: not a regular expression: %.200s", what, re);
+		return NULL;
+	}
+	return x;
+}
+
+/* The one rule of a command-line policy: every file, these signers. */
+static void blob_rule_all(struct sig_policy *p, int nkeys, int nids)
+{
+	p->rules = xcalloc(1, sizeof *p->rules);
+	struct pol_rule *r = &p->rules[0];
+	p->nrules = 1;
+	r->names = xcalloc(1, sizeof *r->names);
+	r->names[0] = xstrdup("*");
+	r->nnames = 1;
+	r->require = 1;
+	r->tlog_threshold = 1;
+	r->keys = xcalloc(1, sizeof *r->keys);
+	r->ids = xcalloc(1, sizeof *r->ids);
+	r->nkeys = nkeys;
+	r->nids = nids;
+}
+
+/* The identity of cosign's four --certificate-* flags into p. */
+static int blob_identity(struct sig_policy *p, const struct sig_blob_trust *t, ea_error_t *err)
+{
+	if (!!t->subject == !!t->subject_re || !!t->issuer == !!t->issuer_re)
+		return ea_fail(
+		        err, EA_E_USAGE,
+		        "keyless: give one of --certificate-identity / "
+		        "--certificate-identity-regexp and one of --certificate-oidc-issuer / "
+		        "--certificate-oidc-issuer-regexp");
+	p->identities = xcalloc(1, sizeof *p->identities);
+	struct pol_identity *id = &p->identities[p->nidentities++];
+	snprintf(id->name, sizeof id->name, "certificate-identity");
+	id->subject = t->subject ? xstrdup(t->subject) : NULL;
+	id->issuer = t->issuer ? xstrdup(t->issuer) : NULL;
+	if (t->subject_re &&
+	    !(id->subject_re = policy_regex(t->subject_re, "--certificate-identity-regexp", err)))
+		return -1;
+	if (t->issuer_re &&
+	    !(id->issuer_re = policy_regex(t->issuer_re, "--certificate-oidc-issuer-regexp", err)))
+		return -1;
+	return 0;
+}
+
+int sig_policy_for_blob(const struct sig_blob_trust *t, struct sig_policy **out, ea_error_t *err)
+{
+	*out = NULL;
+	int has_id = t->subject || t->subject_re || t->issuer || t->issuer_re;
+	if (!!t->key_path == has_id)
+		return ea_fail(
+		        err, EA_E_USAGE,
+		        "give --key, or --trusted-root with a certificate identity and issuer");
+	if (has_id && !t->trusted_root_path)
+		return ea_fail(err, EA_E_USAGE,
+		               "a certificate identity needs --trusted-root (offline: no TUF)");
+	struct sig_policy *p = sig_policy_new();
+	int rc = t->key_path ? load_key_file(p, "key", t->key_path, err) : blob_identity(p, t, err);
+	if (rc == 0 && t->trusted_root_path) rc = load_troot(p, t->trusted_root_path, err);
+	if (rc < 0) {
+		if (err && err->code != EA_E_UNSUPPORTED) err->code = EA_E_USAGE;
+		sig_policy_free(p);
+		return -1;
+	}
+	blob_rule_all(p, t->key_path ? 1 : 0, has_id ? 1 : 0);
+	*out = p;
+	return 0;
+}
+
+void policy_regex_free(regex_t *re)
+{
+	if (!re) return;
+	regfree(re);
+	free(re);
+}
+
 void sig_policy_free(struct sig_policy *p)
 {
 	if (!p) return;
-	for (int i = 0; i < p->nkeys; i++) mbedtls_pk_free(&p->keys[i].pk);
+	for (int i = 0; i < p->nkeys; i++) pubkey_free(&p->keys[i].key);
 	free(p->keys);
 	for (int i = 0; i < p->nidentities; i++) {
 		free(p->identities[i].subject);
 		free(p->identities[i].subject_pattern);
 		free(p->identities[i].issuer);
 		free(p->identities[i].issuer_pattern);
+		policy_regex_free(p->identities[i].subject_re);
+		policy_regex_free(p->identities[i].issuer_re);
 	}
 	free(p->identities);
 	for (int i = 0; i < p->nrules; i++) {

@@ -250,6 +250,7 @@ static void add_signature(struct run *x, struct image *img, int i)
 		model_set_str(&s->signed_at, ts);
 	}
 	if (r->logged[0]) model_set_str(&s->logged, r->logged);
+	if (r->ts_skipped[0]) model_set_str(&s->timestamps_skipped, r->ts_skipped);
 }
 
 static void add_finding(struct run *x, const struct pol_rule *rule, const char *id,
@@ -394,6 +395,16 @@ static int judge(struct run *x, const struct pol_rule *rule)
 	return rc;
 }
 
+/* The manifest's SHA-384 and SHA-512 (P-384 / P-521 signatures over it). */
+static void subject_more_hashes(struct sig_subject *s, const char *data, size_t len)
+{
+	if (!data) return;
+	s->has_sha384 = mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA384),
+	                           (const unsigned char *)data, len, s->sha384) == 0;
+	s->has_sha512 = mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA512),
+	                           (const unsigned char *)data, len, s->sha512) == 0;
+}
+
 int sig_verify_image(report_t *rep, const struct sig_policy *pol, struct blobsrc *src,
                      const struct sig_candidate *cands, int ncands, const struct sig_target *t)
 {
@@ -412,6 +423,7 @@ int sig_verify_image(report_t *rep, const struct sig_policy *pol, struct blobsrc
 	        .names = t->names,
 	        .nnames = t->nnames,
 	};
+	subject_more_hashes(&x->subj, t->manifest, t->manifest_len);
 
 	for (int i = 0; i < ncands && i < SIG_MAX_SIGS; i++) add_candidate(x, &cands[i]);
 	for (int i = 0; i < x->nw; i++) check_work(x, &x->w[i]);

@@ -111,6 +111,43 @@ struct sig_target {
 	struct image *image; /* the model's (model.h): gets its signatures; may be NULL */
 };
 
+/* ---- verify-blob: one file and its detached signature ---- */
+
+/* What the command line names as the signer (cosign verify-blob's flags):
+ * a key (with an optional trusted root for the log entries it may carry),
+ * or a trusted root and an identity: one of subject / subject_re and one of
+ * issuer / issuer_re (regexes: POSIX extended, unanchored, as Go matches). */
+struct sig_blob_trust {
+	const char *key_path, *trusted_root_path;
+	const char *subject, *subject_re, *issuer, *issuer_re;
+};
+/* A policy from those flags.  EA_E_USAGE for a wrong combination or a file
+ * that does not load; EA_E_UNSUPPORTED when the key's algorithm is one
+ * edgeaudit does not verify (the caller reports it: cannot be checked). */
+int sig_policy_for_blob(const struct sig_blob_trust *t, struct sig_policy **out, ea_error_t *err);
+
+struct sig_blob {
+	const char *path; /* as named (the report's) */
+	const char *name; /* for the policy's rule (fnmatch over names): the file name */
+	digest_t sha256;
+	unsigned char sha384[48], sha512[64];
+	int64_t size;
+	const char *bundle; /* a sigstore bundle v0.1-v0.3, or NULL and: */
+	size_t bundle_len;
+	const unsigned char *sig; /* a detached signature (DER, as cosign sign-blob's) */
+	size_t siglen;
+	const unsigned char *cert; /* its certificate (PEM or DER), may be NULL: a key */
+	size_t certlen;
+};
+/* Hash the file at path as a stream (bounded memory, any size): its
+ * SHA-256, SHA-384 and SHA-512 and size into b.  A regular file only (a
+ * FIFO does not block: refused). */
+int sig_blob_hash(const char *path, struct sig_blob *b, ea_error_t *err);
+/* Verify b's signature per the policy (the first rule naming b->name, else
+ * every signer the policy declares); adds the report's blob record and a
+ * finding per refusal.  1 verified, -1 refused. */
+int sig_verify_blob(report_t *r, const struct sig_policy *pol, const struct sig_blob *b);
+
 /* Verify t's signatures among cands per policy; add findings (signature.*)
  * and the signatures found to t->image (model.h).  Returns 1 verified per
  * policy, 0 not required, -1 required and not verified. */

@@ -3,11 +3,13 @@
  *
  * Order of checks (each refusal its own id):
  *   shape and version -> signature over the content (messageSignature over
- *   the artifact digest, or DSSE PAE) by an accepted key or by the leaf
- *   certificate -> the content names the artifact -> timestamps (RFC 3161)
- *   -> Rekor entries (log, SET, inclusion proof + checkpoint, body matches
- *   the bundle) -> certificate: Fulcio chain, SCT and identity at every
- *   trusted time. */
+ *   its messageDigest or, without one, the artifact's own hash; or DSSE
+ *   PAE) by an accepted key or by the leaf certificate -> the content names
+ *   the artifact -> timestamps (RFC 3161, each on its own: one that fails is
+ *   skipped and listed) -> Rekor entries (log, SET, inclusion proof +
+ *   checkpoint, body matches the bundle) -> thresholds (the rule's counts
+ *   of verified entries and timestamps) -> certificate: Fulcio chain, SCT
+ *   and identity at every trusted time. */
 #include <stdio.h>
 #include <string.h>
 
@@ -33,7 +35,9 @@ struct bundle {
 	size_t siglen;
 	unsigned char *mdigest;
 	size_t mdlen;
-	mbedtls_md_type_t md; /* messageSignature */
+	mbedtls_md_type_t md; /* messageSignature; NONE without a messageDigest */
+	const unsigned char *ahash;
+	size_t ahlen; /* the hash the messageSignature is over (hashedrekord's) */
 	unsigned char *payload;
 	size_t plen;
 	const char *ptype; /* DSSE */
@@ -258,12 +262,11 @@ static int parse_key_material(struct bundle *b, const cJSON *vm, struct sig_resu
 	return 0;
 }
 
-/* ---- parse 3a: content, a signature over a message digest ---- */
-static int parse_message_signature(struct bundle *b, const cJSON *ms, struct sig_result *r)
+/* messageDigest: optional (the bundle spec), else the digest it names. */
+static int parse_message_digest(struct bundle *b, const cJSON *md, struct sig_result *r)
 {
-	ea_error_t err = {0}; /* an empty signature decodes without a message */
-	const cJSON *md = cJSON_GetObjectItemCaseSensitive(ms, "messageDigest");
-	const char *alg = md ? sjson_str(md, "algorithm") : NULL;
+	ea_error_t err = {0};
+	const char *alg = sjson_str(md, "algorithm");
 	if (!alg || sjson_b64(md, "digest", B64_PROTO, 64, &b->mdigest, &b->mdlen, &err) < 0) {
 		sig_refuse(r, "signature.malformed", "messageSignature.messageDigest is malformed");
 		return -1;
@@ -276,6 +279,18 @@ static int parse_message_signature(struct bundle *b, const cJSON *ms, struct sig
 		           "message digest %.32s is not supported", alg);
 		return -1;
 	}
+	b->ahash = b->mdigest;
+	b->ahlen = b->mdlen;
+	return 0;
+}
+
+/* ---- parse 3a: content, a signature over a message digest ---- */
+static int parse_message_signature(struct bundle *b, const cJSON *ms, struct sig_result *r)
+{
+	ea_error_t err = {0}; /* an empty signature decodes without a message */
+	const cJSON *md = cJSON_GetObjectItemCaseSensitive(ms, "messageDigest");
+	b->md = MBEDTLS_MD_NONE;
+	if (md && parse_message_digest(b, md, r) < 0) return -1;
 	if (sjson_b64(ms, "signature", B64_PROTO, 4096, &b->sig, &b->siglen, &err) < 0 ||
 	    b->siglen == 0) {
 		sig_refuse(r, "signature.malformed", "messageSignature.signature: %s", err.msg);
@@ -378,6 +393,28 @@ static int bundle_parse(struct bundle *b, const char *data, size_t len, struct s
 	return 0;
 }
 
+/* A subject's {"sha256": hex, "sha512": hex, ...} names the artifact: one
+ * of the SHA-2 digests it gives that we know is the artifact's. */
+static int subject_digest_named(const cJSON *d, const struct sig_subject *s)
+{
+	static const struct {
+		const char *name;
+		mbedtls_md_type_t md;
+	} algs[] = {{"sha256", MBEDTLS_MD_SHA256},
+	            {"sha384", MBEDTLS_MD_SHA384},
+	            {"sha512", MBEDTLS_MD_SHA512}};
+	for (unsigned i = 0; d && i < sizeof algs / sizeof algs[0]; i++) {
+		const char *v = sjson_str(d, algs[i].name);
+		const unsigned char *h;
+		size_t hl = v ? subject_hash(s, algs[i].md, &h) : 0;
+		char hex[129];
+		if (!hl) continue;
+		ea_hex(h, hl, hex);
+		if (!strcmp(v, hex)) return 1;
+	}
+	return 0;
+}
+
 /* The in-toto statement names the artifact among its subjects. */
 static int statement_names(const struct bundle *b, const struct sig_subject *s,
                            struct sig_result *r)
@@ -398,13 +435,9 @@ static int statement_names(const struct bundle *b, const struct sig_subject *s,
 		sig_refuse(r, "signature.malformed", "DSSE payload is not an in-toto statement");
 		return -1;
 	}
-	const char *alg = digest_alg_name(s->digest.alg);
 	int found = 0;
-	for (const cJSON *x = subj->child; x && !found; x = x->next) {
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(x, "digest");
-		const char *v = d ? sjson_str(d, alg) : NULL;
-		if (v && !strcmp(v, digest_hex(&s->digest))) found = 1;
-	}
+	for (const cJSON *x = subj->child; x && !found; x = x->next)
+		found = subject_digest_named(cJSON_GetObjectItemCaseSensitive(x, "digest"), s);
 	if (!found) {
 		sig_refuse(r, "signature.digest_mismatch", "the in-toto statement does not name %s",
 		           s->digest.str);
@@ -424,29 +457,84 @@ struct bundle_key {
 struct bundle_times {
 	int64_t t[BUNDLE_MAX_TLOG + BUNDLE_MAX_TS];
 	int n;
+	int ts_ok, ts_failed;      /* RFC 3161 timestamps verified / skipped */
+	int tl_ok;                 /* transparency-log entries verified */
+	struct sig_result ts_last; /* why the last skipped timestamp failed */
 };
 
-/* The hash the signature is over: DSSE's PAE hashed here, or the
- * messageSignature's digest as the bundle gives it. */
-static void signed_hash(const struct bundle *b, unsigned char h[MBEDTLS_MD_MAX_SIZE],
-                        const unsigned char **hash, size_t *hlen, mbedtls_md_type_t *md)
+/* The hashes a messageSignature may be over, in the order tried: the
+ * artifact's own hash with each SHA-2 size (sigstore-go hashes the artifact
+ * with the key's hash, P-384: SHA-384), then the messageDigest as given. */
+struct msg_hash {
+	mbedtls_md_type_t md;
+	const unsigned char *h;
+	size_t len;
+};
+static int message_hashes(const struct bundle *b, const struct sig_subject *s,
+                          struct msg_hash out[4])
 {
-	if (b->dsse) {
-		*md = MBEDTLS_MD_SHA256;
-		if (b->has_key == 0) *md = pk_default_md(&b->chain.pk);
-		mbedtls_md(mbedtls_md_info_from_type(*md), b->pae, b->paelen, h);
-		*hash = h;
-		*hlen = mbedtls_md_get_size(mbedtls_md_info_from_type(*md));
-	} else {
-		*md = b->md;
-		*hash = b->mdigest;
-		*hlen = b->mdlen;
+	static const mbedtls_md_type_t mds[] = {MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384,
+	                                        MBEDTLS_MD_SHA512};
+	int n = 0;
+	for (unsigned i = 0; i < sizeof mds / sizeof mds[0]; i++) {
+		out[n].md = mds[i];
+		out[n].len = subject_hash(s, mds[i], &out[n].h);
+		if (out[n].len) n++;
 	}
+	if (b->mdigest) out[n++] = (struct msg_hash){b->md, b->mdigest, b->mdlen};
+	return n;
+}
+
+/* A key-signed bundle: the accepted key that verifies, -1 when none; the
+ * hash it verified over is the one a hashedrekord entry must name. */
+static int key_verifies(const struct sig_accept *a, struct bundle *b, const struct sig_subject *s)
+{
+	if (b->dsse) return accepted_key_verify_msg(a, b->pae, b->paelen, b->sig, b->siglen);
+	struct msg_hash mh[4];
+	int n = message_hashes(b, s, mh);
+	for (int i = 0; i < n; i++) {
+		int k = accepted_key_verify(a, mh[i].md, mh[i].h, mh[i].len, b->sig, b->siglen);
+		if (k >= 0) {
+			b->ahash = mh[i].h;
+			b->ahlen = mh[i].len;
+			return k;
+		}
+	}
+	/* pure Ed25519 over the artifact's bytes, where they are at hand; a
+	 * hashedrekord entry names their SHA-256 */
+	int k = accepted_key_verify_over(a, s, b->sig, b->siglen);
+	if (k >= 0 && subject_hash(s, MBEDTLS_MD_SHA256, &b->ahash) == 32) {
+		b->ahlen = 32;
+		return k;
+	}
+	return -1;
+}
+
+/* A certificate-signed bundle: DSSE's PAE with the hash its curve pairs
+ * with, else a message hash as key_verifies tries them. */
+static int cert_verifies(struct bundle *b, const struct sig_subject *s, ea_error_t *err)
+{
+	mbedtls_pk_context *pk = &b->chain.pk;
+	if (b->dsse)
+		return sigverify_msg(pk, pk_default_md(pk), b->pae, b->paelen, b->sig, b->siglen,
+		                     SIG_DER, 0, err);
+	struct msg_hash mh[4];
+	int n = message_hashes(b, s, mh);
+	ea_fail(err, EA_E_MISMATCH, "no hash of the artifact to verify over");
+	for (int i = 0; i < n; i++)
+		if (sigverify_hash(pk, mh[i].md, mh[i].h, mh[i].len, b->sig, b->siglen, SIG_DER, 0,
+		                   err) == 0) {
+			b->ahash = mh[i].h;
+			b->ahlen = mh[i].len;
+			return 0;
+		}
+	return -1;
 }
 
 /* No accepted key verifies: which refusal.  The (unauthenticated) hint
  * only names it. */
-static void refuse_key(const struct sig_accept *a, const struct bundle *b, struct sig_result *r)
+static void refuse_key(const struct sig_accept *a, const struct bundle *b,
+                       const struct sig_subject *s, struct sig_result *r)
 {
 	int named = -1;
 	char hb[64];
@@ -458,6 +546,12 @@ static void refuse_key(const struct sig_accept *a, const struct bundle *b, struc
 	if (!accepted_has_keys(a))
 		sig_refuse(r, "signature.wrong_key",
 		           "bundle is signed with a key and the policy accepts no key here");
+	else if (named >= 0 && !b->dsse && a->pol->keys[named].key.alg == PUBKEY_ED25519 &&
+	         !s->ed25519_over)
+		/* pure Ed25519 signs the artifact's bytes; the bundle gives its digest */
+		sig_refuse(r, "signature.unsupported_algorithm",
+		           "Ed25519 key %s signs the artifact itself, which is not at hand here",
+		           a->pol->keys[named].name);
 	else if (named >= 0)
 		sig_refuse(r, "signature.payload_tampered",
 		           "bundle signature does not verify with key %s it names",
@@ -473,23 +567,18 @@ static void refuse_key(const struct sig_accept *a, const struct bundle *b, struc
 
 /* ---- 1. the signature, over what the bundle says it signed: by an
  * accepted key, or by the leaf certificate ---- */
-static int verify_signature(const struct sig_accept *a, struct bundle *b, struct bundle_key *key,
-                            struct sig_result *r)
+static int verify_signature(const struct sig_accept *a, const struct sig_subject *s,
+                            struct bundle *b, struct bundle_key *key, struct sig_result *r)
 {
-	unsigned char h[MBEDTLS_MD_MAX_SIZE];
-	const unsigned char *hash;
-	size_t hlen;
-	mbedtls_md_type_t md;
 	ea_error_t err;
-	signed_hash(b, h, &hash, &hlen, &md);
 	if (b->has_key) {
-		int k = accepted_key_verify(a, md, hash, hlen, b->sig, b->siglen);
+		int k = key_verifies(a, b, s);
 		if (k < 0) {
-			refuse_key(a, b, r);
+			refuse_key(a, b, s, r);
 			return -1;
 		}
 		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[k].name);
-		int l = pk_spki_der(&a->pol->keys[k].pk, key->buf, sizeof key->buf, &key->der);
+		int l = pubkey_spki_der(&a->pol->keys[k].key, key->buf, sizeof key->buf, &key->der);
 		key->len = l > 0 ? (size_t)l : 0;
 		return 0;
 	}
@@ -499,7 +588,7 @@ static int verify_signature(const struct sig_accept *a, struct bundle *b, struct
 		           "certificate key type is not ECDSA or RSA");
 		return -1;
 	}
-	if (sigverify_hash(&b->chain.pk, md, hash, hlen, b->sig, b->siglen, SIG_DER, 0, &err) < 0) {
+	if (cert_verifies(b, s, &err) < 0) {
 		sig_refuse(r, "signature.payload_tampered",
 		           "bundle signature does not verify with its certificate: %.200s",
 		           err.msg);
@@ -512,8 +601,10 @@ static int verify_signature(const struct sig_accept *a, struct bundle *b, struct
 static int content_names(const struct bundle *b, const struct sig_subject *s, struct sig_result *r)
 {
 	if (b->dsse) return statement_names(b, s, r);
-	size_t al = digest_len(s->digest.alg);
-	if (al != b->mdlen || memcmp(b->mdigest, s->digest.bytes, al) != 0) {
+	if (!b->mdigest) return 0; /* the signature is over the artifact's own hash */
+	const unsigned char *h;
+	size_t al = subject_hash(s, b->md, &h);
+	if (al != b->mdlen || memcmp(b->mdigest, h, al) != 0) {
 		sig_refuse(r, "signature.digest_mismatch", "bundle signs another digest than %s",
 		           s->digest.str);
 		return -1;
@@ -521,9 +612,19 @@ static int content_names(const struct bundle *b, const struct sig_subject *s, st
 	return 0;
 }
 
-/* ---- 3a. trusted times: RFC 3161 timestamps ---- */
-static int timestamps(const struct trusted_root *tr, const struct bundle *b,
-                      struct bundle_times *tm, struct sig_result *r)
+/* A timestamp that does not verify is skipped and named in r->ts_skipped. */
+static void timestamp_skipped(struct sig_result *r, int i, const struct sig_result *why)
+{
+	size_t n = strlen(r->ts_skipped);
+	if (n + 8 >= sizeof r->ts_skipped) return;
+	snprintf(r->ts_skipped + n, sizeof r->ts_skipped - n, "%s#%d %s: %.100s", n ? "; " : "", i,
+	         why->refusal, why->msg);
+}
+
+/* ---- 3a. trusted times: RFC 3161 timestamps, each verified on its own
+ * (as sigstore-go counts them): one that does not verify is skipped ---- */
+static void timestamps(const struct trusted_root *tr, const struct bundle *b,
+                       struct bundle_times *tm, struct sig_result *r)
 {
 	for (int i = 0; i < b->nts; i++) {
 		int64_t t;
@@ -533,11 +634,85 @@ static int timestamps(const struct trusted_root *tr, const struct bundle *b,
 			snprintf(r->tlog, sizeof r->tlog, "not_checked");
 			break;
 		}
-		if (tsa_verify(tr, NULL, b->ts[i], b->tslen[i], b->sig, b->siglen, &t, r) < 0)
-			return -1;
+		struct sig_result one = {0};
+		if (tsa_verify(tr, NULL, b->ts[i], b->tslen[i], b->sig, b->siglen, &t, &one) < 0) {
+			tm->ts_failed++;
+			tm->ts_last = one;
+			timestamp_skipped(r, i, &one);
+			continue;
+		}
+		tm->ts_ok++;
 		tm->t[tm->n++] = t;
 	}
+}
+
+/* ---- 3c. enough trusted material: timestamps that all failed with no
+ * other trusted time refuse for their own reason; a certificate needs the
+ * rule's thresholds (verified log entries, verified timestamps) ---- */
+static int thresholds(const struct sig_accept *a, const struct bundle *b,
+                      const struct bundle_times *tm, struct sig_result *r)
+{
+	/* (a certificate needs a time: log entries that give none do not count) */
+	if (tm->ts_failed && tm->ts_ok == 0 && (tm->tl_ok == 0 || (!b->has_key && tm->n == 0))) {
+		sig_refuse(r, tm->ts_last.refusal, "%s", tm->ts_last.msg);
+		return -1;
+	}
+	if (b->has_key) return 0;
+	int need_tl = a->rule ? a->rule->tlog_threshold : 1;
+	int need_ts = a->rule ? a->rule->ts_threshold : 0;
+	if (tm->tl_ok < need_tl || tm->ts_ok < need_ts) {
+		sig_refuse(r, "signature.threshold_unmet",
+		           "%d verified transparency-log entr%s and %d verified timestamp%s: the "
+		           "policy needs %d and %d",
+		           tm->tl_ok, tm->tl_ok == 1 ? "y" : "ies", tm->ts_ok,
+		           tm->ts_ok == 1 ? "" : "s", need_tl, need_ts);
+		return -1;
+	}
 	return 0;
+}
+
+/* What a log entry's body must hold: this bundle's signature, key or
+ * certificate, and its digest (message signature) or envelope (DSSE). */
+static struct tlog_expect tlog_expected(const struct bundle *b, const struct bundle_key *key)
+{
+	return (struct tlog_expect){
+	        .sig = b->sig,
+	        .siglen = b->siglen,
+	        .cert_der = b->has_key ? NULL : b->chain.raw.p,
+	        .cert_len = b->has_key ? 0 : b->chain.raw.len,
+	        .key_der = key->der,
+	        .key_len = key->len,
+	        .digest = b->dsse ? NULL : b->ahash,
+	        .dlen = b->dsse ? 0 : b->ahlen,
+	        .payload = b->payload,
+	        .plen = b->plen,
+	        .payload_type = b->ptype,
+	        .pae = b->pae,
+	        .paelen = b->paelen,
+	};
+}
+
+/* A Rekor v2 entry (rekor_v2.c): v0.3 bundles only; its log key judged at
+ * the timestamps' times; no time of its own. */
+static int tlog_entry_v2(const struct trusted_root *tr, const struct bundle *b, int i,
+                         const struct bundle_key *key, const struct bundle_times *tm,
+                         struct sig_result *r)
+{
+	ea_error_t err;
+	if (b->version < 3) {
+		sig_refuse(r, "signature.malformed", "Rekor v2 entry in a bundle older than v0.3");
+		return -1;
+	}
+	if (rekor_v2_verify_entry(tr, &b->tl[i], tm->t, tm->n, r) < 0) return -1;
+	cleanup_cjson cJSON *bj = sjson_parse((const char *)b->tl[i].body, b->tl[i].blen, &err);
+	const char *bk = bj ? sjson_str(bj, "kind") : NULL,
+	           *bv = bj ? sjson_str(bj, "apiVersion") : NULL;
+	if (!(bk && bv && !strcmp(bk, b->tl_kind[i]) && !strcmp(bv, b->tl_ver[i]))) {
+		sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
+		return -1;
+	}
+	struct tlog_expect x = tlog_expected(b, key);
+	return rekor_v2_body_matches(bj, &x, r);
 }
 
 /* One Rekor entry: the form its bundle version relies on, the entry
@@ -568,19 +743,7 @@ static int tlog_entry(const struct trusted_root *tr, const struct bundle *b, int
 		sig_refuse(r, "signature.tlog_mismatch", "entry kindVersion differs from its body");
 		return -1;
 	}
-	struct tlog_expect x = {
-	        .sig = b->sig,
-	        .siglen = b->siglen,
-	        .cert_der = b->has_key ? NULL : b->chain.raw.p,
-	        .cert_len = b->has_key ? 0 : b->chain.raw.len,
-	        .key_der = key->der,
-	        .key_len = key->len,
-	        .digest = b->dsse ? NULL : b->mdigest,
-	        .dlen = b->dsse ? 0 : b->mdlen,
-	        .payload = b->payload,
-	        .plen = b->plen,
-	        .payload_type = b->ptype,
-	};
+	struct tlog_expect x = tlog_expected(b, key);
 	return tlog_body_matches(t->body, t->blen, &x, r) < 0 ? -1 : 0;
 }
 
@@ -598,8 +761,13 @@ static int tlog_entries(const struct trusted_root *tr, const struct bundle *b,
 		snprintf(r->tlog, sizeof r->tlog, "not_checked");
 		return 0;
 	}
-	for (int i = 0; i < b->ntl; i++)
-		if (tlog_entry(tr, b, i, key, tm, r) < 0) return -1;
+	for (int i = 0; i < b->ntl; i++) {
+		if (rekor_v2_kind(b->tl_kind[i], b->tl_ver[i])
+		            ? tlog_entry_v2(tr, b, i, key, tm, r) < 0
+		            : tlog_entry(tr, b, i, key, tm, r) < 0)
+			return -1;
+		tm->tl_ok++;
+	}
 	return 0;
 }
 
@@ -633,13 +801,14 @@ void bundle_verify(const struct sig_accept *a, const struct sig_subject *s, cons
 	sig_refuse(r, "signature.malformed", "bundle not checked");
 	const struct trusted_root *tr = a->pol ? a->pol->troot : NULL;
 	struct bundle_key key = {.der = NULL, .len = 0};
-	struct bundle_times tm = {.n = 0};
+	struct bundle_times tm = {.n = 0, .ts_ok = 0};
 
 	if (bundle_parse(&b, data, len, r) < 0) return;
-	if (verify_signature(a, &b, &key, r) < 0) return;
+	if (verify_signature(a, s, &b, &key, r) < 0) return;
 	if (content_names(&b, s, r) < 0) return;
-	if (timestamps(tr, &b, &tm, r) < 0) return;
+	timestamps(tr, &b, &tm, r);
 	if (tlog_entries(tr, &b, &key, &tm, r) < 0) return;
+	if (thresholds(a, &b, &tm, r) < 0) return;
 	if (certificate(a, tr, &b, &tm, r) < 0) return;
 
 	r->signed_at_ms = tm.n ? tm.t[0] : 0; /* the first trusted time (a certificate has one) */

@@ -1,7 +1,9 @@
 /* sig_cosign: cosign "simple signing" (cosign specs/SIGNATURE_SPEC.md): a
  * layer whose blob is the payload and whose annotations carry the
- * signature (base64 DER over SHA-256 of the payload bytes), and for keyless
- * signatures the Fulcio certificate, its chain and the Rekor bundle.
+ * signature (base64 DER over SHA-256 of the payload bytes, or over the hash
+ * a P-384/P-521 key pairs with), and for keyless signatures the Fulcio
+ * certificate, its chain and the Rekor bundle (whose hashedrekord names the
+ * hash the signature is over).
  *
  * Order: signature by an accepted key (or, keyless, by the certificate)
  * -> the payload's manifest digest and reference -> the Rekor entry (SET,
@@ -119,22 +121,23 @@ static int check_rekor(const struct trusted_root *tr, const char *bjson,
 }
 
 static int try_keys(const struct sig_accept *a, const unsigned char *payload, size_t plen,
-                    const unsigned char *sig, size_t siglen)
+                    const unsigned char *sig, size_t siglen, mbedtls_md_type_t *md)
 {
-	/* SHA-256 is what cosign signs with; a P-384/P-521 key may pair with its
-	 * own hash (KMS keys): both are collision-resistant, neither is weaker. */
-	unsigned char h[64];
-	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), payload, plen, h);
-	int k = accepted_key_verify(a, MBEDTLS_MD_SHA256, h, 32, sig, siglen);
-	if (k >= 0) return k;
-	static const mbedtls_md_type_t others[] = {MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512};
-	for (int i = 0; i < 2; i++) {
-		const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(others[i]);
-		mbedtls_md(mi, payload, plen, h);
-		k = accepted_key_verify(a, others[i], h, mbedtls_md_get_size(mi), sig, siglen);
-		if (k >= 0 && pk_default_md(&a->pol->keys[k].pk) == others[i]) return k;
+	/* Each key with the hash its curve pairs with (a P-384/P-521 KMS key may
+	 * sign with its own hash; Ed25519 signs the payload itself, no prehash,
+	 * as cosign does); then SHA-256, what cosign signs with, for any key:
+	 * both are collision-resistant, neither is weaker.  *md is the hash the
+	 * log's hashedrekord names (SHA-256 for Ed25519). */
+	int k = accepted_key_verify_msg(a, payload, plen, sig, siglen);
+	if (k >= 0) {
+		const struct pubkey *key = &a->pol->keys[k].key;
+		*md = key->alg == PUBKEY_ED25519 ? MBEDTLS_MD_SHA256 : pk_default_md(&key->pk);
+		return k;
 	}
-	return -1;
+	unsigned char h[32];
+	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), payload, plen, h);
+	*md = MBEDTLS_MD_SHA256;
+	return accepted_key_verify(a, MBEDTLS_MD_SHA256, h, 32, sig, siglen);
 }
 
 /* One signature layer: its annotations and what the steps learn. */
@@ -146,7 +149,23 @@ struct cosign_layer {
 	mbedtls_x509_crt leaf; /* keyless: the certificate, then its chain */
 	int k;                 /* the accepted key that verified, -1 none */
 	int keyless;           /* verified by the certificate instead */
+	mbedtls_md_type_t md;  /* the hash the signature verified over */
 };
+
+/* The certificate's signature: SHA-256 (what cosign signs with), else the
+ * hash its curve pairs with (a P-384 leaf: SHA-384). */
+static int leaf_verifies(struct cosign_layer *l, const unsigned char *payload, size_t plen,
+                         ea_error_t *err)
+{
+	const mbedtls_md_type_t mds[2] = {MBEDTLS_MD_SHA256, pk_default_md(&l->leaf.pk)};
+	for (int i = 0; i < 2; i++)
+		if (sigverify_msg(&l->leaf.pk, mds[i], payload, plen, l->sig, l->siglen, SIG_DER, 0,
+		                  err) == 0) {
+			l->md = mds[i];
+			return 0;
+		}
+	return -1;
+}
 
 static void layer_freep(struct cosign_layer *l)
 {
@@ -198,7 +217,7 @@ static int verify_signature(const struct sig_accept *a, const unsigned char *pay
                             struct cosign_layer *l, struct sig_result *r)
 {
 	ea_error_t err;
-	l->k = try_keys(a, payload, plen, l->sig, l->siglen);
+	l->k = try_keys(a, payload, plen, l->sig, l->siglen, &l->md);
 	if (l->k >= 0) {
 		snprintf(r->signer, sizeof r->signer, "key:%s", a->pol->keys[l->k].name);
 		return 0;
@@ -211,8 +230,7 @@ static int verify_signature(const struct sig_accept *a, const unsigned char *pay
 		                   : "key-signed, and the policy accepts no key here");
 		return -1;
 	}
-	if (sigverify_msg(&l->leaf.pk, MBEDTLS_MD_SHA256, payload, plen, l->sig, l->siglen, SIG_DER,
-	                  0, &err) < 0) {
+	if (leaf_verifies(l, payload, plen, &err) < 0) {
 		sig_refuse(r, "signature.payload_tampered",
 		           "signature does not verify with the layer's certificate: %.200s",
 		           err.msg);
@@ -268,11 +286,13 @@ static int transparency_log(const struct sig_accept *a, const struct trusted_roo
 		snprintf(r->tlog, sizeof r->tlog, "not_checked");
 		return 0;
 	}
-	digest_t pd;
-	digest_buffer(DIGEST_SHA256, payload, plen, &pd);
+	/* the hashedrekord names the hash the signature is over */
+	unsigned char pd[MBEDTLS_MD_MAX_SIZE];
+	const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(l->md);
+	mbedtls_md(mi, payload, plen, pd);
 	unsigned char kbuf[4096];
 	const unsigned char *kd = NULL;
-	int kl = l->k >= 0 ? pk_spki_der(&a->pol->keys[l->k].pk, kbuf, sizeof kbuf, &kd) : 0;
+	int kl = l->k >= 0 ? pubkey_spki_der(&a->pol->keys[l->k].key, kbuf, sizeof kbuf, &kd) : 0;
 	struct tlog_expect x = {
 	        .sig = l->sig,
 	        .siglen = l->siglen,
@@ -280,8 +300,8 @@ static int transparency_log(const struct sig_accept *a, const struct trusted_roo
 	        .cert_len = l->keyless ? l->leaf.raw.len : 0,
 	        .key_der = kd,
 	        .key_len = kl > 0 ? (size_t)kl : 0,
-	        .digest = pd.bytes,
-	        .dlen = 32,
+	        .digest = pd,
+	        .dlen = mbedtls_md_get_size(mi),
 	};
 	r->signed_at_ms = 0;
 	return check_rekor(tr, l->rekor, &x, r);
@@ -309,7 +329,7 @@ void cosign_verify_layer(const struct sig_accept *a, const struct sig_subject *s
 	snprintf(r->tlog, sizeof r->tlog, "none");
 	sig_refuse(r, "signature.malformed", "signature not checked");
 	const struct trusted_root *tr = a->pol ? a->pol->troot : NULL;
-	cleanup_layer struct cosign_layer l = {.k = -1};
+	cleanup_layer struct cosign_layer l = {.k = -1, .md = MBEDTLS_MD_SHA256};
 	mbedtls_x509_crt_init(&l.leaf);
 
 	if (read_annotations(ann, &l, r) < 0) return;

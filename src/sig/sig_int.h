@@ -15,9 +15,11 @@
 #include <cJSON.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
+#include <regex.h>
 #include <stdint.h>
 
 #include "digest.h"
+#include "pubkey.h"
 #include "sig.h"
 #include "util.h"
 
@@ -59,10 +61,10 @@ int sjson_b64(const cJSON *o, const char *key, int variant, size_t max, unsigned
 
 /* ---------------------------------------------------------------- trusted root */
 struct tr_key {
-	unsigned char id[32]; /* logId.keyId (Rekor: sha256 of the DER key) */
-	int has_key;          /* 0: an EdDSA key we cannot use (see eddsa) */
-	int eddsa;
-	mbedtls_pk_context pk;
+	unsigned char id[32]; /* logId.keyId (Rekor v1: sha256 of the DER key; v2: C2SP key ID) */
+	int has_key;          /* 1: key is usable (ECDSA, RSA or Ed25519) */
+	int eddsa;            /* an EdDSA key (Rekor v2 logs sign checkpoints with Ed25519) */
+	struct pubkey key;
 	int64_t start, end; /* validFor (ms); end = INT64_MAX when open */
 	char url[128];
 };
@@ -88,12 +90,15 @@ enum { POL_ENFORCE = 0, POL_AUDIT = 1 };
 
 struct pol_key {
 	char name[64];
-	mbedtls_pk_context pk;
+	struct pubkey key; /* ECDSA, RSA or Ed25519 */
 	unsigned char spki_sha256[32];
 };
 struct pol_identity {
 	char name[64];
 	char *subject, *subject_pattern, *issuer, *issuer_pattern;
+	/* cosign's --certificate-identity-regexp / --certificate-oidc-issuer-regexp:
+	 * POSIX extended, unanchored (as Go's MatchString); NULL: none */
+	regex_t *subject_re, *issuer_re;
 };
 struct pol_rule {
 	char **names; /* fnmatch(3) globs over image names; "*" = all */
@@ -104,6 +109,9 @@ struct pol_rule {
 	int *keys, nkeys; /* indexes into sig_policy.keys */
 	int *ids, nids;   /* indexes into sig_policy.identities */
 	int notation;     /* Notary Project signatures accepted per trustpolicy */
+	/* keyless sigstore signatures: verified transparency-log entries and
+	 * RFC 3161 timestamps needed (cosign's defaults: 1 and 0) */
+	int tlog_threshold, ts_threshold;
 };
 
 /* notation's own trust policy and trust store. */
@@ -165,6 +173,8 @@ const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *c
                                        int nnames);
 /* Read a configuration file the user named (bounded, non-blocking, regular). */
 int config_read(const char *path, size_t max, char **data, size_t *len, ea_error_t *err);
+/* Free a compiled pol_identity regex (NULL allowed). */
+void policy_regex_free(regex_t *re);
 /* Tests: set the verification clock. */
 void sig_policy_set_now(struct sig_policy *p, int64_t now_ms);
 /* Tests: a policy that requires signatures from the given keys/identities. */
@@ -182,6 +192,7 @@ struct sig_result {
 	int64_t signed_at_ms; /* a trusted signing time, 0 when none */
 	int skipped;          /* notation level skip: nothing was verified */
 	char logged[320];     /* notation: failures the level only logs */
+	char ts_skipped[320]; /* RFC 3161 timestamps that did not verify (skipped) */
 };
 void sig_refuse(struct sig_result *r, const char *id, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -194,11 +205,21 @@ struct sig_accept {
 
 /* The artifact a signature must name. */
 struct sig_subject {
-	digest_t digest;          /* the manifest digest (or blob digest) */
+	digest_t digest; /* the manifest digest (or blob digest) */
+	/* the same content's SHA-384 / SHA-512 (for P-384 / P-521 signatures
+	 * over the artifact itself); has_* 0 when unknown */
+	unsigned char sha384[48], sha512[64];
+	int has_sha384, has_sha512;
 	int64_t size;             /* its size in bytes, -1 when unknown */
 	const char *media_type;   /* its media type, NULL when unknown */
 	const char *const *names; /* image names, for docker-reference / notation scopes */
 	int nnames;
+	/* Pure Ed25519 signs the artifact's bytes, not a hash: where they are at
+	 * hand (a blob), 0 when sig verifies with key over them, else -1; NULL
+	 * where they are not (an image: only its digest is known). */
+	int (*ed25519_over)(const struct sig_subject *s, const struct pubkey *key,
+	                    const unsigned char *sig, size_t siglen);
+	const void *ctx; /* ed25519_over's */
 };
 
 /* cosign simple signing: one signature layer (payload + its annotations). */
@@ -233,6 +254,10 @@ struct tlog_entry {
 };
 int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
                       struct sig_result *r);
+/* The entry's inclusion proof (RFC 6962 audit path from the body's leaf
+ * hash) up to its checkpoint, signed by the log (checkpoint.h). */
+int tlog_verify_proof(const struct tr_key *log, const struct tlog_entry *e, struct sig_result *r);
+
 /* Fulcio leaf (+ intermediates in leaf->next) at time t: CA window, chain,
  * validity, SCT (when the root lists CT logs), code-signing usage. */
 int fulcio_verify_cert(const struct trusted_root *tr, mbedtls_x509_crt *leaf, int64_t t_ms,
@@ -243,6 +268,18 @@ int identity_accept(const struct sig_accept *a, const mbedtls_x509_crt *leaf, st
  * index, -1 when none. */
 int accepted_key_verify(const struct sig_accept *a, mbedtls_md_type_t md, const unsigned char *hash,
                         size_t hlen, const unsigned char *sig, size_t siglen);
+/* The same over a message, each key with the hash its curve pairs with
+ * (pk_default_md: P-256 SHA-256, P-384 SHA-384, P-521 SHA-512, RSA SHA-256);
+ * Ed25519 keys sign the message itself. */
+int accepted_key_verify_msg(const struct sig_accept *a, const unsigned char *msg, size_t len,
+                            const unsigned char *sig, size_t siglen);
+/* The subject's own hash for md (sha256 from its digest, sha384/512 when
+ * known): its length, 0 when the subject has no such hash. */
+size_t subject_hash(const struct sig_subject *s, mbedtls_md_type_t md, const unsigned char **h);
+/* The accepted Ed25519 key whose signature sig is over the subject's own
+ * bytes (s->ed25519_over), -1 when none or the bytes are not at hand. */
+int accepted_key_verify_over(const struct sig_accept *a, const struct sig_subject *s,
+                             const unsigned char *sig, size_t siglen);
 int accepted_has_keys(const struct sig_accept *a);
 int accepted_has_identities(const struct sig_accept *a);
 /* RFC 6962 Merkle inclusion proof. */
@@ -257,13 +294,26 @@ struct tlog_expect {
 	const unsigned char *key_der;
 	size_t key_len; /* the key SPKI, or NULL */
 	const unsigned char *digest;
-	size_t dlen; /* hashedrekord: the signed hash (sha256) */
+	size_t dlen; /* hashedrekord: the signed hash (sha256, sha384 or sha512 by length) */
 	const unsigned char *payload;
 	size_t plen; /* dsse/intoto: the envelope payload */
 	const char *payload_type;
+	const unsigned char *pae;
+	size_t paelen; /* DSSE: the PAE (a Rekor v2 hashedrekord may log its hash) */
 };
 int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_expect *x,
                       struct sig_result *r);
+
+/* ---- Rekor v2 (rekor_v2.c) ---- */
+/* Is kind/version a Rekor v2 entry type (hashedrekord or dsse 0.0.2)? */
+int rekor_v2_kind(const char *kind, const char *version);
+/* A Rekor v2 entry: log known and its key valid at every trusted time
+ * (times: the verified RFC 3161 times), no promise, inclusion proof up to a
+ * checkpoint signed by the log.  No signing time comes from it. */
+int rekor_v2_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
+                          const int64_t *times, int ntimes, struct sig_result *r);
+/* The parsed body of a Rekor v2 entry against what the bundle holds. */
+int rekor_v2_body_matches(const cJSON *body, const struct tlog_expect *x, struct sig_result *r);
 /* SCT list of a Fulcio leaf against the trusted root's CT logs. */
 int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf,
                const mbedtls_x509_crt *issuer, struct sig_result *r);

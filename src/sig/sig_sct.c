@@ -91,8 +91,7 @@ int sct_verify(const struct trusted_root *tr, const mbedtls_x509_crt *leaf,
 		*w++ = (unsigned char)(el >> 8);
 		*w++ = (unsigned char)el;
 		memcpy(w, ext, el);
-		if (sigverify_msg((mbedtls_pk_context *)&log->pk, MBEDTLS_MD_SHA256, m, n, sp + 4,
-		                  sigl, SIG_DER, 0, &err) == 0)
+		if (pubkey_verify_msg(&log->key, MBEDTLS_MD_SHA256, m, n, sp + 4, sigl, &err) == 0)
 			verified = 1;
 		free(m);
 	}

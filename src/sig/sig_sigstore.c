@@ -11,6 +11,7 @@
 
 #include "b64.h"
 #include "canonjson.h"
+#include "checkpoint.h"
 #include "digest.h"
 #include "sig_int.h"
 #include "x509util.h"
@@ -56,95 +57,53 @@ int merkle_verify_inclusion(int64_t index, int64_t size, const unsigned char lea
 
 /* ---------------------------------------------------------------- checkpoint */
 
-/* A signed note (golang.org/x/mod/sumdb/note as Rekor writes it):
- *   <origin>\n<size>\n<base64 root>\n[extra lines]\n\n— <name> <base64(hint[4] || sig)>\n...
- * The signature is over the text before the blank line (with its final
- * newline); the key hint of an ECDSA Rekor key is the first 4 bytes of the
- * log id. */
-static int checkpoint_verify(const struct tr_key *log, const char *note, int64_t tree_size,
-                             const unsigned char root[32], struct sig_result *r)
+/* The log's signature on the checkpoint, which commits to the proof's root. */
+static int checkpoint_check(const struct tr_key *log, const char *note, int64_t tree_size,
+                            const unsigned char root[32], struct sig_result *r)
 {
-	size_t n = strlen(note);
-	if (n > 8192) {
-		sig_refuse(r, "signature.bad_inclusion_proof", "checkpoint over 8 KiB");
-		return -1;
-	}
-	const char *sep = strstr(note, "\n\n");
-	if (!sep) {
-		sig_refuse(r, "signature.bad_inclusion_proof", "checkpoint has no signature block");
-		return -1;
-	}
-	size_t textlen = (size_t)(sep - note) + 1;
-	/* origin, size, root */
-	char line[3][256];
-	const char *p = note;
-	for (int i = 0; i < 3; i++) {
-		const char *e = memchr(p, '\n', (size_t)(note + textlen - p));
-		if (!e || (size_t)(e - p) >= sizeof line[i]) {
-			sig_refuse(r, "signature.bad_inclusion_proof",
-			           "checkpoint lacks origin, size or root hash");
-			return -1;
-		}
-		memcpy(line[i], p, (size_t)(e - p));
-		line[i][e - p] = '\0';
-		p = e + 1;
-	}
-	char *endp;
-	long long sz = strtoll(line[1], &endp, 10);
-	unsigned char *rh = NULL;
-	size_t rhl;
+	struct checkpoint cp;
 	ea_error_t err;
-	if (!line[0][0] || *endp || line[1][0] == '\0' || line[1][0] == '-' || line[1][0] == '+' ||
-	    b64_decode(line[2], strlen(line[2]), B64_STD, 64, &rh, &rhl, &err) < 0 || rhl != 32) {
-		free(rh);
-		sig_refuse(r, "signature.bad_inclusion_proof", "checkpoint body is malformed");
+	if (checkpoint_parse(note, strlen(note), &cp, &err) < 0) {
+		sig_refuse(r, "signature.bad_inclusion_proof", "checkpoint: %.200s", err.msg);
 		return -1;
 	}
-	if (sz != tree_size || memcmp(rh, root, 32) != 0) {
-		free(rh);
+	if (cp.size != tree_size || memcmp(cp.root, root, 32) != 0) {
 		sig_refuse(r, "signature.bad_inclusion_proof",
 		           "checkpoint (size %lld) does not commit to the proof's root (size %lld)",
-		           sz, (long long)tree_size);
+		           (long long)cp.size, (long long)tree_size);
 		return -1;
 	}
-	free(rh);
-	/* signature lines */
-	const char *s = sep + 2;
-	static const char dash[] = "\xe2\x80\x94 "; /* U+2014 EM DASH + space */
-	int checked = 0;
-	while (*s) {
-		const char *e = strchr(s, '\n');
-		if (!e) break;
-		if (strncmp(s, dash, sizeof dash - 1) == 0) {
-			const char *nm = s + sizeof dash - 1;
-			const char *sp = memchr(nm, ' ', (size_t)(e - nm));
-			if (sp) {
-				unsigned char *raw = NULL;
-				size_t rl;
-				if (b64_decode(sp + 1, (size_t)(e - sp - 1), B64_STD, 1024, &raw,
-				               &rl, &err) == 0 &&
-				    rl > 4 && memcmp(raw, log->id, 4) == 0) {
-					checked = 1;
-					int ok = sigverify_msg((mbedtls_pk_context *)&log->pk,
-					                       MBEDTLS_MD_SHA256, note, textlen,
-					                       raw + 4, rl - 4, SIG_DER, 0,
-					                       &err) == 0;
-					free(raw);
-					if (ok) return 0;
-				} else {
-					free(raw);
-				}
-			}
-		}
-		s = e + 1;
+	if (checkpoint_verify(&cp, note, &log->key, log->id, log->url, &err) < 0) {
+		sig_refuse(r, "signature.bad_inclusion_proof", "%.200s", err.msg);
+		return -1;
 	}
-	sig_refuse(r, "signature.bad_inclusion_proof",
-	           checked ? "checkpoint signature does not verify with the log's key"
-	                   : "checkpoint carries no signature by the entry's log");
-	return -1;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- Rekor entries */
+
+int tlog_verify_proof(const struct tr_key *log, const struct tlog_entry *e, struct sig_result *r)
+{
+	hasher_t h;
+	hasher_init(&h, DIGEST_SHA256);
+	unsigned char zero = 0;
+	hasher_update(&h, &zero, 1);
+	hasher_update(&h, e->body, e->blen);
+	digest_t lh;
+	hasher_final(&h, &lh);
+	if (e->nhashes > 64 || merkle_verify_inclusion(e->proof_index, e->tree_size, lh.bytes,
+	                                               e->hashes, e->nhashes, e->root_hash) < 0) {
+		sig_refuse(r, "signature.bad_inclusion_proof",
+		           "inclusion proof does not lead to the root hash");
+		return -1;
+	}
+	if (!e->checkpoint) {
+		sig_refuse(r, "signature.bad_inclusion_proof",
+		           "inclusion proof without a checkpoint");
+		return -1;
+	}
+	return checkpoint_check(log, e->checkpoint, e->tree_size, e->root_hash, r);
+}
 
 int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
                       struct sig_result *r)
@@ -162,17 +121,15 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 		           "transparency log %.16s... is not in the trusted root", hexid);
 		return -1;
 	}
-	if (log->eddsa || !log->has_key) {
+	if (!log->has_key) {
 		snprintf(r->tlog, sizeof r->tlog, "unsupported");
 		sig_refuse(r, "signature.unsupported_algorithm",
-		           "transparency log %s signs with Ed25519 (Rekor v2): not supported",
-		           log->url);
+		           "transparency log %s has a key type we cannot verify with", log->url);
 		return -1;
 	}
-	if (e->integrated_time == 0 && !e->set) {
-		snprintf(r->tlog, sizeof r->tlog, "unsupported");
-		sig_refuse(r, "signature.unsupported_algorithm",
-		           "entry without an integrated time (Rekor v2): not supported");
+	if (e->integrated_time == 0 && !e->set) { /* Rekor v2 kinds go to rekor_v2.c */
+		sig_refuse(r, "signature.malformed",
+		           "Rekor v1 entry without an integrated time or a promise");
 		return -1;
 	}
 	if (e->log_index < 0 || e->integrated_time <= 0) {
@@ -207,8 +164,8 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 		int rc = canonjson_write(o, &buf, &err);
 		cJSON_Delete(o);
 		if (rc == 0)
-			rc = sigverify_msg((mbedtls_pk_context *)&log->pk, MBEDTLS_MD_SHA256,
-			                   buf.data, buf.len, e->set, e->setlen, SIG_DER, 0, &err);
+			rc = pubkey_verify_msg(&log->key, MBEDTLS_MD_SHA256, buf.data, buf.len,
+			                       e->set, e->setlen, &err);
 		ea_buf_free(&buf);
 		if (rc < 0) {
 			sig_refuse(r, "signature.bad_set",
@@ -217,29 +174,7 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 			return -1;
 		}
 	}
-	if (e->has_proof) {
-		hasher_t h;
-		hasher_init(&h, DIGEST_SHA256);
-		unsigned char zero = 0;
-		hasher_update(&h, &zero, 1);
-		hasher_update(&h, e->body, e->blen);
-		digest_t lh;
-		hasher_final(&h, &lh);
-		if (e->nhashes > 64 ||
-		    merkle_verify_inclusion(e->proof_index, e->tree_size, lh.bytes, e->hashes,
-		                            e->nhashes, e->root_hash) < 0) {
-			sig_refuse(r, "signature.bad_inclusion_proof",
-			           "inclusion proof does not lead to the root hash");
-			return -1;
-		}
-		if (!e->checkpoint) {
-			sig_refuse(r, "signature.bad_inclusion_proof",
-			           "inclusion proof without a checkpoint");
-			return -1;
-		}
-		if (checkpoint_verify(log, e->checkpoint, e->tree_size, e->root_hash, r) < 0)
-			return -1;
-	}
+	if (e->has_proof && tlog_verify_proof(log, e, r) < 0) return -1;
 	snprintf(r->tlog, sizeof r->tlog, "verified");
 	/* The integrated time is trusted only when the log signed it (SET). */
 	if (e->set) r->signed_at_ms = t;
@@ -248,31 +183,44 @@ int tlog_verify_entry(const struct trusted_root *tr, const struct tlog_entry *e,
 
 /* ---------------------------------------------------------------- entry body */
 
-static int pem_or_der_equal(const unsigned char *pem, size_t pl, const unsigned char *der,
-                            size_t dl, int cert)
+/* The public key of a PEM (or DER) certificate or SubjectPublicKeyInfo, as
+ * DER SubjectPublicKeyInfo into buf; *is_cert says which it was. */
+static int verifier_spki(const unsigned char *pem, size_t pl, unsigned char *buf, size_t n,
+                         const unsigned char **der, int *is_cert)
 {
-	if (!der) return 0;
-	if (cert) {
-		mbedtls_x509_crt c;
-		mbedtls_x509_crt_init(&c);
-		ea_error_t err;
-		int ok = x509_parse_any(&c, pem, pl, NULL, &err) == 0 && c.raw.len == dl &&
-		         memcmp(c.raw.p, der, dl) == 0 && x509_count(&c) == 1;
-		mbedtls_x509_crt_free(&c);
-		return ok;
-	}
-	mbedtls_pk_context pk;
-	mbedtls_pk_init(&pk);
 	ea_error_t err;
-	int ok = 0;
-	if (pk_parse_public(&pk, pem, pl, &err) == 0) {
-		unsigned char buf[4096];
-		const unsigned char *d;
-		int l = pk_spki_der(&pk, buf, sizeof buf, &d);
-		ok = l > 0 && (size_t)l == dl && memcmp(d, der, dl) == 0;
+	cleanup_crt mbedtls_x509_crt c;
+	mbedtls_x509_crt_init(&c);
+	cleanup_pk mbedtls_pk_context pk;
+	mbedtls_pk_init(&pk);
+	*is_cert = 0;
+	if (x509_parse_any(&c, pem, pl, NULL, &err) == 0) {
+		*is_cert = 1;
+		return x509_count(&c) == 1 ? pk_spki_der(&c.pk, buf, n, der) : -1;
 	}
-	mbedtls_pk_free(&pk);
-	return ok;
+	if (pk_parse_public(&pk, pem, pl, &err) < 0) return -1;
+	return pk_spki_der(&pk, buf, n, der);
+}
+
+/* The entry's verifier (a PEM certificate or key) is the bundle's: the same
+ * certificate for a certificate-signed bundle; for a key-signed one, a key
+ * or a certificate whose public key is that key (matched by key, not by
+ * encoding, as sigstore-go). */
+static int pem_verifier_matches(const unsigned char *pem, size_t pl, const struct tlog_expect *x)
+{
+	if (x->cert_der) {
+		ea_error_t err;
+		cleanup_crt mbedtls_x509_crt c;
+		mbedtls_x509_crt_init(&c);
+		return x509_parse_any(&c, pem, pl, NULL, &err) == 0 && c.raw.len == x->cert_len &&
+		       memcmp(c.raw.p, x->cert_der, x->cert_len) == 0 && x509_count(&c) == 1;
+	}
+	if (!x->key_der) return 0;
+	unsigned char buf[4096];
+	const unsigned char *d;
+	int is_cert;
+	int l = verifier_spki(pem, pl, buf, sizeof buf, &d, &is_cert);
+	return l > 0 && (size_t)l == x->key_len && memcmp(d, x->key_der, x->key_len) == 0;
 }
 
 /* verifier/publicKey field: base64 of a PEM certificate or key. */
@@ -283,8 +231,7 @@ static int verifier_matches(const char *b64, const struct tlog_expect *x)
 	ea_error_t err;
 	if (!b64 || b64_decode(b64, strlen(b64), B64_STD, SIG_MAX_CERT, &pem, &pl, &err) < 0)
 		return 0;
-	int ok = x->cert_der ? pem_or_der_equal(pem, pl, x->cert_der, x->cert_len, 1)
-	                     : pem_or_der_equal(pem, pl, x->key_der, x->key_len, 0);
+	int ok = pem_verifier_matches(pem, pl, x);
 	free(pem);
 	return ok;
 }
@@ -308,13 +255,21 @@ static int b64_equals(const char *b64, const unsigned char *want, size_t wl, int
 	return ok;
 }
 
-static int hash_obj_equals(const cJSON *h, const unsigned char *want32)
+/* {"algorithm": "sha256|sha384|sha512", "value": hex} names want (wl bytes:
+ * 32, 48 or 64, the algorithm by its length). */
+static int hash_obj_equals_n(const cJSON *h, const unsigned char *want, size_t wl)
 {
 	const char *alg = sjson_str(h, "algorithm"), *val = sjson_str(h, "value");
-	if (!alg || strcmp(alg, "sha256") != 0 || !val || strlen(val) != 64) return 0;
-	char hex[65];
-	ea_hex(want32, 32, hex);
+	const char *wa = wl == 32 ? "sha256" : wl == 48 ? "sha384" : wl == 64 ? "sha512" : NULL;
+	if (!wa || !alg || strcmp(alg, wa) != 0 || !val || strlen(val) != 2 * wl) return 0;
+	char hex[129];
+	ea_hex(want, wl, hex);
 	return strcmp(hex, val) == 0;
+}
+
+static int hash_obj_equals(const cJSON *h, const unsigned char *want32)
+{
+	return hash_obj_equals_n(h, want32, 32);
 }
 
 int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_expect *x,
@@ -330,16 +285,20 @@ int tlog_body_matches(const unsigned char *body, size_t blen, const struct tlog_
 	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(j, "spec");
 	int ok = 0;
 	const char *what = "entry";
-	if (!kind || !ver || !cJSON_IsObject(spec)) {
+	if (rekor_v2_kind(kind, ver)) {
+		int rc = rekor_v2_body_matches(j, x, r);
+		cJSON_Delete(j);
+		return rc;
+	} else if (!kind || !ver || !cJSON_IsObject(spec)) {
 		what = "entry shape";
 	} else if (!strcmp(kind, "hashedrekord") && !strcmp(ver, "0.0.1")) {
 		const cJSON *sg = cJSON_GetObjectItemCaseSensitive(spec, "signature");
 		const cJSON *pk = sg ? cJSON_GetObjectItemCaseSensitive(sg, "publicKey") : NULL;
 		const cJSON *data = cJSON_GetObjectItemCaseSensitive(spec, "data");
 		const cJSON *hash = data ? cJSON_GetObjectItemCaseSensitive(data, "hash") : NULL;
-		if (!x->digest || x->dlen != 32)
-			what = "hashed artifact (no sha256 digest to compare)";
-		else if (!hash || !hash_obj_equals(hash, x->digest)) what = "artifact hash";
+		if (!x->digest) what = "hashed artifact (no digest to compare)";
+		else if (!hash || !hash_obj_equals_n(hash, x->digest, x->dlen))
+			what = "artifact hash";
 		else if (!sg || !b64_equals(sjson_str(sg, "content"), x->sig, x->siglen, 0))
 			what = "signature";
 		else if (!pk || !verifier_matches(sjson_str(pk, "content"), x))
@@ -506,11 +465,65 @@ int accepted_key_verify(const struct sig_accept *a, mbedtls_md_type_t md, const 
 	for (int i = 0; i < n; i++) {
 		int k = a->rule ? a->rule->keys[i] : i;
 		ea_error_t err;
-		if (sigverify_hash(&a->pol->keys[k].pk, md, hash, hlen, sig, siglen, SIG_DER, 0,
+		if (a->pol->keys[k].key.alg == PUBKEY_ED25519) continue; /* signs no hash */
+		if (sigverify_hash(&a->pol->keys[k].key.pk, md, hash, hlen, sig, siglen, SIG_DER, 0,
 		                   &err) == 0)
 			return k;
 	}
 	return -1;
+}
+
+int accepted_key_verify_msg(const struct sig_accept *a, const unsigned char *msg, size_t len,
+                            const unsigned char *sig, size_t siglen)
+{
+	if (!a->pol) return -1;
+	int n = a->rule ? a->rule->nkeys : a->pol->nkeys;
+	for (int i = 0; i < n; i++) {
+		int k = a->rule ? a->rule->keys[i] : i;
+		const struct pubkey *key = &a->pol->keys[k].key;
+		mbedtls_md_type_t md =
+		        key->alg == PUBKEY_ED25519 ? MBEDTLS_MD_NONE : pk_default_md(&key->pk);
+		ea_error_t err;
+		if (pubkey_verify_msg(key, md, msg, len, sig, siglen, &err) == 0) return k;
+	}
+	return -1;
+}
+
+int accepted_key_verify_over(const struct sig_accept *a, const struct sig_subject *s,
+                             const unsigned char *sig, size_t siglen)
+{
+	if (!a->pol || !s->ed25519_over) return -1;
+	int n = a->rule ? a->rule->nkeys : a->pol->nkeys;
+	for (int i = 0; i < n; i++) {
+		int k = a->rule ? a->rule->keys[i] : i;
+		const struct pubkey *key = &a->pol->keys[k].key;
+		if (key->alg == PUBKEY_ED25519 && s->ed25519_over(s, key, sig, siglen) == 0)
+			return k;
+	}
+	return -1;
+}
+
+size_t subject_hash(const struct sig_subject *s, mbedtls_md_type_t md, const unsigned char **h)
+{
+	if (md == MBEDTLS_MD_SHA256 && s->digest.alg == DIGEST_SHA256) {
+		*h = s->digest.bytes;
+		return 32;
+	}
+	if (md == MBEDTLS_MD_SHA384 && s->has_sha384) {
+		*h = s->sha384;
+		return 48;
+	}
+	if (md == MBEDTLS_MD_SHA512 && (s->has_sha512 || s->digest.alg == DIGEST_SHA512)) {
+		*h = s->has_sha512 ? s->sha512 : s->digest.bytes;
+		return 64;
+	}
+	return 0;
+}
+
+/* A regular expression, unanchored as Go's regexp.MatchString. */
+static int identity_re_match(const regex_t *re, const char *v)
+{
+	return regexec(re, v, 0, NULL, 0) == 0;
 }
 
 static int str_match(const char *exact, const char *pattern, const char *v)
@@ -537,8 +550,11 @@ int identity_accept(const struct sig_accept *a, const mbedtls_x509_crt *leaf, st
 	int n = !a->pol ? 0 : a->rule ? a->rule->nids : a->pol->nidentities;
 	for (int i = 0; i < n; i++) {
 		const struct pol_identity *id = &a->pol->identities[a->rule ? a->rule->ids[i] : i];
-		if (str_match(id->subject, id->subject_pattern, san) &&
-		    str_match(id->issuer, id->issuer_pattern, iss)) {
+		int sm = id->subject_re ? identity_re_match(id->subject_re, san)
+		                        : str_match(id->subject, id->subject_pattern, san);
+		int im = id->issuer_re ? identity_re_match(id->issuer_re, iss)
+		                       : str_match(id->issuer, id->issuer_pattern, iss);
+		if (sm && im) {
 			snprintf(r->signer, sizeof r->signer, "identity:%.40s %.140s (%.60s)",
 			         id->name, san, iss);
 			return 0;

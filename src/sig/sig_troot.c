@@ -1,8 +1,10 @@
 /* sig_troot: the sigstore trusted_root.json (protobuf-specs TrustedRoot in
  * its JSON mapping): transparency-log and CT-log keys with their validity,
- * Fulcio and TSA certificate chains with theirs.  Strict: a field the
- * verification depends on that is missing or malformed rejects the whole
- * root (a missing validFor.start is not "valid since forever"). */
+ * Fulcio and TSA certificate chains with theirs, read bare or from the
+ * trustedRoot of a ClientTrustConfig.  Strict: a field the verification
+ * depends on that is missing or malformed rejects the whole root (a
+ * validFor without its start is not "valid since forever"); a key or
+ * authority with no validFor at all has no bound (sigstore-go's reading). */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,11 +13,21 @@
 #include "sig_int.h"
 #include "x509util.h"
 
+/* No validFor at all: no bound (as sigstore-go reads it).  A validFor
+ * without its start is malformed, never "since forever". */
+static int range_unbounded(int64_t *start, int64_t *end)
+{
+	*start = INT64_MIN;
+	*end = INT64_MAX;
+	return 0;
+}
+
 static int parse_range(const cJSON *o, int64_t *start, int64_t *end, const char *what,
                        ea_error_t *err)
 {
 	const cJSON *vf = cJSON_GetObjectItemCaseSensitive(o, "validFor");
-	if (!cJSON_IsObject(vf)) return ea_fail(err, EA_E_FORMAT, "%s: validFor missing", what);
+	if (!vf || cJSON_IsNull(vf)) return range_unbounded(start, end);
+	if (!cJSON_IsObject(vf)) return ea_fail(err, EA_E_FORMAT, "%s: validFor malformed", what);
 	const char *s = sjson_str(vf, "start"), *e = sjson_str(vf, "end");
 	if (!s) return ea_fail(err, EA_E_FORMAT, "%s: validFor.start missing", what);
 	if (rfc3339_parse_ms(s, start, err) < 0) return -1;
@@ -32,6 +44,20 @@ static int parse_range(const cJSON *o, int64_t *start, int64_t *end, const char 
 	return 0;
 }
 
+/* A log's key: ECDSA, RSA or Ed25519 (Rekor v2).  An EdDSA key we cannot
+ * use (Ed448) is kept, so an entry from its log says "unsupported", not
+ * "unknown log". */
+static int troot_log_key(struct tr_key *k, const unsigned char *der, size_t derl, const char *kd,
+                         ea_error_t *err)
+{
+	k->eddsa = spki_is_eddsa(der, derl) || (kd && strstr(kd, "ED25519"));
+	if (pubkey_parse(&k->key, der, derl, err) == 0) {
+		k->has_key = 1;
+		return 0;
+	}
+	return k->eddsa ? 0 : -1;
+}
+
 static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char *what,
                       ea_error_t *err)
 {
@@ -43,7 +69,7 @@ static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char 
 	if (cnt > 64) return ea_fail(err, EA_E_TOOBIG, "%d %s", cnt, what);
 	struct tr_key *k = xcalloc(cnt ? (size_t)cnt : 1, sizeof *k);
 	*out = k;
-	for (int i = 0; i < cnt; i++) mbedtls_pk_init(&k[i].pk);
+	for (int i = 0; i < cnt; i++) pubkey_init(&k[i].key);
 	*n = cnt;
 	int i = 0;
 	for (const cJSON *l = arr->child; l; l = l->next, i++) {
@@ -70,17 +96,9 @@ static int parse_logs(const cJSON *arr, struct tr_key **out, int *n, const char 
 		if (parse_range(pk, &k[i].start, &k[i].end, what, err) < 0) return -1;
 		if (sjson_b64(pk, "rawBytes", B64_PROTO, 16384, &der, &derl, err) < 0) return -1;
 		const char *kd = sjson_str(pk, "keyDetails");
-		if (spki_is_eddsa(der, derl) || (kd && strstr(kd, "ED25519"))) {
-			k[i].eddsa = 1; /* kept, so an entry from this log says "unsupported", not
-			                   "unknown log" */
-		} else if (pk_parse_public(&k[i].pk, der, derl, err) < 0) {
-			free(der);
-			return -1;
-		} else {
-			k[i].has_key = 1;
-			pk_prepare_shared(&k[i].pk);
-		}
+		int rc = troot_log_key(&k[i], der, derl, kd, err);
 		free(der);
+		if (rc < 0) return -1;
 	}
 	return 0;
 }
@@ -139,11 +157,37 @@ static int parse_cas(const cJSON *arr, struct tr_ca **out, int *n, const char *w
 	return 0;
 }
 
+#define MT_CLIENT_TRUST_CONFIG "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json"
+
+/* A ClientTrustConfig {mediaType, trustedRoot, signingConfig}: its embedded
+ * trusted root (the signing config is for signers: not read).  Any other
+ * document is returned as it is. */
+static const cJSON *unwrap_client_trust_config(const cJSON *j, ea_error_t *err)
+{
+	const char *mt = cJSON_IsObject(j) ? sjson_str(j, "mediaType") : NULL;
+	if (!mt || strncmp(mt, "application/vnd.dev.sigstore.clienttrustconfig", 46) != 0) return j;
+	if (strcmp(mt, MT_CLIENT_TRUST_CONFIG) != 0) {
+		ea_fail(err, EA_E_FORMAT, "unknown ClientTrustConfig version \"%.80s\"", mt);
+		return NULL;
+	}
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(j, "trustedRoot");
+	if (!cJSON_IsObject(tr)) {
+		ea_fail(err, EA_E_FORMAT, "ClientTrustConfig without its trustedRoot");
+		return NULL;
+	}
+	return tr;
+}
+
 int troot_parse(const char *json, size_t len, struct trusted_root **out, ea_error_t *err)
 {
 	*out = NULL;
-	cJSON *j = sjson_parse(json, len, err);
-	if (!j) return -1;
+	cJSON *doc = sjson_parse(json, len, err);
+	if (!doc) return -1;
+	const cJSON *j = unwrap_client_trust_config(doc, err);
+	if (!j) {
+		cJSON_Delete(doc);
+		return -1;
+	}
 	struct trusted_root *t = xcalloc(1, sizeof *t);
 	int rc = -1;
 	const char *mt = sjson_str(j, "mediaType");
@@ -164,7 +208,7 @@ int troot_parse(const char *json, size_t len, struct trusted_root **out, ea_erro
 	                     &t->ntsas, "timestampAuthorities", err) == 0) {
 		rc = 0;
 	}
-	cJSON_Delete(j);
+	cJSON_Delete(doc);
 	if (rc < 0) {
 		troot_free(t);
 		return -1;
@@ -175,7 +219,7 @@ int troot_parse(const char *json, size_t len, struct trusted_root **out, ea_erro
 
 static void free_keys(struct tr_key *k, int n)
 {
-	for (int i = 0; i < n; i++) mbedtls_pk_free(&k[i].pk);
+	for (int i = 0; i < n; i++) pubkey_free(&k[i].key);
 	free(k);
 }
 

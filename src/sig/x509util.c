@@ -482,38 +482,50 @@ int spki_is_eddsa(const unsigned char *der, size_t len)
 	return memmem(der, l, ed25519, sizeof ed25519) || memmem(der, l, ed448, sizeof ed448);
 }
 
-int pk_parse_public(mbedtls_pk_context *pk, const unsigned char *data, size_t len, ea_error_t *err)
+int spki_der_of(const unsigned char *data, size_t len, unsigned char **der, size_t *dl,
+                ea_error_t *err)
 {
 	static const char begin[] = "-----BEGIN PUBLIC KEY-----",
 	                  end[] = "-----END PUBLIC KEY-----";
+	*der = NULL;
+	if (len > 64 * 1024) return ea_fail(err, EA_E_TOOBIG, "public key over 64 KiB");
+	if (!memmem(data, len, "-----BEGIN", 10)) {
+		*der = xmalloc(len ? len : 1);
+		memcpy(*der, data, len);
+		*dl = len;
+		return 0;
+	}
+	const unsigned char *b = memmem(data, len, begin, sizeof begin - 1);
+	if (!b) return ea_fail(err, EA_E_FORMAT, "PEM block is not a PUBLIC KEY");
+	cleanup_free char *blk = xmalloc(len + 1);
+	memcpy(blk, data, len);
+	blk[len] = '\0';
+	size_t used, pl;
 	mbedtls_pem_context pem;
 	mbedtls_pem_init(&pem);
-	const unsigned char *der = data;
-	size_t dl = len;
-	if (len > 64 * 1024) return ea_fail(err, EA_E_TOOBIG, "public key over 64 KiB");
-	if (memmem(data, len, "-----BEGIN", 10)) {
-		const unsigned char *b = memmem(data, len, begin, sizeof begin - 1);
-		if (!b) return ea_fail(err, EA_E_FORMAT, "PEM block is not a PUBLIC KEY");
-		char *blk = xmalloc(len + 1);
-		memcpy(blk, data, len);
-		blk[len] = '\0';
-		size_t used;
-		int rc = mbedtls_pem_read_buffer(
-		        &pem, begin, end, (const unsigned char *)blk + (b - data), NULL, 0, &used);
-		free(blk);
-		if (rc != 0) {
-			mbedtls_pem_free(&pem);
-			return ea_fail(err, EA_E_FORMAT, "PUBLIC KEY block is not valid PEM");
-		}
-		der = mbedtls_pem_get_buffer(&pem, &dl);
-	}
-	if (spki_is_eddsa(der, dl)) {
+	int rc = mbedtls_pem_read_buffer(&pem, begin, end, (const unsigned char *)blk + (b - data),
+	                                 NULL, 0, &used);
+	if (rc != 0) {
 		mbedtls_pem_free(&pem);
-		return ea_fail(err, EA_E_UNSUPPORTED,
-		               "EdDSA public key: mbedTLS 3.6 has no Ed25519/Ed448");
+		return ea_fail(err, EA_E_FORMAT, "PUBLIC KEY block is not valid PEM");
 	}
-	int rc = mbedtls_pk_parse_public_key(pk, der, dl);
+	const unsigned char *p = mbedtls_pem_get_buffer(&pem, &pl);
+	*der = xmalloc(pl ? pl : 1);
+	memcpy(*der, p, pl);
+	*dl = pl;
 	mbedtls_pem_free(&pem);
+	return 0;
+}
+
+int pk_parse_public(mbedtls_pk_context *pk, const unsigned char *data, size_t len, ea_error_t *err)
+{
+	cleanup_free unsigned char *der = NULL;
+	size_t dl;
+	if (spki_der_of(data, len, &der, &dl, err) < 0) return -1;
+	if (spki_is_eddsa(der, dl))
+		return ea_fail(err, EA_E_UNSUPPORTED,
+		               "EdDSA public key: not an mbedTLS key (see pubkey.h)");
+	int rc = mbedtls_pk_parse_public_key(pk, der, dl);
 	if (rc != 0) {
 		char e[100];
 		mbedtls_strerror(rc, e, sizeof e);

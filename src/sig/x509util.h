@@ -72,8 +72,13 @@ int x509_tbs_without_ext(const mbedtls_x509_crt *c, const char *oid, size_t oidl
                          unsigned char **out, size_t *outlen, ea_error_t *err);
 
 /* ---- public keys and signatures ---- */
-/* Parse a PEM or DER SubjectPublicKeyInfo.  Ed25519/Ed448 keys are
- * EA_E_UNSUPPORTED (mbedTLS 3.6 has no EdDSA). */
+/* The DER SubjectPublicKeyInfo of a PEM "PUBLIC KEY" block, or a copy of
+ * data when it is not PEM (*der malloc'd, the caller frees). */
+int spki_der_of(const unsigned char *data, size_t len, unsigned char **der, size_t *dl,
+                ea_error_t *err);
+/* Parse a PEM or DER SubjectPublicKeyInfo into an mbedTLS key.  Ed25519/Ed448
+ * keys are EA_E_UNSUPPORTED here (mbedTLS 3.6 has no EdDSA): pubkey.h loads
+ * every key type we verify with, Ed25519 included. */
 int pk_parse_public(mbedtls_pk_context *pk, const unsigned char *data, size_t len, ea_error_t *err);
 /* DER SubjectPublicKeyInfo of pk into buf (returns length, or -1). */
 int pk_spki_der(const mbedtls_pk_context *pk, unsigned char *buf, size_t n,

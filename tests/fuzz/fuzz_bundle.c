@@ -4,33 +4,46 @@
  * policy (made once) trusts sigstore-go's public-good trusted root, any
  * Fulcio identity, and npm's publish key.  Option bit 0 takes the subject
  * from the bundle itself (its in-toto subject or message digest), as the
- * unit tests do, so the fuzzer reaches the signature and log checks. */
+ * unit tests do, so the fuzzer reaches the signature and log checks.  Option
+ * bit 1 verifies against the conformance suite's Rekor v2 trusted root
+ * instead (sigstage: an Ed25519 log, a timestamp authority), so Rekor v2
+ * entries reach their proofs, checkpoints and bodies (rekor_v2.c). */
 #include "b64.h"
 #include "common.h"
 #include "sig_int.h"
 
-static struct sig_policy *pol;
+static struct sig_policy *pol, *pol_v2;
+
+static struct sig_policy *any_identity(const char *troot)
+{
+	struct sig_policy *p = sig_policy_new();
+	size_t n;
+	ea_error_t err;
+	const char *tp = fz_fixture(troot);
+	char *d = tp ? fz_read(tp, &n) : NULL;
+	if (d && troot_parse(d, n, &p->troot, &err) < 0) p->troot = NULL;
+	free(d);
+	p->identities = xcalloc(1, sizeof *p->identities);
+	p->nidentities = 1;
+	snprintf(p->identities[0].name, sizeof p->identities[0].name, "any");
+	p->identities[0].subject_pattern = xstrdup("*");
+	p->identities[0].issuer_pattern = xstrdup("*");
+	return p;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	pol = sig_policy_new();
+	pol = any_identity("cosign/sigstore-go/examples/trusted-root-public-good.json");
 	size_t n;
 	ea_error_t err;
-	const char *tp = fz_fixture("cosign/sigstore-go/examples/trusted-root-public-good.json");
-	char *d = tp ? fz_read(tp, &n) : NULL;
-	if (d && troot_parse(d, n, &pol->troot, &err) < 0) pol->troot = NULL;
-	free(d);
 	const char *kp = fz_fixture("cosign/sigstore-go/examples/publish_key.pub");
-	d = kp ? fz_read(kp, &n) : NULL;
+	char *d = kp ? fz_read(kp, &n) : NULL;
 	if (d) (void)policy_add_key_pem(pol, "npm", (unsigned char *)d, n, &err);
 	free(d);
-	pol->identities = xcalloc(1, sizeof *pol->identities);
-	pol->nidentities = 1;
-	snprintf(pol->identities[0].name, sizeof pol->identities[0].name, "any");
-	pol->identities[0].subject_pattern = xstrdup("*");
-	pol->identities[0].issuer_pattern = xstrdup("*");
+	pol_v2 = any_identity(
+	        "cosign/sigstore-conformance/bundle-verify/rekor2-happy-path/trusted_root.json");
 	return 0;
 }
 
@@ -85,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *names[1] = {"registry.example/app:1"};
 	s.names = names;
 	s.nnames = 1;
-	struct sig_accept a = {.pol = pol, .rule = NULL};
+	struct sig_accept a = {.pol = (opt & 2) ? pol_v2 : pol, .rule = NULL};
 	struct sig_result r = {0};
 	bundle_verify(&a, &s, b, size, &r);
 	free(b);

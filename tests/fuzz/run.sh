@@ -58,17 +58,17 @@ fi
 # (UBSan only on our own code: zlib and zstd do benign things it would stop on).
 AR=$(command -v llvm-ar || echo ar) # plain objects (no LTO): GNU ar does as well
 DEPFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link"
-key=$(cat third_party/lock third_party/mbedtls_config.h third_party/deps-recipe.sh | cat - <(echo "$CC $DEPFLAGS $("$CC" --version | head -n1)") | sha256sum | cut -c1-16)
+key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh | cat - <(echo "$CC $DEPFLAGS $("$CC" --version | head -n1)") | sha256sum | cut -c1-16)
 dp="$CACHE/deps/clang-fuzz-$key"
 if [ ! -f "$dp/.done" ]; then
 	say "building mbedTLS, cJSON, zlib, zstd with $CC for fuzzing (once)"
-	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd >/dev/null || { echo "fuzz all: build (third-party fetch failed)"; exit 1; }
+	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium >/dev/null || { echo "fuzz all: build (third-party fetch failed)"; exit 1; }
 	rm -rf "$dp"
 	bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-clang-fuzz" "$dp" "$CC" "$AR" "$DEPFLAGS" "$JOBS" >&2 ||
 		{ echo "fuzz all: build (third-party build with $CC failed)"; exit 1; }
 	touch "$dp/.done"
 fi
-LIBS="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lpthread -lm"
+LIBS="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lsodium_ed25519 -lpthread -lm"
 
 # ---------------------------------------------------------------- our sources
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -140,7 +140,7 @@ fi
 # bbolt files are arrays of pages: small page sizes keep the inputs short
 # (the 760 KiB real meta.db seed is cut to this, the generated ones fit).
 len_for() { case $1 in fuzz_bbolt|fuzz_containerd) echo "-max_len=65536" ;; esac; }
-dict_for() { case $1 in fuzz_oci|fuzz_canonjson|fuzz_cosign|fuzz_bundle|fuzz_jws|fuzz_policy|fuzz_config|fuzz_archive|fuzz_seccomp_profile) echo "-dict=$here/json.dict" ;; esac; }
+dict_for() { case $1 in fuzz_oci|fuzz_blob|fuzz_canonjson|fuzz_cosign|fuzz_bundle|fuzz_jws|fuzz_policy|fuzz_config|fuzz_archive|fuzz_seccomp_profile) echo "-dict=$here/json.dict" ;; esac; }
 # run_one, classified: tests/fuzz/classify.sh
 REGRESS=$here/regress
 # shellcheck source=tests/fuzz/classify.sh

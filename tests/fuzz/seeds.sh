@@ -129,7 +129,23 @@ find "$S/cosign" -name '*.sigstore.json' -o -name 'bundle-*.json' 2>/dev/null | 
 	[ "$(stat -c %s "$f")" -le 131072 ] || continue
 	put fuzz_bundle "$(echo "$f" | md5sum | cut -c1-10).1" 1 "$f"
 done
+for f in "$S"/cosign/sigstore-conformance/bundle-verify/rekor2-*/bundle.sigstore.json; do
+	[ -f "$f" ] && put fuzz_bundle "$(basename "$(dirname "$f")").3" 3 "$f"
+done
 $PY "$here/mkseeds.py" jws "$S/notation" "$out/fuzz_jws"
+# verify-blob: the conformance suite's blob bundles, a cosign signature, trusted
+# roots and a ClientTrustConfig around one (fuzz_blob.c's option byte)
+for f in "$S"/cosign/sigstore-conformance/bundle-verify/*/bundle.sigstore.json; do
+	[ -f "$f" ] && [ "$(stat -c %s "$f")" -le 131072 ] && put fuzz_blob "$(basename "$(dirname "$f")")" 0 "$f"
+done
+for f in "$C"/dir-img-cosign-*/signature-1; do [ -f "$f" ] && put fuzz_blob "sig-$(basename "$(dirname "$f")")" 5 "$f"; done
+for f in "$S"/cosign/root-signing/trusted_root.json "$S"/cosign/sigstore-go/testing-data/trusted-roots/*.json; do
+	[ -f "$f" ] || continue
+	put fuzz_blob "troot-$(basename "$f")" 3 "$f"
+	{ printf '{"mediaType":"application/vnd.dev.sigstore.clienttrustconfig.v0.1+json","trustedRoot":'; cat "$f"
+	  printf ',"signingConfig":{}}'; } >"$w/ctc.json"
+	put fuzz_blob "ctc-$(basename "$f")" 3 "$w/ctc.json"
+done
 
 # ---------------------------------------------------------------- JSON documents
 n=0
@@ -247,5 +263,18 @@ if [ -x "$ea" ]; then
 	"$ea" baseline create --root "$b" --path /etc --path /usr --exclude '*/fifo' --out "$out/fuzz_baseline/paths" 2>/dev/null
 	head -c 300 "$out/fuzz_baseline/tree" >"$out/fuzz_baseline/cut"
 fi
+# ---------------------------------------------------------------- fuzz_checkpoint
+# the signed-note checkpoints Rekor v1 and v2 wrote into the conformance bundles
+$PY - "$S/cosign/sigstore-conformance/bundle-verify" "$out/fuzz_checkpoint" <<'PYEOF' 2>/dev/null
+import glob, json, os, sys
+for f in sorted(glob.glob(sys.argv[1] + "/*/bundle.sigstore.json")):
+    try:
+        for i, e in enumerate(json.load(open(f))["verificationMaterial"].get("tlogEntries", [])):
+            cp = e["inclusionProof"]["checkpoint"]["envelope"]
+            name = "%s-%d" % (os.path.basename(os.path.dirname(f)), i)
+            open(os.path.join(sys.argv[2], name), "w").write(cp)
+    except (KeyError, ValueError, TypeError):
+        pass
+PYEOF
 for h in "$out"/*/; do echo "# seeds $(basename "$h"): $(ls "$h" | wc -l)"; done
 exit 0

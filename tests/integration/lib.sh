@@ -45,10 +45,18 @@ run_ea() {
 # `audit`) are compared with --live (same pids only; exit codes may
 # differ with what ran in between).  --metrics FILE is not passed on (the
 # baseline predates it): the report must be the same with it as without.
+# EA_DIFF_NEW_WORDS (commands and options newer than the baseline: such a
+# run is skipped, and logged so) and EA_DIFF_ADDED (report members and
+# finding ids added on purpose since: report_diff.py --added) are set by
+# tests/run.sh next to the pin.
 report_diff_base() {
 	local rc=$RC a prev="" f="" args=() bout brc d live="" log=${EA_DIFF_LOG:-${TMPDIR:-/tmp}/ea-diff.log}
 	case ${1:-} in proc | audit) live=--live ;; esac
 	case " $* " in *" --budget-ms"*) echo "skip (a budget: timing decides what is checked) $*" >>"$log"; return 0 ;; esac
+	for a in "$@"; do
+		case " ${EA_DIFF_NEW_WORDS:-} " in *" ${a%%=*} "*)
+			echo "skip (${a%%=*} is newer than the baseline) $*" >>"$log"; return 0 ;; esac
+	done
 	for a in "$@"; do
 		case $prev in --metrics) prev=; continue ;; esac
 		case $a in --metrics | --metrics=*) prev=$a; continue ;; esac
@@ -65,7 +73,7 @@ report_diff_base() {
 		case $OUT in "{"*) ;; *) echo "skip (not JSON) $*" >>"$log"; RC=$rc; return 0 ;; esac
 		printf '%s' "$OUT" >"$T/diff.a"; printf '%s' "$bout" >"$T/diff.b"
 	fi
-	d=$($PY "$TOP/tests/tools/report_diff.py" $live "$T/diff.a" "$T/diff.b" 2>&1)
+	d=$($PY "$TOP/tests/tools/report_diff.py" $live ${EA_DIFF_ADDED:+--added "$EA_DIFF_ADDED"} "$T/diff.a" "$T/diff.b" 2>&1)
 	[ -n "$live" ] || [ "$rc" = "$brc" ] || d="exit code $rc != $brc${d:+; $d}"
 	if [ -z "$d" ]; then echo "same $*" >>"$log"
 	else

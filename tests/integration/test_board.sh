@@ -57,7 +57,7 @@ out=$(groff -t -man -ww -z "$man" 2>&1)
 [ -z "$out" ] && ok "man page: groff -man -ww finds nothing" || not_ok "man page warnings" "$out"
 grep -q "^\.TH EDGEAUDIT 1 .*\"edgeaudit $VERSION\"" "$man" && ok "man page names version $VERSION" || not_ok "man page version" "$(grep '^\.TH' "$man")"
 missing=""
-for c in audit images proc verify report config baseline; do
+for c in audit images proc verify verify-blob report config baseline; do
 	for o in $("$EA" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
 		grep -qF -- "$(printf '%s' "$o" | sed 's/-/\\-/g')" "$man" || missing="$missing $c:$o"
 	done

@@ -50,6 +50,19 @@ function rsaKey(name, bits) {
 	ossl(['pkey', '-in', k, '-pubout', '-out', path.join(PKI, name + '.pub')]);
 	return load(name);
 }
+// Ed25519 (issue 14): the key and the signature made by openssl, as cosign
+// signs with an Ed25519 key: over the payload bytes themselves (no prehash).
+function edKey(name) {
+	const k = path.join(PKI, name + '.key');
+	ossl(['genpkey', '-algorithm', 'ed25519', '-out', k]);
+	ossl(['pkey', '-in', k, '-pubout', '-out', path.join(PKI, name + '.pub')]);
+	return load(name);
+}
+function edSign(k, data) {
+	const m = path.join(PKI, k.name + '.msg');
+	fs.writeFileSync(m, data);
+	return ossl(['pkeyutl', '-sign', '-rawin', '-inkey', k.keyPath, '-in', m]);
+}
 function load(name) {
 	const key = crypto.createPrivateKey(fs.readFileSync(path.join(PKI, name + '.key')));
 	const pubPem = fs.readFileSync(path.join(PKI, name + '.pub'), 'utf8');
@@ -190,7 +203,7 @@ const ecdsa = (key, data) => crypto.sign('sha256', data, key.key); // DER
 // Rekor (ours): hashedrekord body + SET over RFC 8785 canonical JSON
 function rekorBundle(rekor, sig, certPem, payload, opts = {}) {
 	const body = Buffer.from(JSON.stringify({ apiVersion: '0.0.1', kind: 'hashedrekord', spec: {
-		data: { hash: { algorithm: 'sha256', value: hex(sha256(opts.bodyPayload || payload)) } },
+		data: { hash: { algorithm: opts.md || 'sha256', value: crypto.createHash(opts.md || 'sha256').update(opts.bodyPayload || payload).digest('hex') } },
 		signature: { content: b64(opts.bodySig || sig), publicKey: { content: b64(certPem) } } } }));
 	const logID = hex(sha256((opts.logKey || rekor).spki));
 	const p = { body: b64(body), integratedTime: opts.time || SIGNED_AT, logID, logIndex: 4242 };
@@ -202,7 +215,9 @@ function rekorBundle(rekor, sig, certPem, payload, opts = {}) {
 
 // sigstore bundles via @sigstore/sign with a local key
 async function bundle(kind, key, data, hint) {
-	const signer = { sign: async (d) => ({ signature: crypto.sign('sha256', d, key.key), key: { $case: 'publicKey', publicKey: key.pubPem, hint: hint || key.hint } }) };
+	// Ed25519 signs the bytes themselves (node: no digest name)
+	const alg = key.key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+	const signer = { sign: async (d) => ({ signature: crypto.sign(alg, d, key.key), key: { $case: 'publicKey', publicKey: key.pubPem, hint: hint || key.hint } }) };
 	const b = kind === 'dsse'
 		? await new DSSEBundleBuilder({ signer, witnesses: [] }).create({ data, type: 'application/vnd.in-toto+json' })
 		: await new MessageSignatureBundleBuilder({ signer, witnesses: [] }).create({ data });
@@ -257,6 +272,7 @@ async function main() {
 	const rsaCosign = rsaKey('cosign-rsa', 2048);
 	const p384 = ecKey('cosign-p384', 'secp384r1');
 	const other = ecKey('other');
+	const ed = edKey('cosign-ed25519'), edOther = edKey('cosign-ed25519-other');
 	const rekor = ecKey('rekor');
 	const rekor2 = ecKey('rekor-other');
 	// Fulcio-like CA: root (P-384) -> intermediate (P-384) -> leaves (P-256)
@@ -314,6 +330,7 @@ async function main() {
 		scoped: policy('scoped', { keys, images: [{ names: ['localhost/prod/*'], signedBy: ['key:release'] }, { names: ['*'], require: false }] }),
 		notation_sa: policy('notation-signing-authority', { notation: { trustPolicy: '../notation/trustpolicy-sa.json', trustStore: '../notation/truststore' }, images: [{ names: ['*'], signedBy: ['notation'] }] }),
 		rsa: policy('key-rsa', { keys: [{ name: 'rsa', path: '../pki/cosign-rsa.pub' }], images: [{ names: ['*'], signedBy: ['key:rsa'] }] }),
+		ed25519: policy('key-ed25519', { keys: [{ name: 'ed', path: '../pki/cosign-ed25519.pub' }], images: [{ names: ['*'], signedBy: ['key:ed'] }] }),
 		p384: policy('key-p384', { keys: [{ name: 'p384', path: '../pki/cosign-p384.pub' }], images: [{ names: ['*'], signedBy: ['key:p384'] }] }),
 		any: policy('any-signer', { trustedRoot: '../trusted_root.json', keys, identities: idn, notation: { trustPolicy: '../notation/trustpolicy.json', trustStore: '../notation/truststore' },
 			images: [{ names: ['*'], signedBy: ['key:release', 'identity:ci', 'notation'] }] }),
@@ -337,6 +354,13 @@ async function main() {
 	mk('cosign-p384-ok'); sig = payloadFor(img.digest, REF);
 	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(crypto.sign('sha256', sig, p384.key)) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
 	add('cosign-p384-ok', P.p384, 1, []);
+	mk('cosign-ed25519-ok'); sig = payloadFor(img.digest, REF);
+	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(edSign(ed, sig)) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
+	add('cosign-ed25519-ok', P.ed25519, 1, []);
+	add('cosign-ed25519-wrong-policy-key', P.key, -1, ['signature.invalid', 'signature.missing']);
+	mk('cosign-ed25519-other-key'); sig = payloadFor(img.digest, REF);
+	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(edSign(edOther, sig)) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
+	add('cosign-ed25519-other-key', P.ed25519, -1, ['signature.invalid', 'signature.missing']);
 	mk('cosign-key-wrong'); sig = payloadFor(img.digest, REF);
 	L.add(MT_MANIFEST, cosignManifest(L, [{ payload: sig, annotations: { 'dev.cosignproject.cosign/signature': b64(ecdsa(other, sig)) } }]), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
 	add('cosign-key-wrong', P.key, -1, ['signature.invalid', 'signature.missing']);
@@ -378,7 +402,7 @@ async function main() {
 
 	// --- cosign keyless (certificate + Rekor bundle) ---
 	const keyless = (name, cert, opts = {}) => {
-		mk(name); const p = payloadFor(img.digest, REF); const s = ecdsa(leafKey, opts.payloadAltered ? Buffer.from(p.toString() + ' ') : p);
+		mk(name); const p = payloadFor(img.digest, REF); const s = crypto.sign(opts.md || 'sha256', opts.payloadAltered ? Buffer.from(p.toString() + ' ') : p, (opts.key || leafKey).key);
 		const ann = { 'dev.cosignproject.cosign/signature': b64(s), 'dev.sigstore.cosign/certificate': cert.pem,
 			'dev.sigstore.cosign/chain': finter.pem + froot.pem };
 		if (!opts.noRekor) ann['dev.sigstore.cosign/bundle'] = rekorBundle(rekor, s, cert.pem, p, opts);
@@ -387,6 +411,20 @@ async function main() {
 	keyless('keyless-ok', leaf); add('keyless-ok', P.keyless, 1, []);
 	add('keyless-identity-mismatch', P.keyless_other, -1, ['signature.identity_mismatch', 'signature.missing']);
 	cases.push(['keyless-needs-identity', 'keyless-ok', '1', 'localhost/app:1', path.relative(OUT, P.key), -1, 'signature.wrong_key,signature.missing']);
+	// a P-384 leaf signing with SHA-384, its Rekor entry naming the SHA-384 (issue 14)
+	const leaf384Key = ecKey('fulcio-leaf-384', 'secp384r1');
+	const leaf384 = issue(fd, path.join(PKI, 'leaf384.crt'), leaf384Key, '/O=edgeaudit-test', 'fulcio_leaf', t0 - 5 * 60e3, t0 + 10 * 60e3, finter, SAN);
+	keyless('keyless-p384', leaf384, { key: leaf384Key, md: 'sha384' }); add('keyless-p384-sha384', P.keyless, 1, []);
+	keyless('keyless-p384-tlog-sha256', leaf384, { key: leaf384Key, md: 'sha384' });
+	{ // the same signature, its entry naming the payload's SHA-256: another hash than the one signed
+		const m = JSON.parse(fs.readFileSync(path.join(L.dir, 'index.json'))).manifests.find((e) => (e.annotations || {})['org.opencontainers.image.ref.name'] === sigTag(img));
+		const man = JSON.parse(fs.readFileSync(path.join(L.dir, 'blobs/sha256', m.digest.slice(7))));
+		const ann = man.layers[0].annotations; const pl = fs.readFileSync(path.join(L.dir, 'blobs/sha256', man.layers[0].digest.slice(7)));
+		const sg = Buffer.from(ann['dev.cosignproject.cosign/signature'], 'base64');
+		L.entries.pop(); ann['dev.sigstore.cosign/bundle'] = rekorBundle(rekor, sg, leaf384.pem, pl);
+		L.add(MT_MANIFEST, L.blob(man), { 'org.opencontainers.image.ref.name': sigTag(img) }); L.save();
+	}
+	add('keyless-p384-tlog-names-sha256', P.keyless, -1, ['signature.tlog_mismatch', 'signature.missing']);
 	keyless('keyless-expired', leafExpired); add('keyless-expired', P.keyless, -1, ['signature.cert_expired', 'signature.missing']);
 	keyless('keyless-not-yet-valid', leafFuture); add('keyless-not-yet-valid', P.keyless, -1, ['signature.cert_not_yet_valid', 'signature.missing']);
 	keyless('keyless-untrusted-ca', leafOther); add('keyless-untrusted-ca', P.keyless, -1, ['signature.untrusted_chain', 'signature.missing']);
@@ -414,6 +452,14 @@ async function main() {
 	add('bundle-dsse-ok', P.key, 1, []);
 	mk('bundle-dsse-other-subject'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', release, statement('sha256:' + 'cd'.repeat(32)))), null, BT); L.save();
 	add('bundle-dsse-other-subject', P.key, -1, ['signature.digest_mismatch', 'signature.missing']);
+	mk('bundle-dsse-ed25519-ok'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', ed, statement(img.digest))), null, BT); L.save();
+	add('bundle-dsse-ed25519-ok', P.ed25519, 1, []);
+	mk('bundle-dsse-ed25519-other-key'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('dsse', edOther, statement(img.digest))), null, BT); L.save();
+	add('bundle-dsse-ed25519-other-key', P.ed25519, -1, ['signature.wrong_key', 'signature.missing']);
+	// a message signature by an Ed25519 key signs the artifact's bytes; an image's bundle
+	// names the manifest by digest: cannot be checked, never "ok"
+	mk('bundle-message-ed25519'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('message', ed, man())), null, BT); L.save();
+	add('bundle-message-ed25519', P.ed25519, -1, ['signature.unsupported_algorithm', 'signature.missing']);
 	mk('bundle-wrong-key'); L.add(MT_MANIFEST, referrer(L, img, BT, BT, await bundle('message', other, man())), null, BT); L.save();
 	add('bundle-wrong-key', P.key, -1, ['signature.wrong_key', 'signature.missing']);
 	mk('bundle-dsse-tampered');

@@ -16,5 +16,5 @@ elif [ "$diff" -gt 0 ]; then
 	echo "not ok - $diff of $((same + diff)) reports differ from the baseline's ($skip left out)"
 	grep '^DIFF ' "$log" | head -n 20 | cut -c1-400 | sed 's/^/# /'
 else
-	echo "ok - $same reports the same as the report baseline's ($skip left out: not JSON or under a budget)"
+	echo "ok - $same reports the same as the report baseline's ($skip left out: not JSON, under a budget, or newer than the baseline)"
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""report_diff.py [--live] A.json B.json: are two edgeaudit JSON reports the
+"""report_diff.py [--live] [--added SPEC] A.json B.json: are two edgeaudit JSON reports the
 same report, apart from when they ran and how long they took?
 
 Drops every member named "started", "duration_ms" or "after_ms" (at any
@@ -19,6 +19,13 @@ both reports hold, a process being its pid, parent pid and name (others
 came or went between the runs, or reused a pid), and the
 proc.* findings, the summary and the verdict, which follow from the
 processes, are left out.
+
+--added SPEC: what this tree (A, the first report) adds on purpose since
+the pin, so that the rest is still compared: SPEC is a space-separated
+list of member names (members of those names are left out of both, at any
+depth) and finding ids or id prefixes ending in "." (A's findings of those
+ids are left out, and A's summary counts lowered by their severities).  Set by tests/run.sh next to REPORT_BASELINE; anything
+else only in A is still a difference.
 """
 import json
 import sys
@@ -59,6 +66,37 @@ def diff(a, b, path, out):
         out.append("%s: %s != %s" % (path or "$", json.dumps(a)[:300], json.dumps(b)[:300]))
 
 
+def drop_added(a, spec):
+    """A without what SPEC names as added on purpose (see --added)."""
+    names = {w for w in spec if not w.endswith(".") and "." not in w}
+    ids = [w for w in spec if "." in w]
+
+    def is_new(fid):
+        return any(fid == w or (w.endswith(".") and fid.startswith(w)) for w in ids)
+
+    def walk(v):
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items() if k not in names}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    if not isinstance(a, dict):
+        return a
+    kept = []
+    for f in a.get("findings") or []:
+        if isinstance(f, dict) and is_new(str(f.get("id", ""))):
+            sev = f.get("severity")
+            summ = a.get("summary")
+            if isinstance(summ, dict) and isinstance(summ.get(sev), int):
+                summ[sev] -= 1
+        else:
+            kept.append(f)
+    if "findings" in a:
+        a["findings"] = kept
+    return walk(a)
+
+
 def load(p):
     try:
         with open(p, "rb") as f:
@@ -91,10 +129,16 @@ def main():
     is_live = bool(args) and args[0] == "--live"
     if is_live:
         args = args[1:]
+    added = []
+    if len(args) > 1 and args[0] == "--added":
+        added = args[1].split()
+        args = args[2:]
     if len(args) != 2:
-        print("usage: report_diff.py [--live] A.json B.json", file=sys.stderr)
+        print("usage: report_diff.py [--live] [--added SPEC] A.json B.json", file=sys.stderr)
         return 2
     a, b = strip(load(args[0])), strip(load(args[1]))
+    if added:
+        a, b = drop_added(a, added), drop_added(b, added)
     if is_live and isinstance(a, dict) and isinstance(b, dict):
         a, b = live(a, b)
     out = []

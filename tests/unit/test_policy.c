@@ -179,19 +179,29 @@ UNIT_TEST(policy_load_cli_combinations)
 	/* --key + --trusted-root */
 	CHECK(sig_policy_load(NULL, key, tr, &p, &err) == 0 && p->troot && p->troot->ntlogs == 2 &&
 	      p->troot->ncas == 2);
-	CHECK(p->troot->tlogs[1].eddsa == 1); /* the Rekor v2 log: kept, marked unusable */
+	/* the Rekor v2 log: an Ed25519 key, usable */
+	CHECK(p->troot->tlogs[1].eddsa == 1 && p->troot->tlogs[1].has_key == 1 &&
+	      p->troot->tlogs[1].key.alg == PUBKEY_ED25519);
 	sig_policy_free(p);
 	/* refused combinations */
 	p = (struct sig_policy *)1;
 	CHECK(sig_policy_load(NULL, NULL, tr, &p, &err) < 0 && err.code == EA_E_USAGE && p == NULL);
 	CHECK(sig_policy_load(tmp_file("p.json", "{}"), key, NULL, &p, &err) < 0 &&
 	      err.code == EA_E_USAGE);
-	/* an Ed25519 key (the Rekor v2 log key): unsupported, said so */
+	/* an Ed25519 key (the Rekor v2 log key): a key like any other */
 	const char *ed = tmp_file(
 	        "ed.pub", "-----BEGIN PUBLIC "
 	                  "KEY-----\nMCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244="
 	                  "\n-----END PUBLIC KEY-----\n");
-	CHECK(sig_policy_load(NULL, ed, NULL, &p, &err) < 0 && err.code == EA_E_USAGE &&
+	CHECK(sig_policy_load(NULL, ed, NULL, &p, &err) == 0 && p->nkeys == 1 &&
+	      p->keys[0].key.alg == PUBKEY_ED25519);
+	sig_policy_free(p);
+	/* an Ed448 key (openssl genpkey -algorithm ed448): unsupported, said so */
+	const char *ed448 = tmp_file(
+	        "ed448.pub", "-----BEGIN PUBLIC KEY-----\n"
+	                     "MEMwBQYDK2VxAzoAxtG5iTmlfrlqbRgGxEDJZf9W378abetbIOaGRBqcu2y2ggEh\n"
+	                     "ccxlBNk2e8rOpGM+Zh3IvCu3hrkA\n-----END PUBLIC KEY-----\n");
+	CHECK(sig_policy_load(NULL, ed448, NULL, &p, &err) < 0 && err.code == EA_E_USAGE &&
 	      strstr(err.msg, "EdDSA"));
 	/* not a key at all; a FIFO-safe, bounded read of a missing file */
 	CHECK(sig_policy_load(NULL, tr, NULL, &p, &err) < 0);
@@ -241,4 +251,107 @@ UNIT_TEST(policy_trusted_root_strict)
 		troot_free(t);
 		t = NULL;
 	}
+}
+
+/* A copy of the production root with its first tlog's validFor replaced by
+ * `vf` (NULL: removed), wrapped in a ClientTrustConfig when ctc. */
+static char *root_variant(const char *root, const char *vf, int ctc, size_t *len)
+{
+	size_t l;
+	char *d = tsig_read(tsig_path("%s/cosign/root-signing/trusted_root.json", root), &l);
+	ea_error_t err;
+	cJSON *j = d ? sjson_parse(d, l, &err) : NULL;
+	free(d);
+	if (!j) return NULL;
+	cJSON *pk = cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "tlogs"), 0), "publicKey");
+	cJSON_DeleteItemFromObjectCaseSensitive(pk, "validFor");
+	if (vf) cJSON_AddItemToObject(pk, "validFor", cJSON_Parse(vf));
+	if (ctc) {
+		cJSON *w = cJSON_CreateObject();
+		cJSON_AddStringToObject(
+		        w, "mediaType",
+		        ctc == 1 ? "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json"
+		                 : "application/vnd.dev.sigstore.clienttrustconfig.v0.9+json");
+		cJSON_AddItemToObject(w, "trustedRoot", j);
+		cJSON_AddItemToObject(w, "signingConfig", cJSON_CreateObject());
+		j = w;
+	}
+	char *s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	*len = strlen(s);
+	return s;
+}
+
+UNIT_TEST(policy_trusted_root_validity_optional_and_client_trust_config)
+{
+	const char *root = unit_shared_testdata();
+	if (!root) UNIT_SKIP("../shared/testdata is absent");
+	struct trusted_root *t = NULL;
+	ea_error_t err;
+	size_t l;
+	/* no validFor: no bound (sigstore-go) */
+	char *s = root_variant(root, NULL, 0, &l);
+	CHECK(s && troot_parse(s, l, &t, &err) == 0);
+	CHECK(t && t->tlogs[0].start == INT64_MIN && t->tlogs[0].end == INT64_MAX);
+	troot_free(t);
+	t = NULL;
+	free(s);
+	/* a validFor without its start: refused, not "since forever" */
+	s = root_variant(root, "{}", 0, &l);
+	CHECK(s && troot_parse(s, l, &t, &err) < 0 && !t);
+	free(s);
+	s = root_variant(root, "{\"end\":\"2030-01-01T00:00:00Z\"}", 0, &l);
+	CHECK(s && troot_parse(s, l, &t, &err) < 0 && !t);
+	free(s);
+	/* the ClientTrustConfig form: its trustedRoot */
+	s = root_variant(root, "{\"start\":\"2021-01-12T11:53:27Z\"}", 1, &l);
+	CHECK(s && troot_parse(s, l, &t, &err) == 0);
+	CHECK(t && t->ntlogs >= 1 && t->ncas >= 1 && t->tlogs[0].start > 0);
+	troot_free(t);
+	t = NULL;
+	free(s);
+	/* ...of a version we do not know, or without its trusted root: refused */
+	s = root_variant(root, NULL, 2, &l);
+	CHECK(s && troot_parse(s, l, &t, &err) < 0 && !t);
+	free(s);
+	static const char empty_ctc[] =
+	        "{\"mediaType\":\"application/vnd.dev.sigstore.clienttrustconfig.v0.1+json\"}";
+	CHECK(troot_parse(empty_ctc, strlen(empty_ctc), &t, &err) < 0 && !t);
+}
+
+UNIT_TEST(policy_thresholds)
+{
+	const char *pub = cosign_pub();
+	if (!pub) UNIT_SKIP("../shared/testdata is absent");
+	tmp_file("k.pub", pub);
+	struct sig_policy *p = NULL;
+	ea_error_t err;
+	CHECK(load("{\"schema\":\"edgeaudit/signature-policy/"
+	           "v1\",\"keys\":[{\"name\":\"k\",\"path\":"
+	           "\"k.pub\"}],\"images\":[{\"names\":[\"a\"],\"signedBy\":[\"key:k\"]},{"
+	           "\"names\":"
+	           "[\"*\"],\"signedBy\":[\"key:k\"],\"tlogThreshold\":0,\"timestampThreshold\":2}]"
+	           "}",
+	           &err, &p) == 0);
+	CHECK(p && p->rules[0].tlog_threshold == 1 && p->rules[0].ts_threshold == 0);
+	CHECK(p && p->rules[1].tlog_threshold == 0 && p->rules[1].ts_threshold == 2);
+	sig_policy_free(p);
+	static const char *const bad[] = {"-1", "9", "1.5", "\"1\"", "true"};
+	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char doc[512];
+		snprintf(doc, sizeof doc,
+		         "{\"schema\":\"edgeaudit/signature-policy/v1\",\"keys\":[{\"name\":\"k\","
+		         "\"path\":\"k.pub\"}],\"images\":[{\"names\":[\"*\"],\"signedBy\":[\"key:"
+		         "k\"],"
+		         "\"tlogThreshold\":%s}]}",
+		         bad[i]);
+		p = NULL;
+		CHECK(load(doc, &err, &p) < 0 && err.code == EA_E_USAGE && !p);
+	}
+	/* --key alone: cosign's defaults */
+	CHECK(sig_policy_load(NULL, tsig_path("%s/k.pub", tmpdir), NULL, &p, &err) == 0);
+	CHECK(p && p->rules[0].tlog_threshold == 1 && p->rules[0].ts_threshold == 0);
+	sig_policy_free(p);
+	cleanup_tmp();
 }
