@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "progress.h"
 #include "report_sign.h"
+#include "vuln_audit.h"
 
 static int parse_int(const char *s, int min, int max, int *out)
 {
@@ -65,7 +66,9 @@ enum {
 	O_CERT_IDENTITY_RE,
 	O_CERT_ISSUER,
 	O_CERT_ISSUER_RE,
-	O_ROOT
+	O_ROOT,
+	O_VULNDB,
+	O_VULNDB_KEY
 };
 static const struct {
 	struct option opt;
@@ -105,6 +108,8 @@ static const struct {
         {{"root", required_argument, 0, O_ROOT}, OPT_ROOT},
         {{"format", required_argument, 0, O_FORMAT}, OPT_SBOM},
         {{"out", required_argument, 0, O_OUT}, OPT_SBOM},
+        {{"vulndb", required_argument, 0, O_VULNDB}, OPT_VULN},
+        {{"vulndb-key", required_argument, 0, O_VULNDB_KEY}, OPT_VULN},
 };
 
 int cli_drift_allow_ok(const char *s)
@@ -274,6 +279,14 @@ static int apply_option(const struct ea_command *cmd, int c, char **argv, struct
 		o->set |= SET_BASELINE_KEY;
 		break;
 	case O_ROOT: o->root = optarg; break;
+	case O_VULNDB:
+		o->vulndb = optarg;
+		o->set |= SET_VULNDB;
+		break;
+	case O_VULNDB_KEY:
+		o->vulndb_key = optarg;
+		o->set |= SET_VULNDB_KEY;
+		break;
 	default:
 		if (optopt && optopt < 256)
 			return ea_fail(err, EA_E_USAGE, "%s: unknown option '-%c'", cmd->name,
@@ -309,6 +322,7 @@ static void opts_defaults(struct ea_opts *o)
 	o->format = FORMAT_JSON;
 	o->fail_on = SEV_HIGH;
 	o->progress = -1;
+	o->vulndb_max_age_days = CLI_VULNDB_MAX_AGE_DAYS;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	o->jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
 }
@@ -371,7 +385,7 @@ int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opt
 
 int cli_check_merged(const struct ea_opts *o, ea_error_t *err)
 {
-	if (o->no_proc && o->no_stores && !o->baseline && !o->root)
+	if (o->no_proc && o->no_stores && !o->baseline && !o->root && !o->vulndb)
 		return ea_fail(
 		        err, EA_E_USAGE,
 		        "--no-proc and --no-stores (options or config) leave nothing to audit");
@@ -379,6 +393,10 @@ int cli_check_merged(const struct ea_opts *o, ea_error_t *err)
 		return ea_fail(err, EA_E_USAGE,
 		               "--baseline needs --baseline-key: a baseline is compared only once "
 		               "its signature is checked");
+	if (o->vulndb && !o->vulndb_key)
+		return ea_fail(err, EA_E_USAGE,
+		               "--vulndb needs --vulndb-key: the database is read only once its "
+		               "signature is checked");
 	if (o->sign_key && !o->out)
 		return ea_fail(
 		        err, EA_E_USAGE,
@@ -593,6 +611,62 @@ int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t
 	return code;
 }
 
+int cli_load_key(const char *opt, const char *path, char **pem)
+{
+	ea_error_t err = {0};
+	size_t len;
+	char fpr[72];
+	if (fsx_read_user_file(path, REPORT_KEY_MAX, pem, &len, &err) < 0 ||
+	    report_key_fingerprint(*pem, fpr, &err) < 0) {
+		fprintf(stderr, "edgeaudit: %s %s: %s\n", opt, path, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* --vulndb's part: the database's signature, date and age, then each
+ * image's and the host's inventory (model_each_inventory) matched. */
+struct vuln_run {
+	report_t *r;
+	struct vulndb *db;
+	struct vuln_policy pol;
+	int64_t now;
+	unsigned roots, unread;
+};
+
+/* One root's packages against the database; a root whose packages are not
+ * known is said so, never "no known vulnerabilities". */
+static void vuln_one_root(const char *subject, const struct inventory *inv, struct image *img,
+                          void *arg)
+{
+	struct vuln_run *v = arg;
+	const char *who = img ? subject : "host";
+	if (inv->status == INV_NONE || inv->status == INV_UNSUPPORTED) {
+		v->unread++;
+		report_finding(v->r, "vuln.not_inventoried", who,
+		               "%s: no package database edgeaudit reads: its known vulnerabilities "
+		               "are not known",
+		               img ? subject : "host");
+		return;
+	}
+	struct vuln_counts n;
+	if (vuln_audit_root(v->r, v->db, who, inv, &v->pol, v->now, &n) == 0) v->roots++;
+}
+
+void cli_vuln_part(report_t *r, const struct ea_opts *o, const char *pub)
+{
+	if (!o->vulndb || !cli_part_begin(r, "vulnerabilities")) return;
+	struct vuln_run v = {.r = r, .now = time(NULL)};
+	ea_error_t err = {0};
+	vuln_policy_defaults(&v.pol);
+	if (o->policy && vuln_policy_load(o->policy, &v.pol, &err) < 0) /* checked at start */
+		report_finding(r, "audit.not_implemented", o->policy, "policy: %s", err.msg);
+	v.db = vuln_audit_open(r, o->vulndb, pub, o->vulndb_max_age_days, v.now);
+	if (v.db) model_each_inventory(r, vuln_one_root, &v);
+	vuln_audit_close(r, v.db);
+	vuln_policy_free(&v.pol);
+}
+
 int cli_load_policy(struct ea_opts *o)
 {
 	o->pol = NULL;
@@ -602,6 +676,15 @@ int cli_load_policy(struct ea_opts *o)
 		fprintf(stderr, "edgeaudit: signature policy: %s\n", err.msg);
 		return -1;
 	}
+	/* its "vulnerabilities" member: checked now, a typo is no silent default */
+	struct vuln_policy vp;
+	if (o->policy && vuln_policy_load(o->policy, &vp, &err) < 0) {
+		fprintf(stderr, "edgeaudit: policy: %s\n", err.msg);
+		sig_policy_free(o->pol);
+		o->pol = NULL;
+		return -1;
+	}
+	if (o->policy) vuln_policy_free(&vp);
 	return 0;
 }
 

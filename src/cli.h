@@ -28,8 +28,9 @@
 #include "store.h"
 #include "util.h"
 
-#define CLI_MAX_STORES      64
-#define CLI_MAX_DRIFT_ALLOW 64 /* --drift-allow entries */
+#define CLI_MAX_STORES          64
+#define CLI_MAX_DRIFT_ALLOW     64 /* --drift-allow entries */
+#define CLI_VULNDB_MAX_AGE_DAYS 30 /* vulndb_max_age_days: older is vulndb.stale */
 #ifndef EA_DEFAULT_CONFIG
 #define EA_DEFAULT_CONFIG "/etc/edgeaudit/config.json"
 #endif
@@ -49,6 +50,10 @@
 	"  --sign-key KEY.pem   sign the report with this EC P-256 key (needs --out):\n" \
 	"                       writes FILE.sig; check it with edgeaudit report verify\n"
 /* The help lines of --metrics (every report command, after --out). */
+#define CLI_HELP_VULNDB                                                                  \
+	"  --vulndb FILE        the signed vulnerability database (edgeaudit vulndb\n"   \
+	"                       build): its signature, build date and age are checked\n" \
+	"  --vulndb-key PUB.pem the EC public key FILE.sig must verify with first\n"
 #define CLI_HELP_DRIFT                                                                       \
 	"  --drift-allow [WHO:]/GLOB  changes of containers' writable layers not to judge\n" \
 	"                       (repeatable): a path glob, optionally for containers or\n"   \
@@ -87,6 +92,7 @@ enum {
 	                    --certificate-oidc-issuer[-regexp] */
 	OPT_ROOT = 1 << 11, /* --root: the host's packages */
 	OPT_SBOM = 1 << 12, /* sbom's --format cyclonedx|spdx and --out / -o */
+	OPT_VULN = 1 << 13, /* --vulndb --vulndb-key */
 };
 
 /* Settings given on the command line (ea_opts.set): the config file does
@@ -110,6 +116,9 @@ enum {
 	SET_BASELINE = 1 << 15,
 	SET_BASELINE_KEY = 1 << 16,
 	SET_DRIFT_ALLOW = 1 << 17,
+	SET_VULNDB = 1 << 18,
+	SET_VULNDB_KEY = 1 << 19,
+	SET_VULNDB_MAX_AGE = 1 << 20,
 };
 
 struct ea_opts {
@@ -136,6 +145,10 @@ struct ea_opts {
 	const char *root;
 	/* container drift: "[WHO:]GLOB" entries allowed to change (drift.h); NULL-terminated */
 	const char *drift_allow[CLI_MAX_DRIFT_ALLOW + 1];
+	/* known vulnerabilities: the signed database (src/vuln/vulndb.h), its key
+	 * and the age in days past which it is stale (vulndb.stale) */
+	const char *vulndb, *vulndb_key;
+	int vulndb_max_age_days;
 	int ndrift_allow;
 	unsigned set;  /* SET_*: given on the command line */
 	int64_t t0_ms; /* monotonic start of the run (the budget counts from here) */
@@ -163,7 +176,7 @@ struct ea_command {
 int cli_drift_allow_ok(const char *s);
 
 extern const struct ea_command cmd_audit, cmd_images, cmd_proc, cmd_verify, cmd_report, cmd_config,
-        cmd_explain, cmd_baseline, cmd_verify_blob, cmd_sbom;
+        cmd_explain, cmd_baseline, cmd_verify_blob, cmd_sbom, cmd_vulndb;
 
 int cli_parse(const struct ea_command *cmd, int argc, char **argv, struct ea_opts *o,
               ea_error_t *err);
@@ -192,6 +205,14 @@ int cli_load_policy(struct ea_opts *o);
  * written: the caller asked for a file it does not get).  Marks the report
  * interrupted if a stop came during the work. */
 int cli_emit(report_t *r, const struct ea_opts *o, int64_t started_unix, int64_t t0_ms);
+
+/* A public key named by an option (opt: its name), read and checked before
+ * any work: on error prints one line and returns -1 (exit 2). */
+int cli_load_key(const char *opt, const char *path, char **pem);
+
+/* The vulnerability database's part (--vulndb): signature, build date, age
+ * (src/vuln/vuln_audit.h); pub: cli_load_key's of --vulndb-key. */
+void cli_vuln_part(report_t *r, const struct ea_opts *o, const char *pub);
 
 /* Audit the stores of o (or discovered ones) into r. */
 void cli_audit_stores(report_t *r, const struct ea_opts *o);

@@ -8,26 +8,14 @@
 #include "proc.h"
 #include "report_sign.h"
 
-/* The baseline's public key, checked before any work: a wrong key is the
- * configuration's error (exit 2), not a finding at the end of the run. */
-static int load_baseline_key(const struct ea_opts *o, char **pem)
-{
-	ea_error_t err = {0};
-	size_t len;
-	char fpr[72];
-	if (fsx_read_user_file(o->baseline_key, REPORT_KEY_MAX, pem, &len, &err) < 0 ||
-	    report_key_fingerprint(*pem, fpr, &err) < 0) {
-		fprintf(stderr, "edgeaudit: --baseline-key %s: %s\n", o->baseline_key, err.msg);
-		return -1;
-	}
-	return 0;
-}
-
 static int run(struct ea_opts *o)
 {
 	time_t started = time(NULL);
 	cleanup_free char *baseline_pub = NULL;
-	if (o->baseline && load_baseline_key(o, &baseline_pub) < 0) return 2;
+	cleanup_free char *vulndb_pub = NULL;
+	if (o->baseline && cli_load_key("--baseline-key", o->baseline_key, &baseline_pub) < 0)
+		return 2;
+	if (o->vulndb && cli_load_key("--vulndb-key", o->vulndb_key, &vulndb_pub) < 0) return 2;
 	if (!o->no_stores && cli_load_policy(o) < 0) return 2;
 	report_t *r = report_new();
 	/* Parts in order; each asks cli_part_begin first, so a spent budget or
@@ -46,6 +34,7 @@ static int run(struct ea_opts *o)
 		sig_policy_free(o->pol);
 		return 2;
 	}
+	cli_vuln_part(r, o, vulndb_pub);
 	int code = cli_emit(r, o, started, o->t0_ms);
 	report_free(r);
 	sig_policy_free(o->pol);
@@ -56,7 +45,7 @@ const struct ea_command cmd_audit = {
         .name = "audit",
         .summary = "audit everything: image stores, signatures, /proc, host files",
         .options = OPT_STORE | OPT_OUTPUT | OPT_PARTS | OPT_JOBS | OPT_TRUST | OPT_FIELD |
-                   OPT_HOST | OPT_DRIFT | OPT_ROOT,
+                   OPT_HOST | OPT_DRIFT | OPT_ROOT | OPT_VULN,
         .run = run,
         .help = "usage: edgeaudit audit [--store [TYPE:]PATH]... [--no-stores] [--no-proc]\n"
                 "                       [--format json|text] [--out FILE] [--fail-on SEVERITY]\n"
@@ -66,6 +55,7 @@ const struct ea_command cmd_audit = {
                 "                       [--[no-]progress] [--sign-key KEY]\n"
                 "                       [--baseline FILE --baseline-key PUB.pem]\n"
                 "                       [--drift-allow [WHO:]/GLOB]... [--root DIR]\n"
+                "                       [--vulndb FILE --vulndb-key PUB.pem]\n"
                 "\n"
                 "Audit this box offline and read-only: verify every image store (digests of\n"
                 "indexes, manifests, configs, layers, diffIDs and chainIDs), signatures per\n"
@@ -92,6 +82,9 @@ const struct ea_command cmd_audit = {
                 "  --baseline-key PUB.pem  the EC public key FILE.sig must verify with "
                 "first\n"
                 "  --root DIR           also inventory the packages installed in DIR (the\n"
-                "                       host: --root /): report's host_inventory\n" CLI_HELP_FIELD
-                        CLI_HELP_EXIT,
+                "                       host: --root /): report's host_inventory\n"
+                "  --vulndb FILE        the signed vulnerability database (edgeaudit vulndb\n"
+                "                       build): its signature, build date and age are checked\n"
+                "  --vulndb-key PUB.pem the EC public key FILE.sig must verify with "
+                "first\n" CLI_HELP_FIELD CLI_HELP_EXIT,
 };

@@ -2,12 +2,16 @@
 #include <time.h>
 
 #include "cli.h"
+#include "util.h"
 
 static int run(struct ea_opts *o)
 {
 	time_t started = time(NULL);
+	cleanup_free char *vulndb_pub = NULL;
+	if (o->vulndb && cli_load_key("--vulndb-key", o->vulndb_key, &vulndb_pub) < 0) return 2;
 	report_t *r = report_new();
 	cli_audit_stores(r, o);
+	cli_vuln_part(r, o, vulndb_pub);
 	int code = cli_emit(r, o, started, o->t0_ms);
 	report_free(r);
 	return code;
@@ -16,13 +20,14 @@ static int run(struct ea_opts *o)
 const struct ea_command cmd_images = {
         .name = "images",
         .summary = "verify the image stores only (digests end to end)",
-        .options = OPT_STORE | OPT_OUTPUT | OPT_JOBS | OPT_FIELD | OPT_DRIFT,
+        .options = OPT_STORE | OPT_OUTPUT | OPT_JOBS | OPT_FIELD | OPT_DRIFT | OPT_VULN,
         .run = run,
         .help = "usage: edgeaudit images [--store [TYPE:]PATH]... [--format json|text]\n"
                 "                        [--out FILE] [--metrics F.prom] [--fail-on SEVERITY]\n"
                 "                        [--jobs N] [--config F | --no-config] [--budget-ms N]\n"
                 "                        [--log kmsg|syslog|journald] [--[no-]progress]\n"
                 "                        [--sign-key KEY] [--drift-allow [WHO:]/GLOB]...\n"
+                "                        [--vulndb FILE --vulndb-key PUB.pem]\n"
                 "\n"
                 "Verify image stores offline: every index, manifest, config and layer blob\n"
                 "against its digest and size, diffIDs of the uncompressed layers, chainIDs.\n"
@@ -37,5 +42,5 @@ const struct ea_command cmd_images = {
                 "stdout\n" CLI_HELP_METRICS
                 "  --fail-on SEVERITY   lowest severity that fails (default high)\n"
                 "  --jobs N             blobs verified in parallel (default: online "
-                "CPUs)\n" CLI_HELP_DRIFT CLI_HELP_FIELD CLI_HELP_EXIT,
+                "CPUs)\n" CLI_HELP_DRIFT CLI_HELP_VULNDB CLI_HELP_FIELD CLI_HELP_EXIT,
 };

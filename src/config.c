@@ -44,6 +44,9 @@ static const struct ckey {
         {"baseline", K_PATH, SET_BASELINE, OPT_HOST, 0, 0, NULL},
         {"baseline_key", K_PATH, SET_BASELINE_KEY, OPT_HOST, 0, 0, NULL},
         {"drift_allow", K_ALLOWLIST, SET_DRIFT_ALLOW, OPT_DRIFT, 0, 0, NULL},
+        {"vulndb", K_PATH, SET_VULNDB, OPT_VULN, 0, 0, NULL},
+        {"vulndb_key", K_PATH, SET_VULNDB_KEY, OPT_VULN, 0, 0, NULL},
+        {"vulndb_max_age_days", K_INT, SET_VULNDB_MAX_AGE, OPT_VULN, 1, 3650, NULL},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -437,6 +440,9 @@ static void set_value(struct ea_config *c, const struct ckey *k, cJSON *v)
 	case SET_POLICY: o->policy = v->valuestring; break;
 	case SET_BASELINE: o->baseline = v->valuestring; break;
 	case SET_BASELINE_KEY: o->baseline_key = v->valuestring; break;
+	case SET_VULNDB: o->vulndb = v->valuestring; break;
+	case SET_VULNDB_KEY: o->vulndb_key = v->valuestring; break;
+	case SET_VULNDB_MAX_AGE: o->vulndb_max_age_days = v->valueint; break;
 	}
 	c->has |= k->set;
 }
@@ -687,12 +693,16 @@ static void check_members(struct diag *d, struct ea_config *c, size_t start, uns
 			check_member(d, c, v, &p, flags);
 		i++;
 	}
-	if (c->v.no_proc && c->v.no_stores && !(c->has & SET_BASELINE))
+	if (c->v.no_proc && c->v.no_stores && !(c->has & (SET_BASELINE | SET_VULNDB)))
 		say(d, start, 0, "no_proc and no_stores together leave nothing to audit");
 	if ((c->has & SET_BASELINE) && !(c->has & SET_BASELINE_KEY))
 		say(d, start, 0,
 		    "baseline needs baseline_key: a baseline is compared only once its signature "
 		    "is checked");
+	if ((c->has & SET_VULNDB) && !(c->has & SET_VULNDB_KEY))
+		say(d, start, 0,
+		    "vulndb needs vulndb_key: the database is read only once its signature is "
+		    "checked");
 	if ((flags & CONFIG_CHECK_FILES) && (c->has & SET_SIGN_KEY) && !(c->has & SET_OUT))
 		say(d, start, 1,
 		    "sign_key is set but out is not: the signature goes beside a report file "
@@ -761,6 +771,9 @@ void config_apply(const struct ea_config *c, struct ea_opts *o, unsigned accepte
 		case SET_POLICY: o->policy = v->policy; break;
 		case SET_BASELINE: o->baseline = v->baseline; break;
 		case SET_BASELINE_KEY: o->baseline_key = v->baseline_key; break;
+		case SET_VULNDB: o->vulndb = v->vulndb; break;
+		case SET_VULNDB_KEY: o->vulndb_key = v->vulndb_key; break;
+		case SET_VULNDB_MAX_AGE: o->vulndb_max_age_days = v->vulndb_max_age_days; break;
 		case SET_DRIFT_ALLOW:
 			memcpy(o->drift_allow, v->drift_allow, sizeof o->drift_allow);
 			o->ndrift_allow = v->ndrift_allow;

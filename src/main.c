@@ -13,8 +13,8 @@
 #include "config.h"
 
 static const struct ea_command *const commands[] = {
-        &cmd_audit,  &cmd_images,  &cmd_proc,     &cmd_verify,      &cmd_report,
-        &cmd_config, &cmd_explain, &cmd_baseline, &cmd_verify_blob, &cmd_sbom};
+        &cmd_audit,   &cmd_images,   &cmd_proc,        &cmd_verify, &cmd_report, &cmd_config,
+        &cmd_explain, &cmd_baseline, &cmd_verify_blob, &cmd_sbom,   &cmd_vulndb};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *f)

@@ -128,6 +128,12 @@ static const struct phrase phrases[] = {
         {"pkg.db_malformed", NULL, "package database malformed"},
         {"pkg.db_too_large", NULL, "package database too large"},
         {"vuln.inventory_unsupported", NULL, "packages not inventoried (RPM)"},
+        {"vuln.not_inventoried", NULL, "no package database: vulnerabilities unknown"},
+        {"vuln.package", NULL, "known vulnerability"},
+        {"vulndb.untrusted", NULL, "vulnerability database refused"},
+        {"vulndb.loaded", NULL, "vulnerability database checked"},
+        {"vulndb.stale", NULL, "vulnerability database is old"},
+        {"vulndb.malformed", NULL, "vulnerability database malformed"},
 };
 
 /* Hints by id prefix, the longest prefix first (the first match wins). */
@@ -182,6 +188,12 @@ static const struct {
                  "distribution's packages"},
         {"vuln.inventory_unsupported", "RPM databases are not read by this version: scan this "
                                        "image with another tool"},
+        {"vuln.", "update the image (or the host's packages) to the fixed version; or accept "
+                  "the advisory in the policy with a reason and an expiry date"},
+        {"vulndb.stale", "ship a newer database: edgeaudit vulndb build on the vendor's "
+                         "machine, signed, with the firmware or an update"},
+        {"vulndb.", "check the database and its .sig (edgeaudit vulndb info FILE --key "
+                    "PUB.pem); build and sign it again"},
         {"audit.interrupted", "raise --budget-ms, or audit again when the box is idle"},
         {"audit.unexplained", "an internal error: report it; the image is not trusted"},
         {"audit.", "see the JSON report: parts were not checked"},

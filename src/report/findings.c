@@ -230,6 +230,22 @@ const struct finding_kind finding_kinds[] = {
          "a package database over the size or package-count limit: read no further"},
         {"vuln.inventory_unsupported", SEV_INFO, I,
          "a package database edgeaudit does not read (RPM): those packages are not inventoried"},
+        /* known vulnerabilities (src/vuln/) */
+        {"vuln.not_inventoried", SEV_INFO, 0,
+         "with --vulndb: an image (or the host) with no package database edgeaudit reads: its "
+         "known vulnerabilities are not known (not \"none\")"},
+        {"vuln.package", SEV_MEDIUM, 0,
+         "an installed package is affected by a known vulnerability (the advisory's severity)"},
+        {"vulndb.untrusted", SEV_HIGH, I,
+         "the vulnerability database is missing, unsigned, signed by another key or changed "
+         "while read: refused, nothing matched"},
+        {"vulndb.loaded", SEV_INFO, 0,
+         "the vulnerability database's signature was good: its build date and counts"},
+        {"vulndb.stale", SEV_MEDIUM, 0,
+         "the vulnerability database is older than the configured age (vulndb_max_age_days)"},
+        {"vulndb.malformed", SEV_HIGH, I,
+         "the vulnerability database is signed but malformed (a reference past its end, a "
+         "format this version does not read): matching stopped"},
 };
 
 const unsigned finding_kinds_count = sizeof finding_kinds / sizeof finding_kinds[0];

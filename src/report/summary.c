@@ -441,6 +441,44 @@ static unsigned finding_line(ea_buf_t *b, const struct group *g, const cJSON *f,
 	                 sev >= 0 && sev < SEV_COUNT ? sev_tag[sev] : "?   ", what, subj, id);
 }
 
+static int is_vuln(const cJSON *f)
+{
+	const char *id = fstr(f, "id");
+	return id && !strcmp(id, "vuln.package");
+}
+
+/* A group's known vulnerabilities (vuln.package, every one, whatever its
+ * severity) as one line: how many, how bad, the worst few ("23 known
+ * vulnerabilities, 2 critical: openssl 3.0.11-1 < 3.0.13-1, ..."). */
+static unsigned vuln_line(ea_buf_t *b, const struct group *g, const cJSON *const *items)
+{
+	int n = 0, crit = 0, high = 0, worst = -1, shown = 0;
+	char list[160] = "";
+	size_t at = 0;
+	for (int k = 0; k < g->n; k++) {
+		const cJSON *f = items[g->f[k]];
+		if (!is_vuln(f)) continue;
+		int sev = fsev(f);
+		n++;
+		crit += sev == SEV_CRITICAL;
+		high += sev == SEV_HIGH;
+		if (worst < 0) worst = sev; /* worst first */
+		const char *fixed = fstr(f, "fixed");
+		if (shown == 3 || at >= sizeof list - 1) continue;
+		at += (size_t)snprintf(list + at, sizeof list - at, "%s%s %s%s%s",
+		                       shown++ ? ", " : "",
+		                       fstr(f, "package") ? fstr(f, "package") : "?",
+		                       fstr(f, "installed") ? fstr(f, "installed") : "?",
+		                       fixed ? " < " : "", fixed ? fixed : "");
+	}
+	if (!n) return 0;
+	char counts[64] = "";
+	if (crit || high) snprintf(counts, sizeof counts, ", %d critical, %d high", crit, high);
+	return text_line(b, 7, "  %s %d known vulnerabilit%s%s: %s%s [vuln.package]",
+	                 worst >= 0 && worst < SEV_COUNT ? sev_tag[worst] : "?   ", n,
+	                 n == 1 ? "y" : "ies", counts, list, n > shown ? ", ..." : "");
+}
+
 /* A finding's position in its group's order: worst first. */
 static int by_severity(const void *a, const void *b, void *ctx)
 {
@@ -459,8 +497,16 @@ static unsigned render_group(ea_buf_t *b, const struct sum *s, struct group *g,
 	if (*left < keep + 2) return (unsigned)g->n;
 	*left -= group_header(b, s, g);
 	int worst_f = -1;
+	unsigned vneed = vuln_line(NULL, g, items);
+	int vshown = vneed && vneed + keep <= *left;
+	if (vshown) *left -= vuln_line(b, g, items);
 	for (int k = 0; k < g->n; k++) {
 		const cJSON *f = items[g->f[k]];
+		if (is_vuln(f)) {
+			if (worst_f < 0 && vshown) worst_f = g->f[k];
+			more += !vshown; /* counted when not shown */
+			continue;
+		}
 		unsigned need = finding_line(NULL, g, f, g->where[k]);
 		if (need + keep > *left) {
 			more++;
@@ -500,7 +546,7 @@ static int gather(struct sum *s, const cJSON *findings, const cJSON ***items)
 	*items = xcalloc((size_t)cap + 1, sizeof **items);
 	const cJSON *f;
 	cJSON_ArrayForEach (f, findings)
-		if (summary_listed(f, s->fail_on)) (*items)[n++] = f;
+		if (summary_listed(f, s->fail_on) || is_vuln(f)) (*items)[n++] = f;
 	int slots = s->nimgs + s->nconts + cJSON_GetArraySize(s->stores) + 1;
 	s->group_of = xcalloc((size_t)slots, sizeof *s->group_of);
 	for (int i = 0; i < slots; i++) s->group_of[i] = -1;

@@ -192,8 +192,9 @@ static char *opt_str(const cJSON *o, const char *key, int *bad)
 static int parse_top(const cJSON *j, const char *base_dir, struct sig_policy *p, int *mode,
                      ea_error_t *err)
 {
-	static const char *const top[] = {"schema",   "mode",   "trustedRoot", "keys", "identities",
-	                                  "notation", "images", "$comment",    NULL};
+	static const char *const top[] = {"schema",          "mode",     "trustedRoot", "keys",
+	                                  "identities",      "notation", "images",      "$comment",
+	                                  "vulnerabilities", NULL};
 	const char *schema = sjson_str(j, "schema");
 	const char *tr = sjson_str(j, "trustedRoot");
 	if (!cJSON_IsObject(j)) return ea_fail(err, EA_E_USAGE, "policy is not a JSON object");

@@ -256,6 +256,20 @@ printf '{"format": "text",\n "jobs": "two",\n "bogus": 1\n' >"$w/c2"
 put fuzz_config errors 0 "$w/c2"
 printf '{"metrics": "e.txt", "out": "/r.json"}' >"$w/c3"
 put fuzz_config metrics_name 1 "$w/c3"
+# ---------------------------------------------------------------- OSV records, the vulnerability database
+# Real records (osv.dev's exports), the all.zip osv.dev publishes, and
+# databases the product builds from them.
+for f in "$S"/osv/records/*.json "$S"/osv-large/sample/*/*.json "$S"/osv-large/exact-samples/osv.dev-testdata/*.json; do
+	[ -f "$f" ] && put fuzz_osv "rec-$(basename "$f")" 0 "$f"
+done
+for f in "$S"/osv-large/exact-samples/vuls-data-update-allzip/*.zip; do
+	[ -f "$f" ] && put fuzz_osv "zip-$(basename "$f")" 1 "$f"
+done
+ea=$top/${EDGEAUDIT_OUT:-out}/x86_64/edgeaudit
+if [ -x "$ea" ] && [ -d "$S/osv/records" ]; then
+	"$ea" vulndb build --osv "$S/osv/records" --out "$out/fuzz_vulndb/records" 2>/dev/null
+	"$ea" vulndb build --osv "$S/osv-large/exact-samples/vuls-data-update-allzip" --out "$out/fuzz_vulndb/allzip" 2>/dev/null
+fi
 # ---------------------------------------------------------------- the host baseline
 # Baselines made by the product (a small tree with every entry type, odd
 # names, a link out of it), cut into pieces the fuzzer can grow from.
