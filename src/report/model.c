@@ -20,6 +20,8 @@ struct model {
 	size_t nconts, conts_cap;
 	struct blob_rec *blobs, **blobs_tail;
 	int settled;
+	pthread_mutex_t acc_mu; /* the accepted list's own: added under mu's holder */
+	struct accepted_vuln *accepted, **accepted_tail;
 	struct inventory *host_inv; /* --root's */
 	char *host_root;
 };
@@ -72,6 +74,8 @@ struct model *model_new(void)
 {
 	struct model *m = xcalloc(1, sizeof *m);
 	pthread_mutex_init(&m->mu, NULL);
+	pthread_mutex_init(&m->acc_mu, NULL);
+	m->accepted_tail = &m->accepted;
 	m->images_tail = &m->images;
 	m->procs_tail = &m->procs;
 	return m;
@@ -316,9 +320,59 @@ static void process_free(struct process_rec *p)
 	free(p);
 }
 
+static void accepted_free(struct accepted_vuln *a)
+{
+	for (struct accepted_vuln *n; a; a = n) {
+		n = a->next;
+		free(a->subject), free(a->package), free(a->installed), free(a->advisory);
+		free(a->severity), free(a->why), free(a->reason), free(a->expires);
+		free(a);
+	}
+}
+
+void model_accepted_vuln(report_t *r, const struct accepted_vuln *a)
+{
+	struct model *m = report_model(r);
+	struct accepted_vuln *c = xcalloc(1, sizeof *c);
+	model_set_str(&c->subject, a->subject);
+	model_set_str(&c->package, a->package);
+	model_set_str(&c->installed, a->installed);
+	model_set_str(&c->advisory, a->advisory);
+	model_set_str(&c->severity, a->severity);
+	model_set_str(&c->why, a->why);
+	model_set_str(&c->reason, a->reason);
+	model_set_str(&c->expires, a->expires);
+	pthread_mutex_lock(&m->acc_mu);
+	*m->accepted_tail = c;
+	m->accepted_tail = &c->next;
+	pthread_mutex_unlock(&m->acc_mu);
+}
+
+cJSON *model_render_accepted_vulns(report_t *r)
+{
+	struct model *m = report_model(r);
+	if (!m->accepted) return NULL;
+	cJSON *arr = cJSON_CreateArray();
+	for (const struct accepted_vuln *a = m->accepted; a; a = a->next) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "subject", a->subject);
+		cJSON_AddStringToObject(o, "package", a->package);
+		cJSON_AddStringToObject(o, "installed", a->installed);
+		cJSON_AddStringToObject(o, "advisory", a->advisory);
+		cJSON_AddStringToObject(o, "advisory_severity", a->severity);
+		cJSON_AddStringToObject(o, "why", a->why);
+		if (a->reason) cJSON_AddStringToObject(o, "reason", a->reason);
+		if (a->expires) cJSON_AddStringToObject(o, "expires", a->expires);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
 void model_free(struct model *m)
 {
 	if (!m) return;
+	accepted_free(m->accepted);
+	pthread_mutex_destroy(&m->acc_mu);
 	for (struct image *img = m->images, *n; img; img = n) {
 		n = img->next;
 		model_image_free(img);

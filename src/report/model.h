@@ -119,6 +119,16 @@ struct blob_rec {
 	struct blob_rec *next;
 };
 
+/* A known vulnerability the policy accepts (its id, with a reason and an
+ * expiry day) or that is below its minSeverity: listed, not a finding. */
+struct accepted_vuln {
+	char *subject, *package, *installed, *advisory, *severity;
+	char *why;     /* "accepted" or "below_threshold" */
+	char *reason;  /* the policy's, NULL when below the threshold */
+	char *expires; /* YYYY-MM-DD, NULL when below the threshold */
+	struct accepted_vuln *next;
+};
+
 /* An extracted snapshot of an image's layer (containerd). */
 struct snapshot_ref {
 	char *chain_id, *snapshotter, *path; /* path NULL: none */
@@ -253,6 +263,11 @@ struct image_signature *blob_add_signature(struct blob_rec *b);
 const struct blob_rec *model_blobs(report_t *r);
 /* "blobs": NULL when the run verified none (the key is then left out). */
 cJSON *model_render_blobs(report_t *r);
+/* Into the report's "vulnerabilities_accepted" (strings copied; safe from
+ * any thread, also inside model_each_inventory's fn). */
+void model_accepted_vuln(report_t *r, const struct accepted_vuln *a);
+/* "vulnerabilities_accepted": NULL when none (the key is then left out). */
+cJSON *model_render_accepted_vulns(report_t *r);
 /* The host's "host_inventory" object, NULL when the host was not inventoried. */
 cJSON *model_render_host_inventory(report_t *r);
 cJSON *model_render_processes(report_t *r);

@@ -279,6 +279,8 @@ char *report_render_json(report_t *r, severity_t fail_on, int64_t started_unix, 
 	cJSON_AddItemToObject(o, "processes", model_render_processes(r));
 	cJSON *hinv = model_render_host_inventory(r);
 	if (hinv) cJSON_AddItemToObject(o, "host_inventory", hinv);
+	cJSON *acc = model_render_accepted_vulns(r);
+	if (acc) cJSON_AddItemToObject(o, "vulnerabilities_accepted", acc);
 	if (r->kernel->child) cJSON_AddItemReferenceToObject(o, "kernel", r->kernel);
 	add_ref(o, "findings", r->findings);
 	char *s = cJSON_PrintUnformatted(o);

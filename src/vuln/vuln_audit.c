@@ -8,6 +8,7 @@
 
 #include "fsx.h"
 #include "jsondoc.h"
+#include "model.h"
 
 #define DAY 86400
 
@@ -249,6 +250,26 @@ static cJSON *hit_json(cJSON *f, const struct vuln_hit *h, vsev_t sev)
 	return f;
 }
 
+/* Listed in the report's vulnerabilities_accepted, not a finding. */
+static void accepted_record(const struct root_ctx *c, const struct vuln_hit *h, vdec_t d,
+                            vsev_t sev, const struct vuln_accept *acc)
+{
+	char exp[32] = "";
+	if (acc) fmt_day(acc->expires, exp);
+	exp[10] = 0; /* the policy's day: YYYY-MM-DD */
+	struct accepted_vuln a = {
+	        .subject = (char *)c->subject,
+	        .package = h->pkg->name,
+	        .installed = h->pkg->version,
+	        .advisory = (char *)h->id,
+	        .severity = (char *)vsev_to_string(sev),
+	        .why = (char *)vdec_to_string(d),
+	        .reason = d == VDEC_ACCEPTED && acc ? acc->reason : NULL,
+	        .expires = d == VDEC_ACCEPTED && acc ? exp : NULL,
+	};
+	model_accepted_vuln(c->r, &a);
+}
+
 static int on_root_hit(void *vctx, const struct vuln_hit *h)
 {
 	struct root_ctx *c = vctx;
@@ -257,7 +278,10 @@ static int on_root_hit(void *vctx, const struct vuln_hit *h)
 	vdec_t d = vuln_policy_decide(c->pol, h, c->now, &sev, &acc);
 	if (d == VDEC_ACCEPTED) c->n->accepted++;
 	if (d == VDEC_BELOW_THRESHOLD) c->n->below_threshold++;
-	if (d != VDEC_FINDING) return 0;
+	if (d != VDEC_FINDING) {
+		accepted_record(c, h, d, sev, acc);
+		return 0;
+	}
 	c->n->findings++;
 	char exp[32] = "";
 	if (acc) fmt_day(acc->expires, exp);

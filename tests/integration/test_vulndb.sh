@@ -217,6 +217,43 @@ if [ -s "$T/Alpine.pairs" ]; then
 	else
 		skip "images --vulndb on an umoci image" "umoci missing"
 	fi
+	# The policy's vulnerabilities member: one advisory accepted (reason,
+	# expiry), everything below high below the threshold: listed under
+	# vulnerabilities_accepted, not findings; the findings and the list add
+	# up to the 45; an acceptance past its day is a finding again.
+	acc=$(awk 'NR == 1 { print $2 }' "$T/Alpine.pairs")
+	pol() { # EXPIRES -> a policy file
+		printf '{"schema": "edgeaudit/signature-policy/v1", "images": [{"names": ["nothing.example/*"]}],
+ "vulnerabilities": {"minSeverity": "high", "accept": [{"id": "%s", "reason": "not reachable: test", "expires": "%s"}]}}\n' "$acc" "$1" >"$T/vpol.json"
+	}
+	acc_check() {
+		pol 2999-12-31
+		run_ea audit --no-proc --no-stores --root "$R" --policy "$T/vpol.json" --vulndb "$T/Alpine.db" --vulndb-key "$T/pub.pem" --out "$T/acc.json"
+		validate_report "$T/acc.json" || return 1
+		$PY - "$T/acc.json" "$acc" <<'PYEOF' || return 1
+import json, sys
+r = json.load(open(sys.argv[1])); acc = sys.argv[2]
+f = [x for x in r["findings"] if x["id"] == "vuln.package"]
+a = r.get("vulnerabilities_accepted") or []
+strip = lambda s: s[len("ALPINE-"):] if s.startswith("ALPINE-") else s
+mine = [x for x in a if x["why"] == "accepted"]
+assert len(mine) == 1 and strip(mine[0]["advisory"]) == acc and mine[0]["reason"] == "not reachable: test" and mine[0]["expires"] == "2999-12-31", mine
+assert all(x["why"] == "below_threshold" and x["advisory_severity"] in ("low", "medium", "none", "unknown") for x in a if x["why"] != "accepted"), a
+assert all(x["severity"] in ("high", "critical") for x in f), [x["severity"] for x in f]
+assert not any(strip(x["advisory"]) == acc for x in f)
+assert len(f) + len(a) == 45, (len(f), len(a))
+print(len(f), len(a))
+PYEOF
+		pol 2001-01-01
+		run_ea audit --no-proc --no-stores --root "$R" --policy "$T/vpol.json" --vulndb "$T/Alpine.db" --vulndb-key "$T/pub.pem"
+		printf '%s' "$OUT" | $PY -c '
+import json, sys
+r = json.load(sys.stdin); acc = sys.argv[1]
+f = [x for x in r["findings"] if x["id"] == "vuln.package" and x["advisory"].endswith(acc)]
+assert len(f) == 1 and "expired" in f[0]["message"], f
+' "$acc"
+	}
+	check "policy: an accepted advisory and those below minSeverity are listed under vulnerabilities_accepted, not findings (45 in all); past its expiry day it is a finding again" acc_check
 fi
 
 # The same database and list on the ARM targets (qemu-user): the same hits.
