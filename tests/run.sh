@@ -72,9 +72,10 @@ if [ "${EDGEAUDIT_REPORT_BASELINE:-1}" != 0 ]; then
 		# Issue 14: verify-blob, its blobs and timestamps_skipped, and the
 		# threshold finding.  Issue 16 (what is installed): the sbom command
 		# and --root; each image's inventory object, the host's, and the
-		# pkg.* and vuln.inventory_unsupported findings.
-		export EA_DIFF_NEW_WORDS="verify-blob sbom --root"
-		export EA_DIFF_ADDED="blobs timestamps_skipped signature.threshold_unmet inventory host_inventory pkg. vuln.inventory_unsupported"
+		# pkg.* and vuln.inventory_unsupported findings; the vulnerability
+		# database (vulndb, --vulndb), its findings and accepted list.
+		export EA_DIFF_NEW_WORDS="verify-blob sbom --root vulndb --vulndb"
+		export EA_DIFF_ADDED="blobs timestamps_skipped signature.threshold_unmet inventory host_inventory pkg. vuln. vulndb. vulnerabilities_accepted"
 		: >"$EA_DIFF_LOG"
 	fi
 fi
