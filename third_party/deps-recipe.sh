@@ -4,7 +4,8 @@
 # Build the pinned third-party libraries as static archives into PREFIX
 # (include/ and lib/): mbedTLS with third_party/mbedtls_config.h, cJSON (one
 # file, Debian's patches already applied by fetch.sh), zlib, and zstd's
-# decompressor only.  Any change to this file changes the cache key.
+# decompressor only, and ISA-L's inflate where it has assembly for the
+# target.  Any change to this file changes the cache key.
 set -euo pipefail
 src=$1 work=$2 prefix=$3 cc=$4 ar=$5 cflags=$6 jobs=$7
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,5 +50,42 @@ for f in common/debug.c common/entropy_common.c common/error_private.c common/fs
 done
 $ar rcs "$prefix/lib/libzstd.a" "$work"/zstd/*.o
 cp "$z/zstd.h" "$z/zstd_errors.h" "$prefix/include/"
+# ISA-L: inflate only (igzip_inflate.c, the decoder's assembly, the gzip CRC),
+# x86_64 (nasm) and aarch64 (.S); the glue (isal_glue.c) dispatches on CPU
+# features.  Other targets (armv7) get no libisal_inflate.a: build.sh then
+# keeps zlib for gzip.
+i="$src/isal-2.31.1"
+case $($cc -dumpmachine) in
+x86_64*) isal_arch=x86_64 ;;
+aarch64*) isal_arch=aarch64 ;;
+*) isal_arch= ;;
+esac
+if [ -n "$isal_arch" ]; then
+	mkdir -p "$work/isal"
+	# Our patch: refuse the incomplete Huffman codes zlib refuses (same answers).
+	cp -a "$i" "$work/isal-src" && i="$work/isal-src"
+	patch -s -p1 -d "$i" <"$here/isal-zlib-answers.patch" >>"$log" 2>&1
+	icf="$cflags -O2 -I$i/include -I$i/igzip -I$prefix/include"
+	for f in igzip/igzip_inflate.c igzip/hufftables_c.c crc/crc_base.c; do
+		$cc $icf -c "$i/$f" -o "$work/isal/$(basename "$f" .c).o" >>"$log" 2>&1
+	done
+	$cc $icf -c "$here/isal_glue.c" -o "$work/isal/isal_glue.o" >>"$log" 2>&1
+	if [ "$isal_arch" = x86_64 ]; then
+		for f in igzip/igzip_inflate_multibinary.asm igzip/igzip_decode_block_stateless_01.asm \
+		         igzip/igzip_decode_block_stateless_04.asm igzip/rfc1951_lookup.asm \
+		         crc/crc32_gzip_refl_by8.asm; do
+			nasm -f elf64 -D LINUX -I"$i/include/" -I"$i/igzip/" -I"$i/crc/" \
+				"$i/$f" -o "$work/isal/$(basename "$f" .asm).o" >>"$log" 2>&1
+		done
+	else
+		for f in igzip/aarch64/igzip_decode_huffman_code_block_aarch64.S \
+		         crc/aarch64/crc32_gzip_refl_3crc_fold.S crc/aarch64/crc32_gzip_refl_pmull.S; do
+			$cc -c -I"$i/include" -I"$i/igzip/aarch64" -I"$i/crc/aarch64" \
+				"$i/$f" -o "$work/isal/$(basename "$f" .S).o" >>"$log" 2>&1
+		done
+	fi
+	$ar rcs "$prefix/lib/libisal_inflate.a" "$work"/isal/*.o
+	cp "$i/include/igzip_lib.h" "$prefix/include/"
+fi
 trap - ERR
 rm -rf "$work"
