@@ -80,7 +80,7 @@ if [ -n "$isal_arch" ]; then
 	else
 		for f in igzip/aarch64/igzip_decode_huffman_code_block_aarch64.S \
 		         crc/aarch64/crc32_gzip_refl_3crc_fold.S crc/aarch64/crc32_gzip_refl_pmull.S; do
-			$cc -c -I"$i/include" -I"$i/igzip/aarch64" -I"$i/crc/aarch64" \
+			$cc -c -D__ASSEMBLY__ -I"$i/include" -I"$i/igzip/aarch64" -I"$i/crc/aarch64" \
 				"$i/$f" -o "$work/isal/$(basename "$f" .S).o" >>"$log" 2>&1
 		done
 	fi
