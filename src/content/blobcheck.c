@@ -4,17 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CHUNK (256 * 1024)
+#include "hashpipe.h"
 
-static int hash_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
-{
-	/* Polled per 64 KiB the decompressor hands out: one chunk in may be
-	 * hundreds of MiB out (a run of zeros), which must not outlast the stop. */
-	if (ea_stop_requested())
-		return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
-	hasher_update(ctx, data, n);
-	return 0;
-}
+#define CHUNK    (256 * 1024)
+/* A helper thread for the hashing is worth its start past this much left. */
+#define PIPE_MIN (16ULL << 20)
 
 static void stopped(struct blob_result *res, uint64_t off, uint64_t size)
 {
@@ -28,10 +22,23 @@ static void stopped(struct blob_result *res, uint64_t off, uint64_t size)
 /* One blob's check in flight: the hashers and the inflater. */
 struct check {
 	hasher_t blob_h, diff_h;
-	inflater_t *z;   /* NULL: no diffID wanted, or the inflater did not start */
-	int decomp_live; /* the inflater still takes input */
-	int same_hash;   /* an uncompressed sha256 layer: the diffID is the digest */
+	inflater_t *z;         /* NULL: no diffID wanted, or the inflater did not start */
+	int decomp_live;       /* the inflater still takes input */
+	int same_hash;         /* an uncompressed sha256 layer: the diffID is the digest */
+	struct hashpipe *pipe; /* the hashing on a helper thread (hashpipe.h) */
 };
+
+static int hash_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
+{
+	struct check *k = ctx;
+	/* Polled per 64 KiB the decompressor hands out: one chunk in may be
+	 * hundreds of MiB out (a run of zeros), which must not outlast the stop. */
+	if (ea_stop_requested())
+		return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
+	if (k->pipe) hashpipe_put(k->pipe, HASHPIPE_CONTENT, data, n);
+	else hasher_update(&k->diff_h, data, n);
+	return 0;
+}
 
 /* Start the hashers and, for a layer, the inflater. */
 static void check_start(struct check *k, const digest_t *want, int diff, comp_t comp,
@@ -63,11 +70,12 @@ static void check_start(struct check *k, const digest_t *want, int diff, comp_t 
 static int check_chunk(struct check *k, const unsigned char *buf, size_t n, struct blob_result *res)
 {
 	ea_error_t err = {0};
-	hasher_update(&k->blob_h, buf, n);
+	if (k->pipe) hashpipe_put(k->pipe, HASHPIPE_BLOB, buf, n);
+	else hasher_update(&k->blob_h, buf, n);
 	if (k->same_hash) {
 		k->z->in_total += n;
 		k->z->out_total += n;
-	} else if (k->decomp_live && inflater_feed(k->z, buf, n, hash_sink, &k->diff_h, &err) < 0) {
+	} else if (k->decomp_live && inflater_feed(k->z, buf, n, hash_sink, k, &err) < 0) {
 		if (err.code == EA_E_INTERRUPTED) {
 			res->interrupted = 1;
 			return -1;
@@ -94,6 +102,10 @@ static uint64_t check_read(struct check *k, const struct blob_region *reg, unsig
 			res->interrupted = 1;
 			break;
 		}
+		/* A big layer and a thread to spare (--jobs): the hashing moves
+		 * to a helper; decompression stays here. */
+		if (!k->pipe && k->decomp_live && !k->same_hash && reg->size - off >= PIPE_MIN)
+			k->pipe = hashpipe_start(&k->blob_h, &k->diff_h);
 		size_t n = reg->size - off > CHUNK ? CHUNK : (size_t)(reg->size - off);
 		if (blob_region_pread(reg, buf, n, off, &err) < 0) {
 			res->status = BLOB_UNREADABLE;
@@ -173,6 +185,8 @@ void blobcheck_region(const struct blob_region *reg, const digest_t *want, int64
 	struct check k;
 	check_start(&k, want, diff, comp, lim, res);
 	uint64_t off = check_read(&k, reg, buf, res);
+	hashpipe_end(k.pipe); /* all hashed */
+	k.pipe = NULL;
 	res->size = off;
 	hasher_final(&k.blob_h, &res->got);
 	if (res->interrupted) stopped(res, off, reg->size);
