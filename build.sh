@@ -25,7 +25,8 @@ say() { printf 'build: %s\n' "$*" >&2; }
 die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- packages
-BUILD_PKGS="gcc make libc6-dev dpkg-dev xz-utils bzip2 file binutils"
+# nasm: ISA-L's inflate assembly (x86_64); patch: our patch to it (third_party/).
+BUILD_PKGS="gcc make libc6-dev dpkg-dev xz-utils bzip2 file binutils nasm patch"
 CROSS_PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross"
 # prometheus: for its promtool (tests/integration/test_metrics.sh checks --metrics files);
 # aide and libcap2-bin: the host baseline's peer and setcap (test_baseline.sh).
@@ -109,10 +110,10 @@ build_deps() { # target musl-prefix -> prints deps prefix
 	local t=$1 mp=$2 pre key prefix cc ar cf
 	pre=$(cross_prefix "$t"); cc="$mp/bin-cc"; ar="${pre}ar"
 	cf="-Os -ffunction-sections -fdata-sections $(target_cflags "$t")"
-	key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh "board/$t.conf" | sha256sum | cut -c1-16)
+	key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh third_party/isal_glue.c third_party/isal-zlib-answers.patch "board/$t.conf" | sha256sum | cut -c1-16)
 	prefix="$CACHE/deps/$t-$key"
 	if [ ! -f "$prefix/.done" ]; then
-		say "building mbedTLS, cJSON, zlib, zstd, libsodium (Ed25519) for $t (once)"
+		say "building mbedTLS, cJSON, zlib, zstd, libsodium (Ed25519), ISA-L inflate for $t (once)"
 		rm -rf "$prefix"
 		bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-$t" "$prefix" "$cc" "$ar" "$cf" "$JOBS" ||
 			die "third-party build failed for $t"
@@ -120,6 +121,10 @@ build_deps() { # target musl-prefix -> prints deps prefix
 	fi
 	echo "$prefix"
 }
+
+# ISA-L's inflate where the deps have it (x86_64, aarch64): -DEDGEAUDIT_ISAL and the library.
+isal_cflags() { [ -f "$1/lib/libisal_inflate.a" ] && echo "-DEDGEAUDIT_ISAL" || true; }
+isal_libs() { [ -f "$1/lib/libisal_inflate.a" ] && echo "-lisal_inflate" || true; }
 
 # ---------------------------------------------------------------- edgeaudit
 # Sources live in src/ (main, the commands, shared plumbing) and its rooms
@@ -153,17 +158,17 @@ build_target() {
 	local t=$1 mp dp pre cc cflags od
 	ensure_packages $BUILD_PKGS
 	[ "$t" != x86_64 ] && ensure_packages $CROSS_PKGS
-	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium
+	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium isal
 	mp=$(build_musl "$t")
 	dp=$(build_deps "$t" "$mp")
 	pre=$(cross_prefix "$t"); cc="$mp/bin-cc"
-	cflags="-std=gnu11 -Os -Wall -Wextra -Werror=implicit-function-declaration -ffunction-sections -fdata-sections -fno-plt -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include $SRC_INC $(target_cflags "$t") $EXTRA_CFLAGS"
+	cflags="-std=gnu11 -Os -Wall -Wextra -Werror=implicit-function-declaration -ffunction-sections -fdata-sections -fno-plt -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include $SRC_INC $(target_cflags "$t") $(isal_cflags "$dp") $EXTRA_CFLAGS"
 	od="$OUT/$t/obj"
 	check_srcs
 	# Flags changed: rebuild everything.
 	if [ "$(cat "$od/.flags" 2>/dev/null)" != "$cflags" ]; then rm -rf "$od"; mkdir -p "$od"; echo "$cflags" >"$od/.flags"; fi
 	compile_tree "$cc" "$cflags" "$od" $(SRCS) || die "compile failed for $t"
-	local libs="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lsodium_ed25519"
+	local libs="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson $(isal_libs "$dp") -lz -lzstd -lsodium_ed25519"
 	local objs; objs=$(ls "$od"/*.o)
 	# shellcheck disable=SC2086
 	$cc -static -Wl,--gc-sections -Wl,-z,noexecstack -o "$OUT/$t/edgeaudit.unstripped" $objs $libs || die "link failed for $t"
@@ -186,8 +191,8 @@ SAN_CC=${SAN_CC:-clang}
 build_sanitizer() {
 	local dp cflags od
 	ensure_packages $BUILD_PKGS clang
-	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium
-	local key; key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh board/x86_64.conf | sha256sum | cut -c1-16)
+	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium isal
+	local key; key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh third_party/isal_glue.c third_party/isal-zlib-answers.patch board/x86_64.conf | sha256sum | cut -c1-16)
 	dp="$CACHE/deps/host-$key"
 	if [ ! -f "$dp/.done" ]; then
 		say "building third-party libraries for the sanitizer build (once)"
@@ -195,15 +200,15 @@ build_sanitizer() {
 		bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-host" "$dp" gcc ar "-O1 -g $(target_cflags x86_64)" "$JOBS" || die "host deps failed"
 		touch "$dp/.done"
 	fi
-	cflags="-std=gnu11 -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include $SRC_INC -Itests/unit $(target_cflags x86_64)"
+	cflags="-std=gnu11 -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\\\"$VERSION\\\" -I$dp/include $SRC_INC -Itests/unit $(target_cflags x86_64) $(isal_cflags "$dp")"
 	od=$OUT/san/obj
 	check_srcs
 	if [ "$(cat "$od/.flags" 2>/dev/null)" != "$SAN_CC $cflags" ]; then rm -rf $OUT/san; mkdir -p "$od"; echo "$SAN_CC $cflags" >"$od/.flags"; fi
 	compile_tree "$SAN_CC" "$cflags" "$od" $(SRCS) tests/unit/*.c || die "sanitizer compile failed"
 	local objs; objs=$(ls "$od"/*.o | grep -v '/main\.o$')
 	# shellcheck disable=SC2086
-	"$SAN_CC" -fsanitize=address,undefined,float-cast-overflow -o $OUT/san/unit_tests $objs -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lsodium_ed25519 || die "sanitizer link failed"
-	"$SAN_CC" -fsanitize=address,undefined,float-cast-overflow -o $OUT/san/edgeaudit $(ls "$od"/*.o | grep -v '/test_[^/]*\.o$\|/unit_main\.o$') -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lsodium_ed25519 || die "sanitizer link failed"
+	"$SAN_CC" -fsanitize=address,undefined,float-cast-overflow -o $OUT/san/unit_tests $objs -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson $(isal_libs "$dp") -lz -lzstd -lsodium_ed25519 || die "sanitizer link failed"
+	"$SAN_CC" -fsanitize=address,undefined,float-cast-overflow -o $OUT/san/edgeaudit $(ls "$od"/*.o | grep -v '/test_[^/]*\.o$\|/unit_main\.o$') -L"$dp/lib" -lmbedx509 -lmbedcrypto -lcjson $(isal_libs "$dp") -lz -lzstd -lsodium_ed25519 || die "sanitizer link failed"
 }
 
 # ---------------------------------------------------------------- main

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FSX_MAX_PATH  4096
 #define FSX_MAX_DEPTH 64
 
 const char *fsx_type_name(mode_t m)
@@ -130,41 +129,101 @@ int fsx_open_dir_at(int dirfd, const char *rel, ea_error_t *err)
 	return fd;
 }
 
+/* The file `last` in the folder pfd (rel: its path, for messages). */
+static int open_file_in(int pfd, const char *last, const char *rel, struct stat *stp,
+                        ea_error_t *err)
+{
+	struct stat st;
+	/* Look before opening: opening a device can have side effects. */
+	if (fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return ea_fail_errno(err, errno, "cannot open '%.120s'", rel);
+	if (S_ISLNK(st.st_mode))
+		return ea_fail(err, EA_E_SYMLINK, "'%.120s' is a symbolic link", rel);
+	if (!S_ISREG(st.st_mode))
+		return ea_fail(err, EA_E_NOTREG, "'%.120s' is a %s, not a regular file", rel,
+		               fsx_type_name(st.st_mode));
+	int fd = openat(pfd, last, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) return ea_fail_errno(err, errno, "cannot open '%.120s'", rel);
+	/* It may have been swapped between the look and the open. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ea_fail(err, EA_E_NOTREG, "'%.120s' changed type while being opened", rel);
+	}
+	/* Blocking reads again: of the flags F_SETFL sets, the open asked only
+	 * for O_NONBLOCK, so 0 clears it (one call, no F_GETFL). */
+	fcntl(fd, F_SETFL, 0);
+	if (stp) *stp = st;
+	return fd;
+}
+
 int fsx_open_file_at(int dirfd, const char *rel, struct stat *stp, ea_error_t *err)
 {
 	char copy[FSX_MAX_PATH];
 	const char *last;
 	int pfd = walk_parent(dirfd, rel, copy, &last, err);
 	if (pfd < 0) return -1;
-	struct stat st;
-	/* Look before opening: opening a device can have side effects. */
-	if (fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		int e = errno;
-		close(pfd);
-		return ea_fail_errno(err, e, "cannot open '%.120s'", rel);
-	}
-	if (S_ISLNK(st.st_mode)) {
-		close(pfd);
-		return ea_fail(err, EA_E_SYMLINK, "'%.120s' is a symbolic link", rel);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(pfd);
-		return ea_fail(err, EA_E_NOTREG, "'%.120s' is a %s, not a regular file", rel,
-		               fsx_type_name(st.st_mode));
-	}
-	int fd = openat(pfd, last, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	int e = errno;
+	int fd = open_file_in(pfd, last, rel, stp, err);
 	close(pfd);
-	if (fd < 0) return ea_fail_errno(err, e, "cannot open '%.120s'", rel);
-	/* It may have been swapped between the look and the open. */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return ea_fail(err, EA_E_NOTREG, "'%.120s' changed type while being opened", rel);
-	}
-	int fl = fcntl(fd, F_GETFL);
-	if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	if (stp) *stp = st;
 	return fd;
+}
+
+void fsx_dircache_init(struct fsx_dircache *c)
+{
+	c->fd = -1;
+	c->path[0] = '\0';
+}
+
+void fsx_dircache_free(struct fsx_dircache *c)
+{
+	if (c->fd >= 0) close(c->fd);
+	fsx_dircache_init(c);
+}
+
+/* The folder holding rel (opened as fsx_open_dir_at opens it, or the one
+ * kept from the last call) and rel's last component; -1 when the fast
+ * path does not apply or failed (the caller then makes the plain call). */
+static int cached_parent(struct fsx_dircache *c, int dirfd, const char *rel, const char **last)
+{
+	if (fsx_check_relpath(rel, NULL) < 0) return -1;
+	const char *p = rel;
+	if (p[0] == '.' && p[1] == '/') p += 2;
+	const char *slash = strrchr(p, '/');
+	if (!slash) {
+		*last = p;
+		return *p ? dirfd : -1;
+	}
+	size_t n = (size_t)(slash - p);
+	if (!slash[1] || n >= sizeof c->path) return -1;
+	if (c->fd < 0 || strncmp(c->path, p, n) != 0 || c->path[n] != '\0') {
+		fsx_dircache_free(c);
+		memcpy(c->path, p, n);
+		c->path[n] = '\0';
+		c->fd = fsx_open_dir_at(dirfd, c->path, NULL);
+		if (c->fd < 0) return -1;
+	}
+	*last = slash + 1;
+	return c->fd;
+}
+
+int fsx_open_file_cached(struct fsx_dircache *c, int dirfd, const char *rel, struct stat *st,
+                         ea_error_t *err)
+{
+	const char *last;
+	int pfd = cached_parent(c, dirfd, rel, &last);
+	if (pfd >= 0) {
+		int fd = open_file_in(pfd, last, rel, st, NULL);
+		if (fd >= 0) return fd;
+	}
+	return fsx_open_file_at(dirfd, rel, st, err); /* and its words for the failure */
+}
+
+int fsx_lstat_cached(struct fsx_dircache *c, int dirfd, const char *rel, struct stat *st,
+                     ea_error_t *err)
+{
+	const char *last;
+	int pfd = cached_parent(c, dirfd, rel, &last);
+	if (pfd >= 0 && fstatat(pfd, last, st, AT_SYMLINK_NOFOLLOW) == 0) return 0;
+	return fsx_lstat_at(dirfd, rel, st, err);
 }
 
 ssize_t fsx_read_full(int fd, void *buf, size_t n, ea_error_t *err)

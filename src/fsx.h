@@ -21,6 +21,8 @@
 
 #include "util.h"
 
+#define FSX_MAX_PATH 4096 /* the longest relative path walked */
+
 /* Open a folder given by the user (following links in the user's own path
  * is allowed: it is the user's choice, not the store's). */
 int fsx_open_root(const char *path, ea_error_t *err);
@@ -36,6 +38,22 @@ int fsx_open_file_at(int dirfd, const char *rel, struct stat *st, ea_error_t *er
 
 /* lstat `rel` below dirfd without following links (parents must not be links). */
 int fsx_lstat_at(int dirfd, const char *rel, struct stat *st, ea_error_t *err);
+
+/* The same two for many files of one folder looked up one after another
+ * (a tar-split record lists a folder's files together): the parent folder,
+ * opened as fsx_open_dir_at opens it, is kept open while the next path has
+ * the same parent.  Same checks and results; a failure is redone by the
+ * plain call, so its error is the plain call's.  The cache owns its fd. */
+struct fsx_dircache {
+	int fd;
+	char path[FSX_MAX_PATH];
+};
+void fsx_dircache_init(struct fsx_dircache *c);
+void fsx_dircache_free(struct fsx_dircache *c);
+int fsx_open_file_cached(struct fsx_dircache *c, int dirfd, const char *rel, struct stat *st,
+                         ea_error_t *err);
+int fsx_lstat_cached(struct fsx_dircache *c, int dirfd, const char *rel, struct stat *st,
+                     ea_error_t *err);
 
 /* Read the whole regular file `rel` (at most `max` bytes; NUL-terminated). */
 int fsx_read_file_at(int dirfd, const char *rel, size_t max, char **data, size_t *len,

@@ -59,8 +59,12 @@ fetch_one() {
 		local dl; dl=$(mktemp -d "$src/dl.XXXXXX")
 		# The pinned Debian revision first; a later revision of the same release
 		# carries the same orig tarball, which the sha256 check below decides.
+		# Where the archive answers 404 for a .dsc (seen for zlib and libisal), the
+		# orig tarball alone is enough for the packages we do not patch.
 		( cd "$dl" && { apt_priv source --download-only "$pkg=$dver" >log 2>&1 ||
-		                apt_priv source --download-only "$pkg" >>log 2>&1; } ) ||
+		                apt_priv source --download-only "$pkg" >>log 2>&1 ||
+		                { [[ "$PATCHED" != *" $name "* ]] &&
+		                  apt_priv source --download-only --tar-only "$pkg=$dver" >>log 2>&1; }; } ) ||
 			{ cat "$dl/log" >&2; die "could not download source package $pkg"; }
 		[ -f "$dl/$orig" ] || die "source package $pkg has no $orig (pin out of date?)"
 		rm -f "$src/$pkg"_*.dsc "$src/$pkg"_*.debian.tar.*

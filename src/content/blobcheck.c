@@ -4,7 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CHUNK (256 * 1024)
+#include "hashpipe.h"
+
+#define CHUNK    (256 * 1024)
+/* A helper thread for the hashing is worth its start past this much left. */
+#define PIPE_MIN (16ULL << 20)
+
+static void stopped(struct blob_result *res, uint64_t off, uint64_t size)
+{
+	res->status = BLOB_UNREADABLE;
+	res->interrupted = 1;
+	res->diff_checked = 0;
+	snprintf(res->msg, sizeof res->msg, "stopped (budget or signal) after %llu of %llu bytes",
+	         (unsigned long long)off, (unsigned long long)size);
+}
 
 /* One blob's check in flight: the hashers and the inflater. */
 struct check {
@@ -12,6 +25,7 @@ struct check {
 	inflater_t *z;              /* NULL: no diffID wanted, or the inflater did not start */
 	int decomp_live;            /* the inflater still takes input */
 	int same_hash;              /* an uncompressed sha256 layer: the diffID is the digest */
+	struct hashpipe *pipe;      /* the hashing on a helper thread (hashpipe.h) */
 	const struct blob_tap *tap; /* NULL: none */
 };
 
@@ -22,18 +36,10 @@ static int hash_sink(void *ctx, const void *data, size_t n, ea_error_t *err)
 	 * hundreds of MiB out (a run of zeros), which must not outlast the stop. */
 	if (ea_stop_requested())
 		return ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
-	hasher_update(&k->diff_h, data, n);
+	if (k->pipe) hashpipe_put(k->pipe, HASHPIPE_CONTENT, data, n);
+	else hasher_update(&k->diff_h, data, n);
 	if (k->tap) k->tap->fn(k->tap->ctx, data, n);
 	return 0;
-}
-
-static void stopped(struct blob_result *res, uint64_t off, uint64_t size)
-{
-	res->status = BLOB_UNREADABLE;
-	res->interrupted = 1;
-	res->diff_checked = 0;
-	snprintf(res->msg, sizeof res->msg, "stopped (budget or signal) after %llu of %llu bytes",
-	         (unsigned long long)off, (unsigned long long)size);
 }
 
 /* Start the hashers and, for a layer, the inflater. */
@@ -66,7 +72,8 @@ static void check_start(struct check *k, const digest_t *want, int diff, comp_t 
 static int check_chunk(struct check *k, const unsigned char *buf, size_t n, struct blob_result *res)
 {
 	ea_error_t err = {0};
-	hasher_update(&k->blob_h, buf, n);
+	if (k->pipe) hashpipe_put(k->pipe, HASHPIPE_BLOB, buf, n);
+	else hasher_update(&k->blob_h, buf, n);
 	if (k->same_hash) {
 		k->z->in_total += n;
 		k->z->out_total += n;
@@ -98,6 +105,10 @@ static uint64_t check_read(struct check *k, const struct blob_region *reg, unsig
 			res->interrupted = 1;
 			break;
 		}
+		/* A big layer and a thread to spare (--jobs): the hashing moves
+		 * to a helper; decompression stays here. */
+		if (!k->pipe && k->decomp_live && !k->same_hash && reg->size - off >= PIPE_MIN)
+			k->pipe = hashpipe_start(&k->blob_h, &k->diff_h);
 		size_t n = reg->size - off > CHUNK ? CHUNK : (size_t)(reg->size - off);
 		if (blob_region_pread(reg, buf, n, off, &err) < 0) {
 			res->status = BLOB_UNREADABLE;
@@ -185,6 +196,8 @@ void blobcheck_region_tap(const struct blob_region *reg, const digest_t *want, i
 	check_start(&k, want, diff, comp, lim, res);
 	k.tap = diff ? tap : NULL;
 	uint64_t off = check_read(&k, reg, buf, res);
+	hashpipe_end(k.pipe); /* all hashed */
+	k.pipe = NULL;
 	res->size = off;
 	hasher_final(&k.blob_h, &res->got);
 	if (res->interrupted) stopped(res, off, reg->size);

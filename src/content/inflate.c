@@ -4,9 +4,26 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "inflate_isal.h"
+
 const char *comp_name(comp_t c)
 {
 	return c == COMP_GZIP ? "gzip" : c == COMP_ZSTD ? "zstd" : "none";
+}
+
+const char *inflate_engine_to_string(inflate_engine_t e)
+{
+	return e == INFLATE_ISAL ? "isa-l" : "zlib";
+}
+
+int inflate_engine_available(inflate_engine_t e)
+{
+	return e == INFLATE_ZLIB || (e == INFLATE_ISAL && isal_gz_available());
+}
+
+inflate_engine_t inflate_engine_default(void)
+{
+	return isal_gz_available() ? INFLATE_ISAL : INFLATE_ZLIB;
 }
 
 comp_t comp_sniff(const unsigned char *p, size_t n)
@@ -19,11 +36,23 @@ comp_t comp_sniff(const unsigned char *p, size_t n)
 
 int inflater_init(inflater_t *z, comp_t c, uint64_t max_out, unsigned max_ratio, ea_error_t *err)
 {
+	return inflater_init_engine(z, c, inflate_engine_default(), max_out, max_ratio, err);
+}
+
+int inflater_init_engine(inflater_t *z, comp_t c, inflate_engine_t e, uint64_t max_out,
+                         unsigned max_ratio, ea_error_t *err)
+{
 	memset(z, 0, offsetof(inflater_t, out));
 	z->comp = c;
+	z->engine = e;
 	z->max_out = max_out;
 	z->max_ratio = max_ratio;
-	if (c == COMP_GZIP) {
+	if (c == COMP_GZIP && e == INFLATE_ISAL) {
+		if (isal_gz_start(z, err) < 0) {
+			z->comp = COMP_NONE;
+			return -1;
+		}
+	} else if (c == COMP_GZIP) {
 		/* 16 + MAX_WBITS: gzip wrapper only (no zlib or raw deflate). */
 		if (inflateInit2(&z->zs, 16 + MAX_WBITS) != Z_OK)
 			return ea_fail(err, EA_E_NOMEM, "zlib inflateInit2 failed");
@@ -40,7 +69,7 @@ int inflater_init(inflater_t *z, comp_t c, uint64_t max_out, unsigned max_ratio,
 	return 0;
 }
 
-static int emit(inflater_t *z, size_t n, inflate_sink_fn sink, void *ctx, ea_error_t *err)
+int inflater_emit(inflater_t *z, size_t n, inflate_sink_fn sink, void *ctx, ea_error_t *err)
 {
 	if (!n) return 0;
 	z->out_total += n;
@@ -59,17 +88,22 @@ static int emit(inflater_t *z, size_t n, inflate_sink_fn sink, void *ctx, ea_err
 	return sink(ctx, z->out, n, err);
 }
 
+int inflater_gzip_next_member(inflater_t *z, const unsigned char *in, size_t n, ea_error_t *err)
+{
+	/* Another gzip member follows, or trailing garbage. */
+	if (in[0] != 0x1f || (n >= 2 && in[1] != 0x8b)) {
+		z->trailing = 1;
+		return ea_fail(err, EA_E_FORMAT, "data after the end of the gzip stream");
+	}
+	return 0;
+}
+
 static int feed_gzip(inflater_t *z, const unsigned char *in, size_t n, inflate_sink_fn sink,
                      void *ctx, ea_error_t *err)
 {
 	while (n > 0) {
 		if (z->ended) {
-			/* Another gzip member follows, or trailing garbage. */
-			if (in[0] != 0x1f || (n >= 2 && in[1] != 0x8b)) {
-				z->trailing = 1;
-				return ea_fail(err, EA_E_FORMAT,
-				               "data after the end of the gzip stream");
-			}
+			if (inflater_gzip_next_member(z, in, n, err) < 0) return -1;
 			if (inflateReset(&z->zs) != Z_OK)
 				return ea_fail(err, EA_E_FORMAT, "gzip: cannot reset");
 			z->ended = 0;
@@ -86,7 +120,8 @@ static int feed_gzip(inflater_t *z, const unsigned char *in, size_t n, inflate_s
 			    ret == Z_STREAM_ERROR)
 				return ea_fail(err, EA_E_FORMAT, "gzip: %s",
 				               z->zs.msg ? z->zs.msg : "corrupt stream");
-			if (emit(z, sizeof z->out - z->zs.avail_out, sink, ctx, err) < 0) return -1;
+			if (inflater_emit(z, sizeof z->out - z->zs.avail_out, sink, ctx, err) < 0)
+				return -1;
 		} while (ret != Z_STREAM_END && (z->zs.avail_in > 0 || z->zs.avail_out == 0));
 		size_t used = given - z->zs.avail_in;
 		in += used;
@@ -120,7 +155,7 @@ static int feed_zstd(inflater_t *z, const unsigned char *in, size_t n, inflate_s
 			return ea_fail(err, EA_E_FORMAT, "zstd: %s", ZSTD_getErrorName(ret));
 		}
 		z->ended = ret == 0; /* a frame is complete and flushed */
-		if (emit(z, ob.pos, sink, ctx, err) < 0) return -1;
+		if (inflater_emit(z, ob.pos, sink, ctx, err) < 0) return -1;
 	}
 	/* Flush what the decoder still holds for the input seen so far. */
 	for (;;) {
@@ -132,7 +167,7 @@ static int feed_zstd(inflater_t *z, const unsigned char *in, size_t n, inflate_s
 		 * the next header (ret != 0), which must not undo `ended`. */
 		if (ob.pos == 0) break;
 		z->ended = ret == 0;
-		if (emit(z, ob.pos, sink, ctx, err) < 0) return -1;
+		if (inflater_emit(z, ob.pos, sink, ctx, err) < 0) return -1;
 		if (ob.pos < ob.size) break;
 	}
 	return 0;
@@ -143,7 +178,9 @@ int inflater_feed(inflater_t *z, const void *in, size_t n, inflate_sink_fn sink,
 {
 	z->in_total += n;
 	switch (z->comp) {
-	case COMP_GZIP: return feed_gzip(z, in, n, sink, ctx, err);
+	case COMP_GZIP:
+		return z->isal ? isal_gz_feed(z, in, n, sink, ctx, err)
+		               : feed_gzip(z, in, n, sink, ctx, err);
 	case COMP_ZSTD: return feed_zstd(z, in, n, sink, ctx, err);
 	default: z->out_total += n; return sink(ctx, in, n, err);
 	}
@@ -161,7 +198,8 @@ int inflater_finish(inflater_t *z, ea_error_t *err)
 
 void inflater_free(inflater_t *z)
 {
-	if (z->comp == COMP_GZIP) inflateEnd(&z->zs);
+	if (z->comp == COMP_GZIP && z->isal) isal_gz_end(z);
+	else if (z->comp == COMP_GZIP) inflateEnd(&z->zs);
 	if (z->zstd) ZSTD_freeDCtx(z->zstd);
 	z->zstd = NULL;
 	z->comp = COMP_NONE;

@@ -134,6 +134,7 @@ struct entry {
 
 struct ts {
 	int dirfd;
+	struct fsx_dircache dc; /* the folder of the last file looked up */
 	struct tarsplit_opts o;
 	tarsplit_finding_fn fn;
 	void *ctx;
@@ -430,7 +431,7 @@ static int check_whiteout(struct ts *t, const char *name)
 	if (t->o.whiteout_files) {
 		/* aufs form (fuse-overlayfs): the whiteout is kept as the .wh. file itself */
 		struct stat st;
-		if (fsx_lstat_at(t->dirfd, name, &st, NULL) < 0)
+		if (fsx_lstat_cached(&t->dc, t->dirfd, name, &st, NULL) < 0)
 			finding(t, "layer.file_missing", name,
 			        "whiteout file for '%s' is not on disk", target);
 		return 1;
@@ -570,7 +571,7 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	if (check_whiteout(t, name)) return;
 	if (size == 0) {
 		struct stat st;
-		if (fsx_lstat_at(t->dirfd, name, &st, NULL) < 0) {
+		if (fsx_lstat_cached(&t->dc, t->dirfd, name, &st, NULL) < 0) {
 			if (have_entry && t->cur.type == '1')
 				return; /* hard link target may be elsewhere */
 			finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
@@ -582,7 +583,7 @@ static void file_entry(struct ts *t, const char *name_in, uint64_t size, const u
 	t->res->files++;
 	struct stat st;
 	ea_error_t err = {0};
-	int fd = fsx_open_file_at(t->dirfd, name, &st, &err);
+	int fd = fsx_open_file_cached(&t->dc, t->dirfd, name, &st, &err);
 	uint64_t left = size, c = 0;
 	if (fd < 0) {
 		if (err.code == EA_E_NOENT)
@@ -773,6 +774,7 @@ static struct ts *ts_new(int layer_dirfd, const struct tarsplit_opts *o, tarspli
 	struct ts *t = xcalloc(1, sizeof *t);
 	memset(res, 0, sizeof *res);
 	t->dirfd = layer_dirfd;
+	fsx_dircache_init(&t->dc);
 	t->o = *o;
 	t->fn = fn;
 	t->ctx = ctx;
@@ -799,6 +801,7 @@ static int ts_finish(struct ts *t, int ok, ea_error_t *err)
 			rc = ea_fail(err, EA_E_INTERRUPTED,
 			             "stopped (budget or signal) while looking for added files");
 	}
+	fsx_dircache_free(&t->dc);
 	nameset_free(&t->names);
 	ea_buf_free(&t->ext);
 	ea_buf_free(&t->line);
@@ -878,7 +881,7 @@ static void compare_header(struct ts *t)
 	ea_error_t err = {0};
 	if ((e->type == '0' || e->type == '7') && e->size > 0) {
 		t->res->files++;
-		int fd = fsx_open_file_at(t->dirfd, name, &st, &err);
+		int fd = fsx_open_file_cached(&t->dc, t->dirfd, name, &st, &err);
 		if (fd < 0) {
 			if (err.code == EA_E_NOENT)
 				finding(t, "layer.file_missing", name,
@@ -892,7 +895,7 @@ static void compare_header(struct ts *t)
 		t->cmp_fd = fd;
 		return;
 	}
-	if (fsx_lstat_at(t->dirfd, name, &st, NULL) < 0) {
+	if (fsx_lstat_cached(&t->dc, t->dirfd, name, &st, NULL) < 0) {
 		if (e->type != '1')
 			finding(t, "layer.file_missing", name, "listed in the layer, not on disk");
 		return;

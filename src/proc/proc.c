@@ -145,6 +145,30 @@ static int read_at(int dirfd, const char *rel, size_t max, char **data, size_t *
 	return 0;
 }
 
+/* A single-record procfs file (status, cgroup: the kernel prints each with
+ * single_open, the whole record before the first byte is handed out): one
+ * read shorter than buf is the whole file, so the read that would return
+ * 0 is not made.  A full buf is read again by read_at (the text is then in
+ * *heap, the caller's to free).  Returns the NUL-terminated text or NULL. */
+static const char *read_single_at(int dirfd, const char *rel, char *buf, size_t cap, size_t max,
+                                  char **heap, size_t *len, ea_error_t *err)
+{
+	*heap = NULL;
+	cleanup_close int fd =
+	        openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) return ea_fail_errno(err, errno, "%s", rel), NULL;
+	ssize_t n;
+	do n = read(fd, buf, cap - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) return ea_fail_errno(err, errno, "%s", rel), NULL;
+	if ((size_t)n < cap - 1) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+		return buf;
+	}
+	return read_at(dirfd, rel, max, heap, len, err) < 0 ? NULL : *heap;
+}
+
 /* "net:[4026531840]" -> 4026531840. */
 static int ns_inode(int dirfd, const char *name, uint64_t *ino, int *err_no)
 {
@@ -366,9 +390,12 @@ static void read_labels(struct scan *s, struct prec *pr, int dfd)
 static int read_full(struct scan *s, struct prec *pr, int dfd, int pid)
 {
 	ea_error_t e = {0};
-	cleanup_free char *cg = NULL;
+	char buf[4096];
+	cleanup_free char *heap = NULL;
 	size_t cglen = 0;
-	if (read_at(dfd, "cgroup", CGROUP_MAX, &cg, &cglen, &e) < 0) {
+	const char *cg =
+	        read_single_at(dfd, "cgroup", buf, sizeof buf, CGROUP_MAX, &heap, &cglen, &e);
+	if (!cg) {
 		if (!gone(&e)) note_unreadable(s, pid, e.msg);
 		return -1;
 	}
@@ -397,19 +424,22 @@ static void note_daemon(struct scan *s, const struct prec *pr, int dfd)
 	}
 }
 
-static void read_process(struct scan *s, int pid)
+/* One process: its folder opened below /proc's fd (name: its pid). */
+static void read_process(struct scan *s, int procfd, const char *name, int pid)
 {
-	char path[32];
-	snprintf(path, sizeof path, "/proc/%d", pid);
-	cleanup_close int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int dfd =
+	        openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dfd < 0) {
 		if (errno != ENOENT && errno != ESRCH) note_unreadable(s, pid, strerror(errno));
 		return;
 	}
 	ea_error_t e = {0};
-	cleanup_free char *status = NULL;
+	char buf[8192];
+	cleanup_free char *heap = NULL;
 	size_t slen = 0;
-	if (read_at(dfd, "status", STATUS_MAX, &status, &slen, &e) < 0) {
+	const char *status =
+	        read_single_at(dfd, "status", buf, sizeof buf, STATUS_MAX, &heap, &slen, &e);
+	if (!status) {
 		if (!gone(&e)) note_unreadable(s, pid, e.msg);
 		return;
 	}
@@ -945,7 +975,7 @@ static int read_processes(struct scan *s, int *stopped, int *over)
 			*over = 1;
 			break;
 		}
-		read_process(s, (int)v);
+		read_process(s, dirfd(d), de->d_name, (int)v);
 	}
 	closedir(d);
 	return 0;

@@ -1,6 +1,7 @@
 /* oci: see oci.h. */
 #include "oci.h"
 
+#include "hashpipe.h"
 #include "inventory.h"
 #include "jsondoc.h"
 #include "layerdb.h"
@@ -736,6 +737,7 @@ static int magic_agrees(const struct blob *b)
 static void *worker(void *arg)
 {
 	oci_ctx_t *c = arg;
+	hashpipe_worker_enter();
 	for (;;) {
 		unsigned i = __atomic_fetch_add(&c->next_work, 1, __ATOMIC_RELAXED);
 		if (i >= c->nwork) break;
@@ -753,6 +755,7 @@ static void *worker(void *arg)
 		}
 		__atomic_store_n(&b->verified, 1, __ATOMIC_RELEASE);
 	}
+	hashpipe_worker_leave(); /* its core is free for a big blob's helper */
 	return NULL;
 }
 
@@ -763,6 +766,7 @@ static void verify_blobs(oci_ctx_t *c)
 		for (struct blob *b = c->buckets[k]; b; b = b->next)
 			if (!b->verified) c->work[c->nwork++] = b;
 	int jobs = c->o.jobs < 1 ? 1 : c->o.jobs;
+	hashpipe_budget_set(jobs); /* workers and hashing helpers share --jobs */
 	if ((unsigned)jobs > c->nwork) jobs = (int)c->nwork;
 	if (jobs <= 1) {
 		worker(c);

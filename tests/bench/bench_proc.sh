@@ -4,6 +4,8 @@
 # /proc, and `edgeaudit proc --deep` when the sleepers each carry a seccomp
 # filter (one ptrace attach, read and detach per process).  Not a test: no
 # thresholds; run by hand as root:  bash tests/bench/bench_proc.sh [N]
+# EA_BASE=/path/to/an/older/edgeaudit: that binary is timed too, in the same
+# run over the same processes (a before/after figure on a busy machine).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 EA=$TOP/${EDGEAUDIT_OUT:-out}/x86_64/edgeaudit
@@ -29,7 +31,7 @@ t_us() {
 	done
 	printf '%s\n' "${a[@]}" | sort -n | sed -n 4p
 }
-ratio() { $PY -c "print(f'{$1/$2:.1f}x')"; }
+ratio() { $PY -c "print(f'{$1/$2:.2f}x')"; }
 nproc_now() { ls -d /proc/[0-9]* | wc -l; }
 
 [ -x "$EA" ] || { echo "build first: $EA is missing" >&2; exit 2; }
@@ -49,6 +51,19 @@ echo "cat /proc/[0-9]*/status:        ${base} us"
 echo "edgeaudit proc (JSON to file):  ${ea} us  ($listed processes listed, report $size bytes)"
 echo "edgeaudit proc --format text:   ${ea_text} us"
 echo "ratio edgeaudit/cat:            $(ratio "$ea" "$base")"
+# CPU time (task-clock, 9 runs): steadier than the wall on a busy machine.
+cpu_ms() { perf stat -x, -e task-clock -r 9 bash -c "$1 || true" 2>&1 >/dev/null | awk -F, '/task-clock/ { printf "%.1f", $1 }'; }
+if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
+	cb=$(cpu_ms 'cat /proc/[0-9]*/status >/dev/null')
+	ce=$(cpu_ms "$EA proc --out $T/r.json")
+	echo "CPU time (task-clock): cat ${cb} ms, edgeaudit proc ${ce} ms, ratio $(ratio "$ce" "$cb")"
+	[ -n "${EA_BASE:-}" ] && cx=$(cpu_ms "$EA_BASE proc --out $T/rb.json") &&
+		echo "CPU time (task-clock): EA_BASE proc ${cx} ms, ratio $(ratio "$cx" "$cb")"
+fi
+if [ -n "${EA_BASE:-}" ]; then
+	eb=$(t_us "$EA_BASE proc --out $T/rb.json")
+	echo "EA_BASE proc (JSON to file):    ${eb} us, ratio EA_BASE/cat: $(ratio "$eb" "$base")"
+fi
 kill "${PIDS[@]}" 2>/dev/null || true
 wait 2>/dev/null || true
 PIDS=()

@@ -3,6 +3,8 @@
 # tar-split record, edgeaudit against `tar-split asm | sha256sum` on the same
 # files, plus peak RSS.  Not a test: no thresholds.
 #   bash tests/bench/bench_tarsplit.sh [SIZE_MIB]
+# (64 is the small-file case: the 2,004 files are most of it; 512 the large.)
+# EA_BASE=/path/to/an/older/edgeaudit: that binary is timed too, in the same run.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 EA=$TOP/${EDGEAUDIT_OUT:-out}/x86_64/edgeaudit
@@ -43,3 +45,7 @@ rss=$( { /usr/bin/time -f '%M' "$EA" images --store "docker:$R" >/dev/null; } 2>
 rss_ref=$( { /usr/bin/time -f '%M' sh -c "tar-split asm --input '$T/ts.json.gz' --path '$R/vfs/dir/$CACHE' --output - | sha256sum >/dev/null"; } 2>&1 | tail -n1)
 echo "layer of ${MIB} MiB, 2004 files: edgeaudit ${a} ms (sha256 + CRC-64 per file + header checks), tar-split asm | sha256sum ${b} ms: $($PY -c "print(f'{$b/$a:.2f}x')") faster"
 echo "peak RSS: edgeaudit ${rss} KiB, tar-split asm ${rss_ref} KiB"
+if [ -n "${EA_BASE:-}" ]; then
+	c=$(t_ms "$EA_BASE" images --store "docker:$R")
+	echo "EA_BASE: ${c} ms: $($PY -c "print(f'{$b/$c:.2f}x')") tar-split's speed"
+fi

@@ -58,17 +58,20 @@ fi
 # (UBSan only on our own code: zlib and zstd do benign things it would stop on).
 AR=$(command -v llvm-ar || echo ar) # plain objects (no LTO): GNU ar does as well
 DEPFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link"
-key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh | cat - <(echo "$CC $DEPFLAGS $("$CC" --version | head -n1)") | sha256sum | cut -c1-16)
+key=$(cat third_party/lock third_party/mbedtls_config.h third_party/sodium_config.h third_party/sodium_glue.c third_party/deps-recipe.sh third_party/isal_glue.c third_party/isal-zlib-answers.patch | cat - <(echo "$CC $DEPFLAGS $("$CC" --version | head -n1)") | sha256sum | cut -c1-16)
 dp="$CACHE/deps/clang-fuzz-$key"
 if [ ! -f "$dp/.done" ]; then
-	say "building mbedTLS, cJSON, zlib, zstd with $CC for fuzzing (once)"
-	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium >/dev/null || { echo "fuzz all: build (third-party fetch failed)"; exit 1; }
+	say "building mbedTLS, cJSON, zlib, zstd, libsodium, ISA-L inflate with $CC for fuzzing (once)"
+	bash third_party/fetch.sh "$CACHE" mbedtls cjson zlib musl zstd libsodium isal >/dev/null || { echo "fuzz all: build (third-party fetch failed)"; exit 1; }
 	rm -rf "$dp"
 	bash third_party/deps-recipe.sh "$CACHE/src" "$CACHE/work/deps-clang-fuzz" "$dp" "$CC" "$AR" "$DEPFLAGS" "$JOBS" >&2 ||
 		{ echo "fuzz all: build (third-party build with $CC failed)"; exit 1; }
 	touch "$dp/.done"
 fi
-LIBS="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson -lz -lzstd -lsodium_ed25519 -lpthread -lm"
+# ISA-L's inflate (x86_64): fuzz_inflate runs it against zlib.
+ISAL_CF="" ISAL_LIB=""
+[ -f "$dp/lib/libisal_inflate.a" ] && ISAL_CF="-DEDGEAUDIT_ISAL" ISAL_LIB="-lisal_inflate"
+LIBS="-L$dp/lib -lmbedx509 -lmbedcrypto -lcjson $ISAL_LIB -lz -lzstd -lsodium_ed25519 -lpthread -lm"
 
 # ---------------------------------------------------------------- our sources
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -76,7 +79,7 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # src/ and each of its rooms (src/store, src/sig, ...) are on the include path.
 SRC_INC="-Isrc$(for d in src/*/; do printf ' -I%s' "${d%/}"; done)"
 # shellcheck disable=SC2089,SC2090
-CFLAGS="-std=gnu11 -O1 -g -fno-omit-frame-pointer $SAN -fsanitize=fuzzer-no-link -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\"$VERSION\" -I$dp/include $SRC_INC -I$here"
+CFLAGS="-std=gnu11 -O1 -g -fno-omit-frame-pointer $SAN -fsanitize=fuzzer-no-link -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -DEDGEAUDIT_VERSION=\"$VERSION\" -I$dp/include $SRC_INC -I$here $ISAL_CF"
 od="$FZ/obj"
 if [ "$(cat "$od/.flags" 2>/dev/null)" != "$CFLAGS" ]; then rm -rf "$od"; mkdir -p "$od"; echo "$CFLAGS" >"$od/.flags"; fi
 # main.c holds main(): everything else goes into one archive the harnesses

@@ -84,3 +84,20 @@ PYEOF
 	[ "$runner" = nodac ] && desc="$desc (run without CAP_DAC_OVERRIDE: mode 000 is unreadable)"
 	if [ ${#why[@]} -eq 0 ]; then ok "$desc"; else not_ok "$desc" "${why[@]}"; fi
 done <"$T/h/cases.tsv"
+
+# Issue 15: the two gzip engines (ISA-L, zlib) give the same answers on every
+# file of the corpus (tests/unit/test_inflate_diff.c; its own corpus of real
+# producers' streams is tests/integration/test_inflate_diff.sh).
+ut="$OUTDIR/x86_64/unit_tests"
+if [ ! -x "$ut" ]; then
+	skip "hostile corpus: ISA-L and zlib agree" "no $ut"
+else
+	out=$(EDGEAUDIT_INFLATE_DIFF="$T/h" "$ut" inflate_diff_isal_zlib 2>&1)
+	if grep -q '^ok 1 - inflate_diff_isal_zlib # SKIP' <<<"$out"; then
+		skip "hostile corpus: ISA-L and zlib agree" "ISA-L is not in this build"
+	elif grep -q '^ok 1 - inflate_diff_isal_zlib$' <<<"$out" && grep -q ' 0 differences' <<<"$out"; then
+		ok "hostile corpus: ISA-L and zlib give the same answers ($(grep -o '[0-9]* files, [0-9]* cases' <<<"$out"))"
+	else
+		not_ok "hostile corpus: ISA-L and zlib give the same answers" "$(tail -n 30 <<<"$out")"
+	fi
+fi
