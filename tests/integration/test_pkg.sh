@@ -149,7 +149,9 @@ if command -v rpm >/dev/null && command -v umoci >/dev/null; then
 	# the same as an image layer (GNU tar, umoci)
 	tar --create --file "$T/rpm.tar" -C "$R" . && umoci init --layout "$T/rl" && umoci new --image "$T/rl:r" &&
 		umoci raw add-layer --image "$T/rl:r" "$T/rpm.tar"
-	run_ea images --store "oci:$T/rl"
+	# Not compared with the report baseline: an RPM-only image is incomplete
+	# now (its packages are not known), on purpose; the baseline said pass.
+	EA_DIFF_BASE='' run_ea images --store "oci:$T/rl"
 	st=$(json_get "$OUT" "r['images'][0]['inventory']['status']")
 	[ $RC -eq 3 ] && [ "$st" = unsupported ] && has_finding vuln.inventory_unsupported "$db" &&
 		ok "an image with only an RPM database: unsupported, incomplete" ||
