@@ -47,7 +47,11 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 echo "# edgeaudit image benchmarks ($(nproc) CPUs, $(grep -o -m1 'sha_ni' /proc/cpuinfo || echo 'no sha_ni'))"
 
 # 1. Plain blob hashing: an uncompressed layer of MIB MiB.
-head -c $((MIB << 20)) /dev/urandom >"$T/big.tar"
+# Layers are real tars (a layer that is not one is a finding of its own:
+# its package databases cannot be followed).
+mkdir -p "$T/d"
+head -c $((MIB << 20)) /dev/urandom >"$T/d/data"
+tar -cf "$T/big.tar" -C "$T/d" data && rm -f "$T/d/data"
 mk_layout "$T/plain" "$T/big.tar:application/vnd.oci.image.layer.v1.tar:$(sha "$T/big.tar")"
 cat "$T/big.tar" >/dev/null
 a=$(t_ms "$EA" images --store "oci:$T/plain"); b=$(t_ms openssl dgst -sha256 "$T/big.tar")
@@ -58,7 +62,8 @@ rm -rf "$T/plain"
 
 # 2. gzip layer: diffID (inflate + sha256) plus the blob digest.
 GMIB=$((MIB / 4))
-head -c $((GMIB << 20)) /dev/urandom | base64 >"$T/text.tar"
+head -c $((GMIB << 20)) /dev/urandom | base64 >"$T/d/text"
+tar -cf "$T/text.tar" -C "$T/d" text && rm -f "$T/d/text"
 gzip -6 -c "$T/text.tar" >"$T/text.tar.gz"
 mk_layout "$T/gz" "$T/text.tar.gz:application/vnd.oci.image.layer.v1.tar+gzip:$(sha "$T/text.tar")"
 a=$(t_ms "$EA" images --store "oci:$T/gz"); b=$(t_ms sh -c "gzip -dc '$T/text.tar.gz' | openssl dgst -sha256")
@@ -70,7 +75,8 @@ rm -rf "$T/gz" "$T/text.tar" "$T/text.tar.gz"
 # 3. --jobs 2 against --jobs 1 on a store with many blobs.
 specs=()
 for i in $(seq 1 24); do
-	head -c $((MIB / 64 + 1))M /dev/urandom | base64 >"$T/l$i.tar"
+	head -c $((MIB / 64 + 1))M /dev/urandom | base64 >"$T/d/l$i"
+	tar -cf "$T/l$i.tar" -C "$T/d" "l$i" && rm -f "$T/d/l$i"
 	gzip -1 -c "$T/l$i.tar" >"$T/l$i.tar.gz"
 	specs+=("$T/l$i.tar.gz:application/vnd.oci.image.layer.v1.tar+gzip:$(sha "$T/l$i.tar")")
 	rm "$T/l$i.tar"
