@@ -47,8 +47,9 @@ run_ea() {
 # baseline predates it): the report must be the same with it as without.
 # EA_DIFF_NEW_WORDS (commands and options newer than the baseline: such a
 # run is skipped, and logged so) and EA_DIFF_ADDED (report members and
-# finding ids added on purpose since: report_diff.py --added) are set by
-# tests/run.sh next to the pin.
+# finding ids added on purpose since: report_diff.py --added) and
+# EA_DIFF_REWORDED (finding ids whose message wording changed on purpose:
+# --reworded) are set by tests/run.sh next to the pin.
 report_diff_base() {
 	local rc=$RC a prev="" f="" args=() bout brc d live="" log=${EA_DIFF_LOG:-${TMPDIR:-/tmp}/ea-diff.log}
 	case ${1:-} in proc | audit) live=--live ;; esac
@@ -73,7 +74,7 @@ report_diff_base() {
 		case $OUT in "{"*) ;; *) echo "skip (not JSON) $*" >>"$log"; RC=$rc; return 0 ;; esac
 		printf '%s' "$OUT" >"$T/diff.a"; printf '%s' "$bout" >"$T/diff.b"
 	fi
-	d=$($PY "$TOP/tests/tools/report_diff.py" $live ${EA_DIFF_ADDED:+--added "$EA_DIFF_ADDED"} "$T/diff.a" "$T/diff.b" 2>&1)
+	d=$($PY "$TOP/tests/tools/report_diff.py" $live ${EA_DIFF_ADDED:+--added "$EA_DIFF_ADDED"} ${EA_DIFF_REWORDED:+--reworded "$EA_DIFF_REWORDED"} "$T/diff.a" "$T/diff.b" 2>&1)
 	[ -n "$live" ] || [ "$rc" = "$brc" ] || d="exit code $rc != $brc${d:+; $d}"
 	if [ -z "$d" ]; then echo "same $*" >>"$log"
 	else
