@@ -31,7 +31,7 @@ static void err_prefix(ea_error_t *err, const char *fmt, const char *a, const ch
 	snprintf(err->msg, sizeof err->msg, "%.150s: %.100s", pre, m);
 }
 
-int config_read(const char *path, size_t max, char **data, size_t *len, ea_error_t *err)
+int config_open(const char *path, ea_error_t *err)
 {
 	/* The user's own file: links in its path are the user's choice; a FIFO
 	 * must not block us and a device is not a policy. */
@@ -44,6 +44,13 @@ int config_read(const char *path, size_t max, char **data, size_t *len, ea_error
 	}
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+int config_read(const char *path, size_t max, char **data, size_t *len, ea_error_t *err)
+{
+	int fd = config_open(path, err);
+	if (fd < 0) return -1;
 	int rc = fsx_read_fd(fd, max, data, len, err);
 	close(fd);
 	if (rc < 0) {

@@ -232,13 +232,10 @@ static void do_manifest(struct run *x, const struct work *w, const cJSON *m)
 	}
 }
 
-/* Result i into the image's signatures (the model renders them). */
-static void add_signature(struct run *x, struct image *img, int i)
+void sig_result_record(const struct sig_result *r, const char *where, struct image_signature *s)
 {
-	const struct sig_result *r = &x->res[i];
-	struct image_signature *s = image_add_signature(img);
 	model_set_str(&s->kind, r->kind[0] ? r->kind : "unknown");
-	model_set_str(&s->manifest, x->where[i]);
+	model_set_str(&s->manifest, where);
 	s->verified = r->refusal == NULL && !r->skipped;
 	if (r->signer[0]) model_set_str(&s->signer, r->signer);
 	if (r->refusal) model_set_str(&s->refusal, r->refusal);
@@ -251,6 +248,12 @@ static void add_signature(struct run *x, struct image *img, int i)
 	}
 	if (r->logged[0]) model_set_str(&s->logged, r->logged);
 	if (r->ts_skipped[0]) model_set_str(&s->timestamps_skipped, r->ts_skipped);
+}
+
+/* Result i into the image's signatures (the model renders them). */
+static void add_signature(struct run *x, struct image *img, int i)
+{
+	sig_result_record(&x->res[i], x->where[i], image_add_signature(img));
 }
 
 static void add_finding(struct run *x, const struct pol_rule *rule, const char *id,

@@ -61,25 +61,9 @@ static int blob_hash_fd(int fd, struct blob_hashers *h, int64_t *size, ea_error_
 	}
 }
 
-/* The user's own file, a regular file only: O_NONBLOCK so a FIFO cannot
- * block the open, blocking reads after. */
-static int blob_open(const char *path, ea_error_t *err)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) return ea_fail_errno(err, errno, "cannot open %s", path);
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return ea_fail(err, EA_E_NOTREG, "%s is not a regular file", path);
-	}
-	int fl = fcntl(fd, F_GETFL);
-	if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	return fd;
-}
-
 int sig_blob_hash(const char *path, struct sig_blob *b, ea_error_t *err)
 {
-	int fd = blob_open(path, err);
+	int fd = config_open(path, err);
 	if (fd < 0) return -1;
 	struct blob_hashers h;
 	int rc = blob_hashers_init(&h);
@@ -106,7 +90,7 @@ static int blob_ed25519_over(const struct sig_subject *s, const struct pubkey *k
 	const struct sig_blob *b = s->ctx;
 	ea_error_t err;
 	if (siglen != 64) return -1;
-	int fd = blob_open(b->path, &err);
+	int fd = config_open(b->path, &err);
 	if (fd < 0) return -1;
 	struct ed25519_stream es;
 	ed25519_stream_init(&es, key->ed25519, sig);
@@ -172,20 +156,7 @@ static void blob_record(report_t *rep, const struct sig_blob *b, const struct si
 	rec->verdict = !r->refusal          ? VERDICT_PASS
 	               : k && k->incomplete ? VERDICT_INCOMPLETE
 	                                    : VERDICT_FAIL;
-	struct image_signature *s = blob_add_signature(rec);
-	model_set_str(&s->kind, r->kind[0] ? r->kind : "unknown");
-	model_set_str(&s->manifest, b->bundle ? "bundle" : "signature");
-	s->verified = r->refusal == NULL;
-	if (r->signer[0]) model_set_str(&s->signer, r->signer);
-	if (r->refusal) model_set_str(&s->refusal, r->refusal);
-	if (r->msg[0]) model_set_str(&s->message, r->msg);
-	if (r->tlog[0]) model_set_str(&s->tlog, r->tlog);
-	if (r->signed_at_ms) {
-		char ts[32];
-		rfc3339_format(r->signed_at_ms, ts, sizeof ts);
-		model_set_str(&s->signed_at, ts);
-	}
-	if (r->ts_skipped[0]) model_set_str(&s->timestamps_skipped, r->ts_skipped);
+	sig_result_record(r, b->bundle ? "bundle" : "signature", blob_add_signature(rec));
 }
 
 int sig_verify_blob(report_t *rep, const struct sig_policy *pol, const struct sig_blob *b)

@@ -173,6 +173,16 @@ const struct pol_rule *policy_rule_for(const struct sig_policy *p, const char *c
                                        int nnames);
 /* Read a configuration file the user named (bounded, non-blocking, regular). */
 int config_read(const char *path, size_t max, char **data, size_t *len, ea_error_t *err);
+/* The user's own file opened for reading: a regular file only (a FIFO does
+ * not block the open; a device is refused), blocking reads after; -1 with
+ * *err filled. */
+int config_open(const char *path, ea_error_t *err);
+/* A verifier's result into the model's signature record s (where: the
+ * manifest, "bundle" or "signature" it came from); one writer for images
+ * and blobs. */
+struct image_signature;
+struct sig_result;
+void sig_result_record(const struct sig_result *r, const char *where, struct image_signature *s);
 /* Free a compiled pol_identity regex (NULL allowed). */
 void policy_regex_free(regex_t *re);
 /* Tests: set the verification clock. */
