@@ -310,7 +310,11 @@ int vuln_audit_root(report_t *r, struct vulndb *db, const char *subject,
 		report_checked(r, part);
 		return 0;
 	}
-	if (err.code == EA_E_UNSUPPORTED)
+	if (err.code == EA_E_INTERRUPTED) /* the run's interrupted member says why */
+		report_unchecked_kind(
+		        r, "audit.interrupted", subject,
+		        "known vulnerabilities: stopped before all packages were matched");
+	else if (err.code == EA_E_UNSUPPORTED)
 		report_finding(r, "audit.not_implemented", subject, "known vulnerabilities: %s",
 		               err.msg);
 	else report_finding(r, "vulndb.malformed", subject, "matching stopped: %s", err.msg);

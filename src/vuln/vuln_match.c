@@ -281,8 +281,15 @@ int vuln_match(struct vulndb *db, const struct inventory *inv, vuln_hit_fn fn, v
 	if (colon && (size_t)(colon - eco) < sizeof base) memcpy(base, eco, (size_t)(colon - eco));
 	struct hits h = {0};
 	int rc = 0;
-	for (size_t i = 0; i < inv->npkgs && rc == 0; i++)
-		rc = match_pkg(db, s, eco, base[0] ? base : NULL, &inv->pkgs[i], &h, fn, ctx, err);
+	for (size_t i = 0; i < inv->npkgs && rc == 0; i++) {
+		/* polled per package (the linux source alone has thousands of
+		 * advisories): --budget-ms and signals stop matching too */
+		if (ea_stop_requested())
+			rc = ea_fail(err, EA_E_INTERRUPTED, "stopped (budget or signal)");
+		else
+			rc = match_pkg(db, s, eco, base[0] ? base : NULL, &inv->pkgs[i], &h, fn,
+			               ctx, err);
+	}
 	hits_clear(&h);
 	free(h.v);
 	return rc;
